@@ -1,0 +1,98 @@
+// Command store runs FerretDB v1 embedded, with the SQLite handler, on a loopback port,
+// behind a small proxy that makes single-document writes atomic (proxy.go).
+// It prints one JSON line {"uri": "...", "version": "..."} on stdout once it accepts connections,
+// and stops when it receives SIGINT/SIGTERM or when its stdin is closed (so a crashed parent
+// never leaves an orphan store behind).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/build/version"
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+// ferretVersion is the FerretDB module version this binary was built with (pinned in go.mod).
+// The embeddable package leaves its own version "unknown", so it is set from the build info,
+// and buildInfo then reports it to clients as ferretdbVersion.
+func ferretVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, dep := range info.Deps {
+			if dep.Path == "github.com/FerretDB/FerretDB" {
+				return dep.Version
+			}
+		}
+	}
+	return "unknown"
+}
+
+func main() {
+	dataDir := flag.String("data", "./data", "folder for the SQLite databases")
+	listen := flag.String("listen", "127.0.0.1:0", "TCP address to listen on")
+	watchStdin := flag.Bool("watch-stdin", true, "exit when stdin is closed")
+	flag.Parse()
+
+	dir, err := filepath.Abs(filepath.Join(*dataDir, "sqlite"))
+	if err != nil {
+		log.Fatalf("store: bad data dir: %v", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		log.Fatalf("store: cannot create %s: %v", dir, err)
+	}
+
+	version.Get().Version = ferretVersion()
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + dir + "/",
+		Logger:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	})
+	if err != nil {
+		log.Fatalf("store: %v", err)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if *watchStdin {
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			stop()
+		}()
+	}
+
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+
+	// MongoDBURI blocks until FerretDB's own (internal) listener is bound.
+	internal, err := url.Parse(f.MongoDBURI())
+	if err != nil {
+		log.Fatalf("store: %v", err)
+	}
+	// Clients connect through the write-serialising proxy (see proxy.go).
+	listener, err := net.Listen("tcp", *listen)
+	if err != nil {
+		log.Fatalf("store: listen %s: %v", *listen, err)
+	}
+	go serveProxy(ctx, listener, internal.Host)
+	uri := "mongodb://" + listener.Addr().String() + "/"
+	out, _ := json.Marshal(map[string]string{"uri": uri, "version": "FerretDB " + ferretVersion() + " (SQLite)"})
+	fmt.Println(string(out))
+
+	if err := <-done; err != nil && ctx.Err() == nil {
+		log.Fatalf("store: %v", err)
+	}
+}
