@@ -1,0 +1,128 @@
+// createApp builds the Express app from its dependencies; it does no I/O (no connect, no listen).
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { Router } from 'express';
+import { pinoHttp } from 'pino-http';
+import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { logger } from './logger';
+import { Api } from './http/route';
+import { requestId } from './http/request-id';
+import { errorHandler, notFoundHandler } from './http/problem';
+import { inlineScriptHashes, securityHeaders } from './http/security';
+import { bodyGuard } from './http/body-guard';
+import { deadline } from './http/deadline';
+import type { RateLimits } from './http/rate-limit';
+import { config } from './config';
+import compression from 'compression';
+import expressStaticGzip from 'express-static-gzip';
+import { healthRoutes } from './health/health.routes';
+import { authRoutes } from './auth/auth.routes';
+import { auditRoutes } from './audit/audit.routes';
+import { referenceRoutes } from './reference/reference.routes';
+import { wavesRoutes } from './waves/waves.routes';
+import { responsesRoutes } from './responses/responses.routes';
+import { analyticsRoutes } from './analytics/analytics.routes';
+import { exportsRoutes } from './exports/exports.routes';
+import { questionnairesRoutes } from './questionnaires/questionnaires.routes';
+import { invitationsRoutes } from './invitations/invitations.routes';
+import { redactUrl } from './http/redact';
+
+export type AppDeps = {
+  store: { kind: 'embedded' | 'external' };
+  /** Folder of the built client to serve; omitted in API-only tests. */
+  clientDir?: string;
+  /** Requests per client address; defaults to the configured limits. */
+  rateLimits?: RateLimits;
+  /** An API request not answered by then gets 503 (defaults to the configured value). */
+  requestDeadlineMs?: number;
+  /** Production mode: HSTS and upgrade-insecure-requests. */
+  production?: boolean;
+};
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
+  app.use(securityHeaders({ scriptHashes: inlineScriptHashes(deps.clientDir), production: deps.production ?? false }));
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = requestId(req);
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url),
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+
+  const router = Router();
+  router.use(deadline(deps.requestDeadlineMs ?? config().requestDeadlineMs));
+  // JSON answers compress well (a questionnaire definition ~5×); exports stream through it too.
+  router.use(compression());
+  // Uploads (a questionnaire, a list of municipalities) may be larger than any other body.
+  router.use(
+    ['/questionnaires', '/waves/:code/invitations/import'],
+    express.json({ limit: '4mb', strict: true, type: ['application/json', 'application/*+json'] }),
+  );
+  router.use(express.json({ limit: '256kb', strict: true, type: ['application/json', 'application/*+json'] }));
+  router.use(bodyGuard);
+  const api = new Api(router, deps.rateLimits ?? config().rateLimits);
+  healthRoutes(api, deps.store);
+  authRoutes(api);
+  auditRoutes(api);
+  referenceRoutes(api);
+  wavesRoutes(api);
+  responsesRoutes(api);
+  analyticsRoutes(api);
+  exportsRoutes(api);
+  questionnairesRoutes(api);
+  invitationsRoutes(api);
+
+  const openapi = new OpenApiGeneratorV31(api.registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'lsg-barometer API',
+      version: '0.1.0',
+      description: 'Surveys of the obstacles to inter-municipal cooperation.',
+    },
+    servers: [{ url: '/api' }],
+  });
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  router.use(notFoundHandler);
+
+  app.use('/api', router);
+
+  if (deps.clientDir && fs.existsSync(path.join(deps.clientDir, 'index.html'))) {
+    const clientDir = deps.clientDir;
+    // Hashed asset names never change: cache for a year; send the build's .br/.gz copies when accepted.
+    app.use(
+      '/assets',
+      expressStaticGzip(path.join(clientDir, 'assets'), {
+        enableBrotli: true,
+        orderPreference: ['br', 'gz'],
+        serveStatic: { immutable: true, maxAge: '1y', fallthrough: false },
+      }),
+    );
+    app.use(express.static(clientDir, { index: false, maxAge: 0 }));
+    // Client-side routes: every other GET gets the app shell.
+    app.get(/.*/, (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(path.join(clientDir, 'index.html'));
+    });
+  }
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,90 @@
+// The only module that reads process.env. Parsed once at start-up; a bad value stops the
+// process with a message naming the variable.
+import path from 'node:path';
+import { z } from 'zod';
+
+const boolish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,60}$/, 'letters, digits, _ and - only')
+    .default('lsg_barometer'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  DEMO: boolish.optional(),
+  STORE_BIN: z.string().min(1).optional(),
+  BCRYPT_COST: z.coerce.number().int().min(10).max(15).optional(),
+  REQUEST_DEADLINE_MS: z.coerce.number().int().min(500).max(600_000).default(5000),
+  RATE_LIMIT_LOGIN_PER_15MIN: z.coerce.number().int().min(0).default(20),
+  RATE_LIMIT_TOKEN_LOOKUPS_PER_MIN: z.coerce.number().int().min(0).default(120),
+  RATE_LIMIT_SUBMISSIONS_PER_MIN: z.coerce.number().int().min(0).default(120),
+});
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  mongodbUri: string | undefined;
+  dbName: string;
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Create an open demo wave on an empty database. Defaults to on outside production. */
+  demo: boolean;
+  storeBin: string;
+  /** bcrypt work factor for passwords (12 by default, 10 in tests to keep them quick). */
+  bcryptCost: number;
+  /** API requests not answered within this many ms get 503 (never hang while the store is away). */
+  requestDeadlineMs: number;
+  /** Per client IP; 0 turns a limit off (benchmarks). */
+  rateLimits: { loginPer15Min: number; tokenLookupsPerMin: number; submissionsPerMin: number };
+  rootDir: string;
+};
+
+export const ROOT_DIR = path.resolve(__dirname, '..', '..');
+
+export class ConfigError extends Error {}
+
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    mongodbUri: e.MONGODB_URI,
+    dbName: e.MONGODB_DB,
+    dataDir: path.resolve(ROOT_DIR, e.DATA_DIR),
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    demo: e.DEMO ?? e.NODE_ENV !== 'production',
+    storeBin: e.STORE_BIN ? path.resolve(e.STORE_BIN) : path.join(ROOT_DIR, '.cache', 'store-bin', 'lsg-store'),
+    rootDir: ROOT_DIR,
+    bcryptCost: e.BCRYPT_COST ?? (e.NODE_ENV === 'test' ? 10 : 12),
+    requestDeadlineMs: e.REQUEST_DEADLINE_MS,
+    rateLimits: {
+      loginPer15Min: e.RATE_LIMIT_LOGIN_PER_15MIN,
+      tokenLookupsPerMin: e.RATE_LIMIT_TOKEN_LOOKUPS_PER_MIN,
+      submissionsPerMin: e.RATE_LIMIT_SUBMISSIONS_PER_MIN,
+    },
+  };
+}
+
+let cached: Config | undefined;
+/** The process-wide configuration (parsed on first use). */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

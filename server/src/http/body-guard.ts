@@ -1,0 +1,37 @@
+// Refuses JSON bodies that try prototype pollution (`__proto__`, `constructor`, `prototype`
+// keys at any depth) or nest deeper than any of our payloads needs, before any handler sees them.
+import type { RequestHandler } from 'express';
+import { BadRequestError } from './errors';
+
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+export const MAX_BODY_DEPTH = 32;
+
+function findProblem(
+  value: unknown,
+  path: string,
+  depth: number,
+): { name: string; reason: string; code: string } | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth > MAX_BODY_DEPTH)
+    return { name: path || 'body', reason: `nested deeper than ${MAX_BODY_DEPTH} levels`, code: 'too_deep' };
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const p = findProblem(value[i], `${path}[${i}]`, depth + 1);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  for (const key of Object.keys(value)) {
+    const at = path ? `${path}.${key}` : `body.${key}`;
+    if (FORBIDDEN.has(key)) return { name: at, reason: 'this key is not allowed', code: 'unsafe_key' };
+    const p = findProblem((value as Record<string, unknown>)[key], at, depth + 1);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+export const bodyGuard: RequestHandler = (req, _res, next) => {
+  const problem = findProblem(req.body, '', 0);
+  if (problem) throw new BadRequestError('The request body is not acceptable.', [problem], 'unsafe_body');
+  next();
+};

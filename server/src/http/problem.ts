@@ -1,0 +1,125 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import mongoose from 'mongoose';
+import { AppError, type InvalidParam } from './errors';
+import { logger } from '../logger';
+
+export type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  code: string;
+  requestId: string;
+  invalid_params?: InvalidParam[];
+  [key: string]: unknown;
+};
+
+function send(res: Parameters<RequestHandler>[1], problem: Problem): void {
+  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+}
+
+function base(req: Parameters<RequestHandler>[0]): Pick<Problem, 'instance' | 'requestId'> {
+  return { instance: req.originalUrl, requestId: String(req.id ?? '') };
+}
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  send(res, {
+    type: 'about:blank',
+    title: 'Not Found',
+    status: 404,
+    code: 'route_not_found',
+    detail: `No route ${req.method} ${req.path}.`,
+    ...base(req),
+  });
+};
+
+function isStoreDown(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return (
+    err.name === 'MongoServerSelectionError' ||
+    err.name === 'MongoNetworkError' ||
+    err.name === 'MongoNotConnectedError' ||
+    err.name === 'MongoNetworkTimeoutError' ||
+    (err.name === 'MongooseError' && /buffering timed out/i.test(err.message)) ||
+    mongoose.connection.readyState !== 1
+  );
+}
+
+/** One error shape for the whole API (RFC 9457). Internals never reach the client. */
+export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (err instanceof AppError) {
+    send(res, {
+      type: 'about:blank',
+      title: err.title,
+      status: err.status,
+      code: err.code,
+      detail: err.message,
+      ...base(req),
+      ...(err.invalidParams ? { invalid_params: err.invalidParams } : {}),
+      ...(err.extra ?? {}),
+    });
+    return;
+  }
+  const e = err as { type?: string; status?: number; expose?: boolean; message?: string };
+  // body-parser errors: malformed JSON, too large, wrong charset.
+  if (e.type === 'entity.parse.failed') {
+    send(res, {
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      code: 'malformed_json',
+      detail: 'The request body is not valid JSON.',
+      ...base(req),
+    });
+    return;
+  }
+  if (e.type === 'entity.too.large') {
+    send(res, {
+      type: 'about:blank',
+      title: 'Content Too Large',
+      status: 413,
+      code: 'body_too_large',
+      detail: 'The request body is too large.',
+      ...base(req),
+    });
+    return;
+  }
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
+    send(res, {
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: e.status,
+      code: 'bad_request',
+      detail: e.message ?? 'Bad request.',
+      ...base(req),
+    });
+    return;
+  }
+  if (isStoreDown(err)) {
+    logger.warn({ requestId: req.id, err: (err as Error).name }, 'store unavailable');
+    res.setHeader('Retry-After', '5');
+    send(res, {
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      code: 'store_unavailable',
+      detail: 'The database is not reachable right now. Please retry shortly.',
+      ...base(req),
+    });
+    return;
+  }
+  logger.error({ requestId: req.id, err }, 'unhandled error');
+  send(res, {
+    type: 'about:blank',
+    title: 'Internal Server Error',
+    status: 500,
+    code: 'internal_error',
+    detail: 'An unexpected error occurred. It has been logged.',
+    ...base(req),
+  });
+};
