@@ -1,0 +1,152 @@
+// Checks a SurveyJS questionnaire definition: it must load in survey-core without errors,
+// name every question uniquely with storable names, and use obstacle codes in the question
+// marked as the obstacle question.
+import { Serializer, type Question, type ItemValue, type Model } from 'survey-core';
+import type { InvalidParam } from '../http/errors';
+import { createModel, LSG_ROLES, questionsIn } from './survey-model';
+import { unsafeKeys } from './answers';
+import { obstacleCodes } from '../reference/reference.service';
+
+export type Localized = { ru: string; en: string; uk: string };
+
+export function checkDefinition(definition: unknown): InvalidParam[] {
+  if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) {
+    return [{ name: '(root)', reason: 'a questionnaire must be a JSON object', code: 'not_object' }];
+  }
+  const problems: InvalidParam[] = unknownTypes(definition);
+  const model = createModel(definition);
+  for (const e of model.jsonErrors ?? []) {
+    // survey-core reports an unknown element type without naming it; unknownTypes() names it.
+    if ((e as { type?: string }).type === 'incorrecttypeproperty' && problems.length) continue;
+    problems.push({
+      name: (e as { element?: { name?: string } }).element?.name ?? '(definition)',
+      reason: e.message,
+      code: 'json_error',
+    });
+  }
+  const questions = questionsIn(model);
+  if (questions.length === 0)
+    problems.push({ name: '(definition)', reason: 'the questionnaire has no questions', code: 'empty' });
+  const seen = new Set<string>();
+  for (const q of questions) {
+    const name = q.getValueName();
+    if (seen.has(name)) problems.push({ name, reason: 'duplicate question name', code: 'duplicate_name' });
+    seen.add(name);
+    if (unsafeKeys({ [name]: 1 }).length)
+      problems.push({ name, reason: 'a question name may not contain "." or start with "$"', code: 'unsafe_name' });
+    const role = (q as unknown as { lsgRole?: string }).lsgRole;
+    if (role && !(LSG_ROLES as readonly string[]).includes(role)) {
+      problems.push({ name, reason: `unknown lsgRole "${role}"`, code: 'unknown_role' });
+    }
+    if (role === 'obstacles') {
+      const choices = ((q as unknown as { choices?: ItemValue[] }).choices ?? []).map((c) => String(c.value));
+      for (const c of choices) {
+        if (!obstacleCodes.includes(c))
+          problems.push({ name, reason: `"${c}" is not an obstacle code`, code: 'unknown_obstacle' });
+      }
+    }
+  }
+  problems.push(...expressionProblems(model, questions));
+  return problems;
+}
+
+const ELEMENT_ARRAYS = ['pages', 'elements', 'questions', 'templateElements', 'detailElements'] as const;
+
+/** Element types survey-core does not know (it would silently drop those elements). */
+function unknownTypes(definition: object): InvalidParam[] {
+  const problems: InvalidParam[] = [];
+  const isKnown = (type: string) =>
+    Boolean(Serializer.findClass(type)) &&
+    (Serializer.isDescendantOf(type, 'question') || Serializer.isDescendantOf(type, 'panelbase'));
+  const walk = (node: unknown, depth: number, isPage: boolean) => {
+    if (depth > 30 || typeof node !== 'object' || node === null) return;
+    const el = node as Record<string, unknown>;
+    const name = typeof el.name === 'string' ? el.name : '(unnamed)';
+    if (!isPage && depth > 0) {
+      if (typeof el.type !== 'string') {
+        problems.push({ name, reason: 'an element without a "type"', code: 'unknown_type' });
+      } else if (!isKnown(el.type)) {
+        problems.push({ name, reason: `unknown question type "${el.type}"`, code: 'unknown_type' });
+      }
+    }
+    // Matrix columns with an explicit cell type.
+    if (Array.isArray(el.columns)) {
+      for (const c of el.columns as unknown[]) {
+        const col = c as Record<string, unknown> | null;
+        if (col && typeof col === 'object' && typeof col.cellType === 'string' && col.cellType !== 'default') {
+          if (!isKnown(col.cellType))
+            problems.push({
+              name: `${name}.${String(col.name ?? '')}`,
+              reason: `unknown cell type "${col.cellType}"`,
+              code: 'unknown_type',
+            });
+        }
+      }
+    }
+    for (const key of ELEMENT_ARRAYS) {
+      const list = el[key];
+      if (Array.isArray(list)) for (const child of list) walk(child, depth + 1, key === 'pages');
+    }
+  };
+  walk(definition, 0, false);
+  return problems;
+}
+
+// Variables that survey-core resolves in context (dynamic panels, matrix rows, choice items)
+// but that its validateExpressions() reports as unknown.
+const CONTEXT_VARIABLES = new Set(['panel', 'parentpanel', 'row', 'item', 'choice', 'self', 'composite']);
+const ERROR_TYPE = { syntax: 0, unknownFunction: 1, unknownVariable: 2 } as const;
+
+/** Broken visibleIf/enableIf/... expressions: syntax errors, unknown functions, unknown questions. */
+function expressionProblems(model: Model, questions: Question[]): InvalidParam[] {
+  const known = new Set<string>();
+  for (const q of questions) {
+    known.add(q.getValueName().toLowerCase());
+    known.add(q.name.toLowerCase());
+  }
+  for (const c of (model.calculatedValues ?? []) as { name: string }[]) known.add(c.name.toLowerCase());
+  const isKnownVariable = (variable: string) => {
+    const base = variable.split(/[.[]/)[0]!.toLowerCase();
+    if (CONTEXT_VARIABLES.has(base) || known.has(base) || base.startsWith('$')) return true;
+    return base.endsWith('-comment') && known.has(base.slice(0, -'-comment'.length));
+  };
+  const problems: InvalidParam[] = [];
+  for (const r of model.validateExpressions()) {
+    const owner = (r.obj as unknown as { name?: string }).name || '(survey)';
+    for (const e of r.errors) {
+      const expression = String((r.obj as unknown as Record<string, unknown>)[r.propertyName] ?? '');
+      if (e.errorType === ERROR_TYPE.syntax) {
+        problems.push({
+          name: owner,
+          reason: `${r.propertyName}: the expression "${expression}" cannot be parsed`,
+          code: 'invalid_expression',
+        });
+      } else if (e.errorType === ERROR_TYPE.unknownFunction) {
+        problems.push({
+          name: owner,
+          reason: `${r.propertyName}: unknown function "${e.functionName ?? ''}" in "${expression}"`,
+          code: 'invalid_expression',
+        });
+      } else if (e.errorType === ERROR_TYPE.unknownVariable && e.variableName && !isKnownVariable(e.variableName)) {
+        problems.push({
+          name: owner,
+          reason: `${r.propertyName}: "${e.variableName}" names no question in "${expression}"`,
+          code: 'invalid_expression',
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+/** The questionnaire title as ru/en/uk, falling back to whatever text it has. */
+export function titleOf(definition: Record<string, unknown>, fallback: string): Localized {
+  const t = definition.title;
+  if (typeof t === 'string') return { ru: t, en: t, uk: t };
+  if (t && typeof t === 'object') {
+    const o = t as Record<string, string>;
+    const any = o.default ?? o.ru ?? o.en ?? o.uk ?? fallback;
+    return { ru: o.ru ?? any, en: o.en ?? o.default ?? any, uk: o.uk ?? any };
+  }
+  return { ru: fallback, en: fallback, uk: fallback };
+}

@@ -1,0 +1,20 @@
+import { Schema, model } from 'mongoose';
+
+// _id is `<key>@<version>`: lookups by id are the hot path (FerretDB pushes down only _id).
+// The definition is stored as the exact JSON text: immutable, and free of key restrictions.
+const questionnaireSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    key: { type: String, required: true },
+    version: { type: Number, required: true },
+    title: { ru: String, en: String, uk: String },
+    definitionJson: { type: String, required: true },
+    hash: { type: String, required: true },
+    source: { type: String, enum: ['file', 'upload'], required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+questionnaireSchema.index({ key: 1, version: -1 });
+
+export const QuestionnaireModel = model('Questionnaire', questionnaireSchema, 'questionnaires');

@@ -1,0 +1,136 @@
+// GET  /api/questionnaires                              coordinator: every questionnaire version (shipped and uploaded), with the waves using it
+// GET  /api/questionnaires/{key}/versions/{version}     coordinator: one version with its definition and question list (for preview)
+// POST /api/questionnaires                              coordinator: upload JSON text as the next version of a key
+//                                                       (201 new version, 200 identical to an existing one, 422 with every problem; nothing stored then)
+// GET  /api/questionnaires/{key}/diff?from=&to=          coordinator: question names added, removed, changed between two versions
+import type { Api } from '../http/route';
+import { recordAudit } from '../audit/audit.service';
+import { listWaves } from '../waves/waves.service';
+import {
+  diffVersions,
+  getQuestionnaireVersion,
+  listQuestionnaires,
+  questionsOf,
+  uploadQuestionnaire,
+  getQuestionnaire,
+  type QuestionnaireVersion,
+} from './questionnaires.service';
+import {
+  DiffQuery,
+  DiffResult,
+  QuestionnaireDetail,
+  QuestionnaireKeyParams,
+  QuestionnaireSummary,
+  QuestionnaireVersionParams,
+  UploadQuestionnaireBody,
+  UploadResult,
+} from './questionnaires.schema';
+import { z } from 'zod';
+import { createModel } from './survey-model';
+
+async function usage(): Promise<Map<string, string[]>> {
+  const byQuestionnaire = new Map<string, string[]>();
+  for (const w of await listWaves()) {
+    byQuestionnaire.set(w.questionnaireId, [...(byQuestionnaire.get(w.questionnaireId) ?? []), w.code]);
+  }
+  return byQuestionnaire;
+}
+
+function summary(v: QuestionnaireVersion, usedBy: string[]) {
+  const questions = questionsOf(v.definition);
+  return {
+    id: v.id,
+    key: v.key,
+    version: v.version,
+    title: v.title,
+    source: v.source,
+    createdAt: v.createdAt.toISOString(),
+    questionCount: questions.length,
+    locales: localesOf(v.definition),
+    usedBy,
+    questions,
+  };
+}
+
+/** The languages the questionnaire text is written in (Russian first). */
+function localesOf(definition: Record<string, unknown>): string[] {
+  const used = createModel(definition).getUsedLocales();
+  const order = ['ru', 'uk', 'en'];
+  const list = used.length ? used : ['ru'];
+  return [...list].sort((a, b) => (order.indexOf(a) + 1 || 9) - (order.indexOf(b) + 1 || 9));
+}
+
+export function questionnairesRoutes(api: Api): void {
+  api.route({
+    method: 'get',
+    path: '/questionnaires',
+    summary: 'Questionnaire library: every version',
+    access: 'coordinator',
+    tags: ['questionnaires'],
+    responses: { 200: { description: 'Versions', schema: z.object({ items: z.array(QuestionnaireSummary) }) } },
+    handler: async () => {
+      const [list, used] = await Promise.all([listQuestionnaires(), usage()]);
+      const items = await Promise.all(
+        list.map(async (q) => {
+          const { questions: _q, ...s } = summary(await getQuestionnaire(q.id), used.get(q.id) ?? []);
+          return s;
+        }),
+      );
+      return { items };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/questionnaires/{key}/versions/{version}',
+    summary: 'One questionnaire version with its definition',
+    access: 'coordinator',
+    tags: ['questionnaires'],
+    params: QuestionnaireVersionParams,
+    responses: {
+      200: { description: 'The version', schema: QuestionnaireDetail },
+      404: { description: 'No such version' },
+    },
+    handler: async ({ params }) => {
+      const v = await getQuestionnaireVersion(params.key, params.version);
+      const s = summary(v, (await usage()).get(v.id) ?? []);
+      return {
+        ...s,
+        questions: s.questions.map(({ json: _json, ...q }) => q),
+        definition: v.definition,
+      };
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/questionnaires',
+    summary: 'Upload a questionnaire (SurveyJS JSON) as a new version',
+    access: 'coordinator',
+    tags: ['questionnaires'],
+    body: UploadQuestionnaireBody,
+    responses: {
+      201: { description: 'Stored as a new version', schema: UploadResult },
+      200: { description: 'Identical to an existing version; nothing new stored', schema: UploadResult },
+      422: { description: 'Not valid: invalid_params lists every problem (and jsonError the line/column)' },
+    },
+    handler: async ({ body, user }, _req, res) => {
+      const { version, created } = await uploadQuestionnaire(body.key, body.definition);
+      if (created) await recordAudit(user!.email, 'questionnaire.upload', version.id);
+      res.status(created ? 201 : 200);
+      return { id: version.id, key: version.key, version: version.version, created };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/questionnaires/{key}/diff',
+    summary: 'Question names added, removed and changed between two versions',
+    access: 'coordinator',
+    tags: ['questionnaires'],
+    params: QuestionnaireKeyParams,
+    query: DiffQuery,
+    responses: { 200: { description: 'The difference', schema: DiffResult }, 404: { description: 'No such version' } },
+    handler: ({ params, query }) => diffVersions(params.key, query.from, query.to),
+  });
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { QUESTIONNAIRE_KEY } from './questionnaires.service';
+
+export const Localized = z.object({ ru: z.string(), en: z.string(), uk: z.string() });
+
+export const QuestionnaireKeyParams = z
+  .object({ key: z.string().regex(QUESTIONNAIRE_KEY, 'a key: lower-case letters, digits, _ and -') })
+  .strict();
+
+export const QuestionnaireVersionParams = z
+  .object({
+    key: z.string().regex(QUESTIONNAIRE_KEY, 'a key: lower-case letters, digits, _ and -'),
+    version: z.coerce.number().int().min(1).max(100_000),
+  })
+  .strict();
+
+/** The questionnaire as JSON text: a syntax error can then be reported by line and column. */
+export const UploadQuestionnaireBody = z
+  .object({
+    key: z.string().regex(QUESTIONNAIRE_KEY, 'a key: lower-case letters, digits, _ and - (up to 61)'),
+    definition: z.string().min(1, 'the questionnaire is empty').max(2_000_000, 'at most 2 MB'),
+  })
+  .strict();
+export type UploadQuestionnaireBody = z.infer<typeof UploadQuestionnaireBody>;
+
+export const DiffQuery = z
+  .object({
+    from: z.coerce.number().int().min(1),
+    to: z.coerce.number().int().min(1),
+  })
+  .strict();
+
+export const QuestionSummary = z.object({ name: z.string(), type: z.string(), page: z.string(), title: Localized });
+
+export const QuestionnaireSummary = z.object({
+  id: z.string(),
+  key: z.string(),
+  version: z.number().int(),
+  title: Localized,
+  source: z.enum(['file', 'upload']),
+  createdAt: z.string(),
+  questionCount: z.number().int(),
+  locales: z.array(z.string()),
+  usedBy: z.array(z.string()),
+});
+
+export const QuestionnaireDetail = QuestionnaireSummary.extend({
+  definition: z.record(z.string(), z.unknown()),
+  questions: z.array(QuestionSummary),
+});
+
+export const UploadResult = z.object({
+  id: z.string(),
+  key: z.string(),
+  version: z.number().int(),
+  created: z.boolean(),
+});
+
+export const DiffResult = z.object({
+  key: z.string(),
+  from: z.number().int(),
+  to: z.number().int(),
+  added: z.array(QuestionSummary),
+  removed: z.array(QuestionSummary),
+  changed: z.array(QuestionSummary),
+  unchanged: z.array(z.string()),
+});

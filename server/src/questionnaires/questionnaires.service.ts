@@ -1,0 +1,235 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError, NotFoundError, ValidationError } from '../http/errors';
+import { QuestionnaireModel } from './questionnaire.model';
+import { checkDefinition, titleOf, type Localized } from './definition';
+import { parseJsonText } from './json-text';
+import { createModel, questionsIn } from './survey-model';
+
+export type QuestionnaireVersion = {
+  id: string;
+  key: string;
+  version: number;
+  title: Localized;
+  definition: Record<string, unknown>;
+  source: 'file' | 'upload';
+  createdAt: Date;
+};
+
+type Doc = {
+  _id: string;
+  key: string;
+  version: number;
+  title?: Partial<Localized>;
+  definitionJson: string;
+  source: 'file' | 'upload';
+  createdAt: Date;
+};
+
+function toVersion(d: Doc): QuestionnaireVersion {
+  const definition = JSON.parse(d.definitionJson) as Record<string, unknown>;
+  return {
+    id: d._id,
+    key: d.key,
+    version: d.version,
+    title: titleOf(definition, d.key),
+    definition,
+    source: d.source,
+    createdAt: d.createdAt,
+  };
+}
+
+/** Canonical hash: the same questions in the same order hash the same, whatever the whitespace. */
+export function definitionHash(definition: unknown): string {
+  return createHash('sha256').update(JSON.stringify(definition)).digest('hex');
+}
+
+// Versions never change once stored, so caching them in-process is safe across instances.
+const cache = new Map<string, QuestionnaireVersion>();
+
+export async function getQuestionnaire(id: string): Promise<QuestionnaireVersion> {
+  const hit = cache.get(id);
+  if (hit) return hit;
+  const doc = await QuestionnaireModel.findById(id).lean<Doc>();
+  if (!doc) throw new NotFoundError('questionnaire', id);
+  const v = toVersion(doc);
+  cache.set(id, v);
+  return v;
+}
+
+export async function listQuestionnaires(): Promise<Omit<QuestionnaireVersion, 'definition'>[]> {
+  const docs = await QuestionnaireModel.find({}, { definitionJson: 1, key: 1, version: 1, source: 1, createdAt: 1 })
+    .sort({ key: 1, version: 1 })
+    .lean<Doc[]>();
+  return docs.map((d) => {
+    const { definition: _definition, ...rest } = toVersion(d);
+    return rest;
+  });
+}
+
+/**
+ * Stores a definition as a version of `key`, idempotently: the same content already stored
+ * returns that version; new content becomes the next version. Safe to run concurrently and
+ * to replay (the version id is the _id, so two racers cannot both create it).
+ */
+export async function registerVersion(
+  key: string,
+  definition: Record<string, unknown>,
+  source: 'file' | 'upload',
+): Promise<{ version: QuestionnaireVersion; created: boolean }> {
+  const problems = checkDefinition(definition);
+  if (problems.length)
+    throw new ValidationError(`The questionnaire "${key}" is not valid.`, problems, 'invalid_questionnaire');
+  const hash = definitionHash(definition);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const existing = await QuestionnaireModel.find({ key }, { _id: 1, version: 1, hash: 1 }).lean<
+      { _id: string; version: number; hash: string }[]
+    >();
+    const same = existing.find((e) => e.hash === hash);
+    if (same) return { version: await getQuestionnaire(same._id), created: false };
+    const next = existing.reduce((m, e) => Math.max(m, e.version), 0) + 1;
+    const id = `${key}@${next}`;
+    const res = await QuestionnaireModel.updateOne(
+      { _id: id },
+      {
+        $setOnInsert: {
+          key,
+          version: next,
+          title: titleOf(definition, key),
+          definitionJson: JSON.stringify(definition),
+          hash,
+          source,
+          createdAt: new Date(),
+        },
+      },
+      { upsert: true },
+    );
+    if (res.upsertedCount === 1) return { version: await getQuestionnaire(id), created: true };
+    // Someone else took this version number: look again.
+  }
+  throw new Error(`Could not allocate a version for questionnaire ${key}`);
+}
+
+const FILE_RE = /^v(\d+)\.json$/;
+
+/** Loads every `surveys/<key>/v<n>.json` in version order. Unchanged files create nothing. */
+export async function loadShippedQuestionnaires(
+  surveysDir: string,
+): Promise<{ key: string; file: string; id: string; created: boolean }[]> {
+  const out: { key: string; file: string; id: string; created: boolean }[] = [];
+  if (!fs.existsSync(surveysDir)) return out;
+  for (const key of fs.readdirSync(surveysDir).sort()) {
+    const dir = path.join(surveysDir, key);
+    if (!fs.statSync(dir).isDirectory() || !/^[a-z0-9][a-z0-9_-]{0,60}$/.test(key)) continue;
+    const files = fs
+      .readdirSync(dir)
+      .filter((f) => FILE_RE.test(f))
+      .sort((a, b) => Number(FILE_RE.exec(a)![1]) - Number(FILE_RE.exec(b)![1]));
+    for (const file of files) {
+      const text = fs.readFileSync(path.join(dir, file), 'utf8');
+      let definition: Record<string, unknown>;
+      try {
+        definition = JSON.parse(text) as Record<string, unknown>;
+      } catch (err) {
+        throw new Error(`surveys/${key}/${file} is not valid JSON: ${(err as Error).message}`, { cause: err });
+      }
+      const { version, created } = await registerVersion(key, definition, 'file');
+      out.push({ key, file, id: version.id, created });
+    }
+  }
+  return out;
+}
+
+export const QUESTIONNAIRE_KEY = /^[a-z0-9][a-z0-9_-]{0,60}$/;
+
+/**
+ * A coordinator's upload: the JSON text (so a syntax error can be reported by line and column),
+ * checked by survey-core, stored as the next version of `key` in one single-document write.
+ * Nothing is stored when anything is wrong.
+ */
+export async function uploadQuestionnaire(
+  key: string,
+  text: string,
+): Promise<{ version: QuestionnaireVersion; created: boolean }> {
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) {
+    const { line, column, message } = parsed.error;
+    throw new AppError(
+      422,
+      'Unprocessable Content',
+      'invalid_questionnaire',
+      `The file is not valid JSON (line ${line}, column ${column}).`,
+      [{ name: '(json)', reason: `line ${line}, column ${column}: ${message}`, code: 'invalid_json' }],
+      { jsonError: { line, column, message } },
+    );
+  }
+  const value = parsed.value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError(
+      'A questionnaire must be a JSON object.',
+      [{ name: '(root)', reason: 'a questionnaire must be a JSON object', code: 'not_object' }],
+      'invalid_questionnaire',
+    );
+  }
+  return registerVersion(key, value as Record<string, unknown>, 'upload');
+}
+
+export type QuestionSummary = { name: string; type: string; page: string; title: Localized };
+
+function localizedText(value: unknown, fallback: string): Localized {
+  if (typeof value === 'string') return { ru: value, en: value, uk: value };
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, string>;
+    const any = o.default ?? o.ru ?? o.en ?? o.uk ?? fallback;
+    return { ru: o.ru ?? any, en: o.en ?? o.default ?? any, uk: o.uk ?? any };
+  }
+  return { ru: fallback, en: fallback, uk: fallback };
+}
+
+/** Every question (including those inside panels and dynamic panels) in page order. */
+export function questionsOf(definition: Record<string, unknown>): (QuestionSummary & { json: string })[] {
+  const model = createModel(definition);
+  return questionsIn(model).map((q) => {
+    const json = q.toJSON() as Record<string, unknown>;
+    return {
+      name: q.getValueName(),
+      type: q.getType(),
+      page: q.page?.name ?? '',
+      title: localizedText(json.title, q.name),
+      json: JSON.stringify(json),
+    };
+  });
+}
+
+export async function getQuestionnaireVersion(key: string, version: number): Promise<QuestionnaireVersion> {
+  return getQuestionnaire(`${key}@${version}`);
+}
+
+export type QuestionnaireDiff = {
+  key: string;
+  from: number;
+  to: number;
+  added: QuestionSummary[];
+  removed: QuestionSummary[];
+  changed: QuestionSummary[];
+  unchanged: string[];
+};
+
+/** Which question names two versions share, add, drop or define differently. */
+export async function diffVersions(key: string, from: number, to: number): Promise<QuestionnaireDiff> {
+  const [a, b] = await Promise.all([getQuestionnaireVersion(key, from), getQuestionnaireVersion(key, to)]);
+  const before = new Map(questionsOf(a.definition).map((q) => [q.name, q]));
+  const after = questionsOf(b.definition);
+  const afterNames = new Set(after.map((q) => q.name));
+  const strip = ({ json: _json, ...q }: QuestionSummary & { json: string }) => q;
+  return {
+    key,
+    from,
+    to,
+    added: after.filter((q) => !before.has(q.name)).map(strip),
+    removed: [...before.values()].filter((q) => !afterNames.has(q.name)).map(strip),
+    changed: after.filter((q) => before.has(q.name) && before.get(q.name)!.json !== q.json).map(strip),
+    unchanged: after.filter((q) => before.has(q.name) && before.get(q.name)!.json === q.json).map((q) => q.name),
+  };
+}
