@@ -1,0 +1,233 @@
+// Reads a list of municipalities to invite from CSV text or an XLSX workbook and checks every
+// row. Pure apart from parsing: no database. Either every row is valid, or the caller gets the
+// problems of every bad row (by line) and imports nothing.
+import { createHash } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import type { InvalidParam } from '../http/errors';
+import { findRegion, municipalityTypes } from '../reference/reference.service';
+
+export type MunicipalityRow = {
+  line: number;
+  id: string;
+  name: string;
+  regionCode: string;
+  type: string;
+  population: number | null;
+  email: string;
+};
+
+export const MAX_ROWS = 10_000;
+export const MUNICIPALITY_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+type Field = 'id' | 'name' | 'regionCode' | 'type' | 'population' | 'email';
+
+// Column headings we recognise (compared lower-case, without spaces, dashes or underscores).
+const ALIASES: Record<Field, string[]> = {
+  id: ['id', 'municipalityid', 'код', 'кодмо', 'oktmo', 'октмо', 'ідентифікатор', 'кодгромади'],
+  name: ['name', 'municipality', 'municipalityname', 'название', 'наименование', 'муниципалитет', 'назва', 'громада'],
+  regionCode: ['region', 'regioncode', 'регион', 'кодрегиона', 'регіон', 'кодрегіону'],
+  type: ['type', 'municipalitytype', 'тип', 'типмо', 'типмуниципалитета', 'типгромади'],
+  population: ['population', 'население', 'численность', 'населення'],
+  email: ['email', 'e-mail', 'mail', 'contactemail', 'почта', 'электроннаяпочта', 'пошта', 'електроннапошта'],
+};
+const REQUIRED: Field[] = ['name', 'regionCode', 'type', 'population', 'email'];
+
+const norm = (s: string) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
+const fieldOf = (heading: string): Field | undefined =>
+  (Object.keys(ALIASES) as Field[]).find((f) => ALIASES[f].some((a) => norm(a) === norm(heading)));
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export type ImportScope = { countries: string[]; regions: string[] };
+
+export type ParsedImport = { rows: MunicipalityRow[]; problems: InvalidParam[] };
+
+/** A stable id for a row without one, so importing the same file twice creates nothing new. */
+export function derivedId(regionCode: string, name: string): string {
+  const digest = createHash('sha256').update(`${regionCode}|${name.trim().toLowerCase()}`).digest('hex');
+  return `m-${digest.slice(0, 16)}`;
+}
+
+/** Checks cells (already as text, by heading) and builds the rows. */
+export function checkRows(
+  table: { line: number; cells: string[] }[],
+  headings: string[],
+  scope: ImportScope,
+): ParsedImport {
+  const problems: InvalidParam[] = [];
+  const column = new Map<Field, number>();
+  headings.forEach((h, i) => {
+    const f = fieldOf(h);
+    if (f && !column.has(f)) column.set(f, i);
+  });
+  const missing = REQUIRED.filter((f) => !column.has(f));
+  if (missing.length) {
+    return {
+      rows: [],
+      problems: missing.map((f) => ({
+        name: `line 1.${f}`,
+        reason: `no "${ALIASES[f][0]}" column (the first line must name the columns: id, name, region, type, population, email)`,
+        code: 'missing_column',
+      })),
+    };
+  }
+  if (table.length === 0) {
+    return { rows: [], problems: [{ name: 'line 2', reason: 'the list has no municipalities', code: 'empty' }] };
+  }
+  if (table.length > MAX_ROWS) {
+    return {
+      rows: [],
+      problems: [
+        { name: `line ${MAX_ROWS + 2}`, reason: `at most ${MAX_ROWS} municipalities per import`, code: 'too_many' },
+      ],
+    };
+  }
+  const rows: MunicipalityRow[] = [];
+  const seenIds = new Map<string, number>();
+  const typeCodes = new Map(municipalityTypes.map((t) => [t.code, t]));
+  for (const { line, cells } of table) {
+    const get = (f: Field) => {
+      const i = column.get(f);
+      return i === undefined ? '' : (cells[i] ?? '').trim();
+    };
+    const bad = (f: Field, reason: string, code: string) => problems.push({ name: `line ${line}.${f}`, reason, code });
+    const before = problems.length;
+
+    const name = get('name');
+    if (!name) bad('name', 'the name is empty', 'required');
+    else if (name.length > 200) bad('name', 'at most 200 characters', 'too_long');
+
+    const regionCode = get('regionCode').toUpperCase();
+    const region = findRegion(regionCode);
+    if (!regionCode) bad('regionCode', 'the region code is empty', 'required');
+    else if (!region)
+      bad('regionCode', `unknown region code "${regionCode}" (ISO 3166-2, e.g. RU-VLG)`, 'unknown_region');
+    else if (
+      !scope.countries.includes(region.country) ||
+      (scope.regions.length > 0 && !scope.regions.includes(regionCode))
+    )
+      bad('regionCode', `"${regionCode}" is outside the wave's scope`, 'region_outside_scope');
+
+    const type = get('type');
+    const typeInfo = typeCodes.get(type);
+    if (!type) bad('type', 'the municipality type is empty', 'required');
+    else if (!typeInfo)
+      bad('type', `unknown municipality type "${type}" (one of ${[...typeCodes.keys()].join(', ')})`, 'unknown_type');
+    else if (region && typeInfo.country && typeInfo.country !== region.country)
+      bad('type', `"${type}" is not a municipality type of ${region.country}`, 'type_country');
+
+    const populationText = get('population').replace(/[\s\u00a0]/g, '');
+    let population: number | null = null;
+    if (!populationText) bad('population', 'the population is empty', 'required');
+    else if (!/^\d{1,9}$/.test(populationText))
+      bad('population', `"${get('population')}" is not a whole number`, 'not_a_number');
+    else population = Number(populationText);
+
+    const email = get('email');
+    if (!email) bad('email', 'the e-mail is empty', 'required');
+    else if (email.length > 200 || !EMAIL.test(email))
+      bad('email', `"${email}" is not an e-mail address`, 'invalid_email');
+
+    let id = get('id');
+    if (id && !MUNICIPALITY_ID.test(id)) bad('id', 'an id may use letters, digits, _ and - (up to 64)', 'invalid_id');
+    if (!id && name && regionCode) id = derivedId(regionCode, name);
+    if (id) {
+      const first = seenIds.get(id);
+      if (first !== undefined) bad('id', `the same municipality as line ${first}`, 'duplicate');
+      else seenIds.set(id, line);
+    }
+    if (problems.length === before) {
+      rows.push({ line, id, name, regionCode, type, population, email: email.toLowerCase() });
+    }
+  }
+  return { rows, problems };
+}
+
+/** CSV with a heading line; `;`, `,` or tab separated (detected from the heading line). */
+export function parseCsv(text: string, scope: ImportScope): ParsedImport {
+  const body = text.replace(/^\uFEFF/, '');
+  const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
+  const delimiter = [';', '\t', ','].reduce((best, d) =>
+    firstLine.split(d).length > firstLine.split(best).length ? d : best,
+  );
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(body, {
+      delimiter,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+  } catch (err) {
+    const e = err as { lines?: number; message?: string };
+    return {
+      rows: [],
+      problems: [
+        {
+          name: `line ${e.lines ?? 1}`,
+          reason: `the CSV cannot be read: ${String(e.message ?? '').replace(/^.*?:\s*/, '')}`,
+          code: 'invalid_csv',
+        },
+      ],
+    };
+  }
+  const [head, ...rest] = records;
+  if (!head) return { rows: [], problems: [{ name: 'line 1', reason: 'the file is empty', code: 'empty' }] };
+  return checkRows(
+    rest.filter((r) => r.record.some((c) => c !== '')).map((r) => ({ line: r.info.lines, cells: r.record })),
+    head.record,
+    scope,
+  );
+}
+
+function cellText(cell: ExcelJS.Cell): string {
+  const v = cell.value;
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
+  if (typeof v === 'string') return v;
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === 'object') {
+    if ('text' in v && typeof v.text === 'string') return v.text; // hyperlink
+    if ('richText' in v) return v.richText.map((r) => r.text).join('');
+    if ('result' in v && v.result !== undefined) return String(v.result); // formula
+  }
+  return cell.text ?? '';
+}
+
+/** The first worksheet of an XLSX workbook; the first non-empty row names the columns. */
+export async function parseXlsx(data: Buffer, scope: ImportScope): Promise<ParsedImport> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(data as unknown as ArrayBuffer);
+  } catch {
+    return { rows: [], problems: [{ name: 'file', reason: 'the file is not an XLSX workbook', code: 'invalid_xlsx' }] };
+  }
+  const sheet = workbook.worksheets[0];
+  if (!sheet) return { rows: [], problems: [{ name: 'file', reason: 'the workbook has no sheet', code: 'empty' }] };
+  const table: { line: number; cells: string[] }[] = [];
+  let headings: string[] | undefined;
+  let headingLine = 1;
+  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    const cells: string[] = [];
+    for (let c = 1; c <= Math.max(row.cellCount, 1); c++) cells.push(cellText(row.getCell(c)).trim());
+    if (!cells.some((c) => c !== '')) return;
+    if (!headings) {
+      headings = cells;
+      headingLine = rowNumber;
+    } else table.push({ line: rowNumber, cells });
+  });
+  if (!headings) return { rows: [], problems: [{ name: 'line 1', reason: 'the sheet is empty', code: 'empty' }] };
+  const result = checkRows(table, headings, scope);
+  if (headingLine !== 1) {
+    result.problems = result.problems.map((p) =>
+      p.code === 'missing_column' ? { ...p, name: p.name.replace(/^line 1/, `line ${headingLine}`) } : p,
+    );
+  }
+  return result;
+}

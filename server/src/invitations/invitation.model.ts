@@ -1,0 +1,68 @@
+import { Schema, model } from 'mongoose';
+
+// One invitation per municipality and wave. _id is `<wave>|<municipality id>`: stable across
+// re-issued links, so an import replayed after a crash finds the same documents, and a
+// respondent's draft survives a new link. Every state change is a conditional update of this
+// one document.
+//
+// `status` is one of not_started | started | completed | revoked, and `boardKey` is
+// `<region>|<status>`, kept in the same $set: the response-rate board groups on that single
+// string field (FerretDB v1 keeps only one field of a compound $group _id).
+const invitationSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    waveCode: { type: String, required: true },
+    municipality: {
+      id: { type: String, required: true },
+      name: { type: String, required: true },
+      regionCode: { type: String, required: true },
+      type: { type: String, required: true },
+      population: { type: Number, default: null },
+    },
+    email: { type: String, required: true },
+    status: { type: String, enum: ['not_started', 'started', 'completed', 'revoked'], required: true },
+    boardKey: { type: String, required: true },
+    // sha256 of the current link's token; null until a link is issued and after revocation.
+    tokenHash: { type: String, default: null },
+    linkIssuedAt: { type: Date, default: null },
+    revokedAt: { type: Date, default: null },
+    startedAt: { type: Date, default: null },
+    lastActivityAt: { type: Date, default: null },
+    completedAt: { type: Date, default: null },
+    // The stored response; never set for an anonymous wave.
+    responseId: { type: String, default: null },
+    // A submission in progress (claim before the response is stored); removed when it completes.
+    submission: {
+      type: new Schema(
+        { clientId: { type: String, required: true }, at: { type: Date, required: true } },
+        { _id: false },
+      ),
+      default: null,
+    },
+    // The autosaved answers as JSON text: answer keys are question names, which need no escaping then.
+    draftJson: { type: String, default: null },
+    draftPageNo: { type: Number, default: 0 },
+    draftLocale: { type: String, default: null },
+    draftSavedAt: { type: Date, default: null },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+invitationSchema.index({ waveCode: 1 });
+
+export const InvitationModel = model('Invitation', invitationSchema, 'invitations');
+
+// Lookup of a link: _id is sha256(token) (the token itself is never stored). A token is valid
+// only while its invitation's tokenHash names it, so a half-finished re-issue or revocation
+// can never leave two working links.
+const invitationTokenSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    invitationId: { type: String, required: true },
+    waveCode: { type: String, required: true },
+    issuedAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+
+export const InvitationTokenModel = model('InvitationToken', invitationTokenSchema, 'invitation_tokens');

@@ -1,0 +1,197 @@
+// POST /api/waves/{code}/invitations/import        coordinator: add municipalities from CSV or XLSX (all rows valid, or 422 by line and nothing imported)
+// GET  /api/waves/{code}/invitations/board         coordinator: response rate per region and every municipality's status and last activity
+// POST /api/waves/{code}/invitations/links         coordinator: issue links and download them as CSV/XLSX for mail merge
+//                                                  (unissued: new invitations only; all: replaces every open link; selected: the given ids)
+// POST /api/waves/{code}/invitations/{id}/revoke   coordinator: the link stops working
+// POST /api/waves/{code}/invitations/{id}/reissue  coordinator: a new link (shown once); the old one stops working
+import type { Request, Response } from 'express';
+import ExcelJS from 'exceljs';
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import type { Api } from '../http/route';
+import { recordAudit } from '../audit/audit.service';
+import { safeCell, UTF8_BOM } from '../exports/csv';
+import { findRegion } from '../reference/reference.service';
+import { WaveParams } from '../responses/responses.schema';
+import { getWave } from '../waves/waves.service';
+import {
+  importInvitations,
+  issueLinks,
+  reissueInvitation,
+  responseBoard,
+  revokeInvitation,
+  type Invitation,
+  type IssuedLink,
+} from './invitations.service';
+import {
+  BoardOut,
+  ImportBody,
+  ImportResultOut,
+  InvitationOut,
+  InvitationParams,
+  LinksBody,
+} from './invitations.schema';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function out(i: Invitation) {
+  return {
+    ...i,
+    linkIssuedAt: iso(i.linkIssuedAt),
+    revokedAt: iso(i.revokedAt),
+    startedAt: iso(i.startedAt),
+    lastActivityAt: iso(i.lastActivityAt),
+    completedAt: iso(i.completedAt),
+  };
+}
+
+/** Where respondents open their link: this server, as the coordinator reached it. */
+function linkFor(req: Request, token: string): string {
+  return `${req.protocol}://${req.get('host')}/i/${token}`;
+}
+
+const HEADINGS = ['id', 'name', 'region', 'region_name', 'type', 'population', 'email', 'link'];
+
+function linkRows(req: Request, links: IssuedLink[]): (string | number)[][] {
+  return links.map(({ invitation: i, token }) =>
+    [
+      i.municipality.id,
+      i.municipality.name,
+      i.municipality.regionCode,
+      findRegion(i.municipality.regionCode)?.names.ru ?? '',
+      i.municipality.type,
+      i.municipality.population ?? '',
+      i.email,
+      linkFor(req, token),
+    ].map(safeCell),
+  );
+}
+
+async function sendLinks(req: Request, res: Response, wave: string, format: 'csv' | 'xlsx', links: IssuedLink[]) {
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('X-Links-Issued', String(links.length));
+  if (format === 'csv') {
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${wave}-links.csv"`);
+    res.send(
+      UTF8_BOM + stringify([HEADINGS, ...linkRows(req, links)], { delimiter: ';', record_delimiter: 'windows' }),
+    );
+    return;
+  }
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('links');
+  sheet.addRow(HEADINGS).font = { bold: true };
+  for (const row of linkRows(req, links)) sheet.addRow(row);
+  sheet.columns.forEach((c, i) => (c.width = [14, 36, 10, 28, 20, 12, 30, 60][i]));
+  const buffer = await workbook.xlsx.writeBuffer();
+  res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  res.setHeader('Content-Disposition', `attachment; filename="${wave}-links.xlsx"`);
+  res.send(Buffer.from(buffer as ArrayBuffer));
+}
+
+export function invitationsRoutes(api: Api): void {
+  api.route({
+    method: 'post',
+    path: '/waves/{code}/invitations/import',
+    summary: 'Import the municipalities to invite (CSV or XLSX)',
+    access: 'coordinator',
+    tags: ['invitations'],
+    params: WaveParams,
+    body: ImportBody,
+    responses: {
+      201: { description: 'Imported', schema: ImportResultOut },
+      409: { description: 'The wave is closed or archived' },
+      422: { description: 'Bad rows: invalid_params names each by line and field; nothing imported' },
+    },
+    handler: async ({ params, body, user }, _req, res) => {
+      const result = await importInvitations(params.code, body);
+      await recordAudit(user!.email, 'invitations.import', params.code, { ...result, format: body.format });
+      res.status(201);
+      return result;
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/waves/{code}/invitations/board',
+    summary: 'Response rate per region and per municipality',
+    access: 'coordinator',
+    tags: ['invitations'],
+    params: WaveParams,
+    responses: { 200: { description: 'The board', schema: BoardOut } },
+    handler: async ({ params }, _req, res) => {
+      const [wave, board] = await Promise.all([getWave(params.code), responseBoard(params.code)]);
+      res.setHeader('Cache-Control', 'no-store');
+      return {
+        wave: { code: wave.code, status: wave.status, anonymous: wave.anonymous },
+        generatedAt: new Date().toISOString(),
+        totals: board.totals,
+        regions: board.regions,
+        invitations: board.invitations.map(out),
+      };
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/waves/{code}/invitations/links',
+    summary: 'Issue personal links and download them for mail merge (CSV or XLSX)',
+    access: 'coordinator',
+    tags: ['invitations'],
+    params: WaveParams,
+    body: LinksBody,
+    responses: {
+      200: {
+        description: 'The links (the tokens are not stored and cannot be shown again)',
+        schema: z.string(),
+        contentType: 'text/csv',
+      },
+    },
+    handler: async ({ params, body, user }, req, res) => {
+      const links = await issueLinks(params.code, { scope: body.scope, ids: body.ids });
+      await recordAudit(user!.email, 'invitations.export', params.code, {
+        scope: body.scope,
+        issued: links.length,
+        format: body.format,
+      });
+      await sendLinks(req, res, params.code, body.format, links);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/waves/{code}/invitations/{id}/revoke',
+    summary: "Revoke a municipality's link",
+    access: 'coordinator',
+    tags: ['invitations'],
+    params: InvitationParams,
+    responses: { 200: { description: 'Revoked', schema: InvitationOut }, 409: { description: 'Already answered' } },
+    handler: async ({ params, user }) => {
+      const inv = await revokeInvitation(params.code, params.id);
+      await recordAudit(user!.email, 'invitations.revoke', params.code, { municipality: params.id });
+      return out(inv);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/waves/{code}/invitations/{id}/reissue',
+    summary: 'Issue a new link for a municipality (the old one stops working)',
+    access: 'coordinator',
+    tags: ['invitations'],
+    params: InvitationParams,
+    responses: {
+      200: {
+        description: 'The new link, shown once',
+        schema: z.object({ invitation: InvitationOut, link: z.string() }),
+      },
+      409: { description: 'Already answered' },
+    },
+    handler: async ({ params, user }, req, res) => {
+      const { invitation, token } = await reissueInvitation(params.code, params.id);
+      await recordAudit(user!.email, 'invitations.reissue', params.code, { municipality: params.id });
+      res.setHeader('Cache-Control', 'no-store');
+      return { invitation: out(invitation), link: linkFor(req, token) };
+    },
+  });
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { WaveParams } from '../responses/responses.schema';
+import { MUNICIPALITY_ID } from './invitation-import';
+
+export const InvitationParams = WaveParams.extend({
+  id: z.string().regex(MUNICIPALITY_ID, 'a municipality id'),
+}).strict();
+
+export const ImportBody = z
+  .object({
+    format: z.enum(['csv', 'xlsx']),
+    /** CSV: the text; XLSX: the file, base64-encoded. */
+    content: z.string().min(1, 'the file is empty').max(4_000_000, 'at most about 3 MB'),
+  })
+  .strict();
+
+export const LinksBody = z
+  .object({
+    format: z.enum(['csv', 'xlsx']),
+    scope: z.enum(['unissued', 'all', 'selected']),
+    ids: z.array(z.string().regex(MUNICIPALITY_ID)).min(1).max(10_000).optional(),
+  })
+  .strict()
+  .refine((b) => (b.scope === 'selected') === Boolean(b.ids), {
+    message: 'ids are given with scope "selected" and only then',
+    path: ['ids'],
+  });
+
+const Localized = z.object({ ru: z.string(), en: z.string(), uk: z.string() });
+
+export const InvitationOut = z.object({
+  id: z.string(),
+  municipality: z.object({
+    id: z.string(),
+    name: z.string(),
+    regionCode: z.string(),
+    type: z.string(),
+    population: z.number().nullable(),
+  }),
+  email: z.string(),
+  status: z.enum(['not_started', 'started', 'completed', 'revoked']),
+  linkIssuedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  lastActivityAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+});
+
+const Rate = z.object({
+  invited: z.number().int(),
+  notStarted: z.number().int(),
+  started: z.number().int(),
+  completed: z.number().int(),
+  revoked: z.number().int(),
+});
+
+export const BoardOut = z.object({
+  wave: z.object({ code: z.string(), status: z.string(), anonymous: z.boolean() }),
+  generatedAt: z.string(),
+  totals: Rate,
+  regions: z.array(Rate.extend({ code: z.string(), names: Localized })),
+  invitations: z.array(InvitationOut),
+});
+
+export const ImportResultOut = z.object({
+  total: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+});

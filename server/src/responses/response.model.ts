@@ -1,0 +1,34 @@
+import { Schema, model } from 'mongoose';
+
+// _id is the client-generated id of the submission: a retried submit finds the same _id and
+// is stored once. The analysis dimensions are copied out of the answers at submit time so
+// tallies never have to interpret answers again.
+const responseSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    waveCode: { type: String, required: true },
+    questionnaireId: { type: String, required: true },
+    status: { type: String, enum: ['complete'], required: true },
+    answers: { type: Schema.Types.Mixed, required: true },
+    regionCode: { type: String, required: true },
+    municipality: { type: String, default: '' },
+    municipalityType: { type: String, default: '' },
+    sizeClass: { type: String, default: '' },
+    respondentRole: { type: String, default: '' },
+    obstacles: { type: [String], default: [] },
+    // `<region>|<obstacle>` pairs: lets the tally group on one string field (FerretDB v1 drops
+    // all but one field of a compound $group _id, so grouping on {region, obstacle} is not portable).
+    regionObstacles: { type: [String], default: [] },
+    locale: { type: String, required: true },
+    startedAt: { type: Date, default: null },
+    submittedAt: { type: Date, required: true },
+    // The invitation answered through (invitation links of non-anonymous waves only).
+    invitationId: { type: String, default: null },
+    // Set once the response is counted in the kept tally counters (analytics/counters.service.ts).
+    talliedAt: { type: Date, default: null },
+  },
+  { versionKey: false, minimize: false },
+);
+responseSchema.index({ waveCode: 1, submittedAt: 1 });
+
+export const ResponseModel = model('Response', responseSchema, 'responses');

@@ -1,0 +1,130 @@
+// POST /api/waves/{code}/responses   public (open public waves): submit a completed answer set;
+//                                    idempotent by clientId (201 first time, 200 on a retry)
+// GET  /api/invitations/{token}            respondent (the token is the capability): the questionnaire, the fixed
+//                                          municipality and region, and the saved draft
+// PUT  /api/invitations/{token}/draft      respondent: autosave the answers so far (409 once submitted or the wave closed)
+// POST /api/invitations/{token}/responses  respondent: submit; exactly one completed response per invitation
+//                                          (201 stored, 200 a retry with the same clientId, 409 already_submitted with the date)
+// Tokens never reach the logs: the request logger prints these paths as /api/invitations/:token.
+import type { Api } from '../http/route';
+import {
+  InvitationViewSchema,
+  SaveDraftBody,
+  SubmitResponseBody,
+  SubmitResponseResult,
+  TokenParams,
+  WaveParams,
+} from './responses.schema';
+import { submitResponse } from './responses.service';
+import { openInvitation, saveInvitationDraft, submitViaInvitation } from './invitation-responses.service';
+import { z } from 'zod';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function responsesRoutes(api: Api): void {
+  api.route({
+    method: 'post',
+    path: '/waves/{code}/responses',
+    summary: 'Submit a completed response to a wave',
+    access: 'public',
+    tags: ['responses'],
+    params: WaveParams,
+    body: SubmitResponseBody,
+    rateLimits: [api.limit('submissions')],
+    responses: {
+      201: { description: 'Stored', schema: SubmitResponseResult },
+      200: { description: 'Already stored (a retry with the same clientId)', schema: SubmitResponseResult },
+      409: { description: 'The wave does not accept answers' },
+      422: { description: 'Answers invalid; invalid_params lists each problem' },
+    },
+    handler: async ({ params, body }, _req, res) => {
+      const result = await submitResponse(params.code, body);
+      res.status(result.created ? 201 : 200);
+      return { id: result.id, submittedAt: result.submittedAt.toISOString() };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/invitations/{token}',
+    summary: 'Open an invitation link',
+    access: 'respondent',
+    tags: ['invitations'],
+    params: TokenParams,
+    rateLimits: [api.limit('tokenLookup')],
+    responses: {
+      200: { description: 'The invitation with its questionnaire and draft', schema: InvitationViewSchema },
+      404: { description: 'Unknown, replaced or withdrawn link' },
+    },
+    handler: async ({ params }, _req, res) => {
+      res.setHeader('Cache-Control', 'no-store');
+      const v = await openInvitation(params.token);
+      return {
+        invitation: {
+          ...v.invitation,
+          startedAt: iso(v.invitation.startedAt),
+          completedAt: iso(v.invitation.completedAt),
+        },
+        wave: {
+          code: v.wave.code,
+          title: v.wave.title,
+          status: v.wave.status,
+          opensAt: iso(v.wave.opensAt),
+          closesAt: iso(v.wave.closesAt),
+          anonymous: v.wave.anonymous,
+          acceptsAnswers: v.wave.acceptsAnswers,
+        },
+        questionnaire: {
+          key: v.questionnaire.key,
+          version: v.questionnaire.version,
+          title: v.questionnaire.title,
+          definition: v.questionnaire.definition,
+        },
+        fixedAnswers: v.fixedAnswers,
+        prefill: v.prefill,
+        draft: v.draft ? { ...v.draft, savedAt: v.draft.savedAt.toISOString() } : null,
+      };
+    },
+  });
+
+  api.route({
+    method: 'put',
+    path: '/invitations/{token}/draft',
+    summary: 'Autosave the answers so far',
+    access: 'respondent',
+    tags: ['invitations'],
+    params: TokenParams,
+    body: SaveDraftBody,
+    rateLimits: [api.limit('tokenLookup')],
+    responses: {
+      200: { description: 'Saved', schema: z.object({ savedAt: z.string() }) },
+      409: { description: 'Already submitted (already_submitted) or the wave does not accept answers (wave_not_open)' },
+    },
+    handler: async ({ params, body }) => {
+      const { savedAt } = await saveInvitationDraft(params.token, body);
+      return { savedAt: savedAt.toISOString() };
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/invitations/{token}/responses',
+    summary: 'Submit the answers of an invitation (exactly once)',
+    access: 'respondent',
+    tags: ['invitations'],
+    params: TokenParams,
+    body: SubmitResponseBody,
+    rateLimits: [api.limit('submissions')],
+    responses: {
+      201: { description: 'Stored', schema: SubmitResponseResult },
+      200: { description: 'Already stored (a retry with the same clientId)', schema: SubmitResponseResult },
+      409: { description: 'already_submitted (with submittedAt), or the wave does not accept answers' },
+      422: { description: 'Answers invalid; invalid_params lists each problem' },
+    },
+    handler: async ({ params, body }, _req, res) => {
+      const result = await submitViaInvitation(params.token, body);
+      res.status(result.created ? 201 : 200);
+      return { id: result.id, submittedAt: result.submittedAt.toISOString() };
+    },
+  });
+}

@@ -1,0 +1,39 @@
+import { Schema, model } from 'mongoose';
+
+// _id is the wave code (short, URL-safe): every respondent request looks the wave up by _id.
+const waveSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    title: { ru: String, en: String, uk: String },
+    questionnaireId: { type: String, required: true },
+    status: { type: String, enum: ['draft', 'open', 'closed', 'archived'], required: true },
+    opensAt: { type: Date, default: null },
+    closesAt: { type: Date, default: null },
+    scope: { countries: [String], regions: [String] },
+    access: { type: String, enum: ['public', 'invitation'], required: true },
+    anonymous: { type: Boolean, required: true },
+    demo: { type: Boolean, default: false },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, default: null },
+    clonedFrom: { type: String, default: null },
+    // Lifecycle and edit log, appended with $push in the same single-document update that makes
+    // the change (so the change and its record cannot diverge).
+    history: {
+      type: [
+        {
+          _id: false,
+          at: { type: Date, required: true },
+          by: { type: String, required: true },
+          action: { type: String, required: true },
+          from: { type: String, default: null },
+          to: { type: String, default: null },
+          fields: { type: [String], default: undefined },
+        },
+      ],
+      default: [],
+    },
+  },
+  { versionKey: false },
+);
+
+export const WaveModel = model('Wave', waveSchema, 'waves');

@@ -1,0 +1,231 @@
+// GET   /api/waves                   public: waves with status and response counts
+// GET   /api/waves/{code}            public: one wave with its questionnaire definition (what respondents load)
+// POST  /api/waves                   coordinator: create a draft wave
+// GET   /api/waves/{code}/admin      coordinator: the wave with scope, access, anonymity and its history
+// PATCH /api/waves/{code}            coordinator: edit (draft: anything; open: title and dates; closed: title; archived: nothing)
+// POST  /api/waves/{code}/lifecycle  coordinator: open | close | reopen | archive (409 on a transition the state does not allow)
+// POST  /api/waves/{code}/clone      coordinator: a new draft wave with the same scope and invitation list, new dates
+import { z } from 'zod';
+import type { Api } from '../http/route';
+import {
+  acceptsAnswers,
+  changeWaveStatus,
+  cloneWave,
+  createWave,
+  getWaveAdmin,
+  getWaveWithQuestionnaire,
+  listWaves,
+  updateWave,
+  type WaveAdmin,
+} from './waves.service';
+import { countResponses } from '../responses/responses.service';
+import { WaveParams } from '../responses/responses.schema';
+import {
+  CloneWaveBody,
+  CreateWaveBody,
+  LifecycleBody,
+  UpdateWaveBody,
+  WaveAdmin as WaveAdminSchema,
+} from './waves.schema';
+import { recordAudit } from '../audit/audit.service';
+import { copyInvitations } from '../invitations/invitations.service';
+
+function adminView(w: WaveAdmin) {
+  return {
+    code: w.code,
+    title: w.title,
+    status: w.status,
+    questionnaireId: w.questionnaireId,
+    opensAt: iso(w.opensAt),
+    closesAt: iso(w.closesAt),
+    scope: w.scope,
+    access: w.access,
+    anonymous: w.anonymous,
+    acceptsAnswers: acceptsAnswers(w).ok,
+    createdAt: w.createdAt.toISOString(),
+    updatedAt: iso(w.updatedAt),
+    clonedFrom: w.clonedFrom,
+    history: w.history.map((h) => ({ ...h, at: h.at.toISOString() })),
+  };
+}
+
+const localized = z.object({ ru: z.string(), en: z.string(), uk: z.string() });
+const WaveSummary = z.object({
+  code: z.string(),
+  title: localized,
+  status: z.enum(['draft', 'open', 'closed', 'archived']),
+  questionnaire: z.object({ key: z.string(), version: z.number() }),
+  opensAt: z.string().nullable(),
+  closesAt: z.string().nullable(),
+  responses: z.number(),
+});
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function wavesRoutes(api: Api): void {
+  api.route({
+    method: 'get',
+    path: '/waves',
+    summary: 'List survey waves',
+    access: 'public',
+    tags: ['waves'],
+    responses: { 200: { description: 'Waves', schema: z.object({ items: z.array(WaveSummary) }) } },
+    handler: async () => {
+      const waves = await listWaves();
+      const items = await Promise.all(
+        waves.map(async (w) => {
+          const [key, version] = w.questionnaireId.split('@');
+          return {
+            code: w.code,
+            title: w.title,
+            status: w.status,
+            questionnaire: { key, version: Number(version) },
+            opensAt: iso(w.opensAt),
+            closesAt: iso(w.closesAt),
+            responses: await countResponses(w.code),
+          };
+        }),
+      );
+      return { items };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/waves/{code}',
+    summary: 'A wave with the questionnaire respondents answer',
+    access: 'public',
+    tags: ['waves'],
+    params: WaveParams,
+    responses: {
+      200: {
+        description: 'The wave',
+        schema: z.object({
+          code: z.string(),
+          title: localized,
+          status: z.string(),
+          opensAt: z.string().nullable(),
+          closesAt: z.string().nullable(),
+          access: z.enum(['public', 'invitation']),
+          questionnaire: z.object({
+            key: z.string(),
+            version: z.number(),
+            title: localized,
+            definition: z.record(z.string(), z.unknown()),
+          }),
+        }),
+      },
+    },
+    handler: async ({ params }) => {
+      const { wave, questionnaire } = await getWaveWithQuestionnaire(params.code);
+      return {
+        code: wave.code,
+        title: wave.title,
+        status: wave.status,
+        opensAt: iso(wave.opensAt),
+        closesAt: iso(wave.closesAt),
+        access: wave.access,
+        questionnaire: {
+          key: questionnaire.key,
+          version: questionnaire.version,
+          title: questionnaire.title,
+          definition: questionnaire.definition,
+        },
+      };
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/waves',
+    summary: 'Create a draft wave',
+    access: 'coordinator',
+    tags: ['waves'],
+    body: CreateWaveBody,
+    responses: {
+      201: { description: 'Created (draft)', schema: WaveAdminSchema },
+      409: { description: 'The code is taken' },
+      422: { description: 'Dates, regions or questionnaire invalid' },
+    },
+    handler: async ({ body, user }, _req, res) => {
+      const wave = await createWave(body, user!.email);
+      await recordAudit(user!.email, 'wave.create', wave.code, { questionnaireId: wave.questionnaireId });
+      res.status(201);
+      return adminView(wave);
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/waves/{code}/admin',
+    summary: "A wave's settings and history (coordinator view)",
+    access: 'coordinator',
+    tags: ['waves'],
+    params: WaveParams,
+    responses: { 200: { description: 'The wave', schema: WaveAdminSchema } },
+    handler: async ({ params }) => adminView(await getWaveAdmin(params.code)),
+  });
+
+  api.route({
+    method: 'patch',
+    path: '/waves/{code}',
+    summary: 'Edit a wave (what may change depends on its state)',
+    access: 'coordinator',
+    tags: ['waves'],
+    params: WaveParams,
+    body: UpdateWaveBody,
+    responses: {
+      200: { description: 'Updated', schema: WaveAdminSchema },
+      409: { description: 'The field cannot change in this state (e.g. the questionnaire of an open wave)' },
+    },
+    handler: async ({ params, body, user }) => {
+      const wave = await updateWave(params.code, body, user!.email);
+      await recordAudit(user!.email, 'wave.update', wave.code, { fields: Object.keys(body) });
+      return adminView(wave);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/waves/{code}/lifecycle',
+    summary: 'Open, close, reopen or archive a wave',
+    access: 'coordinator',
+    tags: ['waves'],
+    params: WaveParams,
+    body: LifecycleBody,
+    responses: {
+      200: { description: 'The wave in its new state', schema: WaveAdminSchema },
+      409: { description: 'The transition is not allowed from the current state' },
+      422: { description: 'The closing date has passed' },
+    },
+    handler: async ({ params, body, user }) => {
+      const { wave, from } = await changeWaveStatus(params.code, body, user!.email);
+      await recordAudit(user!.email, `wave.${body.action}`, wave.code, { from, to: wave.status });
+      return adminView(wave);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/waves/{code}/clone',
+    summary: 'Clone a wave into a new draft (same scope and invitation list, new dates)',
+    access: 'coordinator',
+    tags: ['waves'],
+    params: WaveParams,
+    body: CloneWaveBody,
+    responses: {
+      201: {
+        description: 'The new draft wave',
+        schema: WaveAdminSchema.extend({ invitationsCopied: z.number().int() }),
+      },
+      409: { description: 'The code is taken' },
+    },
+    handler: async ({ params, body, user }, _req, res) => {
+      const wave = await cloneWave(params.code, body, user!.email);
+      const invitationsCopied = await copyInvitations(params.code, wave.code);
+      await recordAudit(user!.email, 'wave.clone', wave.code, { from: params.code, invitationsCopied });
+      res.status(201);
+      return { ...adminView(wave), invitationsCopied };
+    },
+  });
+}

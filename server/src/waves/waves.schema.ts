@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { WAVE_CODE } from './waves.service';
+
+const text = (max: number) => z.string().trim().max(max);
+
+export const WaveTitle = z
+  .object({ ru: text(200).min(1, 'the Russian title is required'), uk: text(200), en: text(200) })
+  .strict();
+
+const Instant = z.iso.datetime({ offset: true, message: 'an ISO 8601 date-time, e.g. 2026-03-01T00:00:00Z' });
+
+export const WaveScope = z
+  .object({
+    countries: z
+      .array(z.enum(['RU', 'UA']))
+      .min(1, 'at least one country')
+      .max(2),
+    regions: z.array(z.string().regex(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, 'an ISO 3166-2 region code')).max(200),
+  })
+  .strict();
+
+const questionnaireId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,60}@\d{1,6}$/, 'a questionnaire version id, key@n');
+
+export const CreateWaveBody = z
+  .object({
+    code: z.string().regex(WAVE_CODE, 'a wave code: letters, digits, _ and - (up to 64)'),
+    title: WaveTitle,
+    questionnaireId,
+    opensAt: Instant.nullable(),
+    closesAt: Instant.nullable(),
+    scope: WaveScope,
+    access: z.enum(['public', 'invitation']),
+    anonymous: z.boolean(),
+  })
+  .strict();
+export type CreateWaveBody = z.infer<typeof CreateWaveBody>;
+
+export const UpdateWaveBody = CreateWaveBody.omit({ code: true }).partial().strict();
+export type UpdateWaveBody = z.infer<typeof UpdateWaveBody>;
+
+export const LifecycleBody = z
+  .object({
+    action: z.enum(['open', 'close', 'reopen', 'archive']),
+    /** Reopen (or open) with a new closing date. */
+    closesAt: Instant.nullable().optional(),
+  })
+  .strict();
+export type LifecycleBody = z.infer<typeof LifecycleBody>;
+
+export const CloneWaveBody = CreateWaveBody.pick({ code: true, title: true, opensAt: true, closesAt: true })
+  .extend({ questionnaireId: questionnaireId.optional() })
+  .strict();
+export type CloneWaveBody = z.infer<typeof CloneWaveBody>;
+
+const Localized = z.object({ ru: z.string(), en: z.string(), uk: z.string() });
+
+export const WaveAdmin = z.object({
+  code: z.string(),
+  title: Localized,
+  status: z.enum(['draft', 'open', 'closed', 'archived']),
+  questionnaireId: z.string(),
+  opensAt: z.string().nullable(),
+  closesAt: z.string().nullable(),
+  scope: z.object({ countries: z.array(z.string()), regions: z.array(z.string()) }),
+  access: z.enum(['public', 'invitation']),
+  anonymous: z.boolean(),
+  acceptsAnswers: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string().nullable(),
+  clonedFrom: z.string().nullable(),
+  history: z.array(
+    z.object({
+      at: z.string(),
+      by: z.string(),
+      action: z.string(),
+      from: z.string().nullable(),
+      to: z.string().nullable(),
+      fields: z.array(z.string()).optional(),
+    }),
+  ),
+});
