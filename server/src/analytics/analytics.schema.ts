@@ -1,0 +1,170 @@
+// Input schemas of the analysis routes (validation and the OpenAPI document), and the shapes
+// of their answers for the document.
+import { z } from 'zod';
+import { FilterFields } from './filters';
+
+const localized = z.object({ ru: z.string(), en: z.string(), uk: z.string() });
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1')
+  .optional();
+const name = z.string().min(1).max(200);
+
+export const ByDimension = z.enum(['region', 'municipalityType', 'sizeClass', 'respondentRole', 'none']);
+
+/** `protect=true` applies small-cell protection (exports always do). */
+export const TallyQuery = z.object({ ...FilterFields, protect: flag }).strict();
+export const QuestionTallyQuery = z
+  .object({ ...FilterFields, protect: flag, by: ByDimension.default('region') })
+  .strict();
+export const CrosstabQuery = z.object({ ...FilterFields, protect: flag, row: name, col: name }).strict();
+export const CompareQuery = z
+  .object({
+    ...FilterFields,
+    protect: flag,
+    a: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    b: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    question: name,
+  })
+  .strict();
+export const TextsQuery = z
+  .object({
+    ...FilterFields,
+    question: name.optional(),
+    q: z.string().max(200).optional(),
+    uncoded: flag,
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
+
+export const QuestionParams = z.object({ code: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), name }).strict();
+export const RegionParams = z
+  .object({ code: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), region: z.string().regex(/^[A-Z]{2}-[A-Z0-9]{1,3}$/) })
+  .strict();
+export const CodingParams = z
+  .object({ code: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), responseId: z.string().min(1).max(64), variable: name })
+  .strict();
+
+export const CodeBody = z.object({ code: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }).strict();
+export const CustomCodeBody = z
+  .object({
+    variable: name,
+    code: z.string().regex(/^[a-z0-9_]{1,40}$/, 'lower-case letters, digits and _'),
+    labels: z
+      .object({ ru: z.string().trim().min(1).max(200), en: z.string().trim().max(200), uk: z.string().trim().max(200) })
+      .strict(),
+  })
+  .strict();
+export const SettingsBody = z.object({ minCell: z.number().int().min(1).max(50) }).strict();
+
+const cell = z.object({
+  count: z.number().nullable(),
+  share: z.number().nullable(),
+  low: z.number().nullable(),
+  high: z.number().nullable(),
+  suppressed: z.literal(true).optional(),
+});
+const base = z.object({
+  respondents: z.number().int(),
+  answered: z.number().int(),
+  filters: localized,
+  text: localized,
+  description: z.string(),
+});
+const option = z.object({ value: z.string(), labels: localized });
+
+export const ObstacleTallySchema = z.object({
+  wave: z.object({ code: z.string(), title: localized }),
+  base,
+  minCell: z.number().int(),
+  protected: z.boolean(),
+  source: z.enum(['kept', 'scan']),
+  variable: z.string().nullable(),
+  obstacles: z.array(z.object({ code: z.string(), labels: localized })),
+  regions: z.array(
+    z.object({ code: z.string(), names: localized, respondents: z.number().int(), counts: z.record(z.string(), cell) }),
+  ),
+  total: z.object({ respondents: z.number().int(), counts: z.record(z.string(), cell) }),
+});
+
+const numbers = z
+  .object({
+    n: z.number(),
+    sum: z.number(),
+    mean: z.number(),
+    median: z.number(),
+    min: z.number(),
+    max: z.number(),
+  })
+  .or(z.object({ suppressed: z.literal(true) }))
+  .nullable();
+const row = z.object({
+  code: z.string(),
+  names: localized,
+  respondents: z.number().int(),
+  answered: z.number().int(),
+  cells: z.record(z.string(), cell),
+  numbers: numbers.optional(),
+});
+
+export const QuestionTallySchema = z.object({
+  wave: z.object({ code: z.string(), title: localized }),
+  variable: z.object({
+    name: z.string(),
+    title: localized,
+    kind: z.string(),
+    type: z.string(),
+    hasOther: z.boolean(),
+    numeric: z.boolean(),
+  }),
+  by: ByDimension,
+  byName: localized,
+  base,
+  minCell: z.number().int(),
+  protected: z.boolean(),
+  source: z.enum(['kept', 'scan']),
+  options: z.array(option),
+  groups: z.array(row),
+  total: row,
+});
+
+export const VariablesSchema = z.object({
+  items: z.array(
+    z.object({
+      name: z.string(),
+      question: z.string(),
+      type: z.string(),
+      kind: z.enum(['single', 'multi', 'numeric', 'text']),
+      title: localized,
+      options: z.array(option),
+      role: z.string().optional(),
+      hasOther: z.boolean(),
+      numeric: z.boolean(),
+    }),
+  ),
+});
+
+export const CrosstabSchema = z
+  .object({
+    rows: z.array(option),
+    cols: z.array(option),
+    cells: z.array(
+      z.array(
+        z.object({ count: z.number().nullable(), rowShare: z.number().nullable(), colShare: z.number().nullable() }),
+      ),
+    ),
+    n: z.number().int(),
+    chiSquare: z
+      .object({
+        statistic: z.number(),
+        df: z.number(),
+        p: z.number(),
+        lowExpected: z.number(),
+        cells: z.number(),
+        warning: z.boolean(),
+      })
+      .nullable(),
+  })
+  .loose();
+export const LooseObject = z.object({}).loose();

@@ -1,0 +1,145 @@
+// Wave comparison: the same question (matched by name across questionnaire versions) in two
+// waves, per region: value in A, value in B, the change (percentage points for shares, absolute
+// and relative for numbers) and a two-proportion z-test for shares. Regions present in only one
+// wave are kept and marked.
+import { BadRequestError } from '../http/errors';
+import type { Localized } from '../reference/reference.service';
+import { twoProportionZ } from './stats';
+import { questionTally, type Cell, type NumberCell, type Row } from './tally.service';
+import { waveCatalogue } from './catalogue';
+import { describeFilters, type Filters } from './filters';
+import { findVariable, type Option } from './variables';
+
+export type Change = { pp: number; z: number | null; p: number | null } | null;
+export type NumberChange = { abs: number; rel: number | null } | null;
+export type SideRow = { respondents: number; answered: number; cells: Record<string, Cell>; numbers?: NumberCell };
+
+export type CompareRow = {
+  code: string;
+  names: Localized;
+  presence: 'both' | 'a' | 'b';
+  a: SideRow | null;
+  b: SideRow | null;
+  changes: Record<string, Change>;
+  numberChange?: NumberChange;
+};
+
+export type Comparison = {
+  a: { code: string; title: Localized; questionnaire: string };
+  b: { code: string; title: Localized; questionnaire: string };
+  variable: { name: string; title: Localized; kind: string; numeric: boolean };
+  options: Option[];
+  regions: CompareRow[];
+  total: CompareRow;
+  base: { filters: Localized; text: Localized };
+  minCell: number;
+  protected: boolean;
+};
+
+const side = (r: Row | undefined): SideRow | null =>
+  r
+    ? {
+        respondents: r.respondents,
+        answered: r.answered,
+        cells: r.cells,
+        ...(r.numbers !== undefined ? { numbers: r.numbers } : {}),
+      }
+    : null;
+
+function compareRow(
+  code: string,
+  names: Localized,
+  a: Row | undefined,
+  b: Row | undefined,
+  options: Option[],
+): CompareRow {
+  const changes: Record<string, Change> = {};
+  if (a && b) {
+    for (const o of options) {
+      const ca = a.cells[o.value];
+      const cb = b.cells[o.value];
+      if (!ca || !cb || ca.share === null || cb.share === null || ca.count === null || cb.count === null) {
+        changes[o.value] = null;
+        continue;
+      }
+      const t = twoProportionZ(ca.count, a.answered, cb.count, b.answered);
+      changes[o.value] = { pp: (cb.share - ca.share) * 100, z: t?.z ?? null, p: t?.p ?? null };
+    }
+  }
+  let numberChange: NumberChange | undefined;
+  const na = a?.numbers;
+  const nb = b?.numbers;
+  if (na !== undefined || nb !== undefined) {
+    numberChange =
+      na && nb && 'mean' in na && 'mean' in nb
+        ? { abs: nb.mean - na.mean, rel: na.mean !== 0 ? (nb.mean - na.mean) / Math.abs(na.mean) : null }
+        : null;
+  }
+  return {
+    code,
+    names,
+    presence: a && b ? 'both' : a ? 'a' : 'b',
+    a: side(a),
+    b: side(b),
+    changes,
+    ...(numberChange !== undefined ? { numberChange } : {}),
+  };
+}
+
+export async function compareWaves(
+  waveA: string,
+  waveB: string,
+  variable: string,
+  filters: Filters,
+  protect: boolean,
+): Promise<Comparison> {
+  const [ca, cb] = await Promise.all([waveCatalogue(waveA), waveCatalogue(waveB)]);
+  for (const [c, where] of [
+    [ca, 'a'],
+    [cb, 'b'],
+  ] as const) {
+    if (!findVariable(c.variables, variable))
+      throw new BadRequestError(`Wave "${c.wave.code}" has no question named "${variable}".`, [
+        { name: 'query.question', reason: `not in wave ${where}` },
+      ]);
+  }
+  const [ta, tb] = await Promise.all([
+    questionTally(waveA, variable, 'region', filters, protect),
+    questionTally(waveB, variable, 'region', filters, protect),
+  ]);
+  // Options: A's, then any that only B has (a questionnaire version may add choices).
+  const options = [...ta.options, ...tb.options.filter((o) => !ta.options.some((x) => x.value === o.value))];
+  const codes = [...new Set([...ta.groups.map((g) => g.code), ...tb.groups.map((g) => g.code)])];
+  const regions = codes.map((code) => {
+    const a = ta.groups.find((g) => g.code === code);
+    const b = tb.groups.find((g) => g.code === code);
+    return compareRow(code, (a ?? b)!.names, a, b, options);
+  });
+  regions.sort(
+    (x, y) =>
+      (y.a?.respondents ?? 0) + (y.b?.respondents ?? 0) - (x.a?.respondents ?? 0) - (x.b?.respondents ?? 0) ||
+      x.code.localeCompare(y.code),
+  );
+  const f = describeFilters(filters);
+  const text = {
+    ru: `Волна A: ${ta.base.text.ru} Волна B: ${tb.base.text.ru}`,
+    en: `Wave A: ${ta.base.text.en} Wave B: ${tb.base.text.en}`,
+    uk: `Хвиля A: ${ta.base.text.uk} Хвиля B: ${tb.base.text.uk}`,
+  };
+  return {
+    a: { code: ca.wave.code, title: ca.wave.title, questionnaire: ca.questionnaire.id },
+    b: { code: cb.wave.code, title: cb.wave.title, questionnaire: cb.questionnaire.id },
+    variable: {
+      name: ta.variable.name,
+      title: tb.variable.title,
+      kind: ta.variable.kind,
+      numeric: ta.variable.numeric,
+    },
+    options,
+    regions,
+    total: compareRow('all', ta.total.names, ta.total, tb.total, options),
+    base: { filters: f, text },
+    minCell: Math.max(ta.minCell, tb.minCell),
+    protected: protect,
+  };
+}

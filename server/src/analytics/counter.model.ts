@@ -1,0 +1,22 @@
+import { Schema, model } from 'mongoose';
+
+// Kept tally counts: one document per wave × region, `_id` = `<wave>|<region>`, so the hot read
+// (a wave's tally) touches a few small documents whatever the number of responses.
+//   n        completed responses counted
+//   c        counts by key: `<variable>=<value>` (respondents who chose the value) and
+//            `<variable>#` (respondents who answered the variable); keys are escaped (see keys.ts)
+//   recent   ids of responses applied recently: the idempotency guard of apply (see counters.service.ts)
+const counterSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    wave: { type: String, required: true },
+    region: { type: String, required: true },
+    n: { type: Number, required: true },
+    c: { type: Schema.Types.Mixed, required: true },
+    recent: { type: [String], default: [] },
+  },
+  { versionKey: false, minimize: false },
+);
+counterSchema.index({ wave: 1 });
+
+export const CounterModel = model('TallyCounter', counterSchema, 'tallycounters');

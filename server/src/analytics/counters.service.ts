@@ -1,0 +1,213 @@
+// Kept per-wave counts, updated as responses arrive, so reading a wave's tally does not slow
+// down as responses grow (FerretDB filters in memory; only `_id` lookups are pushed down).
+//
+// Exactly-once without transactions. A response contributes `$inc`s to the counter document
+// of its wave × region. Each step is a single-document write, and every step is safe to replay:
+//
+//   1. the response is stored (responses.service) — it has no `talliedAt` yet;
+//   2. apply: ONE update of the counter document, conditional on the response id not being in
+//      its `recent` list: `$inc` the counts and `$push` the id, atomically. A replay of step 2
+//      finds the id in `recent` and changes nothing;
+//   3. the response is marked `talliedAt` (a replay sets it again);
+//   4. prune (periodic): ids whose response was marked more than PRUNE_AFTER_MS ago leave
+//      `recent`, so the list holds only the last minutes of arrivals, not the whole wave.
+//
+// A crash between 1 and 2, or 2 and 3, leaves a response without `talliedAt`; the catch-up pass
+// (at start and every minute, on every instance, and in `npm run tally -- rebuild`) re-runs 2–3
+// for it: applied once whether step 2 had happened or not. The only way to double-count would be
+// a step 2 for an id already pruned, i.e. running more than PRUNE_AFTER_MS after that response was
+// marked; a worker therefore gives up on step 2 once APPLY_DEADLINE_MS (half of it) has passed
+// since it saw the response unmarked (clocks of app instances must agree to within the other half).
+//
+// Why not a marker per response on the counter document forever: the list would grow with the
+// wave (1,000,000 ids in a document). Why not one counter document per response ("sharding by
+// response") folded later: reading would again scan a growing collection on FerretDB.
+import { logger } from '../logger';
+import { ResponseModel } from '../responses/response.model';
+import { CounterModel } from './counter.model';
+import { contributionOf, variablesById, waveCatalogue } from './catalogue';
+
+export const PRUNE_AFTER_MS = 10 * 60_000;
+export const APPLY_DEADLINE_MS = PRUNE_AFTER_MS / 2;
+const CATCH_UP_GRACE_MS = 60_000;
+
+export type TallySource = {
+  _id: string;
+  waveCode: string;
+  questionnaireId: string;
+  regionCode: string;
+  answers: Record<string, unknown>;
+};
+
+export const counterId = (wave: string, region: string) => `${wave}|${region}`;
+
+/**
+ * Applies one stored response to its wave's counters (steps 2–3 above). Idempotent. Returns
+ * 'applied', 'already' (step 2 had happened) or 'late' (deadline passed: left for catch-up).
+ */
+export async function applyToCounters(
+  r: TallySource,
+  seenUnmarkedAt = Date.now(),
+): Promise<'applied' | 'already' | 'late'> {
+  const variables = await variablesById(r.questionnaireId);
+  const inc: Record<string, number> = { n: 1 };
+  for (const [k, v] of Object.entries(contributionOf(variables, r.answers ?? {}))) inc[`c.${k}`] = v;
+  const _id = counterId(r.waveCode, r.regionCode);
+  let outcome: 'applied' | 'already' | 'late' = 'already';
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (Date.now() - seenUnmarkedAt > APPLY_DEADLINE_MS) return 'late';
+    const res = await CounterModel.updateOne({ _id, recent: { $ne: r._id } }, { $inc: inc, $push: { recent: r._id } });
+    if (res.matchedCount === 1) {
+      outcome = 'applied';
+      break;
+    }
+    if (attempt === 1) break; // the document exists (ensured below), so the id was in `recent`: already applied
+    // No match: the counter document does not exist yet, or the id is already in `recent`. Make
+    // sure it exists (another instance may be creating it at the same moment) and try once more.
+    await CounterModel.updateOne(
+      { _id },
+      { $setOnInsert: { wave: r.waveCode, region: r.regionCode, n: 0, c: {}, recent: [] } },
+      { upsert: true },
+    );
+  }
+  await ResponseModel.updateOne({ _id: r._id }, { $set: { talliedAt: new Date() } });
+  return outcome;
+}
+
+/** Called right after a response is stored. Never throws: a failure is caught up later. */
+export async function keepTally(r: TallySource): Promise<void> {
+  try {
+    await applyToCounters(r);
+  } catch (err) {
+    logger.warn({ responseId: r._id, err: (err as Error).name }, 'tally counters not updated; catch-up will');
+  }
+}
+
+const SOURCE_FIELDS = { waveCode: 1, questionnaireId: 1, regionCode: 1, answers: 1 } as const;
+
+/** Applies every completed response not yet marked (older than the grace period). Returns how many it applied. */
+export async function catchUp(opts: { wave?: string; graceMs?: number } = {}): Promise<number> {
+  const cutoff = new Date(Date.now() - (opts.graceMs ?? CATCH_UP_GRACE_MS));
+  const filter = {
+    status: 'complete',
+    talliedAt: null,
+    submittedAt: { $lte: cutoff },
+    ...(opts.wave ? { waveCode: opts.wave } : {}),
+  };
+  let applied = 0;
+  for await (const r of ResponseModel.find(filter, SOURCE_FIELDS).lean<TallySource>().cursor({ batchSize: 200 })) {
+    if ((await applyToCounters(r)) === 'applied') applied++;
+  }
+  return applied;
+}
+
+/** Step 4: drops from `recent` the ids of responses marked long enough ago. */
+export async function prune(now = Date.now()): Promise<number> {
+  const cutoff = new Date(now - PRUNE_AFTER_MS);
+  let pruned = 0;
+  // The counters collection is small (waves × regions): read it whole rather than query into arrays.
+  const docs = await CounterModel.find({}, { recent: 1 }).lean<{ _id: string; recent?: string[] }[]>();
+  for (const doc of docs) {
+    if (!doc.recent?.length) continue;
+    const done = await ResponseModel.find({ _id: { $in: doc.recent }, talliedAt: { $lte: cutoff } }, { _id: 1 }).lean<
+      { _id: string }[]
+    >();
+    if (!done.length) continue;
+    await CounterModel.updateOne({ _id: doc._id }, { $pull: { recent: { $in: done.map((d) => d._id) } } });
+    pruned += done.length;
+  }
+  return pruned;
+}
+
+type Counts = Map<string, { n: number; c: Record<string, number> }>;
+
+/** Counts computed from the raw responses of a wave, the way the counters should hold them. */
+export async function countFromResponses(wave: string): Promise<Counts> {
+  const { questionnaire } = await waveCatalogue(wave);
+  const out: Counts = new Map();
+  const cursor = ResponseModel.find({ waveCode: wave, status: 'complete' }, SOURCE_FIELDS)
+    .lean<TallySource>()
+    .cursor({ batchSize: 1000 });
+  for await (const r of cursor) {
+    // Responses keep the questionnaire version they answered (same for a wave, but be exact).
+    const variables = await variablesById(r.questionnaireId ?? questionnaire.id);
+    const row = out.get(r.regionCode) ?? { n: 0, c: {} };
+    row.n++;
+    for (const k of Object.keys(contributionOf(variables, r.answers ?? {}))) row.c[k] = (row.c[k] ?? 0) + 1;
+    out.set(r.regionCode, row);
+  }
+  return out;
+}
+
+/** The kept counters of a wave (the hot path: a few small documents). */
+export async function readCounters(wave: string): Promise<Counts> {
+  const docs = await CounterModel.find({ wave }, { region: 1, n: 1, c: 1 }).lean<
+    { region: string; n: number; c: Record<string, number> }[]
+  >();
+  const out: Counts = new Map();
+  for (const d of docs) if (d.n > 0) out.set(d.region, { n: d.n, c: d.c ?? {} });
+  return out;
+}
+
+function sameCounts(a: { n: number; c: Record<string, number> }, b: { n: number; c: Record<string, number> }) {
+  if (a.n !== b.n) return false;
+  const keys = new Set([...Object.keys(a.c), ...Object.keys(b.c)]);
+  for (const k of keys) if ((a.c[k] ?? 0) !== (b.c[k] ?? 0)) return false;
+  return true;
+}
+
+/** Compares the kept counters with a recount from the raw responses; lists the regions that differ. */
+export async function verifyCounters(wave: string): Promise<{ ok: boolean; regions: string[] }> {
+  const [kept, fresh] = await Promise.all([readCounters(wave), countFromResponses(wave)]);
+  const regions = [...new Set([...kept.keys(), ...fresh.keys()])].filter(
+    (r) => !sameCounts(kept.get(r) ?? { n: 0, c: {} }, fresh.get(r) ?? { n: 0, c: {} }),
+  );
+  return { ok: regions.length === 0, regions };
+}
+
+/**
+ * Rebuilds a wave's counters from its raw responses: catches up unmarked responses, recounts,
+ * and sets each region's counts (keeping its `recent` guard). Run it when the wave is quiet (a
+ * response stored while the recount runs could be counted twice or not at all); it is the
+ * repair tool, `verifyCounters` tells whether it is needed.
+ */
+export async function rebuildCounters(wave: string): Promise<{ regions: number; responses: number }> {
+  await catchUp({ wave, graceMs: 0 });
+  const fresh = await countFromResponses(wave);
+  let responses = 0;
+  for (const [region, { n, c }] of fresh) {
+    responses += n;
+    await CounterModel.updateOne(
+      { _id: counterId(wave, region) },
+      { $set: { wave, region, n, c }, $setOnInsert: { recent: [] } },
+      { upsert: true },
+    );
+  }
+  const stale = (await CounterModel.find({ wave }, { region: 1 }).lean<{ _id: string; region: string }[]>()).filter(
+    (d) => !fresh.has(d.region),
+  );
+  for (const d of stale) await CounterModel.updateOne({ _id: d._id }, { $set: { n: 0, c: {} } });
+  return { regions: fresh.size, responses };
+}
+
+/** Catch-up and prune every minute on every instance (both are idempotent). Returns a stop function. */
+export function startTallyMaintenance(everyMs = 60_000): () => void {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const applied = await catchUp();
+      const pruned = await prune();
+      if (applied || pruned) logger.info({ applied, pruned }, 'tally counters maintained');
+    } catch (err) {
+      logger.warn({ err: (err as Error).name }, 'tally maintenance failed; will retry');
+    } finally {
+      running = false;
+    }
+  };
+  void tick();
+  const timer = setInterval(() => void tick(), everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,185 @@
+// Exports stream from a cursor: memory stays flat whatever the wave's size. Tables shared
+// outside the tool always apply the wave's small-cell protection.
+import { Readable, type Writable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import ExcelJS from 'exceljs';
+import { ResponseModel } from '../responses/response.model';
+import { findRegion, type Localized } from '../reference/reference.service';
+import { waveCatalogue } from '../analytics/catalogue';
+import { loadCodings } from '../analytics/coding.service';
+import { obstacleTally, questionTally } from '../analytics/tally.service';
+import { crosstab } from '../analytics/crosstab.service';
+import { compareWaves } from '../analytics/compare.service';
+import { regionProfile } from '../analytics/region.service';
+import type { Filters } from '../analytics/filters';
+import type { By } from '../analytics/collect.service';
+import { allColumns, answerColumns, FIXED_COLUMNS, type Column } from './columns';
+import { safeCell } from './csv';
+import { codebookSheet, dataPackage, rScript, spssSyntax } from './labelled';
+import { compareSheets, crosstabSheets, questionSheets, regionSheets, tallySheets, type Lng } from './table-builders';
+import { withBom, type Sheet } from './tables';
+
+type ResponseDoc = {
+  _id: string;
+  waveCode: string;
+  questionnaireId: string;
+  status: string;
+  submittedAt: Date;
+  startedAt: Date | null;
+  locale: string;
+  regionCode: string;
+  municipality: string;
+  municipalityType: string;
+  sizeClass: string;
+  respondentRole: string;
+  answers: Record<string, unknown>;
+};
+
+const RAW_FIELDS = {
+  waveCode: 1,
+  questionnaireId: 1,
+  status: 1,
+  submittedAt: 1,
+  startedAt: 1,
+  locale: 1,
+  regionCode: 1,
+  municipality: 1,
+  municipalityType: 1,
+  sizeClass: 1,
+  respondentRole: 1,
+  answers: 1,
+} as const;
+
+export const fileNames = (wave: string) => ({
+  csv: `${wave}-responses.csv`,
+  xlsx: `${wave}-responses.xlsx`,
+  sps: `${wave}-responses.sps`,
+  r: `${wave}-responses.R`,
+  datapackage: 'datapackage.json',
+});
+
+/** The raw rows of a wave as arrays of cell values (formula-neutralised), in column order. */
+async function rawRows(
+  waveCode: string,
+  lng: Lng,
+): Promise<{ header: string[]; rows: AsyncIterable<(string | number)[]> }> {
+  const { wave, questionnaire } = await waveCatalogue(waveCode);
+  const columns: Column[] = answerColumns(questionnaire.definition);
+  const codings = await loadCodings(wave.code);
+  const header = [...FIXED_COLUMNS.map((c) => c.name), ...columns.map((c) => c.name)];
+  const cursor = ResponseModel.find({ waveCode: wave.code, status: 'complete' }, RAW_FIELDS)
+    .sort({ submittedAt: 1, _id: 1 })
+    .lean<ResponseDoc>()
+    .cursor({ batchSize: 1000 });
+  const rows = (async function* () {
+    for await (const r of cursor) {
+      const answers = r.answers ?? {};
+      const ctx = { answers, codes: codings.byResponse.get(r._id) };
+      const fixed = [
+        r._id,
+        r.waveCode,
+        r.questionnaireId,
+        Number(r.questionnaireId.split('@')[1]) || '',
+        r.status,
+        r.submittedAt,
+        r.startedAt,
+        r.locale,
+        r.regionCode,
+        findRegion(r.regionCode)?.names[lng] ?? '',
+        r.municipality,
+        r.municipalityType,
+        r.sizeClass,
+        r.respondentRole,
+      ];
+      yield [...fixed, ...columns.map((c) => c.value(ctx))].map(safeCell);
+    }
+  })();
+  return { header, rows };
+}
+
+/** Raw responses of a wave as CSV (UTF-8 with BOM): one row per response, one column per answer variable. */
+export async function responsesCsv(waveCode: string, delimiter: string, lng: Lng): Promise<Readable> {
+  const { header, rows } = await rawRows(waveCode, lng);
+  const csv = stringify({ delimiter, header: true, columns: header, record_delimiter: 'windows' });
+  return Readable.from(rows).pipe(csv).pipe(withBom());
+}
+
+/** Raw responses as XLSX, streamed row by row (ExcelJS WorkbookWriter), with the codebook as a second sheet. */
+export async function responsesXlsx(waveCode: string, lng: Lng, out: Writable): Promise<void> {
+  const { wave, questionnaire } = await waveCatalogue(waveCode);
+  const { header, rows } = await rawRows(waveCode, lng);
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  wb.creator = 'lsg-barometer';
+  const ws = wb.addWorksheet('responses');
+  header.forEach((_h, i) => {
+    ws.getColumn(i + 1).width = 16;
+  });
+  const head = ws.addRow(header);
+  head.font = { bold: true };
+  head.commit();
+  for await (const r of rows) ws.addRow(r.map((v) => (v === '' ? null : v))).commit();
+  ws.commit();
+  const book = codebookSheet(allColumns(questionnaire.definition), lng, [
+    `${wave.title[lng]} (${wave.code}), ${questionnaire.id}`,
+  ]);
+  const cb = wb.addWorksheet(book.name.slice(0, 31));
+  cb.addRow(book.header).commit();
+  for (const r of book.rows) cb.addRow(r.map(safeCell)).commit();
+  cb.commit();
+  await wb.commit();
+}
+
+export async function codebook(waveCode: string, lng: Lng): Promise<Sheet> {
+  const { wave, questionnaire } = await waveCatalogue(waveCode);
+  return codebookSheet(allColumns(questionnaire.definition), lng, [
+    `${wave.title[lng]} (${wave.code}), ${questionnaire.id}`,
+    `${fileNames(wave.code).csv}`,
+  ]);
+}
+
+const header = (wave: { code: string; title: Localized }, qid: string, lng: Lng) =>
+  `lsg-barometer: ${wave.title[lng]} (${wave.code}), ${qid}`;
+
+export async function syntaxFile(waveCode: string, kind: 'sps' | 'r', delimiter: string, lng: Lng): Promise<string> {
+  const { wave, questionnaire } = await waveCatalogue(waveCode);
+  const cols = allColumns(questionnaire.definition);
+  const csv = fileNames(wave.code).csv;
+  return kind === 'sps'
+    ? spssSyntax(cols, csv, delimiter, lng, header(wave, questionnaire.id, lng))
+    : rScript(cols, csv, delimiter, lng, header(wave, questionnaire.id, lng));
+}
+
+export async function dataPackageOf(waveCode: string, delimiter: string, lng: Lng): Promise<Record<string, unknown>> {
+  const { wave, questionnaire } = await waveCatalogue(waveCode);
+  return dataPackage(allColumns(questionnaire.definition), {
+    name: `lsg-barometer-${wave.code}`,
+    title: wave.title[lng],
+    csvFile: fileNames(wave.code).csv,
+    delimiter,
+    lng,
+    description: `${header(wave, questionnaire.id, lng)}. One row per completed response; checkbox choices are 0/1 columns, matrix rows one column each.`,
+  });
+}
+
+export type TableRequest =
+  | { kind: 'tally'; filters: Filters }
+  | { kind: 'question'; question: string; by: By; filters: Filters }
+  | { kind: 'crosstab'; row: string; col: string; filters: Filters }
+  | { kind: 'region'; region: string; filters: Filters }
+  | { kind: 'compare'; b: string; question: string; filters: Filters };
+
+/** The sheets of an analysis table, always with small-cell protection applied. */
+export async function tableSheets(waveCode: string, t: TableRequest, lng: Lng): Promise<Sheet[]> {
+  switch (t.kind) {
+    case 'tally':
+      return tallySheets(await obstacleTally(waveCode, t.filters, true), lng);
+    case 'question':
+      return questionSheets(await questionTally(waveCode, t.question, t.by, t.filters, true), lng);
+    case 'crosstab':
+      return crosstabSheets(await crosstab(waveCode, t.row, t.col, t.filters, true), lng);
+    case 'region':
+      return regionSheets(await regionProfile(waveCode, t.region, t.filters, true), lng);
+    case 'compare':
+      return compareSheets(await compareWaves(waveCode, t.b, t.question, t.filters, true), lng);
+  }
+}

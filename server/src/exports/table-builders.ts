@@ -1,0 +1,450 @@
+// The analysis results as sheets with headers in the researcher's language. Shares are written
+// as percentages (0–100, one decimal); a suppressed cell reads "<k".
+import type { Localized } from '../reference/reference.service';
+import type { Cell, NumberCell, ObstacleTally, QuestionTally } from '../analytics/tally.service';
+import type { Crosstab } from '../analytics/crosstab.service';
+import type { Comparison } from '../analytics/compare.service';
+import type { RegionProfile } from '../analytics/region.service';
+import { dimensionLabel } from '../analytics/filters';
+import type { Sheet, SheetCell } from './tables';
+
+export type Lng = keyof Localized;
+
+const WORDS = {
+  ru: {
+    region: 'Регион',
+    code: 'Код',
+    respondents: 'Респондентов',
+    answered: 'Ответили',
+    n: 'чел.',
+    pct: '%',
+    low: '95% ДИ от, %',
+    high: '95% ДИ до, %',
+    total: 'Всего',
+    wave: 'Волна',
+    tally: 'Препятствия по регионам',
+    overall: 'Препятствия в целом',
+    perRegion: 'Респонденты по регионам',
+    obstacle: 'Препятствие',
+    counts: 'Число ответов',
+    rowPct: '% по строке',
+    colPct: '% по столбцу',
+    chi: 'Хи-квадрат',
+    df: 'степеней свободы',
+    p: 'p',
+    lowExpected: 'Внимание: в {n} из {m} ячеек ожидаемая частота меньше 5, критерий хи-квадрат ненадёжен.',
+    noTestMulti: 'Критерий хи-квадрат не применяется: один из вопросов допускает несколько ответов.',
+    noTestSmall: 'Критерий хи-квадрат не рассчитан: меньше двух непустых строк или столбцов.',
+    presence: 'Есть в волнах',
+    both: 'обе',
+    onlyA: 'только A',
+    onlyB: 'только B',
+    change: 'изменение, п.п.',
+    mean: 'среднее',
+    median: 'медиана',
+    min: 'мин.',
+    max: 'макс.',
+    sum: 'сумма',
+    absChange: 'изменение среднего',
+    relChange: 'изменение, %',
+    country: 'Страна',
+    diff: 'Разница с остальными, п.п.',
+    municipalities: 'Муниципалитеты',
+    municipality: 'Муниципальное образование',
+    type: 'Тип',
+    size: 'Размер',
+    status: 'Статус',
+    responded: 'ответил',
+    respondedAt: 'Дата ответа',
+    comparison: 'Сравнение волн',
+    minCell: 'Защита малых ячеек: скрыты значения, основанные менее чем на {k} респондентах.',
+  },
+  en: {
+    region: 'Region',
+    code: 'Code',
+    respondents: 'Respondents',
+    answered: 'Answered',
+    n: 'n',
+    pct: '%',
+    low: '95% CI low, %',
+    high: '95% CI high, %',
+    total: 'Total',
+    wave: 'Wave',
+    tally: 'Obstacles by region',
+    overall: 'Obstacles overall',
+    perRegion: 'Respondents by region',
+    obstacle: 'Obstacle',
+    counts: 'Counts',
+    rowPct: 'Row %',
+    colPct: 'Column %',
+    chi: 'Chi-square',
+    df: 'degrees of freedom',
+    p: 'p',
+    lowExpected: 'Warning: {n} of {m} cells have an expected count below 5; the chi-square test is unreliable.',
+    noTestMulti: 'No chi-square test: one of the questions allows several answers.',
+    noTestSmall: 'No chi-square test: fewer than two non-empty rows or columns.',
+    presence: 'In waves',
+    both: 'both',
+    onlyA: 'A only',
+    onlyB: 'B only',
+    change: 'change, pp',
+    mean: 'mean',
+    median: 'median',
+    min: 'min',
+    max: 'max',
+    sum: 'sum',
+    absChange: 'change of mean',
+    relChange: 'change, %',
+    country: 'Country',
+    diff: 'Difference from the rest, pp',
+    municipalities: 'Municipalities',
+    municipality: 'Municipality',
+    type: 'Type',
+    size: 'Size class',
+    status: 'Status',
+    responded: 'responded',
+    respondedAt: 'Responded on',
+    comparison: 'Wave comparison',
+    minCell: 'Small-cell protection: values based on fewer than {k} respondents are suppressed.',
+  },
+  uk: {
+    region: 'Регіон',
+    code: 'Код',
+    respondents: 'Респондентів',
+    answered: 'Відповіли',
+    n: 'осіб',
+    pct: '%',
+    low: '95% ДІ від, %',
+    high: '95% ДІ до, %',
+    total: 'Усього',
+    wave: 'Хвиля',
+    tally: 'Перешкоди за регіонами',
+    overall: 'Перешкоди загалом',
+    perRegion: 'Респонденти за регіонами',
+    obstacle: 'Перешкода',
+    counts: 'Кількість відповідей',
+    rowPct: '% за рядком',
+    colPct: '% за стовпцем',
+    chi: 'Хі-квадрат',
+    df: 'ступенів свободи',
+    p: 'p',
+    lowExpected: 'Увага: у {n} з {m} клітинок очікувана частота менша за 5, критерій хі-квадрат ненадійний.',
+    noTestMulti: 'Критерій хі-квадрат не застосовується: одне з питань допускає кілька відповідей.',
+    noTestSmall: 'Критерій хі-квадрат не обчислено: менше двох непорожніх рядків або стовпців.',
+    presence: 'Є у хвилях',
+    both: 'обидві',
+    onlyA: 'лише A',
+    onlyB: 'лише B',
+    change: 'зміна, в.п.',
+    mean: 'середнє',
+    median: 'медіана',
+    min: 'мін.',
+    max: 'макс.',
+    sum: 'сума',
+    absChange: 'зміна середнього',
+    relChange: 'зміна, %',
+    country: 'Країна',
+    diff: 'Різниця з рештою, в.п.',
+    municipalities: 'Громади',
+    municipality: 'Громада',
+    type: 'Тип',
+    size: 'Розмір',
+    status: 'Статус',
+    responded: 'відповіла',
+    respondedAt: 'Дата відповіді',
+    comparison: 'Порівняння хвиль',
+    minCell: 'Захист малих клітинок: приховано значення, що спираються на менше ніж {k} респондентів.',
+  },
+} as const;
+
+export const words = (lng: Lng) => WORDS[lng];
+
+const pct = (x: number | null | undefined): SheetCell =>
+  x === null || x === undefined ? null : Math.round(x * 1000) / 10;
+const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
+
+function cellValues(c: Cell | undefined, k: number): SheetCell[] {
+  if (!c) return [0, 0, null, null];
+  if (c.suppressed) return [`<${k}`, `<${k}`, null, null];
+  return [c.count, pct(c.share), pct(c.low), pct(c.high)];
+}
+
+function protectionNote(lng: Lng, protect: boolean, k: number): string[] {
+  return protect && k > 1 ? [WORDS[lng].minCell.replace('{k}', String(k))] : [];
+}
+
+/** Obstacles × regions, obstacles overall with CI, respondents per region. */
+export function tallySheets(t: ObstacleTally, lng: Lng): Sheet[] {
+  const w = WORDS[lng];
+  const notes = [
+    `${w.wave}: ${t.wave.title[lng]} (${t.wave.code})`,
+    t.base.text[lng],
+    ...protectionNote(lng, t.protected, t.minCell),
+  ];
+  const header = [
+    w.code,
+    w.region,
+    w.respondents,
+    ...t.obstacles.flatMap((o) => [
+      `${o.labels[lng]}, ${w.n}`,
+      `${o.labels[lng]}, ${w.pct}`,
+      `${o.labels[lng]}, ${w.low}`,
+      `${o.labels[lng]}, ${w.high}`,
+    ]),
+  ];
+  const line = (code: string, name: string, n: number, counts: Record<string, Cell>) => [
+    code,
+    name,
+    n,
+    ...t.obstacles.flatMap((o) => cellValues(counts[o.code], t.minCell)),
+  ];
+  const pctCols = t.obstacles.flatMap((_o, i) => [3 + i * 4 + 1, 3 + i * 4 + 2, 3 + i * 4 + 3]);
+  const byRegion: Sheet = {
+    name: w.tally,
+    title: w.tally,
+    notes,
+    header,
+    rows: [
+      ...t.regions.map((r) => line(r.code, r.names[lng], r.respondents, r.counts)),
+      line('', w.total, t.total.respondents, t.total.counts),
+    ],
+    percentColumns: pctCols,
+  };
+  const overall: Sheet = {
+    name: w.overall,
+    title: w.overall,
+    notes,
+    header: [w.code, w.obstacle, w.n, w.pct, w.low, w.high],
+    rows: t.obstacles.map((o) => [o.code, o.labels[lng], ...cellValues(t.total.counts[o.code], t.minCell)]),
+    percentColumns: [3, 4, 5],
+  };
+  const perRegion: Sheet = {
+    name: w.perRegion,
+    title: w.perRegion,
+    notes,
+    header: [w.code, w.region, w.respondents],
+    rows: [...t.regions.map((r) => [r.code, r.names[lng], r.respondents]), ['', w.total, t.total.respondents]],
+  };
+  return [byRegion, overall, perRegion];
+}
+
+function numberValues(n: NumberCell | undefined, k: number): SheetCell[] {
+  if (!n) return [0, null, null, null, null, null];
+  if ('suppressed' in n && n.suppressed) return [`<${k}`, null, null, null, null, null];
+  const s = n as Exclude<NumberCell, null | { suppressed: true }>;
+  return [s.n, round(s.mean), round(s.median), s.min, s.max, s.sum];
+}
+
+export function questionSheets(q: QuestionTally, lng: Lng): Sheet[] {
+  const w = WORDS[lng];
+  const notes = [
+    `${w.wave}: ${q.wave.title[lng]} (${q.wave.code})`,
+    q.base.text[lng],
+    ...protectionNote(lng, q.protected, q.minCell),
+  ];
+  const rows = [...q.groups, q.total];
+  const sheets: Sheet[] = [];
+  if (q.options.length) {
+    sheets.push({
+      name: q.variable.name,
+      title: q.variable.title[lng],
+      notes,
+      header: [
+        q.byName[lng],
+        w.respondents,
+        w.answered,
+        ...q.options.flatMap((o) => [
+          `${o.labels[lng]}, ${w.n}`,
+          `${o.labels[lng]}, ${w.pct}`,
+          `${o.labels[lng]}, ${w.low}`,
+          `${o.labels[lng]}, ${w.high}`,
+        ]),
+      ],
+      rows: rows.map((r) => [
+        r.code === 'all' ? w.total : r.names[lng],
+        r.respondents,
+        r.answered,
+        ...q.options.flatMap((o) => cellValues(r.cells[o.value], q.minCell)),
+      ]),
+      percentColumns: q.options.flatMap((_o, i) => [3 + i * 4 + 1, 3 + i * 4 + 2, 3 + i * 4 + 3]),
+    });
+  }
+  if (q.variable.numeric) {
+    sheets.push({
+      name: `${q.variable.name} (n)`,
+      title: q.variable.title[lng],
+      notes,
+      header: [q.byName[lng], w.respondents, 'n', w.mean, w.median, w.min, w.max, w.sum],
+      rows: rows.map((r) => [
+        r.code === 'all' ? w.total : r.names[lng],
+        r.respondents,
+        ...numberValues(r.numbers, q.minCell),
+      ]),
+    });
+  }
+  return sheets;
+}
+
+export function crosstabSheets(c: Crosstab, lng: Lng): Sheet[] {
+  const w = WORDS[lng];
+  const test = c.chiSquare
+    ? [
+        `${w.chi} = ${round(c.chiSquare.statistic)}, ${w.df}: ${c.chiSquare.df}, ${w.p} = ${round(c.chiSquare.p)}`,
+        ...(c.chiSquare.warning
+          ? [w.lowExpected.replace('{n}', String(c.chiSquare.lowExpected)).replace('{m}', String(c.chiSquare.cells))]
+          : []),
+      ]
+    : [c.noTest === 'multi' ? w.noTestMulti : w.noTestSmall];
+  const notes = [
+    `${w.wave}: ${c.wave.title[lng]} (${c.wave.code})`,
+    `${c.row.title[lng]} × ${c.col.title[lng]}`,
+    c.base.text[lng],
+    ...test,
+    ...protectionNote(lng, c.protected, c.minCell),
+  ];
+  const header = [c.row.title[lng].slice(0, 120), ...c.cols.map((o) => o.labels[lng]), w.total];
+  const sup = `<${c.minCell}`;
+  const make = (name: string, value: (i: number, j: number) => SheetCell, totals: boolean): Sheet => ({
+    name,
+    title: `${name}: ${c.row.title[lng]} × ${c.col.title[lng]}`,
+    notes,
+    header,
+    rows: [
+      ...c.rows.map((o, i) => [
+        o.labels[lng],
+        ...c.cols.map((_x, j) => value(i, j)),
+        totals ? (c.rowTotals[i] ?? sup) : null,
+      ]),
+      ...(totals ? [[w.total, ...c.colTotals.map((t) => t ?? sup), c.n]] : []),
+    ],
+    percentColumns: totals ? [] : c.cols.map((_x, j) => j + 1),
+  });
+  const cell = (i: number, j: number) => c.cells[i][j];
+  return [
+    make(w.counts, (i, j) => (cell(i, j).suppressed ? sup : cell(i, j).count), true),
+    make(w.rowPct, (i, j) => (cell(i, j).suppressed ? sup : pct(cell(i, j).rowShare)), false),
+    make(w.colPct, (i, j) => (cell(i, j).suppressed ? sup : pct(cell(i, j).colShare)), false),
+  ];
+}
+
+export function compareSheets(c: Comparison, lng: Lng): Sheet[] {
+  const w = WORDS[lng];
+  const notes = [
+    `A: ${c.a.title[lng]} (${c.a.code}, ${c.a.questionnaire}); B: ${c.b.title[lng]} (${c.b.code}, ${c.b.questionnaire})`,
+    c.variable.title[lng],
+    c.base.text[lng],
+    ...protectionNote(lng, c.protected, c.minCell),
+  ];
+  const rows = [...c.regions, c.total];
+  const presence = (p: string) => (p === 'both' ? w.both : p === 'a' ? w.onlyA : w.onlyB);
+  const share = (cell: Cell | undefined): SheetCell =>
+    !cell ? null : cell.suppressed ? `<${c.minCell}` : pct(cell.share);
+  const sheets: Sheet[] = [];
+  if (c.options.length) {
+    sheets.push({
+      name: w.comparison,
+      title: `${w.comparison}: ${c.variable.title[lng]}`,
+      notes,
+      header: [
+        w.code,
+        w.region,
+        w.presence,
+        `A: ${w.answered}`,
+        `B: ${w.answered}`,
+        ...c.options.flatMap((o) => [
+          `${o.labels[lng]}, A %`,
+          `${o.labels[lng]}, B %`,
+          `${o.labels[lng]}, ${w.change}`,
+          `${o.labels[lng]}, p`,
+        ]),
+      ],
+      rows: rows.map((r) => [
+        r.code === 'all' ? '' : r.code,
+        r.code === 'all' ? w.total : r.names[lng],
+        presence(r.presence),
+        r.a?.answered ?? null,
+        r.b?.answered ?? null,
+        ...c.options.flatMap((o) => {
+          const ch = r.changes[o.value];
+          return [
+            share(r.a?.cells[o.value]),
+            share(r.b?.cells[o.value]),
+            ch ? round(ch.pp, 1) : null,
+            ch?.p === null || ch?.p === undefined ? null : round(ch.p),
+          ];
+        }),
+      ]),
+    });
+  }
+  if (c.variable.numeric) {
+    const mean = (n: NumberCell | undefined): SheetCell =>
+      !n ? null : 'suppressed' in n ? `<${c.minCell}` : round(n.mean);
+    sheets.push({
+      name: `${w.comparison} (${w.mean})`,
+      title: `${w.comparison}: ${c.variable.title[lng]}`,
+      notes,
+      header: [w.code, w.region, w.presence, `A: ${w.mean}`, `B: ${w.mean}`, w.absChange, w.relChange],
+      rows: rows.map((r) => [
+        r.code === 'all' ? '' : r.code,
+        r.code === 'all' ? w.total : r.names[lng],
+        presence(r.presence),
+        mean(r.a?.numbers),
+        mean(r.b?.numbers),
+        r.numberChange ? round(r.numberChange.abs) : null,
+        r.numberChange?.rel !== null && r.numberChange?.rel !== undefined ? round(r.numberChange.rel * 100, 1) : null,
+      ]),
+    });
+  }
+  return sheets;
+}
+
+export function regionSheets(p: RegionProfile, lng: Lng): Sheet[] {
+  const w = WORDS[lng];
+  const notes = [
+    `${w.wave}: ${p.wave.title[lng]} (${p.wave.code}); ${w.region}: ${p.region.names[lng]}`,
+    p.base.text[lng],
+    `${w.respondents}: ${w.region} ${p.respondents.region}, ${w.country} ${p.respondents.country}, ${w.total} ${p.respondents.overall}`,
+    ...protectionNote(lng, p.protected, p.minCell),
+  ];
+  const s = (c: Cell) => (c.suppressed ? `<${p.minCell}` : pct(c.share));
+  return [
+    {
+      name: p.region.names[lng],
+      title: `${p.region.names[lng]}: ${w.overall}`,
+      notes,
+      header: [
+        w.code,
+        w.obstacle,
+        `${w.region}, ${w.n}`,
+        `${w.region}, %`,
+        `${w.country}, %`,
+        `${w.total}, %`,
+        w.diff,
+        'p',
+      ],
+      rows: p.obstacles.map((o) => [
+        o.code,
+        o.labels[lng],
+        o.region.suppressed ? `<${p.minCell}` : o.region.count,
+        s(o.region),
+        s(o.country),
+        s(o.overall),
+        o.diffPp === null ? null : round(o.diffPp, 1),
+        o.p === null ? null : round(o.p),
+      ]),
+    },
+    {
+      name: w.municipalities,
+      title: `${p.region.names[lng]}: ${w.municipalities}`,
+      notes,
+      header: [w.municipality, w.type, w.size, w.status, w.respondedAt],
+      rows: p.municipalities.map((m) => [
+        m.name,
+        dimensionLabel('municipalityType', m.type)[lng],
+        dimensionLabel('sizeClass', m.sizeClass)[lng],
+        w.responded,
+        m.respondedAt.slice(0, 10),
+      ]),
+    },
+  ];
+}
