@@ -1,0 +1,63 @@
+// Who did what, when: wave lifecycle, invitation imports, exports, user changes.
+// Details carry ids and counts only, never answers, tokens or passwords.
+import { randomUUID } from 'node:crypto';
+import { AuditModel } from './audit.model';
+
+export type AuditAction =
+  | 'wave.create'
+  | 'wave.update'
+  | 'wave.open'
+  | 'wave.close'
+  | 'wave.reopen'
+  | 'wave.archive'
+  | 'wave.clone'
+  | 'invitations.import'
+  | 'invitations.revoke'
+  | 'invitations.reissue'
+  | 'invitations.export'
+  | 'questionnaire.upload'
+  | 'data.export'
+  | 'user.create'
+  | 'user.update'
+  | 'user.password_reset'
+  | 'user.login'
+  | 'user.login_failed'
+  | 'user.password_change';
+
+export type AuditEntry = {
+  id: string;
+  at: Date;
+  actor: string;
+  action: string;
+  target: string;
+  details: Record<string, unknown>;
+};
+
+export async function recordAudit(
+  actor: string,
+  action: AuditAction,
+  target = '',
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await AuditModel.create({ _id: randomUUID(), at: new Date(), actor, action, target, details });
+}
+
+export async function listAudit(opts: { limit: number; before?: Date; action?: string }): Promise<AuditEntry[]> {
+  const filter: Record<string, unknown> = {};
+  if (opts.before) filter.at = { $lt: opts.before };
+  if (opts.action) filter.action = opts.action;
+  const docs = await AuditModel.find(filter)
+    .sort({ at: -1 })
+    .limit(opts.limit)
+    .lean<
+      { _id: string; at: Date; actor: string; action: string; target: string; details: Record<string, unknown> }[]
+    >();
+  return docs.map((d) => ({
+    id: d._id,
+    at: d.at,
+    actor: d.actor,
+    action: d.action,
+    target: d.target,
+    details: d.details ?? {},
+  }));
+}
