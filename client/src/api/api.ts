@@ -1,0 +1,258 @@
+// The only place the client talks to the server. One typed function per endpoint;
+// every failure becomes an ApiError that the UI can describe in the user's language.
+
+export type Locale = 'ru' | 'uk' | 'en';
+export type Localized = Record<Locale, string>;
+export type WaveStatus = 'draft' | 'open' | 'closed' | 'archived';
+
+export type Health = { status: 'ok'; store: { kind: 'embedded' | 'external'; version: string } };
+
+export type WaveSummary = {
+  code: string;
+  title: Localized;
+  status: WaveStatus;
+  questionnaire: { key: string; version: number | string };
+  opensAt: string | null;
+  closesAt: string | null;
+  responses: number;
+};
+
+/** A SurveyJS questionnaire definition, passed to survey-core as is. */
+export type SurveyDefinition = Record<string, unknown>;
+
+export type Wave = {
+  code: string;
+  title: Localized;
+  status: WaveStatus;
+  opensAt: string | null;
+  closesAt: string | null;
+  questionnaire: { key: string; version: number | string; title: Localized; definition: SurveyDefinition };
+};
+
+export type SubmitResponseBody = {
+  clientId: string;
+  locale: Locale;
+  answers: Record<string, unknown>;
+  startedAt?: string;
+};
+
+export type SubmittedResponse = { id: string; submittedAt: string };
+
+export type Cell = { count: number; share: number };
+
+export type Tally = {
+  wave: { code: string; title: Localized };
+  base: { respondents: number; description: string };
+  obstacles: { code: string; labels: Localized }[];
+  regions: { code: string; names: Localized; respondents: number; counts: Record<string, Cell> }[];
+  total: { respondents: number; counts: Record<string, Cell> };
+};
+
+export type Region = { code: string; country: string; names: Localized };
+
+export type InvalidParam = { name: string; reason: string; code?: string };
+
+/** RFC 9457 problem details as the server sends them. */
+export type Problem = {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  instance?: string;
+  requestId?: string;
+  code?: string;
+  invalid_params?: InvalidParam[];
+};
+
+export type ApiErrorKind = 'http' | 'network';
+
+export class ApiError extends Error {
+  readonly kind: ApiErrorKind;
+  /** HTTP status; 0 for network failures. */
+  readonly status: number;
+  /** Machine-readable code from the problem body (e.g. `wave_not_open`), if any. */
+  readonly code?: string;
+  readonly requestId?: string;
+  readonly invalidParams: InvalidParam[];
+
+  constructor(kind: ApiErrorKind, status: number, problem: Problem = {}, cause?: unknown) {
+    super(problem.detail ?? problem.title ?? (kind === 'network' ? 'Network error' : `HTTP ${status}`), { cause });
+    this.name = 'ApiError';
+    this.kind = kind;
+    this.status = status;
+    this.code = problem.code;
+    this.requestId = problem.requestId;
+    this.invalidParams = Array.isArray(problem.invalid_params) ? problem.invalid_params : [];
+  }
+
+  /** True when trying the same request again later may succeed. */
+  get retryable(): boolean {
+    return this.kind === 'network' || this.status === 408 || this.status === 429 || this.status >= 500;
+  }
+}
+
+/** i18n key for an error; components translate it with `t(apiErrorMessageKey(err))`. */
+export function apiErrorMessageKey(err: unknown) {
+  if (!(err instanceof ApiError)) return 'errors.generic' as const;
+  if (err.kind === 'network') return 'errors.network' as const;
+  if (err.code === 'wave_not_open') return 'errors.waveNotOpen' as const;
+  if (err.code === 'store_unavailable') return 'errors.unavailable' as const;
+  switch (err.status) {
+    case 400:
+      return 'errors.badRequest' as const;
+    case 404:
+      return 'errors.notFound' as const;
+    case 409:
+      return 'errors.conflict' as const;
+    case 413:
+      return 'errors.tooLarge' as const;
+    case 422:
+      return 'errors.validation' as const;
+    case 429:
+      return 'errors.tooManyRequests' as const;
+    case 502:
+    case 503:
+    case 504:
+      return 'errors.unavailable' as const;
+    default:
+      return err.status >= 500 ? ('errors.server' as const) : ('errors.generic' as const);
+  }
+}
+
+export function isAbortError(err: unknown): boolean {
+  return err instanceof DOMException && err.name === 'AbortError';
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+type RequestOptions = {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+};
+
+// The CSRF token of the signed-in session; sent with every mutation (the session cookie alone
+// is not enough for the server to accept a change).
+let csrfToken: string | undefined;
+
+async function request<T>(
+  path: string,
+  { method = 'GET', body, signal, timeoutMs = DEFAULT_TIMEOUT_MS }: RequestOptions = {},
+): Promise<T> {
+  // Our own controller gives a timeout on slow links; the caller's signal (unmount) still aborts.
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => controller.abort(new DOMException('Timed out', 'TimeoutError')), timeoutMs);
+
+  let res: Response;
+  try {
+    res = await fetch(`/api${path}`, {
+      method,
+      headers: {
+        Accept: 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(method !== 'GET' && csrfToken ? { 'X-CSRF-Token': csrfToken } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: controller.signal,
+      credentials: 'same-origin',
+    });
+  } catch (err) {
+    if (signal?.aborted) throw new DOMException('Aborted', 'AbortError');
+    throw new ApiError('network', 0, {}, err);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+
+  if (!res.ok) throw new ApiError('http', res.status, await readProblem(res));
+  if (res.status === 204) return undefined as T;
+
+  try {
+    return (await res.json()) as T;
+  } catch (err) {
+    // A proxy page or a cut-off body: treat like a network problem, the request may be retried.
+    throw new ApiError('network', res.status, {}, err);
+  }
+}
+
+async function readProblem(res: Response): Promise<Problem> {
+  const type = res.headers.get('content-type') ?? '';
+  if (!type.includes('json')) return { status: res.status };
+  try {
+    const body: unknown = await res.json();
+    return body && typeof body === 'object' ? (body as Problem) : { status: res.status };
+  } catch {
+    return { status: res.status };
+  }
+}
+
+const enc = encodeURIComponent;
+
+export function getHealth(signal?: AbortSignal): Promise<Health> {
+  return request('/health', { signal });
+}
+
+export async function listWaves(signal?: AbortSignal): Promise<WaveSummary[]> {
+  const { items } = await request<{ items: WaveSummary[] }>('/waves', { signal });
+  return items;
+}
+
+export function getWave(code: string, signal?: AbortSignal): Promise<Wave> {
+  return request(`/waves/${enc(code)}`, { signal });
+}
+
+/** Idempotent per clientId: a retry returns the stored response instead of a second one. */
+export function submitResponse(
+  code: string,
+  body: SubmitResponseBody,
+  signal?: AbortSignal,
+): Promise<SubmittedResponse> {
+  return request(`/waves/${enc(code)}/responses`, { method: 'POST', body, signal });
+}
+
+export function getTally(code: string, signal?: AbortSignal): Promise<Tally> {
+  return request(`/waves/${enc(code)}/tally`, { signal });
+}
+
+export async function listRegions(signal?: AbortSignal): Promise<Region[]> {
+  const { items } = await request<{ items: Region[] }>('/reference/regions', { signal });
+  return items;
+}
+
+/** Plain download links (used in `<a href download>`), not fetched by the app. */
+export const exportUrls = {
+  responsesCsv: (code: string) => `/api/waves/${enc(code)}/exports/responses.csv`,
+  tallyCsv: (code: string) => `/api/waves/${enc(code)}/exports/tally.csv`,
+};
+
+export type Role = 'admin' | 'coordinator' | 'researcher';
+export type SessionInfo = {
+  user: { id: string; email: string; name: string; roles: Role[] };
+  csrfToken: string;
+  expiresAt: string;
+};
+
+export async function login(email: string, password: string, signal?: AbortSignal): Promise<SessionInfo> {
+  const session = await request<SessionInfo>('/auth/login', { method: 'POST', body: { email, password }, signal });
+  csrfToken = session.csrfToken;
+  return session;
+}
+
+/** The signed-in user; an ApiError with status 401 when nobody is signed in. */
+export async function getSession(signal?: AbortSignal): Promise<SessionInfo> {
+  const session = await request<SessionInfo>('/auth/me', { signal });
+  csrfToken = session.csrfToken;
+  return session;
+}
+
+export async function logout(): Promise<void> {
+  await request<void>('/auth/logout', { method: 'POST' });
+  csrfToken = undefined;
+}
+
+export function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+  return request('/auth/password', { method: 'POST', body: { currentPassword, newPassword } });
+}

@@ -1,0 +1,61 @@
+import i18n from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import type { Locale } from '../api/api';
+import en from './locales/en';
+import ru from './locales/ru';
+import uk from './locales/uk';
+
+export const LOCALES: readonly { code: Locale; name: string }[] = [
+  { code: 'ru', name: 'Русский' },
+  { code: 'uk', name: 'Українська' },
+  { code: 'en', name: 'English' },
+];
+export const DEFAULT_LOCALE: Locale = 'ru';
+const STORAGE_KEY = 'lsg-barometer:lang';
+
+export function isLocale(value: unknown): value is Locale {
+  return value === 'ru' || value === 'uk' || value === 'en';
+}
+
+function savedLocale(): Locale {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    return isLocale(saved) ? saved : DEFAULT_LOCALE;
+  } catch {
+    return DEFAULT_LOCALE; // storage blocked (privacy mode): fall back silently
+  }
+}
+
+function reflectLocale(lng: string): void {
+  document.documentElement.lang = lng;
+  document.title = i18n.t('app.productName');
+}
+
+export function setLocale(lng: Locale): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, lng);
+  } catch {
+    // not persisted; the choice still applies to this page
+  }
+  void i18n.changeLanguage(lng);
+}
+
+/** The active UI language narrowed to the three we support. */
+export function currentLocale(lng: string = i18n.language): Locale {
+  return isLocale(lng) ? lng : DEFAULT_LOCALE;
+}
+
+i18n.on('languageChanged', reflectLocale);
+
+void i18n.use(initReactI18next).init({
+  resources: { ru: { translation: ru }, uk: { translation: uk }, en: { translation: en } },
+  lng: savedLocale(),
+  fallbackLng: DEFAULT_LOCALE,
+  supportedLngs: LOCALES.map((l) => l.code),
+  initAsync: false,
+  interpolation: { escapeValue: false }, // React escapes
+  react: { useSuspense: false },
+  returnNull: false,
+});
+
+export default i18n;

@@ -1,0 +1,254 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import type { CompletingEvent, SurveyModel } from 'survey-core';
+import { Survey } from 'survey-react-ui';
+import { ApiError, getWave, type SubmittedResponse, type Wave } from '../../api/api';
+import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
+import { Loading } from '../../components/Loading';
+import { PageHeading } from '../../components/PageHeading';
+import appI18n, { currentLocale } from '../../i18n';
+import { formatDate, formatDateTime, pick } from '../../lib/format';
+import { useRequest } from '../../lib/useRequest';
+import {
+  clearDraft,
+  loadDraft,
+  loadLastSubmission,
+  newDraft,
+  saveDraft,
+  saveLastSubmission,
+  type Draft,
+} from './drafts';
+import { reasonText, SubmitStatus } from './SubmitStatus';
+import { completedAnswers, createSurvey, hasCompletedHtml, setSurveyLocale } from './survey';
+import { useSubmission } from './useSubmission';
+import { takePrefetchedWave } from './wavePrefetch';
+
+/** /w/:code — the official answers the wave's questionnaire. */
+export default function RespondPage() {
+  const { code = '' } = useParams();
+  const { t, i18n } = useTranslation();
+  const lng = currentLocale(i18n.language);
+  const wave = useRequest((signal) => takePrefetchedWave(code) ?? getWave(code, signal), code);
+  // Bumped by "Start over": a fresh form, draft and client id.
+  const [attempt, setAttempt] = useState(0);
+
+  if (wave.status === 'loading') {
+    return (
+      <section className="page">
+        <Loading label={t('respond.loading')} />
+      </section>
+    );
+  }
+  if (wave.status === 'error') {
+    return (
+      <section className="page">
+        <PageHeading title={t('errors.title')}>{t('errors.title')}</PageHeading>
+        <ErrorNotice error={wave.error} title={null} onRetry={isRetryable(wave.error) ? wave.reload : undefined} />
+      </section>
+    );
+  }
+
+  const w = wave.data;
+  const title = pick(w.title, lng) || pick(w.questionnaire.title, lng) || w.code;
+
+  if (w.status !== 'open') {
+    return (
+      <section className="page page--narrow">
+        <PageHeading title={title}>{title}</PageHeading>
+        <div className="notice notice--info" role="status" data-testid="wave-not-open">
+          <p className="notice__title">{t('respond.notOpenTitle')}</p>
+          <p>{t(`respond.notOpen.${w.status}`)}</p>
+          {w.status === 'draft' && w.opensAt && <p>{t('respond.opensAt', { date: formatDate(w.opensAt, lng) })}</p>}
+        </div>
+        <p>
+          <Link to="/">{t('respond.backToList')}</Link>
+        </p>
+      </section>
+    );
+  }
+
+  return (
+    <section className="page page--survey">
+      <PageHeading title={title}>{title}</PageHeading>
+      <SurveyForm
+        key={`${w.code}:${attempt}`}
+        wave={w}
+        onStartOver={() => {
+          clearDraft(w.code);
+          setAttempt((n) => n + 1);
+        }}
+      />
+    </section>
+  );
+}
+
+type Session = { model: SurveyModel; draft: Draft; restored: boolean };
+
+function openSession(wave: Wave, locale: string): Session {
+  const { key, version, definition } = wave.questionnaire;
+  const saved = loadDraft(wave.code, { key, version });
+  const draft = saved ?? newDraft({ key, version });
+  const model = createSurvey(definition);
+  model.locale = locale;
+  model.showCompletedPage = false; // our confirmation replaces the form
+  const restored = Object.keys(draft.data).length > 0;
+  if (restored) {
+    model.data = draft.data;
+    if (draft.pageNo < model.visiblePageCount) model.currentPageNo = draft.pageNo;
+  }
+  return { model, draft, restored };
+}
+
+function SurveyForm({ wave, onStartOver }: { wave: Wave; onStartOver: () => void }) {
+  const { t, i18n } = useTranslation();
+  const lng = currentLocale(i18n.language);
+  const [{ model, draft, restored }] = useState(() => openSession(wave, lng));
+  const [lastSubmission] = useState(() => loadLastSubmission(wave.code));
+  // Set once the server has stored the answers: lets our own doComplete() through onCompleting.
+  const submitted = useRef(false);
+  // Set when this attempt is abandoned ("Start over"): its last autosave must not resurrect it.
+  const discarded = useRef(false);
+  const { definition } = wave.questionnaire;
+
+  const persist = useCallback(() => {
+    if (submitted.current || discarded.current) return;
+    saveDraft(wave.code, { ...draft, data: model.data as Record<string, unknown>, pageNo: model.currentPageNo });
+  }, [wave.code, draft, model]);
+
+  const { state, submit } = useSubmission(
+    wave.code,
+    () => {
+      persist();
+      return {
+        clientId: draft.clientId,
+        locale: currentLocale(),
+        answers: completedAnswers(definition, model.data as Record<string, unknown>),
+        startedAt: draft.startedAt,
+      };
+    },
+    (result: SubmittedResponse) => {
+      submitted.current = true;
+      clearDraft(wave.code, draft.clientId);
+      saveLastSubmission(wave.code, result);
+      model.doComplete();
+    },
+  );
+
+  // Switching the UI language re-localises the same model: answers stay.
+  useEffect(() => {
+    setSurveyLocale(model, lng);
+  }, [model, lng]);
+
+  // Autosave: debounced on every answer, at once on page change and when the tab is hidden.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => {
+      clearTimeout(timer);
+      timer = undefined;
+      persist();
+    };
+    const schedule = () => {
+      clearTimeout(timer);
+      timer = setTimeout(flush, 300);
+    };
+    const onVisibility = () => {
+      if (document.visibilityState === 'hidden') flush();
+    };
+    model.onValueChanged.add(schedule);
+    model.onCurrentPageChanged.add(flush);
+    document.addEventListener('visibilitychange', onVisibility);
+    window.addEventListener('pagehide', flush);
+    return () => {
+      if (timer !== undefined) flush();
+      model.onValueChanged.remove(schedule);
+      model.onCurrentPageChanged.remove(flush);
+      document.removeEventListener('visibilitychange', onVisibility);
+      window.removeEventListener('pagehide', flush);
+    };
+  }, [model, persist]);
+
+  // "Complete" sends the answers first; the survey only completes once the server has them.
+  useEffect(() => {
+    const onCompleting = (_: SurveyModel, options: CompletingEvent) => {
+      if (submitted.current) return;
+      options.allow = false;
+      void submit();
+    };
+    model.onCompleting.add(onCompleting);
+    return () => model.onCompleting.remove(onCompleting);
+  }, [model, submit]);
+
+  // A 422 also marks the questions inside the form, in the language of the moment.
+  useEffect(() => {
+    if (state.phase !== 'rejected' || !(state.error instanceof ApiError) || state.error.status !== 422) return;
+    for (const p of state.error.invalidParams) {
+      model.getQuestionByName(p.name)?.addError(reasonText(appI18n.t, p));
+    }
+  }, [state, model]);
+
+  if (state.phase === 'done') {
+    // The questionnaire's own thank-you text (localised by SurveyJS, trusted like the rest of the
+    // definition, which SurveyJS renders as HTML too), or ours.
+    setSurveyLocale(model, lng); // idempotent; the locale effect runs only after this render
+    const completedHtml = hasCompletedHtml(definition) ? model.processedCompletedHtml : '';
+    return <Confirmation result={state.result} completedHtml={completedHtml} />;
+  }
+
+  return (
+    <>
+      {restored ? (
+        <div className="notice notice--info notice--row">
+          <p>{t('respond.restored')}</p>
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => {
+              if (!window.confirm(t('respond.startOverConfirm'))) return;
+              discarded.current = true;
+              onStartOver();
+            }}
+          >
+            {t('respond.startOver')}
+          </button>
+        </div>
+      ) : (
+        lastSubmission && (
+          <div className="notice notice--info">
+            <p>{t('respond.alreadySubmitted', { date: formatDateTime(lastSubmission.submittedAt, lng) })}</p>
+          </div>
+        )
+      )}
+      <SubmitStatus state={state} model={model} onRetryNow={() => void submit()} />
+      <div className="survey-host">
+        <Survey model={model} />
+      </div>
+    </>
+  );
+}
+
+function Confirmation({ result, completedHtml }: { result: SubmittedResponse; completedHtml: string }) {
+  const { t, i18n } = useTranslation();
+  const lng = currentLocale(i18n.language);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <div
+      ref={ref}
+      tabIndex={-1}
+      className="notice notice--success confirmation"
+      role="status"
+      data-testid="submit-confirmation"
+    >
+      {completedHtml ? (
+        <div className="completed-html" dangerouslySetInnerHTML={{ __html: completedHtml }} />
+      ) : (
+        <p className="notice__title">{t('respond.confirmationTitle')}</p>
+      )}
+      <p>{t('respond.confirmationMeta', { id: result.id, date: formatDateTime(result.submittedAt, lng) })}</p>
+      <p>
+        <Link to="/">{t('respond.backToList')}</Link>
+      </p>
+    </div>
+  );
+}
