@@ -1,0 +1,92 @@
+// Script smuggled into a questionnaire (its HTML, titles, completion page) never runs in a
+// respondent's browser: the page's content security policy admits no inline script or handler.
+import type { Browser } from 'playwright-core';
+import { useTestDatabase } from '../helpers/db';
+import { launchChromium } from '../helpers/browser';
+import { startServer } from '../helpers/server';
+import { QuestionnaireModel } from '../../server/src/questionnaires/questionnaire.model';
+import { createWaveIfAbsent } from '../../server/src/waves/waves.service';
+
+useTestDatabase({ demo: false });
+
+const PAYLOAD = {
+  title: { ru: 'Анкета <img src=x onerror="window.__xss=1">', en: 'Q <img src=x onerror="window.__xss=1">' },
+  completedHtml: '<h3>Спасибо</h3><img src=x onerror="window.__xss=6"><script>window.__xss=7</script>',
+  pages: [
+    {
+      name: 'p1',
+      elements: [
+        {
+          type: 'html',
+          name: 'intro',
+          html: '<p id="intro">Текст</p><script>window.__xss=2</script><img src=x onerror="window.__xss=3"><a id="jslink" href="javascript:window.__xss=4">ссылка</a><svg><animate onbegin="window.__xss=8" attributeName="x" dur="1s"/></svg>',
+        },
+        { type: 'dropdown', name: 'region', lsgRole: 'region', choices: ['RU-VLG'], isRequired: true },
+        { type: 'text', name: 'note', title: '<img src=x onerror="window.__xss=5"> Примечание' },
+      ],
+    },
+  ],
+};
+
+let browser: Browser;
+let server: { baseUrl: string; close: () => Promise<void> };
+
+beforeAll(async () => {
+  // Stored directly, as if it had reached the database before any upload check existed.
+  const json = JSON.stringify(PAYLOAD);
+  await QuestionnaireModel.create({
+    _id: 'xss@1',
+    key: 'xss',
+    version: 1,
+    title: { ru: 'x', en: 'x', uk: 'x' },
+    definitionJson: json,
+    hash: 'h',
+    source: 'upload',
+    createdAt: new Date(),
+  });
+  await createWaveIfAbsent({
+    code: 'xss-wave',
+    title: { ru: 'XSS', en: 'XSS', uk: 'XSS' },
+    questionnaireId: 'xss@1',
+    status: 'open',
+    opensAt: null,
+    closesAt: null,
+    scope: { countries: ['RU'], regions: [] },
+    access: 'public',
+    anonymous: false,
+  });
+  server = await startServer();
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+it('no script from the questionnaire runs, and the policy reports what it blocked', async () => {
+  const page = await browser.newPage();
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
+  await page.goto(`${server.baseUrl}/w/xss-wave`);
+  await page.locator('#intro').waitFor({ state: 'visible', timeout: 15_000 });
+  await page.locator('#jslink').click();
+  await page.waitForTimeout(500);
+  expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  expect(violations.length).toBeGreaterThan(0);
+  // The respondent can still answer and finish; the completion page's script does not run either.
+  await page.locator('[data-name="region"] .sd-dropdown').click();
+  await page.getByRole('option', { name: 'RU-VLG' }).click();
+  await page.locator('[data-name="note"] input').fill('<img src=x onerror="window.__xss=9">');
+  await page
+    .locator('.sd-navigation__complete-btn, input[type=button][value], button')
+    .filter({ hasText: /Готово|Complete|Отправить/ })
+    .first()
+    .click();
+  await page.getByTestId('submit-confirmation').waitFor({ state: 'visible', timeout: 15_000 });
+  await page.waitForTimeout(300);
+  expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  await page.close();
+}, 120_000);
