@@ -1,0 +1,221 @@
+// Shared set-up of the benchmarks: an embedded store of its own (temporary folder), one wave on
+// the default questionnaire, and a seeder that grows that wave to N realistic responses with bulk
+// inserts (not through HTTP) while keeping its tally counters as submissions would.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import mongoose from 'mongoose';
+import { connectMongoose } from '../../server/src/db/connection';
+import { ensureStoreBuilt, startEmbeddedStore, type EmbeddedStore } from '../../server/src/db/embedded-store';
+import { prepareDatabase, DEFAULT_QUESTIONNAIRE } from '../../server/src/bootstrap';
+import { createWaveIfAbsent } from '../../server/src/waves/waves.service';
+import { ResponseModel } from '../../server/src/responses/response.model';
+import { CounterModel } from '../../server/src/analytics/counter.model';
+import { contributionOf, waveCatalogue } from '../../server/src/analytics/catalogue';
+import { counterId } from '../../server/src/analytics/counters.service';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+export type Result = { benchmark: string; size: number; metric: string; value: number; unit: string; note?: string };
+
+export type BenchContext = {
+  uri: string;
+  dbName: string;
+  wave: string;
+  /** Grows the wave to at least n completed responses. */
+  ensureResponses: (n: number) => Promise<void>;
+  count: () => number;
+  log: (msg: string) => void;
+};
+
+export type Benchmark = {
+  name: string;
+  /** Wave sizes at which it measures (the runner seeds the shared wave up to each in turn). */
+  sizes: (opts: { million: boolean }) => number[];
+  measure: (ctx: BenchContext, size: number) => Promise<Result[]>;
+};
+
+// Obstacle frequencies shaped after published regional surveys (as in scripts/demo.ts).
+const OBSTACLES: [string, number][] = [
+  ['funding', 0.72],
+  ['experience', 0.46],
+  ['legal', 0.34],
+  ['staff', 0.41],
+  ['capacity', 0.24],
+  ['procedures', 0.29],
+  ['coordination', 0.19],
+  ['motivation', 0.14],
+  ['conflict', 0.11],
+  ['trust', 0.09],
+  ['regional', 0.16],
+  ['information', 0.27],
+  ['digital', 0.21],
+  ['security', 0.04],
+];
+const RU = [
+  'RU-VLG',
+  'RU-ARK',
+  'RU-KR',
+  'RU-YAR',
+  'RU-KOS',
+  'RU-TVE',
+  'RU-NIZ',
+  'RU-TA',
+  'RU-SVE',
+  'RU-NVS',
+  'RU-KDA',
+  'RU-PER',
+  'RU-BA',
+  'RU-IRK',
+  'RU-PRI',
+];
+const UA = ['UA-05', 'UA-07', 'UA-18', 'UA-26', 'UA-46', 'UA-53', 'UA-56', 'UA-61', 'UA-68', 'UA-71'];
+const RU_TYPES = ['urban_okrug', 'municipal_district', 'municipal_okrug', 'urban_settlement', 'rural_settlement'];
+const UA_TYPES = ['hromada_urban', 'hromada_settlement', 'hromada_rural'];
+const SIZES = ['small', 'medium', 'large', 'big', 'largest'];
+const ROLES = ['head', 'deputy_head', 'specialist', 'council_member', 'other'];
+const MEASURES = [
+  'cofinancing',
+  'methodological_support',
+  'knowledge_base',
+  'staff_training',
+  'coordination_body',
+  'digital_platforms',
+];
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export async function createContext(
+  log: (msg: string) => void,
+): Promise<{ ctx: BenchContext; close: () => Promise<void> }> {
+  const bin = process.env.STORE_BIN ?? path.join(ROOT, '.cache', 'store-bin', 'lsg-store');
+  let store: EmbeddedStore | undefined;
+  let dataDir: string | undefined;
+  let uri = process.env.MONGODB_URI;
+  if (!uri) {
+    ensureStoreBuilt(ROOT, bin, log);
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lsg-bench-'));
+    store = await startEmbeddedStore(bin, dataDir);
+    uri = store.uri;
+  }
+  const dbName = `bench_${randomUUID().slice(0, 8)}`;
+  await connectMongoose(uri, dbName, !store);
+  await prepareDatabase({ rootDir: ROOT, demo: false });
+  const wave = 'bench';
+  const { version } = await import('../../server/src/questionnaires/questionnaires.service').then(async (m) => ({
+    version: (await m.listQuestionnaires()).filter((q) => q.key === DEFAULT_QUESTIONNAIRE).at(-1)!,
+  }));
+  await createWaveIfAbsent({
+    code: wave,
+    title: { ru: 'Бенчмарк', en: 'Benchmark', uk: 'Бенчмарк' },
+    questionnaireId: version.id,
+    status: 'open',
+    opensAt: null,
+    closesAt: null,
+    scope: { countries: ['RU', 'UA'], regions: [] },
+    access: 'public',
+    anonymous: false,
+  });
+  const { variables } = await waveCatalogue(wave);
+  const rand = rng(42);
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+  let seeded = 0;
+
+  function makeDoc(i: number) {
+    const ua = rand() < 0.35;
+    const region = pick(ua ? UA : RU);
+    let obstacles = OBSTACLES.filter(([, w]) => rand() < w).map(([o]) => o);
+    if (!obstacles.length) obstacles = ['funding'];
+    const municipalityType = pick(ua ? UA_TYPES : RU_TYPES);
+    const sizeClass = pick(SIZES);
+    const role = pick(ROLES);
+    const answers: Record<string, unknown> = {
+      country: ua ? 'UA' : 'RU',
+      region,
+      municipality: `Муниципалитет №${i}`,
+      municipality_type: municipalityType,
+      population: Math.round(2000 + rand() * rand() * 300000),
+      size_class: sizeClass,
+      role,
+      imc_experience: pick(['yes_ongoing', 'yes_past', 'planned', 'no']),
+      obstacles,
+      obstacle_severity: Object.fromEntries(obstacles.map((o) => [o, 1 + Math.floor(rand() * 5)])),
+      measures: MEASURES.filter(() => rand() < 0.3),
+      ...(rand() < 0.2 ? { comment: 'Нужны типовые соглашения и софинансирование.' } : {}),
+    };
+    const at = new Date(Date.UTC(2025, 2, 1) + i * 1000);
+    return {
+      _id: randomUUID(),
+      waveCode: wave,
+      questionnaireId: version.id,
+      status: 'complete',
+      answers,
+      regionCode: region,
+      municipality: answers.municipality,
+      municipalityType,
+      sizeClass,
+      respondentRole: role,
+      obstacles,
+      regionObstacles: obstacles.map((o) => `${region}|${o}`),
+      locale: ua ? 'uk' : 'ru',
+      startedAt: at,
+      submittedAt: at,
+      talliedAt: at,
+    };
+  }
+
+  const ctx: BenchContext = {
+    uri,
+    dbName,
+    wave,
+    log,
+    count: () => seeded,
+    ensureResponses: async (n: number) => {
+      if (seeded >= n) return;
+      const started = Date.now();
+      const BATCH = 2000;
+      while (seeded < n) {
+        const size = Math.min(BATCH, n - seeded);
+        const docs = Array.from({ length: size }, (_x, k) => makeDoc(seeded + k));
+        // The kept counts these responses would have produced, added per region in one $inc each.
+        const perRegion = new Map<string, Record<string, number>>();
+        for (const d of docs) {
+          const inc = perRegion.get(d.regionCode) ?? { n: 0 };
+          inc.n++;
+          for (const k of Object.keys(contributionOf(variables, d.answers))) inc[`c.${k}`] = (inc[`c.${k}`] ?? 0) + 1;
+          perRegion.set(d.regionCode, inc);
+        }
+        await ResponseModel.collection.insertMany(docs as never[], { ordered: false });
+        for (const [region, inc] of perRegion) {
+          await CounterModel.updateOne(
+            { _id: counterId(wave, region) },
+            { $inc: inc, $setOnInsert: { wave, region, recent: [] } },
+            { upsert: true },
+          );
+        }
+        seeded += size;
+        if (seeded % 20000 === 0 || seeded === n) log(`  seeded ${seeded.toLocaleString('en')} responses`);
+      }
+      log(`  (seeding to ${n.toLocaleString('en')} took ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    },
+  };
+  return {
+    ctx,
+    close: async () => {
+      await mongoose.connection.db?.dropDatabase();
+      await mongoose.disconnect();
+      await store?.stop();
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
