@@ -12,12 +12,42 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+function isStale(outDir: string, root: string): boolean {
+  const index = path.join(outDir, 'index.html');
+  return !fs.existsSync(index) || fs.statSync(index).mtimeMs < newestMtime(path.join(root, 'client'));
+}
+
+/** Waits (synchronously) for a lock directory, so parallel test runs do not build over each other. */
+function withLock<T>(lockDir: string, fn: () => T): T {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lockDir);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // A lock left by a killed build is stale after 3 minutes.
+      if (Date.now() - fs.statSync(lockDir).mtimeMs > 180_000) fs.rmSync(lockDir, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`client build lock ${lockDir} held for too long`, { cause: err });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
 export function ensureClientBuilt(root: string, log: (msg: string) => void = () => {}): string {
   const outDir = path.join(root, 'dist', 'client');
-  const index = path.join(outDir, 'index.html');
-  const stale = !fs.existsSync(index) || fs.statSync(index).mtimeMs < newestMtime(path.join(root, 'client'));
-  if (stale) {
+  if (!isStale(outDir, root)) return outDir;
+  fs.mkdirSync(path.dirname(outDir), { recursive: true });
+  withLock(path.join(root, 'dist', '.client-build.lock'), () => {
+    if (!isStale(outDir, root)) return; // built by whoever held the lock
     log('Building the web client (vite)...');
+    // Build beside the live folder and swap it in, so a server reading dist/client never sees it half-built.
+    const fresh = `${outDir}.build-${process.pid}`;
     execFileSync(
       process.execPath,
       [
@@ -25,6 +55,9 @@ export function ensureClientBuilt(root: string, log: (msg: string) => void = () 
         'build',
         '--config',
         'client/vite.config.ts',
+        '--outDir',
+        fresh,
+        '--emptyOutDir',
         '--logLevel',
         'warn',
       ],
@@ -35,6 +68,10 @@ export function ensureClientBuilt(root: string, log: (msg: string) => void = () 
         env: { ...process.env, NODE_ENV: 'production' },
       },
     );
-  }
+    const old = `${outDir}.old-${process.pid}`;
+    if (fs.existsSync(outDir)) fs.renameSync(outDir, old);
+    fs.renameSync(fresh, outDir);
+    fs.rmSync(old, { recursive: true, force: true });
+  });
   return outDir;
 }
