@@ -28,6 +28,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_LOGIN_PER_15MIN: z.coerce.number().int().min(0).default(20),
   RATE_LIMIT_TOKEN_LOOKUPS_PER_MIN: z.coerce.number().int().min(0).default(120),
   RATE_LIMIT_SUBMISSIONS_PER_MIN: z.coerce.number().int().min(0).default(120),
+  RATE_LIMIT_PER_TOKEN_PER_MIN: z.coerce.number().int().min(0).default(120),
 });
 
 export type Config = {
@@ -46,7 +47,7 @@ export type Config = {
   /** API requests not answered within this many ms get 503 (never hang while the store is away). */
   requestDeadlineMs: number;
   /** Per client IP; 0 turns a limit off (benchmarks). */
-  rateLimits: { loginPer15Min: number; tokenLookupsPerMin: number; submissionsPerMin: number };
+  rateLimits: { loginPer15Min: number; tokenLookupsPerMin: number; submissionsPerMin: number; perTokenPerMin: number };
   rootDir: string;
 };
 
@@ -78,6 +79,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       loginPer15Min: e.RATE_LIMIT_LOGIN_PER_15MIN,
       tokenLookupsPerMin: e.RATE_LIMIT_TOKEN_LOOKUPS_PER_MIN,
       submissionsPerMin: e.RATE_LIMIT_SUBMISSIONS_PER_MIN,
+      perTokenPerMin: e.RATE_LIMIT_PER_TOKEN_PER_MIN,
     },
   };
 }

@@ -154,6 +154,36 @@ describe('log in, sessions and roles', () => {
   });
 });
 
+describe('role escalation', () => {
+  it.each([['coordinator'], ['researcher']] as const)(
+    'a %s cannot grant itself a role, create an admin, or smuggle roles into a password change',
+    async (role) => {
+      const agent = await agentAs(app, [role]);
+      const self = agent.email;
+      const grant = await agent.patch(`/api/users/${self}`).send({ roles: ['admin', role] });
+      expect(grant.status).toBe(403);
+      const create = await agent
+        .post('/api/users')
+        .send({ email: `evil-${role}@example.org`, password: 'first password 1', roles: ['admin'] });
+      expect(create.status).toBe(403);
+      const smuggle = await agent
+        .post('/api/auth/password')
+        .send({ currentPassword: 'x', newPassword: 'second password 2', roles: ['admin'] });
+      expect(smuggle.status).toBe(400);
+      expect((await agent.get('/api/auth/me')).body.user.roles).toEqual([role]);
+      expect((await UserModel.findById(self).lean())?.roles).toEqual([role]);
+      expect(await UserModel.countDocuments({ _id: `evil-${role}@example.org` })).toBe(0);
+    },
+  );
+
+  it('a user with no role reaches only their own account', async () => {
+    const agent = await agentAs(app, []);
+    expect((await agent.get('/api/auth/me')).status).toBe(200);
+    for (const url of ['/api/users', '/api/audit', '/api/waves/x/admin', '/api/questionnaires'])
+      expect({ url, status: (await agent.get(url)).status }).toEqual({ url, status: 403 });
+  });
+});
+
 type Op = { 'x-access': string; parameters?: { in: string; name: string }[] };
 
 describe('every non-public operation in the OpenAPI document refuses the wrong caller', () => {

@@ -40,13 +40,14 @@ describe('operator injection', () => {
   });
 
   it.each([
-    ['an operator in an answer value', { region: { $gt: '' } }, 'unsafe_key'],
-    ['an operator key among the answers', { $where: 'sleep(1000)' }, 'unsafe_key'],
-    ['a dotted key that would write into a sub-document', { 'obstacles.0': 'x' }, 'unsafe_key'],
-    ['an operator nested in a matrix answer', { severity: { funding: { $inc: 1 } } }, 'unsafe_key'],
-  ])('%s in a submission is refused with 422 and nothing is stored', async (_l, over, code) => {
+    ['an operator in an answer value', { region: { $gt: '' } }, 400],
+    ['an operator key among the answers', { $where: 'sleep(1000)' }, 400],
+    ['a dotted key that would write into a sub-document', { 'obstacles.0': 'x' }, 422],
+    ['an operator nested in a matrix answer', { severity: { funding: { $inc: 1 } } }, 400],
+  ])('%s in a submission is refused (%s, unsafe_key) and nothing is stored', async (_l, over, status) => {
+    const code = 'unsafe_key';
     const res = await submit({ clientId: randomUUID(), locale: 'ru', answers: { ...answers(), ...over } });
-    expect(res.status).toBe(422);
+    expect(res.status).toBe(status);
     expect(res.body.invalid_params.map((p: { code: string }) => p.code)).toContain(code);
     expect(await ResponseModel.countDocuments({})).toBe(0);
   });

@@ -63,7 +63,7 @@ const toUser = (d: Pick<UserDoc, '_id' | 'name' | 'roles'>): AuthUser => ({
   id: d._id,
   email: d._id,
   name: d.name ?? '',
-  roles: d.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
+  roles: (d.roles ?? []).filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
 });
 
 // A hash to compare against when the account does not exist, so timing does not reveal it.

@@ -1,5 +1,7 @@
 // Refuses JSON bodies that try prototype pollution (`__proto__`, `constructor`, `prototype`
-// keys at any depth) or nest deeper than any of our payloads needs, before any handler sees them.
+// keys at any depth), carry a query operator as a key (`$gt`, `$where`, ... at any depth: no
+// payload of ours has such a key, so none can ever reach a query as an operator) or nest deeper
+// than any of our payloads needs, before any handler sees them.
 import type { RequestHandler } from 'express';
 import { BadRequestError } from './errors';
 
@@ -24,6 +26,7 @@ function findProblem(
   for (const key of Object.keys(value)) {
     const at = path ? `${path}.${key}` : `body.${key}`;
     if (FORBIDDEN.has(key)) return { name: at, reason: 'this key is not allowed', code: 'unsafe_key' };
+    if (key.startsWith('$')) return { name: at, reason: 'keys may not start with $', code: 'unsafe_key' };
     const p = findProblem((value as Record<string, unknown>)[key], at, depth + 1);
     if (p) return p;
   }

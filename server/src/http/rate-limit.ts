@@ -1,5 +1,6 @@
 // Rate limits that hold across app instances: hits are counted in the database, one document
 // per key and window (`$inc` with upsert, a single-document atomic write), swept when old.
+import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { rateLimit, ipKeyGenerator, type Store, type IncrementResponse, type Options } from 'express-rate-limit';
 import { Schema, model } from 'mongoose';
@@ -93,8 +94,20 @@ export function limiter(spec: LimitSpec): RequestHandler {
   });
 }
 
-export type RateLimits = { loginPer15Min: number; tokenLookupsPerMin: number; submissionsPerMin: number };
-export type LimitName = 'login' | 'tokenLookup' | 'submissions';
+export type RateLimits = {
+  loginPer15Min: number;
+  tokenLookupsPerMin: number;
+  submissionsPerMin: number;
+  /** Requests per minute on one invitation token, whatever the address (default 120). */
+  perTokenPerMin?: number;
+};
+export type LimitName = 'login' | 'tokenLookup' | 'submissions' | 'perToken';
+
+/** Keys a limiter by the invitation token in the path, hashed so no token is ever stored in clear. */
+function tokenKey(req: Request): string | undefined {
+  const token = (req.params as Record<string, string | undefined>).token;
+  return typeof token === 'string' ? `t:${createHash('sha256').update(token).digest('base64url')}` : undefined;
+}
 
 /** The limiters of the public surface, built from the numbers in config (or a test's own). */
 export function buildLimiters(l: RateLimits): Record<LimitName, RequestHandler> {
@@ -102,5 +115,6 @@ export function buildLimiters(l: RateLimits): Record<LimitName, RequestHandler> 
     login: limiter({ name: 'login', windowMs: 15 * 60_000, limit: l.loginPer15Min }),
     tokenLookup: limiter({ name: 'token', windowMs: 60_000, limit: l.tokenLookupsPerMin }),
     submissions: limiter({ name: 'submit', windowMs: 60_000, limit: l.submissionsPerMin }),
+    perToken: limiter({ name: 'token-each', windowMs: 60_000, limit: l.perTokenPerMin ?? 120, key: tokenKey }),
   };
 }

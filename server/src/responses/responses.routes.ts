@@ -51,7 +51,7 @@ export function responsesRoutes(api: Api): void {
     access: 'respondent',
     tags: ['invitations'],
     params: TokenParams,
-    rateLimits: [api.limit('tokenLookup')],
+    rateLimits: [api.limit('tokenLookup'), api.limit('perToken')],
     responses: {
       200: { description: 'The invitation with its questionnaire and draft', schema: InvitationViewSchema },
       404: { description: 'Unknown, replaced or withdrawn link' },
@@ -95,7 +95,7 @@ export function responsesRoutes(api: Api): void {
     tags: ['invitations'],
     params: TokenParams,
     body: SaveDraftBody,
-    rateLimits: [api.limit('tokenLookup')],
+    rateLimits: [api.limit('tokenLookup'), api.limit('perToken')],
     responses: {
       200: { description: 'Saved', schema: z.object({ savedAt: z.string() }) },
       409: { description: 'Already submitted (already_submitted) or the wave does not accept answers (wave_not_open)' },
@@ -114,7 +114,7 @@ export function responsesRoutes(api: Api): void {
     tags: ['invitations'],
     params: TokenParams,
     body: SubmitResponseBody,
-    rateLimits: [api.limit('submissions')],
+    rateLimits: [api.limit('submissions'), api.limit('perToken')],
     responses: {
       201: { description: 'Stored', schema: SubmitResponseResult },
       200: { description: 'Already stored (a retry with the same clientId)', schema: SubmitResponseResult },
