@@ -1,6 +1,6 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Route, Routes, useParams } from 'react-router';
+import { Link, Navigate, Route, Routes, useParams } from 'react-router';
 import { LanguageSwitcher } from './components/LanguageSwitcher';
 import { UserMenu } from './components/UserMenu';
 import { RequireRole, SessionProvider } from './lib/session';
@@ -11,8 +11,23 @@ import { WavesPage } from './pages/waves/WavesPage';
 
 // Heavy pages load on demand: survey-core only for respondents, chart.js only for researchers.
 const RespondPage = lazy(() => import('./pages/respond/RespondPage'));
-const ResultsPage = lazy(() => import('./pages/results/ResultsPage'));
+// The researcher's analysis pages (chart.js loads with them).
+const DashboardPage = lazy(() => import('./pages/analysis/DashboardPage'));
+const RegionPage = lazy(() => import('./pages/analysis/RegionPage'));
+const CrosstabPage = lazy(() => import('./pages/analysis/CrosstabPage'));
+const ComparePage = lazy(() => import('./pages/analysis/ComparePage'));
+const TextsPage = lazy(() => import('./pages/analysis/TextsPage'));
 const LoginPage = lazy(() => import('./pages/login/LoginPage'));
+// Coordinator pages and the official's invitation link.
+const InvitePage = lazy(() => import('./pages/invite/InvitePage'));
+const LibraryPage = lazy(() => import('./pages/admin/LibraryPage'));
+const WavesAdminPage = lazy(() => import('./pages/admin/WavesAdminPage'));
+const WaveCreatePage = lazy(() => import('./pages/admin/WaveCreatePage'));
+const WavePage = lazy(() => import('./pages/admin/WavePage'));
+// Administration and the signed-in user's own account.
+const UsersPage = lazy(() => import('./pages/settings/UsersPage'));
+const AuditPage = lazy(() => import('./pages/settings/AuditPage'));
+const AccountPage = lazy(() => import('./pages/settings/AccountPage'));
 
 export function App() {
   return (
@@ -50,11 +65,45 @@ function AppShell() {
               path="/w/:code/results"
               element={
                 <RequireRole role="researcher">
-                  <ResultsPage />
+                  <DashboardPage />
                 </RequireRole>
               }
             />
+            <Route path="/w/:code/regions/:region" element={<Researcher page={<RegionPage />} />} />
+            <Route path="/w/:code/crosstab" element={<Researcher page={<CrosstabPage />} />} />
+            <Route path="/w/:code/compare" element={<Researcher page={<ComparePage />} />} />
+            <Route path="/w/:code/texts" element={<Researcher page={<TextsPage />} />} />
             <Route path="/login" element={<LoginPage />} />
+            <Route path="/i/:token" element={<InvitePage />} />
+            <Route path="/admin" element={<Navigate to="/admin/waves" replace />} />
+            <Route path="/admin/questionnaires" element={<Coordinator page={<LibraryPage />} />} />
+            <Route path="/admin/waves" element={<Coordinator page={<WavesAdminPage />} />} />
+            <Route path="/admin/waves/new" element={<Coordinator page={<WaveCreatePage />} />} />
+            <Route path="/admin/waves/:code" element={<Coordinator page={<WavePage />} />} />
+            <Route
+              path="/settings/users"
+              element={
+                <RequireRole role="admin">
+                  <UsersPage />
+                </RequireRole>
+              }
+            />
+            <Route
+              path="/settings/audit"
+              element={
+                <RequireRole role="admin">
+                  <AuditPage />
+                </RequireRole>
+              }
+            />
+            <Route
+              path="/account"
+              element={
+                <RequireRole role="user">
+                  <AccountPage />
+                </RequireRole>
+              }
+            />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>
         </Suspense>
@@ -64,6 +113,14 @@ function AppShell() {
       </footer>
     </div>
   );
+}
+
+function Coordinator({ page }: { page: ReactNode }) {
+  return <RequireRole role="coordinator">{page}</RequireRole>;
+}
+
+function Researcher({ page }: { page: ReactNode }) {
+  return <RequireRole role="researcher">{page}</RequireRole>;
 }
 
 function RespondRoute() {

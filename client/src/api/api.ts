@@ -136,7 +136,10 @@ type RequestOptions = {
 // is not enough for the server to accept a change).
 let csrfToken: string | undefined;
 
-async function request<T>(
+/** Headers for a mutation sent outside `request` (a file download by POST). */
+export const csrfHeaders = (): Record<string, string> => (csrfToken ? { 'X-CSRF-Token': csrfToken } : {});
+
+export async function request<T>(
   path: string,
   { method = 'GET', body, signal, timeoutMs = DEFAULT_TIMEOUT_MS }: RequestOptions = {},
 ): Promise<T> {

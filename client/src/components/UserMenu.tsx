@@ -16,7 +16,24 @@ export function UserMenu() {
   }
   return (
     <div className="user-menu" data-testid="user-menu">
-      <span className="user-menu__email">{state.session.user.email}</span>
+      {state.session.user.roles.some((r) => r === 'coordinator' || r === 'admin') && (
+        <Link className="user-menu__link" to="/admin/waves" data-testid="admin-link">
+          {t('admin.nav')}
+        </Link>
+      )}
+      {state.session.user.roles.includes('admin') && (
+        <>
+          <Link className="user-menu__link" to="/settings/users" data-testid="users-link">
+            {t('settings.navUsers')}
+          </Link>
+          <Link className="user-menu__link" to="/settings/audit" data-testid="audit-link">
+            {t('settings.navAudit')}
+          </Link>
+        </>
+      )}
+      <Link className="user-menu__email" to="/account" title={t('settings.navAccount')} data-testid="account-link">
+        {state.session.user.email}
+      </Link>
       <button
         type="button"
         className="user-menu__link"

@@ -59,7 +59,8 @@ export function useSession(): SessionContextValue {
 }
 
 /** Renders its children for a signed-in user with the role; otherwise sends them to log in. */
-export function RequireRole({ role, children }: { role: Role; children: ReactNode }) {
+/** Renders `children` for a signed-in user with `role` (admins pass every check; 'user' = anyone signed in). */
+export function RequireRole({ role, children }: { role: Role | 'user'; children: ReactNode }) {
   const { state, refresh } = useSession();
   const location = useLocation();
   const { t } = useTranslation();
@@ -70,7 +71,7 @@ export function RequireRole({ role, children }: { role: Role; children: ReactNod
     return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   }
   const roles = state.session.user.roles;
-  if (!roles.includes(role) && !roles.includes('admin')) {
+  if (role !== 'user' && !roles.includes(role) && !roles.includes('admin')) {
     return (
       <div className="notice notice--error" role="alert" data-testid="forbidden">
         <p>{t('auth.forbidden')}</p>

@@ -28,14 +28,16 @@ export function useSubmission(
   code: string,
   buildBody: () => SubmitResponseBody,
   onSuccess: (result: SubmittedResponse) => void,
+  /** Where the answers go; the wave's public endpoint unless given (invitation links use their own). */
+  send: (body: SubmitResponseBody) => Promise<SubmittedResponse> = (body) => submitResponse(code, body),
 ) {
   const [state, setState] = useState<SubmitState>({ phase: 'idle' });
-  const callbacks = useRef({ buildBody, onSuccess });
+  const callbacks = useRef({ buildBody, onSuccess, send });
   const inFlight = useRef(false);
   const failures = useRef(0);
 
   useEffect(() => {
-    callbacks.current = { buildBody, onSuccess };
+    callbacks.current = { buildBody, onSuccess, send };
   });
 
   const submit = useCallback(async () => {
@@ -43,7 +45,7 @@ export function useSubmission(
     inFlight.current = true;
     setState((s) => ({ phase: 'sending', previous: s.phase === 'waiting' ? s.error : undefined }));
     try {
-      const result = await submitResponse(code, callbacks.current.buildBody());
+      const result = await callbacks.current.send(callbacks.current.buildBody());
       failures.current = 0;
       callbacks.current.onSuccess(result);
       setState({ phase: 'done', result });
@@ -58,7 +60,7 @@ export function useSubmission(
     } finally {
       inFlight.current = false;
     }
-  }, [code]);
+  }, []);
 
   // While waiting: retry when the timer fires, or as soon as the browser says it is back online.
   useEffect(() => {

@@ -1,0 +1,263 @@
+// Typed calls for the coordinator's pages (questionnaire library, waves, invitations) and for
+// the official's invitation link. Built on the shared request helper of api.ts.
+import { ApiError, csrfHeaders, request, type Localized, type Problem, type SurveyDefinition } from './api';
+
+const enc = encodeURIComponent;
+
+// ------------------------------------------------------------------------------------------
+// Questionnaire library
+
+export type QuestionSummary = { name: string; type: string; page: string; title: Localized };
+
+export type QuestionnaireSummary = {
+  id: string;
+  key: string;
+  version: number;
+  title: Localized;
+  source: 'file' | 'upload';
+  createdAt: string;
+  questionCount: number;
+  locales: string[];
+  usedBy: string[];
+};
+
+export type QuestionnaireDetail = QuestionnaireSummary & {
+  definition: SurveyDefinition;
+  questions: QuestionSummary[];
+};
+
+export type UploadResult = { id: string; key: string; version: number; created: boolean };
+
+export type QuestionnaireDiff = {
+  key: string;
+  from: number;
+  to: number;
+  added: QuestionSummary[];
+  removed: QuestionSummary[];
+  changed: QuestionSummary[];
+  unchanged: string[];
+};
+
+export async function listQuestionnaires(signal?: AbortSignal): Promise<QuestionnaireSummary[]> {
+  const { items } = await request<{ items: QuestionnaireSummary[] }>('/questionnaires', { signal });
+  return items;
+}
+
+export function getQuestionnaireVersion(
+  key: string,
+  version: number,
+  signal?: AbortSignal,
+): Promise<QuestionnaireDetail> {
+  return request(`/questionnaires/${enc(key)}/versions/${version}`, { signal });
+}
+
+/** `definition` is the JSON text as typed or read from the file (the server reports syntax errors by line). */
+export function uploadQuestionnaire(key: string, definition: string): Promise<UploadResult> {
+  return request('/questionnaires', { method: 'POST', body: { key, definition }, timeoutMs: 60_000 });
+}
+
+export function diffQuestionnaire(key: string, from: number, to: number, signal?: AbortSignal) {
+  return request<QuestionnaireDiff>(`/questionnaires/${enc(key)}/diff?from=${from}&to=${to}`, { signal });
+}
+
+// ------------------------------------------------------------------------------------------
+// Waves
+
+export type WaveAccess = 'public' | 'invitation';
+export type WaveScope = { countries: ('RU' | 'UA')[]; regions: string[] };
+
+export type WaveAdmin = {
+  code: string;
+  title: Localized;
+  status: 'draft' | 'open' | 'closed' | 'archived';
+  questionnaireId: string;
+  opensAt: string | null;
+  closesAt: string | null;
+  scope: WaveScope;
+  access: WaveAccess;
+  anonymous: boolean;
+  acceptsAnswers: boolean;
+  createdAt: string;
+  updatedAt: string | null;
+  clonedFrom: string | null;
+  history: { at: string; by: string; action: string; from: string | null; to: string | null; fields?: string[] }[];
+};
+
+export type NewWave = {
+  code: string;
+  title: Localized;
+  questionnaireId: string;
+  opensAt: string | null;
+  closesAt: string | null;
+  scope: WaveScope;
+  access: WaveAccess;
+  anonymous: boolean;
+};
+
+/** PATCH body: only what changes (a draft: anything; open: title and dates; closed: title). */
+export type WaveUpdate = Partial<Omit<NewWave, 'code'>>;
+
+export function updateWave(code: string, body: WaveUpdate): Promise<WaveAdmin> {
+  return request(`/waves/${enc(code)}`, { method: 'PATCH', body });
+}
+
+export type LifecycleAction = 'open' | 'close' | 'reopen' | 'archive';
+
+export function getWaveAdmin(code: string, signal?: AbortSignal): Promise<WaveAdmin> {
+  return request(`/waves/${enc(code)}/admin`, { signal });
+}
+
+export function createWave(body: NewWave): Promise<WaveAdmin> {
+  return request('/waves', { method: 'POST', body });
+}
+
+export function changeWaveStatus(code: string, action: LifecycleAction, closesAt?: string | null): Promise<WaveAdmin> {
+  return request(`/waves/${enc(code)}/lifecycle`, {
+    method: 'POST',
+    body: closesAt === undefined ? { action } : { action, closesAt },
+  });
+}
+
+export type CloneWaveBody = Pick<NewWave, 'code' | 'title' | 'opensAt' | 'closesAt'> & { questionnaireId?: string };
+
+export function cloneWave(code: string, body: CloneWaveBody): Promise<WaveAdmin & { invitationsCopied: number }> {
+  return request(`/waves/${enc(code)}/clone`, { method: 'POST', body });
+}
+
+// ------------------------------------------------------------------------------------------
+// Invitations (coordinator)
+
+export type InvitationStatus = 'not_started' | 'started' | 'completed' | 'revoked';
+
+export type Invitation = {
+  id: string;
+  municipality: { id: string; name: string; regionCode: string; type: string; population: number | null };
+  email: string;
+  status: InvitationStatus;
+  linkIssuedAt: string | null;
+  revokedAt: string | null;
+  startedAt: string | null;
+  lastActivityAt: string | null;
+  completedAt: string | null;
+};
+
+export type Rate = { invited: number; notStarted: number; started: number; completed: number; revoked: number };
+
+export type Board = {
+  wave: { code: string; status: string; anonymous: boolean };
+  generatedAt: string;
+  totals: Rate;
+  regions: (Rate & { code: string; names: Localized })[];
+  invitations: Invitation[];
+};
+
+export type ImportResult = { total: number; created: number; updated: number; unchanged: number };
+
+export function getBoard(code: string, signal?: AbortSignal): Promise<Board> {
+  return request(`/waves/${enc(code)}/invitations/board`, { signal });
+}
+
+/** CSV as text; XLSX as base64 of the file's bytes. */
+export function importInvitations(code: string, format: 'csv' | 'xlsx', content: string): Promise<ImportResult> {
+  return request(`/waves/${enc(code)}/invitations/import`, {
+    method: 'POST',
+    body: { format, content },
+    timeoutMs: 120_000,
+  });
+}
+
+export function revokeInvitation(code: string, id: string): Promise<Invitation> {
+  return request(`/waves/${enc(code)}/invitations/${enc(id)}/revoke`, { method: 'POST' });
+}
+
+export function reissueInvitation(code: string, id: string): Promise<{ invitation: Invitation; link: string }> {
+  return request(`/waves/${enc(code)}/invitations/${enc(id)}/reissue`, { method: 'POST' });
+}
+
+export type LinksFile = { blob: Blob; filename: string; issued: number };
+
+/** Issues links (the server returns each token once) and gives back the file to save. */
+export async function downloadLinks(
+  code: string,
+  format: 'csv' | 'xlsx',
+  scope: 'unissued' | 'all',
+): Promise<LinksFile> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/waves/${enc(code)}/invitations/links`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...csrfHeaders() },
+      body: JSON.stringify({ format, scope }),
+      credentials: 'same-origin',
+    });
+  } catch (err) {
+    throw new ApiError('network', 0, {}, err);
+  }
+  if (!res.ok) {
+    let problem: Problem = { status: res.status };
+    try {
+      problem = (await res.json()) as Problem;
+    } catch {
+      // not problem+json: the status says enough
+    }
+    throw new ApiError('http', res.status, problem);
+  }
+  return {
+    blob: await res.blob(),
+    filename: `${code}-links.${format}`,
+    issued: Number(res.headers.get('X-Links-Issued') ?? '0'),
+  };
+}
+
+// ------------------------------------------------------------------------------------------
+// The official's invitation link
+
+export type InvitationView = {
+  invitation: {
+    id: string;
+    status: InvitationStatus;
+    startedAt: string | null;
+    completedAt: string | null;
+    municipality: Invitation['municipality'];
+    region: { code: string; names: Localized };
+  };
+  wave: {
+    code: string;
+    title: Localized;
+    status: WaveAdmin['status'];
+    opensAt: string | null;
+    closesAt: string | null;
+    anonymous: boolean;
+    acceptsAnswers: boolean;
+  };
+  questionnaire: { key: string; version: number; title: Localized; definition: SurveyDefinition };
+  fixedAnswers: Record<string, unknown>;
+  prefill: Record<string, unknown>;
+  draft: { answers: Record<string, unknown>; pageNo: number; locale: string | null; savedAt: string } | null;
+};
+
+export function openInvitation(token: string, signal?: AbortSignal): Promise<InvitationView> {
+  return request(`/invitations/${enc(token)}`, { signal });
+}
+
+export function saveInvitationDraft(
+  token: string,
+  body: { answers: Record<string, unknown>; pageNo: number; locale: 'ru' | 'uk' | 'en' },
+  signal?: AbortSignal,
+): Promise<{ savedAt: string }> {
+  return request(`/invitations/${enc(token)}/draft`, { method: 'PUT', body, signal, timeoutMs: 15_000 });
+}
+
+export function submitInvitation(
+  token: string,
+  body: { clientId: string; locale: 'ru' | 'uk' | 'en'; answers: Record<string, unknown>; startedAt?: string },
+): Promise<{ id: string; submittedAt: string }> {
+  return request(`/invitations/${enc(token)}/responses`, { method: 'POST', body });
+}
+
+/** The date an `already_submitted` problem names (its detail ends with the ISO date). */
+export function submittedAtOf(err: unknown): string | null {
+  if (!(err instanceof ApiError) || err.code !== 'already_submitted') return null;
+  const m = /\d{4}-\d\d-\d\dT[\d:.]+Z/.exec(err.message);
+  return m ? m[0] : null;
+}

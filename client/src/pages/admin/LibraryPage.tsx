@@ -1,0 +1,319 @@
+import { lazy, Suspense, useId, useMemo, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  diffQuestionnaire,
+  listQuestionnaires,
+  uploadQuestionnaire,
+  type QuestionnaireDiff,
+  type QuestionnaireSummary,
+  type UploadResult,
+} from '../../api/admin';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Loading } from '../../components/Loading';
+import { PageHeading } from '../../components/PageHeading';
+import { currentLocale } from '../../i18n';
+import { formatDate, pick } from '../../lib/format';
+import { useRequest } from '../../lib/useRequest';
+import { AdminNav } from './AdminNav';
+import { errorText, ProblemList } from './ProblemList';
+
+// survey-core is loaded only when a preview is opened.
+const QuestionnairePreview = lazy(() => import('./QuestionnairePreview'));
+
+/** /admin/questionnaires — every questionnaire version; upload, preview, compare. */
+export default function LibraryPage() {
+  const { t, i18n } = useTranslation();
+  const lng = currentLocale(i18n.language);
+  const list = useRequest((signal) => listQuestionnaires(signal), 'library');
+  const [preview, setPreview] = useState<{ key: string; version: number } | null>(null);
+
+  return (
+    <section className="page admin-page">
+      <AdminNav />
+      <PageHeading title={t('admin.library.title')}>{t('admin.library.title')}</PageHeading>
+      <p className="lead">{t('admin.library.intro')}</p>
+
+      {list.status === 'loading' && <Loading label={t('admin.loading')} />}
+      {list.status === 'error' && <ErrorNotice error={list.error} onRetry={list.reload} />}
+      {list.status === 'ok' &&
+        (list.data.length === 0 ? (
+          <p>{t('admin.library.empty')}</p>
+        ) : (
+          <div className="table-scroll">
+            <table className="data-table" data-testid="library-table">
+              <caption className="visually-hidden">{t('admin.library.tableCaption')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('admin.library.key')}</th>
+                  <th scope="col">{t('admin.library.version')}</th>
+                  <th scope="col">{t('admin.library.name')}</th>
+                  <th scope="col">{t('admin.library.source')}</th>
+                  <th scope="col" className="num">
+                    {t('admin.library.questions')}
+                  </th>
+                  <th scope="col">{t('admin.library.languages')}</th>
+                  <th scope="col">{t('admin.library.usedBy')}</th>
+                  <th scope="col">{t('admin.library.actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.data.map((q) => (
+                  <tr key={q.id}>
+                    <td>
+                      <code>{q.key}</code>
+                    </td>
+                    <td className="num">{q.version}</td>
+                    <td>
+                      {pick(q.title, lng)}
+                      <div className="muted small">{formatDate(q.createdAt, lng)}</div>
+                    </td>
+                    <td>{q.source === 'file' ? t('admin.library.sourceFile') : t('admin.library.sourceUpload')}</td>
+                    <td className="num">{q.questionCount}</td>
+                    <td>{q.locales.join(', ')}</td>
+                    <td>{q.usedBy.length ? q.usedBy.join(', ') : t('admin.none')}</td>
+                    <td>
+                      <button
+                        type="button"
+                        className="button button--small"
+                        aria-label={t('admin.library.previewLabel', { key: q.key, version: q.version })}
+                        aria-pressed={preview?.key === q.key && preview.version === q.version}
+                        onClick={() => setPreview({ key: q.key, version: q.version })}
+                      >
+                        {t('admin.library.preview')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ))}
+
+      {preview && (
+        <Suspense fallback={<Loading label={t('admin.loading')} />}>
+          <QuestionnairePreview
+            key={`${preview.key}@${preview.version}`}
+            questionnaireKey={preview.key}
+            version={preview.version}
+            onClose={() => setPreview(null)}
+          />
+        </Suspense>
+      )}
+
+      <div className="admin-columns">
+        <UploadForm onUploaded={list.reload} />
+        {list.status === 'ok' && <DiffForm items={list.data} />}
+      </div>
+    </section>
+  );
+}
+
+function UploadForm({ onUploaded }: { onUploaded: () => void }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [key, setKey] = useState('');
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState<UploadResult | null>(null);
+
+  const onFile = async (file: File | undefined) => {
+    if (!file) return;
+    try {
+      setText(await file.text());
+      if (!key)
+        setKey(
+          file.name
+            .replace(/\.json$/i, '')
+            .toLowerCase()
+            .replace(/[^a-z0-9_-]+/g, '-'),
+        );
+      setError(null);
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    try {
+      const res = await uploadQuestionnaire(key.trim(), text);
+      setDone(res);
+      onUploaded();
+    } catch (err) {
+      setError(err); // the key and text stay as typed
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="card admin-form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>{t('admin.library.uploadTitle')}</h2>
+      <p className="muted">{t('admin.library.uploadIntro')}</p>
+      <div className="field">
+        <label htmlFor={`${id}-key`}>{t('admin.library.keyLabel')}</label>
+        <input
+          id={`${id}-key`}
+          name="key"
+          required
+          pattern="[a-z0-9][a-z0-9_\-]*"
+          value={key}
+          aria-describedby={`${id}-key-hint`}
+          onChange={(e) => setKey(e.target.value)}
+        />
+        <p id={`${id}-key-hint`} className="field__hint">
+          {t('admin.library.keyHint')}
+        </p>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-file`}>{t('admin.library.file')}</label>
+        <input
+          id={`${id}-file`}
+          type="file"
+          accept=".json,application/json"
+          onChange={(e) => void onFile(e.target.files?.[0])}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-text`}>{t('admin.library.text')}</label>
+        <textarea
+          id={`${id}-text`}
+          name="definition"
+          rows={8}
+          required
+          spellCheck={false}
+          className="code-input"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+      </div>
+      {error !== null && <ProblemList error={error} title={t('admin.library.problemsTitle')} kind="questionnaire" />}
+      {done && (
+        <p className="notice notice--success" role="status" data-testid="upload-done">
+          {done.created
+            ? t('admin.library.created', { key: done.key, version: done.version })
+            : t('admin.library.same', { key: done.key, version: done.version })}
+        </p>
+      )}
+      <button type="submit" className="button" disabled={busy}>
+        {busy ? t('admin.library.uploading') : t('admin.library.upload')}
+      </button>
+    </form>
+  );
+}
+
+function DiffForm({ items }: { items: QuestionnaireSummary[] }) {
+  const { t, i18n } = useTranslation();
+  const lng = currentLocale(i18n.language);
+  const id = useId();
+  const keys = useMemo(() => [...new Set(items.map((q) => q.key))].sort(), [items]);
+  const [key, setKey] = useState(() => keys.find((k) => items.filter((q) => q.key === k).length > 1) ?? keys[0] ?? '');
+  const versions = items
+    .filter((q) => q.key === key)
+    .map((q) => q.version)
+    .sort((a, b) => a - b);
+  const [from, setFrom] = useState<number | ''>('');
+  const [to, setTo] = useState<number | ''>('');
+  const fromV = from === '' ? (versions.at(-2) ?? versions[0]) : from;
+  const toV = to === '' ? versions.at(-1) : to;
+  const [result, setResult] = useState<QuestionnaireDiff | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (fromV === undefined || toV === undefined) return;
+    setError(null);
+    try {
+      setResult(await diffQuestionnaire(key, fromV, toV));
+    } catch (err) {
+      setError(err);
+      setResult(null);
+    }
+  };
+  const names = (list: QuestionnaireDiff['added'], testId: string) =>
+    list.length ? (
+      <ul className="diff-list" data-testid={testId}>
+        {list.map((q) => (
+          <li key={q.name}>
+            <code>{q.name}</code> <span className="muted">({q.type})</span> {pick(q.title, lng)}
+          </li>
+        ))}
+      </ul>
+    ) : (
+      <p className="muted" data-testid={testId}>
+        {t('admin.library.nothing')}
+      </p>
+    );
+
+  return (
+    <form className="card admin-form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>{t('admin.library.diffTitle')}</h2>
+      <p className="muted">{t('admin.library.diffIntro')}</p>
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor={`${id}-key`}>{t('admin.library.diffKey')}</label>
+          <select
+            id={`${id}-key`}
+            value={key}
+            onChange={(e) => {
+              setKey(e.target.value);
+              setFrom('');
+              setTo('');
+              setResult(null);
+            }}
+          >
+            {keys.map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-from`}>{t('admin.library.diffFrom')}</label>
+          <select id={`${id}-from`} value={fromV ?? ''} onChange={(e) => setFrom(Number(e.target.value))}>
+            {versions.map((v) => (
+              <option key={v} value={v}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-to`}>{t('admin.library.diffTo')}</label>
+          <select id={`${id}-to`} value={toV ?? ''} onChange={(e) => setTo(Number(e.target.value))}>
+            {versions.map((v) => (
+              <option key={v} value={v}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {versions.length < 2 && <p className="muted">{t('admin.library.oneVersion')}</p>}
+      <button type="submit" className="button" disabled={versions.length < 2}>
+        {t('admin.library.compare')}
+      </button>
+      {error !== null && (
+        <p className="notice notice--error" role="alert">
+          {errorText(t, error)}
+        </p>
+      )}
+      {result && (
+        <div className="diff" role="status" data-testid="diff-result">
+          <h3>{t('admin.library.added')}</h3>
+          {names(result.added, 'diff-added')}
+          <h3>{t('admin.library.removed')}</h3>
+          {names(result.removed, 'diff-removed')}
+          <h3>{t('admin.library.changed')}</h3>
+          {names(result.changed, 'diff-changed')}
+          <p className="muted">{t('admin.library.unchanged', { n: result.unchanged.length })}</p>
+        </div>
+      )}
+    </form>
+  );
+}

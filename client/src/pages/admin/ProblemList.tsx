@@ -1,0 +1,75 @@
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import { ApiError, apiErrorMessageKey, type InvalidParam } from '../../api/api';
+import ru from '../../i18n/locales/ru';
+
+type ReasonCode = keyof typeof ru.admin.reason;
+type FieldName = keyof typeof ru.admin.field;
+type ConflictCode = keyof typeof ru.admin.conflict;
+
+const has = <T extends object>(o: T, k: string | undefined): k is Extract<keyof T, string> =>
+  k !== undefined && Object.prototype.hasOwnProperty.call(o, k);
+
+/** `kind`: what the names refer to (questions of a questionnaire, lines of a list, fields of a form). */
+export type ProblemKind = 'questionnaire' | 'list' | 'form';
+
+/** One server problem in the user's language where we know its code; the server's text otherwise. */
+export function problemText(t: TFunction, p: InvalidParam, kind: ProblemKind): { where: string; what: string } {
+  let code = p.code;
+  if (kind === 'list' && code === 'unknown_type') code = 'unknown_type_mo';
+  let what = has(ru.admin.reason, code) ? t(`admin.reason.${code as ReasonCode}`) : p.reason;
+  const json = /^line (\d+), column (\d+)/.exec(p.reason);
+  if (json && (code === 'invalid_json' || code === 'json_error')) {
+    what = `${what} (${t('admin.jsonAt', { line: json[1], column: json[2] })})`;
+  }
+  let where = p.name;
+  const line = /^line (\d+)(?:\.(\w+))?$/.exec(p.name);
+  if (kind === 'list' && line) {
+    const field = line[2];
+    where =
+      t('admin.line', { line: line[1] }) +
+      (field && has(ru.admin.field, field) ? `, ${t(`admin.field.${field as FieldName}`)}` : '');
+  } else if (kind === 'form') {
+    const name = p.name.replace(/^body\./, '').replace(/\.\d+$/, '');
+    where = has(ru.admin.field, name) ? t(`admin.field.${name as FieldName}`) : name;
+  } else if (p.name === '(json)' || p.name === '(root)' || p.name === '(definition)') {
+    where = t('admin.field.definition');
+  }
+  return { where, what };
+}
+
+/** The message for a refused request: a known conflict in words, else the generic text. */
+export function errorText(t: TFunction, err: unknown): string {
+  if (err instanceof ApiError && has(ru.admin.conflict, err.code))
+    return t(`admin.conflict.${err.code as ConflictCode}`);
+  return t(apiErrorMessageKey(err));
+}
+
+/** A refused form: the reason, and each problem the server listed (focused so it is noticed). */
+export function ProblemList({ error, title, kind }: { error: unknown; title: string; kind: ProblemKind }) {
+  const { t } = useTranslation();
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.focus();
+  }, [error]);
+  const params = error instanceof ApiError ? error.invalidParams : [];
+  return (
+    <div ref={ref} tabIndex={-1} className="notice notice--error" role="alert" data-testid="problems">
+      <p className="notice__title">{title}</p>
+      <p>{params.length ? t('admin.problemsIntro') : errorText(t, error)}</p>
+      {params.length > 0 && (
+        <ul className="invalid-list">
+          {params.map((p, i) => {
+            const { where, what } = problemText(t, p, kind);
+            return (
+              <li key={`${p.name}-${i}`}>
+                <strong>{where}</strong>: {what}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,344 @@
+import { useEffect, useId, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  getBoard,
+  reissueInvitation,
+  revokeInvitation,
+  type Board,
+  type Invitation,
+  type InvitationStatus,
+} from '../../api/admin';
+import { isAbortError } from '../../api/api';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Loading } from '../../components/Loading';
+import { currentLocale } from '../../i18n';
+import { formatDateTime, formatShare, pick } from '../../lib/format';
+import { errorText } from './ProblemList';
+
+const REFRESH_MS = 10_000;
+type SortKey = 'name' | 'region' | 'status' | 'lastActivity';
+const STATUS_ORDER: InvitationStatus[] = ['not_started', 'started', 'completed', 'revoked'];
+
+/** Polls the board every 10 s (and on demand) without reloading the page; keeps the last good copy on errors. */
+function useBoard(code: string) {
+  const [board, setBoard] = useState<Board | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const controller = new AbortController();
+    getBoard(code, controller.signal).then(
+      (b) => {
+        setBoard(b);
+        setError(null);
+      },
+      (err: unknown) => {
+        if (!isAbortError(err)) setError(err);
+      },
+    );
+    const timer = setTimeout(() => setTick((n) => n + 1), REFRESH_MS);
+    return () => {
+      controller.abort();
+      clearTimeout(timer);
+    };
+  }, [code, tick]);
+  return { board, error, refresh: () => setTick((n) => n + 1) };
+}
+
+export function ResponseBoard({ code }: { code: string }) {
+  const { t, i18n } = useTranslation();
+  const lng = currentLocale(i18n.language);
+  const id = useId();
+  const { board, error, refresh } = useBoard(code);
+  const [search, setSearch] = useState('');
+  const [region, setRegion] = useState('');
+  const [status, setStatus] = useState<InvitationStatus | ''>('');
+  const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: 'region', dir: 1 });
+  const [busy, setBusy] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ kind: 'error' | 'link'; text: string; link?: string } | null>(null);
+
+  const regionName = useMemo(() => {
+    const names = new Map((board?.regions ?? []).map((r) => [r.code, pick(r.names, lng)]));
+    return (c: string) => names.get(c) ?? c;
+  }, [board, lng]);
+
+  const rows = useMemo(() => {
+    if (!board) return [];
+    const q = search.trim().toLocaleLowerCase();
+    const value = (i: Invitation): string | number => {
+      switch (sort.key) {
+        case 'name':
+          return i.municipality.name;
+        case 'region':
+          return `${regionName(i.municipality.regionCode)}\u0000${i.municipality.name}`;
+        case 'status':
+          return STATUS_ORDER.indexOf(i.status);
+        case 'lastActivity':
+          return i.lastActivityAt ? Date.parse(i.lastActivityAt) : 0;
+      }
+    };
+    return board.invitations
+      .filter(
+        (i) =>
+          (!q || i.municipality.name.toLocaleLowerCase().includes(q)) &&
+          (!region || i.municipality.regionCode === region) &&
+          (!status || i.status === status),
+      )
+      .sort((a, b) => {
+        const x = value(a);
+        const y = value(b);
+        const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), lng);
+        return c * sort.dir;
+      });
+  }, [board, search, region, status, sort, regionName, lng]);
+
+  const act = async (i: Invitation, what: 'revoke' | 'reissue') => {
+    const name = i.municipality.name;
+    const question =
+      what === 'revoke' ? t('admin.board.confirmRevoke', { name }) : t('admin.board.confirmReissue', { name });
+    if (!window.confirm(question)) return;
+    setBusy(i.id);
+    setMessage(null);
+    try {
+      if (what === 'revoke') await revokeInvitation(code, i.id);
+      else {
+        const { link } = await reissueInvitation(code, i.id);
+        setMessage({ kind: 'link', text: t('admin.board.newLink', { name }), link });
+      }
+      refresh();
+    } catch (err) {
+      setMessage({ kind: 'error', text: errorText(t, err) });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const header = (key: SortKey, label: string) => {
+    const active = sort.key === key;
+    return (
+      <th scope="col" aria-sort={active ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>
+        <button
+          type="button"
+          className="sort-button"
+          onClick={() => setSort({ key, dir: active ? (-sort.dir as 1 | -1) : 1 })}
+        >
+          {label}
+          <span aria-hidden="true" className="sort-button__mark">
+            {active ? (sort.dir === 1 ? '▲' : '▼') : '↕'}
+          </span>
+        </button>
+      </th>
+    );
+  };
+
+  return (
+    <section className="admin-section" aria-labelledby={`${id}-h`} data-testid="board">
+      <div className="section-head">
+        <h2 id={`${id}-h`}>{t('admin.board.title')}</h2>
+        <button type="button" className="button button--small button--secondary" onClick={refresh}>
+          {t('admin.board.refresh')}
+        </button>
+      </div>
+      {board && (
+        <p className="muted small" aria-live="off">
+          {t('admin.board.updated', { time: new Date(board.generatedAt).toLocaleTimeString(lng) })}
+        </p>
+      )}
+      {error !== null && <ErrorNotice error={error} onRetry={refresh} />}
+      {!board && error === null && <Loading label={t('admin.loading')} />}
+      {board && board.invitations.length === 0 && <p>{t('admin.board.empty')}</p>}
+      {board && board.invitations.length > 0 && (
+        <>
+          <div className="table-scroll">
+            <table className="data-table" data-testid="board-regions">
+              <caption className="visually-hidden">{t('admin.board.regionsCaption')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('admin.board.region')}</th>
+                  <th scope="col" className="num">
+                    {t('admin.board.invited')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('admin.board.notStarted')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('admin.board.started')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('admin.board.completed')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('admin.board.revoked')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('admin.board.rate')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {board.regions.map((r) => (
+                  <tr key={r.code} data-region={r.code}>
+                    <th scope="row">{pick(r.names, lng)}</th>
+                    <td className="num" data-col="invited">
+                      {r.invited}
+                    </td>
+                    <td className="num" data-col="notStarted">
+                      {r.notStarted}
+                    </td>
+                    <td className="num" data-col="started">
+                      {r.started}
+                    </td>
+                    <td className="num" data-col="completed">
+                      {r.completed}
+                    </td>
+                    <td className="num" data-col="revoked">
+                      {r.revoked}
+                    </td>
+                    <td className="num">
+                      <Meter
+                        share={r.invited ? r.completed / r.invited : 0}
+                        label={formatShare(r.invited ? r.completed / r.invited : 0, lng)}
+                      />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+              <tfoot>
+                <tr>
+                  <th scope="row">{t('admin.board.total')}</th>
+                  <td className="num">{board.totals.invited}</td>
+                  <td className="num">{board.totals.notStarted}</td>
+                  <td className="num">{board.totals.started}</td>
+                  <td className="num">{board.totals.completed}</td>
+                  <td className="num">{board.totals.revoked}</td>
+                  <td className="num">
+                    {formatShare(board.totals.invited ? board.totals.completed / board.totals.invited : 0, lng)}
+                  </td>
+                </tr>
+              </tfoot>
+            </table>
+          </div>
+
+          <h3>{t('admin.board.municipalities')}</h3>
+          <div className="filters" role="search">
+            <div className="field">
+              <label htmlFor={`${id}-q`}>{t('admin.board.search')}</label>
+              <input id={`${id}-q`} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-r`}>{t('admin.board.filterRegion')}</label>
+              <select id={`${id}-r`} value={region} onChange={(e) => setRegion(e.target.value)}>
+                <option value="">{t('admin.board.all')}</option>
+                {board.regions.map((r) => (
+                  <option key={r.code} value={r.code}>
+                    {pick(r.names, lng)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-s`}>{t('admin.board.filterStatus')}</label>
+              <select
+                id={`${id}-s`}
+                value={status}
+                onChange={(e) => setStatus(e.target.value as InvitationStatus | '')}
+              >
+                <option value="">{t('admin.board.all')}</option>
+                {STATUS_ORDER.map((s) => (
+                  <option key={s} value={s}>
+                    {t(`admin.board.status.${s}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          {message && (
+            <div className={`notice ${message.kind === 'error' ? 'notice--error' : 'notice--info'}`} role="status">
+              <p>{message.text}</p>
+              {message.link && (
+                <p>
+                  <input
+                    className="link-output"
+                    readOnly
+                    value={message.link}
+                    aria-label={message.text}
+                    onFocus={(e) => e.target.select()}
+                  />
+                </p>
+              )}
+            </div>
+          )}
+          <p className="muted small" aria-live="polite">
+            {t('admin.board.shown', { shown: rows.length, total: board.invitations.length })}
+          </p>
+          <div className="table-scroll">
+            <table className="data-table" data-testid="board-municipalities">
+              <caption className="visually-hidden">{t('admin.board.municipalitiesCaption')}</caption>
+              <thead>
+                <tr>
+                  {header('name', t('admin.board.municipality'))}
+                  {header('region', t('admin.board.region'))}
+                  {header('status', t('admin.board.statusCol'))}
+                  {header('lastActivity', t('admin.board.lastActivity'))}
+                  <th scope="col">{t('admin.board.actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((i) => (
+                  <tr key={i.id} data-municipality={i.id}>
+                    <td>
+                      {i.municipality.name}
+                      <div className="muted small">{i.email}</div>
+                    </td>
+                    <td>{regionName(i.municipality.regionCode)}</td>
+                    <td>
+                      <span className={`badge badge--${i.status}`}>{t(`admin.board.status.${i.status}`)}</span>
+                    </td>
+                    <td>{i.lastActivityAt ? formatDateTime(i.lastActivityAt, lng) : t('admin.none')}</td>
+                    <td className="actions">
+                      {i.status !== 'completed' && (
+                        <>
+                          {i.status !== 'revoked' && (
+                            <button
+                              type="button"
+                              className="button button--small button--secondary"
+                              disabled={busy === i.id}
+                              aria-label={t('admin.board.revokeLabel', { name: i.municipality.name })}
+                              onClick={() => void act(i, 'revoke')}
+                            >
+                              {t('admin.board.revoke')}
+                            </button>
+                          )}
+                          <button
+                            type="button"
+                            className="button button--small button--secondary"
+                            disabled={busy === i.id}
+                            aria-label={t('admin.board.reissueLabel', { name: i.municipality.name })}
+                            onClick={() => void act(i, 'reissue')}
+                          >
+                            {t('admin.board.reissue')}
+                          </button>
+                        </>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {rows.length === 0 && <p>{t('admin.board.noMatch')}</p>}
+        </>
+      )}
+    </section>
+  );
+}
+
+function Meter({ share, label }: { share: number; label: string }) {
+  return (
+    <span className="meter">
+      <span className="meter__bar" aria-hidden="true">
+        <span className="meter__fill" style={{ width: `${Math.round(share * 100)}%` }} />
+      </span>
+      <span className="meter__label">{label}</span>
+    </span>
+  );
+}

@@ -1,0 +1,244 @@
+import { useTranslation } from 'react-i18next';
+import type { Region } from '../../api/api';
+import type { NewWave, QuestionnaireSummary, WaveAdmin, WaveScope } from '../../api/admin';
+import { currentLocale } from '../../i18n';
+import { pick } from '../../lib/format';
+import { isoToDateInput } from './dates';
+
+/** A wave's fields as the form holds them (dates as `<input type="date">` values). */
+export type WaveForm = {
+  code: string;
+  titleRu: string;
+  titleUk: string;
+  titleEn: string;
+  questionnaireId: string;
+  opensAt: string;
+  closesAt: string;
+  countries: WaveScope['countries'];
+  regions: string[];
+  access: NewWave['access'];
+  anonymous: boolean;
+};
+
+export const EMPTY_WAVE_FORM: WaveForm = {
+  code: '',
+  titleRu: '',
+  titleUk: '',
+  titleEn: '',
+  questionnaireId: '',
+  opensAt: '',
+  closesAt: '',
+  countries: ['RU'],
+  regions: [],
+  access: 'invitation',
+  anonymous: false,
+};
+
+export function waveToForm(w: WaveAdmin): WaveForm {
+  return {
+    code: w.code,
+    titleRu: w.title.ru,
+    titleUk: w.title.uk,
+    titleEn: w.title.en,
+    questionnaireId: w.questionnaireId,
+    opensAt: isoToDateInput(w.opensAt),
+    closesAt: isoToDateInput(w.closesAt),
+    countries: w.scope.countries,
+    regions: w.scope.regions,
+    access: w.access,
+    anonymous: w.anonymous,
+  };
+}
+
+/** The groups of fields a wave's state may lock (the server's rule: see waves.service EDITABLE). */
+export type WaveFieldGroup = 'title' | 'questionnaireId' | 'opensAt' | 'closesAt' | 'scope' | 'access' | 'anonymous';
+
+type Props = {
+  id: string;
+  form: WaveForm;
+  set: <K extends keyof WaveForm>(k: K, v: WaveForm[K]) => void;
+  questionnaires: QuestionnaireSummary[];
+  regions: Region[];
+  /** Fields that cannot change now; they are shown disabled and described by `lockedHintId`. */
+  locked?: (field: WaveFieldGroup) => boolean;
+  lockedHintId?: string;
+};
+
+/** Title, questionnaire, dates, scope, access and anonymity: shared by the create and edit forms. */
+export function WaveFields({ id, form, set, questionnaires, regions, locked = () => false, lockedHintId }: Props) {
+  const { t, i18n } = useTranslation();
+  const lng = currentLocale(i18n.language);
+  const described = (field: WaveFieldGroup, ...ids: string[]) =>
+    [...ids, locked(field) ? lockedHintId : undefined].filter(Boolean).join(' ') || undefined;
+  const regionChoices = regions.filter((r) => form.countries.includes(r.country as 'RU' | 'UA'));
+  // The wave's own version stays choosable even if the list has not loaded it.
+  const missing = form.questionnaireId !== '' && !questionnaires.some((q) => q.id === form.questionnaireId);
+
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={`${id}-ru`}>{t('admin.form.titleRu')}</label>
+        <input
+          id={`${id}-ru`}
+          name="titleRu"
+          required
+          maxLength={200}
+          disabled={locked('title')}
+          aria-describedby={described('title')}
+          value={form.titleRu}
+          onChange={(e) => set('titleRu', e.target.value)}
+        />
+      </div>
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor={`${id}-uk`}>
+            {t('admin.form.titleUk')} <span className="muted">({t('admin.form.optional')})</span>
+          </label>
+          <input
+            id={`${id}-uk`}
+            name="titleUk"
+            maxLength={200}
+            disabled={locked('title')}
+            aria-describedby={described('title')}
+            value={form.titleUk}
+            onChange={(e) => set('titleUk', e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-en`}>
+            {t('admin.form.titleEn')} <span className="muted">({t('admin.form.optional')})</span>
+          </label>
+          <input
+            id={`${id}-en`}
+            name="titleEn"
+            maxLength={200}
+            disabled={locked('title')}
+            aria-describedby={described('title')}
+            value={form.titleEn}
+            onChange={(e) => set('titleEn', e.target.value)}
+          />
+        </div>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-q`}>{t('admin.form.questionnaire')}</label>
+        <select
+          id={`${id}-q`}
+          name="questionnaireId"
+          required
+          disabled={locked('questionnaireId')}
+          aria-describedby={described('questionnaireId')}
+          value={form.questionnaireId}
+          onChange={(e) => set('questionnaireId', e.target.value)}
+        >
+          <option value="">{t('admin.form.chooseQuestionnaire')}</option>
+          {missing && <option value={form.questionnaireId}>{form.questionnaireId}</option>}
+          {questionnaires.map((q) => (
+            <option key={q.id} value={q.id}>
+              {t('admin.form.questionnaireOption', { title: pick(q.title, lng), key: q.key, version: q.version })}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor={`${id}-opens`}>{t('admin.form.opensAt')}</label>
+          <input
+            id={`${id}-opens`}
+            type="date"
+            name="opensAt"
+            disabled={locked('opensAt')}
+            aria-describedby={described('opensAt', `${id}-dates-hint`)}
+            value={form.opensAt}
+            onChange={(e) => set('opensAt', e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-closes`}>{t('admin.form.closesAt')}</label>
+          <input
+            id={`${id}-closes`}
+            type="date"
+            name="closesAt"
+            disabled={locked('closesAt')}
+            aria-describedby={described('closesAt', `${id}-dates-hint`)}
+            value={form.closesAt}
+            onChange={(e) => set('closesAt', e.target.value)}
+          />
+        </div>
+      </div>
+      <p id={`${id}-dates-hint`} className="field__hint">
+        {t('admin.form.dateHint')}
+      </p>
+      <fieldset className="fieldset" disabled={locked('scope')} aria-describedby={described('scope')}>
+        <legend>{t('admin.form.scope')}</legend>
+        <div className="field">
+          <span className="field__label" id={`${id}-countries`}>
+            {t('admin.form.countries')}
+          </span>
+          <div className="choice-row" role="group" aria-labelledby={`${id}-countries`}>
+            {(['RU', 'UA'] as const).map((c) => (
+              <label key={c} className="choice">
+                <input
+                  type="checkbox"
+                  name="countries"
+                  value={c}
+                  checked={form.countries.includes(c)}
+                  onChange={(e) =>
+                    set('countries', e.target.checked ? [...form.countries, c] : form.countries.filter((x) => x !== c))
+                  }
+                />
+                {t(`admin.form.country.${c}`)}
+              </label>
+            ))}
+          </div>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-regions`}>{t('admin.form.regions')}</label>
+          <select
+            id={`${id}-regions`}
+            name="regions"
+            multiple
+            size={6}
+            aria-describedby={`${id}-regions-hint`}
+            value={form.regions}
+            onChange={(e) =>
+              set(
+                'regions',
+                Array.from(e.target.selectedOptions, (o) => o.value),
+              )
+            }
+          >
+            {regionChoices.map((r) => (
+              <option key={r.code} value={r.code}>
+                {pick(r.names, lng)} ({r.code})
+              </option>
+            ))}
+          </select>
+          <p id={`${id}-regions-hint`} className="field__hint">
+            {t('admin.form.regionsHint')}
+          </p>
+        </div>
+      </fieldset>
+      <fieldset className="fieldset" disabled={locked('access')} aria-describedby={described('access')}>
+        <legend>{t('admin.form.access')}</legend>
+        {(['invitation', 'public'] as const).map((a) => (
+          <label key={a} className="choice">
+            <input type="radio" name="access" value={a} checked={form.access === a} onChange={() => set('access', a)} />
+            {a === 'public' ? t('admin.form.accessPublic') : t('admin.form.accessInvitation')}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset className="fieldset" disabled={locked('anonymous')} aria-describedby={described('anonymous')}>
+        <legend>{t('admin.form.anonymity')}</legend>
+        <label className="choice">
+          <input
+            type="checkbox"
+            name="anonymous"
+            checked={form.anonymous}
+            onChange={(e) => set('anonymous', e.target.checked)}
+          />
+          {t('admin.form.anonymous')}
+        </label>
+      </fieldset>
+    </>
+  );
+}

@@ -1,0 +1,77 @@
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { listWaves } from '../../api/api';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Loading } from '../../components/Loading';
+import { PageHeading } from '../../components/PageHeading';
+import { currentLocale } from '../../i18n';
+import { formatDate, pick } from '../../lib/format';
+import { useRequest } from '../../lib/useRequest';
+import { AdminNav } from './AdminNav';
+
+/** /admin/waves — every wave with its status; create a new one. */
+export default function WavesAdminPage() {
+  const { t, i18n } = useTranslation();
+  const lng = currentLocale(i18n.language);
+  const waves = useRequest((signal) => listWaves(signal), 'admin-waves');
+  return (
+    <section className="page admin-page">
+      <AdminNav />
+      <div className="page-head">
+        <PageHeading title={t('admin.waves.title')}>{t('admin.waves.title')}</PageHeading>
+        <Link className="button" to="/admin/waves/new">
+          {t('admin.waves.create')}
+        </Link>
+      </div>
+      <p className="lead">{t('admin.waves.intro')}</p>
+      {waves.status === 'loading' && <Loading label={t('admin.loading')} />}
+      {waves.status === 'error' && <ErrorNotice error={waves.error} onRetry={waves.reload} />}
+      {waves.status === 'ok' &&
+        (waves.data.length === 0 ? (
+          <p>{t('admin.waves.empty')}</p>
+        ) : (
+          <div className="table-scroll">
+            <table className="data-table">
+              <caption className="visually-hidden">{t('admin.waves.tableCaption')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('admin.waves.code')}</th>
+                  <th scope="col">{t('admin.waves.name')}</th>
+                  <th scope="col">{t('admin.waves.status')}</th>
+                  <th scope="col">{t('admin.waves.questionnaire')}</th>
+                  <th scope="col">{t('admin.waves.period')}</th>
+                  <th scope="col" className="num">
+                    {t('admin.waves.responses')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {waves.data.map((w) => (
+                  <tr key={w.code}>
+                    <td>
+                      <code>{w.code}</code>
+                    </td>
+                    <td>
+                      <Link to={`/admin/waves/${encodeURIComponent(w.code)}`}>{pick(w.title, lng)}</Link>
+                    </td>
+                    <td>
+                      <span className={`status status--${w.status}`}>{t(`waves.status.${w.status}`)}</span>
+                    </td>
+                    <td>
+                      {w.questionnaire.key}@{w.questionnaire.version}
+                    </td>
+                    <td>
+                      {w.opensAt || w.closesAt
+                        ? `${formatDate(w.opensAt, lng) || '…'} — ${formatDate(w.closesAt, lng) || '…'}`
+                        : t('waves.periodOpenEnded')}
+                    </td>
+                    <td className="num">{w.responses}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ))}
+    </section>
+  );
+}

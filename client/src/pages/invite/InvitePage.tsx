@@ -1,0 +1,338 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router';
+import type { CompletingEvent, SurveyModel } from 'survey-core';
+import { Survey } from 'survey-react-ui';
+import {
+  openInvitation,
+  saveInvitationDraft,
+  submitInvitation,
+  submittedAtOf,
+  type InvitationView,
+} from '../../api/admin';
+import { ApiError, type SubmittedResponse } from '../../api/api';
+import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
+import { Loading } from '../../components/Loading';
+import { PageHeading } from '../../components/PageHeading';
+import appI18n, { currentLocale } from '../../i18n';
+import { formatDateTime, pick } from '../../lib/format';
+import { useRequest } from '../../lib/useRequest';
+import { reasonText, SubmitStatus } from '../respond/SubmitStatus';
+import { completedAnswers, createSurvey, setSurveyLocale } from '../respond/survey';
+import { useSubmission } from '../respond/useSubmission';
+import { clearInviteDraft, loadInviteDraft, saveInviteDraft, type LocalInviteDraft } from './inviteDraft';
+
+const SERVER_SAVE_DELAY_MS = 1_500;
+const SERVER_RETRY_MS = 10_000;
+
+/** /i/:token — the official's personal link: municipality and region known, answers autosaved on the server. */
+export default function InvitePage() {
+  const { token = '' } = useParams();
+  const { t, i18n } = useTranslation();
+  const lng = currentLocale(i18n.language);
+  const view = useRequest((signal) => openInvitation(token, signal), token);
+  // Set when this page learns the answers are in: `mine` when its own submission stored them.
+  const [submitted, setSubmitted] = useState<{ at: string; mine: boolean } | null>(null);
+
+  if (view.status === 'loading') {
+    return (
+      <section className="page">
+        <Loading label={t('admin.invite.loading')} />
+      </section>
+    );
+  }
+  if (view.status === 'error') {
+    const invalid = view.error instanceof ApiError && view.error.status === 404;
+    return (
+      <section className="page page--narrow">
+        <PageHeading title={invalid ? t('admin.invite.invalidTitle') : t('errors.title')}>
+          {invalid ? t('admin.invite.invalidTitle') : t('errors.title')}
+        </PageHeading>
+        {invalid ? (
+          <div className="notice notice--error" role="alert" data-testid="invite-invalid">
+            <p>{t('admin.invite.invalidBody')}</p>
+          </div>
+        ) : (
+          <ErrorNotice error={view.error} title={null} onRetry={isRetryable(view.error) ? view.reload : undefined} />
+        )}
+      </section>
+    );
+  }
+
+  const v = view.data;
+  const title = pick(v.wave.title, lng) || pick(v.questionnaire.title, lng) || v.wave.code;
+  const done = submitted?.at ?? v.invitation.completedAt;
+
+  return (
+    <section className="page page--survey">
+      <PageHeading title={title}>{title}</PageHeading>
+      <InviteeCard view={v} />
+      {submitted?.mine ? (
+        <div className="notice notice--success confirmation" role="status" data-testid="submit-confirmation">
+          <p className="notice__title">{t('respond.confirmationTitle')}</p>
+          <p>{formatDateTime(submitted.at, lng)}</p>
+        </div>
+      ) : done ? (
+        <div className="notice notice--success" role="status" data-testid="already-submitted">
+          <p className="notice__title">{t('admin.invite.alreadyTitle')}</p>
+          <p>{t('admin.invite.alreadyBody', { date: formatDateTime(done, lng) })}</p>
+        </div>
+      ) : !v.wave.acceptsAnswers ? (
+        <div className="notice notice--info" role="status" data-testid="wave-not-open">
+          <p className="notice__title">{t('respond.notOpenTitle')}</p>
+          <p>{t(`respond.notOpen.${v.wave.status === 'open' ? 'closed' : v.wave.status}`)}</p>
+        </div>
+      ) : (
+        <InviteForm token={token} view={v} onSubmitted={(at, mine) => setSubmitted({ at, mine })} />
+      )}
+    </section>
+  );
+}
+
+function InviteeCard({ view }: { view: InvitationView }) {
+  const { t, i18n } = useTranslation();
+  const lng = currentLocale(i18n.language);
+  return (
+    <div className="invitee" data-testid="invitee">
+      <dl className="facts">
+        <dt>{t('admin.invite.municipality')}</dt>
+        <dd data-testid="invitee-municipality">{view.invitation.municipality.name}</dd>
+        <dt>{t('admin.invite.region')}</dt>
+        <dd data-testid="invitee-region">{pick(view.invitation.region.names, lng)}</dd>
+      </dl>
+      <p className="muted small">{t('admin.invite.fixedNote')}</p>
+    </div>
+  );
+}
+
+type Session = { model: SurveyModel; local: LocalInviteDraft; resumedAt: string | null };
+
+/** The newer of this browser's copy and the server's (another device may have answered since). */
+function openSession(view: InvitationView, locale: string): Session {
+  const local = loadInviteDraft(view.invitation.id);
+  const server = view.draft;
+  const serverNewer = server && (!local || Date.parse(server.savedAt) > Date.parse(local.savedAt));
+  const now = new Date().toISOString();
+  const base: LocalInviteDraft = local ?? {
+    clientId: crypto.randomUUID?.() ?? fallbackUuid(),
+    startedAt: view.invitation.startedAt ?? now,
+    data: {},
+    pageNo: 0,
+    savedAt: now,
+  };
+  const data = serverNewer ? server.answers : local ? local.data : {};
+  const pageNo = serverNewer ? server.pageNo : (local?.pageNo ?? 0);
+  const model = createSurvey(view.questionnaire.definition);
+  model.locale = locale;
+  model.showCompletedPage = false;
+  model.data = { ...view.prefill, ...data, ...view.fixedAnswers };
+  // Known from the invitation: shown, not editable.
+  for (const name of Object.keys(view.fixedAnswers)) {
+    const q = model.getQuestionByValueName(name) ?? model.getQuestionByName(name);
+    if (q) q.readOnly = true;
+  }
+  if (pageNo < model.visiblePageCount) model.currentPageNo = pageNo;
+  const resumed = Object.keys(data).length > 0;
+  return {
+    model,
+    local: { ...base, data, pageNo },
+    resumedAt: resumed ? (serverNewer ? server.savedAt : local!.savedAt) : null,
+  };
+}
+
+function fallbackUuid(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+type SaveState = { phase: 'idle' } | { phase: 'saving' } | { phase: 'saved'; at: string } | { phase: 'failed' };
+
+function InviteForm({
+  token,
+  view,
+  onSubmitted,
+}: {
+  token: string;
+  view: InvitationView;
+  /** `mine`: this page's submission was stored; otherwise another tab or device submitted first. */
+  onSubmitted: (date: string, mine: boolean) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const lng = currentLocale(i18n.language);
+  const [{ model, local, resumedAt }] = useState(() => openSession(view, lng));
+  const [save, setSave] = useState<SaveState>({ phase: 'idle' });
+  const submitted = useRef(false);
+  const dirty = useRef(false);
+  const invitationId = view.invitation.id;
+  const definition = view.questionnaire.definition;
+
+  const answers = useCallback(() => {
+    const data = { ...(model.data as Record<string, unknown>) };
+    for (const k of Object.keys(view.fixedAnswers)) delete data[k];
+    return data;
+  }, [model, view.fixedAnswers]);
+
+  const saveLocal = useCallback(() => {
+    if (submitted.current) return;
+    saveInviteDraft(invitationId, {
+      ...local,
+      data: model.data as Record<string, unknown>,
+      pageNo: model.currentPageNo,
+      savedAt: new Date().toISOString(),
+    });
+  }, [invitationId, local, model]);
+
+  const saveServer = useCallback(async () => {
+    if (submitted.current || !dirty.current) return;
+    dirty.current = false;
+    setSave({ phase: 'saving' });
+    try {
+      const { savedAt } = await saveInvitationDraft(token, {
+        answers: answers(),
+        pageNo: model.currentPageNo,
+        locale: currentLocale(),
+      });
+      setSave({ phase: 'saved', at: savedAt });
+    } catch (err) {
+      const date = submittedAtOf(err);
+      if (date) {
+        submitted.current = true;
+        clearInviteDraft(invitationId);
+        onSubmitted(date, false);
+        return;
+      }
+      dirty.current = true; // try again later: nothing typed is lost (the browser copy is there)
+      setSave({ phase: 'failed' });
+    }
+  }, [token, answers, model, invitationId, onSubmitted]);
+
+  const { state, submit } = useSubmission(
+    view.wave.code,
+    () => {
+      saveLocal();
+      return {
+        clientId: local.clientId,
+        locale: currentLocale(),
+        answers: completedAnswers(definition, model.data as Record<string, unknown>),
+        startedAt: local.startedAt,
+      };
+    },
+    (result: SubmittedResponse) => {
+      submitted.current = true;
+      clearInviteDraft(invitationId);
+      model.doComplete();
+      onSubmitted(result.submittedAt, true);
+    },
+    (body) => submitInvitation(token, body),
+  );
+
+  // The loser of two submissions (another tab or device) sees the date of the one kept.
+  useEffect(() => {
+    if (state.phase !== 'rejected') return;
+    const date = submittedAtOf(state.error);
+    if (date) {
+      submitted.current = true;
+      clearInviteDraft(invitationId);
+      onSubmitted(date, false);
+    }
+  }, [state, invitationId, onSubmitted]);
+
+  useEffect(() => {
+    setSurveyLocale(model, lng);
+  }, [model, lng]);
+
+  // Autosave: in the browser at once (debounced briefly), on the server a little later; both at
+  // once on page change and when the tab is hidden; a failed server save is retried.
+  useEffect(() => {
+    let localTimer: ReturnType<typeof setTimeout> | undefined;
+    let serverTimer: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => {
+      clearTimeout(localTimer);
+      clearTimeout(serverTimer);
+      saveLocal();
+      void saveServer();
+    };
+    const onChange = () => {
+      dirty.current = true;
+      clearTimeout(localTimer);
+      localTimer = setTimeout(saveLocal, 300);
+      clearTimeout(serverTimer);
+      serverTimer = setTimeout(() => void saveServer(), SERVER_SAVE_DELAY_MS);
+    };
+    const onVisibility = () => {
+      if (document.visibilityState === 'hidden') flush();
+    };
+    model.onValueChanged.add(onChange);
+    model.onCurrentPageChanged.add(flush);
+    document.addEventListener('visibilitychange', onVisibility);
+    window.addEventListener('pagehide', flush);
+    window.addEventListener('online', flush);
+    return () => {
+      clearTimeout(localTimer);
+      clearTimeout(serverTimer);
+      model.onValueChanged.remove(onChange);
+      model.onCurrentPageChanged.remove(flush);
+      document.removeEventListener('visibilitychange', onVisibility);
+      window.removeEventListener('pagehide', flush);
+      window.removeEventListener('online', flush);
+    };
+  }, [model, saveLocal, saveServer]);
+
+  useEffect(() => {
+    if (save.phase !== 'failed') return;
+    const timer = setTimeout(() => void saveServer(), SERVER_RETRY_MS);
+    return () => clearTimeout(timer);
+  }, [save, saveServer]);
+
+  useEffect(() => {
+    const onCompleting = (_: SurveyModel, options: CompletingEvent) => {
+      if (submitted.current) return;
+      options.allow = false;
+      void submit();
+    };
+    model.onCompleting.add(onCompleting);
+    return () => model.onCompleting.remove(onCompleting);
+  }, [model, submit]);
+
+  useEffect(() => {
+    if (state.phase !== 'rejected' || !(state.error instanceof ApiError) || state.error.status !== 422) return;
+    for (const p of state.error.invalidParams) model.getQuestionByName(p.name)?.addError(reasonText(appI18n.t, p));
+  }, [state, model]);
+
+  return (
+    <>
+      {resumedAt && (
+        <div className="notice notice--info" role="status" data-testid="resumed">
+          <p>{t('admin.invite.resumed', { date: formatDateTime(resumedAt, lng) })}</p>
+        </div>
+      )}
+      <div className={`autosave autosave--${save.phase}`} aria-live="polite" data-testid="autosave">
+        {save.phase === 'saving' && t('admin.invite.saving')}
+        {save.phase === 'saved' && t('admin.invite.saved', { time: new Date(save.at).toLocaleTimeString(lng) })}
+        {save.phase === 'idle' && t('admin.invite.savedLocal')}
+        {save.phase === 'failed' && (
+          <>
+            <span role="alert">{t('admin.invite.saveFailed')}</span>{' '}
+            <button
+              type="button"
+              className="button button--small"
+              onClick={() => {
+                dirty.current = true;
+                void saveServer();
+              }}
+            >
+              {t('admin.invite.saveNow')}
+            </button>
+          </>
+        )}
+      </div>
+      <SubmitStatus state={state} model={model} onRetryNow={() => void submit()} />
+      <div className="survey-host">
+        <Survey model={model} />
+      </div>
+    </>
+  );
+}
