@@ -6,6 +6,7 @@ import { createApp } from '../../server/src/app';
 import { useTestDatabase, storeKind } from '../helpers/db';
 import { createFixtureWave, fixture } from '../helpers/fixtures';
 import { agentAs, type TestAgent } from '../helpers/auth';
+import { createInvitationWave, importAndIssue } from '../helpers/invitations';
 import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
 import { ResponseModel } from '../../server/src/responses/response.model';
 import { CounterModel } from '../../server/src/analytics/counter.model';
@@ -424,5 +425,44 @@ describe('region page', () => {
     expect(funding.diffPp).toBeCloseTo(25, 10);
     expect(res.body.municipalities).toHaveLength(4);
     expect(res.body.municipalities[0].status).toBe('responded');
+  });
+
+  it('in an invitation wave: every invited municipality with its status, an answered one listed once', async () => {
+    const coordinator = await agentAs(app, ['coordinator']);
+    const { version } = await registerVersion('mini-barriers', fixture('mini-barriers.json'), 'upload');
+    const code = await createInvitationWave(coordinator, version.id);
+    const links = await importAndIssue(coordinator, code);
+    const sent = await request(app)
+      .post(`/api/invitations/${links.get('tot')!.token}/responses`)
+      .send({
+        clientId: randomUUID(),
+        locale: 'ru',
+        answers: { region: 'RU-VLG', municipality: 'Тотьма', obstacles: ['funding'] },
+      });
+    expect(sent.status).toBe(201);
+    const res = await researcher.get(`/api/waves/${code}/regions/RU-VLG`);
+    expect(res.status).toBe(200);
+    expect(res.body.respondents.region).toBe(1);
+    const byName = Object.fromEntries(
+      (
+        res.body.municipalities as { name: string; status: string; respondedAt: string | null; sizeClass: string }[]
+      ).map((m) => [m.name, m]),
+    );
+    expect(Object.keys(byName).sort()).toEqual([
+      'Вытегорский муниципальный район',
+      'Кирилловский муниципальный округ',
+      'Тотемский муниципальный округ',
+    ]);
+    expect(byName['Тотемский муниципальный округ'].status).toBe('completed');
+    expect(byName['Тотемский муниципальный округ'].respondedAt).not.toBeNull();
+    expect(byName['Вытегорский муниципальный район'].status).toBe('not_started');
+    expect(byName['Вытегорский муниципальный район'].respondedAt).toBeNull();
+    expect(byName['Вытегорский муниципальный район'].sizeClass).toBe('small'); // population 22,000
+    // Filtered by type, only the municipal okrugs remain.
+    const okrugs = await researcher.get(`/api/waves/${code}/regions/RU-VLG?municipalityType=municipal_okrug`);
+    expect(okrugs.body.municipalities.map((m: { name: string }) => m.name)).toEqual([
+      'Кирилловский муниципальный округ',
+      'Тотемский муниципальный округ',
+    ]);
   });
 });

@@ -240,6 +240,102 @@ describe('analysis tables', () => {
   });
 });
 
+describe('analysis tables parsed back against the database (k = 1, nothing suppressed)', () => {
+  let coordinator: TestAgent;
+  let waveB: string;
+  beforeAll(async () => {
+    coordinator = await agentAs(app, ['coordinator']);
+    expect((await coordinator.put(`/api/waves/${wave}/analysis-settings`).send({ minCell: 1 })).status).toBe(200);
+    waveB = await createFixtureWave();
+    expect((await coordinator.put(`/api/waves/${waveB}/analysis-settings`).send({ minCell: 1 })).status).toBe(200);
+    for (const answers of [
+      { region: 'RU-VLG', municipality: 'Тотьма', obstacles: ['funding'] },
+      { region: 'RU-VLG', municipality: 'Вожега', obstacles: ['legal'] },
+      { region: 'UA-05', municipality: 'Вінниця', obstacles: ['legal'] },
+    ]) {
+      const res = await request(app)
+        .post(`/api/waves/${waveB}/responses`)
+        .send({ clientId: randomUUID(), locale: 'ru', answers });
+      expect(res.status).toBe(201);
+    }
+  });
+  afterAll(async () => {
+    await coordinator.put(`/api/waves/${wave}/analysis-settings`).send({ minCell: 3 });
+  });
+
+  it('question CSV: per region and option, the counts of the stored answers', async () => {
+    const vars = (await researcher.get(`/api/waves/${wave}/questions`)).body.items as {
+      name: string;
+      options: { value: string; labels: { en: string } }[];
+    }[];
+    const options = vars.find((v) => v.name === 'municipality_type')!.options;
+    const rows = csv(
+      await get(
+        `/api/waves/${wave}/exports/question.csv?question=municipality_type&by=region&locale=en&delimiter=comma`,
+      ),
+      ',',
+    );
+    const names: Record<string, string> = { 'RU-VLG': 'Vologda Oblast', 'RU-MOS': 'Moscow Oblast' };
+    for (const region of ['RU-VLG', 'RU-MOS']) {
+      const mine = docs.filter((d) => d.regionCode === region);
+      const row = rows.find((r) => r.Region === names[region])!;
+      expect(Number(row.Respondents)).toBe(mine.length);
+      for (const o of options) {
+        const n = mine.filter((d) => d.answers.municipality_type === o.value).length;
+        expect(Number(row[`${o.labels.en}, n`])).toBe(n);
+        if (n > 0) expect(Number(row[`${o.labels.en}, %`])).toBeCloseTo((n / mine.length) * 100, 1);
+      }
+    }
+    const total = rows.find((r) => r.Region === 'Total')!;
+    expect(Number(total.Respondents)).toBe(docs.length);
+  });
+
+  it('region XLSX: shares against country and overall, and the municipalities that responded', async () => {
+    const wb = await workbook(await get(`/api/waves/${wave}/exports/region.xlsx?regionCode=RU-VLG&locale=en`));
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Vologda Oblast', 'Municipalities']);
+    const rowsOf = (ws: ExcelJS.Worksheet) => {
+      const out: unknown[][] = [];
+      ws.eachRow((r) => out.push((r.values as unknown[]).slice(1)));
+      return out;
+    };
+    const obstacles = rowsOf(wb.worksheets[0]);
+    // funding: Vologda 3 of 3; country (RU) and overall 3 of 4; the rest (Moscow) 0 of 1 → +100 pp, z = 2, p = 0.0455.
+    const funding = obstacles.find((r) => r[0] === 'funding')!;
+    expect(funding.slice(2)).toEqual([3, 100, 75, 75, 100, 0.0455]);
+    const municipalities = rowsOf(wb.worksheets[1])
+      .filter((r) => r.length === 5 && r[3] === 'responded')
+      .map((r) => String(r[0]).replace(/^'/, ''))
+      .sort();
+    expect(municipalities).toEqual(
+      docs
+        .filter((d) => d.regionCode === 'RU-VLG')
+        .map((d) => d.municipality)
+        .sort(),
+    );
+  });
+
+  it('compare CSV: shares in A and B, change in points and the z-test p as worked by hand; one-wave regions marked', async () => {
+    const rows = csv(
+      await get(`/api/waves/${wave}/exports/compare.csv?b=${waveB}&question=obstacles&locale=en&delimiter=comma`),
+      ',',
+    );
+    const byCode = (c: string) => rows.find((r) => r.Code === c)!;
+    const funding = 'funding'; // the fixture's choices have no text: the value is the label
+    // Vologda: A 3/3, B 1/2: −50 pp; pooled 4/5, z = −1.3693, p = 0.1709.
+    expect(byCode('RU-VLG')['In waves']).toBe('both');
+    expect(Number(byCode('RU-VLG')[`${funding}, A %`])).toBe(100);
+    expect(Number(byCode('RU-VLG')[`${funding}, B %`])).toBe(50);
+    expect(Number(byCode('RU-VLG')[`${funding}, change, pp`])).toBe(-50);
+    expect(Number(byCode('RU-VLG')[`${funding}, p`])).toBe(0.1709);
+    expect(byCode('RU-MOS')['In waves']).toBe('A only');
+    expect(byCode('UA-05')['In waves']).toBe('B only');
+    // All: A 3/4, B 1/3: −41.7 pp; z = −1.1024, p = 0.2703.
+    const total = rows.find((r) => r.Region === 'Total')!;
+    expect(Number(total[`${funding}, change, pp`])).toBe(-41.7);
+    expect(Number(total[`${funding}, p`])).toBe(0.2703);
+  });
+});
+
 describe('bad requests', () => {
   it('an unknown table option is refused with the parameter named', async () => {
     const res = await researcher.get(`/api/waves/${wave}/exports/tally.csv?format=pdf`);

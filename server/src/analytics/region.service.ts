@@ -1,9 +1,11 @@
 // A region's page: its obstacles against the share in its country and overall, and its
-// municipalities. Until invitations record who was asked, the municipalities listed are those
-// that responded (with their type, size class and when they answered).
+// municipalities: those invited (with the invitation's status: not started, started, completed,
+// revoked) and those that answered through the public link (responded).
 import { NotFoundError } from '../http/errors';
 import { ResponseModel } from '../responses/response.model';
-import { findRegion, type Localized } from '../reference/reference.service';
+import { InvitationModel } from '../invitations/invitation.model';
+import { findRegion, sizeClasses, type Localized } from '../reference/reference.service';
+import { waveCatalogue } from './catalogue';
 import { twoProportionZ } from './stats';
 import { makeCell, obstacleTally, type Cell } from './tally.service';
 import { responseQuery, type Filters } from './filters';
@@ -19,7 +21,15 @@ export type RegionObstacle = {
   p: number | null;
 };
 
-export type Municipality = { name: string; type: string; sizeClass: string; status: 'responded'; respondedAt: string };
+export type MunicipalityStatus = 'not_started' | 'started' | 'completed' | 'revoked' | 'responded';
+export type Municipality = {
+  name: string;
+  type: string;
+  sizeClass: string;
+  /** An invitation's status, or `responded` for an answer through the public link. */
+  status: MunicipalityStatus;
+  respondedAt: string | null;
+};
 
 export type RegionProfile = {
   wave: { code: string; title: Localized };
@@ -28,7 +38,7 @@ export type RegionProfile = {
   base: { filters: Localized; text: Localized };
   obstacles: RegionObstacle[];
   municipalities: Municipality[];
-  municipalitiesSource: 'responses';
+  municipalitiesSource: 'invitations+responses';
   minCell: number;
   protected: boolean;
 };
@@ -65,23 +75,7 @@ export async function regionProfile(
       p: regionCell.suppressed ? null : (test?.p ?? null),
     };
   });
-  const municipalities: Municipality[] = [];
-  const cursor = ResponseModel.find(
-    { ...responseQuery(waveCode, { ...filters, region: [regionCode] }) },
-    { municipality: 1, municipalityType: 1, sizeClass: 1, submittedAt: 1 },
-  )
-    .lean<{ municipality: string; municipalityType: string; sizeClass: string; submittedAt: Date }>()
-    .cursor({ batchSize: 500 });
-  for await (const r of cursor) {
-    municipalities.push({
-      name: r.municipality,
-      type: r.municipalityType,
-      sizeClass: r.sizeClass,
-      status: 'responded',
-      respondedAt: r.submittedAt.toISOString(),
-    });
-  }
-  municipalities.sort((a, b) => a.name.localeCompare(b.name, 'ru'));
+  const municipalities = await municipalitiesOf(waveCode, regionCode, filters);
   return {
     wave: tally.wave,
     region: { code: region.code, names: region.names, country: region.country },
@@ -89,8 +83,68 @@ export async function regionProfile(
     base: { filters: tally.base.filters, text: tally.base.text },
     obstacles,
     municipalities,
-    municipalitiesSource: 'responses',
+    municipalitiesSource: 'invitations+responses',
     minCell: tally.minCell,
     protected: protect,
   };
+}
+
+const sizeClassOf = (population: number | null): string =>
+  population === null
+    ? ''
+    : (sizeClasses.find((c) => population >= c.min && (c.max === null || population <= c.max))?.code ?? '');
+
+type InvitationRow = {
+  _id: string;
+  municipality: { name: string; regionCode: string; type: string; population: number | null };
+  status: 'not_started' | 'started' | 'completed' | 'revoked';
+  completedAt: Date | null;
+};
+
+/**
+ * The region's invited municipalities with their invitation status, and the responses that came
+ * through the public link. A response through an invitation is shown by its invitation (in an
+ * anonymous wave responses carry no invitation, so there only the invitations are listed, plus
+ * public-link responses when nobody was invited). A type filter applies to both; the other
+ * respondent filters only to responses (an invitation does not know who will answer).
+ */
+async function municipalitiesOf(waveCode: string, regionCode: string, filters: Filters): Promise<Municipality[]> {
+  const { wave } = await waveCatalogue(waveCode);
+  const types = filters.municipalityType;
+  const invited = (
+    await InvitationModel.find({ waveCode: wave.code }, { municipality: 1, status: 1, completedAt: 1 }).lean<
+      InvitationRow[]
+    >()
+  ).filter((i) => i.municipality.regionCode === regionCode && (!types?.length || types.includes(i.municipality.type)));
+  const out: Municipality[] = invited.map((i) => ({
+    name: i.municipality.name,
+    type: i.municipality.type,
+    sizeClass: sizeClassOf(i.municipality.population),
+    status: i.status,
+    respondedAt: i.completedAt ? i.completedAt.toISOString() : null,
+  }));
+  const cursor = ResponseModel.find(
+    { ...responseQuery(waveCode, { ...filters, region: [regionCode] }) },
+    { municipality: 1, municipalityType: 1, sizeClass: 1, submittedAt: 1, invitationId: 1 },
+  )
+    .lean<{
+      municipality: string;
+      municipalityType: string;
+      sizeClass: string;
+      submittedAt: Date;
+      invitationId?: string | null;
+    }>()
+    .cursor({ batchSize: 500 });
+  for await (const r of cursor) {
+    if (r.invitationId) continue; // shown by its invitation
+    if (wave.anonymous && invited.length) continue; // cannot tell which invitation it answered
+    out.push({
+      name: r.municipality,
+      type: r.municipalityType,
+      sizeClass: r.sizeClass,
+      status: 'responded',
+      respondedAt: r.submittedAt.toISOString(),
+    });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name, 'ru'));
 }

@@ -55,6 +55,10 @@ const WORDS = {
     size: 'Размер',
     status: 'Статус',
     responded: 'ответил',
+    notStarted: 'не начато',
+    started: 'начато',
+    completed: 'заполнено',
+    revoked: 'отозвано',
     respondedAt: 'Дата ответа',
     comparison: 'Сравнение волн',
     minCell: 'Защита малых ячеек: скрыты значения, основанные менее чем на {k} респондентах.',
@@ -103,6 +107,10 @@ const WORDS = {
     size: 'Size class',
     status: 'Status',
     responded: 'responded',
+    notStarted: 'not started',
+    started: 'started',
+    completed: 'completed',
+    revoked: 'revoked',
     respondedAt: 'Responded on',
     comparison: 'Wave comparison',
     minCell: 'Small-cell protection: values based on fewer than {k} respondents are suppressed.',
@@ -151,6 +159,10 @@ const WORDS = {
     size: 'Розмір',
     status: 'Статус',
     responded: 'відповіла',
+    notStarted: 'не розпочато',
+    started: 'розпочато',
+    completed: 'заповнено',
+    revoked: 'відкликано',
     respondedAt: 'Дата відповіді',
     comparison: 'Порівняння хвиль',
     minCell: 'Захист малих клітинок: приховано значення, що спираються на менше ніж {k} респондентів.',
@@ -442,8 +454,16 @@ export function regionSheets(p: RegionProfile, lng: Lng): Sheet[] {
         m.name,
         dimensionLabel('municipalityType', m.type)[lng],
         dimensionLabel('sizeClass', m.sizeClass)[lng],
-        w.responded,
-        m.respondedAt.slice(0, 10),
+        m.status === 'not_started'
+          ? w.notStarted
+          : m.status === 'started'
+            ? w.started
+            : m.status === 'completed'
+              ? w.completed
+              : m.status === 'revoked'
+                ? w.revoked
+                : w.responded,
+        m.respondedAt ? m.respondedAt.slice(0, 10) : null,
       ]),
     },
   ];

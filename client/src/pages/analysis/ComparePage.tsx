@@ -1,0 +1,241 @@
+import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router';
+import { listRegions, listWaves } from '../../api/api';
+import {
+  getComparison,
+  getVariables,
+  tableExportUrl,
+  type CompareRow,
+  type Comparison,
+  type SideRow,
+} from '../../api/analysis';
+import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
+import { Loading } from '../../components/Loading';
+import { PageHeading } from '../../components/PageHeading';
+import { pick } from '../../lib/format';
+import { useRequest } from '../../lib/useRequest';
+import {
+  AnalysisNav,
+  BaseLine,
+  DownloadLink,
+  Downloads,
+  FilterBar,
+  fmtNumber,
+  fmtP,
+  fmtPp,
+  shareWithCi,
+  SUPPRESSED,
+  SuppressedLegend,
+  useAnalysisParams,
+  useLocale,
+} from './common';
+import { QuestionSelect } from './CrosstabPage';
+
+async function loadContext(code: string, signal: AbortSignal) {
+  const [variables, regions, waves] = await Promise.all([
+    getVariables(code, signal),
+    listRegions(signal),
+    listWaves(signal),
+  ]);
+  return {
+    variables: variables.filter((v) => v.kind !== 'text'),
+    regions,
+    waves: waves.filter((w) => w.code !== code),
+  };
+}
+
+/** /w/:code/compare — one question in this wave (A) and another (B), per region. */
+export default function ComparePage() {
+  const { code = '' } = useParams();
+  const { t } = useTranslation();
+  const lng = useLocale();
+  const { params, set, filters, protect, key } = useAnalysisParams();
+  const b = params.get('b') ?? '';
+  const question = params.get('question') ?? '';
+  const context = useRequest((signal) => loadContext(code, signal), code);
+  const ready = b !== '' && question !== '';
+  const comparison = useRequest(
+    (signal) => (ready ? getComparison(code, b, question, filters, protect, signal) : Promise.resolve(null)),
+    `${code}|${b}|${question}|${key}`,
+  );
+  const waveId = useId();
+
+  return (
+    <section className="page page--wide analysis">
+      <p className="kicker">{t('analysis.dashboard.kicker')}</p>
+      <PageHeading title={t('analysis.compare.title')}>{t('analysis.compare.title')}</PageHeading>
+      <AnalysisNav code={code} />
+      {context.status === 'loading' && <Loading label={t('results.loading')} />}
+      {context.status === 'error' && (
+        <ErrorNotice
+          error={context.error}
+          title={null}
+          onRetry={isRetryable(context.error) ? context.reload : undefined}
+        />
+      )}
+      {context.status === 'ok' && (
+        <>
+          <FilterBar
+            variables={context.data.variables}
+            regions={context.data.regions}
+            minCell={comparison.status === 'ok' && comparison.data ? comparison.data.minCell : 3}
+          />
+          <div className="analysis-pickers card">
+            <div className="analysis-filter analysis-filter--wide">
+              <label htmlFor={waveId}>{t('analysis.compare.waveB')}</label>
+              <select id={waveId} value={b} onChange={(e) => set({ b: e.target.value })} data-testid="compare-wave">
+                <option value="">{t('analysis.compare.pickWave')}</option>
+                {context.data.waves.map((w) => (
+                  <option key={w.code} value={w.code}>
+                    {pick(w.title, lng) || w.code} ({w.code})
+                  </option>
+                ))}
+              </select>
+            </div>
+            <QuestionSelect
+              label={t('analysis.compare.question')}
+              value={question}
+              variables={context.data.variables}
+              onChange={(v) => set({ question: v, option: undefined })}
+              testId="compare-question"
+            />
+          </div>
+        </>
+      )}
+      {!ready && <p className="notice">{t('analysis.compare.pick')}</p>}
+      {ready && comparison.status === 'loading' && <Loading label={t('results.loading')} />}
+      {comparison.status === 'error' && (
+        <ErrorNotice
+          error={comparison.error}
+          title={null}
+          onRetry={isRetryable(comparison.error) ? comparison.reload : undefined}
+        />
+      )}
+      {comparison.status === 'ok' && comparison.data && <CompareView data={comparison.data} />}
+    </section>
+  );
+}
+
+function CompareView({ data }: { data: Comparison }) {
+  const { t } = useTranslation();
+  const lng = useLocale();
+  const { params, set, filters, protect } = useAnalysisParams();
+  const optionId = useId();
+  const titleId = useId();
+  const numeric = data.variable.numeric && data.options.length === 0;
+  const option = params.get('option') || data.options[0]?.value || '';
+  const nameA = pick(data.a.title, lng) || data.a.code;
+  const nameB = pick(data.b.title, lng) || data.b.code;
+  const exportExtra = { b: data.b.code, question: data.variable.name, locale: lng };
+
+  const side = (s: SideRow | null) => {
+    if (!s) return SUPPRESSED;
+    if (numeric) {
+      const n = s.numbers;
+      if (!n || 'suppressed' in n) return SUPPRESSED;
+      return fmtNumber(n.mean, lng, 2);
+    }
+    return shareWithCi(s.cells[option], lng);
+  };
+  const change = (r: CompareRow) => {
+    if (r.presence !== 'both') return t(r.presence === 'a' ? 'analysis.compare.onlyA' : 'analysis.compare.onlyB');
+    if (numeric) {
+      const c = r.numberChange;
+      if (!c) return SUPPRESSED;
+      const rel = c.rel === null ? '' : ` (${fmtPp(c.rel * 100, lng)} %)`;
+      return `${fmtPp(c.abs, lng)}${rel}`;
+    }
+    const c = r.changes[option];
+    return c ? fmtPp(c.pp, lng) : SUPPRESSED;
+  };
+  const p = (r: CompareRow) => {
+    if (numeric || r.presence !== 'both') return '';
+    const c = r.changes[option];
+    return c && c.p !== null ? fmtP(c.p, lng) : SUPPRESSED;
+  };
+  const significant = (r: CompareRow) => !numeric && (r.changes[option]?.p ?? 1) < 0.05;
+  const row = (r: CompareRow, total = false) => (
+    <tr key={r.code} data-testid={`compare-row-${r.code}`} className={r.presence !== 'both' ? 'only-one' : undefined}>
+      <th scope="row">{total ? t('results.total') : pick(r.names, lng) || r.code}</th>
+      <td className="num">{fmtNumber(r.a?.respondents ?? 0, lng)}</td>
+      <td className="num">{side(r.a)}</td>
+      <td className="num">{fmtNumber(r.b?.respondents ?? 0, lng)}</td>
+      <td className="num">{side(r.b)}</td>
+      <td className="num">{change(r)}</td>
+      <td className={significant(r) ? 'num significant' : 'num'}>{p(r)}</td>
+    </tr>
+  );
+
+  return (
+    <>
+      <BaseLine text={data.base.text} testId="compare-base" />
+      <Downloads label={t('results.downloads')}>
+        <DownloadLink
+          href={tableExportUrl(data.a.code, 'compare', 'xlsx', filters, exportExtra)}
+          testId="download-compare-xlsx"
+        >
+          {t('analysis.downloads.tableXlsx')}
+        </DownloadLink>
+        <DownloadLink href={tableExportUrl(data.a.code, 'compare', 'csv', filters, exportExtra)}>
+          {t('analysis.downloads.tableCsv')}
+        </DownloadLink>
+      </Downloads>
+      <section className="card table-card" aria-labelledby={titleId}>
+        <h2 id={titleId}>{pick(data.variable.title, lng) || data.variable.name}</h2>
+        {!numeric && (
+          <div className="analysis-filter analysis-filter--wide">
+            <label htmlFor={optionId}>{t('analysis.compare.answer')}</label>
+            <select
+              id={optionId}
+              value={option}
+              onChange={(e) => set({ option: e.target.value })}
+              data-testid="compare-option"
+            >
+              {data.options.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {pick(o.labels, lng) || o.value}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        <p className="table-note">{numeric ? t('analysis.compare.noteNumeric') : t('analysis.compare.note')}</p>
+        <div className="table-scroll" role="region" aria-labelledby={titleId} tabIndex={0}>
+          <table className="results-table" data-testid="compare-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('results.region')}</th>
+                <th scope="col" className="num">
+                  {t('analysis.compare.nIn', { wave: nameA })}
+                </th>
+                <th scope="col" className="num">
+                  {numeric
+                    ? t('analysis.compare.meanIn', { wave: nameA })
+                    : t('analysis.compare.shareIn', { wave: nameA })}
+                </th>
+                <th scope="col" className="num">
+                  {t('analysis.compare.nIn', { wave: nameB })}
+                </th>
+                <th scope="col" className="num">
+                  {numeric
+                    ? t('analysis.compare.meanIn', { wave: nameB })
+                    : t('analysis.compare.shareIn', { wave: nameB })}
+                </th>
+                <th scope="col" className="num">
+                  {numeric ? t('analysis.compare.changeAbs') : t('analysis.compare.changePp')}
+                </th>
+                <th scope="col" className="num">
+                  {t('analysis.pValue')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>{data.regions.map((r) => row(r))}</tbody>
+            <tfoot>{row(data.total, true)}</tfoot>
+          </table>
+        </div>
+        <SuppressedLegend minCell={data.minCell} shown={protect} />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,253 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router';
+import { listRegions } from '../../api/api';
+import {
+  getCrosstab,
+  getVariables,
+  tableExportUrl,
+  type AnalysisVariable,
+  type CrossCell,
+  type Crosstab,
+} from '../../api/analysis';
+import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
+import { Loading } from '../../components/Loading';
+import { PageHeading } from '../../components/PageHeading';
+import { pick } from '../../lib/format';
+import { useRequest } from '../../lib/useRequest';
+import {
+  AnalysisNav,
+  BaseLine,
+  DownloadLink,
+  Downloads,
+  FilterBar,
+  fmtNumber,
+  fmtP,
+  fmtShare,
+  SUPPRESSED,
+  SuppressedLegend,
+  useAnalysisParams,
+  useLocale,
+} from './common';
+
+type Mode = 'count' | 'row' | 'col';
+
+async function loadContext(code: string, signal: AbortSignal) {
+  const [variables, regions] = await Promise.all([getVariables(code, signal), listRegions(signal)]);
+  return { variables: variables.filter((v) => v.kind === 'single' || v.kind === 'multi'), regions };
+}
+
+export function QuestionSelect({
+  label,
+  value,
+  variables,
+  onChange,
+  testId,
+}: {
+  label: string;
+  value: string;
+  variables: AnalysisVariable[];
+  onChange: (v: string) => void;
+  testId: string;
+}) {
+  const id = useId();
+  const { t } = useTranslation();
+  const lng = useLocale();
+  return (
+    <div className="analysis-filter analysis-filter--wide">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
+        <option value="">{t('analysis.pickQuestion')}</option>
+        {variables.map((v) => (
+          <option key={v.name} value={v.name}>
+            {pick(v.title, lng) || v.name} ({v.name})
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** /w/:code/crosstab — any two choice questions: counts, row/column %, chi-square. */
+export default function CrosstabPage() {
+  const { code = '' } = useParams();
+  const { t } = useTranslation();
+  const { params, set, filters, protect, key } = useAnalysisParams();
+  const row = params.get('row') ?? '';
+  const col = params.get('col') ?? '';
+  const context = useRequest((signal) => loadContext(code, signal), code);
+  const ready = row !== '' && col !== '';
+  const table = useRequest(
+    (signal) => (ready ? getCrosstab(code, row, col, filters, protect, signal) : Promise.resolve(null)),
+    `${code}|${row}|${col}|${key}`,
+  );
+
+  return (
+    <section className="page page--wide analysis">
+      <p className="kicker">{t('analysis.dashboard.kicker')}</p>
+      <PageHeading title={t('analysis.crosstab.title')}>{t('analysis.crosstab.title')}</PageHeading>
+      <AnalysisNav code={code} />
+      {context.status === 'loading' && <Loading label={t('results.loading')} />}
+      {context.status === 'error' && (
+        <ErrorNotice
+          error={context.error}
+          title={null}
+          onRetry={isRetryable(context.error) ? context.reload : undefined}
+        />
+      )}
+      {context.status === 'ok' && (
+        <>
+          <FilterBar
+            variables={context.data.variables}
+            regions={context.data.regions}
+            minCell={table.status === 'ok' && table.data ? table.data.minCell : 3}
+          />
+          <div className="analysis-pickers card">
+            <QuestionSelect
+              label={t('analysis.crosstab.rows')}
+              value={row}
+              variables={context.data.variables}
+              onChange={(v) => set({ row: v })}
+              testId="crosstab-row"
+            />
+            <QuestionSelect
+              label={t('analysis.crosstab.cols')}
+              value={col}
+              variables={context.data.variables}
+              onChange={(v) => set({ col: v })}
+              testId="crosstab-col"
+            />
+          </div>
+        </>
+      )}
+      {!ready && <p className="notice">{t('analysis.crosstab.pick')}</p>}
+      {ready && table.status === 'loading' && <Loading label={t('results.loading')} />}
+      {table.status === 'error' && (
+        <ErrorNotice error={table.error} title={null} onRetry={isRetryable(table.error) ? table.reload : undefined} />
+      )}
+      {table.status === 'ok' && table.data && <CrosstabView data={table.data} />}
+    </section>
+  );
+}
+
+function CrosstabView({ data }: { data: Crosstab }) {
+  const { t } = useTranslation();
+  const lng = useLocale();
+  const { filters, protect } = useAnalysisParams();
+  const [mode, setMode] = useState<Mode>('count');
+  const titleId = useId();
+  const label = (o: { value: string; labels: Crosstab['rows'][number]['labels'] }) => pick(o.labels, lng) || o.value;
+  const cell = (c: CrossCell) => {
+    if (c.suppressed || c.count === null) return SUPPRESSED;
+    if (mode === 'count') return fmtNumber(c.count, lng);
+    const s = mode === 'row' ? c.rowShare : c.colShare;
+    return s === null ? SUPPRESSED : fmtShare(s, lng);
+  };
+  const total = (n: number | null) => (n === null ? SUPPRESSED : fmtNumber(n, lng));
+  const chi = data.chiSquare;
+  // Answers nobody gave are left out of the table (and of the test).
+  const rowIdx = data.rows.map((_r, i) => i).filter((i) => data.rowTotals[i] !== 0);
+  const colIdx = data.cols.map((_c, j) => j).filter((j) => data.colTotals[j] !== 0);
+  const exportExtra = { row: data.row.name, col: data.col.name, locale: lng };
+
+  return (
+    <>
+      <BaseLine text={data.base.text} testId="crosstab-base" />
+      <Downloads label={t('results.downloads')}>
+        <DownloadLink
+          href={tableExportUrl(data.wave.code, 'crosstab', 'xlsx', filters, exportExtra)}
+          testId="download-crosstab-xlsx"
+        >
+          {t('analysis.downloads.tableXlsx')}
+        </DownloadLink>
+        <DownloadLink href={tableExportUrl(data.wave.code, 'crosstab', 'csv', filters, exportExtra)}>
+          {t('analysis.downloads.tableCsv')}
+        </DownloadLink>
+      </Downloads>
+      <section className="card table-card" aria-labelledby={titleId}>
+        <h2 id={titleId}>
+          {pick(data.row.title, lng)} × {pick(data.col.title, lng)}
+        </h2>
+        <fieldset className="analysis-mode">
+          <legend>{t('analysis.crosstab.show')}</legend>
+          {(['count', 'row', 'col'] as const).map((m) => (
+            <label key={m}>
+              <input type="radio" name="mode" value={m} checked={mode === m} onChange={() => setMode(m)} />{' '}
+              {t(`analysis.crosstab.mode.${m}`)}
+            </label>
+          ))}
+        </fieldset>
+        <div className="table-scroll" role="region" aria-labelledby={titleId} tabIndex={0}>
+          <table className="results-table" data-testid="crosstab-table">
+            <thead>
+              <tr>
+                <th scope="col">{pick(data.row.title, lng)}</th>
+                {colIdx.map((j) => (
+                  <th scope="col" className="num" key={data.cols[j].value}>
+                    {label(data.cols[j])}
+                  </th>
+                ))}
+                <th scope="col" className="num">
+                  {t('results.total')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rowIdx.map((i) => (
+                <tr key={data.rows[i].value}>
+                  <th scope="row">{label(data.rows[i])}</th>
+                  {colIdx.map((j) => (
+                    <td className="num" key={data.cols[j].value}>
+                      {cell(data.cells[i][j])}
+                    </td>
+                  ))}
+                  <td className="num">{total(data.rowTotals[i])}</td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row">{t('results.total')}</th>
+                {colIdx.map((j) => (
+                  <td className="num" key={data.cols[j].value}>
+                    {total(data.colTotals[j])}
+                  </td>
+                ))}
+                <td className="num">{fmtNumber(data.n, lng)}</td>
+              </tr>
+            </tfoot>
+          </table>
+        </div>
+        <SuppressedLegend minCell={data.minCell} shown={protect} />
+      </section>
+      <section className="card" aria-label={t('analysis.crosstab.test')} data-testid="chi-square">
+        <h2>{t('analysis.crosstab.test')}</h2>
+        {chi ? (
+          <>
+            <dl className="analysis-stats">
+              <dt>χ²</dt>
+              <dd data-testid="chi-statistic">{fmtNumber(chi.statistic, lng, 3)}</dd>
+              <dt>{t('analysis.crosstab.df')}</dt>
+              <dd data-testid="chi-df">{fmtNumber(chi.df, lng)}</dd>
+              <dt>{t('analysis.pValue')}</dt>
+              <dd data-testid="chi-p">{fmtP(chi.p, lng)}</dd>
+            </dl>
+            <p>{chi.p < 0.05 ? t('analysis.crosstab.significant') : t('analysis.crosstab.notSignificant')}</p>
+            {chi.warning && (
+              <p className="notice notice--info" data-testid="chi-warning">
+                {t('analysis.crosstab.lowExpected', {
+                  low: fmtNumber(chi.lowExpected, lng),
+                  cells: fmtNumber(chi.cells, lng),
+                })}
+              </p>
+            )}
+          </>
+        ) : (
+          <p className="notice notice--info" data-testid="chi-none">
+            {data.noTest === 'multi' ? t('analysis.crosstab.noTestMulti') : t('analysis.crosstab.noTestSmall')}
+          </p>
+        )}
+      </section>
+    </>
+  );
+}

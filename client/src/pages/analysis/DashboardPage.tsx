@@ -1,0 +1,286 @@
+import { Fragment, lazy, Suspense, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { listRegions, type Localized, type Region } from '../../api/api';
+import {
+  getObstacleTally,
+  getVariables,
+  responsesExportUrl,
+  tableExportUrl,
+  type AnalysisVariable,
+  type ObstacleTally,
+  type StatCell,
+} from '../../api/analysis';
+import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
+import { Loading } from '../../components/Loading';
+import { PageHeading } from '../../components/PageHeading';
+import { pick } from '../../lib/format';
+import { useRequest } from '../../lib/useRequest';
+import {
+  AnalysisNav,
+  BaseLine,
+  cellText,
+  DownloadLink,
+  Downloads,
+  FilterBar,
+  fmtNumber,
+  SuppressedLegend,
+  useAnalysisParams,
+  useLocale,
+} from './common';
+
+// chart.js is the heaviest part of the page: the table shows first.
+const ShareChart = lazy(() => import('./charts').then((m) => ({ default: m.ShareChart })));
+const CountChart = lazy(() => import('./charts').then((m) => ({ default: m.CountChart })));
+
+type Context = { variables: AnalysisVariable[]; regions: Region[] };
+
+async function loadContext(code: string, signal: AbortSignal): Promise<Context> {
+  const [variables, regions] = await Promise.all([getVariables(code, signal), listRegions(signal)]);
+  return { variables, regions };
+}
+
+/** /w/:code/results — the researcher's wave dashboard. */
+export default function DashboardPage() {
+  const { code = '' } = useParams();
+  const { t } = useTranslation();
+  const lng = useLocale();
+  const { filters, protect, key } = useAnalysisParams();
+  const context = useRequest((signal) => loadContext(code, signal), code);
+  const tally = useRequest((signal) => getObstacleTally(code, filters, protect, signal), `${code}|${key}`);
+
+  if (context.status === 'error') {
+    return (
+      <section className="page">
+        <PageHeading title={t('results.title')}>{t('results.title')}</PageHeading>
+        <ErrorNotice
+          error={context.error}
+          title={null}
+          onRetry={isRetryable(context.error) ? context.reload : undefined}
+        />
+      </section>
+    );
+  }
+  const waveTitle = tally.status === 'ok' ? pick(tally.data.wave.title, lng) || code : code;
+
+  return (
+    <section className="page page--wide analysis">
+      <p className="kicker">{t('analysis.dashboard.kicker')}</p>
+      <PageHeading title={`${t('results.title')}: ${waveTitle}`}>{waveTitle}</PageHeading>
+      <AnalysisNav code={code} />
+      {context.status === 'ok' && (
+        <FilterBar
+          variables={context.data.variables}
+          regions={context.data.regions}
+          minCell={tally.status === 'ok' ? tally.data.minCell : 3}
+        />
+      )}
+      {tally.status === 'loading' && <Loading label={t('results.loading')} />}
+      {tally.status === 'error' && (
+        <ErrorNotice error={tally.error} title={null} onRetry={isRetryable(tally.error) ? tally.reload : undefined} />
+      )}
+      {tally.status === 'ok' && <Dashboard tally={tally.data} />}
+    </section>
+  );
+}
+
+function Dashboard({ tally }: { tally: ObstacleTally }) {
+  const { t } = useTranslation();
+  const lng = useLocale();
+  const { filters, protect } = useAnalysisParams();
+  const code = tally.wave.code;
+  const hasData = tally.total.respondents > 0;
+  const label = (l: Localized, fallback: string) => pick(l, lng) || fallback;
+  const overall = tally.obstacles
+    .map((o) => ({ label: label(o.labels, o.code), cell: tally.total.counts[o.code] }))
+    .sort((a, b) => (b.cell?.share ?? -1) - (a.cell?.share ?? -1));
+  const perRegion = tally.regions.map((r) => ({ label: label(r.names, r.code), n: r.respondents }));
+
+  return (
+    <>
+      <div className="analysis-summary">
+        <p className="analysis-summary__n" data-testid="base-respondents">
+          {t('analysis.respondentsCount', { count: tally.base.respondents, n: fmtNumber(tally.base.respondents, lng) })}
+        </p>
+        <BaseLine text={tally.base.text} testId="results-base" />
+      </div>
+      <Downloads label={t('results.downloads')}>
+        <DownloadLink
+          href={tableExportUrl(code, 'tally', 'xlsx', filters, { locale: lng })}
+          testId="download-tally-xlsx"
+        >
+          {t('analysis.downloads.tallyXlsx')}
+        </DownloadLink>
+        <DownloadLink href={tableExportUrl(code, 'tally', 'csv', filters, { locale: lng })} testId="download-tally-csv">
+          {t('analysis.downloads.tallyCsv')}
+        </DownloadLink>
+        <DownloadLink href={responsesExportUrl(code, 'xlsx', lng)}>
+          {t('analysis.downloads.responsesXlsx')}
+        </DownloadLink>
+        <DownloadLink href={responsesExportUrl(code, 'csv', lng)}>{t('results.responsesCsv')}</DownloadLink>
+        <DownloadLink href={`/api/waves/${encodeURIComponent(code)}/exports/codebook.xlsx?locale=${lng}`}>
+          {t('analysis.downloads.codebook')}
+        </DownloadLink>
+        <DownloadLink href={`/api/waves/${encodeURIComponent(code)}/exports/responses.sps?locale=${lng}`}>
+          {t('analysis.downloads.spss')}
+        </DownloadLink>
+        <DownloadLink href={`/api/waves/${encodeURIComponent(code)}/exports/responses.R?locale=${lng}`}>
+          {t('analysis.downloads.r')}
+        </DownloadLink>
+        <DownloadLink href={`/api/waves/${encodeURIComponent(code)}/exports/datapackage.json?locale=${lng}`}>
+          {t('analysis.downloads.datapackage')}
+        </DownloadLink>
+      </Downloads>
+      {!hasData ? (
+        <p className="notice">{t('analysis.dashboard.empty')}</p>
+      ) : (
+        <>
+          <HeatMap tally={tally} />
+          <SuppressedLegend minCell={tally.minCell} shown={protect} />
+          <div className="analysis-grid">
+            <section className="card chart-card" aria-labelledby="overall-chart">
+              <h2 id="overall-chart">{t('analysis.dashboard.overallChart')}</h2>
+              <p className="table-note">{t('analysis.dashboard.overallNote')}</p>
+              <Suspense fallback={<Loading label={t('results.chartLoading')} />}>
+                <ShareChart
+                  labels={overall.map((o) => o.label)}
+                  series={[
+                    {
+                      label: t('analysis.dashboard.overall'),
+                      values: overall.map((o) => o.cell?.share ?? null),
+                      low: overall.map((o) => o.cell?.low ?? null),
+                      high: overall.map((o) => o.cell?.high ?? null),
+                    },
+                  ]}
+                  title={t('analysis.dashboard.overallChart')}
+                  file={`${code}-obstacles.png`}
+                  testId="overall-chart"
+                />
+              </Suspense>
+            </section>
+            <section className="card chart-card" aria-labelledby="regions-chart">
+              <h2 id="regions-chart">{t('analysis.dashboard.regionsChart')}</h2>
+              <Suspense fallback={<Loading label={t('results.chartLoading')} />}>
+                <CountChart
+                  labels={perRegion.map((r) => r.label)}
+                  values={perRegion.map((r) => r.n)}
+                  title={t('analysis.dashboard.regionsChart')}
+                  axis={t('results.respondents')}
+                  file={`${code}-respondents.png`}
+                  testId="regions-chart"
+                />
+              </Suspense>
+            </section>
+          </div>
+        </>
+      )}
+    </>
+  );
+}
+
+type SortKey = { by: 'region' | 'respondents' | 'obstacle'; obstacle?: string; desc: boolean };
+
+const HEAT = '31, 95, 168';
+
+function heatStyle(c: StatCell | undefined) {
+  if (!c || c.share === null || c.suppressed || !c.count) return undefined;
+  const alpha = 0.08 + c.share * 0.8;
+  return { background: `rgba(${HEAT}, ${alpha.toFixed(3)})`, color: alpha > 0.5 ? '#ffffff' : undefined };
+}
+
+/** Obstacles × regions, coloured by share, sortable by region, respondents or any obstacle. */
+function HeatMap({ tally }: { tally: ObstacleTally }) {
+  const { t } = useTranslation();
+  const lng = useLocale();
+  const titleId = useId();
+  const { carried } = useAnalysisParams();
+  const [sort, setSort] = useState<SortKey>({ by: 'respondents', desc: true });
+
+  const rows = tally.regions.map((r) => ({ ...r, name: pick(r.names, lng) || r.code }));
+  const valueOf = (r: (typeof rows)[number]): number | string => {
+    if (sort.by === 'region') return r.name;
+    if (sort.by === 'respondents') return r.respondents;
+    return r.counts[sort.obstacle!]?.share ?? -1;
+  };
+  rows.sort((a, b) => {
+    const va = valueOf(a);
+    const vb = valueOf(b);
+    const c = typeof va === 'string' ? va.localeCompare(vb as string, lng) : va - (vb as number);
+    return (sort.desc ? -c : c) || a.name.localeCompare(b.name, lng);
+  });
+
+  const isSorted = (k: SortKey) => sort.by === k.by && sort.obstacle === k.obstacle;
+  const ariaSort = (k: SortKey) => (isSorted(k) ? (sort.desc ? 'descending' : 'ascending') : undefined);
+  const toggle = (k: Omit<SortKey, 'desc'>) =>
+    setSort((s) =>
+      s.by === k.by && s.obstacle === k.obstacle ? { ...k, desc: !s.desc } : { ...k, desc: k.by !== 'region' },
+    );
+  const header = (k: Omit<SortKey, 'desc'>, text: string, testId: string, num = true) => {
+    const full = { ...k, desc: sort.desc };
+    return (
+      <th scope="col" className={num ? 'num' : undefined} aria-sort={ariaSort(full)}>
+        <button type="button" className="sort-button" onClick={() => toggle(k)} data-testid={testId}>
+          {text}
+          <span aria-hidden="true" className="sort-button__mark">
+            {isSorted(full) ? (sort.desc ? '▼' : '▲') : '↕'}
+          </span>
+        </button>
+      </th>
+    );
+  };
+
+  return (
+    <section className="card table-card" aria-labelledby={titleId}>
+      <h2 id={titleId}>{t('results.tableTitle')}</h2>
+      <p className="table-note">{t('analysis.dashboard.tableNote')}</p>
+      <div className="table-scroll" role="region" aria-labelledby={titleId} tabIndex={0}>
+        <table className="results-table heat-table" data-testid="results-table">
+          <caption className="visually-hidden">
+            {t('results.tableTitle')}. {t('analysis.dashboard.tableNote')}
+          </caption>
+          <thead>
+            <tr>
+              {header({ by: 'region' }, t('results.region'), 'sort-region', false)}
+              {header({ by: 'respondents' }, t('results.respondents'), 'sort-respondents')}
+              {tally.obstacles.map((o) => (
+                <Fragment key={o.code}>
+                  {header({ by: 'obstacle', obstacle: o.code }, pick(o.labels, lng) || o.code, `sort-${o.code}`)}
+                </Fragment>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.code} data-testid={`region-row-${r.code}`}>
+                <th scope="row">
+                  <Link
+                    to={`/w/${encodeURIComponent(tally.wave.code)}/regions/${r.code}${carried ? `?${carried}` : ''}`}
+                  >
+                    {r.name}
+                  </Link>
+                </th>
+                <td className="num">{fmtNumber(r.respondents, lng)}</td>
+                {tally.obstacles.map((o) => (
+                  <td key={o.code} className="num heat" style={heatStyle(r.counts[o.code])}>
+                    {cellText(r.counts[o.code], lng)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr data-testid="results-total">
+              <th scope="row">{t('results.total')}</th>
+              <td className="num">{fmtNumber(tally.total.respondents, lng)}</td>
+              {tally.obstacles.map((o) => (
+                <td key={o.code} className="num">
+                  {cellText(tally.total.counts[o.code], lng)}
+                </td>
+              ))}
+            </tr>
+          </tfoot>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,240 @@
+import { lazy, Suspense, useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import {
+  getRegionProfile,
+  getVariables,
+  tableExportUrl,
+  type AnalysisVariable,
+  type RegionProfile,
+} from '../../api/analysis';
+import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
+import { Loading } from '../../components/Loading';
+import { PageHeading } from '../../components/PageHeading';
+import { formatDate, pick } from '../../lib/format';
+import { useRequest } from '../../lib/useRequest';
+import {
+  AnalysisNav,
+  BaseLine,
+  DownloadLink,
+  Downloads,
+  FilterBar,
+  fmtNumber,
+  fmtP,
+  fmtPp,
+  shareWithCi,
+  SuppressedLegend,
+  useAnalysisParams,
+  useLocale,
+} from './common';
+
+const ShareChart = lazy(() => import('./charts').then((m) => ({ default: m.ShareChart })));
+
+/** /w/:code/regions/:region — a region's obstacles against the overall share; its municipalities. */
+export default function RegionPage() {
+  const { code = '', region = '' } = useParams();
+  const { t } = useTranslation();
+  const lng = useLocale();
+  const { filters, protect, key, carried } = useAnalysisParams();
+  const variables = useRequest((signal) => getVariables(code, signal), code);
+  const profile = useRequest(
+    (signal) => getRegionProfile(code, region, filters, protect, signal),
+    `${code}|${region}|${key}`,
+  );
+  const regionName = profile.status === 'ok' ? pick(profile.data.region.names, lng) || region : region;
+
+  return (
+    <section className="page page--wide analysis">
+      <p className="kicker">
+        <Link to={`/w/${encodeURIComponent(code)}/results${carried ? `?${carried}` : ''}`}>
+          {t('analysis.region.back')}
+        </Link>
+      </p>
+      <PageHeading title={regionName}>{regionName}</PageHeading>
+      <AnalysisNav code={code} />
+      {variables.status === 'ok' && (
+        <FilterBar
+          variables={variables.data}
+          regions={[]}
+          minCell={profile.status === 'ok' ? profile.data.minCell : 3}
+          hideRegion
+        />
+      )}
+      {profile.status === 'loading' && <Loading label={t('results.loading')} />}
+      {profile.status === 'error' && (
+        <ErrorNotice
+          error={profile.error}
+          title={null}
+          onRetry={isRetryable(profile.error) ? profile.reload : undefined}
+        />
+      )}
+      {profile.status === 'ok' && (
+        <Profile data={profile.data} variables={variables.status === 'ok' ? variables.data : []} />
+      )}
+    </section>
+  );
+}
+
+function Profile({ data, variables }: { data: RegionProfile; variables: AnalysisVariable[] }) {
+  const { t } = useTranslation();
+  const lng = useLocale();
+  const { filters, protect } = useAnalysisParams();
+  const tableId = useId();
+  const muniId = useId();
+  const name = pick(data.region.names, lng) || data.region.code;
+  const rows = [...data.obstacles].sort((a, b) => (b.overall.share ?? 0) - (a.overall.share ?? 0));
+  const label = (o: (typeof rows)[number]) => pick(o.labels, lng) || o.code;
+  // The chart leaves out obstacles nobody named (the table still lists them).
+  const charted = rows.filter((o) => (o.overall.count ?? 1) > 0 || (o.region.count ?? 1) > 0);
+  const optionLabel = (role: string, value: string) => {
+    const o = variables.find((v) => v.role === role)?.options.find((x) => x.value === value);
+    return o ? pick(o.labels, lng) || value : value;
+  };
+
+  return (
+    <>
+      <p className="analysis-summary__n" data-testid="region-respondents">
+        {t('analysis.region.respondents', {
+          region: fmtNumber(data.respondents.region, lng),
+          overall: fmtNumber(data.respondents.overall, lng),
+        })}
+      </p>
+      <BaseLine text={data.base.text} />
+      <Downloads label={t('results.downloads')}>
+        <DownloadLink
+          href={tableExportUrl(
+            data.wave.code,
+            'region',
+            'xlsx',
+            { ...filters, region: undefined },
+            {
+              regionCode: data.region.code,
+              locale: lng,
+            },
+          )}
+          testId="download-region-xlsx"
+        >
+          {t('analysis.downloads.tableXlsx')}
+        </DownloadLink>
+        <DownloadLink
+          href={tableExportUrl(
+            data.wave.code,
+            'region',
+            'csv',
+            { ...filters, region: undefined },
+            {
+              regionCode: data.region.code,
+              locale: lng,
+            },
+          )}
+        >
+          {t('analysis.downloads.tableCsv')}
+        </DownloadLink>
+      </Downloads>
+      {data.respondents.region === 0 ? (
+        <p className="notice">{t('analysis.region.empty')}</p>
+      ) : (
+        <>
+          <section className="card chart-card" aria-labelledby="region-chart">
+            <h2 id="region-chart">{t('analysis.region.chartTitle', { region: name })}</h2>
+            <Suspense fallback={<Loading label={t('results.chartLoading')} />}>
+              <ShareChart
+                labels={charted.map(label)}
+                series={[
+                  {
+                    label: name,
+                    values: charted.map((o) => o.region.share),
+                    low: charted.map((o) => o.region.low),
+                    high: charted.map((o) => o.region.high),
+                  },
+                  {
+                    label: t('analysis.region.overall'),
+                    values: charted.map((o) => o.overall.share),
+                    low: charted.map((o) => o.overall.low),
+                    high: charted.map((o) => o.overall.high),
+                  },
+                ]}
+                title={t('analysis.region.chartTitle', { region: name })}
+                file={`${data.wave.code}-${data.region.code}.png`}
+                testId="region-chart"
+              />
+            </Suspense>
+          </section>
+          <section className="card table-card" aria-labelledby={tableId}>
+            <h2 id={tableId}>{t('analysis.region.tableTitle')}</h2>
+            <p className="table-note">{t('analysis.region.tableNote')}</p>
+            <div className="table-scroll" role="region" aria-labelledby={tableId} tabIndex={0}>
+              <table className="results-table" data-testid="region-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('analysis.region.obstacle')}</th>
+                    <th scope="col" className="num">
+                      {name}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('analysis.region.country')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('analysis.region.overall')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('analysis.region.diff')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('analysis.pValue')}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((o) => (
+                    <tr key={o.code} data-testid={`region-obstacle-${o.code}`}>
+                      <th scope="row">{label(o)}</th>
+                      <td className="num">{shareWithCi(o.region, lng)}</td>
+                      <td className="num">{shareWithCi(o.country, lng)}</td>
+                      <td className="num">{shareWithCi(o.overall, lng)}</td>
+                      <td className="num">{o.diffPp === null ? '—' : fmtPp(o.diffPp, lng)}</td>
+                      <td className={o.p !== null && o.p < 0.05 ? 'num significant' : 'num'}>
+                        {o.p === null ? '—' : fmtP(o.p, lng)}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <SuppressedLegend minCell={data.minCell} shown={protect} />
+          </section>
+        </>
+      )}
+      <section className="card table-card" aria-labelledby={muniId}>
+        <h2 id={muniId}>{t('analysis.region.municipalities')}</h2>
+        <p className="table-note">{t('analysis.region.municipalitiesNote')}</p>
+        <div className="table-scroll" role="region" aria-labelledby={muniId} tabIndex={0}>
+          <table className="results-table" data-testid="municipalities-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('analysis.region.municipality')}</th>
+                <th scope="col">{t('analysis.filters.municipalityType')}</th>
+                <th scope="col">{t('analysis.filters.sizeClass')}</th>
+                <th scope="col">{t('analysis.region.status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.municipalities.map((m, i) => (
+                <tr key={`${m.name}-${i}`}>
+                  <th scope="row">{m.name}</th>
+                  <td>{optionLabel('municipalityType', m.type)}</td>
+                  <td>{optionLabel('sizeClass', m.sizeClass)}</td>
+                  <td data-status={m.status}>
+                    {m.status === 'responded' || (m.status === 'completed' && m.respondedAt)
+                      ? t('analysis.region.responded', { date: formatDate(m.respondedAt, lng) })
+                      : t(`analysis.region.statuses.${m.status}`)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,289 @@
+import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router';
+import { listRegions, type Region } from '../../api/api';
+import {
+  addCustomCode,
+  codeOtherAnswer,
+  getTextAnswers,
+  getVariables,
+  uncodeOtherAnswer,
+  type AnalysisVariable,
+  type TextAnswer,
+} from '../../api/analysis';
+import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
+import { Loading } from '../../components/Loading';
+import { PageHeading } from '../../components/PageHeading';
+import { pick } from '../../lib/format';
+import { useRequest } from '../../lib/useRequest';
+import { AnalysisNav, FilterBar, fmtNumber, useAnalysisParams, useLocale } from './common';
+
+const PAGE = 50;
+
+async function loadContext(code: string, signal: AbortSignal) {
+  const [variables, regions] = await Promise.all([getVariables(code, signal), listRegions(signal)]);
+  return { variables, regions };
+}
+
+/** /w/:code/texts — free-text and "other" answers, searchable; "other" answers can be coded. */
+export default function TextsPage() {
+  const { code = '' } = useParams();
+  const { t } = useTranslation();
+  const lng = useLocale();
+  const { params, set, filters, key } = useAnalysisParams();
+  const q = params.get('q') ?? '';
+  const question = params.get('question') ?? '';
+  const uncoded = params.get('uncoded') === '1';
+  const offset = Number(params.get('offset') ?? 0) || 0;
+  const [typed, setTyped] = useState(q);
+  const [version, setVersion] = useState(0);
+  const context = useRequest((signal) => loadContext(code, signal), `${code}#${version}`);
+  const answers = useRequest(
+    (signal) => getTextAnswers(code, { q, question, uncoded, offset, limit: PAGE }, filters, signal),
+    `${code}|${q}|${question}|${uncoded}|${offset}|${key}|${version}`,
+  );
+  const searchId = useId();
+  const questionId = useId();
+
+  const search = (e: FormEvent) => {
+    e.preventDefault();
+    set({ q: typed.trim() || undefined, offset: undefined });
+  };
+
+  return (
+    <section className="page page--wide analysis">
+      <p className="kicker">{t('analysis.dashboard.kicker')}</p>
+      <PageHeading title={t('analysis.texts.title')}>{t('analysis.texts.title')}</PageHeading>
+      <AnalysisNav code={code} />
+      {context.status === 'error' && (
+        <ErrorNotice
+          error={context.error}
+          title={null}
+          onRetry={isRetryable(context.error) ? context.reload : undefined}
+        />
+      )}
+      {context.status === 'ok' && (
+        <FilterBar variables={context.data.variables} regions={context.data.regions} minCell={3} showProtect={false} />
+      )}
+      <form className="analysis-pickers card" onSubmit={search} role="search">
+        <div className="analysis-filter analysis-filter--wide">
+          <label htmlFor={searchId}>{t('analysis.texts.search')}</label>
+          <input id={searchId} type="search" value={typed} onChange={(e) => setTyped(e.target.value)} />
+        </div>
+        {answers.status === 'ok' && (
+          <div className="analysis-filter analysis-filter--wide">
+            <label htmlFor={questionId}>{t('analysis.texts.question')}</label>
+            <select
+              id={questionId}
+              value={question}
+              onChange={(e) => set({ question: e.target.value, offset: undefined })}
+            >
+              <option value="">{t('analysis.texts.allQuestions')}</option>
+              {answers.data.questions.map((x) => (
+                <option key={`${x.name}-${x.kind}`} value={x.name}>
+                  {pick(x.title, lng) || x.name}
+                  {x.kind === 'other' ? ` — ${t('analysis.texts.other')}` : ''}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        <div className="analysis-filter analysis-filter--check">
+          <label>
+            <input
+              type="checkbox"
+              checked={uncoded}
+              onChange={(e) => set({ uncoded: e.target.checked ? '1' : undefined, offset: undefined })}
+            />{' '}
+            {t('analysis.texts.uncoded')}
+          </label>
+        </div>
+        <button type="submit" className="button button--primary">
+          {t('analysis.texts.find')}
+        </button>
+      </form>
+      {answers.status === 'loading' && <Loading label={t('results.loading')} />}
+      {answers.status === 'error' && (
+        <ErrorNotice
+          error={answers.error}
+          title={null}
+          onRetry={isRetryable(answers.error) ? answers.reload : undefined}
+        />
+      )}
+      {answers.status === 'ok' && (
+        <>
+          <p className="analysis-base" data-testid="texts-total">
+            {t('analysis.texts.total', { count: answers.data.total, n: fmtNumber(answers.data.total, lng) })}
+          </p>
+          {answers.data.items.length === 0 ? (
+            <p className="notice">{t('analysis.texts.empty')}</p>
+          ) : (
+            <ul className="text-answers" data-testid="text-answers">
+              {answers.data.items.map((a) => (
+                <TextItem
+                  key={`${a.responseId}-${a.variable}-${a.kind}`}
+                  code={code}
+                  answer={a}
+                  variables={context.status === 'ok' ? context.data.variables : []}
+                  regions={context.status === 'ok' ? context.data.regions : []}
+                  onChanged={() => setVersion((v) => v + 1)}
+                />
+              ))}
+            </ul>
+          )}
+          <div className="analysis-downloads">
+            {offset > 0 && (
+              <button
+                type="button"
+                className="button button--small"
+                onClick={() => set({ offset: String(Math.max(0, offset - PAGE)) || undefined })}
+              >
+                {t('analysis.texts.previous')}
+              </button>
+            )}
+            {offset + PAGE < answers.data.total && (
+              <button
+                type="button"
+                className="button button--small"
+                onClick={() => set({ offset: String(offset + PAGE) })}
+              >
+                {t('analysis.texts.next')}
+              </button>
+            )}
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+function TextItem({
+  code,
+  answer,
+  variables,
+  regions,
+  onChanged,
+}: {
+  code: string;
+  answer: TextAnswer;
+  variables: AnalysisVariable[];
+  regions: Region[];
+  onChanged: () => void;
+}) {
+  const { t } = useTranslation();
+  const lng = useLocale();
+  const v = variables.find((x) => x.name === answer.variable);
+  const region = regions.find((r) => r.code === answer.region);
+  const options = (v?.options ?? []).filter((o) => o.value !== 'other' && o.value !== 'none');
+  const [choice, setChoice] = useState(answer.code ?? '');
+  const [newCode, setNewCode] = useState('');
+  const [newLabel, setNewLabel] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const selectId = useId();
+  const codeId = useId();
+  const labelId = useId();
+  const optionLabel = (value: string | null) => {
+    const o = v?.options.find((x) => x.value === value);
+    return o ? pick(o.labels, lng) || value : value;
+  };
+
+  const run = async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      onChanged();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <li className="card text-answer" data-testid="text-answer">
+      <p className="text-answer__meta">
+        {pick(region?.names, lng) || answer.region} · {answer.municipality} · {pick(v?.title, lng) || answer.variable}
+        {answer.kind === 'other' ? ` — ${t('analysis.texts.other')}` : ''}
+      </p>
+      <blockquote className="text-answer__text">{answer.text}</blockquote>
+      {answer.kind === 'other' && (
+        <div className="text-answer__coding">
+          <p>
+            {answer.code
+              ? t('analysis.texts.codedAs', { code: optionLabel(answer.code) })
+              : t('analysis.texts.notCoded')}
+          </p>
+          <div className="analysis-pickers">
+            <div className="analysis-filter">
+              <label htmlFor={selectId}>{t('analysis.texts.codeAs')}</label>
+              <select id={selectId} value={choice} onChange={(e) => setChoice(e.target.value)}>
+                <option value="">{t('analysis.pickCode')}</option>
+                {options.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {pick(o.labels, lng) || o.value}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <button
+              type="button"
+              className="button button--small"
+              disabled={busy || !choice}
+              onClick={() => void run(() => codeOtherAnswer(code, answer.responseId, answer.variable, choice))}
+            >
+              {t('analysis.texts.apply')}
+            </button>
+            {answer.code && (
+              <button
+                type="button"
+                className="button button--small"
+                disabled={busy}
+                onClick={() => void run(() => uncodeOtherAnswer(code, answer.responseId, answer.variable))}
+              >
+                {t('analysis.texts.remove')}
+              </button>
+            )}
+          </div>
+          <details>
+            <summary>{t('analysis.texts.newCode')}</summary>
+            <div className="analysis-pickers">
+              <div className="analysis-filter">
+                <label htmlFor={codeId}>{t('analysis.texts.newCodeValue')}</label>
+                <input
+                  id={codeId}
+                  value={newCode}
+                  pattern="[a-z0-9_]{1,40}"
+                  onChange={(e) => setNewCode(e.target.value.toLowerCase())}
+                />
+              </div>
+              <div className="analysis-filter analysis-filter--wide">
+                <label htmlFor={labelId}>{t('analysis.texts.newCodeLabel')}</label>
+                <input id={labelId} value={newLabel} onChange={(e) => setNewLabel(e.target.value)} />
+              </div>
+              <button
+                type="button"
+                className="button button--small"
+                disabled={busy || !/^[a-z0-9_]{1,40}$/.test(newCode) || !newLabel.trim()}
+                onClick={() =>
+                  void run(async () => {
+                    await addCustomCode(code, {
+                      variable: answer.variable,
+                      code: newCode,
+                      labels: { ru: newLabel.trim(), en: newLabel.trim(), uk: newLabel.trim() },
+                    });
+                    await codeOtherAnswer(code, answer.responseId, answer.variable, newCode);
+                  })
+                }
+              >
+                {t('analysis.texts.addAndApply')}
+              </button>
+            </div>
+          </details>
+          {error !== null && <ErrorNotice error={error} title={null} />}
+        </div>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,323 @@
+// Pieces every analysis page shares: filters kept in the address (so they survive moving between
+// pages and can be bookmarked), the filter bar, the page tabs, the base sentence, cell formatting
+// with small-cell suppression, and download links.
+import { useId, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { NavLink, useSearchParams } from 'react-router';
+import type { Locale, Localized, Region } from '../../api/api';
+import {
+  FILTER_DIMENSIONS,
+  queryString,
+  type AnalysisFilters,
+  type AnalysisVariable,
+  type FilterDimension,
+  type StatCell,
+} from '../../api/analysis';
+import { currentLocale } from '../../i18n';
+import { pick } from '../../lib/format';
+
+const INTL_LOCALE: Record<Locale, string> = { ru: 'ru-RU', uk: 'uk-UA', en: 'en-GB' };
+
+export function useLocale(): Locale {
+  const { i18n } = useTranslation();
+  return currentLocale(i18n.language);
+}
+
+/** Filters and the small-cell switch, read from and written to the address. */
+export function useAnalysisParams() {
+  const [params, setParams] = useSearchParams();
+  const filters: AnalysisFilters = {};
+  for (const d of FILTER_DIMENSIONS) {
+    const v = params.get(d);
+    if (v) filters[d] = v;
+  }
+  if (params.get('status') === 'all') filters.status = 'all';
+  const protect = params.get('protect') === '1';
+  const set = (changes: Record<string, string | undefined>) => {
+    // From the address as it is now: two changes in a row must both stay (the router's `prev`
+    // can lag behind the first one).
+    const next = new URLSearchParams(window.location.search);
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === undefined || v === '') next.delete(k);
+      else next.set(k, v);
+    }
+    setParams(next, { replace: true });
+  };
+  /** The query string of filters and protection, to carry them to another analysis page. */
+  const carried = [queryString(filters), protect ? 'protect=1' : ''].filter(Boolean).join('&');
+  return { params, filters, protect, set, carried, key: `${queryString(filters)}|${protect}` };
+}
+
+// ---- numbers ----
+
+export function fmtNumber(n: number, lng: Locale, digits = 0): string {
+  return new Intl.NumberFormat(INTL_LOCALE[lng], {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(n);
+}
+
+/** A share 0..1 as "34,5 %". */
+export function fmtShare(share: number, lng: Locale): string {
+  return new Intl.NumberFormat(INTL_LOCALE[lng], {
+    style: 'percent',
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  }).format(share);
+}
+
+/** A change in percentage points with its sign: "+3,2" / "−1,0". */
+export function fmtPp(pp: number, lng: Locale): string {
+  return new Intl.NumberFormat(INTL_LOCALE[lng], {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+    signDisplay: 'exceptZero',
+  }).format(pp);
+}
+
+/** A p-value: three decimals, "< 0,001" below that. */
+export function fmtP(p: number, lng: Locale): string {
+  if (p < 0.001) return `< ${fmtNumber(0.001, lng, 3)}`;
+  return fmtNumber(p, lng, 3);
+}
+
+export const SUPPRESSED = '—';
+
+/** "12 (34,5 %)", or "—" when suppressed. */
+export function cellText(c: StatCell | undefined, lng: Locale): string {
+  if (!c) return fmtNumber(0, lng);
+  if (c.suppressed || c.count === null || c.share === null) return SUPPRESSED;
+  return `${fmtNumber(c.count, lng)} (${fmtShare(c.share, lng)})`;
+}
+
+/** "34,5 % [30,1–39,2]" (the 95% Wilson interval), or "—". */
+export function shareWithCi(c: StatCell | undefined, lng: Locale): string {
+  if (!c || c.suppressed || c.share === null) return SUPPRESSED;
+  const ci =
+    c.low !== null && c.high !== null ? ` [${fmtNumber(c.low * 100, lng, 1)}–${fmtNumber(c.high * 100, lng, 1)}]` : '';
+  return `${fmtShare(c.share, lng)}${ci}`;
+}
+
+// ---- layout pieces ----
+
+export function AnalysisNav({ code }: { code: string }) {
+  const { t } = useTranslation();
+  const { carried } = useAnalysisParams();
+  const to = (page: string) => `/w/${encodeURIComponent(code)}/${page}${carried ? `?${carried}` : ''}`;
+  const link = (page: string, label: string) => (
+    <NavLink to={to(page)} className={({ isActive }) => (isActive ? 'analysis-tab is-active' : 'analysis-tab')} end>
+      {label}
+    </NavLink>
+  );
+  return (
+    <nav className="analysis-tabs" aria-label={t('analysis.nav.label')}>
+      {link('results', t('analysis.nav.dashboard'))}
+      {link('crosstab', t('analysis.nav.crosstab'))}
+      {link('compare', t('analysis.nav.compare'))}
+      {link('texts', t('analysis.nav.texts'))}
+    </nav>
+  );
+}
+
+/** The base sentence the server wrote for the current filters, in the user's language. */
+export function BaseLine({ text, testId = 'analysis-base' }: { text: Localized; testId?: string }) {
+  const lng = useLocale();
+  return (
+    <p className="analysis-base" data-testid={testId}>
+      {pick(text, lng)}
+    </p>
+  );
+}
+
+export function SuppressedLegend({ minCell, shown }: { minCell: number; shown: boolean }) {
+  const { t } = useTranslation();
+  if (!shown) return null;
+  return (
+    <p className="analysis-legend" data-testid="suppressed-legend">
+      <span className="analysis-legend__mark">{SUPPRESSED}</span> {t('analysis.suppressedLegend', { k: minCell })}
+    </p>
+  );
+}
+
+export function Downloads({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="analysis-downloads" role="group" aria-label={label}>
+      {children}
+    </div>
+  );
+}
+
+export function DownloadLink({ href, children, testId }: { href: string; children: ReactNode; testId?: string }) {
+  return (
+    <a className="button button--small" href={href} download data-testid={testId}>
+      {children}
+    </a>
+  );
+}
+
+type Choice = { value: string; label: string };
+
+function FilterSelect({
+  label,
+  value,
+  choices,
+  onChange,
+  name,
+  emptyLabel,
+}: {
+  label: string;
+  value: string;
+  choices: Choice[];
+  onChange: (v: string) => void;
+  name: string;
+  emptyLabel?: string;
+}) {
+  const id = useId();
+  const { t } = useTranslation();
+  return (
+    <div className="analysis-filter">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{emptyLabel ?? t('analysis.filters.any')}</option>
+        {choices.map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+const ROLE_OF: Record<Exclude<FilterDimension, 'region'>, string> = {
+  municipalityType: 'municipalityType',
+  sizeClass: 'sizeClass',
+  respondentRole: 'respondentRole',
+};
+
+/**
+ * Region, municipality type, size class, respondent role and completion status. The choices of
+ * the three respondent dimensions come from the questionnaire's own questions (their `lsgRole`).
+ */
+export function FilterBar({
+  variables,
+  regions,
+  minCell,
+  hideRegion = false,
+  showProtect = true,
+}: {
+  variables: AnalysisVariable[];
+  regions: Region[];
+  minCell: number;
+  hideRegion?: boolean;
+  /** The small-cell switch (not on pages without counts). */
+  showProtect?: boolean;
+}) {
+  const { t } = useTranslation();
+  const lng = useLocale();
+  const { filters, protect, set } = useAnalysisParams();
+  const choicesOf = (d: Exclude<FilterDimension, 'region'>): Choice[] =>
+    (variables.find((v) => v.role === ROLE_OF[d])?.options ?? []).map((o) => ({
+      value: o.value,
+      label: pick(o.labels, lng) || o.value,
+    }));
+  const regionChoices = regions
+    .map((r) => ({ value: r.code, label: pick(r.names, lng) || r.code }))
+    .sort((a, b) => a.label.localeCompare(b.label, lng));
+  const any = FILTER_DIMENSIONS.some((d) => filters[d]) || filters.status === 'all';
+  return (
+    <form
+      className="analysis-filters card"
+      aria-label={t('analysis.filters.label')}
+      onSubmit={(e) => e.preventDefault()}
+    >
+      {!hideRegion && (
+        <FilterSelect
+          name="region"
+          label={t('analysis.filters.region')}
+          value={filters.region ?? ''}
+          choices={regionChoices}
+          onChange={(v) => set({ region: v })}
+        />
+      )}
+      <FilterSelect
+        name="municipalityType"
+        label={t('analysis.filters.municipalityType')}
+        value={filters.municipalityType ?? ''}
+        choices={choicesOf('municipalityType')}
+        onChange={(v) => set({ municipalityType: v })}
+      />
+      <FilterSelect
+        name="sizeClass"
+        label={t('analysis.filters.sizeClass')}
+        value={filters.sizeClass ?? ''}
+        choices={choicesOf('sizeClass')}
+        onChange={(v) => set({ sizeClass: v })}
+      />
+      <FilterSelect
+        name="respondentRole"
+        label={t('analysis.filters.respondentRole')}
+        value={filters.respondentRole ?? ''}
+        choices={choicesOf('respondentRole')}
+        onChange={(v) => set({ respondentRole: v })}
+      />
+      <FilterSelect
+        name="status"
+        label={t('analysis.filters.status')}
+        value={filters.status === 'all' ? 'all' : ''}
+        emptyLabel={t('analysis.filters.statusComplete')}
+        choices={[{ value: 'all', label: t('analysis.filters.statusAll') }]}
+        onChange={(v) => set({ status: v === 'all' ? 'all' : undefined })}
+      />
+      {showProtect && (
+        <div className="analysis-filter analysis-filter--check">
+          <label>
+            <input
+              type="checkbox"
+              name="protect"
+              checked={protect}
+              onChange={(e) => set({ protect: e.target.checked ? '1' : undefined })}
+            />{' '}
+            {t('analysis.filters.protect', { k: minCell })}
+          </label>
+        </div>
+      )}
+      {any && (
+        <button
+          type="button"
+          className="link-button analysis-filters__reset"
+          onClick={() =>
+            set({
+              region: undefined,
+              municipalityType: undefined,
+              sizeClass: undefined,
+              respondentRole: undefined,
+              status: undefined,
+            })
+          }
+        >
+          {t('analysis.filters.reset')}
+        </button>
+      )}
+    </form>
+  );
+}
+
+/** Builds a CSV (UTF-8 with BOM, ";" separated, the base as the first lines) and downloads it. */
+export function downloadCsv(file: string, baseLines: string[], header: string[], rows: (string | number)[][]): void {
+  const esc = (v: string | number) => {
+    let s = String(v);
+    if (/^[=+\-@]/.test(s) && typeof v === 'string') s = `'${s}`; // formula injection
+    return /[";\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const lines = [...baseLines.map((l) => esc(l)), header.map(esc).join(';'), ...rows.map((r) => r.map(esc).join(';'))];
+  const blob = new Blob([`\uFEFF${lines.join('\r\n')}\r\n`], { type: 'text/csv;charset=utf-8' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
