@@ -133,6 +133,23 @@ describe('questionnaire library', () => {
     },
   );
 
+  it('when questionnaire text carries script, then 422 names each place and nothing is stored', async () => {
+    const res = await upload(
+      'lib-script',
+      withElements([
+        { type: 'html', name: 'h', html: '<p>Текст</p><script>fetch("/api/users")</script>' },
+        { type: 'text', name: 'b', title: { ru: 'Вопрос <img src=x onerror="alert(1)">', en: 'Q' } },
+      ]),
+    );
+    expect(res.status).toBe(422);
+    const found = res.body.invalid_params.filter((p: { code: string }) => p.code === 'active_content');
+    expect(found.map((p: { name: string }) => p.name)).toEqual([
+      expect.stringMatching(/elements\[0\]\.html$/),
+      expect.stringMatching(/elements\[1\]\.title\.ru$/),
+    ]);
+    expect(await QuestionnaireModel.countDocuments({ key: 'lib-script' })).toBe(0);
+  });
+
   it('when a questionnaire has several problems, then each is listed', async () => {
     const res = await upload(
       'lib-many',

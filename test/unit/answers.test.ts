@@ -55,6 +55,46 @@ describe('checkDefinition', () => {
   it('accepts the fixture questionnaire', () => {
     expect(checkDefinition(mini)).toEqual([]);
   });
+  it.each([
+    ['a script element in HTML', { type: 'html', name: 'h', html: '<p>x</p><script>alert(1)</script>' }, 'script'],
+    ['an event handler in a title', { type: 'text', name: 't', title: 'A <img src=x onerror="alert(1)">' }, 'on...='],
+    [
+      'a javascript: link in a description',
+      { type: 'text', name: 't', description: '<a href="JavaScript:alert(1)">x</a>' },
+      'javascript:',
+    ],
+    [
+      'an iframe in a completion page',
+      { type: 'text', name: 't', completedHtml: '<iframe src="https://x">' },
+      'iframe',
+    ],
+  ])('rejects %s as active content, naming where it is', (_l, element, what) => {
+    const problems = checkDefinition({ pages: [{ name: 'p', elements: [element] }] });
+    const p = problems.find((x) => x.code === 'active_content');
+    expect(p).toBeDefined();
+    expect(p!.name).toMatch(/^pages\[0\]\.elements\[0\]\./);
+    expect(p!.reason).toContain(what);
+  });
+
+  it('accepts ordinary markup: emphasis, lists, links to web pages, text mentioning "onion=" or "script"', () => {
+    const ok = {
+      pages: [
+        {
+          name: 'p',
+          elements: [
+            {
+              type: 'html',
+              name: 'h',
+              html: '<p><b>Важно:</b> см. <a href="https://example.org/script">описание</a></p><ul><li>onion=1</li></ul>',
+            },
+            { type: 'text', name: 't', title: 'Manuscript review' },
+          ],
+        },
+      ],
+    };
+    expect(checkDefinition(ok).filter((p) => p.code === 'active_content')).toEqual([]);
+  });
+
   it('rejects unknown question types, duplicate names and non-obstacle codes in the obstacle question', () => {
     const bad = {
       elements: [

@@ -9,11 +9,44 @@ import { obstacleCodes } from '../reference/reference.service';
 
 export type Localized = { ru: string; en: string; uk: string };
 
+// Markup that could run script: a <script> (or frame/object/embed) element, an event-handler
+// attribute inside a tag, or a javascript:/vbscript:/data:text/html URL. Questionnaire HTML and
+// markdown are for text and layout; the page's CSP blocks such script anyway, but refusing it at
+// upload keeps it out of the database and out of every other place the text is shown.
+const ACTIVE_CONTENT: [RegExp, string][] = [
+  [/<\s*(script|iframe|frame|object|embed|base|meta|link)\b/i, 'a <$1> element'],
+  [/<[^>]*\son[a-z]+\s*=/i, 'an event-handler attribute (on...=)'],
+  [/(javascript|vbscript)\s*:/i, 'a $1: URL'],
+  [/data\s*:\s*text\/html/i, 'a data:text/html URL'],
+];
+
+/** Every string in the definition that carries active content, named by its JSON path. */
+function activeContent(value: unknown, path = ''): InvalidParam[] {
+  if (typeof value === 'string') {
+    for (const [re, what] of ACTIVE_CONTENT) {
+      const m = re.exec(value);
+      if (m)
+        return [
+          {
+            name: path || '(root)',
+            reason: `contains ${what.replace('$1', (m[1] ?? '').toLowerCase())}; questionnaire text may not carry script`,
+            code: 'active_content',
+          },
+        ];
+    }
+    return [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => activeContent(v, `${path}[${i}]`));
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => activeContent(v, path ? `${path}.${k}` : k));
+  return [];
+}
+
 export function checkDefinition(definition: unknown): InvalidParam[] {
   if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) {
     return [{ name: '(root)', reason: 'a questionnaire must be a JSON object', code: 'not_object' }];
   }
-  const problems: InvalidParam[] = unknownTypes(definition);
+  const problems: InvalidParam[] = [...unknownTypes(definition), ...activeContent(definition)];
   const model = createModel(definition);
   for (const e of model.jsonErrors ?? []) {
     // survey-core reports an unknown element type without naming it; unknownTypes() names it.

@@ -1,0 +1,56 @@
+// Admin settings and the signed-in user's account: users, audit log, own password.
+import { request } from './api';
+import type { Role } from './api';
+
+export type UserRow = {
+  id: string;
+  email: string;
+  name: string;
+  roles: Role[];
+  disabled: boolean;
+  createdAt: string;
+};
+
+export type AuditEntry = {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  details: Record<string, unknown>;
+};
+
+const enc = encodeURIComponent;
+
+export async function listUsers(signal?: AbortSignal): Promise<UserRow[]> {
+  return (await request<{ items: UserRow[] }>('/users', { signal })).items;
+}
+
+export function createUser(body: { email: string; password: string; roles: Role[]; name?: string }): Promise<unknown> {
+  return request('/users', { method: 'POST', body });
+}
+
+export function updateUser(email: string, body: { roles?: Role[]; disabled?: boolean; name?: string }) {
+  return request<void>(`/users/${enc(email)}`, { method: 'PATCH', body });
+}
+
+export function resetPassword(email: string, newPassword: string) {
+  return request<void>(`/users/${enc(email)}/password-reset`, { method: 'POST', body: { newPassword } });
+}
+
+export function changeOwnPassword(currentPassword: string, newPassword: string) {
+  return request<void>('/auth/password', { method: 'POST', body: { currentPassword, newPassword } });
+}
+
+export async function listAudit(
+  q: { action?: string; before?: string; limit?: number },
+  signal?: AbortSignal,
+): Promise<AuditEntry[]> {
+  const params = new URLSearchParams();
+  if (q.action) params.set('action', q.action);
+  if (q.before) params.set('before', q.before);
+  params.set('limit', String(q.limit ?? 100));
+  return (await request<{ items: AuditEntry[] }>(`/audit?${params.toString()}`, { signal })).items;
+}
+
+export const AUDIT_EXPORT_URL = '/api/audit/export.csv';

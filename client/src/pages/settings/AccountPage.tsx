@@ -1,0 +1,97 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, apiErrorMessageKey } from '../../api/api';
+import { changeOwnPassword } from '../../api/settings';
+import { useSession } from '../../lib/session';
+
+export default function AccountPage() {
+  const { t } = useTranslation();
+  const { state } = useSession();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState(false);
+
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    setDone(false);
+    if (next.length < 10) return setError(t('settings.passwordTooShort'));
+    if (next !== repeat) return setError(t('settings.account.mismatch'));
+    setBusy(true);
+    try {
+      await changeOwnPassword(current, next);
+      setDone(true);
+      setCurrent('');
+      setNext('');
+      setRepeat('');
+    } catch (err) {
+      if (err instanceof ApiError && err.invalidParams.some((p) => p.code === 'wrong_password'))
+        setError(t('settings.account.wrongCurrent'));
+      else setError(t(apiErrorMessageKey(err)));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const user = state.status === 'signed-in' ? state.session.user : null;
+  return (
+    <section className="settings">
+      <h1>{t('settings.account.title')}</h1>
+      {user && (
+        <p className="lead">
+          {user.email} · {user.roles.map((r) => t(`settings.role.${r}`)).join(', ')}
+        </p>
+      )}
+      <form className="card settings-form" onSubmit={onSubmit} noValidate>
+        <h2>{t('settings.account.changePassword')}</h2>
+        {error && (
+          <div className="notice notice--error" role="alert">
+            <p>{error}</p>
+          </div>
+        )}
+        {done && (
+          <div className="notice notice--success" role="status">
+            <p>{t('settings.account.changed')}</p>
+          </div>
+        )}
+        <label className="field">
+          <span className="field__label">{t('settings.account.current')}</span>
+          <input
+            type="password"
+            name="current-password"
+            autoComplete="current-password"
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+          />
+        </label>
+        <label className="field">
+          <span className="field__label">{t('settings.account.new')}</span>
+          <input
+            type="password"
+            name="new-password"
+            autoComplete="new-password"
+            value={next}
+            onChange={(e) => setNext(e.target.value)}
+          />
+          <span className="field__hint">{t('settings.passwordHint')}</span>
+        </label>
+        <label className="field">
+          <span className="field__label">{t('settings.account.repeat')}</span>
+          <input
+            type="password"
+            name="repeat-password"
+            autoComplete="new-password"
+            value={repeat}
+            onChange={(e) => setRepeat(e.target.value)}
+          />
+        </label>
+        <button type="submit" className="button button--primary" disabled={busy}>
+          {t('settings.account.save')}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,97 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Locale } from '../../api/api';
+import { AUDIT_EXPORT_URL, listAudit } from '../../api/settings';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Loading } from '../../components/Loading';
+import { formatDateTime } from '../../lib/format';
+import { useRequest } from '../../lib/useRequest';
+
+const ACTIONS = [
+  'wave.create',
+  'wave.update',
+  'wave.clone',
+  'questionnaire.upload',
+  'invitations.import',
+  'invitations.export',
+  'invitations.revoke',
+  'invitations.reissue',
+  'data.export',
+  'user.create',
+  'user.update',
+  'user.password_reset',
+  'user.password_change',
+  'user.login',
+  'user.login_failed',
+] as const;
+
+/** Details as short "key: value" text; values are shown as text, never as markup. */
+function detailsText(d: Record<string, unknown>): string {
+  return Object.entries(d)
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' · ');
+}
+
+export default function AuditPage() {
+  const { t, i18n } = useTranslation();
+  const lng = i18n.language as Locale;
+  const [action, setAction] = useState('');
+  const entries = useRequest((signal) => listAudit({ action: action || undefined, limit: 200 }, signal), action);
+  return (
+    <section className="settings">
+      <h1>{t('settings.audit.title')}</h1>
+      <p className="lead">{t('settings.audit.intro')}</p>
+      <div className="settings-filter">
+        <label className="field">
+          <span className="field__label">{t('settings.audit.action')}</span>
+          <select value={action} onChange={(e) => setAction(e.target.value)} data-testid="audit-action">
+            <option value="">{t('settings.audit.all')}</option>
+            {ACTIONS.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </label>
+        <a className="button" href={AUDIT_EXPORT_URL} download>
+          {t('settings.audit.export')}
+        </a>
+      </div>
+      <div className="card table-card">
+        {entries.status === 'loading' && <Loading label={t('app.loading')} />}
+        {entries.status === 'error' && <ErrorNotice error={entries.error} onRetry={entries.reload} />}
+        {entries.status === 'ok' &&
+          (entries.data.length === 0 ? (
+            <p>{t('settings.audit.empty')}</p>
+          ) : (
+            <div className="table-scroll">
+              <table className="results-table settings-table" data-testid="audit-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('settings.audit.when')}</th>
+                    <th scope="col">{t('settings.audit.who')}</th>
+                    <th scope="col">{t('settings.audit.action')}</th>
+                    <th scope="col">{t('settings.audit.target')}</th>
+                    <th scope="col">{t('settings.audit.details')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {entries.data.map((e) => (
+                    <tr key={e.id}>
+                      <td>{formatDateTime(e.at, lng)}</td>
+                      <td>{e.actor}</td>
+                      <td>
+                        <code>{e.action}</code>
+                      </td>
+                      <td>{e.target}</td>
+                      <td className="muted">{detailsText(e.details)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ))}
+      </div>
+    </section>
+  );
+}
