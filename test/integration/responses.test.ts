@@ -113,12 +113,13 @@ describe('POST /api/waves/:code/responses', () => {
   });
 
   it.each([
-    ['a dotted key', { 'a.b': 1 }],
-    ['an operator key', { $where: '1' }],
-    ['a nested operator', { severity: { $gt: '' } }],
-  ])('when the answers contain %s, then 422 and nothing is stored', async (_l, over) => {
+    // A dotted key is an answer problem (422); a $ key is refused for any body at the boundary (400).
+    ['a dotted key', { 'a.b': 1 }, 422],
+    ['an operator key', { $where: '1' }, 400],
+    ['a nested operator', { severity: { $gt: '' } }, 400],
+  ])('when the answers contain %s, then %s unsafe_key and nothing is stored', async (_l, over, status) => {
     const res = await submit(body({ answers: { ...answers(), ...over } }));
-    expect(res.status).toBe(422);
+    expect(res.status).toBe(status);
     expect(res.body.invalid_params[0].code).toBe('unsafe_key');
     expect(await ResponseModel.countDocuments({})).toBe(0);
   });
