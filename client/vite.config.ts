@@ -49,9 +49,29 @@ function respondentPreload(): Plugin {
           (c) => c.type === 'chunk' && c.facadeModuleId?.endsWith('/pages/respond/RespondPage.tsx'),
         );
         if (!chunk || chunk.type !== 'chunk') return;
+        const bundle = ctx.bundle ?? {};
+        // The page's chunk and every chunk it imports statically (survey-core is one of them,
+        // the largest), minus those the entry already loads: all start with the entry, instead
+        // of one round trip after another.
+        const walk = (fileName: string, into: Set<string>) => {
+          const c = bundle[fileName];
+          if (!c || c.type !== 'chunk' || into.has(fileName)) return;
+          into.add(fileName);
+          for (const i of c.imports) walk(i, into);
+        };
+        const byEntry = new Set<string>();
+        for (const c of Object.values(bundle)) if (c.type === 'chunk' && c.isEntry) walk(c.fileName, byEntry);
+        const needed = new Set<string>();
+        walk(chunk.fileName, needed);
         const base = '/';
-        const links: [string, string, string?][] = [[`${base}${chunk.fileName}`, 'modulepreload']];
-        for (const css of chunk.viteMetadata?.importedCss ?? []) links.push([`${base}${css}`, 'preload', 'style']);
+        const links: [string, string, string?][] = [];
+        for (const fileName of needed) {
+          if (byEntry.has(fileName)) continue;
+          links.push([`${base}${fileName}`, 'modulepreload']);
+          const c = bundle[fileName];
+          for (const css of (c.type === 'chunk' && c.viteMetadata?.importedCss) || [])
+            links.push([`${base}${css}`, 'preload', 'style']);
+        }
         const code =
           `(function(){var m=/^\\/w\\/([^/]+)\\/?$/.exec(location.pathname);if(!m)return;` +
           `var l=${JSON.stringify(links)}.concat([["/api/waves/"+m[1],"preload","fetch"]]);` +

@@ -8,13 +8,15 @@ import { parseArgs } from 'node:util';
 import { createContext, ROOT, type Benchmark, type Result } from './context';
 import { tallyRead } from './tally-read';
 import { exportStream } from './export-stream';
+import { submission } from './submission';
+import { page } from './page';
 
-export const BENCHMARKS: Benchmark[] = [tallyRead, exportStream];
+export const BENCHMARKS: Benchmark[] = [tallyRead, exportStream, submission, page];
 
 function fmt(v: number, unit: string): string {
   if (unit === 'ratio') return v.toFixed(2);
   if (unit === 'ms') return v.toFixed(2);
-  if (unit === 'MB') return v.toFixed(1);
+  if (unit === 'MB' || unit === 'KiB') return v.toFixed(1);
   return Math.round(v).toLocaleString('en');
 }
 
@@ -34,6 +36,14 @@ function summary(results: Result[]): string[] {
       );
     }
   }
+  for (const s of tallySizes) {
+    const scan = get('tally-read', s, 'recount (scan) median');
+    const kept = get('tally-read', s, 'median');
+    if (scan !== undefined && kept !== undefined)
+      lines.push(
+        `tally read at ${s.toLocaleString('en')}: kept counts ${kept.toFixed(1)} ms, recount from the responses ${scan.toFixed(1)} ms`,
+      );
+  }
   const exportSizes = [...new Set(results.filter((r) => r.benchmark === 'export').map((r) => r.size))].sort(
     (a, b) => a - b,
   );
@@ -46,6 +56,13 @@ function summary(results: Result[]): string[] {
       );
     }
   }
+  const capped = results.filter((r) => r.benchmark === 'export' && r.metric.startsWith('csv peak RSS, heap'));
+  if (capped.length)
+    lines.push(
+      `export with the heap capped (${capped[0].metric.replace('csv peak RSS, ', '')}): completed at ${capped
+        .map((r) => `${r.size.toLocaleString('en')} rows (peak RSS ${r.value.toFixed(0)} MB)`)
+        .join(', ')}`,
+    );
   for (const s of exportSizes) {
     const r = get('export', s, 'csv / raw rate');
     if (r !== undefined)
@@ -53,6 +70,16 @@ function summary(results: Result[]): string[] {
         `export rate at ${s.toLocaleString('en')}: ${(r * 100).toFixed(0)}% of the raw cursor read (target ≥ 50%)`,
       );
   }
+  const sub = (metric: string) => results.find((r) => r.benchmark === 'submission' && r.metric === metric)?.value;
+  if (sub('api / raw rate') !== undefined)
+    lines.push(
+      `submissions: ${sub('api submissions/s')!.toFixed(1)}/s through the API = ${(sub('api / raw rate')! * 100).toFixed(1)}% of raw inserts (target ≥ 50%), p50 ${sub('api p50')!.toFixed(0)} ms, p99 ${sub('api p99')!.toFixed(0)} ms; stored ${sub('stored')} of ${sub('acknowledged')} acknowledged, ${sub('duplicates')} duplicates`,
+    );
+  const pg = (metric: string) => results.find((r) => r.benchmark === 'page' && r.metric === metric)?.value;
+  if (pg('respondent JS gzip') !== undefined)
+    lines.push(
+      `respondent page: ${pg('respondent JS gzip')!.toFixed(1)} KiB JS gzip (target ≤ 300), first question ${(pg('first question (median)')! / 1000).toFixed(2)} s on 1.6 Mbps/150 ms (target ≤ 3 s), ${pg('first question / 404')!.toFixed(2)}× the 404 page`,
+    );
   return lines;
 }
 

@@ -19,11 +19,13 @@ mongoose.set('bufferCommands', false);
 export async function openDatabase(cfg: Config, log: (msg: string) => void = () => {}): Promise<Database> {
   let embedded: EmbeddedStore | undefined;
   let uri = cfg.mongodbUri;
+  let joined = false;
   if (!uri) {
     // One store process per data folder: a second process (the demo script next to a running
     // app) joins the store that is already running instead of opening the same SQLite files.
     uri = runningStoreUri(cfg.dataDir);
     if (uri) log(`Using the embedded store already running on ${cfg.dataDir}.`);
+    joined = !!uri;
   }
   if (!uri) {
     ensureStoreBuilt(cfg.rootDir, cfg.storeBin, log);
@@ -32,13 +34,14 @@ export async function openDatabase(cfg: Config, log: (msg: string) => void = () 
     writeStoreFile(cfg.dataDir, embedded);
   }
   try {
-    await connectMongoose(uri, cfg.dbName, !embedded);
+    // A process joining the embedded store gets the embedded store's connection settings too.
+    await connectMongoose(uri, cfg.dbName, !embedded && !joined);
   } catch (err) {
     await embedded?.stop();
     throw err;
   }
   return {
-    store: { kind: embedded ? 'embedded' : 'external', uri: redactUri(uri) },
+    store: { kind: embedded || joined ? 'embedded' : 'external', uri: redactUri(uri) },
     close: async () => {
       await mongoose.disconnect();
       if (embedded) {

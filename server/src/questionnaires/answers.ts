@@ -178,17 +178,40 @@ function visibleRowsOnly(q: Question, value: unknown): unknown {
 
 export type AnswerCheck = { problems: InvalidParam[]; answers: Answers; model: Model };
 
+// Building a survey-core model from a definition is about half of the cost of a check (the
+// default questionnaire has 110 region choices, each with a `visibleIf`). Checks are
+// synchronous, so one model per definition can be reused: `model.data = answers` replaces every
+// value and re-runs every condition, and `validate(true)` recomputes every error, so nothing of
+// the previous check survives into the next. The cache is keyed by the definition's text (a new
+// version is a new key) and holds a few definitions at most.
+const MODEL_CACHE_SIZE = 8;
+const models = new Map<string, Model>();
+
+function modelFor(definition: object): Model {
+  const key = JSON.stringify(definition);
+  let model = models.get(key);
+  if (model) {
+    models.delete(key); // most recently used last
+  } else {
+    model = createModel(definition);
+    model.locale = 'en';
+    if (models.size >= MODEL_CACHE_SIZE) models.delete(models.keys().next().value!);
+  }
+  models.set(key, model);
+  return model;
+}
+
 /**
  * Validates `answers` against the questionnaire `definition`. Returns the problems (empty when
- * valid) and the answers restricted to questions that are visible given the answers.
+ * valid) and the answers restricted to questions that are visible given the answers. The model
+ * returned is shared with later checks: read its structure only, and before the next check.
  */
 export function checkAnswers(definition: object, answers: Answers): AnswerCheck {
   const problems: InvalidParam[] = [];
   for (const key of unsafeKeys(answers)) {
     problems.push({ name: key, reason: 'this key is not allowed', code: 'unsafe_key' });
   }
-  const model = createModel(definition);
-  model.locale = 'en';
+  const model = modelFor(definition);
   if (problems.length) return { problems, answers: {}, model };
 
   const commentSuffix = '-Comment';

@@ -1,0 +1,109 @@
+// Respondent page: gzip size of the JavaScript the respondent route loads (from the Vite
+// manifest, as client/scripts/respondent-size.mjs counts it), and the time until the first
+// question is visible in Chromium on an emulated slow link (1.6 Mbps down, 750 kbps up, 150 ms
+// RTT), median of several cold loads. Baseline: the same measure for the app's 404 page (same
+// entry bundle, no questionnaire), so the ratio says what the questionnaire itself costs.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { ensureClientBuilt } from '../lib/client-build';
+import { ROOT, type Benchmark, type BenchContext, type Result } from './context';
+import { startServerProcess } from './server-process';
+
+const LOADS = Number(process.env.BENCH_PAGE_LOADS ?? 5);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SLOW_LINK = {
+  offline: false,
+  latency: 150,
+  downloadThroughput: 1_600_000 / 8,
+  uploadThroughput: 750_000 / 8,
+};
+
+type JsFile = { file: string; raw: number; gzip: number };
+
+async function respondentJs(dist: string): Promise<JsFile[]> {
+  const url = pathToFileURL(path.join(ROOT, 'client', 'scripts', 'respondent-size.mjs')).href;
+  const mod = (await import(url)) as { respondentJs: (dist: string) => JsFile[] };
+  return mod.respondentJs(dist.endsWith('/') ? dist : `${dist}/`);
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** ms from navigation start until `selector` is visible, on a fresh (cold) browser context. */
+async function coldLoad(browser: Browser, url: string, selector: string): Promise<{ ms: number; bytes: number }> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  try {
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    await cdp.send('Network.emulateNetworkConditions', SLOW_LINK);
+    let bytes = 0;
+    cdp.on('Network.loadingFinished', (e: { encodedDataLength: number }) => (bytes += e.encodedDataLength));
+    const started = performance.now();
+    await page.goto(url, { waitUntil: 'commit', timeout: 60_000 });
+    await page.locator(selector).first().waitFor({ state: 'visible', timeout: 60_000 });
+    return { ms: performance.now() - started, bytes };
+  } finally {
+    await context.close();
+  }
+}
+
+async function measure(ctx: BenchContext, size: number): Promise<Result[]> {
+  const dist = ensureClientBuilt(ROOT);
+  const files = await respondentJs(dist);
+  const gzipKb = files.reduce((a, f) => a + f.gzip, 0) / 1024;
+  const rawKb = files.reduce((a, f) => a + f.raw, 0) / 1024;
+
+  const server = await startServerProcess(ctx.uri, ctx.dbName);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+  const respond: number[] = [];
+  const notFound: number[] = [];
+  let respondBytes = 0;
+  try {
+    // One unmeasured load each, so the server's first-request costs do not count.
+    await coldLoad(browser, `${server.url}/w/${ctx.wave}`, '[data-name="country"]');
+    await coldLoad(browser, `${server.url}/no-such-page`, 'h1');
+    for (let i = 0; i < LOADS; i++) {
+      const r = await coldLoad(browser, `${server.url}/w/${ctx.wave}`, '[data-name="country"]');
+      respond.push(r.ms);
+      respondBytes = r.bytes;
+      notFound.push((await coldLoad(browser, `${server.url}/no-such-page`, 'h1')).ms);
+    }
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+  ctx.log(
+    `  page: respondent loads ${respond.map((x) => Math.round(x)).join(', ')} ms; 404 loads ${notFound.map((x) => Math.round(x)).join(', ')} ms`,
+  );
+  const r = (metric: string, value: number, unit: string, note?: string): Result => ({
+    benchmark: 'page',
+    size,
+    metric,
+    value,
+    unit,
+    ...(note ? { note } : {}),
+  });
+  return [
+    r('respondent JS gzip', gzipKb, 'KiB', 'target ≤ 300'),
+    r('respondent JS raw', rawKb, 'KiB'),
+    r('bytes on the wire', respondBytes / 1024, 'KiB', 'one cold load, all resources, as sent (br/gzip)'),
+    r('first question (median)', median(respond), 'ms', `${LOADS} cold loads, 1.6 Mbps / 150 ms RTT; target ≤ 3000`),
+    r('404 page (median)', median(notFound), 'ms', 'baseline: same entry bundle, no questionnaire'),
+    r('first question / 404', median(respond) / median(notFound), 'ratio'),
+  ];
+}
+
+export const page: Benchmark = {
+  name: 'page',
+  sizes: () => [1000],
+  measure,
+};
