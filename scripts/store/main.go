@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/build/version"
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -43,6 +44,7 @@ func main() {
 	dataDir := flag.String("data", "./data", "folder for the SQLite databases")
 	listen := flag.String("listen", "127.0.0.1:0", "TCP address to listen on")
 	watchStdin := flag.Bool("watch-stdin", true, "exit when stdin is closed")
+	idIndex := flag.Bool("id-index", true, "keep an index on the expression FerretDB looks _id up with (idindex.go)")
 	flag.Parse()
 
 	dir, err := filepath.Abs(filepath.Join(*dataDir, "sqlite"))
@@ -88,6 +90,9 @@ func main() {
 		log.Fatalf("store: listen %s: %v", *listen, err)
 	}
 	go serveProxy(ctx, listener, internal.Host)
+	if *idIndex {
+		go keepIDIndexes(ctx, dir, time.Second)
+	}
 	uri := "mongodb://" + listener.Addr().String() + "/"
 	out, _ := json.Marshal(map[string]string{"uri": uri, "version": "FerretDB " + ferretVersion() + " (SQLite)"})
 	fmt.Println(string(out))
