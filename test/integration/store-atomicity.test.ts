@@ -1,6 +1,7 @@
 // The guarantees the app relies on, checked against the store in use through the app's own
 // connection: a conditional single-document update is atomic, $inc loses nothing, an upsert
-// with $setOnInsert inserts once. (FerretDB v1 needs the app's single connection for the first two.)
+// with $setOnInsert inserts once. (FerretDB v1 needs the store's write-serialising proxy for all three:
+// the app's pool spreads these over several connections.)
 import mongoose from 'mongoose';
 import { useTestDatabase } from '../helpers/db';
 
@@ -23,6 +24,13 @@ describe('single-document atomicity through the app connection', () => {
       expect(results.map(([conditional]) => conditional.modifiedCount).sort()).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
       expect(await c.findOne({ _id: 'doc' })).toMatchObject({ status: 'closed', n: 1, hits: 8 });
     }
+  });
+
+  it('when 200 $inc arrive at once over the connection pool, then none is lost', async () => {
+    const c = mongoose.connection.db!.collection<{ _id: string; n: number }>('atomicity_inc');
+    await c.insertOne({ _id: 'counter', n: 0 });
+    await Promise.all(Array.from({ length: 200 }, () => c.updateOne({ _id: 'counter' }, { $inc: { n: 1 } })));
+    expect((await c.findOne({ _id: 'counter' }))?.n).toBe(200);
   });
 
   it('when eight upserts race for one _id, then one inserts and the others match', async () => {

@@ -61,11 +61,11 @@ export async function connectMongoose(uri: string, dbName: string, external: boo
     heartbeatFrequencyMS: 2000,
     // Production MongoDB is a replica set: acknowledge writes once a majority has them.
     // The embedded FerretDB v1 runs an update as "query, then write the whole document" with
-    // no transaction around the two (internal/handler/msg_update.go), so two updates of one
-    // document arriving on two connections can both match a condition, and one can undo the
-    // other's fields ($inc loses counts). One connection makes the store see one command at a
-    // time from this process, which restores single-document atomicity (test/integration/store-atomicity.test.ts).
-    ...(external ? { writeConcern: { w: 'majority' } } : { maxPoolSize: 1 }),
+    // no transaction around the two (internal/handler/msg_update.go); the store's wire proxy
+    // (scripts/store/proxy.go) lets one write command through at a time, from any connection
+    // or process, which restores single-document atomicity (test/integration/store-atomicity.test.ts).
+    // Reads go in parallel over a small pool (SQLite in WAL mode serves concurrent readers).
+    ...(external ? { writeConcern: { w: 'majority' } } : { maxPoolSize: 8 }),
     autoIndex: false,
   });
 }
