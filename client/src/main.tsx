@@ -1,17 +1,22 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
-import './i18n';
+import i18n, { loadSavedLocale } from './i18n';
 import './styles.css';
 import { App } from './App';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');
 
-createRoot(root).render(
-  <StrictMode>
-    <BrowserRouter>
-      <App />
-    </BrowserRouter>
-  </StrictMode>,
-);
+// Renders once the saved language is there (immediately for Russian, the default).
+const container = root;
+void loadSavedLocale().then(() => {
+  if (i18n.language !== i18n.resolvedLanguage) void i18n.changeLanguage(i18n.language);
+  createRoot(container).render(
+    <StrictMode>
+      <BrowserRouter>
+        <App />
+      </BrowserRouter>
+    </StrictMode>,
+  );
+});
