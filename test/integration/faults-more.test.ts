@@ -1,14 +1,13 @@
 // More of what happens when things break: the app process is killed while officials are half-way
 // through their questionnaires (their drafts must survive), and the store becomes unreachable
 // (quick 503 problem details, no hanging requests, recovery by itself when it returns).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { createApp } from '../../server/src/app';
@@ -18,42 +17,13 @@ import { prepareDatabase } from '../../server/src/bootstrap';
 import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
 import { ResponseModel } from '../../server/src/responses/response.model';
 import { ROOT, storeKind, storeUri } from '../helpers/db';
+import { startServerProcess } from '../helpers/server-process';
 import { agentAs } from '../helpers/auth';
 import { answers, createFixtureWave, fixture } from '../helpers/fixtures';
 import { createInvitationWave, importAndIssue } from '../helpers/invitations';
 
 const BIN = path.join(ROOT, '.cache', 'store-bin', 'lsg-store');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A separate server process (its own mongoose, its own memory) on the test store. */
-async function startServerProcess(dbName: string): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'src', 'index.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      MONGODB_URI: storeUri(),
-      MONGODB_DB: dbName,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DEMO: 'false',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server process did not start')), 60_000);
-    readline.createInterface({ input: proc.stdout! }).on('line', (line) => {
-      const m = /App:\s+(http:\/\/\S+?)\/?$/.exec(line.trim());
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`server process exited with ${code}`)));
-  });
-  return { url, proc };
-}
 
 describe('the app process is restarted while officials are half-way through', () => {
   const dbName = `t_restart_${randomUUID().slice(0, 6)}`;

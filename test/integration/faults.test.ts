@@ -1,12 +1,11 @@
 // What happens when things break: the store dies mid-stream, a second app instance serves the
 // same wave, a client drops its connection half-way through an upload.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { createApp } from '../../server/src/app';
@@ -15,6 +14,7 @@ import { startEmbeddedStore, type EmbeddedStore } from '../../server/src/db/embe
 import { prepareDatabase } from '../../server/src/bootstrap';
 import { ResponseModel } from '../../server/src/responses/response.model';
 import { ROOT, storeKind, storeUri } from '../helpers/db';
+import { startServerProcess } from '../helpers/server-process';
 import { answers, createFixtureWave } from '../helpers/fixtures';
 import { agentAs } from '../helpers/auth';
 
@@ -79,36 +79,6 @@ describe('the store is killed in the middle of a stream of submissions', () => {
     120_000,
   );
 });
-
-/** A separate server process (its own mongoose, its own memory) on the test store. */
-async function startServerProcess(dbName: string): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'src', 'index.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      MONGODB_URI: storeUri(),
-      MONGODB_DB: dbName,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DEMO: 'false',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server process did not start')), 60_000);
-    readline.createInterface({ input: proc.stdout! }).on('line', (line) => {
-      const m = /App:\s+(http:\/\/\S+?)\/?$/.exec(line.trim());
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`server process exited with ${code}`)));
-  });
-  return { url, proc };
-}
 
 describe('two app instances against one store', () => {
   const dbName = `t_two_${randomUUID().slice(0, 6)}`;
