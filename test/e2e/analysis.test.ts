@@ -162,6 +162,32 @@ describe('researcher analysis pages', () => {
     await page.getByTestId('regions-chart').locator('canvas').waitFor({ state: 'visible', timeout: 15_000 });
     await page.screenshot({ path: path.join(SHOTS, 'issue4-dashboard.png'), fullPage: true });
 
+    // Each chart also downloads as SVG: vector bars (one per answered obstacle, with whiskers)
+    // and the Cyrillic labels as text.
+    const [svgDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('overall-chart-svg').click(),
+    ]);
+    expect(svgDownload.suggestedFilename()).toMatch(/-obstacles\.svg$/);
+    const svg = fs.readFileSync((await svgDownload.path())!, 'utf8');
+    fs.writeFileSync(path.join(SHOTS, 'issue4-obstacles.svg'), svg);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg).toContain('Недостаток финансовых');
+    const bars = svg.match(/<rect [^>]*rx="2"/g) ?? [];
+    const whiskers = svg.match(/<path d="M/g) ?? [];
+    expect(bars.length).toBeGreaterThan(0);
+    expect(whiskers.length).toBe(bars.length);
+    const [regionsSvg] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('regions-chart-svg').click(),
+    ]);
+    const rsvg = fs.readFileSync((await regionsSvg.path())!, 'utf8');
+    expect(rsvg).toContain('Вологодская область');
+    // One bar per region with respondents, as in the table.
+    expect((rsvg.match(/<rect [^>]*rx="2"/g) ?? []).length).toBe(
+      await page.locator('[data-testid^="region-row-"]').count(),
+    );
+
     // Filter: rural settlements only. The base changes to their number.
     const rural = seeds.filter((s) => s.type === 'rural_settlement');
     await page.locator('select[name="municipalityType"]').selectOption('rural_settlement');

@@ -133,6 +133,7 @@ const en: Messages = {
     },
     suppressedLegend: '— value hidden: the cell rests on fewer than {{k}} respondents.',
     downloadPng: 'Chart (PNG)',
+    downloadSvg: 'Chart (SVG)',
     chart: {
       shareAxis: 'Share of respondents, %',
       ci: '95% CI',

@@ -132,6 +132,7 @@ const ru = {
     },
     suppressedLegend: '— значение скрыто: ячейка основана менее чем на {{k}} респондентах.',
     downloadPng: 'Диаграмма (PNG)',
+    downloadSvg: 'Диаграмма (SVG)',
     chart: {
       shareAxis: 'Доля респондентов, %',
       ci: '95% ДИ',

@@ -133,6 +133,7 @@ const uk: Messages = {
     },
     suppressedLegend: '— значення приховано: клітинка спирається на менше ніж {{k}} респондентів.',
     downloadPng: 'Діаграма (PNG)',
+    downloadSvg: 'Діаграма (SVG)',
     chart: {
       shareAxis: 'Частка респондентів, %',
       ci: '95% ДІ',

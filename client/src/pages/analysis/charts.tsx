@@ -1,5 +1,5 @@
 // Charts of the analysis pages (chart.js, loaded only with them): shares with 95% confidence
-// whiskers drawn by a small plugin, and counts. Each chart can be saved as a PNG.
+// whiskers drawn by a small plugin, and counts. Each chart can be saved as a PNG or an SVG.
 import { useMemo, useRef } from 'react';
 import {
   BarController,
@@ -16,6 +16,7 @@ import {
 import { Bar } from 'react-chartjs-2';
 import { useTranslation } from 'react-i18next';
 import { fmtNumber, fmtShare, useLocale } from './common';
+import { downloadSvg } from './chart-svg';
 
 ChartJS.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 
@@ -121,6 +122,15 @@ function PngButton({ onClick, testId }: { onClick: () => void; testId?: string }
   );
 }
 
+function SvgButton({ onClick, testId }: { onClick: () => void; testId?: string }) {
+  const { t } = useTranslation();
+  return (
+    <button type="button" className="button button--small" onClick={onClick} data-testid={testId}>
+      {t('analysis.downloadSvg')}
+    </button>
+  );
+}
+
 /** Horizontal bars of shares (in %), one bar per label and series, with 95% CI whiskers. */
 export function ShareChart({
   labels,
@@ -221,6 +231,10 @@ export function ShareChart({
           onClick={() => downloadImage(chartRef.current, file)}
           testId={testId ? `${testId}-png` : undefined}
         />
+        <SvgButton
+          onClick={() => downloadSvg(chartRef.current, file, ranges)}
+          testId={testId ? `${testId}-svg` : undefined}
+        />
       </div>
     </div>
   );
@@ -289,6 +303,7 @@ export function CountChart({
           onClick={() => downloadImage(chartRef.current, file)}
           testId={testId ? `${testId}-png` : undefined}
         />
+        <SvgButton onClick={() => downloadSvg(chartRef.current, file)} testId={testId ? `${testId}-svg` : undefined} />
       </div>
     </div>
   );
