@@ -44,10 +44,16 @@ type Visit = (node: Record<string, unknown>, cls: string | undefined, path: stri
 
 /** Calls `visit` for the survey, every page, element, matrix column, text item and validator. */
 function visitNodes(definition: Record<string, unknown>, visit: Visit): void {
-  const walk = (node: unknown, cls: string | undefined, path: string, depth: number) => {
+  const walk = (node: unknown, cls: string | undefined, path: string, depth: number, owner: string) => {
     if (depth > MAX_DEPTH || node === null || typeof node !== 'object' || Array.isArray(node)) return;
     const el = node as Record<string, unknown>;
-    const label = typeof el.name === 'string' && el.name ? el.name : path || '(survey)';
+    // A validator is named by its question; anything else without a name by its JSON path.
+    const label =
+      typeof el.name === 'string' && el.name
+        ? el.name
+        : cls?.endsWith('validator') && owner
+          ? owner
+          : path || '(survey)';
     visit(el, cls, path, label);
     const type = typeof el.type === 'string' ? el.type : undefined;
     for (const [key, value] of Object.entries(el)) {
@@ -66,11 +72,17 @@ function visitNodes(definition: Record<string, unknown>, visit: Visit): void {
       else childClass = () => undefined;
       value.forEach((child, i) => {
         if (child && typeof child === 'object' && !Array.isArray(child))
-          walk(child, childClass(child as Record<string, unknown>), `${path ? `${path}.` : ''}${key}[${i}]`, depth + 1);
+          walk(
+            child,
+            childClass(child as Record<string, unknown>),
+            `${path ? `${path}.` : ''}${key}[${i}]`,
+            depth + 1,
+            label,
+          );
       });
     }
   };
-  walk(definition, 'survey', '', 0);
+  walk(definition, 'survey', '', 0, '');
 }
 
 /** Keys that would turn into prototype pollution anywhere in the definition. */
