@@ -80,7 +80,16 @@ it('no script from the questionnaire runs: its HTML is purified where it is rend
   // The <style> of the questionnaire would hide #intro: it was removed.
   await page.locator('#intro').waitFor({ state: 'visible', timeout: 15_000 });
   const rendered = await page.evaluate(() => {
-    const root = document.querySelector('#intro')!.parentElement!;
+    type El = {
+      tagName: string;
+      attributes: Iterable<{ name: string }>;
+      parentElement: El | null;
+      querySelectorAll(selector: string): Iterable<El> & { length: number };
+      getAttribute(name: string): string | null;
+      textContent: string | null;
+    };
+    const doc = (globalThis as unknown as { document: { querySelector(selector: string): El | null } }).document;
+    const root = doc.querySelector('#intro')!.parentElement!;
     return {
       handlers: [...root.querySelectorAll('*')].flatMap((el) =>
         [...el.attributes].filter((a) => a.name.startsWith('on')).map((a) => `${el.tagName}.${a.name}`),
