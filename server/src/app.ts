@@ -9,7 +9,7 @@ import { Api } from './http/route';
 import { requestId } from './http/request-id';
 import { errorHandler, notFoundHandler } from './http/problem';
 import { inlineScriptHashes, securityHeaders } from './http/security';
-import { bodyGuard } from './http/body-guard';
+import { bodyGuard, requireJsonBody } from './http/body-guard';
 import { deadline } from './http/deadline';
 import type { RateLimits } from './http/rate-limit';
 import { config } from './config';
@@ -69,6 +69,7 @@ export function createApp(deps: AppDeps): express.Express {
   router.use(deadline(deps.requestDeadlineMs ?? config().requestDeadlineMs));
   // JSON answers compress well (a questionnaire definition ~5×); exports stream through it too.
   router.use(compression());
+  router.use(requireJsonBody);
   // Uploads (a questionnaire, a list of municipalities) may be larger than any other body.
   router.use(
     ['/questionnaires', '/waves/:code/invitations/import'],

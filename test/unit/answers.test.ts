@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { checkAnswers, unsafeKeys } from '../../server/src/questionnaires/answers';
 import { checkDefinition } from '../../server/src/questionnaires/definition';
+import { sanitizeDefinition } from '../../server/src/questionnaires/markup';
 
 const mini = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'mini-barriers.json'), 'utf8'));
 const ok = { region: 'RU-VLG', municipality: 'Тотьма', obstacles: ['funding'] };
@@ -56,27 +57,29 @@ describe('checkDefinition', () => {
     expect(checkDefinition(mini)).toEqual([]);
   });
   it.each([
-    ['a script element in HTML', { type: 'html', name: 'h', html: '<p>x</p><script>alert(1)</script>' }, 'script'],
-    ['an event handler in a title', { type: 'text', name: 't', title: 'A <img src=x onerror="alert(1)">' }, 'on...='],
+    ['a script element in HTML', { type: 'html', name: 'h', html: '<p>x</p><script>alert(1)</script>' }, 'html'],
+    ['an event handler in a title', { type: 'text', name: 't', title: 'A <img src=x onerror="alert(1)">' }, 'title'],
     [
       'a javascript: link in a description',
       { type: 'text', name: 't', description: '<a href="JavaScript:alert(1)">x</a>' },
-      'javascript:',
+      'description',
     ],
     [
-      'an iframe in a completion page',
-      { type: 'text', name: 't', completedHtml: '<iframe src="https://x">' },
-      'iframe',
+      'an iframe in an html question',
+      { type: 'html', name: 'h', html: '<p>x</p><iframe src="https://x"></iframe>' },
+      'html',
     ],
-  ])('rejects %s as active content, naming where it is', (_l, element, what) => {
-    const problems = checkDefinition({ pages: [{ name: 'p', elements: [element] }] });
-    const p = problems.find((x) => x.code === 'active_content');
-    expect(p).toBeDefined();
-    expect(p!.name).toMatch(/^pages\[0\]\.elements\[0\]\./);
-    expect(p!.reason).toContain(what);
+  ])('removes %s when stored, naming where', (_l, element, where) => {
+    const definition = { pages: [{ name: 'p', elements: [element] }] };
+    expect(checkDefinition(definition)).toEqual([]);
+    const { definition: clean, changed } = sanitizeDefinition(definition);
+    expect(changed).toEqual([
+      expect.objectContaining({ name: `pages[0].elements[0].${where}`, code: 'markup_removed' }),
+    ]);
+    expect(JSON.stringify(clean)).not.toMatch(/script>|onerror|javascript:|iframe/i);
   });
 
-  it('accepts ordinary markup: emphasis, lists, links to web pages, text mentioning "onion=" or "script"', () => {
+  it('keeps ordinary markup and plain text byte for byte: emphasis, lists, links to web pages, "Q&A", "a < b"', () => {
     const ok = {
       pages: [
         {
@@ -85,14 +88,14 @@ describe('checkDefinition', () => {
             {
               type: 'html',
               name: 'h',
-              html: '<p><b>Важно:</b> см. <a href="https://example.org/script">описание</a></p><ul><li>onion=1</li></ul>',
+              html: '<p><b>Важно:</b> см. <a href="https://example.org/script">описание</a></p><ul><li>onion=1</li></ul><br>',
             },
-            { type: 'text', name: 't', title: 'Manuscript review' },
+            { type: 'text', name: 't', title: 'Q&A: a < b', visibleIf: '{h} < 3' },
           ],
         },
       ],
     };
-    expect(checkDefinition(ok).filter((p) => p.code === 'active_content')).toEqual([]);
+    expect(sanitizeDefinition(ok)).toEqual({ definition: ok, changed: [] });
   });
 
   it('rejects unknown question types, duplicate names and non-obstacle codes in the obstacle question', () => {

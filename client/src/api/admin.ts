@@ -26,7 +26,14 @@ export type QuestionnaireDetail = QuestionnaireSummary & {
   questions: QuestionSummary[];
 };
 
-export type UploadResult = { id: string; key: string; version: number; created: boolean };
+export type UploadResult = {
+  id: string;
+  key: string;
+  version: number;
+  created: boolean;
+  /** Texts whose markup was outside the allow-list: stored with that markup removed (JSON paths). */
+  sanitized: { name: string; reason: string; code?: string }[];
+};
 
 export type QuestionnaireDiff = {
   key: string;

@@ -66,7 +66,9 @@ async function rawRows(
   const { wave, questionnaire } = await waveCatalogue(waveCode);
   const columns: Column[] = answerColumns(questionnaire.definition);
   const codings = await loadCodings(wave.code);
-  const header = [...FIXED_COLUMNS.map((c) => c.name), ...columns.map((c) => c.name)];
+  // Headers are neutralised like cells: a name stored before names were checked (or a choice
+  // value in a 0/1 column's name) must not start a formula either.
+  const header = [...FIXED_COLUMNS.map((c) => c.name), ...columns.map((c) => c.name)].map((h) => String(safeCell(h)));
   const cursor = ResponseModel.find({ waveCode: wave.code, status: 'complete' }, RAW_FIELDS)
     .sort({ submittedAt: 1, _id: 1 })
     .lean<ResponseDoc>()

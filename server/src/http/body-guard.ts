@@ -3,7 +3,7 @@
 // payload of ours has such a key, so none can ever reach a query as an operator) or nest deeper
 // than any of our payloads needs, before any handler sees them.
 import type { RequestHandler } from 'express';
-import { BadRequestError } from './errors';
+import { AppError, BadRequestError } from './errors';
 
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 export const MAX_BODY_DEPTH = 32;
@@ -36,5 +36,25 @@ function findProblem(
 export const bodyGuard: RequestHandler = (req, _res, next) => {
   const problem = findProblem(req.body, '', 0);
   if (problem) throw new BadRequestError('The request body is not acceptable.', [problem], 'unsafe_body');
+  next();
+};
+
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
+/**
+ * Every API body is JSON: a non-empty body of any other type (text/plain, a form...) gets 415
+ * instead of being ignored and reported as a missing field.
+ */
+export const requireJsonBody: RequestHandler = (req, _res, next) => {
+  const length = Number(req.headers['content-length'] ?? 0);
+  const hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !req.is(JSON_TYPES)) {
+    throw new AppError(
+      415,
+      'Unsupported Media Type',
+      'unsupported_media_type',
+      'The request body must be JSON (Content-Type: application/json).',
+    );
+  }
   next();
 };

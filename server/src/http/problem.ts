@@ -65,6 +65,18 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     });
     return;
   }
+  // A malformed percent-encoding in the path (`/api/waves/%E0%A4%A`): the router fails to decode it.
+  if (err instanceof URIError) {
+    send(res, {
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      code: 'malformed_path',
+      detail: 'The address contains a malformed percent-encoding.',
+      ...base(req),
+    });
+    return;
+  }
   const e = err as { type?: string; status?: number; expose?: boolean; message?: string };
   // body-parser errors: malformed JSON, too large, wrong charset.
   if (e.type === 'entity.parse.failed') {

@@ -1,52 +1,41 @@
-// Checks a SurveyJS questionnaire definition: it must load in survey-core without errors,
-// name every question uniquely with storable names, and use obstacle codes in the question
-// marked as the obstacle question.
+// Checks a SurveyJS questionnaire definition: the raw JSON first (raw-checks.ts: safe names,
+// property types, no remote sources, regexes RE2 can run), then it must load in survey-core
+// without errors, name every question uniquely, and use obstacle codes in the question marked
+// as the obstacle question. Markup is sanitized when a version is stored (markup.ts).
 import { Serializer, type Question, type ItemValue, type Model } from 'survey-core';
 import type { InvalidParam } from '../http/errors';
 import { createModel, LSG_ROLES, questionsIn } from './survey-model';
-import { unsafeKeys } from './answers';
+import { rawChecks } from './raw-checks';
+import { logger } from '../logger';
 import { obstacleCodes } from '../reference/reference.service';
 
 export type Localized = { ru: string; en: string; uk: string };
-
-// Markup that could run script: a <script> (or frame/object/embed) element, an event-handler
-// attribute inside a tag, or a javascript:/vbscript:/data:text/html URL. Questionnaire HTML and
-// markdown are for text and layout; the page's CSP blocks such script anyway, but refusing it at
-// upload keeps it out of the database and out of every other place the text is shown.
-const ACTIVE_CONTENT: [RegExp, string][] = [
-  [/<\s*(script|iframe|frame|object|embed|base|meta|link)\b/i, 'a <$1> element'],
-  [/<[^>]*\son[a-z]+\s*=/i, 'an event-handler attribute (on...=)'],
-  [/(javascript|vbscript)\s*:/i, 'a $1: URL'],
-  [/data\s*:\s*text\/html/i, 'a data:text/html URL'],
-];
-
-/** Every string in the definition that carries active content, named by its JSON path. */
-function activeContent(value: unknown, path = ''): InvalidParam[] {
-  if (typeof value === 'string') {
-    for (const [re, what] of ACTIVE_CONTENT) {
-      const m = re.exec(value);
-      if (m)
-        return [
-          {
-            name: path || '(root)',
-            reason: `contains ${what.replace('$1', (m[1] ?? '').toLowerCase())}; questionnaire text may not carry script`,
-            code: 'active_content',
-          },
-        ];
-    }
-    return [];
-  }
-  if (Array.isArray(value)) return value.flatMap((v, i) => activeContent(v, `${path}[${i}]`));
-  if (value && typeof value === 'object')
-    return Object.entries(value).flatMap(([k, v]) => activeContent(v, path ? `${path}.${k}` : k));
-  return [];
-}
 
 export function checkDefinition(definition: unknown): InvalidParam[] {
   if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) {
     return [{ name: '(root)', reason: 'a questionnaire must be a JSON object', code: 'not_object' }];
   }
-  const problems: InvalidParam[] = [...unknownTypes(definition), ...activeContent(definition)];
+  const raw = rawChecks(definition as Record<string, unknown>);
+  // survey-core could crash on what the raw checks found: report that alone.
+  if (raw.blocking) return raw.problems;
+  const problems: InvalidParam[] = [...unknownTypes(definition), ...raw.problems];
+  try {
+    return modelProblems(definition, problems);
+  } catch (err) {
+    // Something the raw checks did not foresee: a refusal, not a crash.
+    logger.warn({ err: (err as Error).message }, 'questionnaire check: survey-core failed on an upload');
+    return [
+      ...problems,
+      {
+        name: '(definition)',
+        reason: 'survey-core cannot load this questionnaire (a property probably has a value of the wrong type)',
+        code: 'unloadable',
+      },
+    ];
+  }
+}
+
+function modelProblems(definition: object, problems: InvalidParam[]): InvalidParam[] {
   const model = createModel(definition);
   for (const e of model.jsonErrors ?? []) {
     // survey-core reports an unknown element type without naming it; unknownTypes() names it.
@@ -65,8 +54,6 @@ export function checkDefinition(definition: unknown): InvalidParam[] {
     const name = q.getValueName();
     if (seen.has(name)) problems.push({ name, reason: 'duplicate question name', code: 'duplicate_name' });
     seen.add(name);
-    if (unsafeKeys({ [name]: 1 }).length)
-      problems.push({ name, reason: 'a question name may not contain "." or start with "$"', code: 'unsafe_name' });
     const role = (q as unknown as { lsgRole?: string }).lsgRole;
     if (role && !(LSG_ROLES as readonly string[]).includes(role)) {
       problems.push({ name, reason: `unknown lsgRole "${role}"`, code: 'unknown_role' });

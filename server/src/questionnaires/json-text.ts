@@ -6,9 +6,44 @@ export type JsonSyntaxError = { line: number; column: number; message: string };
 
 export type ParsedJson = { ok: true; value: unknown } | { ok: false; error: JsonSyntaxError };
 
+/** No questionnaire nests deeper than this; deeper text is refused before it is parsed. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Offset of the bracket that opens level `max + 1`, or -1. A linear scan (strings skipped), run
+ * before JSON.parse: a 10,000-level text would otherwise overflow the stack of every recursive
+ * walk after the parse.
+ */
+export function tooDeepAt(s: string, max = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return i;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return -1;
+}
+
 export function parseJsonText(text: string): ParsedJson {
   // A UTF-8 BOM is common in files saved by Windows editors; it is not part of the JSON.
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const deep = tooDeepAt(text);
+  if (deep >= 0) {
+    return {
+      ok: false,
+      error: { ...lineColumn(text, deep), message: `nested deeper than ${MAX_JSON_DEPTH} levels` },
+    };
+  }
   try {
     return { ok: true, value: JSON.parse(body) as unknown };
   } catch {

@@ -115,10 +115,10 @@ export function questionnairesRoutes(api: Api): void {
       422: { description: 'Not valid: invalid_params lists every problem (and jsonError the line/column)' },
     },
     handler: async ({ body, user }, _req, res) => {
-      const { version, created } = await uploadQuestionnaire(body.key, body.definition);
+      const { version, created, sanitized } = await uploadQuestionnaire(body.key, body.definition);
       if (created) await recordAudit(user!.email, 'questionnaire.upload', version.id);
       res.status(created ? 201 : 200);
-      return { id: version.id, key: version.key, version: version.version, created };
+      return { id: version.id, key: version.key, version: version.version, created, sanitized };
     },
   });
 

@@ -54,6 +54,8 @@ export const UploadResult = z.object({
   key: z.string(),
   version: z.number().int(),
   created: z.boolean(),
+  /** Texts whose markup was outside the allow-list: stored with that markup removed. */
+  sanitized: z.array(z.object({ name: z.string(), reason: z.string(), code: z.string().optional() })),
 });
 
 export const DiffResult = z.object({

@@ -5,6 +5,8 @@ import { AppError, NotFoundError, ValidationError } from '../http/errors';
 import { QuestionnaireModel } from './questionnaire.model';
 import { checkDefinition, titleOf, type Localized } from './definition';
 import { parseJsonText } from './json-text';
+import { sanitizeDefinition } from './markup';
+import type { InvalidParam } from '../http/errors';
 import { createModel, questionsIn } from './survey-model';
 
 export type QuestionnaireVersion = {
@@ -68,26 +70,35 @@ export async function listQuestionnaires(): Promise<Omit<QuestionnaireVersion, '
   });
 }
 
+export type Registered = {
+  version: QuestionnaireVersion;
+  created: boolean;
+  /** The texts whose markup the sanitizer changed (JSON paths), as stored. */
+  sanitized: InvalidParam[];
+};
+
 /**
  * Stores a definition as a version of `key`, idempotently: the same content already stored
  * returns that version; new content becomes the next version. Safe to run concurrently and
- * to replay (the version id is the _id, so two racers cannot both create it).
+ * to replay (the version id is the _id, so two racers cannot both create it). Markup outside
+ * the allow-list is removed before the version is stored (and hashed).
  */
 export async function registerVersion(
   key: string,
-  definition: Record<string, unknown>,
+  raw: Record<string, unknown>,
   source: 'file' | 'upload',
-): Promise<{ version: QuestionnaireVersion; created: boolean }> {
-  const problems = checkDefinition(definition);
+): Promise<Registered> {
+  const problems = checkDefinition(raw);
   if (problems.length)
     throw new ValidationError(`The questionnaire "${key}" is not valid.`, problems, 'invalid_questionnaire');
+  const { definition, changed: sanitized } = sanitizeDefinition(raw);
   const hash = definitionHash(definition);
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await QuestionnaireModel.find({ key }, { _id: 1, version: 1, hash: 1 }).lean<
       { _id: string; version: number; hash: string }[]
     >();
     const same = existing.find((e) => e.hash === hash);
-    if (same) return { version: await getQuestionnaire(same._id), created: false };
+    if (same) return { version: await getQuestionnaire(same._id), created: false, sanitized };
     const next = existing.reduce((m, e) => Math.max(m, e.version), 0) + 1;
     const id = `${key}@${next}`;
     const res = await QuestionnaireModel.updateOne(
@@ -105,7 +116,7 @@ export async function registerVersion(
       },
       { upsert: true },
     );
-    if (res.upsertedCount === 1) return { version: await getQuestionnaire(id), created: true };
+    if (res.upsertedCount === 1) return { version: await getQuestionnaire(id), created: true, sanitized };
     // Someone else took this version number: look again.
   }
   throw new Error(`Could not allocate a version for questionnaire ${key}`);
@@ -148,10 +159,7 @@ export const QUESTIONNAIRE_KEY = /^[a-z0-9][a-z0-9_-]{0,60}$/;
  * checked by survey-core, stored as the next version of `key` in one single-document write.
  * Nothing is stored when anything is wrong.
  */
-export async function uploadQuestionnaire(
-  key: string,
-  text: string,
-): Promise<{ version: QuestionnaireVersion; created: boolean }> {
+export async function uploadQuestionnaire(key: string, text: string): Promise<Registered> {
   const parsed = parseJsonText(text);
   if (!parsed.ok) {
     const { line, column, message } = parsed.error;

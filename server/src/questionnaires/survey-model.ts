@@ -1,6 +1,8 @@
 // survey-core runs on the server too: questionnaires and answers are checked by the same
 // library that renders them in the browser.
-import { Model, Serializer, type Question } from 'survey-core';
+import { ChoicesRestful, Model, RegexValidator, Serializer, type Question } from 'survey-core';
+import { logger } from '../logger';
+import { compileLinear, type LinearRegex } from './linear-regex';
 
 /**
  * `lsgRole` marks the questions that carry the analysis dimensions (region, municipality,
@@ -23,6 +25,39 @@ export type LsgRole = (typeof LSG_ROLES)[number];
 if (!Serializer.findProperty('question', 'lsgRole')) {
   Serializer.addProperty('question', { name: 'lsgRole', visible: false });
 }
+
+// The server never fetches a URL named in a questionnaire. Uploads with `choicesByUrl` are refused
+// (definition.ts); this makes sure nothing stored earlier can make survey-core fetch either (in
+// Node it would use the global fetch while the model loads).
+(ChoicesRestful.prototype as unknown as { sendRequest: () => void }).sendRequest = function sendRequest(): void {
+  /* never on the server */
+};
+
+// survey-core's RegexValidator compiles its pattern with the native RegExp, whose backtracking
+// can take exponential time on crafted input: on the server every regex validator runs in RE2.
+// A stored pattern RE2 cannot run (only possible for versions stored before uploads checked
+// patterns) is skipped on the server, never run natively; the browser still checks it.
+const linearCache = new Map<string, LinearRegex | null>();
+const SKIP: LinearRegex = { test: () => true };
+(RegexValidator.prototype as unknown as { createRegExp: () => LinearRegex }).createRegExp = function createRegExp(
+  this: RegexValidator,
+) {
+  const pattern = String(this.regex ?? '');
+  const insensitive = Boolean((this as unknown as { caseInsensitive?: boolean }).caseInsensitive);
+  const key = `${insensitive ? 'i' : '-'}${pattern}`;
+  let re = linearCache.get(key);
+  if (re === undefined) {
+    try {
+      re = compileLinear(pattern, insensitive);
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'regex validator skipped: its pattern cannot run in RE2');
+      re = null;
+    }
+    if (linearCache.size >= 500) linearCache.clear();
+    linearCache.set(key, re);
+  }
+  return re ?? SKIP;
+};
 
 export function createModel(definition: object): Model {
   return new Model(definition);

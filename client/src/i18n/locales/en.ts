@@ -342,7 +342,15 @@ const en: Messages = {
       empty: 'empty: no data',
       unknown_type: 'unknown question type',
       duplicate_name: 'the question name is used twice',
-      unsafe_name: 'the question name is not allowed (a dot, or $ at the start)',
+      unsafe_name:
+        'the name is not allowed: Latin letters, digits, _ and - only, starting with a letter or _, at most 64 characters',
+      unsafe_key: 'a key that is not allowed (__proto__, constructor, prototype)',
+      wrong_property_type: 'a property has a value of the wrong type',
+      unloadable: 'SurveyJS cannot load the questionnaire (a property has a value of the wrong type)',
+      remote_source:
+        'loads or sends data over the network (choicesByUrl, surveyId, navigateToUrl...), which is not allowed',
+      unsupported_regex:
+        'the regular expression is not supported (backreferences and lookaround cannot run in linear time)',
       unknown_role: 'unknown question role (lsgRole)',
       unknown_obstacle: 'a choice value is not an obstacle code',
       invalid_expression: 'broken visibleIf/enableIf condition',
@@ -431,6 +439,14 @@ const en: Messages = {
       uploading: 'Checking…',
       created: 'Uploaded questionnaire {{key}}, version {{version}}.',
       same: 'This version already exists ({{key}}, version {{version}}); no new version was made.',
+      sanitized_one:
+        'Markup that is not allowed (script, styles, forms, event handlers, unsafe links) was removed from {{count}} text before saving:',
+      sanitized_few:
+        'Markup that is not allowed (script, styles, forms, event handlers, unsafe links) was removed from {{count}} texts before saving:',
+      sanitized_many:
+        'Markup that is not allowed (script, styles, forms, event handlers, unsafe links) was removed from {{count}} texts before saving:',
+      sanitized_other:
+        'Markup that is not allowed (script, styles, forms, event handlers, unsafe links) was removed from {{count}} texts before saving:',
       problemsTitle: 'The questionnaire was not uploaded: problems found',
       readFailed: 'The file could not be read.',
       diffTitle: 'Compare versions',

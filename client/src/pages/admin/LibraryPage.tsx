@@ -199,6 +199,18 @@ function UploadForm({ onUploaded }: { onUploaded: () => void }) {
             : t('admin.library.same', { key: done.key, version: done.version })}
         </p>
       )}
+      {done && done.sanitized.length > 0 && (
+        <div className="notice" role="status" data-testid="upload-sanitized">
+          <p>{t('admin.library.sanitized', { count: done.sanitized.length })}</p>
+          <ul>
+            {done.sanitized.map((p) => (
+              <li key={p.name}>
+                <code>{p.name}</code>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <button type="submit" className="button" disabled={busy}>
         {busy ? t('admin.library.uploading') : t('admin.library.upload')}
       </button>

@@ -1,5 +1,6 @@
 // Everything survey-core needs before a model is built. Imported only by the respondent page,
 // so survey-core stays out of the other routes' bundles.
+import DOMPurify, { type Config } from 'dompurify';
 import { Model, Serializer, type ITheme } from 'survey-core';
 import 'survey-core/i18n/russian';
 import 'survey-core/i18n/ukrainian';
@@ -25,8 +26,31 @@ const THEME: ITheme = {
   },
 };
 
+// Questionnaire HTML was sanitized when it was stored; it is sanitized again here, after survey-core
+// has put answers into it ({question} placeholders), with the browser's own parser. Same allow-list
+// idea as the server: formatting, links, images; no script, styles, forms, frames or handlers.
+const PURIFY: Config & { RETURN_TRUSTED_TYPE: false } = {
+  RETURN_TRUSTED_TYPE: false,
+  USE_PROFILES: { html: true },
+  FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'option', 'iframe', 'object', 'embed'],
+  FORBID_ATTR: ['style', 'action', 'formaction'],
+  // Links: http, https, mailto and relative only (DOMPurify still allows data: images in <img src>).
+  ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|[^a-z]|[a-z+.-]+(?:[^a-z+.\-:]|$))/i,
+};
+
+export function sanitizeQuestionnaireHtml(html: string): string {
+  return DOMPurify.sanitize(html, PURIFY);
+}
+
+/** Every piece of questionnaire HTML survey-core renders (html questions, completedHtml...) is purified. */
+function purifyRenderedHtml(model: Model): void {
+  const processHtml = model.processHtml.bind(model);
+  model.processHtml = (html: string, reason?: string) => sanitizeQuestionnaireHtml(processHtml(html, reason));
+}
+
 export function createSurvey(definition: SurveyDefinition): Model {
   const model = new Model(definition);
+  purifyRenderedHtml(model);
   // Answers go to our API only, never to SurveyJS's hosted service.
   model.surveyPostId = '';
   model.applyTheme(THEME);
