@@ -14,6 +14,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -88,7 +89,12 @@ func startProxy(t *testing.T, lockTimeout time.Duration) *testProxy {
 	}
 	tp := &testProxy{proxy: newProxy(backendAddr, lockTimeout), addr: l.Addr().String()}
 	tp.uri = "mongodb://" + tp.addr + "/"
-	tp.logf = t.Logf
+	var ended atomic.Bool // connections may still close (and log) after the test
+	tp.logf = func(format string, args ...any) {
+		if !ended.Load() {
+			t.Logf(format, args...)
+		}
+	}
 	tp.observe = func(cmd string, msg []byte, serialised bool) {
 		tp.mu.Lock()
 		defer tp.mu.Unlock()
@@ -101,16 +107,14 @@ func startProxy(t *testing.T, lockTimeout time.Duration) *testProxy {
 	done := make(chan struct{})
 	go func() { tp.serve(ctx, l); close(done) }()
 	t.Cleanup(func() {
+		ended.Store(true)
 		cancel()
 		<-done
-		tp.mu.Lock()
-		tp.logf = func(string, ...any) {} // connections still closing must not log after the test
-		tp.mu.Unlock()
 	})
 	return tp
 }
 
-// reset forgets what was seen so far; take returns it and forgets it.
+// take returns what was seen so far and forgets it.
 func (tp *testProxy) take() []observed {
 	tp.mu.Lock()
 	defer tp.mu.Unlock()
