@@ -166,7 +166,6 @@ export async function createContext(
       sizeClass,
       respondentRole: role,
       obstacles,
-      regionObstacles: obstacles.map((o) => `${region}|${o}`),
       locale: ua ? 'uk' : 'ru',
       startedAt: at,
       submittedAt: at,

@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -40,11 +41,27 @@ func ferretVersion() string {
 	return "unknown"
 }
 
+// envLockTimeout is the lock timeout from STORE_LOCK_TIMEOUT_MS (milliseconds), 10 s if unset:
+// twice the app's request deadline, and long enough for a large insertMany batch ahead in line.
+func envLockTimeout() time.Duration {
+	v := os.Getenv("STORE_LOCK_TIMEOUT_MS")
+	if v == "" {
+		return 10 * time.Second
+	}
+	ms, err := strconv.Atoi(v)
+	if err != nil || ms < 0 {
+		log.Fatalf("store: STORE_LOCK_TIMEOUT_MS must be a whole number of milliseconds (0 = no limit), not %q", v)
+	}
+	return time.Duration(ms) * time.Millisecond
+}
+
 func main() {
 	dataDir := flag.String("data", "./data", "folder for the SQLite databases")
 	listen := flag.String("listen", "127.0.0.1:0", "TCP address to listen on")
 	watchStdin := flag.Bool("watch-stdin", true, "exit when stdin is closed")
 	idIndex := flag.Bool("id-index", true, "keep an index on the expression FerretDB looks _id up with (idindex.go)")
+	lockTimeout := flag.Duration("lock-timeout", envLockTimeout(),
+		"longest a write waits for the write lock before it is refused with LockTimeout; 0 waits forever (env STORE_LOCK_TIMEOUT_MS)")
 	flag.Parse()
 
 	dir, err := filepath.Abs(filepath.Join(*dataDir, "sqlite"))
@@ -89,7 +106,7 @@ func main() {
 	if err != nil {
 		log.Fatalf("store: listen %s: %v", *listen, err)
 	}
-	go serveProxy(ctx, listener, internal.Host)
+	go newProxy(internal.Host, *lockTimeout).serve(ctx, listener)
 	if *idIndex {
 		go keepIDIndexes(ctx, dir, time.Second)
 	}

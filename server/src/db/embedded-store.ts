@@ -1,6 +1,7 @@
 // Launches the embedded store: FerretDB v1 (SQLite) wrapped by the Go program in scripts/store.
-// The binary is built once with `go build` and rebuilt only when its sources change.
+// The binary is built once with `go build` and rebuilt only when its sources change (storeSourceHash).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -14,16 +15,55 @@ export type EmbeddedStore = {
   kill: () => Promise<void>;
 };
 
-const STORE_SOURCES = ['main.go', 'go.mod', 'go.sum'];
-
-function newestSourceMtime(srcDir: string): number {
-  return Math.max(...STORE_SOURCES.map((f) => fs.statSync(path.join(srcDir, f)).mtimeMs));
+/**
+ * Hash of everything the binary is built from: every Go source file under scripts/store (any
+ * depth; `_test.go` files excluded, they are not in the binary) and go.mod/go.sum. Names are
+ * hashed with contents, so adding, renaming or deleting a file counts as a change too.
+ */
+export function storeSourceHash(srcDir: string): string {
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const rel = path.relative(srcDir, path.join(dir, entry.name));
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith('.') && entry.name !== 'testdata') walk(path.join(dir, entry.name));
+      } else if (
+        (entry.name.endsWith('.go') && !entry.name.endsWith('_test.go')) ||
+        rel === 'go.mod' ||
+        rel === 'go.sum'
+      ) {
+        files.push(rel);
+      }
+    }
+  };
+  walk(srcDir);
+  const hash = createHash('sha256');
+  for (const rel of files.sort()) {
+    hash.update(`${rel.split(path.sep).join('/')}\0`);
+    hash.update(fs.readFileSync(path.join(srcDir, rel)));
+    hash.update('\0');
+  }
+  return hash.digest('hex');
 }
 
-/** Builds the store binary if it is missing or older than its sources. Returns true if it built. */
+/** The file next to the binary that records the source hash it was built from. */
+export const storeStampFile = (bin: string): string => `${bin}.sources.sha256`;
+
+/** True if the binary is missing or was built from other sources than those in srcDir now. */
+export function storeIsStale(srcDir: string, bin: string): boolean {
+  if (!fs.existsSync(bin)) return true;
+  try {
+    return fs.readFileSync(storeStampFile(bin), 'utf8').trim() !== storeSourceHash(srcDir);
+  } catch {
+    return true; // no stamp: built by an older launcher, or by hand
+  }
+}
+
+/** Builds the store binary if it is missing or stale (storeIsStale). Returns true if it built. */
 export function ensureStoreBuilt(rootDir: string, bin: string, log: (msg: string) => void = () => {}): boolean {
   const srcDir = path.join(rootDir, 'scripts', 'store');
-  if (fs.existsSync(bin) && fs.statSync(bin).mtimeMs >= newestSourceMtime(srcDir)) return false;
+  if (!storeIsStale(srcDir, bin)) return false;
+  const hash = storeSourceHash(srcDir);
   log(
     `Building the embedded store (FerretDB + SQLite) with Go into ${path.relative(rootDir, bin)}; the first build takes a minute or two...`,
   );
@@ -42,6 +82,7 @@ export function ensureStoreBuilt(rootDir: string, bin: string, log: (msg: string
       cause: err,
     });
   }
+  fs.writeFileSync(storeStampFile(bin), `${hash}\n`);
   return true;
 }
 

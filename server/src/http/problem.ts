@@ -42,6 +42,8 @@ function isStoreDown(err: unknown): boolean {
     err.name === 'MongoNotConnectedError' ||
     err.name === 'MongoNetworkTimeoutError' ||
     (err.name === 'MongooseError' && /buffering timed out/i.test(err.message)) ||
+    // The embedded store refused a write that waited too long for its turn (scripts/store/proxy.go).
+    (err.name === 'MongoServerError' && (err as { codeName?: unknown }).codeName === 'LockTimeout') ||
     mongoose.connection.readyState !== 1
   );
 }

@@ -16,9 +16,6 @@ const responseSchema = new Schema(
     sizeClass: { type: String, default: '' },
     respondentRole: { type: String, default: '' },
     obstacles: { type: [String], default: [] },
-    // `<region>|<obstacle>` pairs: lets the tally group on one string field (FerretDB v1 drops
-    // all but one field of a compound $group _id, so grouping on {region, obstacle} is not portable).
-    regionObstacles: { type: [String], default: [] },
     locale: { type: String, required: true },
     startedAt: { type: Date, default: null },
     submittedAt: { type: Date, required: true },

@@ -90,7 +90,6 @@ export async function submitResponse(
           status: 'complete',
           answers,
           ...dims,
-          regionObstacles: dims.obstacles.map((o) => `${dims.regionCode}|${o}`),
           locale: input.locale,
           startedAt: input.startedAt ? new Date(input.startedAt) : null,
           submittedAt: now,
