@@ -49,10 +49,11 @@ async function sendSheets(
   file: string,
   sep: string,
   index: number,
+  lng: 'ru' | 'en' | 'uk' = 'ru',
 ) {
   if (format === 'xlsx') {
     attachment(res, XLSX, `${file}.xlsx`);
-    await sheetsXlsx(sheets, res);
+    await sheetsXlsx(sheets, res, lng);
     res.end();
     return;
   }
@@ -117,7 +118,7 @@ export function exportsRoutes(api: Api): void {
       responses: format === 'csv' ? csvResponse : xlsxResponse,
       handler: async ({ params, query }, _req, res) => {
         const sheet = await codebook(params.code, query.locale);
-        await sendSheets(res, [sheet], format, `${params.code}-codebook`, DELIMITERS[query.delimiter], 0);
+        await sendSheets(res, [sheet], format, `${params.code}-codebook`, DELIMITERS[query.delimiter], 0, query.locale);
       },
     });
   }
@@ -231,7 +232,7 @@ export function exportsRoutes(api: Api): void {
           const q = query as Filters & { delimiter: keyof typeof DELIMITERS; locale: 'ru' | 'en' | 'uk'; part: number };
           const request = (t.make as (x: unknown) => TableRequest)(q);
           const sheets = await tableSheets(params.code, request, q.locale);
-          await sendSheets(res, sheets, format, `${params.code}-${t.kind}`, DELIMITERS[q.delimiter], q.part);
+          await sendSheets(res, sheets, format, `${params.code}-${t.kind}`, DELIMITERS[q.delimiter], q.part, q.locale);
         },
       });
     }
