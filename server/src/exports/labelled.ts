@@ -212,11 +212,16 @@ export function spssNames(columns: { name: string }[]): Map<string, string> {
   return out;
 }
 
+/** Line breaks and the other control characters, which must not reach a syntax line. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g;
 /** A quoted SPSS string: quotes doubled, line breaks and other control characters made spaces. */
-const spsString = (s: string) => `'${s.replace(/'/g, "''").replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')}'`;
+const spsString = (s: string) => `'${s.replace(/'/g, "''").replace(CONTROL, ' ')}'`;
 /** A comment line's text: one line, and no period at its end (that would end the comment early). */
-const spsComment = (s: string) => s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/[.\s]+$/, '');
+const spsComment = (s: string) => s.replace(CONTROL, ' ').replace(/[.\s]+$/, '');
+/** Free texts (answers) and the response's own text fields (ids, names), in bytes. */
 const TEXT_WIDTH = 8192;
+const META_WIDTH = 1024;
 const SPS_NUMERIC: Record<Exclude<ColumnType, 'string' | 'datetime'>, string> = { integer: 'F8.0', number: 'F16.4' };
 /** Datetimes are read as their ISO 8601 text (`2026-03-01T09:30:00Z`, UTC). */
 const DATETIME_WIDTH = 20;
@@ -234,7 +239,7 @@ function spsFormat(c: Described): string {
   if (c.type === 'integer' || c.type === 'number') return SPS_NUMERIC[c.type];
   if (c.type === 'datetime') return `A${DATETIME_WIDTH}`;
   if (c.labels?.length) return `A${Math.max(8, ...c.labels.map((l) => utf8Length(String(l.value))))}`;
-  return `A${TEXT_WIDTH}`;
+  return c.questionType === 'meta' ? `A${META_WIDTH}` : `A${TEXT_WIDTH}`;
 }
 
 /**
