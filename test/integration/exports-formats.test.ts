@@ -11,6 +11,15 @@ import { createFixtureWave } from '../helpers/fixtures';
 import { agentAs, type TestAgent } from '../helpers/auth';
 import { ResponseModel } from '../../server/src/responses/response.model';
 import { spssNames } from '../../server/src/exports/labelled';
+import { z } from 'zod';
+import {
+  CodingSchema,
+  ComparisonSchema,
+  CustomCodeSchema,
+  CustomCodesSchema,
+  RegionProfileSchema,
+  TextAnswersSchema,
+} from '../../server/src/analytics/analytics.schema';
 
 useTestDatabase();
 const app = createApp({ store: { kind: storeKind() } });
@@ -629,6 +638,48 @@ describe('analysis tables parsed back against the database (k = 1, nothing suppr
     const total = rows.find((r) => r.Region === 'Total')!;
     expect(Number(total[`${funding}, change, pp`])).toBe(-41.7);
     expect(Number(total[`${funding}, p`])).toBe(0.2703);
+  });
+});
+
+describe('the formerly untyped answers match the schemas the API document gives them', () => {
+  it('compare, region page, texts, other-codes, codes (GET and POST) and datapackage.json', async () => {
+    const ok = async (r: request.Test, status = 200) => {
+      const res = await r;
+      expect(res.status).toBe(status);
+      return res.body as unknown;
+    };
+    const strict = <T extends z.ZodType>(schema: T, body: unknown) => {
+      const result = schema.safeParse(body);
+      expect(result.error?.issues ?? []).toEqual([]);
+    };
+    strict(ComparisonSchema, await ok(researcher.get(`/api/compare?a=${wave}&b=${wave}&question=obstacles`)));
+    strict(RegionProfileSchema, await ok(researcher.get(`/api/waves/${wave}/regions/RU-VLG`)));
+    const texts = await ok(researcher.get(`/api/waves/${wave}/texts`));
+    strict(TextAnswersSchema, texts);
+    strict(
+      CustomCodeSchema,
+      await ok(
+        researcher
+          .post(`/api/waves/${wave}/codes`)
+          .send({ variable: 'obstacles', code: 'roads', labels: { ru: 'Дороги', en: '', uk: '' } }),
+        201,
+      ),
+    );
+    strict(CustomCodesSchema, await ok(researcher.get(`/api/waves/${wave}/codes`)));
+    const other = docs.find((d) => (d.answers.obstacles as string[]).includes('other'))!;
+    strict(
+      CodingSchema,
+      await ok(researcher.put(`/api/waves/${wave}/other-codes/${other._id}/obstacles`).send({ code: 'roads' })),
+    );
+    const doc = (await request(app).get('/api/openapi.json')).body;
+    const pkgSchema =
+      doc.paths['/waves/{code}/exports/datapackage.json'].get.responses['200'].content['application/json'].schema;
+    const pkg = JSON.parse((await get(`/api/waves/${wave}/exports/datapackage.json`)).toString('utf8'));
+    // Every top-level and field property written is one the document declares.
+    expect(Object.keys(pkg).every((k) => k in pkgSchema.properties)).toBe(true);
+    const fieldProps = pkgSchema.properties.resources.items.properties.schema.properties.fields.items.properties;
+    for (const f of pkg.resources[0].schema.fields)
+      expect(Object.keys(f).filter((k) => !(k in fieldProps))).toEqual([]);
   });
 });
 
