@@ -141,6 +141,8 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
+  // LSG_KEEP_EXPORTS=<folder> keeps the files and what the programs wrote, to look at.
+  if (dir && process.env.LSG_KEEP_EXPORTS) fs.cpSync(dir, process.env.LSG_KEEP_EXPORTS, { recursive: true });
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 

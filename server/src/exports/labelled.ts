@@ -309,7 +309,11 @@ export function spssSyntax(columns: Described[], csvFile: string, delimiter: str
       lines.push(`    (${g.level})${i === byLevel.length - 1 ? '.' : ''}`);
     });
   }
-  lines.push('EXECUTE.', '');
+  lines.push(
+    'EXECUTE.',
+    "* To keep the labelled data as an SPSS system file, run also: SAVE OUTFILE='responses.sav'.",
+    '',
+  );
   return lines.join('\r\n');
 }
 
