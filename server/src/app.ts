@@ -95,6 +95,7 @@ export function createApp(deps: AppDeps): express.Express {
       title: 'lsg-barometer API',
       version: '0.1.0',
       description: 'Surveys of the obstacles to inter-municipal cooperation.',
+      license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/api' }],
   });

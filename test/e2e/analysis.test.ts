@@ -209,19 +209,21 @@ describe('researcher analysis pages', () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(file);
     fs.rmSync(file, { force: true });
-    expect(book.worksheets.map((w) => w.name)).toEqual([
-      'Препятствия по регионам',
-      'Препятствия в целом',
-      'Респонденты по регионам',
-    ]);
+    const tables = ['Препятствия по регионам', 'Препятствия в целом', 'Респонденты по регионам'];
+    expect(book.worksheets.map((w) => w.name)).toEqual([...tables, 'Примечания']);
     const texts = (w: ExcelJS.Worksheet) => {
       const out: string[] = [];
       w.eachRow((row) => out.push((row.values as unknown[]).map((v) => (v === undefined ? '' : String(v))).join('|')));
       return out;
     };
-    for (const w of book.worksheets) {
-      expect(texts(w).join('\n')).toContain(`База: ${rural.length} респондентов`);
-      expect(texts(w).join('\n')).toContain('Сельское поселение');
+    // Each table on a clean sheet (header in row 1); its title, base and filter on the notes sheet.
+    const notes = texts(book.getWorksheet('Примечания')!);
+    for (const name of tables) {
+      expect(String(book.getWorksheet(name)!.getRow(1).getCell(1).value)).toBe('Код');
+      expect(notes.some((l) => l.startsWith(`|${name}|`) && l.includes(`База: ${rural.length} респондентов`))).toBe(
+        true,
+      );
+      expect(notes.some((l) => l.startsWith(`|${name}|`) && l.includes('Сельское поселение'))).toBe(true);
     }
     const perRegion = texts(book.getWorksheet('Респонденты по регионам')!);
     expect(perRegion.some((l) => l.startsWith('|RU-VLG|Вологодская область|') && l.endsWith(`|${ruralVlg}`))).toBe(

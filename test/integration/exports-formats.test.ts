@@ -10,6 +10,16 @@ import { useTestDatabase, storeKind } from '../helpers/db';
 import { createFixtureWave } from '../helpers/fixtures';
 import { agentAs, type TestAgent } from '../helpers/auth';
 import { ResponseModel } from '../../server/src/responses/response.model';
+import { spssNames } from '../../server/src/exports/labelled';
+import { z } from 'zod';
+import {
+  CodingSchema,
+  ComparisonSchema,
+  CustomCodeSchema,
+  CustomCodesSchema,
+  RegionProfileSchema,
+  TextAnswersSchema,
+} from '../../server/src/analytics/analytics.schema';
 
 useTestDatabase();
 const app = createApp({ store: { kind: storeKind() } });
@@ -81,7 +91,13 @@ async function workbook(buf: Buffer): Promise<ExcelJS.Workbook> {
   return wb;
 }
 
-type Doc = { _id: string; regionCode: string; municipality: string; answers: Record<string, unknown> };
+type Doc = {
+  _id: string;
+  regionCode: string;
+  municipality: string;
+  submittedAt: Date;
+  answers: Record<string, unknown>;
+};
 let docs: Doc[];
 
 beforeAll(async () => {
@@ -155,6 +171,13 @@ describe('raw responses', () => {
         d,
       );
     expect(typeof rows.find((r) => r.population !== null)!.population).toBe('number');
+    // Timestamps are date cells with a display format, to the second as in the database.
+    const submitted = header.indexOf('submitted_at') + 1;
+    const cell = ws.getRow(2).getCell(submitted);
+    expect(cell.value).toBeInstanceOf(Date);
+    expect(cell.numFmt).toBe('yyyy-mm-dd hh:mm:ss');
+    const first = docs.find((d) => d._id === ws.getRow(2).getCell(1).value)!;
+    expect(Math.abs((cell.value as Date).getTime() - first.submittedAt.getTime())).toBeLessThan(1000);
   });
 
   it('codebook: every column of the CSV, question text in ru/en/uk, value codes and labels', async () => {
@@ -173,14 +196,31 @@ describe('raw responses', () => {
     const sps = (await get(`/api/waves/${wave}/exports/responses.sps`)).toString('utf8');
     expect(sps).toContain(`/FILE='${wave}-responses.csv'`);
     expect(sps).toContain("/DELIMITERS=';'");
-    for (const h of header) expect(sps).toMatch(new RegExp(`^    ${h} `, 'm'));
+    const renamed = spssNames(header.map((name) => ({ name })));
+    expect(renamed).toEqual(new Map([['comment', 'q_comment']]));
+    for (const h of header) expect(sps).toMatch(new RegExp(`^    ${renamed.get(h) ?? h} `, 'm'));
+    expect(sps).toMatch(/^\* {3}comment > q_comment\r$/m);
     expect(sps).toMatch(/VALUE LABELS[\s\S]*obstacles_funding\r\n {4}0 'не выбрано'\r\n {4}1 'выбрано'/);
     expect(sps).toContain("'urban_okrug' 'Городской округ'");
     const r = (await get(`/api/waves/${wave}/exports/responses.R?delimiter=comma`)).toString('utf8');
-    expect(r).toContain(`read.csv("${wave}-responses.csv", sep = ","`);
+    expect(r).toContain(`csv_file <- "${wave}-responses.csv"`);
+    expect(r).toContain('read.csv(csv_file, sep = ","');
     expect(r).toContain(
-      'responses[["has_experience"]] <- factor(responses[["has_experience"]], levels = c("true", "false"), labels = c("Да", "Нет"))',
+      [
+        'responses[["has_experience"]] <- factor(responses[["has_experience"]],',
+        '  levels = c(',
+        '    "true",',
+        '    "false"',
+        '  ),',
+        '  labels = c(',
+        '    "\\u0414\\u0430",',
+        '    "\\u041d\\u0435\\u0442"',
+        '  )',
+        ')',
+      ].join('\n'),
     );
+    // Checkboxes stay 0/1 numbers with their value labels as an attribute.
+    expect(r).toContain('attr(responses[["obstacles_funding"]], "labels") <- setNames(\n  c(0, 1),');
     for (const h of header) expect(r).toContain(`attr(responses[["${h}"]], "label")`);
   });
 
@@ -203,7 +243,255 @@ describe('raw responses', () => {
       { value: 1, label: 'выбрано' },
     ]);
   });
+
+  it.each([
+    ['semicolon', ';'],
+    ['tab', '\t'],
+  ])(
+    'data package (%s): the descriptor keeps the Data Package v2 rules; every resource reads back and type-checks',
+    async (name, delimiter) => {
+      const pkg = JSON.parse(
+        (await get(`/api/waves/${wave}/exports/datapackage.json?delimiter=${name}`)).toString('utf8'),
+      ) as DataPackage;
+      expect(checkDataPackageV2(pkg)).toEqual([]);
+      expect(pkg.resources[0].dialect!.delimiter).toBe(delimiter);
+      for (const resource of pkg.resources) {
+        // The resource's file is what the CSV export serves beside the descriptor.
+        expect(resource.path).toBe(`${wave}-responses.csv`);
+        const bytes = await get(`/api/waves/${wave}/exports/responses.csv?delimiter=${name}`);
+        const rows = readResource(resource, bytes);
+        expect(rows).toHaveLength(docs.length);
+        for (const d of docs) {
+          const row = rows.find((r) => r.response_id === d._id)!;
+          expect(row.submitted_at).toEqual(new Date(Math.floor(d.submittedAt.getTime() / 1000) * 1000));
+          expect(row.region_code).toBe(d.regionCode);
+          expect(row.population).toBe(d.answers.population ?? null);
+          expect(row.satisfaction).toBe(d.answers.satisfaction ?? null);
+          expect(row.obstacles_funding).toBe((d.answers.obstacles as string[]).includes('funding') ? 1 : 0);
+        }
+      }
+      // The checks can fail: a v1-style descriptor is refused.
+      const old = structuredClone(pkg);
+      old.resources[0].encoding = 'utf-8-sig';
+      old.resources[0].schema!.fields[0].type = 'text';
+      (old as { created: string }).created = 'yesterday';
+      expect(checkDataPackageV2(old)).toEqual([
+        'created: not an RFC 3339 date-time',
+        'resources[0].encoding: utf-8-sig is not an IANA character set name',
+        'resources[0].schema.fields[0].type: text is not a v2 field type',
+      ]);
+    },
+  );
 });
+
+// ---------------------------------------------------------------------------------------------
+// Data Package v2 (https://datapackage.org/standard/): the documented rules, written as checks.
+
+type Field = {
+  name: string;
+  type: string;
+  format?: string;
+  title?: string;
+  description?: string;
+  categories?: (string | number | { value: string | number; label: string })[];
+  categoriesOrdered?: boolean;
+  constraints?: { required?: boolean; unique?: boolean; enum?: unknown[] };
+};
+type Resource = {
+  name: string;
+  type?: string;
+  path?: string | string[];
+  data?: unknown;
+  format?: string;
+  mediatype?: string;
+  encoding?: string;
+  dialect?: {
+    $schema?: string;
+    header?: boolean;
+    delimiter?: string;
+    lineTerminator?: string;
+    quoteChar?: string;
+    doubleQuote?: boolean;
+  };
+  schema?: {
+    $schema?: string;
+    fields: Field[];
+    missingValues?: (string | { value: string; label: string })[];
+    primaryKey?: string[];
+  };
+};
+type DataPackage = { $schema?: string; name?: string; created?: string; resources: Resource[] };
+
+const V2_TYPES = [
+  'string',
+  'number',
+  'integer',
+  'boolean',
+  'object',
+  'array',
+  'list',
+  'datetime',
+  'date',
+  'time',
+  'year',
+  'yearmonth',
+  'duration',
+  'geopoint',
+  'geojson',
+  'any',
+];
+/** The IANA preferred names of the character sets a CSV reader is expected to know. */
+const IANA_CHARSETS = [
+  'utf-8',
+  'utf-16',
+  'utf-16le',
+  'utf-16be',
+  'iso-8859-1',
+  'iso-8859-5',
+  'windows-1251',
+  'koi8-r',
+  'koi8-u',
+  'us-ascii',
+];
+const NAME = /^[a-z0-9._-]+$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const DEFAULT_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+function checkDataPackageV2(pkg: DataPackage): string[] {
+  const out: string[] = [];
+  const say = (where: string, what: string) => out.push(`${where}: ${what}`);
+  if (
+    pkg.$schema !== undefined &&
+    !/^https:\/\/datapackage\.org\/profiles\/2\.\d+\/datapackage\.json$/.test(pkg.$schema)
+  )
+    say('$schema', 'not a v2 Data Package profile');
+  if (pkg.name !== undefined && !NAME.test(pkg.name)) say('name', 'not lower-case alphanumeric with . - _');
+  if (pkg.created !== undefined && !(RFC3339.test(pkg.created) && !Number.isNaN(Date.parse(pkg.created))))
+    say('created', 'not an RFC 3339 date-time');
+  if (!Array.isArray(pkg.resources) || pkg.resources.length === 0) say('resources', 'must be a non-empty array');
+  const names = new Set<string>();
+  (pkg.resources ?? []).forEach((r, i) => {
+    const at = `resources[${i}]`;
+    if (typeof r.name !== 'string' || !NAME.test(r.name)) say(`${at}.name`, 'missing or not a valid name');
+    if (names.has(r.name)) say(`${at}.name`, 'not unique');
+    names.add(r.name);
+    if ((r.path === undefined) === (r.data === undefined)) say(at, 'needs exactly one of path and data');
+    for (const p of [r.path ?? []].flat())
+      if (typeof p !== 'string' || p.startsWith('/') || p.startsWith('~') || p.includes('..') || p.includes('\\'))
+        say(`${at}.path`, 'not a relative POSIX path');
+    if (r.type !== undefined && r.type !== 'table') say(`${at}.type`, 'only "table" is defined');
+    if (r.encoding !== undefined && !IANA_CHARSETS.includes(r.encoding.toLowerCase()))
+      say(`${at}.encoding`, `${r.encoding} is not an IANA character set name`);
+    if (r.mediatype !== undefined && !/^[a-z]+\/[a-z0-9.+-]+$/.test(r.mediatype))
+      say(`${at}.mediatype`, 'not a media type');
+    const d = r.dialect;
+    if (d) {
+      if (
+        d.$schema !== undefined &&
+        !/^https:\/\/datapackage\.org\/profiles\/2\.\d+\/tabledialect\.json$/.test(d.$schema)
+      )
+        say(`${at}.dialect.$schema`, 'not the v2 table dialect profile');
+      if (d.header !== undefined && typeof d.header !== 'boolean') say(`${at}.dialect.header`, 'not a boolean');
+      if (d.delimiter !== undefined && [...d.delimiter].length !== 1)
+        say(`${at}.dialect.delimiter`, 'not one character');
+      if (d.quoteChar !== undefined && [...d.quoteChar].length !== 1)
+        say(`${at}.dialect.quoteChar`, 'not one character');
+      if (d.doubleQuote !== undefined && typeof d.doubleQuote !== 'boolean')
+        say(`${at}.dialect.doubleQuote`, 'not a boolean');
+      if (d.lineTerminator !== undefined && typeof d.lineTerminator !== 'string')
+        say(`${at}.dialect.lineTerminator`, 'not a string');
+    }
+    const s = r.schema;
+    if (!s) return;
+    if (s.$schema !== undefined && !/^https:\/\/datapackage\.org\/profiles\/2\.\d+\/tableschema\.json$/.test(s.$schema))
+      say(`${at}.schema.$schema`, 'not the v2 table schema profile');
+    const fieldNames = new Set<string>();
+    s.fields.forEach((f, j) => {
+      const fat = `${at}.schema.fields[${j}]`;
+      if (typeof f.name !== 'string' || f.name === '') say(`${fat}.name`, 'missing');
+      if (fieldNames.has(f.name)) say(`${fat}.name`, 'not unique');
+      fieldNames.add(f.name);
+      if (!V2_TYPES.includes(f.type)) say(`${fat}.type`, `${f.type} is not a v2 field type`);
+      if (
+        f.format !== undefined &&
+        f.type === 'datetime' &&
+        f.format !== 'default' &&
+        f.format !== 'any' &&
+        !f.format.includes('%')
+      )
+        say(`${fat}.format`, 'not default, any or a pattern');
+      const valueOk = (v: unknown) =>
+        f.type === 'integer'
+          ? Number.isInteger(v)
+          : f.type === 'number'
+            ? typeof v === 'number'
+            : typeof v === 'string';
+      if (f.categories !== undefined) {
+        if (!['string', 'integer'].includes(f.type)) say(`${fat}.categories`, 'only for string and integer fields');
+        for (const c of f.categories) {
+          const v = typeof c === 'object' ? c.value : c;
+          if (!valueOk(v)) say(`${fat}.categories`, `${JSON.stringify(v)} does not match the field type`);
+          if (typeof c === 'object' && typeof c.label !== 'string') say(`${fat}.categories`, 'a label is not a string');
+        }
+      }
+      if (f.categoriesOrdered !== undefined && typeof f.categoriesOrdered !== 'boolean')
+        say(`${fat}.categoriesOrdered`, 'not a boolean');
+      for (const v of f.constraints?.enum ?? [])
+        if (!valueOk(v)) say(`${fat}.constraints.enum`, `${JSON.stringify(v)} does not match the field type`);
+    });
+    for (const m of s.missingValues ?? [])
+      if (typeof m !== 'string' && (typeof m?.value !== 'string' || typeof m.label !== 'string'))
+        say(`${at}.schema.missingValues`, 'an entry is neither a string nor {value, label}');
+    for (const k of s.primaryKey ?? []) if (!fieldNames.has(k)) say(`${at}.schema.primaryKey`, `${k} is not a field`);
+  });
+  return out;
+}
+
+/** Reads a resource as its descriptor says (dialect, encoding, missing values) and casts every value to its field type. */
+function readResource(r: Resource, bytes: Buffer): Record<string, unknown>[] {
+  // The WHATWG UTF-8 decoder (like any UTF-8 reader) drops a leading byte-order mark.
+  const text = new TextDecoder(r.encoding ?? 'utf-8', { fatal: true }).decode(bytes);
+  const d = r.dialect ?? {};
+  const records = parse(text, {
+    delimiter: d.delimiter ?? ',',
+    quote: d.quoteChar ?? '"',
+    record_delimiter: d.lineTerminator ?? '\r\n',
+    relax_quotes: false,
+  }) as string[][];
+  const fields = r.schema!.fields;
+  const header = d.header === false ? null : records.shift()!;
+  if (header) expect(header).toEqual(fields.map((f) => f.name));
+  const missing = new Set((r.schema!.missingValues ?? ['']).map((m) => (typeof m === 'string' ? m : m.value)));
+  const seen = new Map<string, Set<unknown>>();
+  return records.map((rec, i) => {
+    expect(rec).toHaveLength(fields.length);
+    const row: Record<string, unknown> = {};
+    fields.forEach((f, j) => {
+      const raw = rec[j];
+      let v: unknown = null;
+      if (!missing.has(raw)) {
+        const bad = () => {
+          throw new Error(`row ${i + 1}, ${f.name}: ${JSON.stringify(raw)} is not a valid ${f.type}`);
+        };
+        if (f.type === 'integer') v = /^[-+]?\d+$/.test(raw) ? Number(raw) : bad();
+        else if (f.type === 'number') v = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(raw) ? Number(raw) : bad();
+        else if (f.type === 'datetime')
+          v = (f.format ?? 'default') === 'default' && DEFAULT_DATETIME.test(raw) ? new Date(raw) : bad();
+        else if (f.type === 'string') v = raw;
+        else bad();
+        if (f.constraints?.enum && !f.constraints.enum.includes(v))
+          throw new Error(`row ${i + 1}, ${f.name}: ${JSON.stringify(v)} is not among the enum values`);
+      } else if (f.constraints?.required) throw new Error(`row ${i + 1}, ${f.name}: required`);
+      if (f.constraints?.unique && v !== null) {
+        const s = seen.get(f.name) ?? new Set();
+        if (s.has(v)) throw new Error(`row ${i + 1}, ${f.name}: not unique`);
+        seen.set(f.name, s.add(v));
+      }
+      row[f.name] = v;
+    });
+    return row;
+  });
+}
 
 describe('analysis tables', () => {
   it('tally XLSX: three sheets, base and filters stated, small cells suppressed (k = 3 by default)', async () => {
@@ -212,21 +500,32 @@ describe('analysis tables', () => {
       'Препятствия по регионам',
       'Препятствия в целом',
       'Респонденты по регионам',
+      'Примечания',
     ]);
-    const ws = wb.worksheets[0];
-    const notes = [2, 3, 4].map((i) => String(ws.getRow(i).getCell(1).value));
+    // Title, base and filters: on the notes sheet, a table of (sheet, note) from row 1.
+    const notesSheet = wb.getWorksheet('Примечания')!;
+    expect((notesSheet.getRow(1).values as unknown[]).slice(1)).toEqual(['Лист', 'Примечание']);
+    const notes: string[] = [];
+    notesSheet.eachRow((r, i) => {
+      if (i > 1 && r.getCell(1).value === 'Препятствия по регионам') notes.push(String(r.getCell(2).value));
+    });
+    expect(notes[0]).toBe('Препятствия по регионам');
     expect(notes.join(' ')).toContain('База: 3 респондентов');
     expect(notes.join(' ')).toContain('Тип муниципального образования: Городской округ');
     expect(notes.join(' ')).toContain('менее чем на 3');
-    // Rows: header at 6, then Vologda (2 urban okrugs: suppressed), Moscow (1), total (3)
-    const header = (ws.getRow(6).values as unknown[]).slice(1).map(String);
+    // The table itself starts at row 1: header, then Vologda (2 urban okrugs: suppressed), Moscow (1), total (3)
+    const ws = wb.worksheets[0];
+    const header = (ws.getRow(1).values as unknown[]).slice(1).map(String);
+    expect(header.slice(0, 3)).toEqual(['Код', 'Регион', 'Респондентов']);
     const at = (row: number, col: string) => ws.getRow(row).getCell(header.indexOf(col) + 1).value;
     const funding = 'Недостаток финансовых ресурсов';
-    expect(at(7, 'Регион')).toBe('Вологодская область');
-    expect(at(7, `${funding}, чел.`)).toBe('<3');
-    expect(at(9, 'Регион')).toBe('Всего');
-    expect(at(9, `${funding}, чел.`)).toBe('<3'); // 2 of 3: below k
-    expect(at(9, 'Респондентов')).toBe(3);
+    expect(at(2, 'Регион')).toBe('Вологодская область');
+    expect(at(2, `${funding}, чел.`)).toBe('<3');
+    expect(at(4, 'Регион')).toBe('Всего');
+    expect(at(4, `${funding}, чел.`)).toBe('<3'); // 2 of 3: below k
+    expect(at(4, 'Респондентов')).toBe(3);
+    expect(ws.rowCount).toBe(4);
+    for (const w of wb.worksheets.slice(0, 3)) expect(w.getRow(1).getCell(1).value).toBe('Код');
   });
 
   it('crosstab CSV: counts with totals and the chi-square stated; XLSX: counts, row %, column %', async () => {
@@ -236,7 +535,10 @@ describe('analysis tables', () => {
     expect(text).toMatch(/# Base: 4 respondents who answered both questions/);
     expect(text).toMatch(/# Chi-square = 1\.3333, degrees of freedom: 1, p = 0\.2482/);
     const wb = await workbook(await get(`${base}.xlsx${q}`));
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Counts', 'Row %', 'Column %']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Counts', 'Row %', 'Column %', 'Notes']);
+    const counts = wb.getWorksheet('Counts')!;
+    expect(counts.getRow(1).getCell(1).value).toBe('municipality_type');
+    expect(counts.getRow(counts.rowCount).getCell(counts.columnCount).value).toBe(4); // n, a number
   });
 });
 
@@ -292,7 +594,7 @@ describe('analysis tables parsed back against the database (k = 1, nothing suppr
 
   it('region XLSX: shares against country and overall, and the municipalities that responded', async () => {
     const wb = await workbook(await get(`/api/waves/${wave}/exports/region.xlsx?regionCode=RU-VLG&locale=en`));
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Vologda Oblast', 'Municipalities']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Vologda Oblast', 'Municipalities', 'Notes']);
     const rowsOf = (ws: ExcelJS.Worksheet) => {
       const out: unknown[][] = [];
       ws.eachRow((r) => out.push((r.values as unknown[]).slice(1)));
@@ -302,8 +604,11 @@ describe('analysis tables parsed back against the database (k = 1, nothing suppr
     // funding: Vologda 3 of 3; country (RU) and overall 3 of 4; the rest (Moscow) 0 of 1 → +100 pp, z = 2, p = 0.0455.
     const funding = obstacles.find((r) => r[0] === 'funding')!;
     expect(funding.slice(2)).toEqual([3, 100, 75, 75, 100, 0.0455]);
+    const responded = rowsOf(wb.worksheets[1]).filter((r) => r[3] === 'responded');
+    expect(responded[0][4]).toBeInstanceOf(Date);
+    expect(wb.worksheets[1].getRow(2).getCell(5).numFmt).toBe('yyyy-mm-dd');
     const municipalities = rowsOf(wb.worksheets[1])
-      .filter((r) => r.length === 5 && r[3] === 'responded')
+      .filter((r) => r[3] === 'responded')
       .map((r) => String(r[0]).replace(/^'/, ''))
       .sort();
     expect(municipalities).toEqual(
@@ -333,6 +638,48 @@ describe('analysis tables parsed back against the database (k = 1, nothing suppr
     const total = rows.find((r) => r.Region === 'Total')!;
     expect(Number(total[`${funding}, change, pp`])).toBe(-41.7);
     expect(Number(total[`${funding}, p`])).toBe(0.2703);
+  });
+});
+
+describe('the formerly untyped answers match the schemas the API document gives them', () => {
+  it('compare, region page, texts, other-codes, codes (GET and POST) and datapackage.json', async () => {
+    const ok = async (r: request.Test, status = 200) => {
+      const res = await r;
+      expect(res.status).toBe(status);
+      return res.body as unknown;
+    };
+    const strict = <T extends z.ZodType>(schema: T, body: unknown) => {
+      const result = schema.safeParse(body);
+      expect(result.error?.issues ?? []).toEqual([]);
+    };
+    strict(ComparisonSchema, await ok(researcher.get(`/api/compare?a=${wave}&b=${wave}&question=obstacles`)));
+    strict(RegionProfileSchema, await ok(researcher.get(`/api/waves/${wave}/regions/RU-VLG`)));
+    const texts = await ok(researcher.get(`/api/waves/${wave}/texts`));
+    strict(TextAnswersSchema, texts);
+    strict(
+      CustomCodeSchema,
+      await ok(
+        researcher
+          .post(`/api/waves/${wave}/codes`)
+          .send({ variable: 'obstacles', code: 'roads', labels: { ru: 'Дороги', en: '', uk: '' } }),
+        201,
+      ),
+    );
+    strict(CustomCodesSchema, await ok(researcher.get(`/api/waves/${wave}/codes`)));
+    const other = docs.find((d) => (d.answers.obstacles as string[]).includes('other'))!;
+    strict(
+      CodingSchema,
+      await ok(researcher.put(`/api/waves/${wave}/other-codes/${other._id}/obstacles`).send({ code: 'roads' })),
+    );
+    const doc = (await request(app).get('/api/openapi.json')).body;
+    const pkgSchema =
+      doc.paths['/waves/{code}/exports/datapackage.json'].get.responses['200'].content['application/json'].schema;
+    const pkg = JSON.parse((await get(`/api/waves/${wave}/exports/datapackage.json`)).toString('utf8'));
+    // Every top-level and field property written is one the document declares.
+    expect(Object.keys(pkg).every((k) => k in pkgSchema.properties)).toBe(true);
+    const fieldProps = pkgSchema.properties.resources.items.properties.schema.properties.fields.items.properties;
+    for (const f of pkg.resources[0].schema.fields)
+      expect(Object.keys(f).filter((k) => !(k in fieldProps))).toEqual([]);
   });
 });
 

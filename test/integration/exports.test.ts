@@ -105,7 +105,8 @@ describe('CSV exports', () => {
       municipality: 'Жмеринська громада',
       obstacles_legal: '1',
       obstacles_funding: '0',
-      comment: 'Усе гаразд; "лапки"\nі новий рядок',
+      // One line per response (PSPP and SPSS read a record per line): a line break became a space.
+      comment: 'Усе гаразд; "лапки" і новий рядок',
     });
   });
 

@@ -7,6 +7,13 @@ import { prepareDatabase } from '../../server/src/bootstrap';
 import { ROOT } from '../helpers/db';
 
 useTestDatabase({ demo: true });
+
+type Operation = {
+  operationId: string;
+  security: Record<string, string[]>[];
+  'x-access': string;
+  responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+};
 const app = createApp({ store: { kind: storeKind() } });
 
 describe('start-up and service endpoints', () => {
@@ -60,6 +67,57 @@ describe('start-up and service endpoints', () => {
     }
     const submit = res.body.paths['/waves/{code}/responses'].post;
     expect(submit.requestBody.content['application/json'].schema.properties).toHaveProperty('clientId');
+  });
+
+  it('every operation has a unique camelCase operationId, security from its access rule, 4xx answers and typed bodies', async () => {
+    const doc = (await request(app).get('/api/openapi.json')).body;
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['csrfHeader', 'sessionCookie']);
+    expect(doc.components.securitySchemes.sessionCookie).toMatchObject({
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'lsg_session',
+    });
+    expect(doc.components.securitySchemes.csrfHeader).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-CSRF-Token',
+    });
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['ProblemDetails', 'LocalizedText', 'Region', 'Wave']),
+    );
+    const ids = new Set<string>();
+    let count = 0;
+    for (const [p, methods] of Object.entries(doc.paths as Record<string, Record<string, Operation>>)) {
+      for (const [method, op] of Object.entries(methods)) {
+        count++;
+        const where = `${method} ${p}`;
+        expect([where, op.operationId]).toEqual([where, expect.stringMatching(/^[a-z][A-Za-z0-9]*$/)]);
+        expect(ids.has(op.operationId)).toBe(false);
+        ids.add(op.operationId);
+        const open = op['x-access'] === 'public' || op['x-access'] === 'respondent';
+        const want = open ? [] : method === 'get' ? [{ sessionCookie: [] }] : [{ sessionCookie: [], csrfHeader: [] }];
+        expect([where, op.security]).toEqual([where, want]);
+        expect([where, Object.keys(op.responses).some((s) => /^4\d\d$/.test(s))]).toEqual([where, true]);
+        if (!open) expect([where, Object.keys(op.responses)]).toEqual([where, expect.arrayContaining(['401', '403'])]);
+        for (const [status, r] of Object.entries(op.responses)) {
+          if (!/^2/.test(status)) continue;
+          for (const [type, c] of Object.entries(r.content ?? {})) {
+            const schema = c.schema as Record<string, unknown>;
+            // No loose objects: every JSON success body names its properties (or is a $ref to a component).
+            if (type === 'application/json')
+              expect([
+                where,
+                Boolean(schema.$ref || (schema.properties && Object.keys(schema.properties as object).length)),
+              ]).toEqual([where, true]);
+            if (type.includes('spreadsheetml')) expect([where, schema.format]).toEqual([where, 'binary']);
+          }
+        }
+      }
+    }
+    expect(count).toBeGreaterThan(60);
+    expect(doc.paths['/waves/{code}/exports/responses.xlsx'].get.operationId).toBe(
+      'getWavesByCodeExportsResponsesXlsx',
+    );
   });
 
   it('an unknown API route answers 404 problem details, not HTML', async () => {

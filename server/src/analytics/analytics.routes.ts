@@ -23,7 +23,12 @@ import {
   CrosstabQuery,
   CrosstabSchema,
   CustomCodeBody,
-  LooseObject,
+  ComparisonSchema,
+  RegionProfileSchema,
+  TextAnswersSchema,
+  CodingSchema,
+  CustomCodeSchema,
+  CustomCodesSchema,
   ObstacleTallySchema,
   QuestionParams,
   QuestionTallyQuery,
@@ -133,7 +138,7 @@ export function analyticsRoutes(api: Api): void {
     access: 'researcher',
     tags,
     query: CompareQuery,
-    responses: { 200: { description: 'Comparison', schema: LooseObject } },
+    responses: { 200: { description: 'Comparison', schema: ComparisonSchema } },
     handler: ({ query }) => compareWaves(query.a, query.b, query.question, filtersOf(query), query.protect ?? false),
   });
 
@@ -145,7 +150,7 @@ export function analyticsRoutes(api: Api): void {
     tags,
     params: RegionParams,
     query: TallyQuery,
-    responses: { 200: { description: 'Region profile', schema: LooseObject } },
+    responses: { 200: { description: 'Region profile', schema: RegionProfileSchema } },
     handler: ({ params, query }) => regionProfile(params.code, params.region, filtersOf(query), query.protect ?? false),
   });
 
@@ -157,7 +162,7 @@ export function analyticsRoutes(api: Api): void {
     tags,
     params: WaveParams,
     query: TextsQuery,
-    responses: { 200: { description: 'Text answers', schema: LooseObject } },
+    responses: { 200: { description: 'Text answers', schema: TextAnswersSchema } },
     handler: ({ params, query }) =>
       textAnswers(params.code, {
         question: query.question,
@@ -177,7 +182,7 @@ export function analyticsRoutes(api: Api): void {
     tags,
     params: CodingParams,
     body: CodeBody,
-    responses: { 200: { description: 'Coded', schema: LooseObject } },
+    responses: { 200: { description: 'Coded', schema: CodingSchema } },
     handler: ({ params, body, user }) =>
       codeOtherAnswer(params.code, params.responseId, params.variable, body.code, user?.email ?? ''),
   });
@@ -203,7 +208,7 @@ export function analyticsRoutes(api: Api): void {
     access: 'researcher',
     tags,
     params: WaveParams,
-    responses: { 200: { description: 'Codes by question', schema: LooseObject } },
+    responses: { 200: { description: 'Codes by question', schema: CustomCodesSchema } },
     handler: async ({ params }) => {
       await waveCatalogue(params.code);
       return {
@@ -220,7 +225,7 @@ export function analyticsRoutes(api: Api): void {
     tags,
     params: WaveParams,
     body: CustomCodeBody,
-    responses: { 201: { description: 'Added', schema: LooseObject } },
+    responses: { 201: { description: 'Added', schema: CustomCodeSchema } },
     handler: async ({ params, body }, _req, res) => {
       const out = await addCustomCode(params.code, body.variable, body.code, {
         ru: body.labels.ru,

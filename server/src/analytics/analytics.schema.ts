@@ -2,8 +2,9 @@
 // of their answers for the document.
 import { z } from 'zod';
 import { FilterFields } from './filters';
+import { LocalizedText } from '../http/shared-schemas';
 
-const localized = z.object({ ru: z.string(), en: z.string(), uk: z.string() });
+const localized = LocalizedText;
 const flag = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1')
@@ -167,4 +168,96 @@ export const CrosstabSchema = z
       .nullable(),
   })
   .loose();
-export const LooseObject = z.object({}).loose();
+
+const waveRef = z.object({ code: z.string(), title: localized });
+const shortBase = z.object({ filters: localized, text: localized });
+const side = z
+  .object({
+    respondents: z.number().int(),
+    answered: z.number().int(),
+    cells: z.record(z.string(), cell),
+    numbers: numbers.optional(),
+  })
+  .nullable();
+
+const compareRow = z.object({
+  code: z.string(),
+  names: localized,
+  presence: z.enum(['both', 'a', 'b']),
+  a: side,
+  b: side,
+  changes: z.record(
+    z.string(),
+    z.object({ pp: z.number(), z: z.number().nullable(), p: z.number().nullable() }).nullable(),
+  ),
+  numberChange: z.object({ abs: z.number(), rel: z.number().nullable() }).nullable().optional(),
+});
+
+export const ComparisonSchema = z.object({
+  a: waveRef.extend({ questionnaire: z.string() }),
+  b: waveRef.extend({ questionnaire: z.string() }),
+  variable: z.object({ name: z.string(), title: localized, kind: z.string(), numeric: z.boolean() }),
+  options: z.array(option),
+  regions: z.array(compareRow),
+  total: compareRow,
+  base: shortBase,
+  minCell: z.number().int(),
+  protected: z.boolean(),
+});
+export const RegionProfileSchema = z.object({
+  wave: waveRef,
+  region: z.object({ code: z.string(), names: localized, country: z.string() }),
+  respondents: z.object({ region: z.number().int(), country: z.number().int(), overall: z.number().int() }),
+  base: shortBase,
+  obstacles: z.array(
+    z.object({
+      code: z.string(),
+      labels: localized,
+      region: cell,
+      country: cell,
+      overall: cell,
+      diffPp: z.number().nullable(),
+      p: z.number().nullable(),
+    }),
+  ),
+  municipalities: z.array(
+    z.object({
+      name: z.string(),
+      type: z.string(),
+      sizeClass: z.string(),
+      status: z.enum(['not_started', 'started', 'completed', 'revoked', 'responded']),
+      respondedAt: z.string().nullable(),
+    }),
+  ),
+  municipalitiesSource: z.literal('invitations+responses'),
+  minCell: z.number().int(),
+  protected: z.boolean(),
+});
+
+export const TextAnswersSchema = z.object({
+  questions: z.array(z.object({ name: z.string(), title: localized, kind: z.enum(['text', 'other']) })),
+  total: z.number().int(),
+  items: z.array(
+    z.object({
+      responseId: z.string(),
+      region: z.string(),
+      municipality: z.string(),
+      variable: z.string(),
+      kind: z.enum(['text', 'other']),
+      text: z.string(),
+      code: z.string().nullable(),
+    }),
+  ),
+});
+
+export const CodingSchema = z.object({
+  responseId: z.string(),
+  variable: z.string(),
+  region: z.string(),
+  chosen: z.array(z.string()),
+  code: z.string(),
+});
+export const CustomCodeSchema = z.object({ code: z.string(), labels: localized });
+export const CustomCodesSchema = z.object({
+  items: z.array(z.object({ variable: z.string(), codes: z.array(option) })),
+});

@@ -83,6 +83,10 @@ export function variablesOf(definition: object): Variable[] {
   const model = createModel(definition);
   const out: Variable[] = [];
   for (const q of model.getAllQuestions(false, false, true) as Question[]) {
+    // The cell questions of a matrixdropdown/matrixdynamic and the template questions of a dynamic
+    // panel are not answers of their own (their values live inside the parent's value): without
+    // this they came out as duplicate, always-empty columns (`share`, `share`).
+    if ((q as unknown as { parentQuestion?: unknown }).parentQuestion) continue;
     const question = q.getValueName();
     const type = q.getType();
     const title = localized(q.locTitle, q.name);

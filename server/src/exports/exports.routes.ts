@@ -8,7 +8,7 @@
 //                                                  region, compare) with base and filters; small cells suppressed
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import type { Api } from '../http/route';
+import { binarySchema, type Api } from '../http/route';
 import { WaveParams } from '../responses/responses.schema';
 import { FilterFields, type Filters } from '../analytics/filters';
 import { ByDimension } from '../analytics/analytics.schema';
@@ -35,6 +35,56 @@ const part = z.coerce.number().int().min(0).max(10).default(0);
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
+/** The data package descriptor as labelled.ts writes it (Data Package v2). */
+const code = z.union([z.string(), z.number()]);
+const DataPackageSchema = z.object({
+  $schema: z.string(),
+  name: z.string(),
+  title: z.string(),
+  description: z.string(),
+  created: z.string(),
+  resources: z.array(
+    z.object({
+      name: z.string(),
+      type: z.literal('table'),
+      path: z.string(),
+      format: z.literal('csv'),
+      mediatype: z.literal('text/csv'),
+      encoding: z.literal('utf-8'),
+      dialect: z.object({
+        $schema: z.string(),
+        delimiter: z.string(),
+        header: z.boolean(),
+        lineTerminator: z.string(),
+        quoteChar: z.string(),
+        doubleQuote: z.boolean(),
+      }),
+      schema: z.object({
+        $schema: z.string(),
+        fields: z.array(
+          z.object({
+            name: z.string(),
+            type: z.enum(['string', 'integer', 'number', 'datetime']),
+            title: z.string(),
+            description: z.string(),
+            categories: z.array(z.object({ value: code, label: z.string() })).optional(),
+            categoriesOrdered: z.boolean().optional(),
+            constraints: z
+              .object({
+                required: z.boolean().optional(),
+                unique: z.boolean().optional(),
+                enum: z.array(code).optional(),
+              })
+              .optional(),
+          }),
+        ),
+        missingValues: z.array(z.string()),
+        primaryKey: z.array(z.string()),
+      }),
+    }),
+  ),
+});
+
 function attachment(res: Response, type: string, file: string): void {
   res.status(200);
   res.setHeader('Content-Type', type);
@@ -49,10 +99,11 @@ async function sendSheets(
   file: string,
   sep: string,
   index: number,
+  lng: 'ru' | 'en' | 'uk' = 'ru',
 ) {
   if (format === 'xlsx') {
     attachment(res, XLSX, `${file}.xlsx`);
-    await sheetsXlsx(sheets, res);
+    await sheetsXlsx(sheets, res, lng);
     res.end();
     return;
   }
@@ -71,7 +122,7 @@ const filtersOf = (q: Filters): Filters => ({
 export function exportsRoutes(api: Api): void {
   const tags = ['exports'];
   const csvResponse = { 200: { description: 'CSV, UTF-8 with BOM', schema: z.string(), contentType: 'text/csv' } };
-  const xlsxResponse = { 200: { description: 'XLSX workbook', schema: z.string(), contentType: XLSX } };
+  const xlsxResponse = { 200: { description: 'XLSX workbook', schema: binarySchema, contentType: XLSX } };
 
   api.route({
     method: 'get',
@@ -117,7 +168,7 @@ export function exportsRoutes(api: Api): void {
       responses: format === 'csv' ? csvResponse : xlsxResponse,
       handler: async ({ params, query }, _req, res) => {
         const sheet = await codebook(params.code, query.locale);
-        await sendSheets(res, [sheet], format, `${params.code}-codebook`, DELIMITERS[query.delimiter], 0);
+        await sendSheets(res, [sheet], format, `${params.code}-codebook`, DELIMITERS[query.delimiter], 0, query.locale);
       },
     });
   }
@@ -155,7 +206,7 @@ export function exportsRoutes(api: Api): void {
     tags,
     params: WaveParams,
     query: ExportQuery,
-    responses: { 200: { description: 'Data package descriptor', schema: z.object({}).loose() } },
+    responses: { 200: { description: 'Data package descriptor (v2)', schema: DataPackageSchema } },
     handler: async ({ params, query }, _req, res) => {
       const pkg = await dataPackageOf(params.code, DELIMITERS[query.delimiter], query.locale);
       attachment(res, 'application/json; charset=utf-8', 'datapackage.json');
@@ -231,7 +282,7 @@ export function exportsRoutes(api: Api): void {
           const q = query as Filters & { delimiter: keyof typeof DELIMITERS; locale: 'ru' | 'en' | 'uk'; part: number };
           const request = (t.make as (x: unknown) => TableRequest)(q);
           const sheets = await tableSheets(params.code, request, q.locale);
-          await sendSheets(res, sheets, format, `${params.code}-${t.kind}`, DELIMITERS[q.delimiter], q.part);
+          await sendSheets(res, sheets, format, `${params.code}-${t.kind}`, DELIMITERS[q.delimiter], q.part, q.locale);
         },
       });
     }

@@ -14,7 +14,7 @@ import { regionProfile } from '../analytics/region.service';
 import type { Filters } from '../analytics/filters';
 import type { By } from '../analytics/collect.service';
 import { allColumns, answerColumns, FIXED_COLUMNS, type Column } from './columns';
-import { safeCell } from './csv';
+import { csvCell, safeCell } from './csv';
 import { codebookSheet, dataPackage, rScript, spssSyntax } from './labelled';
 import { compareSheets, crosstabSheets, questionSheets, regionSheets, tallySheets, type Lng } from './table-builders';
 import { withBom, type Sheet } from './tables';
@@ -58,11 +58,8 @@ export const fileNames = (wave: string) => ({
   datapackage: 'datapackage.json',
 });
 
-/** The raw rows of a wave as arrays of cell values (formula-neutralised), in column order. */
-async function rawRows(
-  waveCode: string,
-  lng: Lng,
-): Promise<{ header: string[]; rows: AsyncIterable<(string | number)[]> }> {
+/** The raw rows of a wave as arrays of values (timestamps as Dates), in column order. */
+async function rawRows(waveCode: string, lng: Lng): Promise<{ header: string[]; rows: AsyncIterable<unknown[]> }> {
   const { wave, questionnaire } = await waveCatalogue(waveCode);
   const columns: Column[] = answerColumns(questionnaire.definition);
   const codings = await loadCodings(wave.code);
@@ -93,18 +90,28 @@ async function rawRows(
         r.sizeClass,
         r.respondentRole,
       ];
-      yield [...fixed, ...columns.map((c) => c.value(ctx))].map(safeCell);
+      yield [...fixed, ...columns.map((c) => c.value(ctx))];
     }
   })();
   return { header, rows };
 }
 
-/** Raw responses of a wave as CSV (UTF-8 with BOM): one row per response, one column per answer variable. */
+/**
+ * Raw responses of a wave as CSV (UTF-8 with BOM): one row per response, one column per answer
+ * variable, one line per response (line breaks inside texts become spaces), timestamps in UTC
+ * as ISO 8601 to the second.
+ */
 export async function responsesCsv(waveCode: string, delimiter: string, lng: Lng): Promise<Readable> {
   const { header, rows } = await rawRows(waveCode, lng);
   const csv = stringify({ delimiter, header: true, columns: header, record_delimiter: 'windows' });
-  return Readable.from(rows).pipe(csv).pipe(withBom());
+  const cells = (async function* () {
+    for await (const r of rows) yield r.map(csvCell);
+  })();
+  return Readable.from(cells).pipe(csv).pipe(withBom());
 }
+
+export const XLSX_DATETIME = 'yyyy-mm-dd hh:mm:ss';
+export const XLSX_DATE = 'yyyy-mm-dd';
 
 /** Raw responses as XLSX, streamed row by row (ExcelJS WorkbookWriter), with the codebook as a second sheet. */
 export async function responsesXlsx(waveCode: string, lng: Lng, out: Writable): Promise<void> {
@@ -119,7 +126,13 @@ export async function responsesXlsx(waveCode: string, lng: Lng, out: Writable): 
   const head = ws.addRow(header);
   head.font = { bold: true };
   head.commit();
-  for await (const r of rows) ws.addRow(r.map((v) => (v === '' ? null : v))).commit();
+  for await (const r of rows) {
+    const row = ws.addRow(r.map((v) => (v instanceof Date ? v : v === '' || v === null ? null : safeCell(v))));
+    r.forEach((v, i) => {
+      if (v instanceof Date) row.getCell(i + 1).numFmt = XLSX_DATETIME;
+    });
+    row.commit();
+  }
   ws.commit();
   const book = codebookSheet(allColumns(questionnaire.definition), lng, [
     `${wave.title[lng]} (${wave.code}), ${questionnaire.id}`,

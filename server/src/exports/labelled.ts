@@ -4,6 +4,7 @@ import type { Localized } from '../reference/reference.service';
 import type { Column, ColumnType } from './columns';
 import type { Sheet } from './tables';
 import type { Lng } from './table-builders';
+import { isoSeconds } from './csv';
 
 type Described = Omit<Column, 'value'>;
 
@@ -46,30 +47,222 @@ const HEAD: Record<Lng, string[]> = {
   ],
 };
 const TITLE: Localized = { ru: 'Кодовая книга', en: 'Codebook', uk: 'Кодова книга' };
+const SPSS_NAME: Localized = { ru: 'Имя в SPSS', en: 'Name in SPSS', uk: 'Ім’я в SPSS' };
 
-/** One row per variable, then one row per value code with its labels. */
+/** One row per variable (with its name in the .sps when SPSS needs another), then one row per value code. */
 export function codebookSheet(columns: Described[], lng: Lng, notes: string[]): Sheet {
   const rows: (string | number)[][] = [];
+  const spss = spssNames(columns);
   for (const c of columns) {
-    rows.push([c.name, c.title.ru, c.title.en, c.title.uk, c.type, c.questionType, '', '', '', '']);
+    const renamed = spss.get(c.name) ?? c.name;
+    rows.push([c.name, c.title.ru, c.title.en, c.title.uk, c.type, c.questionType, '', '', '', '', renamed]);
     for (const l of c.labels ?? [])
-      rows.push([c.name, '', '', '', '', '', l.value, l.labels.ru, l.labels.en, l.labels.uk]);
+      rows.push([c.name, '', '', '', '', '', l.value, l.labels.ru, l.labels.en, l.labels.uk, '']);
   }
-  return { name: TITLE[lng], title: TITLE[lng], notes, header: HEAD[lng], rows };
+  return { name: TITLE[lng], title: TITLE[lng], notes, header: [...HEAD[lng], SPSS_NAME[lng]], rows };
 }
 
-const spsString = (s: string) => `'${s.replace(/'/g, "''").replace(/[\r\n]+/g, ' ')}'`;
-const SPS_FORMAT: Record<ColumnType, string> = { string: 'A2000', integer: 'F8.0', number: 'F16.4', datetime: 'A32' };
-const CODE_WIDTH = 'A64';
+// ---------------------------------------------------------------------------------------------
+// SPSS / PSPP syntax
 
-/** SPSS syntax: reads the CSV (UTF-8) and applies variable and value labels. */
+/** Keywords that can never be variable names in SPSS. */
+const SPSS_RESERVED = new Set(['ALL', 'AND', 'BY', 'EQ', 'GE', 'GT', 'LE', 'LT', 'NE', 'NOT', 'OR', 'TO', 'WITH']);
+/**
+ * First words of commands. PSPP (and SPSS in some modes) takes a line that starts with one of
+ * them, or an abbreviation of at least three letters, as a new command even inside another
+ * (`comment A2000` inside GET DATA silently swallows the rest): such names are renamed.
+ */
+const SPSS_COMMANDS = [
+  'ADD',
+  'AGGREGATE',
+  'ALTER',
+  'APPLY',
+  'AUTORECODE',
+  'BEGIN',
+  'BREAK',
+  'CACHE',
+  'CASEPLOT',
+  'CD',
+  'CLEAR',
+  'CLOSE',
+  'COMMENT',
+  'COMPUTE',
+  'CONJOINT',
+  'COUNT',
+  'CROSSTABS',
+  'DATA',
+  'DATAFILE',
+  'DATASET',
+  'DATE',
+  'DEFINE',
+  'DELETE',
+  'DESCRIPTIVES',
+  'DISPLAY',
+  'DO',
+  'DOCUMENT',
+  'DROP',
+  'ECHO',
+  'ELSE',
+  'END',
+  'ERASE',
+  'EXAMINE',
+  'EXECUTE',
+  'EXIT',
+  'EXPORT',
+  'FILE',
+  'FILTER',
+  'FINISH',
+  'FLIP',
+  'FORMATS',
+  'FREQUENCIES',
+  'GET',
+  'GRAPH',
+  'HOST',
+  'IF',
+  'IMPORT',
+  'INCLUDE',
+  'INPUT',
+  'INSERT',
+  'KEEP',
+  'LEAVE',
+  'LIST',
+  'LOOP',
+  'MATCH',
+  'MATRIX',
+  'MEANS',
+  'MISSING',
+  'MODIFY',
+  'MRSETS',
+  'NEW',
+  'NUMERIC',
+  'OUTPUT',
+  'PERMISSIONS',
+  'PRESERVE',
+  'PRINT',
+  'QUICK',
+  'RANK',
+  'RECODE',
+  'RECORD',
+  'REGRESSION',
+  'RELIABILITY',
+  'RENAME',
+  'REPEAT',
+  'REPEATING',
+  'REREAD',
+  'RESTORE',
+  'SAMPLE',
+  'SAVE',
+  'SELECT',
+  'SET',
+  'SHOW',
+  'SORT',
+  'SPLIT',
+  'STRING',
+  'SUBTITLE',
+  'SYSFILE',
+  'TEMPORARY',
+  'TITLE',
+  'UPDATE',
+  'USE',
+  'VALUE',
+  'VARIABLE',
+  'VARSTOCASES',
+  'VECTOR',
+  'WEIGHT',
+  'WRITE',
+  'XEXPORT',
+  'XSAVE',
+];
+const clashesWithCommand = (upper: string) =>
+  SPSS_RESERVED.has(upper) || SPSS_COMMANDS.some((c) => c === upper || (upper.length >= 3 && c.startsWith(upper)));
+const utf8Length = (s: string) => Buffer.byteLength(s, 'utf8');
+
+/** Cuts a string to at most `bytes` UTF-8 bytes without splitting a character. */
+function cutBytes(s: string, bytes: number): string {
+  if (utf8Length(s) <= bytes) return s;
+  let out = '';
+  for (const ch of s) {
+    if (utf8Length(out + ch) > bytes) break;
+    out += ch;
+  }
+  return out;
+}
+
+/**
+ * The name of each column in the SPSS syntax: letters, digits and `_` only, starting with a
+ * letter, at most 64 bytes, unique without regard to case, and never a keyword or command word
+ * (`comment` becomes `q_comment`). Only the names that change are in the map.
+ */
+export function spssNames(columns: { name: string }[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const used = new Set<string>();
+  const safe = (name: string) => {
+    let n = name.replace(/[^A-Za-z0-9_]/g, '_');
+    if (!/^[A-Za-z]/.test(n)) n = `v_${n}`;
+    if (clashesWithCommand(n.toUpperCase())) n = `q_${n}`;
+    return cutBytes(n, 60);
+  };
+  for (const c of columns) {
+    const base = safe(c.name);
+    let n = base;
+    for (let i = 2; used.has(n.toUpperCase()); i++) n = `${base}_${i}`;
+    used.add(n.toUpperCase());
+    if (n !== c.name) out.set(c.name, n);
+  }
+  return out;
+}
+
+/** Line breaks and the other control characters, which must not reach a syntax line. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g;
+/** A quoted SPSS string: quotes doubled, line breaks and other control characters made spaces. */
+const spsString = (s: string) => `'${s.replace(/'/g, "''").replace(CONTROL, ' ')}'`;
+/** A comment line's text: one line, and no period at its end (that would end the comment early). */
+const spsComment = (s: string) => s.replace(CONTROL, ' ').replace(/[.\s]+$/, '');
+/** Free texts (answers) and the response's own text fields (ids, names), in bytes. */
+const TEXT_WIDTH = 8192;
+const META_WIDTH = 1024;
+const SPS_NUMERIC: Record<Exclude<ColumnType, 'string' | 'datetime'>, string> = { integer: 'F8.0', number: 'F16.4' };
+/** Datetimes are read as their ISO 8601 text (`2026-03-01T09:30:00Z`, UTC). */
+const DATETIME_WIDTH = 20;
+
+type Level = 'NOMINAL' | 'ORDINAL' | 'SCALE';
+/** Ratings and matrix rows (ordered codes) are ordinal; other codes nominal; numbers scale. */
+function levelOf(c: Described): Level {
+  if (c.type === 'number') return 'SCALE';
+  if (c.type === 'integer' && !c.labels?.length) return 'SCALE';
+  if (c.type === 'integer' && ['rating', 'matrix'].includes(c.questionType)) return 'ORDINAL';
+  return 'NOMINAL';
+}
+
+function spsFormat(c: Described): string {
+  if (c.type === 'integer' || c.type === 'number') return SPS_NUMERIC[c.type];
+  if (c.type === 'datetime') return `A${DATETIME_WIDTH}`;
+  if (c.labels?.length) return `A${Math.max(8, ...c.labels.map((l) => utf8Length(String(l.value))))}`;
+  return c.questionType === 'meta' ? `A${META_WIDTH}` : `A${TEXT_WIDTH}`;
+}
+
+/**
+ * SPSS syntax (runs in PSPP too, without an error or warning): reads the CSV (UTF-8), names
+ * every variable, labels variables and values, sets measurement levels and declares blank text
+ * as missing. Every name is made safe (see spssNames) and every label quoted.
+ */
 export function spssSyntax(columns: Described[], csvFile: string, delimiter: string, lng: Lng, header: string): string {
   const delim = delimiter === '\t' ? '\\t' : delimiter;
-  const fmt = (c: Described) => (c.type === 'string' && c.labels?.length ? CODE_WIDTH : SPS_FORMAT[c.type]);
+  const renamed = spssNames(columns);
+  const nameOf = (c: Described) => renamed.get(c.name) ?? c.name;
   const lines = [
-    `* ${header}.`,
-    '* Encoding: UTF-8. Put this file next to the CSV and run it (File > Open > Syntax, Run > All).',
-    'SET UNICODE=ON.',
+    `* ${spsComment(header)}.`,
+    '* Encoding: UTF-8. In SPSS Statistics use Unicode mode (Edit > Options > Language).',
+    '* Put this file next to the CSV, make that folder the working directory',
+    `* (in SPSS: CD 'folder'.) and run it (Run > All; in PSPP: pspp <this file>).`,
+  ];
+  if (renamed.size) {
+    lines.push('* Renamed for SPSS (CSV column > SPSS variable; the codebook lists them too):');
+    for (const [from, to] of renamed) lines.push(`*   ${spsComment(from)} > ${to}`);
+    lines.push('* (end of renamed variables).');
+  }
+  lines.push(
     'GET DATA',
     '  /TYPE=TXT',
     `  /FILE=${spsString(csvFile)}`,
@@ -79,58 +272,151 @@ export function spssSyntax(columns: Described[], csvFile: string, delimiter: str
     '  /ARRANGEMENT=DELIMITED',
     '  /FIRSTCASE=2',
     '  /VARIABLES=',
-    ...columns.map((c) => `    ${c.name} ${fmt(c)}`),
+    ...columns.map((c) => `    ${nameOf(c)} ${spsFormat(c)}`),
     '.',
     'VARIABLE LABELS',
-    ...columns.map((c, i) => `  ${c.name} ${spsString(c.title[lng])}${i === columns.length - 1 ? '.' : ''}`),
-  ];
+    ...columns.map(
+      (c, i) =>
+        `  ${i ? '/' : ''}${nameOf(c)} ${spsString(cutBytes(c.title[lng], 255))}${i === columns.length - 1 ? '.' : ''}`,
+    ),
+  );
   const labelled = columns.filter((c) => c.labels?.length);
   if (labelled.length) {
     lines.push('VALUE LABELS');
     labelled.forEach((c, i) => {
-      lines.push(`  ${i ? '/' : ''}${c.name}`);
+      lines.push(`  ${i ? '/' : ''}${nameOf(c)}`);
       for (const l of c.labels!)
         lines.push(
-          `    ${typeof l.value === 'number' ? l.value : spsString(String(l.value))} ${spsString(l.labels[lng])}`,
+          `    ${typeof l.value === 'number' ? l.value : spsString(String(l.value))} ${spsString(cutBytes(l.labels[lng], 120))}`,
         );
     });
     lines.push('.');
   }
-  lines.push('EXECUTE.', '');
+  const strings = columns.filter((c) => c.type === 'string' || c.type === 'datetime');
+  if (strings.length) {
+    lines.push('* A blank text (not answered) is missing.', 'MISSING VALUES');
+    for (const c of strings) lines.push(`    ${nameOf(c)}`);
+    lines.push("  ('').");
+  }
+  const levels: Level[] = ['NOMINAL', 'ORDINAL', 'SCALE'];
+  const byLevel = levels
+    .map((level) => ({ level, names: columns.filter((c) => levelOf(c) === level).map(nameOf) }))
+    .filter((g) => g.names.length);
+  if (byLevel.length) {
+    lines.push('VARIABLE LEVEL');
+    byLevel.forEach((g, i) => {
+      g.names.forEach((n, j) => lines.push(`  ${i && !j ? '/' : ''}${n}`));
+      lines.push(`    (${g.level})${i === byLevel.length - 1 ? '.' : ''}`);
+    });
+  }
+  lines.push(
+    'EXECUTE.',
+    "* To keep the labelled data as an SPSS system file, run also: SAVE OUTFILE='responses.sav'.",
+    '',
+  );
   return lines.join('\r\n');
 }
 
-const rString = (s: string) =>
-  `"${s
-    .replace(/\\/g, '\\\\')
-    .replace(/"/g, '\\"')
-    .replace(/[\r\n]+/g, ' ')}"`;
+// ---------------------------------------------------------------------------------------------
+// R
 
-/** An R script (base R only): reads the CSV, makes labelled factors and sets variable labels. */
+/** One R string literal, ASCII only: non-ASCII as \u escapes (read the same in any locale). */
+function rEscape(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === '"') out += '\\"';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
+    else if (cp < 0x7f) out += ch;
+    else if (cp <= 0xffff) out += `\\u${cp.toString(16).padStart(4, '0')}`;
+    else out += `\\U{${cp.toString(16)}}`;
+  }
+  return `"${out}"`;
+}
+
+/** A string expression for R whose lines stay short: long text is split into paste0() pieces. */
+function rString(s: string, indent = '  '): string {
+  const chars = [...s];
+  if (chars.length <= 40) return rEscape(s);
+  const pieces: string[] = [];
+  for (let i = 0; i < chars.length; i += 40) pieces.push(rEscape(chars.slice(i, i + 40).join('')));
+  return `paste0(\n${pieces.map((p) => `${indent}  ${p}`).join(',\n')}\n${indent})`;
+}
+
+const R_CLASS: Record<ColumnType, string> = {
+  string: 'character',
+  integer: 'integer',
+  number: 'numeric',
+  datetime: 'character',
+};
+
+/**
+ * An R script (base R only) that runs with `Rscript file.R` and `source()` in any locale: the
+ * file is ASCII (text as \u escapes), no line is longer than a few hundred bytes. Coded text
+ * variables become factors; numeric codes (checkboxes 0/1, ratings, matrix rows) stay numbers
+ * with a haven-style "labels" attribute, so the researcher chooses when to make factors.
+ */
 export function rScript(columns: Described[], csvFile: string, delimiter: string, lng: Lng, header: string): string {
   const sep = delimiter === '\t' ? '\\t' : delimiter;
-  const colClasses = columns.map(
-    (c) =>
-      `${rString(c.name)} = ${rString(c.type === 'integer' ? 'integer' : c.type === 'number' ? 'numeric' : 'character')}`,
-  );
   const lines = [
-    `# ${header}`,
-    '# Put this file next to the CSV and run: source("<this file>", encoding = "UTF-8")',
-    `responses <- read.csv(${rString(csvFile)}, sep = "${sep}", fileEncoding = "UTF-8-BOM", check.names = FALSE,`,
-    `  na.strings = "", stringsAsFactors = FALSE, colClasses = c(${colClasses.join(', ')}))`,
+    '# -*- coding: utf-8 -*-',
+    '# Encoding: UTF-8. This file is plain ASCII (text is written as \\u escapes); the CSV is UTF-8.',
+    '# Put this file next to the CSV, make that folder the working directory (setwd) and run',
+    '#   Rscript <this file>   or   source("<this file>")',
+    `export_info <- ${rString(header)}`,
+    `csv_file <- ${rEscape(csvFile)}`,
+    'column_classes <- c(',
+    ...columns.map((c, i) => `  ${rEscape(c.name)} = "${R_CLASS[c.type]}"${i === columns.length - 1 ? '' : ','}`),
+    ')',
+    '# The header line is skipped: the names come from column_classes (a byte-order mark cannot spoil them).',
+    `responses <- read.csv(csv_file, sep = "${sep}", header = FALSE, skip = 1, encoding = "UTF-8",`,
+    '  quote = "\\"", comment.char = "", na.strings = "", stringsAsFactors = FALSE, check.names = FALSE,',
+    '  col.names = names(column_classes), colClasses = unname(column_classes))',
     '',
-    '# Value labels: factors with the codes as levels and the labels as level names.',
+    '# Timestamps (UTC) as POSIXct.',
   ];
-  for (const c of columns) {
-    if (!c.labels?.length) continue;
-    const levels = c.labels.map((l) => (typeof l.value === 'number' ? String(l.value) : rString(l.value)));
-    const labels = c.labels.map((l) => rString(l.labels[lng]));
+  for (const c of columns.filter((x) => x.type === 'datetime'))
     lines.push(
-      `responses[[${rString(c.name)}]] <- factor(responses[[${rString(c.name)}]], levels = c(${levels.join(', ')}), labels = c(${labels.join(', ')}))`,
+      `responses[[${rEscape(c.name)}]] <- as.POSIXct(responses[[${rEscape(c.name)}]], format = "%Y-%m-%dT%H:%M:%SZ", tz = "UTC")`,
     );
+  lines.push('', '# Coded text: factors with the codes as levels and the labels as level names.');
+  for (const c of columns) {
+    if (!c.labels?.length || c.type !== 'string') continue;
+    const n = rEscape(c.name);
+    lines.push(`responses[[${n}]] <- factor(responses[[${n}]],`, '  levels = c(');
+    c.labels.forEach((l, i) =>
+      lines.push(`    ${rString(String(l.value), '    ')}${i === c.labels!.length - 1 ? '' : ','}`),
+    );
+    lines.push('  ),', '  labels = c(');
+    c.labels.forEach((l, i) =>
+      lines.push(`    ${rString(l.labels[lng], '    ')}${i === c.labels!.length - 1 ? '' : ','}`),
+    );
+    lines.push('  )', ')');
+  }
+  lines.push(
+    '',
+    '# Numeric codes stay numbers; their value labels are in attr(x, "labels") (as haven reads them):',
+    '# factor(x, levels = attr(x, "labels"), labels = names(attr(x, "labels"))) makes a factor.',
+  );
+  for (const c of columns) {
+    if (!c.labels?.length || c.type === 'string') continue;
+    const n = rEscape(c.name);
+    lines.push(
+      `attr(responses[[${n}]], "labels") <- setNames(`,
+      `  c(${c.labels.map((l) => Number(l.value)).join(', ')}),`,
+      '  c(',
+    );
+    c.labels.forEach((l, i) =>
+      lines.push(`    ${rString(l.labels[lng], '    ')}${i === c.labels!.length - 1 ? '' : ','}`),
+    );
+    lines.push('  )', ')');
   }
   lines.push('', '# Variable labels (shown by View() in RStudio and kept by haven/labelled).');
-  for (const c of columns) lines.push(`attr(responses[[${rString(c.name)}]], "label") <- ${rString(c.title[lng])}`);
+  for (const c of columns) lines.push(`attr(responses[[${rEscape(c.name)}]], "label") <- ${rString(c.title[lng])}`);
   lines.push('');
   return lines.join('\n');
 }
@@ -142,7 +428,11 @@ const FD_TYPE: Record<ColumnType, string> = {
   datetime: 'datetime',
 };
 
-/** A Frictionless Data Package (v2) describing the CSV: field types, titles and value labels (categories). */
+/**
+ * A Data Package (v2) describing the CSV: standard encoding name, v2 table schema field types
+ * (datetimes in the default format, whole seconds), titles, value labels as v2 `categories`
+ * (ordered for ratings and matrix rows) with the codes as an `enum` constraint.
+ */
 export function dataPackage(
   columns: Described[],
   opts: { name: string; title: string; csvFile: string; delimiter: string; lng: Lng; description: string },
@@ -152,7 +442,7 @@ export function dataPackage(
     name: opts.name.toLowerCase().replace(/[^a-z0-9._-]/g, '-'),
     title: opts.title,
     description: opts.description,
-    created: new Date().toISOString(),
+    created: isoSeconds(new Date()),
     resources: [
       {
         name: 'responses',
@@ -160,13 +450,14 @@ export function dataPackage(
         path: opts.csvFile,
         format: 'csv',
         mediatype: 'text/csv',
-        encoding: 'utf-8-sig',
+        encoding: 'utf-8',
         dialect: {
           $schema: 'https://datapackage.org/profiles/2.0/tabledialect.json',
           delimiter: opts.delimiter,
           header: true,
           lineTerminator: '\r\n',
           quoteChar: '"',
+          doubleQuote: true,
         },
         schema: {
           $schema: 'https://datapackage.org/profiles/2.0/tableschema.json',
@@ -175,9 +466,11 @@ export function dataPackage(
             type: FD_TYPE[c.type],
             title: c.title[opts.lng],
             description: `${c.title.ru} | ${c.title.en} | ${c.title.uk}`,
+            ...(c.name === 'response_id' ? { constraints: { required: true, unique: true } } : {}),
             ...(c.labels?.length
               ? {
                   categories: c.labels.map((l) => ({ value: l.value, label: l.labels[opts.lng] })),
+                  ...(levelOf(c) === 'ORDINAL' ? { categoriesOrdered: true } : {}),
                   constraints: { enum: c.labels.map((l) => l.value) },
                 }
               : {}),

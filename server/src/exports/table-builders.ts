@@ -465,6 +465,7 @@ export function regionSheets(p: RegionProfile, lng: Lng): Sheet[] {
                 : w.responded,
         m.respondedAt ? m.respondedAt.slice(0, 10) : null,
       ]),
+      dateColumns: [4],
     },
   ];
 }

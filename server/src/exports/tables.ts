@@ -1,6 +1,7 @@
-// Tables as researchers download them: each table a sheet with its title, its base and filters
-// stated above the header. CSV: one table per file, the statements as `#` comment lines (R's
-// read.csv(comment.char = "#") and most CSV readers skip them); XLSX: one sheet per table.
+// Tables as researchers download them, each with its title, its base and filters. CSV: one
+// table per file, the statements as `#` comment lines above the header (R's
+// read.csv(comment.char = "#") and most CSV readers skip them); XLSX: one clean table per sheet
+// (header in row 1, nothing else on the sheet) and the statements on a last "notes" sheet.
 import { Readable, Transform, type Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
@@ -17,7 +18,16 @@ export type Sheet = {
   rows: SheetCell[][];
   /** Columns holding percentages (0–100, shown with one decimal). */
   percentColumns?: number[];
+  /** Columns holding dates as `YYYY-MM-DD` text (date cells in XLSX). */
+  dateColumns?: number[];
 };
+
+type Lng = 'ru' | 'en' | 'uk';
+const NOTES = {
+  ru: { sheet: 'Примечания', header: ['Лист', 'Примечание'] },
+  en: { sheet: 'Notes', header: ['Sheet', 'Note'] },
+  uk: { sheet: 'Примітки', header: ['Аркуш', 'Примітка'] },
+} as const;
 
 export function withBom(): Transform {
   let first = true;
@@ -66,32 +76,49 @@ const sheetName = (name: string, used: Set<string>) => {
   return n;
 };
 
-/** Tables as an XLSX workbook, one sheet each, written to `out`. */
-export async function sheetsXlsx(sheets: Sheet[], out: Writable): Promise<void> {
+const asDate = (v: SheetCell): Date | SheetCell =>
+  typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T00:00:00Z`) : v;
+
+/**
+ * Tables as an XLSX workbook written to `out`: one sheet per table with its header in row 1,
+ * numbers as numbers, dates as date cells; then a notes sheet with each table's title, base and
+ * filters (a table of its own: sheet, note).
+ */
+export async function sheetsXlsx(sheets: Sheet[], out: Writable, lng: Lng = 'ru'): Promise<void> {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'lsg-barometer';
   const used = new Set<string>();
+  const names: string[] = [];
   for (const s of sheets) {
-    const ws = wb.addWorksheet(sheetName(s.name, used));
+    const name = sheetName(s.name, used);
+    names.push(name);
+    const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
     // Column widths go out with the first committed row in a streamed sheet: set them first.
     s.header.forEach((h, i) => {
       ws.getColumn(i + 1).width = i === 0 ? 30 : Math.min(40, Math.max(10, h.length * 0.8));
     });
-    const title = ws.addRow([s.title]);
-    title.font = { bold: true, size: 13 };
-    title.commit();
-    for (const note of s.notes) ws.addRow([note]).commit();
-    ws.addRow([]).commit();
     const header = ws.addRow(s.header.map(safeCell));
     header.font = { bold: true };
     header.commit();
     const pct = new Set(s.percentColumns ?? []);
+    const dates = new Set(s.dateColumns ?? []);
     for (const r of s.rows) {
-      const row = ws.addRow(r.map((v) => (v === null ? '' : safeCell(v))));
+      const row = ws.addRow(r.map((v, i) => (v === null ? null : dates.has(i) ? asDate(v) : safeCell(v))));
       for (const i of pct) if (typeof r[i] === 'number') row.getCell(i + 1).numFmt = '0.0';
+      for (const i of dates) if (typeof r[i] === 'string') row.getCell(i + 1).numFmt = 'yyyy-mm-dd';
       row.commit();
     }
     ws.commit();
   }
+  const notes = wb.addWorksheet(sheetName(NOTES[lng].sheet, used));
+  notes.getColumn(1).width = 30;
+  notes.getColumn(2).width = 100;
+  const head = notes.addRow([...NOTES[lng].header]);
+  head.font = { bold: true };
+  head.commit();
+  sheets.forEach((s, i) => {
+    for (const line of [s.title, ...s.notes]) notes.addRow([names[i], safeCell(line)]).commit();
+  });
+  notes.commit();
   await wb.commit();
 }

@@ -4,7 +4,7 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { AppError, BadRequestError, type InvalidParam } from './errors';
-import { sessionFromCookie } from '../auth/session-cookie';
+import { SESSION_COOKIE, sessionFromCookie } from '../auth/session-cookie';
 import { ForbiddenError, safeEqual, UnauthorizedError } from '../auth/auth.service';
 import { hasRole, type AuthUser } from '../auth/roles';
 import { buildLimiters, type LimitName, type RateLimits } from './rate-limit';
@@ -30,8 +30,10 @@ export type RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodT
   body?: B;
   /** Rate limiters run before anything else (see http/rate-limit.ts). */
   rateLimits?: RequestHandler[];
-  /** Response descriptions for the OpenAPI document, by status. */
+  /** Response descriptions for the OpenAPI document, by status (the 4xx ones are added from the rest of the spec). */
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  /** camelCase name of the operation in the API document; derived from the method and path when absent. */
+  operationId?: string;
   handler: (
     input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B>; user: AuthUser | undefined },
     req: Request,
@@ -39,16 +41,58 @@ export type RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodT
   ) => Promise<unknown> | unknown;
 };
 
-export const problemSchema = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-  instance: z.string(),
-  code: z.string(),
-  requestId: z.string(),
-  invalid_params: z.array(z.object({ name: z.string(), reason: z.string(), code: z.string().optional() })).optional(),
-});
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string(),
+    code: z.string(),
+    requestId: z.string(),
+    invalid_params: z.array(z.object({ name: z.string(), reason: z.string(), code: z.string().optional() })).optional(),
+  })
+  .meta({ id: 'ProblemDetails', description: 'Problem details (RFC 9457) with a machine-readable code' });
+
+/** A file download (XLSX, ZIP...): bytes, not text. */
+export const binarySchema = z.string().meta({ format: 'binary' });
+
+/** Names of the security schemes in the API document. */
+export const SESSION_SCHEME = 'sessionCookie';
+export const CSRF_SCHEME = 'csrfHeader';
+
+/** `get /waves/{code}/exports/responses.csv` → `getWavesByCodeExportsResponsesCsv`. */
+export function operationIdOf(method: string, path: string): string {
+  const words = path
+    .split('/')
+    .filter(Boolean)
+    .flatMap((seg) => {
+      const param = /^\{(\w+)\}$/.exec(seg);
+      return param ? ['by', ...param[1].split(/[^A-Za-z0-9]+/)] : seg.split(/[^A-Za-z0-9]+/);
+    })
+    .filter(Boolean);
+  return [method, ...words].map((w, i) => (i ? w[0].toUpperCase() + w.slice(1) : w.toLowerCase())).join('');
+}
+
+/** Who may call it, as OpenAPI security requirements: none, the session cookie, or the cookie and the CSRF header. */
+export function securityOf(access: Access, method: string): Record<string, string[]>[] {
+  if (access === 'public' || access === 'respondent') return [];
+  return method === 'get' ? [{ [SESSION_SCHEME]: [] }] : [{ [SESSION_SCHEME]: [], [CSRF_SCHEME]: [] }];
+}
+
+/** The client errors an operation can answer, from what it declares: input, access, path, limits. */
+function clientErrors(spec: RouteSpec<AnyObject, AnyObject, z.ZodType>): Record<number, string> {
+  const out: Record<number, string> = {
+    400: 'The request is invalid (a parameter, the query or the body; invalid_params names each problem)',
+  };
+  const session = spec.access !== 'public' && spec.access !== 'respondent';
+  if (session) out[401] = 'Not signed in (no valid session cookie)';
+  if (session && (spec.access !== 'user' || spec.method !== 'get'))
+    out[403] = 'The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong';
+  if (spec.params || spec.access === 'respondent') out[404] = 'Not found';
+  if (spec.rateLimits?.length) out[429] = 'Too many requests: try again after the Retry-After delay';
+  return out;
+}
 
 function toInvalidParams(where: string, error: z.ZodError): InvalidParam[] {
   return error.issues.map((i) => ({
@@ -97,6 +141,18 @@ export class Api {
     rateLimits: RateLimits,
   ) {
     this.limiters = buildLimiters(rateLimits);
+    this.registry.registerComponent('securitySchemes', SESSION_SCHEME, {
+      type: 'apiKey',
+      in: 'cookie',
+      name: SESSION_COOKIE,
+      description: 'The session set by POST /auth/login (HttpOnly, SameSite=Lax).',
+    });
+    this.registry.registerComponent('securitySchemes', CSRF_SCHEME, {
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-CSRF-Token',
+      description: 'The session’s CSRF token (given at log-in and by GET /auth/me); required on every change.',
+    });
   }
 
   /** The shared limiter of that name (counts live in the database, across instances). */
@@ -104,7 +160,13 @@ export class Api {
     return this.limiters[name];
   }
 
+  private readonly operationIds = new Set<string>();
+
   route<P extends AnyObject, Q extends AnyObject, B extends z.ZodType>(spec: RouteSpec<P, Q, B>): void {
+    const problem = (description: string) => ({
+      description,
+      content: { 'application/problem+json': { schema: problemSchema } },
+    });
     const responses: Record<string, unknown> = {};
     for (const [status, r] of Object.entries(spec.responses)) {
       responses[status] = {
@@ -112,15 +174,19 @@ export class Api {
         ...(r.schema ? { content: { [r.contentType ?? 'application/json']: { schema: r.schema } } } : {}),
       };
     }
-    responses.default = {
-      description: 'Problem details (RFC 9457)',
-      content: { 'application/problem+json': { schema: problemSchema } },
-    };
+    for (const [status, description] of Object.entries(clientErrors(spec as never)))
+      responses[status] ??= problem(description);
+    responses.default = problem('Problem details (RFC 9457)');
+    const operationId = spec.operationId ?? operationIdOf(spec.method, spec.path);
+    if (this.operationIds.has(operationId)) throw new Error(`Two API operations are named ${operationId}.`);
+    this.operationIds.add(operationId);
     this.registry.registerPath({
       method: spec.method,
       path: spec.path,
+      operationId,
       summary: spec.summary,
       tags: spec.tags,
+      security: securityOf(spec.access, spec.method),
       'x-access': spec.access,
       request: {
         ...(spec.params ? { params: spec.params as never } : {}),

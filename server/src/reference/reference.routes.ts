@@ -5,9 +5,8 @@
 // GET /api/reference/obstacles           public: obstacle codes and labels
 import { z } from 'zod';
 import type { Api } from '../http/route';
+import { CodedSchema, RegionSchema } from '../http/shared-schemas';
 import * as reference from './reference.service';
-
-const localized = z.object({ ru: z.string(), en: z.string(), uk: z.string() });
 
 export function referenceRoutes(api: Api): void {
   api.route({
@@ -20,7 +19,7 @@ export function referenceRoutes(api: Api): void {
     responses: {
       200: {
         description: 'Regions',
-        schema: z.object({ items: z.array(z.object({ code: z.string(), country: z.string(), names: localized })) }),
+        schema: z.object({ items: z.array(RegionSchema) }),
       },
     },
     handler: ({ query }) => ({
@@ -41,7 +40,7 @@ export function referenceRoutes(api: Api): void {
       access: 'public',
       tags: ['reference'],
       responses: {
-        200: { description: summary, schema: z.object({ items: z.array(z.object({ code: z.string() }).loose()) }) },
+        200: { description: summary, schema: z.object({ items: z.array(CodedSchema) }) },
       },
       handler: () => ({ items: items() }),
     });

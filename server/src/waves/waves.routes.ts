@@ -6,6 +6,7 @@
 // POST  /api/waves/{code}/lifecycle  coordinator: open | close | reopen | archive (409 on a transition the state does not allow)
 // POST  /api/waves/{code}/clone      coordinator: a new draft wave with the same scope and invitation list, new dates
 import { z } from 'zod';
+import { LocalizedText } from '../http/shared-schemas';
 import type { Api } from '../http/route';
 import {
   acceptsAnswers,
@@ -49,16 +50,18 @@ function adminView(w: WaveAdmin) {
   };
 }
 
-const localized = z.object({ ru: z.string(), en: z.string(), uk: z.string() });
-const WaveSummary = z.object({
-  code: z.string(),
-  title: localized,
-  status: z.enum(['draft', 'open', 'closed', 'archived']),
-  questionnaire: z.object({ key: z.string(), version: z.number() }),
-  opensAt: z.string().nullable(),
-  closesAt: z.string().nullable(),
-  responses: z.number(),
-});
+const localized = LocalizedText;
+const WaveSummary = z
+  .object({
+    code: z.string(),
+    title: localized,
+    status: z.enum(['draft', 'open', 'closed', 'archived']),
+    questionnaire: z.object({ key: z.string(), version: z.number() }),
+    opensAt: z.string().nullable(),
+    closesAt: z.string().nullable(),
+    responses: z.number(),
+  })
+  .meta({ id: 'Wave', description: 'A survey wave as listed: code, title, status, questionnaire, dates, responses' });
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
