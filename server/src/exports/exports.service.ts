@@ -99,25 +99,25 @@ async function rawRows(
     try {
       for await (const r of cursor) {
         signal?.throwIfAborted();
-      const answers = r.answers ?? {};
-      const ctx = { answers, codes: codings.byResponse.get(r._id) };
-      const fixed = [
-        r._id,
-        r.waveCode,
-        r.questionnaireId,
-        Number(r.questionnaireId.split('@')[1]) || '',
-        r.status,
-        r.submittedAt,
-        r.startedAt,
-        r.locale,
-        r.regionCode,
-        findRegion(r.regionCode)?.names[lng] ?? '',
-        r.municipality,
-        r.municipalityType,
-        r.sizeClass,
-        r.respondentRole,
-      ];
-      yield [...fixed, ...columns.map((c) => c.value(ctx))].map(safeCell);
+        const answers = r.answers ?? {};
+        const ctx = { answers, codes: codings.byResponse.get(r._id) };
+        const fixed = [
+          r._id,
+          r.waveCode,
+          r.questionnaireId,
+          Number(r.questionnaireId.split('@')[1]) || '',
+          r.status,
+          r.submittedAt,
+          r.startedAt,
+          r.locale,
+          r.regionCode,
+          findRegion(r.regionCode)?.names[lng] ?? '',
+          r.municipality,
+          r.municipalityType,
+          r.sizeClass,
+          r.respondentRole,
+        ];
+        yield [...fixed, ...columns.map((c) => c.value(ctx))].map(safeCell);
         if (++done % ROW_BATCH === 0 && onProgress) await onProgress(done);
       }
       signal?.throwIfAborted();
