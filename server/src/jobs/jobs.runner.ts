@@ -180,7 +180,9 @@ export function startJobRunner(opts: RunnerOptions): JobRunner {
     const heartbeat = setInterval(() => void renew(id, ac).catch(() => undefined), Math.max(50, leaseMs / 3));
     heartbeat.unref();
     let lastReport = 0;
+    let rows = 0;
     const onProgress = async (rowsDone: number) => {
+      rows = rowsDone;
       if (opts.batchDelayMs) await sleep(opts.batchDelayMs);
       ac.signal.throwIfAborted();
       if (Date.now() - lastReport >= PROGRESS_EVERY_MS) {
@@ -204,7 +206,6 @@ export function startJobRunner(opts: RunnerOptions): JobRunner {
         await finished(sink);
         set = {
           file: { name: plan.fileName, contentType: plan.contentType, size: sink.size, chunks: sink.chunks },
-          ...(rowsTotal !== null ? { rowsDone: rowsTotal } : {}),
         };
       } else if (job.kind === 'tally.verify') {
         set = { result: await verifyCounters(job.waveCode, step) };
@@ -213,7 +214,7 @@ export function startJobRunner(opts: RunnerOptions): JobRunner {
       }
       ac.signal.throwIfAborted();
       const res = await JobModel.updateOne(mine(id), {
-        $set: { ...set, state: 'done', finishedAt: new Date(), owner: null, leaseUntil: null },
+        $set: { ...set, rowsDone: rows, state: 'done', finishedAt: new Date(), owner: null, leaseUntil: null },
       });
       if (res.matchedCount === 0) await removeChunks(id); // cancelled at the last moment
     } catch (err) {
