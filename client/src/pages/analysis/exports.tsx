@@ -165,14 +165,17 @@ function ProgressLine({ f, label, onCancel }: { f: Followed; label?: string; onC
             data-testid="export-progress-bar"
           />
           <div className="export-progress__figures">
-            {job.percent !== null && <span>{formatNumber(job.percent, lng)} %</span>} <span>{rows}</span>{' '}
-            {left !== null && (
-              <span>
-                {left >= 90
+            {[
+              job.percent !== null ? `${formatNumber(job.percent, lng)} %` : '',
+              rows,
+              left === null
+                ? ''
+                : left >= 90
                   ? t('analysis.jobs.minutesLeft', { n: Math.round(left / 60) })
-                  : t('analysis.jobs.secondsLeft', { n: left })}
-              </span>
-            )}
+                  : t('analysis.jobs.secondsLeft', { n: left }),
+            ]
+              .filter(Boolean)
+              .join(' · ')}
           </div>
           <button type="button" className="button button--small" onClick={onCancel}>
             {t('analysis.jobs.cancel')}
