@@ -63,7 +63,7 @@ beforeAll(async () => {
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   page = await context.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
-}, 240_000);
+}, 400_000);
 
 afterAll(async () => {
   await context?.close();
