@@ -27,6 +27,8 @@ export type BenchContext = {
   ensureResponses: (n: number) => Promise<void>;
   count: () => number;
   log: (msg: string) => void;
+  /** The embedded store's process (for its memory), when the bench started one. */
+  storePid?: number;
 };
 
 export type Benchmark = {
@@ -176,6 +178,7 @@ export async function createContext(
   const ctx: BenchContext = {
     uri,
     dbName,
+    storePid: store?.pid,
     wave,
     log,
     count: () => seeded,

@@ -10,8 +10,9 @@ import { tallyRead } from './tally-read';
 import { exportStream } from './export-stream';
 import { submission } from './submission';
 import { page } from './page';
+import { exportJob } from './export-job';
 
-export const BENCHMARKS: Benchmark[] = [tallyRead, exportStream, submission, page];
+export const BENCHMARKS: Benchmark[] = [tallyRead, exportStream, exportJob, submission, page];
 
 function fmt(v: number, unit: string): string {
   if (unit === 'ratio') return v.toFixed(2);
@@ -84,14 +85,20 @@ function summary(results: Result[]): string[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { million: { type: 'boolean', default: false }, only: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { million: { type: 'boolean', default: false }, only: { type: 'string' }, max: { type: 'string' } },
+  });
+  // `--max 20000`: leave out the sizes above (a quick run on a small machine).
+  const max = values.max ? Number(values.max) : Infinity;
   const only = values.only?.split(',');
   const benches = BENCHMARKS.filter((b) => !only || only.includes(b.name));
   const say = (m: string) => process.stdout.write(`${m}\n`);
   const { ctx, close } = await createContext(say);
   const results: Result[] = [];
   try {
-    const sizes = [...new Set(benches.flatMap((b) => b.sizes({ million: values.million })))].sort((a, b) => a - b);
+    const sizes = [...new Set(benches.flatMap((b) => b.sizes({ million: values.million })))]
+      .filter((s) => s <= max)
+      .sort((a, b) => a - b);
     for (const size of sizes) {
       say(`— ${size.toLocaleString('en')} responses`);
       await ctx.ensureResponses(size);

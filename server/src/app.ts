@@ -23,6 +23,7 @@ import { wavesRoutes } from './waves/waves.routes';
 import { responsesRoutes } from './responses/responses.routes';
 import { analyticsRoutes } from './analytics/analytics.routes';
 import { exportsRoutes } from './exports/exports.routes';
+import { jobsRoutes } from './jobs/jobs.routes';
 import { questionnairesRoutes } from './questionnaires/questionnaires.routes';
 import { invitationsRoutes } from './invitations/invitations.routes';
 import { redactUrl } from './http/redact';
@@ -86,6 +87,7 @@ export function createApp(deps: AppDeps): express.Express {
   responsesRoutes(api);
   analyticsRoutes(api);
   exportsRoutes(api);
+  jobsRoutes(api);
   questionnairesRoutes(api);
   invitationsRoutes(api);
 

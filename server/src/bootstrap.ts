@@ -4,6 +4,7 @@ import path from 'node:path';
 import { QuestionnaireModel } from './questionnaires/questionnaire.model';
 import { WaveModel } from './waves/wave.model';
 import { ResponseModel } from './responses/response.model';
+import { JobChunkModel, JobModel } from './jobs/job.model';
 import { loadShippedQuestionnaires } from './questionnaires/questionnaires.service';
 import { ensureDemoWave } from './waves/waves.service';
 
@@ -13,7 +14,13 @@ export async function prepareDatabase(opts: {
   rootDir: string;
   demo: boolean;
 }): Promise<{ loaded: number; demoWave?: string }> {
-  await Promise.all([QuestionnaireModel.createIndexes(), WaveModel.createIndexes(), ResponseModel.createIndexes()]);
+  await Promise.all([
+    QuestionnaireModel.createIndexes(),
+    WaveModel.createIndexes(),
+    ResponseModel.createIndexes(),
+    JobModel.createIndexes(),
+    JobChunkModel.createIndexes(),
+  ]);
   const loaded = await loadShippedQuestionnaires(path.join(opts.rootDir, 'surveys'));
   let demoWave: string | undefined;
   if (opts.demo) {

@@ -29,6 +29,11 @@ const EnvSchema = z.object({
   RATE_LIMIT_TOKEN_LOOKUPS_PER_MIN: z.coerce.number().int().min(0).default(120),
   RATE_LIMIT_SUBMISSIONS_PER_MIN: z.coerce.number().int().min(0).default(120),
   RATE_LIMIT_PER_TOKEN_PER_MIN: z.coerce.number().int().min(0).default(120),
+  EXPORT_RETENTION_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(24),
 });
 
 export type Config = {
@@ -48,6 +53,8 @@ export type Config = {
   requestDeadlineMs: number;
   /** Per client IP; 0 turns a limit off (benchmarks). */
   rateLimits: { loginPer15Min: number; tokenLookupsPerMin: number; submissionsPerMin: number; perTokenPerMin: number };
+  /** Files of finished export jobs are removed this long after the job finished. */
+  exportRetentionMs: number;
   rootDir: string;
 };
 
@@ -75,6 +82,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     rootDir: ROOT_DIR,
     bcryptCost: e.BCRYPT_COST ?? (e.NODE_ENV === 'test' ? 10 : 12),
     requestDeadlineMs: e.REQUEST_DEADLINE_MS,
+    exportRetentionMs: Math.round(e.EXPORT_RETENTION_HOURS * 3_600_000),
     rateLimits: {
       loginPer15Min: e.RATE_LIMIT_LOGIN_PER_15MIN,
       tokenLookupsPerMin: e.RATE_LIMIT_TOKEN_LOOKUPS_PER_MIN,

@@ -10,6 +10,7 @@ import { listWaves } from './waves/waves.service';
 import { sweepRateLimits } from './http/rate-limit';
 import { countUsers, sweepExpiredSessions, upsertUser } from './auth/auth.service';
 import { randomBytes } from 'node:crypto';
+import { startJobRunner } from './jobs/jobs.runner';
 
 export async function main(): Promise<void> {
   const cfg = config();
@@ -68,6 +69,8 @@ export async function main(): Promise<void> {
     60 * 60 * 1000,
   );
   sweeper.unref();
+  // Exports and recounts run here, outside any request; any instance may take any job.
+  const jobs = startJobRunner({ retentionMs: cfg.exportRetentionMs });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -77,6 +80,7 @@ export async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    await jobs.stop(); // a running job is given back to the queue for another instance
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await db.close();

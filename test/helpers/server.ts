@@ -1,21 +1,28 @@
-// Serves the real app (API + built client) on a free loopback port for browser tests.
+// Serves the real app (API + built client) on a free loopback port for browser tests, with the
+// job runner running as in the server (exports and recounts are jobs).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../server/src/app';
+import { startJobRunner, type RunnerOptions } from '../../server/src/jobs/jobs.runner';
 import { ensureClientBuilt } from '../../scripts/lib/client-build';
 import { ROOT, storeKind } from './db';
 
-export async function startServer(): Promise<{ baseUrl: string; close: () => Promise<void> }> {
+export async function startServer(
+  opts: { jobs?: Partial<RunnerOptions> } = {},
+): Promise<{ baseUrl: string; close: () => Promise<void> }> {
   const clientDir = ensureClientBuilt(ROOT);
   const server = http.createServer(createApp({ store: { kind: storeKind() }, clientDir }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const jobs = startJobRunner({ pollMs: 200, retentionMs: 3_600_000, ...opts.jobs });
   return {
     baseUrl: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await jobs.stop();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }

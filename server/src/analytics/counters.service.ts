@@ -121,20 +121,40 @@ export async function prune(now = Date.now()): Promise<number> {
 
 type Counts = Map<string, { n: number; c: Record<string, number> }>;
 
+/** Progress and cancellation of a recount run as a job (see jobs/). */
+export type RecountOptions = {
+  onProgress?: (rowsDone: number) => Promise<void>;
+  signal?: AbortSignal;
+  maxTimeMS?: number;
+};
+
 /** Counts computed from the raw responses of a wave, the way the counters should hold them. */
-export async function countFromResponses(wave: string): Promise<Counts> {
+export async function countFromResponses(wave: string, opts: RecountOptions = {}): Promise<Counts> {
   const { questionnaire } = await waveCatalogue(wave);
   const out: Counts = new Map();
   const cursor = ResponseModel.find({ waveCode: wave, status: 'complete' }, SOURCE_FIELDS)
     .lean<TallySource>()
+    .maxTimeMS(opts.maxTimeMS ?? 60 * 60_000)
     .cursor({ batchSize: 1000 });
-  for await (const r of cursor) {
-    // Responses keep the questionnaire version they answered (same for a wave, but be exact).
-    const variables = await variablesById(r.questionnaireId ?? questionnaire.id);
-    const row = out.get(r.regionCode) ?? { n: 0, c: {} };
-    row.n++;
-    for (const k of Object.keys(contributionOf(variables, r.answers ?? {}))) row.c[k] = (row.c[k] ?? 0) + 1;
-    out.set(r.regionCode, row);
+  const close = () => void cursor.close().catch(() => undefined);
+  opts.signal?.addEventListener('abort', close, { once: true });
+  let done = 0;
+  try {
+    for await (const r of cursor) {
+      opts.signal?.throwIfAborted();
+      if (++done % 500 === 0) await opts.onProgress?.(done);
+      // Responses keep the questionnaire version they answered (same for a wave, but be exact).
+      const variables = await variablesById(r.questionnaireId ?? questionnaire.id);
+      const row = out.get(r.regionCode) ?? { n: 0, c: {} };
+      row.n++;
+      for (const k of Object.keys(contributionOf(variables, r.answers ?? {}))) row.c[k] = (row.c[k] ?? 0) + 1;
+      out.set(r.regionCode, row);
+    }
+    opts.signal?.throwIfAborted();
+    await opts.onProgress?.(done);
+  } finally {
+    opts.signal?.removeEventListener('abort', close);
+    await cursor.close().catch(() => undefined);
   }
   return out;
 }
@@ -157,8 +177,11 @@ function sameCounts(a: { n: number; c: Record<string, number> }, b: { n: number;
 }
 
 /** Compares the kept counters with a recount from the raw responses; lists the regions that differ. */
-export async function verifyCounters(wave: string): Promise<{ ok: boolean; regions: string[] }> {
-  const [kept, fresh] = await Promise.all([readCounters(wave), countFromResponses(wave)]);
+export async function verifyCounters(
+  wave: string,
+  opts: RecountOptions = {},
+): Promise<{ ok: boolean; regions: string[] }> {
+  const [kept, fresh] = await Promise.all([readCounters(wave), countFromResponses(wave, opts)]);
   const regions = [...new Set([...kept.keys(), ...fresh.keys()])].filter(
     (r) => !sameCounts(kept.get(r) ?? { n: 0, c: {} }, fresh.get(r) ?? { n: 0, c: {} }),
   );
@@ -171,9 +194,13 @@ export async function verifyCounters(wave: string): Promise<{ ok: boolean; regio
  * response stored while the recount runs could be counted twice or not at all); it is the
  * repair tool, `verifyCounters` tells whether it is needed.
  */
-export async function rebuildCounters(wave: string): Promise<{ regions: number; responses: number }> {
+export async function rebuildCounters(
+  wave: string,
+  opts: RecountOptions = {},
+): Promise<{ regions: number; responses: number }> {
   await catchUp({ wave, graceMs: 0 });
-  const fresh = await countFromResponses(wave);
+  const fresh = await countFromResponses(wave, opts);
+  opts.signal?.throwIfAborted();
   let responses = 0;
   for (const [region, { n, c }] of fresh) {
     responses += n;

@@ -17,6 +17,7 @@ export type AuditAction =
   | 'invitations.export'
   | 'questionnaire.upload'
   | 'data.export'
+  | 'tally.rebuild'
   | 'user.create'
   | 'user.update'
   | 'user.password_reset'

@@ -6,34 +6,25 @@
 // GET /api/waves/{code}/exports/datapackage.json  researcher: Frictionless data package describing the CSV
 // GET /api/waves/{code}/exports/{table}.{csv,xlsx} researcher: analysis tables (tally, question, crosstab,
 //                                                  region, compare) with base and filters; small cells suppressed
-import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
+import type { Request, Response } from 'express';
 import { binarySchema, type Api } from '../http/route';
 import { WaveParams } from '../responses/responses.schema';
-import { FilterFields, type Filters } from '../analytics/filters';
-import { ByDimension } from '../analytics/analytics.schema';
-import { DELIMITERS } from './csv';
+import { recordAudit } from '../audit/audit.service';
+import type { AuthUser } from '../auth/roles';
 import {
-  codebook,
-  dataPackageOf,
-  fileNames,
-  responsesCsv,
-  responsesXlsx,
-  syntaxFile,
-  tableSheets,
-  type TableRequest,
-} from './exports.service';
-import { sheetCsv, sheetsXlsx, type Sheet } from './tables';
-import type { Response } from 'express';
+  Delimiter,
+  ExportLocale,
+  ExportRequest,
+  exportSummary,
+  prepareExport,
+  TABLE_KINDS,
+  TABLE_OPTIONS,
+  XLSX_TYPE,
+} from './export-request';
 
-const delimiter = z.enum(['semicolon', 'comma', 'tab']).default('semicolon');
-const locale = z.enum(['ru', 'en', 'uk']).default('ru');
-const ExportQuery = z.object({ delimiter, locale }).strict();
-const LocaleQuery = z.object({ locale }).strict();
-const name = z.string().min(1).max(200);
-const part = z.coerce.number().int().min(0).max(10).default(0);
-
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const ExportQuery = z.object({ delimiter: Delimiter, locale: ExportLocale }).strict();
+const LocaleQuery = z.object({ locale: ExportLocale }).strict();
 
 /** The data package descriptor as labelled.ts writes it (Data Package v2). */
 const code = z.union([z.string(), z.number()]);
@@ -92,37 +83,40 @@ function attachment(res: Response, type: string, file: string): void {
   res.setHeader('Cache-Control', 'no-store');
 }
 
-async function sendSheets(
-  res: Response,
-  sheets: Sheet[],
-  format: 'csv' | 'xlsx',
-  file: string,
-  sep: string,
-  index: number,
-  lng: 'ru' | 'en' | 'uk' = 'ru',
-) {
-  if (format === 'xlsx') {
-    attachment(res, XLSX, `${file}.xlsx`);
-    await sheetsXlsx(sheets, res, lng);
-    res.end();
-    return;
-  }
-  attachment(res, 'text/csv; charset=utf-8', `${file}.csv`);
-  await pipeline(sheetCsv(sheets[Math.min(index, sheets.length - 1)], sep), res);
+/** Aborted when the client goes away before the answer is complete: the export's cursor is closed. */
+export function abandoned(res: Response): AbortSignal {
+  const ac = new AbortController();
+  const gone = () => {
+    if (!res.writableFinished) ac.abort(new Error('client disconnected'));
+  };
+  // compression() and pipeline() add close listeners of their own; this one is expected.
+  res.setMaxListeners(res.getMaxListeners() + 1);
+  res.once('close', gone);
+  return ac.signal;
 }
 
-const filtersOf = (q: Filters): Filters => ({
-  region: q.region,
-  municipalityType: q.municipalityType,
-  sizeClass: q.sizeClass,
-  respondentRole: q.respondentRole,
-  status: q.status,
-});
+/** A direct (small) download: the same writer as the export jobs, recorded in the audit log. */
+async function sendExport(code: string, input: unknown, user: AuthUser, req: Request, res: Response) {
+  const request = ExportRequest.parse(input);
+  const plan = await prepareExport(code, request);
+  await recordAudit(user.email, 'data.export', code, { ...exportSummary(request), via: 'download' });
+  attachment(res, plan.contentType, plan.fileName);
+  try {
+    await plan.write(res, { signal: abandoned(res) });
+  } catch (err) {
+    // Failed before the first byte (e.g. an unknown question): a problem document, not an attachment.
+    if (!res.headersSent) {
+      res.removeHeader('Content-Disposition');
+      res.removeHeader('Content-Type');
+    }
+    throw err;
+  }
+}
 
 export function exportsRoutes(api: Api): void {
   const tags = ['exports'];
   const csvResponse = { 200: { description: 'CSV, UTF-8 with BOM', schema: z.string(), contentType: 'text/csv' } };
-  const xlsxResponse = { 200: { description: 'XLSX workbook', schema: binarySchema, contentType: XLSX } };
+  const xlsxResponse = { 200: { description: 'XLSX workbook', schema: binarySchema, contentType: XLSX_TYPE } };
 
   api.route({
     method: 'get',
@@ -133,11 +127,8 @@ export function exportsRoutes(api: Api): void {
     params: WaveParams,
     query: ExportQuery,
     responses: csvResponse,
-    handler: async ({ params, query }, _req, res) => {
-      const stream = await responsesCsv(params.code, DELIMITERS[query.delimiter], query.locale);
-      attachment(res, 'text/csv; charset=utf-8', fileNames(params.code).csv);
-      await pipeline(stream, res);
-    },
+    handler: ({ params, query, user }, req, res) =>
+      sendExport(params.code, { ...query, table: 'responses', format: 'csv' }, user!, req, res),
   });
 
   api.route({
@@ -149,11 +140,8 @@ export function exportsRoutes(api: Api): void {
     params: WaveParams,
     query: LocaleQuery,
     responses: xlsxResponse,
-    handler: async ({ params, query }, _req, res) => {
-      attachment(res, XLSX, fileNames(params.code).xlsx);
-      await responsesXlsx(params.code, query.locale, res);
-      res.end();
-    },
+    handler: ({ params, query, user }, req, res) =>
+      sendExport(params.code, { ...query, table: 'responses', format: 'xlsx' }, user!, req, res),
   });
 
   for (const format of ['csv', 'xlsx'] as const) {
@@ -166,35 +154,26 @@ export function exportsRoutes(api: Api): void {
       params: WaveParams,
       query: ExportQuery,
       responses: format === 'csv' ? csvResponse : xlsxResponse,
-      handler: async ({ params, query }, _req, res) => {
-        const sheet = await codebook(params.code, query.locale);
-        await sendSheets(res, [sheet], format, `${params.code}-codebook`, DELIMITERS[query.delimiter], 0, query.locale);
-      },
+      handler: ({ params, query, user }, req, res) =>
+        sendExport(params.code, { ...query, table: 'codebook', format }, user!, req, res),
     });
   }
 
-  for (const [kind, ext, type] of [
-    ['sps', 'sps', 'SPSS syntax'],
-    ['r', 'R', 'R script'],
+  for (const [format, type] of [
+    ['sps', 'SPSS syntax'],
+    ['R', 'R script'],
   ] as const) {
     api.route({
       method: 'get',
-      path: `/waves/{code}/exports/responses.${ext}`,
+      path: `/waves/{code}/exports/responses.${format}`,
       summary: `${type} that loads responses.csv with variable and value labels`,
       access: 'researcher',
       tags,
       params: WaveParams,
       query: ExportQuery,
       responses: { 200: { description: type, schema: z.string(), contentType: 'text/plain' } },
-      handler: async ({ params, query }, _req, res) => {
-        const text = await syntaxFile(params.code, kind, DELIMITERS[query.delimiter], query.locale);
-        attachment(
-          res,
-          'text/plain; charset=utf-8',
-          kind === 'sps' ? fileNames(params.code).sps : fileNames(params.code).r,
-        );
-        res.send(kind === 'sps' ? `\uFEFF${text}` : text);
-      },
+      handler: ({ params, query, user }, req, res) =>
+        sendExport(params.code, { ...query, table: 'responses', format }, user!, req, res),
     });
   }
 
@@ -207,83 +186,32 @@ export function exportsRoutes(api: Api): void {
     params: WaveParams,
     query: ExportQuery,
     responses: { 200: { description: 'Data package descriptor (v2)', schema: DataPackageSchema } },
-    handler: async ({ params, query }, _req, res) => {
-      const pkg = await dataPackageOf(params.code, DELIMITERS[query.delimiter], query.locale);
-      attachment(res, 'application/json; charset=utf-8', 'datapackage.json');
-      res.send(JSON.stringify(pkg, null, 2));
-    },
+    handler: ({ params, query, user }, req, res) =>
+      sendExport(params.code, { ...query, table: 'responses', format: 'datapackage' }, user!, req, res),
   });
 
-  const common = { ...FilterFields, delimiter, locale, part };
-  const tables = [
-    {
-      kind: 'tally',
-      summary: 'Obstacles × regions (and overall with CI, respondents per region)',
-      query: z.object(common).strict(),
-      make: (q: Filters): TableRequest => ({ kind: 'tally', filters: filtersOf(q) }),
-    },
-    {
-      kind: 'question',
-      summary: 'Tally of one question by a dimension',
-      query: z.object({ ...common, question: name, by: ByDimension.default('region') }).strict(),
-      make: (q: Filters & { question: string; by: z.infer<typeof ByDimension> }): TableRequest => ({
-        kind: 'question',
-        question: q.question,
-        by: q.by,
-        filters: filtersOf(q),
-      }),
-    },
-    {
-      kind: 'crosstab',
-      summary: 'Crosstab of two questions: counts, row %, column % and the chi-square test',
-      query: z.object({ ...common, row: name, col: name }).strict(),
-      make: (q: Filters & { row: string; col: string }): TableRequest => ({
-        kind: 'crosstab',
-        row: q.row,
-        col: q.col,
-        filters: filtersOf(q),
-      }),
-    },
-    {
-      kind: 'region',
-      summary: "A region's obstacles against its country and overall; its municipalities",
-      query: z.object({ ...common, regionCode: z.string().regex(/^[A-Z]{2}-[A-Z0-9]{1,3}$/) }).strict(),
-      make: (q: Filters & { regionCode: string }): TableRequest => ({
-        kind: 'region',
-        region: q.regionCode,
-        filters: filtersOf(q),
-      }),
-    },
-    {
-      kind: 'compare',
-      summary: 'One question in this wave (A) and another (B), per region',
-      query: z.object({ ...common, b: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), question: name }).strict(),
-      make: (q: Filters & { b: string; question: string }): TableRequest => ({
-        kind: 'compare',
-        b: q.b,
-        question: q.question,
-        filters: filtersOf(q),
-      }),
-    },
-  ] as const;
-
-  for (const t of tables) {
+  const summaries: Record<(typeof TABLE_KINDS)[number], string> = {
+    tally: 'Obstacles × regions (and overall with CI, respondents per region)',
+    question: 'Tally of one question by a dimension',
+    crosstab: 'Crosstab of two questions: counts, row %, column % and the chi-square test',
+    region: "A region's obstacles against its country and overall; its municipalities",
+    compare: 'One question in this wave (A) and another (B), per region',
+  };
+  for (const table of TABLE_KINDS) {
     for (const format of ['csv', 'xlsx'] as const) {
       api.route({
         method: 'get',
-        path: `/waves/{code}/exports/${t.kind}.${format}`,
-        summary: `${t.summary} as ${format.toUpperCase()}${format === 'csv' ? ' (one table; `part` picks which)' : ' (one sheet per table)'}`,
+        path: `/waves/{code}/exports/${table}.${format}`,
+        summary: `${summaries[table]} as ${format.toUpperCase()}${format === 'csv' ? ' (one table; `part` picks which)' : ' (one sheet per table)'}`,
         access: 'researcher',
         tags,
         params: WaveParams,
-        query: t.query as z.ZodType<Record<string, unknown>>,
+        query: TABLE_OPTIONS[table] as z.ZodType<Record<string, unknown>>,
         responses: format === 'csv' ? csvResponse : xlsxResponse,
-        handler: async ({ params, query }, _req, res) => {
-          const q = query as Filters & { delimiter: keyof typeof DELIMITERS; locale: 'ru' | 'en' | 'uk'; part: number };
-          const request = (t.make as (x: unknown) => TableRequest)(q);
-          const sheets = await tableSheets(params.code, request, q.locale);
-          await sendSheets(res, sheets, format, `${params.code}-${t.kind}`, DELIMITERS[q.delimiter], q.part, q.locale);
-        },
+        // The query is already validated; the request is rebuilt from the raw strings so that the
+        // export job's body (the same fields) and this route share one schema.
+        handler: ({ params, user }, req, res) =>
+          sendExport(params.code, { ...(req.query as Record<string, unknown>), table, format }, user!, req, res),
       });
     }
   }

@@ -1,6 +1,6 @@
 // Exports stream from a cursor: memory stays flat whatever the wave's size. Tables shared
 // outside the tool always apply the wave's small-cell protection.
-import { Readable, type Writable } from 'node:stream';
+import { pipeline, Readable, type Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import { ResponseModel } from '../responses/response.model';
@@ -50,6 +50,24 @@ const RAW_FIELDS = {
   answers: 1,
 } as const;
 
+/** Progress and cancellation of a long export (a job, or a request whose client may go away). */
+export type RowOptions = {
+  /** Called every ROW_BATCH rows (and at the end) with the rows written so far; awaited, may throw to stop. */
+  onProgress?: (rowsDone: number) => Promise<void>;
+  /** Aborting closes the cursor and fails the export. */
+  signal?: AbortSignal;
+  /** Time limit of the cursor on the store. */
+  maxTimeMS?: number;
+};
+export const ROW_BATCH = 500;
+/** Default time limit of an export's cursor: generous, since the cursor is also closed on abort. */
+export const EXPORT_CURSOR_MAX_MS = 60 * 60_000;
+
+/** How many rows a raw export of the wave will have (for progress). */
+export async function countRawRows(waveCode: string): Promise<number> {
+  return ResponseModel.countDocuments({ waveCode, status: 'complete' }).maxTimeMS(60_000);
+}
+
 export const fileNames = (wave: string) => ({
   csv: `${wave}-responses.csv`,
   xlsx: `${wave}-responses.xlsx`,
@@ -59,7 +77,11 @@ export const fileNames = (wave: string) => ({
 });
 
 /** The raw rows of a wave as arrays of values (timestamps as Dates), in column order. */
-async function rawRows(waveCode: string, lng: Lng): Promise<{ header: string[]; rows: AsyncIterable<unknown[]> }> {
+async function rawRows(
+  waveCode: string,
+  lng: Lng,
+  opts: RowOptions = {},
+): Promise<{ header: string[]; rows: AsyncIterable<unknown[]> }> {
   const { wave, questionnaire } = await waveCatalogue(waveCode);
   const columns: Column[] = answerColumns(questionnaire.definition);
   const codings = await loadCodings(wave.code);
@@ -69,28 +91,42 @@ async function rawRows(waveCode: string, lng: Lng): Promise<{ header: string[]; 
   const cursor = ResponseModel.find({ waveCode: wave.code, status: 'complete' }, RAW_FIELDS)
     .sort({ submittedAt: 1, _id: 1 })
     .lean<ResponseDoc>()
+    .maxTimeMS(opts.maxTimeMS ?? EXPORT_CURSOR_MAX_MS)
     .cursor({ batchSize: 1000 });
+  const { signal, onProgress } = opts;
+  const close = () => void cursor.close().catch(() => undefined);
+  signal?.addEventListener('abort', close, { once: true });
   const rows = (async function* () {
-    for await (const r of cursor) {
-      const answers = r.answers ?? {};
-      const ctx = { answers, codes: codings.byResponse.get(r._id) };
-      const fixed = [
-        r._id,
-        r.waveCode,
-        r.questionnaireId,
-        Number(r.questionnaireId.split('@')[1]) || '',
-        r.status,
-        r.submittedAt,
-        r.startedAt,
-        r.locale,
-        r.regionCode,
-        findRegion(r.regionCode)?.names[lng] ?? '',
-        r.municipality,
-        r.municipalityType,
-        r.sizeClass,
-        r.respondentRole,
-      ];
-      yield [...fixed, ...columns.map((c) => c.value(ctx))];
+    let done = 0;
+    try {
+      for await (const r of cursor) {
+        signal?.throwIfAborted();
+        const answers = r.answers ?? {};
+        const ctx = { answers, codes: codings.byResponse.get(r._id) };
+        const fixed = [
+          r._id,
+          r.waveCode,
+          r.questionnaireId,
+          Number(r.questionnaireId.split('@')[1]) || '',
+          r.status,
+          r.submittedAt,
+          r.startedAt,
+          r.locale,
+          r.regionCode,
+          findRegion(r.regionCode)?.names[lng] ?? '',
+          r.municipality,
+          r.municipalityType,
+          r.sizeClass,
+          r.respondentRole,
+        ];
+        yield [...fixed, ...columns.map((c) => c.value(ctx))];
+        if (++done % ROW_BATCH === 0 && onProgress) await onProgress(done);
+      }
+      signal?.throwIfAborted();
+      await onProgress?.(done);
+    } finally {
+      signal?.removeEventListener('abort', close);
+      await cursor.close().catch(() => undefined);
     }
   })();
   return { header, rows };
@@ -101,22 +137,28 @@ async function rawRows(waveCode: string, lng: Lng): Promise<{ header: string[]; 
  * variable, one line per response (line breaks inside texts become spaces), timestamps in UTC
  * as ISO 8601 to the second.
  */
-export async function responsesCsv(waveCode: string, delimiter: string, lng: Lng): Promise<Readable> {
-  const { header, rows } = await rawRows(waveCode, lng);
+export async function responsesCsv(
+  waveCode: string,
+  delimiter: string,
+  lng: Lng,
+  opts: RowOptions = {},
+): Promise<Readable> {
+  const { header, rows } = await rawRows(waveCode, lng, opts);
   const csv = stringify({ delimiter, header: true, columns: header, record_delimiter: 'windows' });
   const cells = (async function* () {
     for await (const r of rows) yield r.map(csvCell);
   })();
-  return Readable.from(cells).pipe(csv).pipe(withBom());
+  // pipeline (not .pipe) so an error of the cursor (abort, time limit) reaches the returned stream.
+  return pipeline(Readable.from(cells), csv, withBom(), () => undefined);
 }
 
 export const XLSX_DATETIME = 'yyyy-mm-dd hh:mm:ss';
 export const XLSX_DATE = 'yyyy-mm-dd';
 
 /** Raw responses as XLSX, streamed row by row (ExcelJS WorkbookWriter), with the codebook as a second sheet. */
-export async function responsesXlsx(waveCode: string, lng: Lng, out: Writable): Promise<void> {
+export async function responsesXlsx(waveCode: string, lng: Lng, out: Writable, opts: RowOptions = {}): Promise<void> {
   const { wave, questionnaire } = await waveCatalogue(waveCode);
-  const { header, rows } = await rawRows(waveCode, lng);
+  const { header, rows } = await rawRows(waveCode, lng, opts);
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'lsg-barometer';
   const ws = wb.addWorksheet('responses');

@@ -170,7 +170,7 @@ function CompareView({ data }: { data: Comparison }) {
   return (
     <>
       <BaseLine text={data.base.text} testId="compare-base" />
-      <Downloads label={t('results.downloads')}>
+      <Downloads label={t('results.downloads')} code={data.a.code}>
         <DownloadLink
           href={tableExportUrl(data.a.code, 'compare', 'xlsx', filters, exportExtra)}
           testId="download-compare-xlsx"

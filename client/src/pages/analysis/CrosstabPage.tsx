@@ -153,7 +153,7 @@ function CrosstabView({ data }: { data: Crosstab }) {
   return (
     <>
       <BaseLine text={data.base.text} testId="crosstab-base" />
-      <Downloads label={t('results.downloads')}>
+      <Downloads label={t('results.downloads')} code={data.wave.code}>
         <DownloadLink
           href={tableExportUrl(data.wave.code, 'crosstab', 'xlsx', filters, exportExtra)}
           testId="download-crosstab-xlsx"

@@ -104,7 +104,7 @@ function Dashboard({ tally }: { tally: ObstacleTally }) {
         </p>
         <BaseLine text={tally.base.text} testId="results-base" />
       </div>
-      <Downloads label={t('results.downloads')}>
+      <Downloads label={t('results.downloads')} code={code}>
         <DownloadLink
           href={tableExportUrl(code, 'tally', 'xlsx', filters, { locale: lng })}
           testId="download-tally-xlsx"

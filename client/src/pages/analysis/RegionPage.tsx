@@ -100,7 +100,7 @@ function Profile({ data, variables }: { data: RegionProfile; variables: Analysis
         })}
       </p>
       <BaseLine text={data.base.text} />
-      <Downloads label={t('results.downloads')}>
+      <Downloads label={t('results.downloads')} code={data.wave.code}>
         <DownloadLink
           href={tableExportUrl(
             data.wave.code,

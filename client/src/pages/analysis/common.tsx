@@ -1,7 +1,7 @@
 // Pieces every analysis page shares: filters kept in the address (so they survive moving between
 // pages and can be bookmarked), the filter bar, the page tabs, the base sentence, cell formatting
 // with small-cell suppression, and download links.
-import { useId, type ReactNode } from 'react';
+import { useId, type MouseEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink, useSearchParams } from 'react-router';
 import type { Locale, Localized, Region } from '../../api/api';
@@ -15,6 +15,7 @@ import {
 } from '../../api/analysis';
 import { currentLocale } from '../../i18n';
 import { pick } from '../../lib/format';
+import { ExportJobsProvider, useExportJobs } from './exports';
 
 const INTL_LOCALE: Record<Locale, string> = { ru: 'ru-RU', uk: 'uk-UA', en: 'en-GB' };
 
@@ -139,17 +140,30 @@ export function SuppressedLegend({ minCell, shown }: { minCell: number; shown: b
   );
 }
 
-export function Downloads({ label, children }: { label: string; children: ReactNode }) {
+/** The export buttons of a page; pressing one starts an export job (see exports.tsx). */
+export function Downloads({ label, code, children }: { label: string; code?: string; children: ReactNode }) {
   return (
-    <div className="analysis-downloads" role="group" aria-label={label}>
-      {children}
-    </div>
+    <ExportJobsProvider code={code}>
+      <div className="analysis-downloads" role="group" aria-label={label}>
+        {children}
+      </div>
+    </ExportJobsProvider>
   );
 }
 
+/**
+ * A download: the link works as a direct download (new tab, no script), a plain click starts an
+ * export job so that a big file never dies at the request's time limit.
+ */
 export function DownloadLink({ href, children, testId }: { href: string; children: ReactNode; testId?: string }) {
+  const jobs = useExportJobs();
+  const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
+    if (!jobs || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    jobs.start(href, e.currentTarget.textContent ?? '');
+  };
   return (
-    <a className="button button--small" href={href} download data-testid={testId}>
+    <a className="button button--small" href={href} download data-testid={testId} onClick={onClick}>
       {children}
     </a>
   );

@@ -1,0 +1,135 @@
+// Export through the real app over HTTP, as a researcher reaches it: a separate app process,
+// POST /api/waves/{code}/exports → poll GET /api/jobs/{id} → GET the file, for CSV and XLSX,
+// against a raw cursor read of the same documents in the same run. While the export runs, the
+// app's and the store's RSS are sampled and /api/health is timed (p50/p99).
+// Targets (issue 9): CSV ≥ 50 % of the raw cursor rate; health p99 ≤ 250 ms during an export.
+import fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { createUser } from '../../server/src/auth/auth.service';
+import { ResponseModel } from '../../server/src/responses/response.model';
+import { startServerProcess } from './server-process';
+import type { Benchmark, BenchContext, Result } from './context';
+
+function rssMb(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const m = /VmRSS:\s+(\d+)\s+kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+const pct = (xs: number[], p: number) => {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+async function rawRead(ctx: BenchContext): Promise<number> {
+  const t0 = performance.now();
+  let rows = 0;
+  const cursor = ResponseModel.find({ waveCode: ctx.wave, status: 'complete' })
+    .sort({ submittedAt: 1, _id: 1 })
+    .lean()
+    .cursor({ batchSize: 1000 });
+  for await (const _r of cursor) rows++;
+  return (rows / (performance.now() - t0)) * 1000;
+}
+
+type Session = { cookie: string; csrf: string };
+
+async function login(url: string, email: string, password: string): Promise<Session> {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (res.status !== 200) throw new Error(`login: ${res.status}`);
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  return { cookie, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
+}
+
+async function exportOnce(
+  url: string,
+  s: Session,
+  ctx: BenchContext,
+  format: 'csv' | 'xlsx',
+  appPid: number | undefined,
+): Promise<{ ms: number; rows: number; bytes: number; appPeak: number; storePeak: number; health: number[] }> {
+  const headers = { Cookie: s.cookie, 'X-CSRF-Token': s.csrf, 'Content-Type': 'application/json' };
+  let appPeak = rssMb(appPid);
+  let storePeak = rssMb(ctx.storePid);
+  const health: number[] = [];
+  let running = true;
+  const sampler = (async () => {
+    while (running) {
+      appPeak = Math.max(appPeak, rssMb(appPid));
+      storePeak = Math.max(storePeak, rssMb(ctx.storePid));
+      const t = performance.now();
+      await fetch(`${url}/api/health`).then((r) => r.arrayBuffer());
+      health.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  const t0 = performance.now();
+  const start = await fetch(`${url}/api/waves/${ctx.wave}/exports`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ format }),
+  });
+  if (start.status !== 202) throw new Error(`start: ${start.status} ${await start.text()}`);
+  const { id } = (await start.json()) as { id: string };
+  let job: { state: string; rowsDone: number; error: string | null; file: { url: string } | null };
+  for (;;) {
+    job = (await (await fetch(`${url}/api/jobs/${id}`, { headers })).json()) as typeof job;
+    if (['done', 'failed', 'cancelled'].includes(job.state)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  if (job.state !== 'done') throw new Error(`export job ${job.state}: ${job.error}`);
+  const file = await fetch(`${url}${job.file!.url}`, { headers });
+  const bytes = (await file.arrayBuffer()).byteLength;
+  const ms = performance.now() - t0;
+  running = false;
+  await sampler;
+  return { ms, rows: job.rowsDone, bytes, appPeak, storePeak, health };
+}
+
+export const exportJob: Benchmark = {
+  name: 'export-job',
+  sizes: ({ million }) => (million ? [10_000, 100_000, 1_000_000] : [10_000, 100_000]),
+  measure: async (ctx, size) => {
+    const email = `bench-${randomUUID().slice(0, 8)}@bench.local`;
+    const password = `pw-${randomUUID()}`;
+    await createUser({ email, password, roles: ['researcher'] });
+    const server = await startServerProcess(ctx.uri, ctx.dbName, { NODE_ENV: 'production' });
+    try {
+      const session = await login(server.url, email, password);
+      const raw = await rawRead(ctx);
+      const out: Result[] = [
+        { benchmark: 'export-job', size, metric: 'raw cursor rows/s', value: raw, unit: 'rows/s' },
+      ];
+      for (const format of ['csv', 'xlsx'] as const) {
+        const m = await exportOnce(server.url, session, ctx, format, server.proc.pid);
+        if (m.rows !== size) throw new Error(`${format} job wrote ${m.rows} rows, expected ${size}`);
+        const rate = (m.rows / m.ms) * 1000;
+        out.push(
+          { benchmark: 'export-job', size, metric: `${format} start→file s`, value: m.ms / 1000, unit: 's' },
+          { benchmark: 'export-job', size, metric: `${format} rows/s`, value: rate, unit: 'rows/s' },
+          { benchmark: 'export-job', size, metric: `${format} / raw rate`, value: rate / raw, unit: 'ratio' },
+          { benchmark: 'export-job', size, metric: `${format} app peak RSS`, value: m.appPeak, unit: 'MB' },
+          { benchmark: 'export-job', size, metric: `${format} store peak RSS`, value: m.storePeak, unit: 'MB' },
+          { benchmark: 'export-job', size, metric: `${format} health p50`, value: pct(m.health, 50), unit: 'ms' },
+          { benchmark: 'export-job', size, metric: `${format} health p99`, value: pct(m.health, 99), unit: 'ms' },
+          { benchmark: 'export-job', size, metric: `${format} file`, value: m.bytes / 1e6, unit: 'MB' },
+        );
+      }
+      return out;
+    } finally {
+      await server.stop();
+    }
+  },
+};

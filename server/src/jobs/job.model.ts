@@ -1,0 +1,60 @@
+import { Schema, model } from 'mongoose';
+
+// Long work as persisted jobs (exports, tally verify/rebuild). One document per job; the runner
+// of any instance claims it with a single-document findOneAndUpdate and keeps a lease on it.
+//   state       queued → running → done | failed | cancelled
+//   owner       instance id of the runner holding the lease (while running)
+//   leaseUntil  the lease: a running job whose lease has passed is taken over (or failed)
+//   takeovers   how many times it was taken over after its runner went away
+//   file        the finished file, stored in `job_chunks` as 255 KB pieces
+const jobSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    kind: { type: String, required: true },
+    waveCode: { type: String, required: true },
+    params: { type: Schema.Types.Mixed, default: {} },
+    summary: { type: Schema.Types.Mixed, default: {} },
+    state: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    createdBy: { type: String, required: true },
+    startedAt: { type: Date, default: null },
+    finishedAt: { type: Date, default: null },
+    owner: { type: String, default: null },
+    leaseUntil: { type: Date, default: null },
+    takeovers: { type: Number, default: 0 },
+    rowsDone: { type: Number, default: 0 },
+    rowsTotal: { type: Number, default: null },
+    error: { type: String, default: null },
+    result: { type: Schema.Types.Mixed, default: null },
+    file: {
+      type: new Schema(
+        { name: String, contentType: String, size: Number, chunks: Number },
+        { _id: false, versionKey: false },
+      ),
+      default: null,
+    },
+    fileExpired: { type: Boolean, default: false },
+  },
+  { versionKey: false, minimize: false },
+);
+jobSchema.index({ waveCode: 1, createdAt: -1 });
+jobSchema.index({ state: 1 });
+
+export const JobModel = model('Job', jobSchema, 'jobs');
+
+/** A piece of a job's file: `_id` = `<jobId>:<n>` so each read is an `_id` lookup. */
+const chunkSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    jobId: { type: String, required: true },
+    n: { type: Number, required: true },
+    data: { type: Buffer, required: true },
+  },
+  { versionKey: false },
+);
+chunkSchema.index({ jobId: 1 });
+
+export const JobChunkModel = model('JobChunk', chunkSchema, 'job_chunks');
+
+export const chunkId = (jobId: string, n: number) => `${jobId}:${n}`;
+export const CHUNK_BYTES = 255 * 1024;

@@ -1,0 +1,103 @@
+// POST   /api/waves/{code}/exports   researcher: queue an export (any format, any table) → 202 with the job
+// POST   /api/waves/{code}/jobs      researcher: queue a recount: tally.verify (researcher), tally.rebuild (admin)
+// GET    /api/waves/{code}/jobs      researcher: the wave's recent jobs, newest first, with who and when
+// GET    /api/jobs/{id}              researcher: state, rows done/total, times, error, file
+// GET    /api/jobs/{id}/file         researcher: the finished file (streamed from the database, any instance)
+// DELETE /api/jobs/{id}              researcher: cancel a queued or running job
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import type { Api } from '../http/route';
+import { WaveParams } from '../responses/responses.schema';
+import { ExportRequest } from '../exports/export-request';
+import { cancelJob, getJob, listWaveJobs, openJobFile, startExportJob, startTallyJob } from './jobs.service';
+import { JobListSchema, JobParams, JobSchema, TallyJobBody } from './jobs.schema';
+
+export function jobsRoutes(api: Api): void {
+  const tags = ['jobs'];
+
+  api.route({
+    method: 'post',
+    path: '/waves/{code}/exports',
+    summary: 'Start an export job: raw responses (csv, xlsx, sps, R, datapackage), codebook or an analysis table',
+    access: 'researcher',
+    tags,
+    params: WaveParams,
+    body: ExportRequest,
+    responses: { 202: { description: 'Queued', schema: JobSchema } },
+    handler: async ({ params, user }, req, res) => {
+      // The body is stored as sent and parsed again by the runner (the parsed form is not JSON-shaped).
+      const job = await startExportJob(params.code, req.body, user!);
+      res.status(202).setHeader('Location', `/api/jobs/${job.id}`);
+      return job;
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/waves/{code}/jobs',
+    summary: 'Start a recount job: verify the kept tally against the raw responses, or rebuild it (admin)',
+    access: 'researcher',
+    tags,
+    params: WaveParams,
+    body: TallyJobBody,
+    responses: { 202: { description: 'Queued', schema: JobSchema } },
+    handler: async ({ params, body, user }, _req, res) => {
+      const job = await startTallyJob(params.code, body.kind, user!);
+      res.status(202).setHeader('Location', `/api/jobs/${job.id}`);
+      return job;
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/waves/{code}/jobs',
+    summary: "The wave's recent jobs (exports and recounts), newest first",
+    access: 'researcher',
+    tags,
+    params: WaveParams,
+    query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }).strict(),
+    responses: { 200: { description: 'Jobs', schema: JobListSchema } },
+    handler: async ({ params, query }) => ({ items: await listWaveJobs(params.code, query.limit) }),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/jobs/{id}',
+    summary: 'A job: state, progress, times, error and file',
+    access: 'researcher',
+    tags,
+    params: JobParams,
+    responses: { 200: { description: 'Job', schema: JobSchema } },
+    handler: ({ params }) => getJob(params.id),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/jobs/{id}/file',
+    summary: "A finished job's file",
+    access: 'researcher',
+    tags,
+    params: JobParams,
+    responses: { 200: { description: 'The file', schema: z.string(), contentType: 'application/octet-stream' } },
+    handler: async ({ params, user }, _req, res) => {
+      const file = await openJobFile(params.id, user!);
+      res.status(200);
+      res.setHeader('Content-Type', file.contentType);
+      res.setHeader('Content-Length', String(file.size));
+      res.setHeader('Content-Disposition', `attachment; filename="${file.name.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
+      res.setHeader('Cache-Control', 'no-store');
+      await pipeline(file.stream, res);
+    },
+  });
+
+  api.route({
+    method: 'delete',
+    path: '/jobs/{id}',
+    summary: 'Cancel a queued or running job',
+    access: 'researcher',
+    tags,
+    params: JobParams,
+    responses: { 200: { description: 'The cancelled job', schema: JobSchema } },
+    handler: ({ params, user }) => cancelJob(params.id, user!),
+  });
+}
