@@ -4,7 +4,7 @@
 //                                                  (unissued: new invitations only; all: replaces every open link; selected: the given ids)
 // POST /api/waves/{code}/invitations/{id}/revoke   coordinator: the link stops working
 // POST /api/waves/{code}/invitations/{id}/reissue  coordinator: a new link (shown once); the old one stops working
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
