@@ -57,7 +57,10 @@ export function parseTrustProxy(raw: string): TrustProxy | { error: string } {
     const hops = Number(v);
     return hops <= 10 ? hops : { error: 'a hop count is at most 10' };
   }
-  const entries = v.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = v
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   const bad = entries.filter((e) => !isAddressOrSubnet(e));
   if (bad.length) {
     return {
