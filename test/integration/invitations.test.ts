@@ -28,8 +28,12 @@ const importList = (wave: string, format: 'csv' | 'xlsx', content: string) =>
   coordinator.post(`/api/waves/${wave}/invitations/import`).send({ format, content });
 const board = async (wave: string) => (await coordinator.get(`/api/waves/${wave}/invitations/board`)).body;
 const open = (token: string, server = app) => request(server).get(`/api/invitations/${token}`);
-const saveDraft = (token: string, answers: Record<string, unknown>, pageNo = 0, server = app) =>
-  request(server).put(`/api/invitations/${token}/draft`).send({ answers, pageNo, locale: 'ru' });
+/** Saves on top of the draft the server holds now (as a page that has just opened the link). */
+const saveDraft = async (token: string, answers: Record<string, unknown>, pageNo = 0, server = app) => {
+  const opened = await request(server).get(`/api/invitations/${token}`);
+  const baseRevision = (opened.body as { draft?: { revision?: number } | null }).draft?.revision ?? 0;
+  return request(server).put(`/api/invitations/${token}/draft`).send({ answers, pageNo, locale: 'ru', baseRevision });
+};
 const submit = (
   token: string,
   clientId = randomUUID(),
