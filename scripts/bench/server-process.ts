@@ -35,6 +35,8 @@ export async function startServerProcess(
       HOST: '127.0.0.1',
       DEMO: 'false',
       NODE_ENV: 'production',
+      // Required in production; the benchmarks never follow an invitation link.
+      PUBLIC_URL: 'http://127.0.0.1',
       LOG_LEVEL: 'silent',
       ...env,
     },

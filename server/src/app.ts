@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { Router } from 'express';
 import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
 import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { logger } from './logger';
 import { Api } from './http/route';
@@ -12,7 +13,7 @@ import { inlineScriptHashes, securityHeaders } from './http/security';
 import { bodyGuard, requireJsonBody } from './http/body-guard';
 import { deadline } from './http/deadline';
 import type { RateLimits } from './http/rate-limit';
-import { config } from './config';
+import { config, type TrustProxy } from './config';
 import compression from 'compression';
 import expressStaticGzip from 'express-static-gzip';
 import { healthRoutes } from './health/health.routes';
@@ -26,7 +27,7 @@ import { exportsRoutes } from './exports/exports.routes';
 import { jobsRoutes } from './jobs/jobs.routes';
 import { questionnairesRoutes } from './questionnaires/questionnaires.routes';
 import { invitationsRoutes } from './invitations/invitations.routes';
-import { redactUrl } from './http/redact';
+import { carriesToken, redactUrl } from './http/redact';
 
 export type AppDeps = {
   store: { kind: 'embedded' | 'external' };
@@ -38,18 +39,29 @@ export type AppDeps = {
   requestDeadlineMs?: number;
   /** Production mode: HSTS and upgrade-insecure-requests. */
   production?: boolean;
+  /** Proxies trusted to name the client's address (defaults to TRUST_PROXY). */
+  trustProxy?: TrustProxy;
+  /** Base of invitation links (defaults to PUBLIC_URL). */
+  publicUrl?: string;
+  /** Request logger (defaults to the process logger). */
+  logger?: Logger;
 };
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy ?? config().trustProxy);
   app.set('query parser', 'simple');
   app.use(securityHeaders({ scriptHashes: inlineScriptHashes(deps.clientDir), production: deps.production ?? false }));
+  // A page or API answer under an invitation token never hands the token on as a Referer.
+  app.use((req, res, next) => {
+    if (carriesToken(req.url)) res.setHeader('Referrer-Policy', 'no-referrer');
+    next();
+  });
 
   app.use(
     pinoHttp({
-      logger,
+      logger: deps.logger ?? logger,
       genReqId: (req, res) => {
         const id = requestId(req);
         res.setHeader('X-Request-Id', id);
@@ -89,7 +101,7 @@ export function createApp(deps: AppDeps): express.Express {
   exportsRoutes(api);
   jobsRoutes(api);
   questionnairesRoutes(api);
-  invitationsRoutes(api);
+  invitationsRoutes(api, { publicUrl: deps.publicUrl ?? config().publicUrl });
 
   const openapi = new OpenApiGeneratorV31(api.registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -1,5 +1,6 @@
 // The only module that reads process.env. Parsed once at start-up; a bad value stops the
 // process with a message naming the variable.
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -34,7 +35,59 @@ const EnvSchema = z.object({
     .positive()
     .max(24 * 365)
     .default(24),
+  PUBLIC_URL: z.string().optional(),
+  TRUST_PROXY: z.string().default('loopback'),
 });
+
+/** Express's `trust proxy` value: a hop count, true/false, or a list of addresses, subnets and preset names. */
+export type TrustProxy = boolean | number | string[];
+
+const PROXY_PRESETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrSubnet(entry: string): boolean {
+  if (PROXY_PRESETS.has(entry) || net.isIP(entry)) return true;
+  const m = /^(.+)\/(\d{1,3})$/.exec(entry);
+  if (!m) return false;
+  const kind = net.isIP(m[1]!);
+  const bits = Number(m[2]);
+  return (kind === 4 && bits <= 32) || (kind === 6 && bits <= 128);
+}
+
+/** Parses TRUST_PROXY; returns a message naming the problem instead of a value when it is not valid. */
+export function parseTrustProxy(raw: string): TrustProxy | { error: string } {
+  const v = raw.trim();
+  if (v === 'true') return true;
+  if (v === 'false' || v === '') return false;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return hops <= 10 ? hops : { error: 'a hop count is at most 10' };
+  }
+  const entries = v
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const bad = entries.filter((e) => !isAddressOrSubnet(e));
+  if (bad.length) {
+    return {
+      error: `not an address, subnet or one of loopback/linklocal/uniquelocal: ${bad.join(', ')} (or use a hop count, true or false)`,
+    };
+  }
+  return entries;
+}
+
+/** PUBLIC_URL without a trailing slash; http(s) only, no query or fragment. */
+export function parsePublicUrl(raw: string): string | { error: string } {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return { error: 'not a URL (e.g. https://survey.example.org)' };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { error: 'must start with http:// or https://' };
+  if (url.search || url.hash || url.username || url.password)
+    return { error: 'no query, fragment or credentials (e.g. https://survey.example.org)' };
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
 
 export type Config = {
   env: 'development' | 'production' | 'test';
@@ -55,6 +108,10 @@ export type Config = {
   rateLimits: { loginPer15Min: number; tokenLookupsPerMin: number; submissionsPerMin: number; perTokenPerMin: number };
   /** Files of finished export jobs are removed this long after the job finished. */
   exportRetentionMs: number;
+  /** Where officials open their invitation links (links are built from this, never from the request's Host). */
+  publicUrl: string;
+  /** Which proxies in front of the app are trusted to say the client's address (X-Forwarded-For). */
+  trustProxy: TrustProxy;
   rootDir: string;
 };
 
@@ -69,6 +126,20 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const problems: string[] = [];
+  let publicUrl = `http://localhost:${e.PORT}`;
+  if (e.PUBLIC_URL !== undefined && e.PUBLIC_URL.trim() !== '') {
+    const u = parsePublicUrl(e.PUBLIC_URL);
+    if (typeof u === 'string') publicUrl = u;
+    else problems.push(`  PUBLIC_URL: ${u.error}`);
+  } else if (e.NODE_ENV === 'production') {
+    problems.push(
+      '  PUBLIC_URL: required when NODE_ENV=production: the address officials open invitation links at, e.g. https://survey.example.org',
+    );
+  }
+  const trustProxy = parseTrustProxy(e.TRUST_PROXY);
+  if (typeof trustProxy === 'object' && !Array.isArray(trustProxy)) problems.push(`  TRUST_PROXY: ${trustProxy.error}`);
+  if (problems.length) throw new ConfigError(`Invalid environment:\n${problems.join('\n')}`);
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -89,6 +160,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       submissionsPerMin: e.RATE_LIMIT_SUBMISSIONS_PER_MIN,
       perTokenPerMin: e.RATE_LIMIT_PER_TOKEN_PER_MIN,
     },
+    publicUrl,
+    trustProxy: trustProxy as TrustProxy,
   };
 }
 

@@ -8,6 +8,7 @@ import { prepareDatabase } from './bootstrap';
 import { createApp } from './app';
 import { listWaves } from './waves/waves.service';
 import { sweepRateLimits } from './http/rate-limit';
+import { sweepLoginThrottles } from './auth/login-throttle';
 import { countUsers, sweepExpiredSessions, upsertUser } from './auth/auth.service';
 import { randomBytes } from 'node:crypto';
 import { startJobRunner } from './jobs/jobs.runner';
@@ -65,6 +66,7 @@ export async function main(): Promise<void> {
     () => {
       sweepExpiredSessions().catch((err: unknown) => logger.warn({ err }, 'session sweep failed'));
       sweepRateLimits().catch((err: unknown) => logger.warn({ err }, 'rate-limit sweep failed'));
+      sweepLoginThrottles().catch((err: unknown) => logger.warn({ err }, 'log-in throttle sweep failed'));
     },
     60 * 60 * 1000,
   );

@@ -123,3 +123,31 @@ it('a signed-in user changes their own password; a wrong current password is ref
   expect((await login('reader password 1')).status).toBe(401);
   expect((await login('new reader password')).status).toBe(200);
 }, 120_000);
+
+it('a user signs out everywhere else from /account: the other sessions stop working, this one goes on', async () => {
+  await createUser('roamer@example.org', 'roamer password 1', ['researcher']);
+  // Two other devices, signed in over the API.
+  const elsewhere: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const res = await fetch(`${server.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'roamer@example.org', password: 'roamer password 1' }),
+    });
+    expect(res.status).toBe(200);
+    elsewhere.push(/lsg_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')![0]);
+  }
+  const me = (cookie: string) => fetch(`${server.baseUrl}/api/auth/me`, { headers: { Cookie: cookie } });
+  for (const cookie of elsewhere) expect((await me(cookie)).status).toBe(200);
+
+  await page.context().clearCookies();
+  await signIn('roamer@example.org', 'roamer password 1', '/account');
+  const card = page.getByTestId('own-sessions');
+  await card.filter({ hasText: 'Вход выполнен в 3 браузерах' }).waitFor();
+  await card.getByRole('button', { name: 'Выйти на всех других устройствах' }).click();
+  await card.getByRole('status').filter({ hasText: 'Завершено 2 других сеанса' }).waitFor();
+  await card.filter({ hasText: 'Вход выполнен в 1 браузере' }).waitFor();
+  for (const cookie of elsewhere) expect((await me(cookie)).status).toBe(401);
+  await page.reload();
+  await page.getByRole('heading', { name: 'Моя учётная запись', level: 1 }).waitFor();
+}, 120_000);

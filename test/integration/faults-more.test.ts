@@ -58,11 +58,11 @@ describe('the app process is restarted while officials are half-way through', ()
     for (const [i, token] of tokens.entries()) {
       const first = await request(server.url)
         .put(`/api/invitations/${token}/draft`)
-        .send({ answers: { comment: 'старый' }, pageNo: 0, locale: 'ru' });
+        .send({ answers: { comment: 'старый' }, pageNo: 0, locale: 'ru', baseRevision: 0 });
       expect(first.status).toBe(200);
       const saved = await request(server.url)
         .put(`/api/invitations/${token}/draft`)
-        .send({ answers: drafts[i], pageNo: 1, locale: i === 2 ? 'uk' : 'ru' });
+        .send({ answers: drafts[i], pageNo: 1, locale: i === 2 ? 'uk' : 'ru', baseRevision: first.body.revision });
       expect(saved.status).toBe(200);
     }
     // No clean shutdown: the process is killed outright.

@@ -28,8 +28,12 @@ const importList = (wave: string, format: 'csv' | 'xlsx', content: string) =>
   coordinator.post(`/api/waves/${wave}/invitations/import`).send({ format, content });
 const board = async (wave: string) => (await coordinator.get(`/api/waves/${wave}/invitations/board`)).body;
 const open = (token: string, server = app) => request(server).get(`/api/invitations/${token}`);
-const saveDraft = (token: string, answers: Record<string, unknown>, pageNo = 0, server = app) =>
-  request(server).put(`/api/invitations/${token}/draft`).send({ answers, pageNo, locale: 'ru' });
+/** Saves on top of the draft the server holds now (as a page that has just opened the link). */
+const saveDraft = async (token: string, answers: Record<string, unknown>, pageNo = 0, server = app) => {
+  const opened = await request(server).get(`/api/invitations/${token}`);
+  const baseRevision = (opened.body as { draft?: { revision?: number } | null }).draft?.revision ?? 0;
+  return request(server).put(`/api/invitations/${token}/draft`).send({ answers, pageNo, locale: 'ru', baseRevision });
+};
 const submit = (
   token: string,
   clientId = randomUUID(),
@@ -123,7 +127,8 @@ describe('links for mail merge', () => {
     const links = await importAndIssue(coordinator, wave);
     expect([...links.keys()].sort()).toEqual(['kir', 'tot', 'vyt']);
     for (const l of links.values()) {
-      expect(l.link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/i\/[A-Za-z0-9_-]{22}$/);
+      // Built from PUBLIC_URL (its development default here), not from the address the request came to.
+      expect(l.link).toMatch(/^http:\/\/localhost:\d+\/i\/[A-Za-z0-9_-]{22}$/);
       expect(await InvitationTokenModel.countDocuments({ _id: l.token })).toBe(0);
       expect(await InvitationTokenModel.countDocuments({ _id: hashToken(l.token) })).toBe(1);
     }

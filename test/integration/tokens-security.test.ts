@@ -81,8 +81,11 @@ describe('invitation tokens', () => {
     expect(strip(afterRevoke.body)).toEqual(strip(unknown.body));
     // Draft and submit with the revoked token are refused the same way, and nothing is stored.
     expect(
-      (await request(app).put(`/api/invitations/${row.token}/draft`).send({ answers: {}, pageNo: 0, locale: 'ru' }))
-        .body.code,
+      (
+        await request(app)
+          .put(`/api/invitations/${row.token}/draft`)
+          .send({ answers: {}, pageNo: 0, locale: 'ru', baseRevision: 0 })
+      ).body.code,
     ).toBe('invitation_not_found');
     expect((await submitWith(row.token)).body.code).toBe('invitation_not_found');
 
@@ -108,7 +111,7 @@ describe('invitation tokens', () => {
     const row = links.get('vyt')!;
     const saved = await request(app)
       .put(`/api/invitations/${row.token}/draft`)
-      .send({ answers: { obstacles: ['legal'] }, pageNo: 0, locale: 'ru' });
+      .send({ answers: { obstacles: ['legal'] }, pageNo: 0, locale: 'ru', baseRevision: 0 });
     expect(saved.status).toBe(200);
     const re = await coordinator.post(`/api/waves/${wave}/invitations/${row.id}/reissue`).send({});
     expect(re.status).toBe(200);
@@ -134,7 +137,7 @@ describe('invitation tokens', () => {
     expect(again.body.submittedAt).toBe(first.body.submittedAt);
     const draft = await request(app)
       .put(`/api/invitations/${row.token}/draft`)
-      .send({ answers: { obstacles: ['staff'] }, pageNo: 0, locale: 'ru' });
+      .send({ answers: { obstacles: ['staff'] }, pageNo: 0, locale: 'ru', baseRevision: 0 });
     expect(draft.status).toBe(409);
     expect(draft.body.code).toBe('already_submitted');
   });

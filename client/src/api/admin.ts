@@ -240,7 +240,22 @@ export type InvitationView = {
   questionnaire: { key: string; version: number; title: Localized; definition: SurveyDefinition };
   fixedAnswers: Record<string, unknown>;
   prefill: Record<string, unknown>;
-  draft: { answers: Record<string, unknown>; pageNo: number; locale: string | null; savedAt: string } | null;
+  draft: {
+    answers: Record<string, unknown>;
+    pageNo: number;
+    locale: string | null;
+    savedAt: string;
+    revision: number;
+  } | null;
+};
+
+/** The server's draft as a `draft_conflict` problem carries it. */
+export type CurrentDraft = {
+  answers: Record<string, unknown>;
+  pageNo: number;
+  locale: string | null;
+  savedAt: string | null;
+  revision: number;
 };
 
 export function openInvitation(token: string, signal?: AbortSignal): Promise<InvitationView> {
@@ -249,9 +264,9 @@ export function openInvitation(token: string, signal?: AbortSignal): Promise<Inv
 
 export function saveInvitationDraft(
   token: string,
-  body: { answers: Record<string, unknown>; pageNo: number; locale: 'ru' | 'uk' | 'en' },
+  body: { answers: Record<string, unknown>; pageNo: number; locale: 'ru' | 'uk' | 'en'; baseRevision: number },
   signal?: AbortSignal,
-): Promise<{ savedAt: string }> {
+): Promise<{ savedAt: string; revision: number }> {
   return request(`/invitations/${enc(token)}/draft`, { method: 'PUT', body, signal, timeoutMs: 15_000 });
 }
 
@@ -260,6 +275,20 @@ export function submitInvitation(
   body: { clientId: string; locale: 'ru' | 'uk' | 'en'; answers: Record<string, unknown>; startedAt?: string },
 ): Promise<{ id: string; submittedAt: string }> {
   return request(`/invitations/${enc(token)}/responses`, { method: 'POST', body });
+}
+
+/** The server's current draft, when a save was refused because it was based on an older revision. */
+export function draftConflictOf(err: unknown): CurrentDraft | null {
+  if (!(err instanceof ApiError) || err.code !== 'draft_conflict') return null;
+  const d = err.problem.draft as Partial<CurrentDraft> | undefined;
+  if (!d || typeof d.revision !== 'number' || typeof d.answers !== 'object' || d.answers === null) return null;
+  return {
+    answers: d.answers,
+    pageNo: typeof d.pageNo === 'number' ? d.pageNo : 0,
+    locale: typeof d.locale === 'string' ? d.locale : null,
+    savedAt: typeof d.savedAt === 'string' ? d.savedAt : null,
+    revision: d.revision,
+  };
 }
 
 /** The date an `already_submitted` problem names (its detail ends with the ISO date). */

@@ -62,6 +62,10 @@ export type Problem = {
   requestId?: string;
   code?: string;
   invalid_params?: InvalidParam[];
+  /** Seconds to wait (429 problems). */
+  retryAfter?: number;
+  /** Members a particular problem adds (e.g. the current draft of a `draft_conflict`). */
+  [member: string]: unknown;
 };
 
 export type ApiErrorKind = 'http' | 'network';
@@ -74,6 +78,8 @@ export class ApiError extends Error {
   readonly code?: string;
   readonly requestId?: string;
   readonly invalidParams: InvalidParam[];
+  /** The whole problem body, for the members particular problems add. */
+  readonly problem: Problem;
 
   constructor(kind: ApiErrorKind, status: number, problem: Problem = {}, cause?: unknown) {
     super(problem.detail ?? problem.title ?? (kind === 'network' ? 'Network error' : `HTTP ${status}`), { cause });
@@ -83,6 +89,7 @@ export class ApiError extends Error {
     this.code = problem.code;
     this.requestId = problem.requestId;
     this.invalidParams = Array.isArray(problem.invalid_params) ? problem.invalid_params : [];
+    this.problem = problem;
   }
 
   /** True when trying the same request again later may succeed. */

@@ -42,6 +42,17 @@ export function changeOwnPassword(currentPassword: string, newPassword: string) 
   return request<void>('/auth/password', { method: 'POST', body: { currentPassword, newPassword } });
 }
 
+export type OwnSession = { current: boolean; createdAt: string; expiresAt: string };
+
+export async function listOwnSessions(signal?: AbortSignal): Promise<OwnSession[]> {
+  return (await request<{ items: OwnSession[] }>('/auth/sessions', { signal })).items;
+}
+
+/** Ends every session of the signed-in user except this one; returns how many ended. */
+export async function endOtherSessions(): Promise<number> {
+  return (await request<{ ended: number }>('/auth/sessions/revoke-others', { method: 'POST', body: {} })).ended;
+}
+
 export async function listAudit(
   q: { action?: string; before?: string; limit?: number },
   signal?: AbortSignal,

@@ -23,7 +23,8 @@ export type AuditAction =
   | 'user.password_reset'
   | 'user.login'
   | 'user.login_failed'
-  | 'user.password_change';
+  | 'user.password_change'
+  | 'user.sessions_revoked';
 
 export type AuditEntry = {
   id: string;

@@ -1,22 +1,29 @@
-// POST /api/auth/login            public: e-mail + password → session cookie + CSRF token (rate-limited, lock-out)
+// POST /api/auth/login            public: e-mail + password → session cookie + CSRF token (rate-limited; failures
+//                                 throttled per account and client address, 429 with Retry-After)
 // GET  /api/auth/me               researcher|coordinator|admin: the current user and CSRF token
 // POST /api/auth/logout           public: ends the session, if any
-// POST /api/auth/password         user (any signed-in user): change own password
+// POST /api/auth/password         user (any signed-in user): change own password; the user's other sessions end
+// GET  /api/auth/sessions         user: own live sessions (when begun and ending, which one is this)
+// POST /api/auth/sessions/revoke-others  user: end every own session but this one
 // GET  /api/users                 admin: list users
 // POST /api/users                 admin: create a user
 // PATCH /api/users/{email}        admin: change roles, name, disable
 // POST /api/users/{email}/password-reset  admin: set a new password (ends the user's sessions)
 import { z } from 'zod';
+import { ipKeyGenerator } from 'express-rate-limit';
 import type { Api } from '../http/route';
 import { recordAudit } from '../audit/audit.service';
 import * as auth from './auth.service';
 import { clearSessionCookie, sessionFromCookie, sessionToken, setSessionCookie } from './session-cookie';
+import { ThrottledError } from './login-throttle';
 import {
   ChangePasswordBody,
   CreateUserBody,
   LoginBody,
   ResetPasswordBody,
+  RevokeOthersOut,
   SessionOut,
+  SessionsOut,
   UpdateUserBody,
   UserOut,
   UserParams,
@@ -34,16 +41,18 @@ export function authRoutes(api: Api): void {
     responses: {
       200: { description: 'Logged in; sets the session cookie', schema: SessionOut },
       401: { description: 'Wrong e-mail or password' },
-      429: { description: 'Locked out for a while' },
+      429: { description: 'Too many failed log-ins from this address (or for this account): wait Retry-After s' },
     },
-    handler: async ({ body }, _req, res) => {
+    handler: async ({ body }, req, res) => {
       try {
-        const session = await auth.login(body.email, body.password);
+        // The address as the trusted proxies report it (TRUST_PROXY); IPv6 by /56 network.
+        const session = await auth.login(body.email, body.password, ipKeyGenerator(req.ip ?? 'unknown'));
         setSessionCookie(res, session.token);
         await recordAudit(session.user.email, 'user.login');
         return { user: session.user, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };
       } catch (err) {
-        if (err instanceof auth.UnauthorizedError || err instanceof auth.LockedError)
+        if (err instanceof ThrottledError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+        if (err instanceof auth.UnauthorizedError)
           await recordAudit(auth.normaliseEmail(body.email), 'user.login_failed');
         throw err;
       }
@@ -86,11 +95,50 @@ export function authRoutes(api: Api): void {
     access: 'user',
     tags: ['auth'],
     body: ChangePasswordBody,
-    responses: { 204: { description: 'Changed' }, 422: { description: 'Current password wrong or new one too weak' } },
-    handler: async ({ body, user }, _req, res) => {
-      await auth.changePassword(user!.id, body.currentPassword, body.newPassword);
+    responses: {
+      204: { description: 'Changed; every other session of the user has ended' },
+      422: { description: 'Current password wrong or new one too weak' },
+    },
+    handler: async ({ body, user }, req, res) => {
+      const session = await sessionFromCookie(req);
+      await auth.changePassword(user!.id, body.currentPassword, body.newPassword, session?.id);
       await recordAudit(user!.email, 'user.password_change', user!.email);
       res.status(204).end();
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/auth/sessions',
+    summary: 'Your live sessions',
+    access: 'user',
+    tags: ['auth'],
+    responses: { 200: { description: 'Sessions, newest first', schema: SessionsOut } },
+    handler: async ({ user }, req) => {
+      const session = await sessionFromCookie(req);
+      const items = await auth.listSessions(user!.id, session?.id ?? '');
+      return {
+        items: items.map((s) => ({
+          current: s.current,
+          createdAt: s.createdAt.toISOString(),
+          expiresAt: s.expiresAt.toISOString(),
+        })),
+      };
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/auth/sessions/revoke-others',
+    summary: 'End all your other sessions (other browsers and devices)',
+    access: 'user',
+    tags: ['auth'],
+    responses: { 200: { description: 'How many sessions ended', schema: RevokeOthersOut } },
+    handler: async ({ user }, req) => {
+      const session = await sessionFromCookie(req);
+      const ended = await auth.endOtherSessions(user!.id, session!.id);
+      await recordAudit(user!.email, 'user.sessions_revoked', user!.email, { ended });
+      return { ended };
     },
   });
 
@@ -152,8 +200,10 @@ export function authRoutes(api: Api): void {
     params: UserParams,
     body: ResetPasswordBody,
     responses: { 204: { description: 'Reset' }, 404: { description: 'No such user' } },
-    handler: async ({ params, body, user }, _req, res) => {
-      await auth.resetPassword(params.email, body.newPassword);
+    handler: async ({ params, body, user }, req, res) => {
+      // Resetting one's own password keeps the session it is done from.
+      const own = auth.normaliseEmail(params.email) === user!.email ? (await sessionFromCookie(req))?.id : undefined;
+      await auth.resetPassword(params.email, body.newPassword, own);
       await recordAudit(user!.email, 'user.password_reset', auth.normaliseEmail(params.email));
       res.status(204).end();
     },

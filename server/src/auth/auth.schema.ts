@@ -29,3 +29,7 @@ export const UserParams = z.object({ email: z.string().min(3).max(200) }).strict
 
 export const UserOut = z.object({ id: z.string(), email: z.string(), name: z.string(), roles: z.array(Role) });
 export const SessionOut = z.object({ user: UserOut, csrfToken: z.string(), expiresAt: z.string() });
+export const SessionsOut = z.object({
+  items: z.array(z.object({ current: z.boolean(), createdAt: z.string(), expiresAt: z.string() })),
+});
+export const RevokeOthersOut = z.object({ ended: z.number().int() });

@@ -7,12 +7,11 @@ import { UserModel } from './user.model';
 import { SessionModel } from './session.model';
 import { ROLES, type AuthUser, type Role } from './roles';
 import { config } from '../config';
+import { failed, LoginThrottleModel, reserveAttempt, succeeded } from './login-throttle';
 
 const hash = (password: string) => bcrypt.hash(password, config().bcryptCost);
 
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
-const MAX_FAILED = 5;
-const LOCK_BASE_MS = 60_000;
 
 export class UnauthorizedError extends AppError {
   constructor(detail = 'Log in to continue.', code = 'unauthenticated') {
@@ -23,19 +22,6 @@ export class UnauthorizedError extends AppError {
 export class ForbiddenError extends AppError {
   constructor(detail = 'Your role does not allow this.') {
     super(403, 'Forbidden', 'forbidden', detail);
-  }
-}
-
-export class LockedError extends AppError {
-  constructor(retryAfterSeconds: number) {
-    super(
-      429,
-      'Too Many Requests',
-      'account_locked',
-      `Too many failed logins. Try again in ${retryAfterSeconds} s.`,
-      undefined,
-      { retryAfter: retryAfterSeconds },
-    );
   }
 }
 
@@ -54,9 +40,8 @@ type UserDoc = {
   roles: Role[];
   passwordHash: string;
   disabled: boolean;
-  failedLogins: number;
-  lockedUntil: Date | null;
   createdAt: Date;
+  passwordChangedAt?: Date;
 };
 
 const toUser = (d: Pick<UserDoc, '_id' | 'name' | 'roles'>): AuthUser => ({
@@ -86,8 +71,6 @@ export async function createUser(input: {
         roles: input.roles,
         passwordHash: await hash(input.password),
         disabled: false,
-        failedLogins: 0,
-        lockedUntil: null,
         createdAt: now,
         passwordChangedAt: now,
       },
@@ -118,8 +101,6 @@ export async function upsertUser(input: {
           passwordHash: await hash(input.password),
           roles: input.roles,
           disabled: false,
-          failedLogins: 0,
-          lockedUntil: null,
           passwordChangedAt: new Date(),
         },
       },
@@ -135,45 +116,74 @@ export async function countUsers(): Promise<number> {
 
 export type Session = { token: string; csrfToken: string; user: AuthUser; expiresAt: Date };
 
-export async function login(emailInput: string, password: string, now = new Date()): Promise<Session> {
+/**
+ * Checks the password of a log-in from `address` (the client's address as Express sees it under
+ * TRUST_PROXY). Failed attempts are throttled per account and address (login-throttle.ts): a
+ * stranger's failures never lock the owner out of their account from another address.
+ */
+export async function login(emailInput: string, password: string, address: string, now = new Date()): Promise<Session> {
   const email = normaliseEmail(emailInput);
+  const attempt = await reserveAttempt(email, address, now);
   const user = await UserModel.findById(email).lean<UserDoc>();
-  if (user?.lockedUntil && user.lockedUntil > now) {
-    throw new LockedError(Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 1000));
-  }
   const ok = await bcrypt.compare(password, user?.passwordHash ?? (await dummy()));
   if (!user || !ok || user.disabled) {
-    if (user) {
-      // Exponential back-off: lock for 1, 2, 4... minutes once MAX_FAILED attempts fail in a row.
-      const failed = (user.failedLogins ?? 0) + 1;
-      const lockedUntil =
-        failed >= MAX_FAILED ? new Date(now.getTime() + LOCK_BASE_MS * 2 ** Math.min(failed - MAX_FAILED, 6)) : null;
-      await UserModel.updateOne({ _id: email }, { $inc: { failedLogins: 1 }, $set: { lockedUntil } });
-    }
+    await failed(attempt, now);
     throw new UnauthorizedError('The e-mail or password is wrong.', 'invalid_credentials');
   }
-  if (user.failedLogins || user.lockedUntil)
-    await UserModel.updateOne({ _id: email }, { $set: { failedLogins: 0, lockedUntil: null } });
+  await succeeded(attempt);
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-  await SessionModel.create({ _id: sha256(token), userId: email, csrfToken, createdAt: now, expiresAt });
+  await SessionModel.create({
+    _id: sha256(token),
+    userId: email,
+    csrfToken,
+    createdAt: now,
+    expiresAt,
+    passwordAt: user.passwordChangedAt ?? null,
+  });
   return { token, csrfToken, user: toUser(user), expiresAt };
 }
 
+type SessionDoc = {
+  _id: string;
+  userId: string;
+  csrfToken: string;
+  createdAt: Date;
+  expiresAt: Date;
+  passwordAt?: Date | null;
+};
+
+const sameTime = (a: Date | null | undefined, b: Date | null | undefined) =>
+  (a?.getTime() ?? null) === (b?.getTime() ?? null);
+
+/**
+ * A session outlives no password change: it must have been made under the user's current
+ * password (`passwordAt`), so a log-in racing a change (on this instance or another) cannot
+ * leave a session behind. Sessions from before this field existed count from their creation.
+ */
+function madeUnderCurrentPassword(s: SessionDoc, user: Pick<UserDoc, 'passwordChangedAt'>): boolean {
+  if (!user.passwordChangedAt) return true;
+  if (s.passwordAt) return sameTime(s.passwordAt, user.passwordChangedAt);
+  return s.createdAt >= user.passwordChangedAt;
+}
+
 /** The session behind a cookie value, if it exists, has not expired and its user is active. */
-export async function sessionFromToken(token: string, now = new Date()): Promise<Omit<Session, 'token'> | undefined> {
+export async function sessionFromToken(
+  token: string,
+  now = new Date(),
+): Promise<(Omit<Session, 'token'> & { id: string }) | undefined> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
-  const s = await SessionModel.findById(sha256(token)).lean<{
-    _id: string;
-    userId: string;
-    csrfToken: string;
-    expiresAt: Date;
-  }>();
+  const s = await SessionModel.findById(sha256(token)).lean<SessionDoc>();
   if (!s || s.expiresAt <= now) return undefined;
-  const user = await UserModel.findById(s.userId, { name: 1, roles: 1, disabled: 1 }).lean<UserDoc>();
-  if (!user || user.disabled) return undefined;
-  return { csrfToken: s.csrfToken, user: toUser(user), expiresAt: s.expiresAt };
+  const user = await UserModel.findById(s.userId, {
+    name: 1,
+    roles: 1,
+    disabled: 1,
+    passwordChangedAt: 1,
+  }).lean<UserDoc>();
+  if (!user || user.disabled || !madeUnderCurrentPassword(s, user)) return undefined;
+  return { id: s._id, csrfToken: s.csrfToken, user: toUser(user), expiresAt: s.expiresAt };
 }
 
 export async function logout(token: string): Promise<void> {
@@ -185,7 +195,31 @@ export async function sweepExpiredSessions(now = new Date()): Promise<number> {
   return res.deletedCount ?? 0;
 }
 
-export async function changePassword(userId: string, current: string, next: string): Promise<void> {
+/**
+ * Sets a new password and ends every session of the user except `keepSessionId` (the caller's
+ * own, when they change their own password).
+ */
+async function setPassword(userId: string, next: string, keepSessionId: string | undefined): Promise<boolean> {
+  const at = new Date();
+  const res = await UserModel.updateOne(
+    { _id: userId },
+    { $set: { passwordHash: await hash(next), passwordChangedAt: at } },
+  );
+  if (res.matchedCount === 0) return false;
+  // The kept session is re-stamped with the new password time; every other one is refused from
+  // now on (sessionFromToken) and deleted.
+  if (keepSessionId) await SessionModel.updateOne({ _id: keepSessionId, userId }, { $set: { passwordAt: at } });
+  await endSessions(userId, keepSessionId);
+  return true;
+}
+
+async function endSessions(userId: string, keepSessionId: string | undefined): Promise<number> {
+  const res = await SessionModel.deleteMany(keepSessionId ? { userId, _id: { $ne: keepSessionId } } : { userId });
+  return res.deletedCount ?? 0;
+}
+
+/** The user changes their own password; their other sessions end, this one (`sessionId`) stays. */
+export async function changePassword(userId: string, current: string, next: string, sessionId?: string): Promise<void> {
   const user = await UserModel.findById(userId).lean<UserDoc>();
   if (!user) throw new NotFoundError('user', userId);
   if (!(await bcrypt.compare(current, user.passwordHash))) {
@@ -193,20 +227,32 @@ export async function changePassword(userId: string, current: string, next: stri
       { name: 'currentPassword', reason: 'does not match', code: 'wrong_password' },
     ]);
   }
-  await UserModel.updateOne(
-    { _id: userId },
-    { $set: { passwordHash: await hash(next), passwordChangedAt: new Date() } },
-  );
+  await setPassword(userId, next, sessionId);
 }
 
-/** Admin: set a new password; the user's sessions end. */
-export async function resetPassword(userId: string, next: string): Promise<void> {
-  const res = await UserModel.updateOne(
-    { _id: normaliseEmail(userId) },
-    { $set: { passwordHash: await hash(next), passwordChangedAt: new Date(), failedLogins: 0, lockedUntil: null } },
-  );
-  if (res.matchedCount === 0) throw new NotFoundError('user', userId);
-  await SessionModel.deleteMany({ userId: normaliseEmail(userId) });
+/** Admin: set a new password; the user's sessions end (all of them, or all but the admin's own when resetting their own). */
+export async function resetPassword(userId: string, next: string, keepSessionId?: string): Promise<void> {
+  const email = normaliseEmail(userId);
+  if (!(await setPassword(email, next, keepSessionId))) throw new NotFoundError('user', userId);
+  await LoginThrottleModel.deleteOne({ _id: `acct|${email}` }); // the account-wide delay goes with the old password
+}
+
+/** Ends every session of the user but `keepSessionId` (the caller's own); returns how many ended. */
+export async function endOtherSessions(userId: string, keepSessionId: string): Promise<number> {
+  return endSessions(userId, keepSessionId);
+}
+
+/** The user's live sessions (no secrets: when each began and ends, and which one is the caller's). */
+export async function listSessions(
+  userId: string,
+  currentSessionId: string,
+  now = new Date(),
+): Promise<{ current: boolean; createdAt: Date; expiresAt: Date }[]> {
+  const docs = await SessionModel.find({ userId }).lean<SessionDoc[]>();
+  return docs
+    .filter((d) => d.expiresAt > now)
+    .map((d) => ({ current: d._id === currentSessionId, createdAt: d.createdAt, expiresAt: d.expiresAt }))
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
 }
 
 export async function listUsers(): Promise<(AuthUser & { disabled: boolean; createdAt: Date })[]> {

@@ -11,7 +11,7 @@ export function sessionToken(req: Request): string | undefined {
   return parseCookie(header)[SESSION_COOKIE] || undefined;
 }
 
-export async function sessionFromCookie(req: Request): Promise<Omit<Session, 'token'> | undefined> {
+export async function sessionFromCookie(req: Request): Promise<(Omit<Session, 'token'> & { id: string }) | undefined> {
   const token = sessionToken(req);
   return token ? sessionFromToken(token) : undefined;
 }

@@ -10,6 +10,8 @@ const sessionSchema = new Schema(
     csrfToken: { type: String, required: true },
     createdAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },
+    // The user's passwordChangedAt when the session began: a password change ends the session.
+    passwordAt: { type: Date, default: null },
   },
   { versionKey: false },
 );

@@ -8,8 +8,6 @@ const userSchema = new Schema(
     roles: { type: [String], required: true },
     passwordHash: { type: String, required: true },
     disabled: { type: Boolean, default: false },
-    failedLogins: { type: Number, default: 0 },
-    lockedUntil: { type: Date, default: null },
     createdAt: { type: Date, required: true },
     passwordChangedAt: { type: Date, required: true },
   },

@@ -1,7 +1,25 @@
-// Invitation tokens travel in URLs (/i/<token> in the browser, /api/invitations/<token> in the
-// API); the request log shows those paths with the token replaced, never the token itself.
-const TOKEN_PATHS = /^(\/api\/invitations\/|\/i\/)[^/?#]+/;
+// Invitation tokens travel in URLs (/i/<token> in the browser, /api/invitations/<token>/... in
+// the API); the request log shows those paths with the token replaced, never the token itself.
+// Express matches routes case-insensitively and the client shell answers any path, so the match
+// is case-insensitive, tolerates repeated slashes and also looks at the percent-decoded path.
+const TOKEN_PATH = /^(\/+(?:api\/+invitations|i)\/+)[^/?#]+/i;
 
 export function redactUrl(url: string): string {
-  return url.replace(TOKEN_PATHS, '$1:token');
+  const cut = url.search(/[?#]/);
+  const path = cut < 0 ? url : url.slice(0, cut);
+  const rest = cut < 0 ? '' : url.slice(cut);
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // malformed escapes: match the raw path only
+  }
+  if (TOKEN_PATH.test(decoded)) return decoded.replace(TOKEN_PATH, '$1:token') + rest;
+  if (TOKEN_PATH.test(path)) return path.replace(TOKEN_PATH, '$1:token') + rest;
+  return url;
+}
+
+/** True for the URLs that carry an invitation token (served with Referrer-Policy: no-referrer). */
+export function carriesToken(url: string): boolean {
+  return redactUrl(url) !== url;
 }

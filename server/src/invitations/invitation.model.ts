@@ -44,6 +44,9 @@ const invitationSchema = new Schema(
     draftPageNo: { type: Number, default: 0 },
     draftLocale: { type: String, default: null },
     draftSavedAt: { type: Date, default: null },
+    // Grows by one with each saved draft; a save names the revision it was based on and is
+    // refused (409 with the current draft) unless that is still the current one.
+    draftRevision: { type: Number, default: 0 },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false },

@@ -4,7 +4,7 @@
 //                                                  (unissued: new invitations only; all: replaces every open link; selected: the given ids)
 // POST /api/waves/{code}/invitations/{id}/revoke   coordinator: the link stops working
 // POST /api/waves/{code}/invitations/{id}/reissue  coordinator: a new link (shown once); the old one stops working
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
@@ -45,14 +45,14 @@ function out(i: Invitation) {
   };
 }
 
-/** Where respondents open their link: this server, as the coordinator reached it. */
-function linkFor(req: Request, token: string): string {
-  return `${req.protocol}://${req.get('host')}/i/${token}`;
+/** Where respondents open their link: the configured PUBLIC_URL, never the request's Host header. */
+function linkFor(publicUrl: string, token: string): string {
+  return `${publicUrl}/i/${token}`;
 }
 
 const HEADINGS = ['id', 'name', 'region', 'region_name', 'type', 'population', 'email', 'link'];
 
-function linkRows(req: Request, links: IssuedLink[]): (string | number)[][] {
+function linkRows(publicUrl: string, links: IssuedLink[]): (string | number)[][] {
   return links.map(({ invitation: i, token }) =>
     [
       i.municipality.id,
@@ -62,26 +62,26 @@ function linkRows(req: Request, links: IssuedLink[]): (string | number)[][] {
       i.municipality.type,
       i.municipality.population ?? '',
       i.email,
-      linkFor(req, token),
+      linkFor(publicUrl, token),
     ].map(safeCell),
   );
 }
 
-async function sendLinks(req: Request, res: Response, wave: string, format: 'csv' | 'xlsx', links: IssuedLink[]) {
+async function sendLinks(publicUrl: string, res: Response, wave: string, format: 'csv' | 'xlsx', links: IssuedLink[]) {
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('X-Links-Issued', String(links.length));
   if (format === 'csv') {
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${wave}-links.csv"`);
     res.send(
-      UTF8_BOM + stringify([HEADINGS, ...linkRows(req, links)], { delimiter: ';', record_delimiter: 'windows' }),
+      UTF8_BOM + stringify([HEADINGS, ...linkRows(publicUrl, links)], { delimiter: ';', record_delimiter: 'windows' }),
     );
     return;
   }
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('links');
   sheet.addRow(HEADINGS).font = { bold: true };
-  for (const row of linkRows(req, links)) sheet.addRow(row);
+  for (const row of linkRows(publicUrl, links)) sheet.addRow(row);
   sheet.columns.forEach((c, i) => (c.width = [14, 36, 10, 28, 20, 12, 30, 60][i]));
   const buffer = await workbook.xlsx.writeBuffer();
   res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
@@ -89,7 +89,7 @@ async function sendLinks(req: Request, res: Response, wave: string, format: 'csv
   res.send(Buffer.from(buffer as ArrayBuffer));
 }
 
-export function invitationsRoutes(api: Api): void {
+export function invitationsRoutes(api: Api, opts: { publicUrl: string }): void {
   api.route({
     method: 'post',
     path: '/waves/{code}/invitations/import',
@@ -147,14 +147,14 @@ export function invitationsRoutes(api: Api): void {
         contentType: 'text/csv',
       },
     },
-    handler: async ({ params, body, user }, req, res) => {
+    handler: async ({ params, body, user }, _req, res) => {
       const links = await issueLinks(params.code, { scope: body.scope, ids: body.ids });
       await recordAudit(user!.email, 'invitations.export', params.code, {
         scope: body.scope,
         issued: links.length,
         format: body.format,
       });
-      await sendLinks(req, res, params.code, body.format, links);
+      await sendLinks(opts.publicUrl, res, params.code, body.format, links);
     },
   });
 
@@ -187,11 +187,11 @@ export function invitationsRoutes(api: Api): void {
       },
       409: { description: 'Already answered' },
     },
-    handler: async ({ params, user }, req, res) => {
+    handler: async ({ params, user }, _req, res) => {
       const { invitation, token } = await reissueInvitation(params.code, params.id);
       await recordAudit(user!.email, 'invitations.reissue', params.code, { municipality: params.id });
       res.setHeader('Cache-Control', 'no-store');
-      return { invitation: out(invitation), link: linkFor(req, token) };
+      return { invitation: out(invitation), link: linkFor(opts.publicUrl, token) };
     },
   });
 }

@@ -36,6 +36,8 @@ export type InvitationDoc = {
   draftPageNo: number;
   draftLocale: string | null;
   draftSavedAt: Date | null;
+  /** 0 (or absent, on invitations from before revisions) until the first draft is saved. */
+  draftRevision?: number;
   createdAt: Date;
 };
 
@@ -415,29 +417,41 @@ export async function resolveToken(token: string): Promise<{ invitation: Invitat
   return { invitation: { ...invitation, submission: invitation.submission ?? null }, hash };
 }
 
-/** Stores the autosaved draft, unless the invitation completed or its link changed meanwhile. */
+/** Matches the invitation while its draft is still at `revision` (a missing field is revision 0). */
+const atRevision = (revision: number) =>
+  revision === 0
+    ? { $or: [{ draftRevision: 0 }, { draftRevision: { $exists: false } }, { draftRevision: null }] }
+    : { draftRevision: revision };
+
+/**
+ * Stores the autosaved draft on top of revision `baseRevision`, in one conditional update of the
+ * invitation: only while the invitation is not completed, the link is the same and the stored
+ * draft is still at that revision. Returns the invitation as saved (revision + 1), or null when
+ * any of these no longer holds (the caller reads it again to say which).
+ */
 export async function storeDraft(
   inv: InvitationDoc,
   hash: string,
-  draft: { json: string; pageNo: number; locale: string },
+  draft: { json: string; pageNo: number; locale: string; baseRevision: number },
   now: Date,
-): Promise<boolean> {
-  const res = await InvitationModel.updateOne(
-    { _id: inv._id, tokenHash: hash, completedAt: null },
+): Promise<InvitationDoc | null> {
+  return InvitationModel.findOneAndUpdate(
+    { _id: inv._id, tokenHash: hash, completedAt: null, ...atRevision(draft.baseRevision) },
     {
       $set: {
         draftJson: draft.json,
         draftPageNo: draft.pageNo,
         draftLocale: draft.locale,
         draftSavedAt: now,
+        draftRevision: draft.baseRevision + 1,
         lastActivityAt: now,
         status: 'started',
         boardKey: boardKey(inv.municipality.regionCode, 'started'),
         startedAt: inv.startedAt ?? now,
       },
     },
-  );
-  return res.matchedCount === 1;
+    { new: true },
+  ).lean<InvitationDoc>();
 }
 
 /** Claims the invitation for one submission (clientId); the claim is what makes "exactly one" hold. */

@@ -115,8 +115,30 @@ export type InvitationView = {
   questionnaire: QuestionnaireVersion;
   fixedAnswers: Answers;
   prefill: Answers;
-  draft: { answers: Answers; pageNo: number; locale: string | null; savedAt: Date } | null;
+  draft: { answers: Answers; pageNo: number; locale: string | null; savedAt: Date; revision: number } | null;
 };
+
+export type CurrentDraft = {
+  answers: Answers;
+  pageNo: number;
+  locale: string | null;
+  savedAt: string | null;
+  revision: number;
+};
+
+/** A save based on a revision that is no longer the current one; carries the current draft. */
+export class DraftConflictError extends AppError {
+  constructor(current: CurrentDraft) {
+    super(
+      409,
+      'Conflict',
+      'draft_conflict',
+      `The draft was saved meanwhile (revision ${current.revision}); this save was based on an older one.`,
+      undefined,
+      { draft: current },
+    );
+  }
+}
 
 async function load(token: string) {
   const { invitation, hash } = await resolveToken(token);
@@ -162,17 +184,23 @@ export async function openInvitation(token: string): Promise<InvitationView> {
             pageNo: inv.draftPageNo ?? 0,
             locale: inv.draftLocale ?? null,
             savedAt: inv.draftSavedAt,
+            revision: inv.draftRevision ?? 0,
           }
         : null,
   };
 }
 
-/** Autosave: the answers so far (not validated beyond being storable), with the fixed ones enforced. */
+/**
+ * Autosave: the answers so far (not validated beyond being storable), with the fixed ones
+ * enforced, on top of `body.baseRevision`. A save based on an older revision (it arrived late,
+ * or another tab or device saved meanwhile) is refused with 409 `draft_conflict` carrying the
+ * current draft, so an old save can never overwrite newer answers.
+ */
 export async function saveInvitationDraft(
   token: string,
   body: SaveDraftBody,
   now = new Date(),
-): Promise<{ savedAt: Date }> {
+): Promise<{ savedAt: Date; revision: number }> {
   const { inv, hash, wave, fixed } = await load(token);
   if (inv.completedAt) throw new AlreadySubmittedError(inv.completedAt);
   assertAcceptsAnswers(wave, now);
@@ -188,51 +216,108 @@ export async function saveInvitationDraft(
   if (json.length > MAX_DRAFT_CHARS) {
     throw new AppError(413, 'Content Too Large', 'draft_too_large', 'The draft is too large to save.');
   }
-  const saved = await storeDraft(inv, hash, { json, pageNo: body.pageNo, locale: body.locale }, now);
+  const saved = await storeDraft(
+    inv,
+    hash,
+    { json, pageNo: body.pageNo, locale: body.locale, baseRevision: body.baseRevision },
+    now,
+  );
   if (!saved) {
     const after = await readInvitation(inv._id);
     if (after?.completedAt) throw new AlreadySubmittedError(after.completedAt);
-    throw new InvitationLinkError();
+    if (!after || after.tokenHash !== hash) throw new InvitationLinkError();
+    throw new DraftConflictError({
+      answers: { ...(parseDraft(after.draftJson) ?? {}), ...fixed },
+      pageNo: after.draftPageNo ?? 0,
+      locale: after.draftLocale ?? null,
+      savedAt: after.draftSavedAt ? after.draftSavedAt.toISOString() : null,
+      revision: after.draftRevision ?? 0,
+    });
   }
-  return { savedAt: now };
+  return { savedAt: now, revision: saved.draftRevision ?? body.baseRevision + 1 };
 }
 
+/**
+ * This submission's own outcome, if the invitation shows it: completed with this clientId's
+ * response (any response, for anonymous waves, which keep no link — the response with this
+ * clientId exists, so it is this submission), or still claimed by this clientId (a twin request
+ * of this very submission is between steps; finish step 3 for it).
+ */
+async function ownOutcome(
+  inv: InvitationDoc,
+  clientId: string,
+  mine: Submitted,
+  anonymous: boolean,
+): Promise<Submitted | undefined> {
+  if (inv.completedAt) return anonymous || inv.responseId === clientId ? mine : undefined;
+  if (inv.submission?.clientId === clientId) {
+    await completeSubmission(inv, clientId, mine.submittedAt, anonymous);
+    return mine;
+  }
+  return undefined;
+}
+
+/** Looks for this clientId's stored response and whether the invitation was completed with it. */
+async function findOwn(inv: InvitationDoc, clientId: string, waveCode: string, anonymous: boolean) {
+  const mine = await findSubmission(clientId, waveCode);
+  if (!mine) return undefined;
+  const outcome =
+    (await ownOutcome(inv, clientId, mine, anonymous)) ??
+    // The invitation was read before a twin request claimed or completed it: look again.
+    (await readInvitation(inv._id).then((again) => again && ownOutcome(again, clientId, mine, anonymous)));
+  if (outcome) return outcome;
+  throw new ConflictError(
+    'client_id_conflict',
+    'This clientId was already used for another response; generate a new one.',
+  );
+}
+
+/**
+ * Submits through the invitation. Retries of one submission (same clientId) — sequential or all
+ * at once — all answer with the one stored response (201 for the request that stored it, 200 for
+ * the others); a different submission on a completed invitation gets 409 already_submitted.
+ */
 export async function submitViaInvitation(
   token: string,
   input: SubmitResponseBody,
   now = new Date(),
 ): Promise<Submitted> {
-  const { inv: first, hash, wave, questionnaire, fixed } = await load(token);
+  const { invitation: first, hash } = await resolveToken(token);
+  const { wave, questionnaire } = await getWaveWithQuestionnaire(first.waveCode);
   const anonymous = wave.anonymous;
   const clientId = input.clientId;
 
   // A retry of this very submission (the answer got lost, or a crash came between the steps):
-  // finish what is left and answer as the first time did.
-  const mine = await findSubmission(clientId, wave.code);
-  if (mine) {
-    if (first.submission?.clientId === clientId && !first.completedAt) {
-      await completeSubmission(first, clientId, mine.submittedAt, anonymous);
-      return mine;
-    }
-    if (first.completedAt && (anonymous || first.responseId === clientId)) return mine;
-    throw new ConflictError(
-      'client_id_conflict',
-      'This clientId was already used for another response; generate a new one.',
-    );
-  }
+  // finish what is left and answer as the first time did — before any costly checking.
+  const done = await findOwn(first, clientId, wave.code, anonymous);
+  if (done) return done;
   if (first.completedAt) throw new AlreadySubmittedError(first.completedAt);
   assertAcceptsAnswers(wave, now);
+  const { fixed } = answersFromInvitation(questionnaire.definition, first.municipality);
   const answers = { ...input.answers, ...fixed };
   checkSubmission(questionnaire.definition, answers); // 422 before any claim
 
-  // 1. Claim (or refresh our own earlier claim, or take over a stale one).
+  // 1. Claim (or find our own claim, or take over a stale one).
   const t0 = Date.now();
   let inv = first;
   let claimed = false;
-  for (let attempt = 0; attempt < 4 && !claimed; attempt++) {
-    if (inv.completedAt) throw new AlreadySubmittedError(inv.completedAt);
+  for (let attempt = 0; attempt < 6 && !claimed; attempt++) {
+    if (inv.completedAt) {
+      // Completed meanwhile: by this very submission (a twin request), or by another one.
+      const own = await findOwn(inv, clientId, wave.code, anonymous);
+      if (own) return own;
+      throw new AlreadySubmittedError(inv.completedAt);
+    }
     const claim = inv.submission;
-    if (claim && claim.clientId !== clientId) {
+    if (claim && claim.clientId === clientId) {
+      // A twin request of this submission holds the claim. Fresh enough that nobody can take it
+      // over while we store: go on under it (storing and completing are idempotent). Older (a
+      // retry after a crash): refresh it first.
+      if (now.getTime() - new Date(claim.at).getTime() <= CLAIM_DEADLINE_MS) {
+        claimed = true;
+        break;
+      }
+    } else if (claim) {
       if (now.getTime() - new Date(claim.at).getTime() <= CLAIM_STALE_MS)
         throw new AlreadySubmittedError(new Date(claim.at));
       const theirs = await findSubmission(claim.clientId, wave.code);
@@ -262,7 +347,7 @@ export async function submitViaInvitation(
   // 3. Complete.
   if (!(await completeSubmission(inv, clientId, stored.submittedAt, anonymous))) {
     // Not ours to complete any more: a parallel request with the same clientId (two tabs of one
-    // browser) completed it first. Nobody else can have taken a claim this fresh.
+    // browser, or retries sent at once) completed it first. Nobody else can have taken a claim this fresh.
     const after = await readInvitation(inv._id);
     if (!after?.completedAt) throw new ConflictError('invitation_busy', 'The invitation changed meanwhile; try again.');
   }

@@ -2,14 +2,18 @@
 //                                    idempotent by clientId (201 first time, 200 on a retry)
 // GET  /api/invitations/{token}            respondent (the token is the capability): the questionnaire, the fixed
 //                                          municipality and region, and the saved draft
-// PUT  /api/invitations/{token}/draft      respondent: autosave the answers so far (409 once submitted or the wave closed)
+// PUT  /api/invitations/{token}/draft      respondent: autosave the answers so far on top of a draft revision
+//                                          (409 draft_conflict with the current draft if that revision is not
+//                                          the current one; 409 once submitted or the wave closed)
 // POST /api/invitations/{token}/responses  respondent: submit; exactly one completed response per invitation
 //                                          (201 stored, 200 a retry with the same clientId, 409 already_submitted with the date)
 // Tokens never reach the logs: the request logger prints these paths as /api/invitations/:token.
 import type { Api } from '../http/route';
 import {
   InvitationViewSchema,
+  CurrentDraft,
   SaveDraftBody,
+  SaveDraftResult,
   SubmitResponseBody,
   SubmitResponseResult,
   TokenParams,
@@ -97,12 +101,17 @@ export function responsesRoutes(api: Api): void {
     body: SaveDraftBody,
     rateLimits: [api.limit('tokenLookup'), api.limit('perToken')],
     responses: {
-      200: { description: 'Saved', schema: z.object({ savedAt: z.string() }) },
-      409: { description: 'Already submitted (already_submitted) or the wave does not accept answers (wave_not_open)' },
+      200: { description: 'Saved; the new revision', schema: SaveDraftResult },
+      409: {
+        description:
+          'draft_conflict (the problem carries `draft`, the current draft with its revision), already_submitted, or the wave does not accept answers (wave_not_open)',
+        schema: z.object({ code: z.literal('draft_conflict'), draft: CurrentDraft }).passthrough(),
+        contentType: 'application/problem+json',
+      },
     },
     handler: async ({ params, body }) => {
-      const { savedAt } = await saveInvitationDraft(params.token, body);
-      return { savedAt: savedAt.toISOString() };
+      const { savedAt, revision } = await saveInvitationDraft(params.token, body);
+      return { savedAt: savedAt.toISOString(), revision };
     },
   });
 

@@ -28,6 +28,8 @@ export const SaveDraftBody = z
     answers: z.record(z.string(), z.unknown()),
     pageNo: z.number().int().min(0).max(1000),
     locale: Locale,
+    /** The draft revision this save builds on (from the invitation view or the previous save; 0 at first). */
+    baseRevision: z.number().int().min(0).max(1_000_000_000),
   })
   .strict();
 export type SaveDraftBody = z.infer<typeof SaveDraftBody>;
@@ -72,6 +74,17 @@ export const InvitationViewSchema = z.object({
       pageNo: z.number().int(),
       locale: z.string().nullable(),
       savedAt: z.string(),
+      revision: z.number().int(),
     })
     .nullable(),
 });
+
+/** The draft the server holds, as a `draft_conflict` problem carries it. */
+export const CurrentDraft = z.object({
+  answers: z.record(z.string(), z.unknown()),
+  pageNo: z.number().int(),
+  locale: z.string().nullable(),
+  savedAt: z.string().nullable(),
+  revision: z.number().int(),
+});
+export const SaveDraftResult = z.object({ savedAt: z.string(), revision: z.number().int() });

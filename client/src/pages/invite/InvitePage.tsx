@@ -4,6 +4,7 @@ import { useParams } from 'react-router';
 import type { CompletingEvent, SurveyModel } from 'survey-core';
 import { Survey } from 'survey-react-ui';
 import {
+  draftConflictOf,
   openInvitation,
   saveInvitationDraft,
   submitInvitation,
@@ -20,7 +21,7 @@ import { useRequest } from '../../lib/useRequest';
 import { reasonText, SubmitStatus } from '../respond/SubmitStatus';
 import { completedAnswers, createSurvey, setSurveyLocale } from '../respond/survey';
 import { useSubmission } from '../respond/useSubmission';
-import { clearInviteDraft, loadInviteDraft, saveInviteDraft, type LocalInviteDraft } from './inviteDraft';
+import { clearInviteDraft, loadInviteDraft, mergeDrafts, saveInviteDraft, type LocalInviteDraft } from './inviteDraft';
 
 const SERVER_SAVE_DELAY_MS = 1_500;
 const SERVER_RETRY_MS = 10_000;
@@ -148,6 +149,14 @@ function fallbackUuid(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/** Puts `answers` in the form: sets what differs, clears what is no longer there. */
+function showAnswers(model: SurveyModel, answers: Record<string, unknown>): void {
+  const now = model.data as Record<string, unknown>;
+  for (const name of Object.keys(now)) if (!(name in answers)) model.clearValue(name);
+  for (const [name, value] of Object.entries(answers))
+    if (JSON.stringify(now[name]) !== JSON.stringify(value)) model.setValue(name, value);
+}
+
 type SaveState = { phase: 'idle' } | { phase: 'saving' } | { phase: 'saved'; at: string } | { phase: 'failed' };
 
 function InviteForm({
@@ -166,6 +175,12 @@ function InviteForm({
   const [save, setSave] = useState<SaveState>({ phase: 'idle' });
   const submitted = useRef(false);
   const dirty = useRef(false);
+  // The server's draft revision this page's next save builds on; one save in flight at a time.
+  const revision = useRef(view.draft?.revision ?? 0);
+  const inFlight = useRef(false);
+  // Questions changed here since the last save the server confirmed (for merging on a conflict).
+  const changedHere = useRef(new Set<string>());
+  const merging = useRef(false);
   const invitationId = view.invitation.id;
   const definition = view.questionnaire.definition;
 
@@ -186,16 +201,42 @@ function InviteForm({
   }, [invitationId, local, model]);
 
   const saveServer = useCallback(async () => {
-    if (submitted.current || !dirty.current) return;
+    if (submitted.current || !dirty.current || inFlight.current) return;
+    inFlight.current = true;
     dirty.current = false;
+    const sent = new Set(changedHere.current);
+    changedHere.current.clear();
     setSave({ phase: 'saving' });
+    let failed = false;
     try {
-      const { savedAt } = await saveInvitationDraft(token, {
-        answers: answers(),
-        pageNo: model.currentPageNo,
-        locale: currentLocale(),
-      });
-      setSave({ phase: 'saved', at: savedAt });
+      // A refused save (another tab or device saved first) is merged and saved again on the
+      // server's revision; a few rounds at most.
+      for (let round = 0; ; round++) {
+        try {
+          const saved = await saveInvitationDraft(token, {
+            answers: answers(),
+            pageNo: model.currentPageNo,
+            locale: currentLocale(),
+            baseRevision: revision.current,
+          });
+          revision.current = saved.revision;
+          setSave({ phase: 'saved', at: saved.savedAt });
+          return;
+        } catch (err) {
+          const current = draftConflictOf(err);
+          if (!current || round >= 3) throw err;
+          revision.current = current.revision;
+          const mine = model.data as Record<string, unknown>;
+          const merged = mergeDrafts(current.answers, mine, [...sent, ...changedHere.current]);
+          merging.current = true; // the merged answers are not edits made here
+          try {
+            showAnswers(model, { ...merged, ...view.fixedAnswers });
+          } finally {
+            merging.current = false;
+          }
+          saveLocal();
+        }
+      }
     } catch (err) {
       const date = submittedAtOf(err);
       if (date) {
@@ -204,10 +245,16 @@ function InviteForm({
         onSubmitted(date, false);
         return;
       }
+      for (const name of sent) changedHere.current.add(name);
+      failed = true; // retried by the effect below, a little later
       dirty.current = true; // try again later: nothing typed is lost (the browser copy is there)
       setSave({ phase: 'failed' });
+    } finally {
+      inFlight.current = false;
+      // Changes typed while this save was on its way go in the next one.
+      if (!failed && dirty.current && !submitted.current) setTimeout(() => void saveServer(), SERVER_SAVE_DELAY_MS);
     }
-  }, [token, answers, model, invitationId, onSubmitted]);
+  }, [token, answers, model, invitationId, onSubmitted, saveLocal, view.fixedAnswers]);
 
   const { state, submit } = useSubmission(
     view.wave.code,
@@ -255,7 +302,9 @@ function InviteForm({
       saveLocal();
       void saveServer();
     };
-    const onChange = () => {
+    const onChange = (_: SurveyModel, options: { name: string }) => {
+      if (merging.current) return;
+      changedHere.current.add(options.name);
       dirty.current = true;
       clearTimeout(localTimer);
       localTimer = setTimeout(saveLocal, 300);

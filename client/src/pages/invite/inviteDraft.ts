@@ -43,3 +43,22 @@ export function clearInviteDraft(invitationId: string): void {
     // nothing to do
   }
 }
+
+/**
+ * When an autosave is refused because another tab or device saved first (409 draft_conflict),
+ * the page keeps the newest answer of each question: the server's draft is the base and the
+ * questions this page changed since its last confirmed save are laid over it (a question cleared
+ * here is cleared there). The merged answers are shown and saved on the server's revision.
+ */
+export function mergeDrafts(
+  server: Record<string, unknown>,
+  mine: Record<string, unknown>,
+  changedHere: Iterable<string>,
+): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...server };
+  for (const name of changedHere) {
+    if (Object.prototype.hasOwnProperty.call(mine, name) && mine[name] !== undefined) merged[name] = mine[name];
+    else delete merged[name];
+  }
+  return merged;
+}

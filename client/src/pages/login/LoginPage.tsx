@@ -29,7 +29,9 @@ export default function LoginPage() {
       navigate(safeNext(params.get('next')), { replace: true });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'invalid_credentials') setError(t('auth.invalidCredentials'));
-      else if (err instanceof ApiError && err.code === 'account_locked') setError(t('auth.locked'));
+      else if (err instanceof ApiError && err.code === 'login_throttled' && typeof err.problem.retryAfter === 'number')
+        setError(t('auth.throttled', { seconds: err.problem.retryAfter }));
+      else if (err instanceof ApiError && err.status === 429) setError(t('auth.locked'));
       else setError(t(apiErrorMessageKey(err)));
       setBusy(false);
     }

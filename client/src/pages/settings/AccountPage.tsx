@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, apiErrorMessageKey } from '../../api/api';
-import { changeOwnPassword } from '../../api/settings';
+import { changeOwnPassword, endOtherSessions, listOwnSessions } from '../../api/settings';
 import { useSession } from '../../lib/session';
+import { useRequest } from '../../lib/useRequest';
 
 export default function AccountPage() {
   const { t } = useTranslation();
@@ -13,6 +14,24 @@ export default function AccountPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
+  const sessions = useRequest((signal) => listOwnSessions(signal), 'own-sessions');
+  const [ending, setEnding] = useState(false);
+  const [ended, setEnded] = useState<number | null>(null);
+  const [endError, setEndError] = useState<string | null>(null);
+
+  async function onEndOthers() {
+    setEnding(true);
+    setEnded(null);
+    setEndError(null);
+    try {
+      setEnded(await endOtherSessions());
+      sessions.reload();
+    } catch (err) {
+      setEndError(t(apiErrorMessageKey(err)));
+    } finally {
+      setEnding(false);
+    }
+  }
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -24,6 +43,7 @@ export default function AccountPage() {
     try {
       await changeOwnPassword(current, next);
       setDone(true);
+      sessions.reload();
       setCurrent('');
       setNext('');
       setRepeat('');
@@ -92,6 +112,24 @@ export default function AccountPage() {
           {t('settings.account.save')}
         </button>
       </form>
+      <div className="card settings-form" data-testid="own-sessions">
+        <h2>{t('settings.account.sessions')}</h2>
+        {sessions.status === 'ok' && <p>{t('settings.account.sessionsCount', { count: sessions.data.length })}</p>}
+        <p className="field__hint">{t('settings.account.endOthersHint')}</p>
+        {endError && (
+          <div className="notice notice--error" role="alert">
+            <p>{endError}</p>
+          </div>
+        )}
+        {ended !== null && (
+          <div className="notice notice--success" role="status">
+            <p>{ended > 0 ? t('settings.account.endedOthers', { count: ended }) : t('settings.account.noOthers')}</p>
+          </div>
+        )}
+        <button type="button" className="button" onClick={() => void onEndOthers()} disabled={ending}>
+          {t('settings.account.endOthers')}
+        </button>
+      </div>
     </section>
   );
 }

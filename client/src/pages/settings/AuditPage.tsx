@@ -21,6 +21,7 @@ const ACTIONS = [
   'user.update',
   'user.password_reset',
   'user.password_change',
+  'user.sessions_revoked',
   'user.login',
   'user.login_failed',
 ] as const;
