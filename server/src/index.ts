@@ -10,6 +10,7 @@ import { listWaves } from './waves/waves.service';
 import { sweepRateLimits } from './http/rate-limit';
 import { countUsers, sweepExpiredSessions, upsertUser } from './auth/auth.service';
 import { randomBytes } from 'node:crypto';
+import { startTallyMaintenance } from './analytics/counters.service';
 
 export async function main(): Promise<void> {
   const cfg = config();
@@ -69,6 +70,10 @@ export async function main(): Promise<void> {
   );
   sweeper.unref();
 
+  // Kept tally counts heal themselves: responses whose counter update failed are counted, and
+  // the counters' `recent` guard lists are pruned (one instance at a time, see counters.service.ts).
+  const stopTallyMaintenance = startTallyMaintenance(cfg.tallyMaintenanceMs);
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -79,6 +84,7 @@ export async function main(): Promise<void> {
     force.unref();
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await stopTallyMaintenance();
     await db.close();
     process.exit(0);
   };

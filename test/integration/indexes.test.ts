@@ -14,7 +14,7 @@ async function found(collection: string): Promise<string[]> {
   return list.map((i) => keyOf(i.key)).sort();
 }
 
-function declared(model: mongoose.Model<unknown>): string[] {
+function declared(model: ReturnType<typeof allModels>[number]): string[] {
   return [keyOf({ _id: 1 }), ...model.schema.indexes().map(([key]) => keyOf(key))].sort();
 }
 

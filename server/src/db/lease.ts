@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { LeaseModel } from './lease.model';
 
 /** This process's identity as a lease holder. */
-export const INSTANCE_ID = randomUUID();
+export const INSTANCE_ID: string = randomUUID();
 
 /** Claims the lease `name` for `forMs`; true when this holder has it now. */
 export async function claimLease(

@@ -15,6 +15,7 @@ import '../waves/wave.model';
 import './lease.model';
 
 /** Every registered model (the ones above and any other module loaded so far). */
-export function allModels(): mongoose.Model<unknown>[] {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- models of every shape
+export function allModels(): mongoose.Model<any>[] {
   return mongoose.modelNames().map((name) => mongoose.model(name));
 }
