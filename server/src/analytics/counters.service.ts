@@ -154,6 +154,17 @@ export async function countFromResponses(wave: string): Promise<Counts> {
   return out;
 }
 
+/** Completed responses per wave from the kept counters (wave lists: no count over responses). */
+export async function respondentCounts(waves: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (!waves.length) return out;
+  const docs = await CounterModel.find({ wave: { $in: waves } }, { wave: 1, n: 1 }).lean<
+    { wave: string; n: number }[]
+  >();
+  for (const d of docs) out.set(d.wave, (out.get(d.wave) ?? 0) + (d.n ?? 0));
+  return out;
+}
+
 /** The kept counters of a wave (the hot path: a few small documents). */
 export async function readCounters(wave: string): Promise<Counts> {
   const docs = await CounterModel.find({ wave }, { region: 1, n: 1, c: 1 }).lean<
