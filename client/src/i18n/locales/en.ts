@@ -39,6 +39,9 @@ const en: Messages = {
   respond: {
     loading: 'Loading the questionnaire…',
     notOpenTitle: 'The questionnaire is not available',
+    invitationOnlyTitle: 'This survey is answered through personal links',
+    invitationOnly:
+      'Each municipality taking part receives its own personal link by e-mail. Please open the questionnaire from that link. If you have not received it, contact the survey coordinator.',
     notOpen: {
       draft: 'This survey wave has not started yet. The link will work once the survey opens.',
       closed: 'This survey wave has closed and no longer accepts answers. Thank you for your interest!',
