@@ -27,6 +27,7 @@ import { claimLease, INSTANCE_ID, releaseLease } from '../db/lease';
 import { ResponseModel } from '../responses/response.model';
 import { CounterModel } from './counter.model';
 import { contributionOf, variablesById, waveCatalogue } from './catalogue';
+import { abortable } from '../db/abortable';
 
 export const PRUNE_AFTER_MS = 10 * 60_000;
 export const APPLY_DEADLINE_MS = PRUNE_AFTER_MS / 2;
@@ -96,7 +97,8 @@ export async function catchUp(opts: { wave?: string; graceMs?: number } = {}): P
     ...(opts.wave ? { waveCode: opts.wave } : {}),
   };
   let applied = 0;
-  for await (const r of ResponseModel.find(filter, SOURCE_FIELDS).lean<TallySource>().cursor({ batchSize: 200 })) {
+  const cursor = ResponseModel.find(filter, SOURCE_FIELDS).lean<TallySource>().cursor({ batchSize: 200 });
+  for await (const r of abortable(cursor)) {
     if ((await applyToCounters(r)) === 'applied') applied++;
   }
   return applied;
@@ -143,7 +145,7 @@ export async function countFromResponses(wave: string): Promise<Counts> {
   const cursor = ResponseModel.find({ waveCode: wave, status: 'complete' }, SOURCE_FIELDS)
     .lean<TallySource>()
     .cursor({ batchSize: 1000 });
-  for await (const r of cursor) {
+  for await (const r of abortable(cursor)) {
     // Responses keep the questionnaire version they answered (same for a wave, but be exact).
     const variables = await variablesById(r.questionnaireId ?? questionnaire.id);
     const row = out.get(r.regionCode) ?? { n: 0, c: {} };

@@ -638,6 +638,7 @@ const en: Messages = {
     validation: 'Some data did not pass validation.',
     tooManyRequests: 'Too many requests. Wait a moment and try again.',
     unavailable: 'The service is temporarily unavailable. Try again in a few minutes.',
+    timeout: 'The server took too long to answer and stopped the operation. Try again in a moment.',
     server: 'A server error occurred. It has been logged; please try later.',
     requestId: 'Request ID for support: {{id}}',
     retry: 'Try again',
