@@ -65,6 +65,8 @@ export function deadline(ms: number): RequestHandler {
     res.locals.signal = controller.signal;
     const refuse = () => {
       clear();
+      // An answer already under way (a streamed file) is not cut; its client leaving still stops it.
+      if (res.headersSent) return;
       unavailable(req, res);
       controller.abort(new RequestAbortedError('deadline'));
     };
