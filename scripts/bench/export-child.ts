@@ -9,7 +9,7 @@ import { responsesCsv, responsesXlsx } from '../../server/src/exports/exports.se
 
 async function main(): Promise<void> {
   const [uri, db, wave, mode] = process.argv.slice(2);
-  await connectMongoose(uri, db, false);
+  await connectMongoose(uri, db, false, 600_000); // raw reads of whole waves, measured, not limited
   let bytes = 0;
   let lines = 0;
   const sink = () =>

@@ -1,26 +1,26 @@
 // Prepares a connected database for the app: indexes, shipped questionnaires, demo wave.
 // Every step is idempotent, so any number of instances may run it at start.
 import path from 'node:path';
-import { QuestionnaireModel } from './questionnaires/questionnaire.model';
-import { WaveModel } from './waves/wave.model';
-import { ResponseModel } from './responses/response.model';
-import { JobChunkModel, JobModel } from './jobs/job.model';
+import { allModels } from './db/models';
 import { loadShippedQuestionnaires } from './questionnaires/questionnaires.service';
 import { ensureDemoWave } from './waves/waves.service';
 
 export const DEFAULT_QUESTIONNAIRE = 'imc-barriers';
 
+/**
+ * Builds the declared indexes of every model (mongoose's autoIndex is off, so nothing else
+ * does). createIndexes only adds what is missing: on an existing database it is quick and
+ * changes nothing that is already there; it never drops an index.
+ */
+export async function ensureIndexes(): Promise<void> {
+  for (const model of allModels()) await model.createIndexes();
+}
+
 export async function prepareDatabase(opts: {
   rootDir: string;
   demo: boolean;
 }): Promise<{ loaded: number; demoWave?: string }> {
-  await Promise.all([
-    QuestionnaireModel.createIndexes(),
-    WaveModel.createIndexes(),
-    ResponseModel.createIndexes(),
-    JobModel.createIndexes(),
-    JobChunkModel.createIndexes(),
-  ]);
+  await ensureIndexes();
   const loaded = await loadShippedQuestionnaires(path.join(opts.rootDir, 'surveys'));
   let demoWave: string | undefined;
   if (opts.demo) {

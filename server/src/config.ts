@@ -26,6 +26,8 @@ const EnvSchema = z.object({
   STORE_BIN: z.string().min(1).optional(),
   BCRYPT_COST: z.coerce.number().int().min(10).max(15).optional(),
   REQUEST_DEADLINE_MS: z.coerce.number().int().min(500).max(600_000).default(5000),
+  DB_OP_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).optional(),
+  TALLY_MAINTENANCE_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
   RATE_LIMIT_LOGIN_PER_15MIN: z.coerce.number().int().min(0).default(20),
   RATE_LIMIT_TOKEN_LOOKUPS_PER_MIN: z.coerce.number().int().min(0).default(120),
   RATE_LIMIT_SUBMISSIONS_PER_MIN: z.coerce.number().int().min(0).default(120),
@@ -104,6 +106,13 @@ export type Config = {
   bcryptCost: number;
   /** API requests not answered within this many ms get 503 (never hang while the store is away). */
   requestDeadlineMs: number;
+  /**
+   * Server-side time limit (maxTimeMS) of every query, count and aggregation; below the request
+   * deadline so a slow read fails as "took too long" before the request is abandoned.
+   */
+  dbOpTimeoutMs: number;
+  /** How often the kept tally counters are caught up and pruned (one instance at a time). */
+  tallyMaintenanceMs: number;
   /** Per client IP; 0 turns a limit off (benchmarks). */
   rateLimits: { loginPer15Min: number; tokenLookupsPerMin: number; submissionsPerMin: number; perTokenPerMin: number };
   /** Files of finished export jobs are removed this long after the job finished. */
@@ -139,6 +148,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   }
   const trustProxy = parseTrustProxy(e.TRUST_PROXY);
   if (typeof trustProxy === 'object' && !Array.isArray(trustProxy)) problems.push(`  TRUST_PROXY: ${trustProxy.error}`);
+  if (e.DB_OP_TIMEOUT_MS !== undefined && e.DB_OP_TIMEOUT_MS >= e.REQUEST_DEADLINE_MS)
+    problems.push(`  DB_OP_TIMEOUT_MS: must be lower than REQUEST_DEADLINE_MS (${e.REQUEST_DEADLINE_MS})`);
   if (problems.length) throw new ConfigError(`Invalid environment:\n${problems.join('\n')}`);
   return {
     env: e.NODE_ENV,
@@ -154,6 +165,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     bcryptCost: e.BCRYPT_COST ?? (e.NODE_ENV === 'test' ? 10 : 12),
     requestDeadlineMs: e.REQUEST_DEADLINE_MS,
     exportRetentionMs: Math.round(e.EXPORT_RETENTION_HOURS * 3_600_000),
+    dbOpTimeoutMs: e.DB_OP_TIMEOUT_MS ?? Math.min(4000, Math.floor(e.REQUEST_DEADLINE_MS * 0.8)),
+    tallyMaintenanceMs: e.TALLY_MAINTENANCE_MS,
     rateLimits: {
       loginPer15Min: e.RATE_LIMIT_LOGIN_PER_15MIN,
       tokenLookupsPerMin: e.RATE_LIMIT_TOKEN_LOOKUPS_PER_MIN,

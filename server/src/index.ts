@@ -12,6 +12,7 @@ import { sweepLoginThrottles } from './auth/login-throttle';
 import { countUsers, sweepExpiredSessions, upsertUser } from './auth/auth.service';
 import { randomBytes } from 'node:crypto';
 import { startJobRunner } from './jobs/jobs.runner';
+import { startTallyMaintenance } from './analytics/counters.service';
 
 export async function main(): Promise<void> {
   const cfg = config();
@@ -74,6 +75,10 @@ export async function main(): Promise<void> {
   // Exports and recounts run here, outside any request; any instance may take any job.
   const jobs = startJobRunner({ retentionMs: cfg.exportRetentionMs });
 
+  // Kept tally counts heal themselves: responses whose counter update failed are counted, and
+  // the counters' `recent` guard lists are pruned (one instance at a time, see counters.service.ts).
+  const stopTallyMaintenance = startTallyMaintenance(cfg.tallyMaintenanceMs);
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -85,6 +90,7 @@ export async function main(): Promise<void> {
     await jobs.stop(); // a running job is given back to the queue for another instance
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await stopTallyMaintenance();
     await db.close();
     process.exit(0);
   };

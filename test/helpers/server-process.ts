@@ -7,7 +7,8 @@ import { ROOT, storeUri } from './db';
 
 export type ServerProcess = { url: string; proc: ChildProcess };
 
-export async function startServerProcess(dbName: string): Promise<ServerProcess> {
+/** Starts `server/src/index.ts` on `dbName`; `env` adds or overrides settings (e.g. TALLY_MAINTENANCE_MS). */
+export async function startServerProcess(dbName: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'src', 'index.ts')], {
     cwd: ROOT,
     env: {
@@ -19,6 +20,7 @@ export async function startServerProcess(dbName: string): Promise<ServerProcess>
       DEMO: 'false',
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -148,6 +148,9 @@ describe('the store is unreachable', () => {
         expect(r.status).toBe(503);
         expect(r.type).toMatch(/application\/problem\+json/);
         expect(r.body).toMatchObject({ status: 503, code: 'store_unavailable' });
+        // Said as it is: the store is unreachable, not busy.
+        expect(r.body.detail).toMatch(/not reachable/);
+        expect(r.body.detail).not.toMatch(/took too long/);
         expect(JSON.stringify(r.body)).not.toMatch(/Mongo|ECONN|127\.0\.0\.1/);
       }
       expect(replies.filter((r) => r.retryAfter !== null).length).toBeGreaterThan(0);

@@ -168,6 +168,7 @@ describe('errors leak no internals', () => {
     expect(Date.now() - started).toBeLessThan(3000);
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ code: 'store_unavailable' });
+    expect(res.body.detail).toMatch(/not reachable/);
     expect(res.headers['retry-after']).toBe('5');
     expect(JSON.stringify(res.body)).not.toMatch(/Mongo|ECONN|127\.0\.0\.1/);
     await connectMongoose(storeUri(), dbName, storeKind() === 'external');

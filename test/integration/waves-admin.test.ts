@@ -178,7 +178,8 @@ describe('lifecycle draft → open → closed → archived', () => {
   it('runs the whole way, logging each step, and a closed wave refuses answers with a clear message', async () => {
     const body = newWave({ access: 'public' });
     await create(body);
-    expect((await submitPublic(body.code)).body.code).toBe('wave_not_open'); // draft
+    // A draft's public link does not exist yet (nothing about drafts is shown to the public).
+    expect((await submitPublic(body.code)).body.code).toBe('wave_not_found');
 
     const opened = await act(body.code, 'open');
     expect(opened.status).toBe(200);
@@ -199,6 +200,7 @@ describe('lifecycle draft → open → closed → archived', () => {
     await act(body.code, 'close');
     const archived = await act(body.code, 'archive');
     expect(archived.body.status).toBe('archived');
+    expect((await submitPublic(body.code)).status).toBe(404);
     expect(archived.body.history.map((h: { action: string }) => h.action)).toEqual([
       'create',
       'open',
@@ -277,7 +279,12 @@ describe('lifecycle draft → open → closed → archived', () => {
     const res = await submitPublic(wave);
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('invitation_required');
-    expect((await request(app).get(`/api/waves/${wave}`)).body.access).toBe('invitation');
+    // Its public address says only that (no questionnaire); the coordinator still sees it all.
+    const anonymous = await request(app).get(`/api/waves/${wave}`);
+    expect(anonymous.status).toBe(403);
+    expect(anonymous.body.code).toBe('invitation_required');
+    expect(anonymous.body.questionnaire).toBeUndefined();
+    expect((await coordinator.get(`/api/waves/${wave}`)).body.access).toBe('invitation');
   });
 });
 

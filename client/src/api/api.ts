@@ -104,6 +104,7 @@ export function apiErrorMessageKey(err: unknown) {
   if (err.kind === 'network') return 'errors.network' as const;
   if (err.code === 'wave_not_open') return 'errors.waveNotOpen' as const;
   if (err.code === 'store_unavailable') return 'errors.unavailable' as const;
+  if (err.code === 'store_timeout') return 'errors.timeout' as const;
   switch (err.status) {
     case 400:
       return 'errors.badRequest' as const;

@@ -11,6 +11,7 @@ import { answeredKey, unescapeKey } from './catalogue';
 import { loadCodings, recoded, type CodingIndex } from './coding.service';
 import { DIMENSION_FIELD, isUnfiltered, responseQuery, type Dimension, type Filters } from './filters';
 import { isCategorical, type Variable } from './variables';
+import { abortable } from '../db/abortable';
 
 export type By = Dimension | 'none';
 export const ALL = 'all';
@@ -58,9 +59,14 @@ export function groupOf(r: ScanDoc, by: By): string {
   return String((r as unknown as Record<string, unknown>)[DIMENSION_FIELD[by]] ?? '');
 }
 
-/** Streams the responses that pass the filters (no sort: order does not matter for counting). */
+/**
+ * Streams the responses that pass the filters (no sort: order does not matter for counting); the
+ * cursor closes when the request it serves ends (db/abortable.ts).
+ */
 export function scanResponses(wave: string, filters: Filters) {
-  return ResponseModel.find(responseQuery(wave, filters), SCAN_FIELDS).lean<ScanDoc>().cursor({ batchSize: 1000 });
+  return abortable(
+    ResponseModel.find(responseQuery(wave, filters), SCAN_FIELDS).lean<ScanDoc>().cursor({ batchSize: 1000 }),
+  );
 }
 
 /** A respondent's values of a categorical variable after coding of "other" answers. */

@@ -13,7 +13,7 @@
 //      `recent`, so the list holds only the last minutes of arrivals, not the whole wave.
 //
 // A crash between 1 and 2, or 2 and 3, leaves a response without `talliedAt`; the catch-up pass
-// (at start and every minute, on every instance, and in `npm run tally -- rebuild`) re-runs 2–3
+// (at start and every TALLY_MAINTENANCE_MS on one instance at a time, and in `npm run tally -- rebuild`) re-runs 2–3
 // for it: applied once whether step 2 had happened or not. The only way to double-count would be
 // a step 2 for an id already pruned, i.e. running more than PRUNE_AFTER_MS after that response was
 // marked; a worker therefore gives up on step 2 once APPLY_DEADLINE_MS (half of it) has passed
@@ -23,9 +23,11 @@
 // wave (1,000,000 ids in a document). Why not one counter document per response ("sharding by
 // response") folded later: reading would again scan a growing collection on FerretDB.
 import { logger } from '../logger';
+import { claimLease, INSTANCE_ID, releaseLease } from '../db/lease';
 import { ResponseModel } from '../responses/response.model';
 import { CounterModel } from './counter.model';
 import { contributionOf, variablesById, waveCatalogue } from './catalogue';
+import { abortable } from '../db/abortable';
 
 export const PRUNE_AFTER_MS = 10 * 60_000;
 export const APPLY_DEADLINE_MS = PRUNE_AFTER_MS / 2;
@@ -95,25 +97,40 @@ export async function catchUp(opts: { wave?: string; graceMs?: number } = {}): P
     ...(opts.wave ? { waveCode: opts.wave } : {}),
   };
   let applied = 0;
-  for await (const r of ResponseModel.find(filter, SOURCE_FIELDS).lean<TallySource>().cursor({ batchSize: 200 })) {
+  const cursor = ResponseModel.find(filter, SOURCE_FIELDS).lean<TallySource>().cursor({ batchSize: 200 });
+  for await (const r of abortable(cursor)) {
     if ((await applyToCounters(r)) === 'applied') applied++;
   }
   return applied;
 }
 
-/** Step 4: drops from `recent` the ids of responses marked long enough ago. */
+/**
+ * Step 4: drops from `recent` the ids of responses marked long enough ago (and of responses that
+ * no longer exist), so a counter document holds only the ids of the last PRUNE_AFTER_MS.
+ */
 export async function prune(now = Date.now()): Promise<number> {
-  const cutoff = new Date(now - PRUNE_AFTER_MS);
+  const cutoff = now - PRUNE_AFTER_MS;
   let pruned = 0;
   // The counters collection is small (waves × regions): read it whole rather than query into arrays.
   const docs = await CounterModel.find({}, { recent: 1 }).lean<{ _id: string; recent?: string[] }[]>();
   for (const doc of docs) {
     if (!doc.recent?.length) continue;
-    const done = await ResponseModel.find({ _id: { $in: doc.recent }, talliedAt: { $lte: cutoff } }, { _id: 1 }).lean<
-      { _id: string }[]
-    >();
+    const marked = new Map(
+      (
+        await ResponseModel.find({ _id: { $in: doc.recent } }, { talliedAt: 1 }).lean<
+          { _id: string; talliedAt: Date | null }[]
+        >()
+      ).map((r) => [r._id, r.talliedAt]),
+    );
+    const done = doc.recent.filter((id) => {
+      if (!marked.has(id)) return true; // the response is gone
+      const at = marked.get(id);
+      return !!at && at.getTime() <= cutoff;
+    });
     if (!done.length) continue;
-    await CounterModel.updateOne({ _id: doc._id }, { $pull: { recent: { $in: done.map((d) => d._id) } } });
+    // $pullAll, not `$pull: { recent: { $in } }`: FerretDB v1 takes the latter as a literal value
+    // and silently removes nothing (test/integration/tally-maintenance.test.ts).
+    await CounterModel.updateOne({ _id: doc._id }, { $pullAll: { recent: done } });
     pruned += done.length;
   }
   return pruned;
@@ -140,7 +157,7 @@ export async function countFromResponses(wave: string, opts: RecountOptions = {}
   opts.signal?.addEventListener('abort', close, { once: true });
   let done = 0;
   try {
-    for await (const r of cursor) {
+    for await (const r of abortable(cursor, opts.signal)) {
       opts.signal?.throwIfAborted();
       if (++done % 500 === 0) await opts.onProgress?.(done);
       // Responses keep the questionnaire version they answered (same for a wave, but be exact).
@@ -156,6 +173,17 @@ export async function countFromResponses(wave: string, opts: RecountOptions = {}
     opts.signal?.removeEventListener('abort', close);
     await cursor.close().catch(() => undefined);
   }
+  return out;
+}
+
+/** Completed responses per wave from the kept counters (wave lists: no count over responses). */
+export async function respondentCounts(waves: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (!waves.length) return out;
+  const docs = await CounterModel.find({ wave: { $in: waves } }, { wave: 1, n: 1 }).lean<
+    { wave: string; n: number }[]
+  >();
+  for (const d of docs) out.set(d.wave, (out.get(d.wave) ?? 0) + (d.n ?? 0));
   return out;
 }
 
@@ -217,24 +245,52 @@ export async function rebuildCounters(
   return { regions: fresh.size, responses };
 }
 
-/** Catch-up and prune every minute on every instance (both are idempotent). Returns a stop function. */
-export function startTallyMaintenance(everyMs = 60_000): () => void {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      const applied = await catchUp();
-      const pruned = await prune();
-      if (applied || pruned) logger.info({ applied, pruned }, 'tally counters maintained');
-    } catch (err) {
-      logger.warn({ err: (err as Error).name }, 'tally maintenance failed; will retry');
-    } finally {
-      running = false;
-    }
+const MAINTENANCE_LEASE = 'tally-maintenance';
+
+/**
+ * One maintenance pass (catch-up, then prune) if this instance holds the maintenance lease;
+ * 'skipped' while another instance holds it. Both steps are idempotent, so a pass that overlaps
+ * another (a lease that lapsed while its holder was still busy) is harmless, only wasted work.
+ */
+export async function maintainTally(
+  leaseMs: number,
+  holder = INSTANCE_ID,
+): Promise<{ applied: number; pruned: number } | 'skipped'> {
+  if (!(await claimLease(MAINTENANCE_LEASE, leaseMs, holder))) return 'skipped';
+  const applied = await catchUp();
+  const pruned = await prune();
+  return { applied, pruned };
+}
+
+/**
+ * Runs the maintenance pass every `everyMs` (TALLY_MAINTENANCE_MS), on one instance at a time:
+ * the holder renews its lease on each pass and keeps it while alive; if it dies, another
+ * instance takes over within two intervals. Returns a stop function (gives the lease up).
+ */
+export function startTallyMaintenance(everyMs = 60_000): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  const tick = () => {
+    if (running || stopped) return;
+    running = (async () => {
+      try {
+        const outcome = await maintainTally(2 * everyMs);
+        if (outcome !== 'skipped' && (outcome.applied || outcome.pruned))
+          logger.info(outcome, 'tally counters maintained');
+      } catch (err) {
+        logger.warn({ err: (err as Error).name }, 'tally maintenance failed; will retry');
+      } finally {
+        running = undefined;
+      }
+    })();
   };
-  void tick();
-  const timer = setInterval(() => void tick(), everyMs);
+  tick();
+  const timer = setInterval(tick, everyMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+    await releaseLease(MAINTENANCE_LEASE).catch(() => undefined);
+  };
 }

@@ -9,6 +9,7 @@ import { waveCatalogue } from './catalogue';
 import { twoProportionZ } from './stats';
 import { makeCell, obstacleTally, type Cell } from './tally.service';
 import { responseQuery, type Filters } from './filters';
+import { abortable } from '../db/abortable';
 
 export type RegionObstacle = {
   code: string;
@@ -135,7 +136,7 @@ async function municipalitiesOf(waveCode: string, regionCode: string, filters: F
       invitationId?: string | null;
     }>()
     .cursor({ batchSize: 500 });
-  for await (const r of cursor) {
+  for await (const r of abortable(cursor)) {
     if (r.invitationId) continue; // shown by its invitation
     if (wave.anonymous && invited.length) continue; // cannot tell which invitation it answered
     out.push({

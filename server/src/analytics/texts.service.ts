@@ -5,6 +5,7 @@ import { ResponseModel } from '../responses/response.model';
 import { waveCatalogue } from './catalogue';
 import { loadCodings } from './coding.service';
 import { responseQuery, type Filters } from './filters';
+import { abortable } from '../db/abortable';
 
 export type TextAnswer = {
   responseId: string;
@@ -48,7 +49,7 @@ export async function textAnswers(
     .sort({ submittedAt: 1, _id: 1 })
     .lean<{ _id: string; regionCode: string; municipality: string; answers: Record<string, unknown> }>()
     .cursor({ batchSize: 500 });
-  for await (const r of cursor) {
+  for await (const r of abortable(cursor)) {
     for (const q of questions) {
       const raw = r.answers?.[q.key];
       if (typeof raw !== 'string' || !raw.trim()) continue;

@@ -12,5 +12,7 @@ const auditSchema = new Schema(
   { versionKey: false, minimize: false },
 );
 auditSchema.index({ at: -1 });
+// The audit list filtered by action, newest first.
+auditSchema.index({ action: 1, at: -1 });
 
 export const AuditModel = model('AuditEntry', auditSchema, 'audit');

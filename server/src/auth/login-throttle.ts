@@ -30,6 +30,8 @@ const throttleSchema = new Schema(
   },
   { versionKey: false },
 );
+// The hourly sweep removes forgotten entries by this date.
+throttleSchema.index({ forgetAt: 1 });
 export const LoginThrottleModel = model('LoginThrottle', throttleSchema, 'login_throttles');
 
 type ThrottleDoc = { _id: string; failures: number; lastFailureAt: Date; forgetAt: Date };

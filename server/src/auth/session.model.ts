@@ -16,4 +16,8 @@ const sessionSchema = new Schema(
   { versionKey: false },
 );
 
+// Ending a user's sessions (password change, disable) and the expiry sweep query by these.
+sessionSchema.index({ userId: 1 });
+sessionSchema.index({ expiresAt: 1 });
+
 export const SessionModel = model('Session', sessionSchema, 'sessions');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import type { Config } from '../config';
+import { config, type Config } from '../config';
 import { ensureStoreBuilt, startEmbeddedStore, type EmbeddedStore } from './embedded-store';
 
 export type StoreInfo = { kind: 'embedded' | 'external'; uri: string };
@@ -35,7 +35,7 @@ export async function openDatabase(cfg: Config, log: (msg: string) => void = () 
   }
   try {
     // A process joining the embedded store gets the embedded store's connection settings too.
-    await connectMongoose(uri, cfg.dbName, !embedded && !joined);
+    await connectMongoose(uri, cfg.dbName, !embedded && !joined, cfg.dbOpTimeoutMs);
   } catch (err) {
     await embedded?.stop();
     throw err;
@@ -52,11 +52,35 @@ export async function openDatabase(cfg: Config, log: (msg: string) => void = () 
   };
 }
 
-export async function connectMongoose(uri: string, dbName: string, external: boolean): Promise<void> {
+/** No single round trip to the store waits longer than this (a getMore of a cursor, a write, an index build). */
+export function socketTimeoutFor(opTimeoutMs: number): number {
+  return Math.max(30_000, 5 * opTimeoutMs);
+}
+
+/**
+ * Time limits on everything sent to the store:
+ * - every find, findOne, count, aggregate and findOneAndUpdate carries `maxTimeMS` = opTimeoutMs
+ *   (DB_OP_TIMEOUT_MS; mongoose adds it unless the call sets its own): the store stops the work
+ *   and answers code 50 MaxTimeMSExpired, which the API reports as "took too long". Both MongoDB
+ *   and the embedded FerretDB v1 honour it (FerretDB refuses it on `distinct`, which the app does
+ *   not use; writes ignore it on FerretDB);
+ * - cursors (long reads: exports, recounts, scans) are not limited by maxTimeMS, which MongoDB
+ *   counts over the cursor's whole life; each of their round trips is limited by socketTimeoutMS,
+ *   and a request's cursors close when the request ends (db/abortable.ts);
+ * - the driver gives up finding the store after serverSelectionTimeoutMS ("unreachable").
+ */
+export async function connectMongoose(
+  uri: string,
+  dbName: string,
+  external: boolean,
+  opTimeoutMs = config().dbOpTimeoutMs,
+): Promise<void> {
+  mongoose.set('maxTimeMS', opTimeoutMs);
   await mongoose.connect(uri, {
     dbName,
     // When the store is away, requests fail with 503 within this time instead of hanging.
     serverSelectionTimeoutMS: 2500,
+    socketTimeoutMS: socketTimeoutFor(opTimeoutMs),
     // Notice a store that went away (or came back) within seconds.
     heartbeatFrequencyMS: 2000,
     // Production MongoDB is a replica set: acknowledge writes once a majority has them.

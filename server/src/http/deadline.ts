@@ -6,8 +6,14 @@
 // Faster still when the store is known to be away: once the driver has reported the connection
 // lost (its heartbeat notices within ~2 s), requests waiting for it are answered 503 at once, and
 // new ones are not started until it is back (the driver reconnects by itself).
+//
+// Nothing runs on unseen: each request gets an AbortSignal (res.locals.signal, and the context of
+// its handler, see request-context.ts) that aborts when the deadline answers it or when its
+// client disconnects first; long reads close their cursors on it (db/abortable.ts).
 import type { Request, RequestHandler, Response } from 'express';
 import mongoose from 'mongoose';
+import { RequestAbortedError } from './request-context';
+import { STORE_TIMEOUT_DETAIL, STORE_UNREACHABLE_DETAIL } from './problem';
 
 /** API paths that never touch the store, answered even while it is away. */
 const STORE_FREE = new Set(['/openapi.json']);
@@ -41,10 +47,9 @@ function unavailable(req: Request, res: Response): void {
         type: 'about:blank',
         title: 'Service Unavailable',
         status: 503,
-        code: 'store_unavailable',
-        detail: storeLost
-          ? 'The database is not reachable at the moment. Please retry shortly.'
-          : 'The request took too long, most likely because the database is not reachable. Please retry shortly.',
+        // Known lost: unreachable. Otherwise the store is there but the work did not finish in time.
+        code: storeLost ? 'store_unavailable' : 'store_timeout',
+        detail: storeLost ? STORE_UNREACHABLE_DETAIL : STORE_TIMEOUT_DETAIL,
         instance: req.originalUrl,
         requestId: String(req.id ?? ''),
       }),
@@ -56,9 +61,14 @@ export function deadline(ms: number): RequestHandler {
   return (req, res, next) => {
     if (STORE_FREE.has(req.path)) return next();
     if (storeLost) return unavailable(req, res);
+    const controller = new AbortController();
+    res.locals.signal = controller.signal;
     const refuse = () => {
       clear();
+      // An answer already under way (a streamed file) is not cut; its client leaving still stops it.
+      if (res.headersSent) return;
       unavailable(req, res);
+      controller.abort(new RequestAbortedError('deadline'));
     };
     const timer = setTimeout(refuse, ms);
     timer.unref();
@@ -68,7 +78,11 @@ export function deadline(ms: number): RequestHandler {
       waiting.delete(refuse);
     };
     res.once('finish', clear);
-    res.once('close', clear);
+    res.once('close', () => {
+      clear();
+      // Closed before the whole answer went out: the client is gone, stop its work.
+      if (!res.writableFinished) controller.abort(new RequestAbortedError('client_gone'));
+    });
     next();
   };
 }

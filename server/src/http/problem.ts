@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import { AppError, type InvalidParam } from './errors';
 import { logger } from '../logger';
+import { RequestAbortedError } from './request-context';
 
 export type Problem = {
   type: string;
@@ -34,6 +35,25 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   });
 };
 
+export const STORE_TIMEOUT_DETAIL =
+  'The operation took too long and was stopped; the database is busy. Please retry shortly.';
+export const STORE_UNREACHABLE_DETAIL = 'The database is not reachable right now. Please retry shortly.';
+
+/**
+ * The store is there but the work did not finish in time: its time limit (maxTimeMS, code 50
+ * MaxTimeMSExpired) or the driver's wait for an answer (socketTimeoutMS) ran out.
+ */
+function isStoreTimeout(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  return (
+    code === 50 ||
+    (err as { codeName?: unknown }).codeName === 'MaxTimeMSExpired' ||
+    err.name === 'MongoOperationTimeoutError' ||
+    (err.name === 'MongoNetworkTimeoutError' && mongoose.connection.readyState === 1)
+  );
+}
+
 function isStoreDown(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   return (
@@ -50,7 +70,8 @@ function isStoreDown(err: unknown): boolean {
 
 /** One error shape for the whole API (RFC 9457). Internals never reach the client. */
 export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
-  if (res.headersSent) {
+  if (res.headersSent || err instanceof RequestAbortedError) {
+    // Answered already (the deadline's 503) or nobody is listening (the client went away).
     res.destroy();
     return;
   }
@@ -114,6 +135,19 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     });
     return;
   }
+  if (isStoreTimeout(err)) {
+    logger.warn({ requestId: req.id, err: (err as Error).name }, 'store operation took too long');
+    res.setHeader('Retry-After', '5');
+    send(res, {
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      code: 'store_timeout',
+      detail: STORE_TIMEOUT_DETAIL,
+      ...base(req),
+    });
+    return;
+  }
   if (isStoreDown(err)) {
     logger.warn({ requestId: req.id, err: (err as Error).name }, 'store unavailable');
     res.setHeader('Retry-After', '5');
@@ -122,7 +156,7 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
       title: 'Service Unavailable',
       status: 503,
       code: 'store_unavailable',
-      detail: 'The database is not reachable right now. Please retry shortly.',
+      detail: STORE_UNREACHABLE_DETAIL,
       ...base(req),
     });
     return;

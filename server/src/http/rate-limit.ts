@@ -13,6 +13,8 @@ const rateLimitSchema = new Schema(
   },
   { versionKey: false },
 );
+// The sweep deletes by resetAt (no TTL index: the embedded store has none).
+rateLimitSchema.index({ resetAt: 1 });
 export const RateLimitModel = model('RateLimit', rateLimitSchema, 'rate_limits');
 
 export class DatabaseStore implements Store {

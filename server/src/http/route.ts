@@ -8,6 +8,7 @@ import { SESSION_COOKIE, sessionFromCookie } from '../auth/session-cookie';
 import { ForbiddenError, safeEqual, UnauthorizedError } from '../auth/auth.service';
 import { hasRole, type AuthUser } from '../auth/roles';
 import { buildLimiters, type LimitName, type RateLimits } from './rate-limit';
+import { runWithSignal } from './request-context';
 
 /**
  * Who may call a route. `public` and `respondent` need no account (a respondent's capability is
@@ -202,7 +203,9 @@ export class Api {
       const params = parse(spec.params, req.params, 'params');
       const query = parse(spec.query, req.query, 'query');
       const body = parse(spec.body, req.body, 'body');
-      const result = await spec.handler({ params, query, body, user }, req, res);
+      // The handler's work runs under the request's signal (http/deadline.ts): long reads stop with the request.
+      const signal = res.locals.signal as AbortSignal | undefined;
+      const result = await runWithSignal(signal, () => spec.handler({ params, query, body, user }, req, res));
       if (result !== undefined && !res.headersSent) res.json(result);
     });
   }

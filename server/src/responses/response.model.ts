@@ -27,5 +27,9 @@ const responseSchema = new Schema(
   { versionKey: false, minimize: false },
 );
 responseSchema.index({ waveCode: 1, submittedAt: 1 });
+// The region page reads one region of a wave.
+responseSchema.index({ waveCode: 1, regionCode: 1 });
+// The tally catch-up looks for responses not yet counted (talliedAt null), oldest first.
+responseSchema.index({ talliedAt: 1, submittedAt: 1 });
 
 export const ResponseModel = model('Response', responseSchema, 'responses');

@@ -1,6 +1,6 @@
 // submitResponse: load wave → assert open → validate answers → store once → { id }.
 import type { Question } from 'survey-core';
-import { ConflictError, ValidationError } from '../http/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../http/errors';
 import { ResponseModel } from './response.model';
 import { assertAcceptsAnswers, getWaveWithQuestionnaire, InvitationRequiredError } from '../waves/waves.service';
 import { checkAnswers } from '../questionnaires/answers';
@@ -74,6 +74,8 @@ export async function submitResponse(
   if (previous) return previous;
 
   const { wave, questionnaire } = await getWaveWithQuestionnaire(waveCode);
+  // The public link of a draft or archived wave does not exist for anyone outside (404, as GET).
+  if (!via && (wave.status === 'draft' || wave.status === 'archived')) throw new NotFoundError('wave', wave.code);
   if (!via && wave.access === 'invitation') throw new InvitationRequiredError(wave.code);
   assertAcceptsAnswers(wave, now);
 

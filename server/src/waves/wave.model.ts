@@ -36,4 +36,7 @@ const waveSchema = new Schema(
   { versionKey: false },
 );
 
+// Wave lists are newest first.
+waveSchema.index({ createdAt: -1 });
+
 export const WaveModel = model('Wave', waveSchema, 'waves');

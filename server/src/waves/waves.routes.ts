@@ -1,5 +1,7 @@
-// GET   /api/waves                   public: waves with status and response counts
-// GET   /api/waves/{code}            public: one wave with its questionnaire definition (what respondents load)
+// GET   /api/waves                   public: open public waves with response counts (staff: every wave)
+// GET   /api/waves/{code}            public: an open public wave with its questionnaire definition (what respondents
+//                                    load); 403 invitation_required for an open invitation-only wave, 410 when closed,
+//                                    404 for drafts and archived waves (staff sessions: any wave)
 // POST  /api/waves                   coordinator: create a draft wave
 // GET   /api/waves/{code}/admin      coordinator: the wave with scope, access, anonymity and its history
 // PATCH /api/waves/{code}            coordinator: edit (draft: anything; open: title and dates; closed: title; archived: nothing)
@@ -14,12 +16,17 @@ import {
   cloneWave,
   createWave,
   getWaveAdmin,
+  assertPubliclyVisible,
   getWaveWithQuestionnaire,
+  listPublicWaves,
   listWaves,
   updateWave,
   type WaveAdmin,
 } from './waves.service';
-import { countResponses } from '../responses/responses.service';
+import { respondentCounts } from '../analytics/counters.service';
+import { sessionFromCookie } from '../auth/session-cookie';
+import { ROLES } from '../auth/roles';
+import type { Request } from 'express';
 import { WaveParams } from '../responses/responses.schema';
 import {
   CloneWaveBody,
@@ -65,30 +72,41 @@ const WaveSummary = z
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
+/** Whether the caller has a staff session (any role): staff see every wave, as before. */
+async function isStaff(req: Request): Promise<boolean> {
+  const session = await sessionFromCookie(req);
+  return !!session && ROLES.some((r) => session.user.roles.includes(r));
+}
+
 export function wavesRoutes(api: Api): void {
   api.route({
     method: 'get',
     path: '/waves',
-    summary: 'List survey waves',
+    summary: 'List survey waves (open public ones; every wave for staff)',
     access: 'public',
     tags: ['waves'],
-    responses: { 200: { description: 'Waves', schema: z.object({ items: z.array(WaveSummary) }) } },
-    handler: async () => {
-      const waves = await listWaves();
-      const items = await Promise.all(
-        waves.map(async (w) => {
-          const [key, version] = w.questionnaireId.split('@');
-          return {
-            code: w.code,
-            title: w.title,
-            status: w.status,
-            questionnaire: { key, version: Number(version) },
-            opensAt: iso(w.opensAt),
-            closesAt: iso(w.closesAt),
-            responses: await countResponses(w.code),
-          };
-        }),
-      );
+    responses: {
+      200: {
+        description: 'Waves, newest first; `responses` is the kept count of completed responses',
+        schema: z.object({ items: z.array(WaveSummary) }),
+      },
+    },
+    handler: async (_input, req) => {
+      const waves = (await isStaff(req)) ? await listWaves() : await listPublicWaves();
+      // Counts from the kept tally counters: a few small documents, never a count over responses.
+      const counts = await respondentCounts(waves.map((w) => w.code));
+      const items = waves.map((w) => {
+        const [key, version] = w.questionnaireId.split('@');
+        return {
+          code: w.code,
+          title: w.title,
+          status: w.status,
+          questionnaire: { key, version: Number(version) },
+          opensAt: iso(w.opensAt),
+          closesAt: iso(w.closesAt),
+          responses: counts.get(w.code) ?? 0,
+        };
+      });
       return { items };
     },
   });
@@ -118,9 +136,13 @@ export function wavesRoutes(api: Api): void {
           }),
         }),
       },
+      403: { description: 'invitation_required: the wave is answered through personal links only (no content)' },
+      404: { description: 'No such wave, or a draft or archived wave (without a staff session)' },
+      410: { description: 'wave_closed: the wave has closed (no content)' },
     },
-    handler: async ({ params }) => {
+    handler: async ({ params }, req) => {
       const { wave, questionnaire } = await getWaveWithQuestionnaire(params.code);
+      if (!(await isStaff(req))) assertPubliclyVisible(wave);
       return {
         code: wave.code,
         title: wave.title,

@@ -62,6 +62,23 @@ export async function listWaves(): Promise<Wave[]> {
   return docs.map(toWave);
 }
 
+/** The waves anyone may see without a staff session: open and public (`/w/<code>` links). */
+export async function listPublicWaves(): Promise<Wave[]> {
+  const docs = await WaveModel.find({ status: 'open', access: 'public' }, FIELDS).sort({ createdAt: -1 }).lean<Doc[]>();
+  return docs.map(toWave);
+}
+
+/**
+ * What someone without a staff session may learn of a wave: everything when it is open and
+ * public; that it is answered through personal links when it is open and invitation-only; that
+ * it has closed (no title, no questionnaire); nothing at all about drafts and archived waves.
+ */
+export function assertPubliclyVisible(wave: Wave): void {
+  if (wave.status === 'draft' || wave.status === 'archived') throw new NotFoundError('wave', wave.code);
+  if (wave.status === 'closed') throw new WaveClosedError(wave.code);
+  if (wave.access === 'invitation') throw new InvitationRequiredError(wave.code);
+}
+
 export async function getWaveWithQuestionnaire(
   code: string,
 ): Promise<{ wave: Wave; questionnaire: QuestionnaireVersion }> {
@@ -449,6 +466,12 @@ export async function cloneWave(
 }
 
 /** Thrown by respondent routes of an invitation-only wave reached through the public link. */
+export class WaveClosedError extends AppError {
+  constructor(code: string) {
+    super(410, 'Gone', 'wave_closed', `The wave "${code}" has closed and no longer accepts answers.`);
+  }
+}
+
 export class InvitationRequiredError extends AppError {
   constructor(code: string) {
     super(

@@ -39,6 +39,9 @@ const en: Messages = {
   respond: {
     loading: 'Loading the questionnaire…',
     notOpenTitle: 'The questionnaire is not available',
+    invitationOnlyTitle: 'This survey is answered through personal links',
+    invitationOnly:
+      'Each municipality taking part receives its own personal link by e-mail. Please open the questionnaire from that link. If you have not received it, contact the survey coordinator.',
     notOpen: {
       draft: 'This survey wave has not started yet. The link will work once the survey opens.',
       closed: 'This survey wave has closed and no longer accepts answers. Thank you for your interest!',
@@ -682,6 +685,7 @@ const en: Messages = {
     validation: 'Some data did not pass validation.',
     tooManyRequests: 'Too many requests. Wait a moment and try again.',
     unavailable: 'The service is temporarily unavailable. Try again in a few minutes.',
+    timeout: 'The server took too long to answer and stopped the operation. Try again in a moment.',
     server: 'A server error occurred. It has been logged; please try later.',
     requestId: 'Request ID for support: {{id}}',
     retry: 'Try again',

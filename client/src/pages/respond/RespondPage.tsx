@@ -24,6 +24,20 @@ import { completedAnswers, createSurvey, hasCompletedHtml, setSurveyLocale } fro
 import { useSubmission } from './useSubmission';
 import { takePrefetchedWave } from './wavePrefetch';
 
+/** The notice for a wave the server does not show on its public address (null for other errors). */
+function waveUnavailable(error: unknown) {
+  if (!(error instanceof ApiError)) return null;
+  if (error.code === 'invitation_required')
+    return {
+      title: 'respond.invitationOnlyTitle',
+      body: 'respond.invitationOnly',
+      testId: 'wave-invitation-only',
+    } as const;
+  if (error.code === 'wave_closed')
+    return { title: 'respond.notOpenTitle', body: 'respond.notOpen.closed', testId: 'wave-not-open' } as const;
+  return null;
+}
+
 /** /w/:code — the official answers the wave's questionnaire. */
 export default function RespondPage() {
   const { code = '' } = useParams();
@@ -41,6 +55,21 @@ export default function RespondPage() {
     );
   }
   if (wave.status === 'error') {
+    const unavailable = waveUnavailable(wave.error);
+    if (unavailable) {
+      // What the server says of a wave the public may not open: no title, no questionnaire.
+      return (
+        <section className="page page--narrow">
+          <PageHeading title={t(unavailable.title)}>{t(unavailable.title)}</PageHeading>
+          <div className="notice notice--info" role="status" data-testid={unavailable.testId}>
+            <p>{t(unavailable.body)}</p>
+          </div>
+          <p>
+            <Link to="/">{t('respond.backToList')}</Link>
+          </p>
+        </section>
+      );
+    }
     return (
       <section className="page">
         <PageHeading title={t('errors.title')}>{t('errors.title')}</PageHeading>

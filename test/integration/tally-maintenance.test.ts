@@ -1,0 +1,141 @@
+// Kept counts heal themselves while the server runs: the maintenance loop started by
+// server/src/index.ts counts a response whose counter update failed and keeps each counter
+// document's `recent` guard list to the replay window, on one instance at a time.
+import { randomUUID } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
+import request from 'supertest';
+import { useTestDatabase } from '../helpers/db';
+import { startServerProcess } from '../helpers/server-process';
+import { answers, createFixtureWave } from '../helpers/fixtures';
+import { ResponseModel } from '../../server/src/responses/response.model';
+import { CounterModel } from '../../server/src/analytics/counter.model';
+import { counterId, maintainTally, PRUNE_AFTER_MS, verifyCounters } from '../../server/src/analytics/counters.service';
+import { claimLease } from '../../server/src/db/lease';
+
+const { dbName } = useTestDatabase({ demo: false });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
+  const start = Date.now();
+  let v = await probe();
+  while (!ok(v) && Date.now() - start < ms) {
+    await sleep(100);
+    v = await probe();
+  }
+  return v;
+}
+
+const counter = (wave: string, region = 'RU-VLG') =>
+  CounterModel.findById(counterId(wave, region)).lean<{ n: number; c: Record<string, number>; recent: string[] }>();
+
+describe('the running server maintains the kept counts', () => {
+  let proc: ChildProcess;
+  let url: string;
+  let wave: string;
+
+  beforeAll(async () => {
+    wave = await createFixtureWave();
+    ({ url, proc } = await startServerProcess(dbName, { TALLY_MAINTENANCE_MS: '300' }));
+  }, 90_000);
+  afterAll(() => {
+    proc?.kill('SIGTERM');
+  });
+
+  const submit = (region = 'RU-VLG', obstacles = ['funding']) =>
+    request(url)
+      .post(`/api/waves/${wave}/responses`)
+      .send({ clientId: randomUUID(), locale: 'ru', answers: answers({ region, obstacles }) });
+
+  it('a response whose counter update failed is counted without a restart', async () => {
+    expect((await submit()).status).toBe(201);
+    const before = (await counter(wave))!;
+    expect(before.n).toBe(1);
+    const questionnaireId = (await ResponseModel.findOne({ waveCode: wave }).lean<{ questionnaireId: string }>())!
+      .questionnaireId;
+    // Stored, but its counter update never happened (the store refused it; the process died).
+    const lostId = randomUUID();
+    await ResponseModel.create({
+      _id: lostId,
+      waveCode: wave,
+      questionnaireId,
+      status: 'complete',
+      regionCode: 'RU-VLG',
+      answers: { region: 'RU-VLG', municipality: 'Lost', obstacles: ['legal'] },
+      municipality: 'Lost',
+      obstacles: ['legal'],
+      locale: 'ru',
+      submittedAt: new Date(Date.now() - 120_000),
+    });
+    // Nothing but the server's maintenance loop can count it now (no request mentions it).
+
+    const after = await until(
+      () => counter(wave),
+      (c) => c?.n === 2,
+    );
+    expect(after!.n).toBe(2);
+    expect(after!.recent).toContain(lostId);
+    expect((await verifyCounters(wave)).ok).toBe(true);
+    const marked = await until(
+      () => ResponseModel.findById(lostId, { talliedAt: 1 }).lean<{ talliedAt: Date | null }>(),
+      (r) => r?.talliedAt != null,
+    );
+    expect(marked!.talliedAt).not.toBeNull();
+    // Counted once, however many passes ran since.
+    await sleep(1000);
+    expect((await counter(wave))!.n).toBe(2);
+  }, 60_000);
+
+  it('after many submissions the `recent` list holds only the replay window', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const res = await submit();
+      expect(res.status).toBe(201);
+      ids.push(res.body.id as string);
+    }
+    const full = (await counter(wave))!;
+    for (const id of ids) expect(full.recent).toContain(id);
+
+    // Thirty of them were counted longer ago than the replay window (time moved on).
+    const old = ids.slice(0, 30);
+    await ResponseModel.updateMany(
+      { _id: { $in: old } },
+      { $set: { talliedAt: new Date(Date.now() - PRUNE_AFTER_MS - 60_000) } },
+    );
+    const inWindow = (
+      await ResponseModel.find(
+        { waveCode: wave, talliedAt: { $gt: new Date(Date.now() - PRUNE_AFTER_MS) } },
+        { _id: 1 },
+      ).lean<{ _id: string }[]>()
+    )
+      .map((r) => r._id)
+      .sort();
+    expect(inWindow).toHaveLength(12); // 10 new + the two of the test above
+
+    const pruned = await until(
+      () => counter(wave),
+      (c) => c!.recent.length === inWindow.length,
+    );
+    expect([...pruned!.recent].sort()).toEqual(inWindow);
+    expect(pruned!.n).toBe(42); // pruning never changes a count
+    expect((await verifyCounters(wave)).ok).toBe(true);
+  }, 60_000);
+
+  it('while the server holds the maintenance lease, another instance skips its pass', async () => {
+    expect(await maintainTally(60_000, 'another-instance')).toBe('skipped');
+  });
+});
+
+describe('the maintenance lease', () => {
+  it('is held by one claimant at a time, renewed by its holder, and taken over once it lapses', async () => {
+    const name = `lease-${randomUUID()}`;
+    const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => claimLease(name, 60_000, `holder-${i}`)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    const holder = `holder-${claims.indexOf(true)}`;
+    const other = holder === 'holder-0' ? 'holder-1' : 'holder-0';
+    expect(await claimLease(name, 60_000, holder)).toBe(true);
+    expect(await claimLease(name, 60_000, other)).toBe(false);
+    // The holder died: two minutes later the lease has lapsed and another instance takes it.
+    expect(await claimLease(name, 60_000, other, new Date(Date.now() + 120_000))).toBe(true);
+    expect(await claimLease(name, 60_000, holder)).toBe(false);
+  });
+});
