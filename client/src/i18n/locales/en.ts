@@ -38,6 +38,8 @@ const en: Messages = {
   },
   respond: {
     loading: 'Loading the questionnaire…',
+    progress: 'Page {{n}} of {{count}}',
+    aboutSurvey: 'About this survey',
     notOpenTitle: 'The questionnaire is not available',
     notOpen: {
       draft: 'This survey wave has not started yet. The link will work once the survey opens.',

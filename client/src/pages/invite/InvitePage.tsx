@@ -2,7 +2,6 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import type { CompletingEvent, SurveyModel } from 'survey-core';
-import { Survey } from 'survey-react-ui';
 import {
   openInvitation,
   saveInvitationDraft,
@@ -19,6 +18,7 @@ import { formatDateTime, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { reasonText, SubmitStatus } from '../respond/SubmitStatus';
 import { completedAnswers, createSurvey, setSurveyLocale } from '../respond/survey';
+import { SurveyView } from '../respond/SurveyView';
 import { useSubmission } from '../respond/useSubmission';
 import { clearInviteDraft, loadInviteDraft, saveInviteDraft, type LocalInviteDraft } from './inviteDraft';
 
@@ -122,7 +122,7 @@ function openSession(view: InvitationView, locale: string): Session {
   };
   const data = serverNewer ? server.answers : local ? local.data : {};
   const pageNo = serverNewer ? server.pageNo : (local?.pageNo ?? 0);
-  const model = createSurvey(view.questionnaire.definition);
+  const model = createSurvey(view.questionnaire.definition, { header: false });
   model.locale = locale;
   model.showCompletedPage = false;
   model.data = { ...view.prefill, ...data, ...view.fixedAnswers };
@@ -330,9 +330,7 @@ function InviteForm({
         )}
       </div>
       <SubmitStatus state={state} model={model} onRetryNow={() => void submit()} />
-      <div className="survey-host">
-        <Survey model={model} />
-      </div>
+      <SurveyView model={model} heading={pick(view.wave.title, lng) || pick(view.questionnaire.title, lng)} />
     </>
   );
 }
