@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // Every question renders whole: at 1280, 1024, 768 and 390 px, in Russian, Ukrainian and English,
 // on every page of the default questionnaire (all answered, so every conditional question shows)
 // and of the fixture with every question type, no question's content is wider than its box and

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // The official's way through the questionnaire on a phone (390 × 844): the first question is on
 // the first screen, the introduction shows in full on the first page only (folded after it),
 // "page n of m" follows each step, focus moves to the new page's heading, and a focused choice
@@ -53,6 +55,7 @@ it('on a phone: first question on the first screen, progress, intro once, focus 
   await visible(q('country'));
 
   // The first question starts, with its title, within the first 844 px.
+  await page.screenshot({ path: path.join(SHOTS, 'respond-phone-ru-page1.png') });
   const first = await q('country').boundingBox();
   expect(first).not.toBeNull();
   expect(first!.y + 60).toBeLessThan(844);
@@ -63,7 +66,6 @@ it('on a phone: first question on the first screen, progress, intro once, focus 
   const intro = page.getByTestId('survey-intro');
   expect(await intro.evaluate((el) => el.tagName)).toBe('P');
   expect(await intro.innerText()).toContain('межмуниципальным сотрудничеством');
-  await page.screenshot({ path: path.join(SHOTS, 'respond-phone-ru-page1.png') });
 
   // Answer page 1 and go on with the keyboard.
   await q('country').locator('label:has(input[value="RU"])').click();

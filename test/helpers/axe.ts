@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // Runs axe-core (the npm package, injected from node_modules) on the page as it stands and returns
 // the serious and critical violations, one line per rule with the first offending nodes.
 import path from 'node:path';

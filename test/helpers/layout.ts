@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // Measures, in the browser, whether any visible question's content is wider than its box:
 // a question whose scrollWidth exceeds its clientWidth, anything inside it clipped by a hidden
 // or sideways-scrolling box (or reaching past the question's right edge), a clipping
