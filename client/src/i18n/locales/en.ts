@@ -597,7 +597,7 @@ const en: Messages = {
       revoke: 'Revoke',
       revokeLabel: 'Revoke the link of “{{name}}”',
       reissue: 'New link',
-      reissueLabel: 'Issue a new link for “{{name}}”',
+      reissueLabel: 'New link for “{{name}}”',
       confirmRevoke: 'Revoke the link of “{{name}}”? It will stop working.',
       confirmReissue: 'Issue a new link for “{{name}}”? The previous one will stop working.',
       newLink: 'New link for “{{name}}” (shown once):',
