@@ -74,6 +74,12 @@ async function audit(page: Page, path: string, name = path): Promise<void> {
   await page.goto(`${server.baseUrl}${path}`);
   await settle(page);
   problems.push(...describeFindings(name, await axeViolations(page)));
+  // Usable at the width it was opened at: nothing makes the page scroll sideways.
+  const [scroll, client] = await page.evaluate(() => [
+    document.documentElement.scrollWidth,
+    document.documentElement.clientWidth,
+  ]);
+  if (scroll > client) problems.push(`${name}: the page is ${scroll} px wide in a ${client} px window`);
 }
 
 async function settle(page: Page): Promise<void> {
@@ -164,6 +170,16 @@ describe('axe finds no serious or critical violation', () => {
       await page.locator('input[name="password"]').fill(ADMIN.password);
       await page.locator('button[type="submit"]').click();
       await page.waitForURL('**/account');
+      if (width < 600) {
+        // On a phone the signed-in links fold behind "Menu".
+        await page.getByTestId('audit-link').waitFor({ state: 'hidden' });
+        await page.getByRole('button', { name: lang === 'en' ? 'Menu' : 'Меню' }).click();
+        await page.getByTestId('audit-link').waitFor({ state: 'visible' });
+        problems.push(...describeFindings(`open menu ${lang} ${width}`, await axeViolations(page)));
+        await page.getByTestId('audit-link').click();
+        await page.waitForURL('**/settings/audit');
+        await page.getByTestId('audit-link').waitFor({ state: 'hidden' }); // closed again on arrival
+      }
       for (const path of [
         `/w/${demo}/results`,
         `/w/${demo}/regions/RU-VLG`,

@@ -19,6 +19,7 @@ import {
   type WaveAdmin,
 } from './waves.service';
 import { countResponses } from '../responses/responses.service';
+import { getQuestionnaire } from '../questionnaires/questionnaires.service';
 import { WaveParams } from '../responses/responses.schema';
 import {
   CloneWaveBody,
@@ -54,7 +55,8 @@ const WaveSummary = z.object({
   code: z.string(),
   title: localized,
   status: z.enum(['draft', 'open', 'closed', 'archived']),
-  questionnaire: z.object({ key: z.string(), version: z.number() }),
+  // The title in each language, so no page shows the questionnaire's code to an official.
+  questionnaire: z.object({ key: z.string(), version: z.number(), title: localized }),
   opensAt: z.string().nullable(),
   closesAt: z.string().nullable(),
   responses: z.number(),
@@ -74,12 +76,12 @@ export function wavesRoutes(api: Api): void {
       const waves = await listWaves();
       const items = await Promise.all(
         waves.map(async (w) => {
-          const [key, version] = w.questionnaireId.split('@');
+          const { key, version, title } = await getQuestionnaire(w.questionnaireId);
           return {
             code: w.code,
             title: w.title,
             status: w.status,
-            questionnaire: { key, version: Number(version) },
+            questionnaire: { key, version, title },
             opensAt: iso(w.opensAt),
             closesAt: iso(w.closesAt),
             responses: await countResponses(w.code),

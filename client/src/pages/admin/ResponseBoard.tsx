@@ -270,7 +270,8 @@ export function ResponseBoard({ code }: { code: string }) {
           <p className="muted small" aria-live="polite">
             {t('admin.board.shown', { shown: rows.length, total: board.invitations.length })}
           </p>
-          <div className="table-scroll">
+          {/* Focusable, so a keyboard can scroll the wide table sideways on a phone. */}
+          <div className="table-scroll" tabIndex={0} role="region" aria-label={t('admin.board.municipalitiesCaption')}>
             <table className="data-table" data-testid="board-municipalities">
               <caption className="visually-hidden">{t('admin.board.municipalitiesCaption')}</caption>
               <thead>

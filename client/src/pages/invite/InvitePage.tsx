@@ -42,7 +42,8 @@ export default function InvitePage() {
     );
   }
   if (view.status === 'error') {
-    const invalid = view.error instanceof ApiError && view.error.status === 404;
+    // Unknown (404) or malformed (400): the link itself is wrong, and asking again cannot help.
+    const invalid = view.error instanceof ApiError && (view.error.status === 404 || view.error.status === 400);
     return (
       <section className="page page--narrow">
         <PageHeading title={invalid ? t('admin.invite.invalidTitle') : t('errors.title')}>
