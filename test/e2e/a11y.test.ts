@@ -6,7 +6,9 @@
 // critical violation is allowed (WCAG 2.0/2.1 A and AA rules plus axe's best practices).
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { useTestDatabase, storeKind } from '../helpers/db';
+import fs from 'node:fs';
+import path from 'node:path';
+import { useTestDatabase, storeKind, ROOT } from '../helpers/db';
 import { launchChromium } from '../helpers/browser';
 import { startServer } from '../helpers/server';
 import { agentAs, createUser } from '../helpers/auth';
@@ -18,6 +20,8 @@ import { listWaves } from '../../server/src/waves/waves.service';
 
 useTestDatabase({ demo: true });
 
+const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+
 const ADMIN = { email: 'a11y-admin@e2e.local', password: 'a11y admin password 1' };
 let browser: Browser;
 let server: { baseUrl: string; close: () => Promise<void> };
@@ -26,6 +30,7 @@ let invitationWave: string;
 let token: string;
 
 beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
   server = await startServer();
   browser = await launchChromium();
   const wave = (await listWaves())[0];
@@ -195,8 +200,11 @@ describe('axe finds no serious or critical violation', () => {
         '/settings/audit',
         '/account',
         '/',
-      ])
+      ]) {
         await audit(page, path, `${path} ${lang} ${width}`);
+        if (path.endsWith('/results'))
+          await page.screenshot({ path: `${SHOTS}/dashboard-${lang}-${width}.png`, fullPage: true });
+      }
       await context.close();
       expect(problems).toEqual([]);
     },

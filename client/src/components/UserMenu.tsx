@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useSession } from '../lib/session';
@@ -12,9 +12,10 @@ export function UserMenu() {
   const { state, signOut } = useSession();
   const navigate = useNavigate();
   const { pathname } = useLocation();
-  const [open, setOpen] = useState(false);
+  // Open on the page where it was opened; navigating closes it.
+  const [openAt, setOpenAt] = useState<string | null>(null);
+  const open = openAt === pathname;
   const id = useId();
-  useEffect(() => setOpen(false), [pathname]);
   if (state.status !== 'signed-in') {
     return state.status === 'anonymous' ? (
       <Link className="user-menu__link" to="/login">
@@ -29,7 +30,7 @@ export function UserMenu() {
         className="user-menu__toggle"
         aria-expanded={open}
         aria-controls={id}
-        onClick={() => setOpen((o) => !o)}
+        onClick={() => setOpenAt(open ? null : pathname)}
       >
         {t('app.menu')}
       </button>

@@ -148,7 +148,7 @@ export function ResponseBoard({ code }: { code: string }) {
       {board && board.invitations.length === 0 && <p>{t('admin.board.empty')}</p>}
       {board && board.invitations.length > 0 && (
         <>
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0} role="region" aria-label={t('admin.board.regionsCaption')}>
             <table className="data-table" data-testid="board-regions">
               <caption className="visually-hidden">{t('admin.board.regionsCaption')}</caption>
               <thead>
