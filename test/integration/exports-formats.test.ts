@@ -216,7 +216,7 @@ describe('analysis tables', () => {
     const ws = wb.worksheets[0];
     const notes = [2, 3, 4].map((i) => String(ws.getRow(i).getCell(1).value));
     expect(notes.join(' ')).toContain('База: 3 респондента,');
-    expect(notes.join(' ')).toContain('Тип муниципального образования: Городской округ');
+    expect(notes.join(' ')).toContain('; тип муниципального образования: Городской округ');
     expect(notes.join(' ')).toContain('менее чем на 3');
     // Rows: header at 6, then Vologda (2 urban okrugs: suppressed), Moscow (1), total (3)
     const header = (ws.getRow(6).values as unknown[]).slice(1).map(String);
