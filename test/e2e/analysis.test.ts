@@ -194,7 +194,7 @@ describe('researcher analysis pages', () => {
     await page.waitForURL(/municipalityType=rural_settlement/);
     await expectText(page.getByTestId('base-respondents'), `${rural.length} респондентов`);
     await expectText(page.getByTestId('results-base'), `База: ${rural.length} респондентов`);
-    await expectText(page.getByTestId('results-base'), 'Тип муниципального образования: Сельское поселение');
+    await expectText(page.getByTestId('results-base'), 'тип муниципального образования: Сельское поселение');
     const ruralVlg = rural.filter((s) => s.region === 'RU-VLG').length;
     const vlgFiltered = await page.getByTestId('region-row-RU-VLG').locator('td').first().innerText();
     expect(vlgFiltered).toBe(String(ruralVlg));

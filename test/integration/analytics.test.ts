@@ -152,7 +152,7 @@ describe('tally engine', () => {
     expect([f.count, f.share]).toEqual([3, 0.75]);
     expect(f.low).toBeCloseTo(0.3006, 4);
     expect(f.high).toBeCloseTo(0.9544, 4);
-    expect(res.body.base.filters.ru).toContain('Тип муниципального образования: Городской округ');
+    expect(res.body.base.filters.ru).toContain('; тип муниципального образования: Городской округ');
   });
 
   it('a boolean question by region', async () => {

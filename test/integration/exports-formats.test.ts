@@ -510,8 +510,8 @@ describe('analysis tables', () => {
       if (i > 1 && r.getCell(1).value === 'Препятствия по регионам') notes.push(String(r.getCell(2).value));
     });
     expect(notes[0]).toBe('Препятствия по регионам');
-    expect(notes.join(' ')).toContain('База: 3 респондентов');
-    expect(notes.join(' ')).toContain('Тип муниципального образования: Городской округ');
+    expect(notes.join(' ')).toContain('База: 3 респондента,');
+    expect(notes.join(' ')).toContain('тип муниципального образования: Городской округ');
     expect(notes.join(' ')).toContain('менее чем на 3');
     // The table itself starts at row 1: header, then Vologda (2 urban okrugs: suppressed), Moscow (1), total (3)
     const ws = wb.worksheets[0];

@@ -11,7 +11,7 @@ export type WaveSummary = {
   code: string;
   title: Localized;
   status: WaveStatus;
-  questionnaire: { key: string; version: number | string };
+  questionnaire: { key: string; version: number | string; title: Localized };
   opensAt: string | null;
   closesAt: string | null;
   responses: number;

@@ -8,7 +8,7 @@ import { chiSquareTest, type ChiSquare } from './stats';
 import { waveCatalogue } from './catalogue';
 import { customCodes, getMinCell, loadCodings, optionsWithCustom } from './coding.service';
 import { scanResponses, valuesOf } from './collect.service';
-import { describeFilters, type Filters } from './filters';
+import { describeFilters, plural, respondentsWord, type Filters } from './filters';
 import type { Option, Variable } from './variables';
 
 export type CrossCell = { count: number | null; rowShare: number | null; colShare: number | null; suppressed?: true };
@@ -91,10 +91,11 @@ export async function crosstab(
   const multi = rv.kind === 'multi' || cv.kind === 'multi';
   const test = multi ? undefined : chiSquareTest(counts);
   const f = describeFilters(filters);
+  const who = respondentsWord(n);
   const note = {
-    ru: `База: ${n} респондентов, ответивших на оба вопроса; ${f.ru}.`,
-    en: `Base: ${n} respondents who answered both questions; ${f.en}.`,
-    uk: `База: ${n} респондентів, які відповіли на обидва питання; ${f.uk}.`,
+    ru: `База: ${n} ${who.ru}, ${plural('ru', n, { one: 'ответивший', other: 'ответивших' })} на оба вопроса; ${f.ru}.`,
+    en: `Base: ${n} ${who.en} who answered both questions; ${f.en}.`,
+    uk: `База: ${n} ${who.uk}, ${plural('uk', n, { one: 'який відповів', other: 'які відповіли' })} на обидва питання; ${f.uk}.`,
   };
   return {
     wave: { code: wave.code, title: wave.title },

@@ -97,9 +97,32 @@ export function describeFilters(f: Filters): Localized {
           en: 'all responses, incomplete ones too',
           uk: 'усі анкети, включно з незавершеними',
         };
+  // These follow a "; " in the base line: no capital after a semicolon.
+  const lower = (parts: string[]) => parts.map((x) => x.charAt(0).toLocaleLowerCase() + x.slice(1)).join('; ');
   return {
-    ru: [`Учтены: ${status.ru}`, ...out.ru].join('; '),
-    en: [`Counted: ${status.en}`, ...out.en].join('; '),
-    uk: [`Враховано: ${status.uk}`, ...out.uk].join('; '),
+    ru: lower([`учтены: ${status.ru}`, ...out.ru]),
+    en: lower([`counted: ${status.en}`, ...out.en]),
+    uk: lower([`враховано: ${status.uk}`, ...out.uk]),
+  };
+}
+
+type Forms = { one: string; few?: string; many?: string; other: string };
+const PLURAL_RULES = { ru: new Intl.PluralRules('ru'), en: new Intl.PluralRules('en'), uk: new Intl.PluralRules('uk') };
+
+/**
+ * The form of a word for `n` by CLDR plural rules (the ones i18next uses on the client):
+ * 1 респондент, 3 респондента, 8 респондентов, 21 респондент.
+ */
+export function plural(lng: 'ru' | 'en' | 'uk', n: number, forms: Forms): string {
+  const category = PLURAL_RULES[lng].select(n) as keyof Forms;
+  return forms[category] ?? forms.other;
+}
+
+/** "respondent(s)" agreed with `n` in each language. */
+export function respondentsWord(n: number): Localized {
+  return {
+    ru: plural('ru', n, { one: 'респондент', few: 'респондента', many: 'респондентов', other: 'респондента' }),
+    en: plural('en', n, { one: 'respondent', other: 'respondents' }),
+    uk: plural('uk', n, { one: 'респондент', few: 'респонденти', many: 'респондентів', other: 'респондента' }),
   };
 }

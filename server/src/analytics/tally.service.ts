@@ -8,7 +8,7 @@ import { wilson, summarize, type Summary } from './stats';
 import { waveCatalogue } from './catalogue';
 import { customCodes, getMinCell, loadCodings, optionsWithCustom } from './coding.service';
 import { ALL, collect, type By, type GroupAgg } from './collect.service';
-import { describeFilters, dimensionLabel, DIMENSION_NAMES, type Filters } from './filters';
+import { describeFilters, dimensionLabel, DIMENSION_NAMES, respondentsWord, type Filters } from './filters';
 import { findVariable, isCategorical, type Option, type Variable } from './variables';
 
 export type Cell = {
@@ -54,10 +54,11 @@ const L = (ru: string, en: string, uk: string): Localized => ({ ru, en, uk });
 
 export function baseOf(respondents: number, answered: number, filters: Filters, multi: boolean, p: Protection): Base {
   const f = describeFilters(filters);
+  const who = respondentsWord(respondents);
   const parts = {
-    ru: [`База: ${respondents} респондентов, из них ответили на вопрос ${answered}`, f.ru],
-    en: [`Base: ${respondents} respondents, of whom ${answered} answered the question`, f.en],
-    uk: [`База: ${respondents} респондентів, з них відповіли на питання ${answered}`, f.uk],
+    ru: [`База: ${respondents} ${who.ru}, из них ответили на вопрос ${answered}`, f.ru],
+    en: [`Base: ${respondents} ${who.en}, of whom ${answered} answered the question`, f.en],
+    uk: [`База: ${respondents} ${who.uk}, з них відповіли на питання ${answered}`, f.uk],
   };
   const share = L(
     'доли — от ответивших на вопрос, 95% доверительный интервал Уилсона',

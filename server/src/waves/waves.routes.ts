@@ -27,6 +27,7 @@ import { respondentCounts } from '../analytics/counters.service';
 import { sessionFromCookie } from '../auth/session-cookie';
 import { ROLES } from '../auth/roles';
 import type { Request } from 'express';
+import { getQuestionnaire } from '../questionnaires/questionnaires.service';
 import { WaveParams } from '../responses/responses.schema';
 import {
   CloneWaveBody,
@@ -63,7 +64,8 @@ const WaveSummary = z
     code: z.string(),
     title: localized,
     status: z.enum(['draft', 'open', 'closed', 'archived']),
-    questionnaire: z.object({ key: z.string(), version: z.number() }),
+    // The title in each language, so no page shows the questionnaire's code to an official.
+    questionnaire: z.object({ key: z.string(), version: z.number(), title: localized }),
     opensAt: z.string().nullable(),
     closesAt: z.string().nullable(),
     responses: z.number(),
@@ -95,18 +97,20 @@ export function wavesRoutes(api: Api): void {
       const waves = (await isStaff(req)) ? await listWaves() : await listPublicWaves();
       // Counts from the kept tally counters: a few small documents, never a count over responses.
       const counts = await respondentCounts(waves.map((w) => w.code));
-      const items = waves.map((w) => {
-        const [key, version] = w.questionnaireId.split('@');
-        return {
-          code: w.code,
-          title: w.title,
-          status: w.status,
-          questionnaire: { key, version: Number(version) },
-          opensAt: iso(w.opensAt),
-          closesAt: iso(w.closesAt),
-          responses: counts.get(w.code) ?? 0,
-        };
-      });
+      const items = await Promise.all(
+        waves.map(async (w) => {
+          const { key, version, title: qTitle } = await getQuestionnaire(w.questionnaireId);
+          return {
+            code: w.code,
+            title: w.title,
+            status: w.status,
+            questionnaire: { key, version, title: qTitle },
+            opensAt: iso(w.opensAt),
+            closesAt: iso(w.closesAt),
+            responses: counts.get(w.code) ?? 0,
+          };
+        }),
+      );
       return { items };
     },
   });

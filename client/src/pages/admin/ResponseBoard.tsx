@@ -148,7 +148,7 @@ export function ResponseBoard({ code }: { code: string }) {
       {board && board.invitations.length === 0 && <p>{t('admin.board.empty')}</p>}
       {board && board.invitations.length > 0 && (
         <>
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0} role="region" aria-label={t('admin.board.regionsCaption')}>
             <table className="data-table" data-testid="board-regions">
               <caption className="visually-hidden">{t('admin.board.regionsCaption')}</caption>
               <thead>
@@ -270,7 +270,8 @@ export function ResponseBoard({ code }: { code: string }) {
           <p className="muted small" aria-live="polite">
             {t('admin.board.shown', { shown: rows.length, total: board.invitations.length })}
           </p>
-          <div className="table-scroll">
+          {/* Focusable, so a keyboard can scroll the wide table sideways on a phone. */}
+          <div className="table-scroll" tabIndex={0} role="region" aria-label={t('admin.board.municipalitiesCaption')}>
             <table className="data-table" data-testid="board-municipalities">
               <caption className="visually-hidden">{t('admin.board.municipalitiesCaption')}</caption>
               <thead>

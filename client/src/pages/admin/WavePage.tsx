@@ -144,12 +144,11 @@ function historyAction(t: TFunction, h: WaveAdmin['history'][number]): string {
     const what = t(`admin.wave.historyAction.${h.action}`, { from: h.from ?? '' });
     return h.fields?.length ? `${what} (${fieldNames(t, h.fields)})` : what;
   }
-  const to = h.to as WaveAdmin['status'] | null;
+  // Said as what happened ("survey opened"), like "created" and "changed", not as the button's verb.
   const label = (ACTIONS.draft.concat(ACTIONS.open, ACTIONS.closed) as string[]).includes(h.action)
-    ? t(`admin.wave.action.${h.action as LifecycleAction}`)
+    ? t(`admin.wave.historyLifecycle.${h.action as LifecycleAction}`)
     : h.action;
-  const status = to ? `${label} → ${t(`waves.status.${to}`)}` : label;
-  return h.fields?.length ? `${status} (${fieldNames(t, h.fields)})` : status;
+  return h.fields?.length ? `${label} (${fieldNames(t, h.fields)})` : label;
 }
 
 function fieldNames(t: TFunction, fields: string[]): string {
@@ -291,7 +290,13 @@ function WaveSummary({ wave: w }: { wave: WaveAdmin }) {
         <dt>{t('admin.wave.access')}</dt>
         <dd>{w.access === 'public' ? t('admin.wave.accessPublic') : t('admin.wave.accessInvitation')}</dd>
         <dt>{t('admin.wave.anonymity')}</dt>
-        <dd>{w.anonymous ? t('admin.wave.anonymousYes') : t('admin.wave.anonymousNo')}</dd>
+        <dd>
+          {w.anonymous
+            ? t('admin.wave.anonymousYes')
+            : w.access === 'public'
+              ? t('admin.wave.anonymousNoPublic')
+              : t('admin.wave.anonymousNo')}
+        </dd>
         {w.access === 'public' && (
           <>
             <dt>{t('admin.wave.publicLink')}</dt>

@@ -182,10 +182,29 @@ type SortKey = { by: 'region' | 'respondents' | 'obstacle'; obstacle?: string; d
 
 const HEAT = '31, 95, 168';
 
+/** WCAG relative luminance of an sRGB channel triple (0–255). */
+function luminance(rgb: number[]): number {
+  const [r, g, b] = rgb.map((v) => {
+    const c = v / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/**
+ * The cell's blue grows with the share; its figure is white or black, whichever contrasts more
+ * with the blended colour (at least 4.58:1 for any shade, so WCAG AA holds in every cell).
+ */
 function heatStyle(c: StatCell | undefined) {
   if (!c || c.share === null || c.suppressed || !c.count) return undefined;
   const alpha = 0.08 + c.share * 0.8;
-  return { background: `rgba(${HEAT}, ${alpha.toFixed(3)})`, color: alpha > 0.5 ? '#ffffff' : undefined };
+  const L = luminance(HEAT.split(',').map((v) => 255 + (Number(v) - 255) * alpha));
+  const onWhite = 1.05 / (L + 0.05);
+  const onBlack = (L + 0.05) / 0.05;
+  return {
+    background: `rgba(${HEAT}, ${alpha.toFixed(3)})`,
+    color: onWhite >= onBlack ? '#ffffff' : '#000000',
+  };
 }
 
 /** Obstacles × regions, coloured by share, sortable by region, respondents or any obstacle. */

@@ -2,7 +2,6 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import type { CompletingEvent, SurveyModel } from 'survey-core';
-import { Survey } from 'survey-react-ui';
 import {
   draftConflictOf,
   openInvitation,
@@ -20,6 +19,7 @@ import { formatDateTime, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { reasonText, SubmitStatus } from '../respond/SubmitStatus';
 import { completedAnswers, createSurvey, setSurveyLocale } from '../respond/survey';
+import { SurveyView } from '../respond/SurveyView';
 import { useSubmission } from '../respond/useSubmission';
 import { clearInviteDraft, loadInviteDraft, mergeDrafts, saveInviteDraft, type LocalInviteDraft } from './inviteDraft';
 
@@ -43,7 +43,8 @@ export default function InvitePage() {
     );
   }
   if (view.status === 'error') {
-    const invalid = view.error instanceof ApiError && view.error.status === 404;
+    // Unknown (404) or malformed (400): the link itself is wrong, and asking again cannot help.
+    const invalid = view.error instanceof ApiError && (view.error.status === 404 || view.error.status === 400);
     return (
       <section className="page page--narrow">
         <PageHeading title={invalid ? t('admin.invite.invalidTitle') : t('errors.title')}>
@@ -123,7 +124,7 @@ function openSession(view: InvitationView, locale: string): Session {
   };
   const data = serverNewer ? server.answers : local ? local.data : {};
   const pageNo = serverNewer ? server.pageNo : (local?.pageNo ?? 0);
-  const model = createSurvey(view.questionnaire.definition);
+  const model = createSurvey(view.questionnaire.definition, { header: false });
   model.locale = locale;
   model.showCompletedPage = false;
   model.data = { ...view.prefill, ...data, ...view.fixedAnswers };
@@ -379,9 +380,7 @@ function InviteForm({
         )}
       </div>
       <SubmitStatus state={state} model={model} onRetryNow={() => void submit()} />
-      <div className="survey-host">
-        <Survey model={model} />
-      </div>
+      <SurveyView model={model} heading={pick(view.wave.title, lng) || pick(view.questionnaire.title, lng)} />
     </>
   );
 }

@@ -2,7 +2,6 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import type { CompletingEvent, SurveyModel } from 'survey-core';
-import { Survey } from 'survey-react-ui';
 import { ApiError, getWave, type SubmittedResponse, type Wave } from '../../api/api';
 import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
@@ -21,6 +20,7 @@ import {
 } from './drafts';
 import { reasonText, SubmitStatus } from './SubmitStatus';
 import { completedAnswers, createSurvey, hasCompletedHtml, setSurveyLocale } from './survey';
+import { SurveyView } from './SurveyView';
 import { useSubmission } from './useSubmission';
 import { takePrefetchedWave } from './wavePrefetch';
 
@@ -103,6 +103,7 @@ export default function RespondPage() {
       <SurveyForm
         key={`${w.code}:${attempt}`}
         wave={w}
+        heading={title}
         onStartOver={() => {
           clearDraft(w.code);
           setAttempt((n) => n + 1);
@@ -118,7 +119,7 @@ function openSession(wave: Wave, locale: string): Session {
   const { key, version, definition } = wave.questionnaire;
   const saved = loadDraft(wave.code, { key, version });
   const draft = saved ?? newDraft({ key, version });
-  const model = createSurvey(definition);
+  const model = createSurvey(definition, { header: false });
   model.locale = locale;
   model.showCompletedPage = false; // our confirmation replaces the form
   const restored = Object.keys(draft.data).length > 0;
@@ -129,7 +130,7 @@ function openSession(wave: Wave, locale: string): Session {
   return { model, draft, restored };
 }
 
-function SurveyForm({ wave, onStartOver }: { wave: Wave; onStartOver: () => void }) {
+function SurveyForm({ wave, heading, onStartOver }: { wave: Wave; heading: string; onStartOver: () => void }) {
   const { t, i18n } = useTranslation();
   const lng = currentLocale(i18n.language);
   const [{ model, draft, restored }] = useState(() => openSession(wave, lng));
@@ -249,9 +250,7 @@ function SurveyForm({ wave, onStartOver }: { wave: Wave; onStartOver: () => void
         )
       )}
       <SubmitStatus state={state} model={model} onRetryNow={() => void submit()} />
-      <div className="survey-host">
-        <Survey model={model} />
-      </div>
+      <SurveyView model={model} heading={heading} />
     </>
   );
 }

@@ -1,7 +1,7 @@
 // Everything survey-core needs before a model is built. Imported only by the respondent page,
 // so survey-core stays out of the other routes' bundles.
 import DOMPurify, { type Config } from 'dompurify';
-import { Model, Serializer, type ITheme } from 'survey-core';
+import { Model, Serializer, type ITheme, type Question } from 'survey-core';
 import 'survey-core/i18n/russian';
 import 'survey-core/i18n/ukrainian';
 // The fontless theme: the default one pulls Open Sans from Google Fonts.
@@ -13,6 +13,8 @@ if (!Serializer.findProperty('question', 'lsgRole')) {
   Serializer.addProperty('question', { name: 'lsgRole', visible: false });
 }
 
+const FOCUS_RING = '0 0 0 2px #ffffff, 0 0 0 5px #0b2e5c';
+
 // SurveyJS's default theme with our palette and the system font (no web-font download).
 const THEME: ITheme = {
   themeName: 'default',
@@ -23,6 +25,12 @@ const THEME: ITheme = {
     '--sjs2-color-utility-surface-survey': '#f4f6f9',
     '--sjs2-typography-font-family-text':
       'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
+    // A focus ring that stands out (SurveyJS's default is a pale halo): white gap, dark ring.
+    ...Object.fromEntries(
+      ['radio', 'checkbox', 'boolean', 'toggle', 'buttongroup-item', 'tagbox-item', 'action', 'formbox', 'slider'].map(
+        (c) => [`--sjs2-border-effect-component-${c}-a11y`, FOCUS_RING],
+      ),
+    ),
   },
 };
 
@@ -48,15 +56,68 @@ function purifyRenderedHtml(model: Model): void {
   model.processHtml = (html: string, reason?: string) => sanitizeQuestionnaireHtml(processHtml(html, reason));
 }
 
-export function createSurvey(definition: SurveyDefinition): Model {
+/** `header: false` leaves the title and introduction to the page (SurveyView draws them). */
+export function createSurvey(definition: SurveyDefinition, { header = true }: { header?: boolean } = {}): Model {
   const model = new Model(definition);
+  if (!header) model.showTitle = false;
   purifyRenderedHtml(model);
   // Answers go to our API only, never to SurveyJS's hosted service.
   model.surveyPostId = '';
   model.applyTheme(THEME);
   // Save answers as they are typed, not only on blur, so a closed tab loses nothing.
   if (!('textUpdateMode' in definition)) model.textUpdateMode = 'onTyping';
+  reflowWideTables(model);
   return model;
+}
+
+const TABLE_TYPES = new Set(['matrix', 'matrixdropdown', 'matrixdynamic']);
+
+/**
+ * A matrix whose table is wider than its box switches to SurveyJS's stacked (mobile) layout for
+ * that question alone, instead of hiding columns behind a scroll container: on a laptop the
+ * "5 — critical" column must not fall off the edge. It switches back once the box is wide
+ * enough for the table again (the width it needed is remembered; a language change re-measures).
+ */
+function reflowWideTables(model: Model): void {
+  if (typeof ResizeObserver === 'undefined') return;
+  const needs = new WeakMap<Question, number>();
+  const observed = new Map<Element, Question>();
+  const check = (el: Element, q: Question) => {
+    const content = el.querySelector<HTMLElement>('.sd-question__content');
+    if (!content) return;
+    if (!q.isMobile) {
+      if (content.scrollWidth > content.clientWidth + 1) {
+        needs.set(q, content.scrollWidth);
+        q.setIsMobile(true);
+      }
+    } else if (!model.isMobile) {
+      const need = needs.get(q);
+      if (need !== undefined && content.clientWidth >= need) q.setIsMobile(false);
+    }
+  };
+  const observer = new ResizeObserver((entries) => {
+    for (const { target } of entries) {
+      const q = observed.get(target);
+      if (!target.isConnected || !q) {
+        observer.unobserve(target);
+        observed.delete(target);
+      } else check(target, q);
+    }
+  });
+  model.onAfterRenderQuestion.add((_, { question, htmlElement }) => {
+    if (!TABLE_TYPES.has(question.getType())) return;
+    observed.set(htmlElement, question);
+    observer.observe(htmlElement);
+    check(htmlElement, question);
+  });
+  // Labels change width with the language: measure again in the table layout.
+  model.onLocaleChangedEvent.add(() => {
+    if (model.isMobile) return;
+    for (const q of observed.values()) {
+      needs.delete(q);
+      q.setIsMobile(false);
+    }
+  });
 }
 
 /**

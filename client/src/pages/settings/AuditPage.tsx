@@ -65,7 +65,7 @@ export default function AuditPage() {
           (entries.data.length === 0 ? (
             <p>{t('settings.audit.empty')}</p>
           ) : (
-            <div className="table-scroll">
+            <div className="table-scroll" tabIndex={0} role="region" aria-label={t('settings.audit.title')}>
               <table className="results-table settings-table" data-testid="audit-table">
                 <thead>
                   <tr>

@@ -57,7 +57,12 @@ function WaveCard({ wave }: { wave: WaveSummary }) {
         <li>
           {t('waves.period')}: {period}
         </li>
-        <li>{t('waves.questionnaire', { key: wave.questionnaire.key, version: wave.questionnaire.version })}</li>
+        <li>
+          {t('waves.questionnaire', {
+            title: pick(wave.questionnaire.title, lng) || wave.questionnaire.key,
+            version: wave.questionnaire.version,
+          })}
+        </li>
         <li>{t('waves.responses', { count: wave.responses, n: formatNumber(wave.responses, lng) })}</li>
       </ul>
       <div className="wave-card__actions">

@@ -1,0 +1,150 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// The official's way through the questionnaire on a phone (390 × 844): the first question is on
+// the first screen, the introduction shows in full on the first page only (folded after it),
+// "page n of m" follows each step, focus moves to the new page's heading, and a focused choice
+// has a ring that can be seen.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { useTestDatabase, ROOT } from '../helpers/db';
+import { launchChromium } from '../helpers/browser';
+import { startServer } from '../helpers/server';
+import { listWaves } from '../../server/src/waves/waves.service';
+
+useTestDatabase({ demo: true });
+
+const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+let browser: Browser;
+let server: { baseUrl: string; close: () => Promise<void> };
+let wave: string;
+
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  server = await startServer();
+  browser = await launchChromium();
+  wave = (await listWaves())[0].code;
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const visible = (l: ReturnType<Page['locator']>, timeout = 15_000) => l.first().waitFor({ state: 'visible', timeout });
+
+/** What has the focus: tag, classes and text. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    return { tag: el?.tagName ?? '', className: el?.className ?? '', text: el?.textContent?.trim() ?? '' };
+  });
+
+it('on a phone: first question on the first screen, progress, intro once, focus to the new page heading', async () => {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${server.baseUrl}/w/${wave}`);
+  const q = (name: string) => page.locator(`[data-name="${name}"]`);
+  await visible(q('country'));
+
+  // The first question starts, with its title, within the first 844 px.
+  await page.screenshot({ path: path.join(SHOTS, 'respond-phone-ru-page1.png') });
+  const first = await q('country').boundingBox();
+  expect(first).not.toBeNull();
+  expect(first!.y + 60).toBeLessThan(844);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+  // Page 1 of 4, the introduction in full.
+  expect(await page.getByTestId('survey-progress').innerText()).toBe('Страница 1 из 4');
+  const intro = page.getByTestId('survey-intro');
+  expect(await intro.evaluate((el) => el.tagName)).toBe('P');
+  expect(await intro.innerText()).toContain('межмуниципальным сотрудничеством');
+
+  // Answer page 1 and go on with the keyboard.
+  await q('country').locator('label:has(input[value="RU"])').click();
+  await q('region').locator('.sd-dropdown').click();
+  await page.keyboard.type('Волог');
+  await page.getByRole('option', { name: 'Вологодская область', exact: true }).click();
+  await q('municipality').locator('input').fill('Тотьма');
+  await q('municipality_type').locator('.sd-dropdown').click();
+  await page.keyboard.type('Муниципальный округ');
+  await page.getByRole('option', { name: 'Муниципальный округ', exact: true }).click();
+  await q('size_class').locator('label:has(input[value="small"])').click();
+  await q('role').locator('label:has(input[value="head"])').click();
+  const next = page.getByRole('button', { name: 'Далее' });
+  await next.focus();
+  await page.keyboard.press('Enter');
+
+  // Page 2 of 4: the focus is on the new page's heading, not on "Next".
+  await visible(q('imc_experience'));
+  await page.waitForFunction(() => document.activeElement?.classList.contains('sd-page__title'));
+  const now = await focused(page);
+  expect(now.text).toBe('Опыт межмуниципального сотрудничества');
+  expect(await page.getByTestId('survey-progress').innerText()).toBe('Страница 2 из 4');
+  // The heading is on screen and outlined.
+  const heading = page.locator('.sd-page__title');
+  const box = await heading.boundingBox();
+  expect(box!.y).toBeGreaterThanOrEqual(0);
+  expect(box!.y).toBeLessThan(844);
+  expect(await heading.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('solid');
+  // The introduction is folded away after the first page, one click from being read again.
+  expect(await intro.evaluate((el) => el.tagName)).toBe('DETAILS');
+  expect(await intro.evaluate((el) => (el as HTMLDetailsElement).open)).toBe(false);
+  await intro.locator('summary').click();
+  expect(await intro.evaluate((el) => (el as HTMLDetailsElement).open)).toBe(true);
+
+  // Tab from the heading reaches the first choice; its ring is dark and at least 3 px wide.
+  await heading.focus();
+  for (let i = 0; i < 10; i++) {
+    await page.keyboard.press('Tab');
+    if (await q('imc_experience').locator('input:focus').count()) break;
+  }
+  const ring = await q('imc_experience')
+    .locator('input:focus + .sd-radio__decorator')
+    .evaluate((el) => getComputedStyle(el, '::before').boxShadow);
+  expect(ring).toContain('rgb(11, 46, 92)');
+  expect(ring).toMatch(/0px 0px 0px 5px/);
+  await page.screenshot({ path: path.join(SHOTS, 'respond-phone-ru-page2-focus.png') });
+
+  // Back goes back, and says so.
+  await page.getByRole('button', { name: 'Назад' }).click();
+  await visible(q('country'));
+  expect(await page.getByTestId('survey-progress').innerText()).toBe('Страница 1 из 4');
+  await page.waitForFunction(() => document.activeElement?.classList.contains('sd-page__title'));
+  expect(errors).toEqual([]);
+  await context.close();
+}, 120_000);
+
+it('in English, the progress and the folded introduction speak English', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${server.baseUrl}/`);
+  await page.evaluate(
+    ({ wave }) => {
+      localStorage.setItem('lsg-barometer:lang', 'en');
+      localStorage.setItem(
+        `lsg-barometer:draft:${wave}`,
+        JSON.stringify({
+          clientId: crypto.randomUUID(),
+          startedAt: new Date().toISOString(),
+          questionnaire: { key: 'imc-barriers', version: 1 },
+          data: { obstacles: ['funding'] },
+          pageNo: 2,
+        }),
+      );
+    },
+    { wave },
+  );
+  await page.goto(`${server.baseUrl}/w/${wave}`);
+  await visible(page.locator('[data-name="obstacles"]'));
+  expect(await page.getByTestId('survey-progress').innerText()).toBe('Page 3 of 4');
+  expect(await page.getByTestId('survey-intro').locator('summary').innerText()).toBe('About this survey');
+  await context.close();
+}, 60_000);
