@@ -323,7 +323,8 @@ export function answerColumns(definition: object, instances: Record<string, numb
         for (let i = 1; i <= n; i++) {
           nests.push({
             name: `${question}__${i}__`,
-            title: { ru: `${qTitle.ru} №${i}`, en: `${qTitle.en} #${i}`, uk: `${qTitle.uk} №${i}` },
+            // `(2)`, not `#2`: a `#` starts a comment for many CSV readers of the codebook.
+            title: { ru: `${qTitle.ru} (${i})`, en: `${qTitle.en} (${i})`, uk: `${qTitle.uk} (${i})` },
             scope: (ctx) => {
               const list = ctx.answers[question];
               return objectAt(Array.isArray(list) ? list[i - 1] : undefined);
