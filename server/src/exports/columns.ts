@@ -156,7 +156,7 @@ const OTHER_CODE = L('другое (код исследователя)', 'other 
 type Scope = (ctx: RowContext) => Record<string, unknown>;
 const topLevel: Scope = (ctx) => ctx.answers;
 /** Prefix of the names and titles of the columns of one cell (matrix row, dynamic row or panel). */
-type Nesting = { name: string; title: Localized; scope: Scope };
+type Nesting = { question: string; name: string; title: Localized; scope: Scope };
 
 /** The columns of one variable (see the head of this file). Nested cells have no researcher's codes. */
 function variableColumns(v: Variable, cols: Column[], seenOther: Set<string>, nest?: Nesting): void {
@@ -165,7 +165,7 @@ function variableColumns(v: Variable, cols: Column[], seenOther: Set<string>, ne
   const get = (ctx: RowContext) => at(ctx)[v.question];
   const named = (n: string) => (nest ? `${nest.name}${n}` : n);
   const title = nest ? suffix(nest.title, v.title) : v.title;
-  const question = nest ? nest.name.replace(/__$/, '') : v.question;
+  const question = nest?.question ?? v.question;
   if (v.kind === 'multi') {
     for (const o of v.options) {
       cols.push({
@@ -310,6 +310,7 @@ export function answerColumns(definition: object, instances: Record<string, numb
         for (const row of prop<ItemValue[]>(q, 'rows') ?? []) {
           const r = String(row.value);
           nests.push({
+            question,
             name: `${question}__${r}__`,
             title: suffix(qTitle, localized(row.locText, r)),
             scope: (ctx) => objectAt(objectAt(ctx.answers[question])[r]),
@@ -322,6 +323,7 @@ export function answerColumns(definition: object, instances: Record<string, numb
         );
         for (let i = 1; i <= n; i++) {
           nests.push({
+            question,
             name: `${question}__${i}__`,
             // `(2)`, not `#2`: a `#` starts a comment for many CSV readers of the codebook.
             title: { ru: `${qTitle.ru} (${i})`, en: `${qTitle.en} (${i})`, uk: `${qTitle.uk} (${i})` },
