@@ -160,8 +160,7 @@ type Nesting = { question: string; name: string; title: Localized; scope: Scope 
 
 /** The columns of one variable (see the head of this file). Nested cells have no researcher's codes. */
 function variableColumns(v: Variable, cols: Column[], seenOther: Set<string>, nest?: Nesting): void {
-  const scope = nest?.scope ?? topLevel;
-  const at = (ctx: RowContext) => scope(ctx);
+  const at = nest?.scope ?? topLevel;
   const get = (ctx: RowContext) => at(ctx)[v.question];
   const named = (n: string) => (nest ? `${nest.name}${n}` : n);
   const title = nest ? suffix(nest.title, v.title) : v.title;
