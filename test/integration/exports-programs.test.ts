@@ -33,7 +33,7 @@ const itR = HAVE_R ? it : it.skip;
 if (!HAVE_PSPP) console.warn('SKIPPED: the PSPP checks need `pspp` (Debian package pspp), not installed here.');
 if (!HAVE_R) console.warn('SKIPPED: the R checks need `Rscript` (Debian package r-base-core), not installed here.');
 
-/** The every-question-type fixture, plus a ranking and a text question named `string`. */
+/** The every-question-type fixture, plus a ranking, a text question named `string` and a matrixdynamic. */
 function definition(): Record<string, unknown> {
   const def = fixture('all-question-types.json') as { pages: { elements: Record<string, unknown>[] }[] };
   def.pages[1].elements.push(
@@ -42,6 +42,16 @@ function definition(): Record<string, unknown> {
       type: 'text',
       name: 'string',
       title: { ru: "Строка 'в кавычках'; с точкой в конце.", en: 'A "string"; ends with a period.' },
+    },
+    {
+      type: 'matrixdynamic',
+      name: 'staff',
+      title: { ru: 'Сотрудники', en: 'Staff' },
+      columns: [
+        { name: 'role', cellType: 'text' },
+        { name: 'fte', cellType: 'text', inputType: 'number' },
+        { name: 'level', cellType: 'dropdown', choices: [1, 2, 3] },
+      ],
     },
   );
   return def;
@@ -65,6 +75,16 @@ const ROWS: Record<string, unknown>[] = [
     priorities: ['water', 'roads', 'schools'],
     comment: TEXT_1,
     string: TEXT_2,
+    budget: { '2024': { share: 40, source: 'own' }, '2025': { source: 'region' } },
+    staff: [
+      { role: 'глава; "мэр"', fte: 1, level: 3 },
+      { role: 'бухгалтер', fte: 0.5 },
+    ],
+    projects: [
+      { project_name: 'Дорога' },
+      { project_name: 'Школа', project_note: 'ремонт; крыша' },
+      { project_name: 'Мост' },
+    ],
   },
   {
     country: 'UA',
@@ -74,6 +94,9 @@ const ROWS: Record<string, unknown>[] = [
     severity: { staff: 2 },
     satisfaction: 8,
     string: 'проста відповідь',
+    budget: { '2025': { share: 12.5, source: 'region' } },
+    staff: [{ role: 'секретар', level: 1 }],
+    projects: [{ project_name: 'Парк' }],
   },
   { country: 'RU', region: 'RU-VLG', municipality: 'Тотьма', population: 9500.5, obstacles: [], satisfaction: 1 },
 ];
@@ -146,7 +169,8 @@ afterAll(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const columns = () => allColumns(definition());
+/** The most rows/panels a response has: so many of each get columns. */
+const columns = () => allColumns(definition(), { staff: 2, projects: 3 });
 
 /** The value of a column in the database for a response, as text ('' when unanswered). */
 function expected(d: Doc, column: string): string {
@@ -172,6 +196,25 @@ function expected(d: Doc, column: string): string {
       return String((a.severity as Record<string, number> | undefined)?.funding ?? '');
     case 'priorities_first':
       return String((a.priorities as string[] | undefined)?.[0] ?? '');
+    case 'budget__2024__share':
+    case 'budget__2025__share':
+    case 'budget__2024__source':
+    case 'budget__2025__source': {
+      const [, row, cell] = column.split('__');
+      return String((a.budget as Record<string, Record<string, unknown>> | undefined)?.[row]?.[cell] ?? '');
+    }
+    case 'staff__1__role':
+    case 'staff__2__role':
+    case 'staff__1__fte':
+    case 'staff__2__fte':
+    case 'staff__1__level':
+    case 'staff__2__level':
+    case 'projects__1__project_name':
+    case 'projects__3__project_name':
+    case 'projects__2__project_note': {
+      const [q, i, cell] = column.split('__');
+      return flat(String((a[q] as Record<string, unknown>[] | undefined)?.[Number(i) - 1]?.[cell] ?? ''));
+    }
     default:
       throw new Error(`no expectation for ${column}`);
   }
@@ -189,6 +232,19 @@ const CHECKED = [
   'obstacles_staff',
   'severity_funding',
   'priorities_first',
+  'budget__2024__share',
+  'budget__2025__share',
+  'budget__2024__source',
+  'budget__2025__source',
+  'staff__1__role',
+  'staff__2__role',
+  'staff__1__fte',
+  'staff__2__fte',
+  'staff__1__level',
+  'staff__2__level',
+  'projects__1__project_name',
+  'projects__3__project_name',
+  'projects__2__project_note',
 ];
 
 describe('the exported files', () => {
@@ -203,6 +259,25 @@ describe('the exported files', () => {
     // Every line break of a free text became a space: one CSV line per response.
     const lines = fs.readFileSync(path.join(dir, csvFile()), 'utf8').split('\r\n').filter(Boolean);
     expect(lines).toHaveLength(docs.length + 1);
+    // Matrix cells, dynamic rows and panels have columns of their own, as many rows/panels as the
+    // longest response has.
+    const csv = parse(fs.readFileSync(path.join(dir, csvFile()), 'utf8').slice(1), {
+      columns: true,
+      delimiter: ';',
+    }) as Record<string, string>[];
+    const first = csv.find((r) => r.response_id === docs[0]._id)!;
+    expect(first.budget__2024__source).toBe('own');
+    expect(first.budget__2024__share).toBe('40');
+    expect(first.staff__1__role).toBe('глава; "мэр"');
+    expect(first.staff__2__fte).toBe('0.5');
+    expect(first.projects__2__project_note).toBe('ремонт; крыша');
+    expect(first.projects__3__project_name).toBe('Мост');
+    expect(Object.keys(first).filter((k) => /^(staff|projects)__/.test(k))).toEqual(
+      columns()
+        .map((c) => c.name)
+        .filter((k) => /^(staff|projects)__/.test(k)),
+    );
+    expect('projects__4__project_name' in first).toBe(false);
     expect(spssNames(columns())).toEqual(
       new Map([
         ['comment', 'q_comment'],
@@ -220,6 +295,15 @@ describe('the exported files', () => {
     expect(row('comment')['Name in SPSS']).toBe('q_comment');
     expect(row('string')['Name in SPSS']).toBe('q_string');
     expect(row('population')['Name in SPSS']).toBe('population');
+    // Matrix cells, dynamic rows and panels: the path in the name, the titles of row and cell.
+    expect(row('budget__2024__source')['Question (en)']).toBe('budget: 2024: source');
+    expect(row('staff__2__fte')['Question (en)']).toBe('Staff (2): fte');
+    expect(row('projects__3__project_name')['Question (en)']).toBe('projects (3): project_name');
+    expect(book.filter((r) => r.Variable === 'budget__2025__source' && r.Code).map((r) => r.Code)).toEqual([
+      'own',
+      'region',
+    ]);
+    expect(book.some((r) => r.Variable === 'projects__4__project_name')).toBe(false);
   });
 });
 
@@ -336,6 +420,9 @@ describe('R runs the .R', () => {
       expect(m('region_code')[1]).toBe('character');
       expect(m('submitted_at')[1]).toBe('POSIXct');
       expect(m('population')[1]).toBe('numeric');
+      expect(m('budget__2024__share')[1]).toBe('numeric');
+      expect(m('staff__1__fte')[1]).toBe('numeric');
+      expect(m('staff__1__level').slice(1)).toEqual(['integer', 'Сотрудники (1): level', '1=1|2=2|3=3']);
       expect(m('string')[2]).toBe("Строка 'в кавычках'; с точкой в конце.");
       const cell = (column: string, id: string) =>
         lines.find((l) => l[0] === 'cell' && l[1] === column && l[2] === id)?.[3] ?? '';

@@ -40,7 +40,7 @@ const YES: Localized = { ru: 'Да', en: 'Yes', uk: 'Так' };
 const NO: Localized = { ru: 'Нет', en: 'No', uk: 'Ні' };
 const FIRST: Localized = { ru: 'первый выбор', en: 'first choice', uk: 'перший вибір' };
 
-function localized(s: LocalizableString | undefined, fallback: Localized | string): Localized {
+export function localized(s: LocalizableString | undefined, fallback: Localized | string): Localized {
   const fb = typeof fallback === 'string' ? { ru: fallback, en: fallback, uk: fallback } : fallback;
   const any = s ? s.getLocaleText('') || s.getLocaleText('ru') || s.getLocaleText('en') || s.getLocaleText('uk') : '';
   const out = {} as Localized;

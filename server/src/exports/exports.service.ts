@@ -13,7 +13,7 @@ import { compareWaves } from '../analytics/compare.service';
 import { regionProfile } from '../analytics/region.service';
 import type { Filters } from '../analytics/filters';
 import type { By } from '../analytics/collect.service';
-import { allColumns, answerColumns, FIXED_COLUMNS, type Column } from './columns';
+import { allColumns, answerColumns, dynamicQuestions, FIXED_COLUMNS, type Column } from './columns';
 import { csvCell, safeCell } from './csv';
 import { codebookSheet, dataPackage, rScript, spssSyntax } from './labelled';
 import { compareSheets, crosstabSheets, questionSheets, regionSheets, tallySheets, type Lng } from './table-builders';
@@ -76,14 +76,54 @@ export const fileNames = (wave: string) => ({
   datapackage: 'datapackage.json',
 });
 
+/**
+ * How many rows/panels of each matrixdynamic/paneldynamic question get columns: the most any
+ * complete response of the wave has (one pass over just those answers; none when the
+ * questionnaire has no such question).
+ */
+export async function dynamicInstances(
+  waveCode: string,
+  definition: object,
+  maxTimeMS = EXPORT_CURSOR_MAX_MS,
+): Promise<Record<string, number>> {
+  const names = dynamicQuestions(definition);
+  const out: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
+  if (!names.length) return out;
+  // A value name with a dot or `$` cannot be projected on its own: read the whole answers then.
+  const projection = names.every((n) => /^[^.$]+$/.test(n))
+    ? Object.fromEntries(names.map((n) => [`answers.${n}`, 1]))
+    : { answers: 1 };
+  const cursor = ResponseModel.find({ waveCode, status: 'complete' }, projection)
+    .lean<{ answers?: Record<string, unknown> }>()
+    .maxTimeMS(maxTimeMS)
+    .cursor({ batchSize: 1000 });
+  try {
+    for await (const r of cursor) {
+      for (const n of names) {
+        const v = r.answers?.[n];
+        if (Array.isArray(v) && v.length > out[n]) out[n] = v.length;
+      }
+    }
+  } finally {
+    await cursor.close().catch(() => undefined);
+  }
+  return out;
+}
+
+/** The columns of a wave's raw export (dynamic rows and panels as many as its responses have). */
+async function waveColumns(waveCode: string, definition: object) {
+  return allColumns(definition, await dynamicInstances(waveCode, definition));
+}
+
 /** The raw rows of a wave as arrays of values (timestamps as Dates), in column order. */
 async function rawRows(
   waveCode: string,
   lng: Lng,
   opts: RowOptions = {},
-): Promise<{ header: string[]; rows: AsyncIterable<unknown[]> }> {
+): Promise<{ header: string[]; described: Omit<Column, 'value'>[]; rows: AsyncIterable<unknown[]> }> {
   const { wave, questionnaire } = await waveCatalogue(waveCode);
-  const columns: Column[] = answerColumns(questionnaire.definition);
+  const instances = await dynamicInstances(wave.code, questionnaire.definition, opts.maxTimeMS);
+  const columns: Column[] = answerColumns(questionnaire.definition, instances);
   const codings = await loadCodings(wave.code);
   // Headers are neutralised like cells: a name stored before names were checked (or a choice
   // value in a 0/1 column's name) must not start a formula either.
@@ -129,7 +169,7 @@ async function rawRows(
       await cursor.close().catch(() => undefined);
     }
   })();
-  return { header, rows };
+  return { header, described: [...FIXED_COLUMNS, ...columns], rows };
 }
 
 /**
@@ -158,7 +198,7 @@ export const XLSX_DATE = 'yyyy-mm-dd';
 /** Raw responses as XLSX, streamed row by row (ExcelJS WorkbookWriter), with the codebook as a second sheet. */
 export async function responsesXlsx(waveCode: string, lng: Lng, out: Writable, opts: RowOptions = {}): Promise<void> {
   const { wave, questionnaire } = await waveCatalogue(waveCode);
-  const { header, rows } = await rawRows(waveCode, lng, opts);
+  const { header, described, rows } = await rawRows(waveCode, lng, opts);
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'lsg-barometer';
   const ws = wb.addWorksheet('responses');
@@ -176,9 +216,7 @@ export async function responsesXlsx(waveCode: string, lng: Lng, out: Writable, o
     row.commit();
   }
   ws.commit();
-  const book = codebookSheet(allColumns(questionnaire.definition), lng, [
-    `${wave.title[lng]} (${wave.code}), ${questionnaire.id}`,
-  ]);
+  const book = codebookSheet(described, lng, [`${wave.title[lng]} (${wave.code}), ${questionnaire.id}`]);
   const cb = wb.addWorksheet(book.name.slice(0, 31));
   cb.addRow(book.header).commit();
   for (const r of book.rows) cb.addRow(r.map(safeCell)).commit();
@@ -188,7 +226,7 @@ export async function responsesXlsx(waveCode: string, lng: Lng, out: Writable, o
 
 export async function codebook(waveCode: string, lng: Lng): Promise<Sheet> {
   const { wave, questionnaire } = await waveCatalogue(waveCode);
-  return codebookSheet(allColumns(questionnaire.definition), lng, [
+  return codebookSheet(await waveColumns(wave.code, questionnaire.definition), lng, [
     `${wave.title[lng]} (${wave.code}), ${questionnaire.id}`,
     `${fileNames(wave.code).csv}`,
   ]);
@@ -199,7 +237,7 @@ const header = (wave: { code: string; title: Localized }, qid: string, lng: Lng)
 
 export async function syntaxFile(waveCode: string, kind: 'sps' | 'r', delimiter: string, lng: Lng): Promise<string> {
   const { wave, questionnaire } = await waveCatalogue(waveCode);
-  const cols = allColumns(questionnaire.definition);
+  const cols = await waveColumns(wave.code, questionnaire.definition);
   const csv = fileNames(wave.code).csv;
   return kind === 'sps'
     ? spssSyntax(cols, csv, delimiter, lng, header(wave, questionnaire.id, lng))
@@ -208,13 +246,13 @@ export async function syntaxFile(waveCode: string, kind: 'sps' | 'r', delimiter:
 
 export async function dataPackageOf(waveCode: string, delimiter: string, lng: Lng): Promise<Record<string, unknown>> {
   const { wave, questionnaire } = await waveCatalogue(waveCode);
-  return dataPackage(allColumns(questionnaire.definition), {
+  return dataPackage(await waveColumns(wave.code, questionnaire.definition), {
     name: `lsg-barometer-${wave.code}`,
     title: wave.title[lng],
     csvFile: fileNames(wave.code).csv,
     delimiter,
     lng,
-    description: `${header(wave, questionnaire.id, lng)}. One row per completed response; checkbox choices are 0/1 columns, matrix rows one column each.`,
+    description: `${header(wave, questionnaire.id, lng)}. One row per completed response; checkbox choices are 0/1 columns, matrix rows one column each, matrix cells and dynamic rows/panels <question>__<row or number>__<cell>.`,
   });
 }
 
