@@ -182,6 +182,28 @@ describe('export jobs of a bigger wave', () => {
     expect(wb.getWorksheet('responses')!.rowCount).toBe(BIG + 1);
   }, 120_000);
 
+  it('when writing a chunk of an XLSX file fails, then the job fails and the runner goes on (no crash)', async () => {
+    const job = await startExport({ format: 'xlsx' }, bigWave);
+    // Wait for the first chunk, then take the next chunk's id so that its insert fails
+    // (duplicate key), as a store failing mid-export would. ExcelJS does not listen for its
+    // destination's errors: before the fix this ended the process on an unhandled 'error' event.
+    const end = Date.now() + 60_000;
+    let written = 0;
+    while ((written = await JobChunkModel.countDocuments({ jobId: job.id })) === 0) {
+      if (Date.now() > end) throw new Error('no chunk written');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const n = written + 1;
+    await JobChunkModel.create({ _id: `${job.id}:${n}`, jobId: job.id, n, data: Buffer.from('x') });
+    const failed = await poll(job.id, ended, 90_000);
+    expect(failed.state).toBe('failed');
+    expect(failed.rowsDone).toBeLessThan(BIG);
+    expect(failed.file).toBeNull();
+    expect(await JobChunkModel.countDocuments({ jobId: job.id })).toBe(0);
+    const next = await startExport({ format: 'sps' });
+    expect((await poll(next.id, ended)).state).toBe('done');
+  }, 120_000);
+
   it('when a running export is cancelled, then it stops early, ends cancelled and leaves no file', async () => {
     const job = await startExport({ format: 'csv' }, bigWave);
     const running = await poll(job.id, (j) => j.state === 'running' && j.rowsDone > 0);
