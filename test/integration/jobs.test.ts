@@ -188,7 +188,7 @@ describe('export jobs of a bigger wave', () => {
     // (duplicate key), as a store failing mid-export would. ExcelJS does not listen for its
     // destination's errors: before the fix this ended the process on an unhandled 'error' event.
     const end = Date.now() + 60_000;
-    let written = 0;
+    let written: number;
     while ((written = await JobChunkModel.countDocuments({ jobId: job.id })) === 0) {
       if (Date.now() > end) throw new Error('no chunk written');
       await new Promise((r) => setTimeout(r, 20));
