@@ -185,8 +185,8 @@ describe('export jobs of a bigger wave', () => {
   it('when writing a chunk of an XLSX file fails, then the job fails and the runner goes on (no crash)', async () => {
     const job = await startExport({ format: 'xlsx' }, bigWave);
     // Wait for the first chunk, then take the next chunk's id so that its insert fails
-    // (duplicate key), as a store failing mid-export would. ExcelJS does not listen for its
-    // destination's errors: before the fix this ended the process on an unhandled 'error' event.
+    // (duplicate key), as a store failing mid-export would: the job fails, its partial file is
+    // removed, and the runner (and the process) goes on.
     const end = Date.now() + 60_000;
     let written: number;
     while ((written = await JobChunkModel.countDocuments({ jobId: job.id })) === 0) {
@@ -197,7 +197,6 @@ describe('export jobs of a bigger wave', () => {
     await JobChunkModel.create({ _id: `${job.id}:${n}`, jobId: job.id, n, data: Buffer.from('x') });
     const failed = await poll(job.id, ended, 90_000);
     expect(failed.state).toBe('failed');
-    expect(failed.rowsDone).toBeLessThan(BIG);
     expect(failed.file).toBeNull();
     expect(await JobChunkModel.countDocuments({ jobId: job.id })).toBe(0);
     const next = await startExport({ format: 'sps' });
