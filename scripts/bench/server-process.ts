@@ -72,6 +72,8 @@ export async function startServerProcess(
         report = `app server process (pid ${proc.pid}) ${stopping ? 'stopped' : 'died'}: ${why}\n${
           tail.length ? tail.join('\n') : '[app] (no output)'
         }`;
+        // Said at once, not only when the bench next looks (a long raw read may be under way).
+        if (!stopping) process.stderr.write(`${report}\n`);
         resolve(report);
       }, 100);
     });
