@@ -105,7 +105,12 @@ async function exportOnce(
     }
   })();
   try {
-    const result = await unlessDead(server, runExport(url, headers, ctx, format));
+    const result = await unlessDead(
+      server,
+      runExport(url, headers, ctx, format).catch((err: Error) => {
+        throw new Error(`${err.message}\napp log tail:\n${server.logTail() || '(empty)'}`);
+      }),
+    );
     return { ...result, appPeak, storePeak, health, healthErrors };
   } finally {
     running = false;

@@ -16,6 +16,8 @@ export type ServerProcess = {
   died: Promise<string>;
   /** Why the process is gone (exit code or signal, and its last log lines), or null while it runs. */
   deathReport: () => string | null;
+  /** The app's last log lines (warnings and errors), e.g. to explain a failed job. */
+  logTail: () => string;
 };
 
 const TAIL_LINES = 40;
@@ -104,5 +106,5 @@ export async function startServerProcess(
       proc.kill('SIGTERM');
       setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
     });
-  return { url, proc, stop, died, deathReport: () => report };
+  return { url, proc, stop, died, deathReport: () => report, logTail: () => tail.join('\n') };
 }
