@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createUser } from '../../server/src/auth/auth.service';
 import { ResponseModel } from '../../server/src/responses/response.model';
-import { startServerProcess } from './server-process';
+import { startServerProcess, type ServerProcess } from './server-process';
 import type { Benchmark, BenchContext, Result } from './context';
 
 function rssMb(pid: number | undefined): number {
@@ -53,28 +53,77 @@ async function login(url: string, email: string, password: string): Promise<Sess
   return { cookie, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
 }
 
+/** `p`, unless the app process dies first: then an error saying why, with its last log lines. */
+function unlessDead<T>(server: ServerProcess, p: Promise<T>): Promise<T> {
+  const dead = server.died.then((why) => {
+    throw new Error(why);
+  });
+  dead.catch(() => undefined); // only the race below reports it
+  return Promise.race([p, dead]);
+}
+
 async function exportOnce(
-  url: string,
+  server: ServerProcess,
   s: Session,
   ctx: BenchContext,
   format: 'csv' | 'xlsx',
-  appPid: number | undefined,
-): Promise<{ ms: number; rows: number; bytes: number; appPeak: number; storePeak: number; health: number[] }> {
+): Promise<{
+  ms: number;
+  rows: number;
+  bytes: number;
+  appPeak: number;
+  storePeak: number;
+  health: number[];
+  healthErrors: number;
+}> {
+  const { url } = server;
+  const appPid = server.proc.pid;
   const headers = { Cookie: s.cookie, 'X-CSRF-Token': s.csrf, 'Content-Type': 'application/json' };
   let appPeak = rssMb(appPid);
   let storePeak = rssMb(ctx.storePid);
   const health: number[] = [];
+  let healthErrors = 0;
   let running = true;
+  // A failed probe is an error of the measurement (counted and printed), never an uncaught crash.
   const sampler = (async () => {
     while (running) {
       appPeak = Math.max(appPeak, rssMb(appPid));
       storePeak = Math.max(storePeak, rssMb(ctx.storePid));
       const t = performance.now();
-      await fetch(`${url}/api/health`).then((r) => r.arrayBuffer());
-      health.push(performance.now() - t);
+      try {
+        const r = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(30_000) });
+        await r.arrayBuffer();
+        if (r.status !== 200) throw new Error(`status ${r.status}`);
+        health.push(performance.now() - t);
+      } catch (err) {
+        healthErrors++;
+        const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+        console.error(`  health probe failed after ${Math.round(performance.now() - t)} ms: ${cause}`);
+        if (server.deathReport()) break;
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
+  try {
+    const result = await unlessDead(
+      server,
+      runExport(url, headers, ctx, format).catch((err: Error) => {
+        throw new Error(`${err.message}\napp log tail:\n${server.logTail() || '(empty)'}`);
+      }),
+    );
+    return { ...result, appPeak, storePeak, health, healthErrors };
+  } finally {
+    running = false;
+    await sampler;
+  }
+}
+
+async function runExport(
+  url: string,
+  headers: Record<string, string>,
+  ctx: BenchContext,
+  format: 'csv' | 'xlsx',
+): Promise<{ ms: number; rows: number; bytes: number }> {
   const t0 = performance.now();
   const start = await fetch(`${url}/api/waves/${ctx.wave}/exports`, {
     method: 'POST',
@@ -85,17 +134,18 @@ async function exportOnce(
   const { id } = (await start.json()) as { id: string };
   let job: { state: string; rowsDone: number; error: string | null; file: { url: string } | null };
   for (;;) {
-    job = (await (await fetch(`${url}/api/jobs/${id}`, { headers })).json()) as typeof job;
+    const res = await fetch(`${url}/api/jobs/${id}`, { headers });
+    if (res.status !== 200) throw new Error(`job ${id}: ${res.status} ${await res.text()}`);
+    job = (await res.json()) as typeof job;
     if (['done', 'failed', 'cancelled'].includes(job.state)) break;
     await new Promise((r) => setTimeout(r, 200));
   }
   if (job.state !== 'done') throw new Error(`export job ${job.state}: ${job.error}`);
   const file = await fetch(`${url}${job.file!.url}`, { headers });
   const bytes = (await file.arrayBuffer()).byteLength;
+  if (file.status !== 200) throw new Error(`file: ${file.status}`);
   const ms = performance.now() - t0;
-  running = false;
-  await sampler;
-  return { ms, rows: job.rowsDone, bytes, appPeak, storePeak, health };
+  return { ms, rows: job.rowsDone, bytes };
 }
 
 export const exportJob: Benchmark = {
@@ -107,13 +157,14 @@ export const exportJob: Benchmark = {
     await createUser({ email, password, roles: ['researcher'] });
     const server = await startServerProcess(ctx.uri, ctx.dbName, { NODE_ENV: 'production' });
     try {
-      const session = await login(server.url, email, password);
+      const session = await unlessDead(server, login(server.url, email, password));
       const raw = await rawRead(ctx);
+      if (server.deathReport()) throw new Error(server.deathReport()!);
       const out: Result[] = [
         { benchmark: 'export-job', size, metric: 'raw cursor rows/s', value: raw, unit: 'rows/s' },
       ];
       for (const format of ['csv', 'xlsx'] as const) {
-        const m = await exportOnce(server.url, session, ctx, format, server.proc.pid);
+        const m = await exportOnce(server, session, ctx, format);
         if (m.rows !== size) throw new Error(`${format} job wrote ${m.rows} rows, expected ${size}`);
         const rate = (m.rows / m.ms) * 1000;
         out.push(
@@ -124,6 +175,7 @@ export const exportJob: Benchmark = {
           { benchmark: 'export-job', size, metric: `${format} store peak RSS`, value: m.storePeak, unit: 'MB' },
           { benchmark: 'export-job', size, metric: `${format} health p50`, value: pct(m.health, 50), unit: 'ms' },
           { benchmark: 'export-job', size, metric: `${format} health p99`, value: pct(m.health, 99), unit: 'ms' },
+          { benchmark: 'export-job', size, metric: `${format} health errors`, value: m.healthErrors, unit: 'n' },
           { benchmark: 'export-job', size, metric: `${format} file`, value: m.bytes / 1e6, unit: 'MB' },
         );
       }

@@ -8,7 +8,19 @@ import readline from 'node:readline';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-export type ServerProcess = { url: string; proc: ChildProcess; stop: () => Promise<void> };
+export type ServerProcess = {
+  url: string;
+  proc: ChildProcess;
+  stop: () => Promise<void>;
+  /** Settles (never rejects) when the process exits on its own, with why and its last log lines. */
+  died: Promise<string>;
+  /** Why the process is gone (exit code or signal, and its last log lines), or null while it runs. */
+  deathReport: () => string | null;
+  /** The app's last log lines (warnings and errors), e.g. to explain a failed job. */
+  logTail: () => string;
+};
+
+const TAIL_LINES = 40;
 
 /**
  * The server joins the embedded store at `uri` the way a second process on the same data folder
@@ -37,28 +49,56 @@ export async function startServerProcess(
       NODE_ENV: 'production',
       // Required in production; the benchmarks never follow an invitation link.
       PUBLIC_URL: 'http://127.0.0.1',
-      LOG_LEVEL: 'silent',
+      // Warnings and errors only: kept in a tail (below) and printed if the process dies.
+      LOG_LEVEL: 'warn',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // The last lines of the app's stdout and stderr, so that a death can be explained.
+  const tail: string[] = [];
+  const keep = (stream: string) => (line: string) => {
+    tail.push(`[app ${stream}] ${line}`);
+    if (tail.length > TAIL_LINES) tail.shift();
+  };
+  readline.createInterface({ input: proc.stderr! }).on('line', keep('stderr'));
+  let stopping = false;
+  let report: string | null = null;
+  const died = new Promise<string>((resolve) => {
+    proc.once('exit', (code, signal) => {
+      // Let the pipes drain so the last lines are in the tail.
+      setTimeout(() => {
+        const why = signal
+          ? `killed by ${signal}${signal === 'SIGKILL' ? ' (the OOM killer? see dmesg)' : ''}`
+          : `exit code ${code}`;
+        report = `app server process (pid ${proc.pid}) ${stopping ? 'stopped' : 'died'}: ${why}\n${
+          tail.length ? tail.join('\n') : '[app] (no output)'
+        }`;
+        // Said at once, not only when the bench next looks (a long raw read may be under way).
+        if (!stopping) process.stderr.write(`${report}\n`);
+        resolve(report);
+      }, 100);
+    });
   });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server process did not start')), 60_000);
     readline.createInterface({ input: proc.stdout! }).on('line', (line) => {
+      keep('stdout')(line);
       const m = /App:\s+(http:\/\/\S+?)\/?$/.exec(line.trim());
       if (m) {
         clearTimeout(timer);
         resolve(m[1]);
       }
     });
-    proc.once('exit', (code) => {
+    void died.then((why) => {
       clearTimeout(timer);
-      reject(new Error(`server process exited with ${code}`));
+      reject(new Error(why));
     });
   });
   const stop = () =>
     new Promise<void>((resolve) => {
-      if (proc.exitCode !== null) return resolve();
+      stopping = true;
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
       proc.once('exit', () => {
         fs.rmSync(dataDir, { recursive: true, force: true });
         resolve();
@@ -66,5 +106,5 @@ export async function startServerProcess(
       proc.kill('SIGTERM');
       setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
     });
-  return { url, proc, stop };
+  return { url, proc, stop, died, deathReport: () => report, logTail: () => tail.join('\n') };
 }

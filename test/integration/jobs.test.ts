@@ -182,6 +182,27 @@ describe('export jobs of a bigger wave', () => {
     expect(wb.getWorksheet('responses')!.rowCount).toBe(BIG + 1);
   }, 120_000);
 
+  it('when writing a chunk of an XLSX file fails, then the job fails and the runner goes on (no crash)', async () => {
+    const job = await startExport({ format: 'xlsx' }, bigWave);
+    // Wait for the first chunk, then take the next chunk's id so that its insert fails
+    // (duplicate key), as a store failing mid-export would: the job fails, its partial file is
+    // removed, and the runner (and the process) goes on.
+    const end = Date.now() + 60_000;
+    let written: number;
+    while ((written = await JobChunkModel.countDocuments({ jobId: job.id })) === 0) {
+      if (Date.now() > end) throw new Error('no chunk written');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const n = written + 1;
+    await JobChunkModel.create({ _id: `${job.id}:${n}`, jobId: job.id, n, data: Buffer.from('x') });
+    const failed = await poll(job.id, ended, 90_000);
+    expect(failed.state).toBe('failed');
+    expect(failed.file).toBeNull();
+    expect(await JobChunkModel.countDocuments({ jobId: job.id })).toBe(0);
+    const next = await startExport({ format: 'sps' });
+    expect((await poll(next.id, ended)).state).toBe('done');
+  }, 120_000);
+
   it('when a running export is cancelled, then it stops early, ends cancelled and leaves no file', async () => {
     const job = await startExport({ format: 'csv' }, bigWave);
     const running = await poll(job.id, (j) => j.state === 'running' && j.rowsDone > 0);

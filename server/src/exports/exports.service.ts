@@ -195,6 +195,29 @@ export async function responsesCsv(
 export const XLSX_DATETIME = 'yyyy-mm-dd hh:mm:ss';
 export const XLSX_DATE = 'yyyy-mm-dd';
 
+/**
+ * Waits while `out` is over its high-water mark. ExcelJS writes rows without looking at
+ * backpressure, so without this a slow destination (a slow client, the job's chunk writes)
+ * would let the zip's output pile up in memory.
+ */
+function drained(out: Writable): Promise<void> {
+  if (!out.writableNeedDrain) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const settle = (err?: Error) => {
+      out.off('drain', onDrain);
+      out.off('close', onClose);
+      out.off('error', settle);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = () => settle();
+    const onClose = () => settle(new Error('the destination closed before the file was written'));
+    out.once('drain', onDrain);
+    out.once('close', onClose);
+    out.once('error', settle);
+  });
+}
+
 /** Raw responses as XLSX, streamed row by row (ExcelJS WorkbookWriter), with the codebook as a second sheet. */
 export async function responsesXlsx(waveCode: string, lng: Lng, out: Writable, opts: RowOptions = {}): Promise<void> {
   const { wave, questionnaire } = await waveCatalogue(waveCode);
@@ -214,6 +237,7 @@ export async function responsesXlsx(waveCode: string, lng: Lng, out: Writable, o
       if (v instanceof Date) row.getCell(i + 1).numFmt = XLSX_DATETIME;
     });
     row.commit();
+    await drained(out);
   }
   ws.commit();
   const book = codebookSheet(described, lng, [`${wave.title[lng]} (${wave.code}), ${questionnaire.id}`]);

@@ -201,9 +201,20 @@ export function startJobRunner(opts: RunnerOptions): JobRunner {
         await renew(id, ac, { rowsTotal, rowsDone: 0 });
         ac.signal.throwIfAborted();
         const sink = new ChunkWriter(id);
-        await plan.write(sink, step);
+        // A failed chunk write must fail the job, never the process: a writer that does not
+        // listen for its destination's errors (ExcelJS pipes its zip into `sink`) would leave
+        // the 'error' event unhandled, and Node ends the process on it. The listener is there
+        // before the first byte; the failure also stops the cursor (abort).
+        const sinkFailed = new Promise<never>((_resolve, reject) =>
+          sink.once('error', (err) => {
+            if (!ac.signal.aborted) ac.abort(err);
+            reject(err);
+          }),
+        );
+        sinkFailed.catch(() => undefined);
+        await Promise.race([plan.write(sink, step), sinkFailed]);
         if (!sink.writableEnded) sink.end();
-        await finished(sink);
+        await Promise.race([finished(sink), sinkFailed]);
         set = {
           file: { name: plan.fileName, contentType: plan.contentType, size: sink.size, chunks: sink.chunks },
         };
