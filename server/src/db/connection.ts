@@ -52,9 +52,15 @@ export async function openDatabase(cfg: Config, log: (msg: string) => void = () 
   };
 }
 
-/** No single round trip to the store waits longer than this (a getMore of a cursor, a write, an index build). */
+/**
+ * No single round trip to the store waits longer than this (a getMore of a cursor, a write, an index build).
+ * A backstop for a dead connection only: server work is bounded by maxTimeMS and requests by their deadline
+ * (which closes their cursors). It must outlast the first batch of an export's sorted cursor, which the
+ * embedded store sorts in memory: at 100,000 responses on a busy 2-core machine that took longer than the
+ * 30 s this used to be, and the export job failed.
+ */
 export function socketTimeoutFor(opTimeoutMs: number): number {
-  return Math.max(30_000, 5 * opTimeoutMs);
+  return Math.max(10 * 60_000, 5 * opTimeoutMs);
 }
 
 /**
