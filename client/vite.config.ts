@@ -83,13 +83,62 @@ function respondentPreload(): Plugin {
   };
 }
 
+const SURVEY_CORE_ESM = /[\\/]survey-core[\\/]fesm[\\/]survey-core\.mjs$/;
+const BASE_THEME_CSS_ID = 'virtual:lsg-survey-base-theme.css';
+const BASE_THEME_DECL = 'var baseTheme = {';
+
+/** The literal of survey-core's `baseTheme` object: where it is in `code` and what it holds. */
+function findBaseTheme(code: string): { start: number; end: number; theme: Record<string, unknown> } {
+  const decl = code.indexOf(BASE_THEME_DECL);
+  const end = decl < 0 ? -1 : code.indexOf('\n};\n', decl) + 2;
+  if (decl < 0 || end < 2 || code.indexOf(BASE_THEME_DECL, decl + 1) >= 0)
+    throw new Error('lsg-survey-base-theme: survey-core has no single `var baseTheme = {…};`; check the plugin');
+  const start = decl + BASE_THEME_DECL.length - 1;
+  return { start, end, theme: JSON.parse(code.slice(start, end)) as Record<string, unknown> };
+}
+
+/**
+ * survey-core 3 carries its base theme, 1,638 CSS custom properties, as a JS object (~184 KB raw,
+ * ~11 KiB gzip of the respondent's JS) and writes it into a <style> inside the survey at run
+ * time. The build moves those variables into a static stylesheet (`BASE_THEME_CSS_ID`, imported
+ * after survey-core's CSS by client/src/pages/respond/survey.ts) with the very rule survey-core
+ * would write (`:where(.sd-theme-root) { … }`), and leaves survey-core an empty variable list, so
+ * its <style> stays empty. In dev the library is pre-bundled untouched; the variables are then
+ * simply declared twice.
+ */
+function surveyBaseThemeCss(): Plugin {
+  const surveyCoreFile = fileURLToPath(new URL('../node_modules/survey-core/fesm/survey-core.mjs', import.meta.url));
+  return {
+    name: 'lsg-survey-base-theme',
+    resolveId(id) {
+      return id === BASE_THEME_CSS_ID ? `\0${BASE_THEME_CSS_ID}` : undefined;
+    },
+    load(id) {
+      if (id !== `\0${BASE_THEME_CSS_ID}`) return undefined;
+      const { theme } = findBaseTheme(fs.readFileSync(surveyCoreFile, 'utf8'));
+      const vars = theme.cssVariables as Record<string, string>;
+      const decls = Object.entries(vars).map(([name, value]) => `  ${name}: ${value};`);
+      return `:where(.sd-theme-root) {\n${decls.join('\n')}\n}\n`;
+    },
+    transform: {
+      filter: { id: SURVEY_CORE_ESM },
+      handler(code, id) {
+        if (!SURVEY_CORE_ESM.test(id)) return undefined;
+        const { start, end, theme } = findBaseTheme(code);
+        const stub = JSON.stringify({ ...theme, cssVariables: {} });
+        return { code: code.slice(0, start) + stub + code.slice(end), map: null };
+      },
+    },
+  };
+}
+
 // Paths are resolved from this file, so the config works from the repo root
 // (`npm run build:client`) and from inside client/.
 export default defineConfig({
   root: clientDir,
   // Keep the dev pre-bundle cache out of client/ (it would otherwise live in client/node_modules).
   cacheDir: fileURLToPath(new URL('../node_modules/.vite', import.meta.url)),
-  plugins: [react(), respondentPreload(), precompress()],
+  plugins: [react(), surveyBaseThemeCss(), respondentPreload(), precompress()],
   build: {
     outDir,
     emptyOutDir: true,

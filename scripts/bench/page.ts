@@ -1,12 +1,11 @@
-// Respondent page: gzip size of the JavaScript the respondent route loads (from the Vite
-// manifest, as client/scripts/respondent-size.mjs counts it), and the time until the first
+// Respondent page: gzip size of the JavaScript the respondent routes load (/w/:code and
+// /i/:token, from the Vite manifest: scripts/lib/respondent-js.ts), against the 300 KiB target, and the time until the first
 // question is visible in Chromium on an emulated slow link (1.6 Mbps down, 750 kbps up, 150 ms
 // RTT), median of several cold loads. Baseline: the same measure for the app's 404 page (same
 // entry bundle, no questionnaire), so the ratio says what the questionnaire itself costs.
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { ensureClientBuilt } from '../lib/client-build';
+import { kib, RESPONDENT_JS_TARGET_KIB, routeJs } from '../lib/respondent-js';
 import { ROOT, type Benchmark, type BenchContext, type Result } from './context';
 import { startServerProcess } from './server-process';
 
@@ -18,14 +17,6 @@ const SLOW_LINK = {
   downloadThroughput: 1_600_000 / 8,
   uploadThroughput: 750_000 / 8,
 };
-
-type JsFile = { file: string; raw: number; gzip: number };
-
-async function respondentJs(dist: string): Promise<JsFile[]> {
-  const url = pathToFileURL(path.join(ROOT, 'client', 'scripts', 'respondent-size.mjs')).href;
-  const mod = (await import(url)) as { respondentJs: (dist: string) => JsFile[] };
-  return mod.respondentJs(dist.endsWith('/') ? dist : `${dist}/`);
-}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -54,9 +45,12 @@ async function coldLoad(browser: Browser, url: string, selector: string): Promis
 
 async function measure(ctx: BenchContext, size: number): Promise<Result[]> {
   const dist = ensureClientBuilt(ROOT);
-  const files = await respondentJs(dist);
-  const gzipKb = files.reduce((a, f) => a + f.gzip, 0) / 1024;
-  const rawKb = files.reduce((a, f) => a + f.raw, 0) / 1024;
+  const files = routeJs(dist, '/w/:code');
+  const gzipKb = kib(files);
+  const rawKb = kib(files, 'raw');
+  const inviteGzipKb = kib(routeJs(dist, '/i/:token'));
+  for (const f of [...files].sort((a, b) => b.gzip - a.gzip))
+    ctx.log(`  page: /w/:code loads ${f.file} ${(f.gzip / 1024).toFixed(1)} KiB gzip`);
 
   const server = await startServerProcess(ctx.uri, ctx.dbName);
   const browser = await chromium.launch({
@@ -93,8 +87,9 @@ async function measure(ctx: BenchContext, size: number): Promise<Result[]> {
     ...(note ? { note } : {}),
   });
   return [
-    r('respondent JS gzip', gzipKb, 'KiB', 'target ≤ 300'),
+    r('respondent JS gzip', gzipKb, 'KiB', `/w/:code; target ≤ ${RESPONDENT_JS_TARGET_KIB}`),
     r('respondent JS raw', rawKb, 'KiB'),
+    r('invitation JS gzip', inviteGzipKb, 'KiB', `/i/:token; target ≤ ${RESPONDENT_JS_TARGET_KIB}`),
     r('bytes on the wire', respondBytes / 1024, 'KiB', 'one cold load, all resources, as sent (br/gzip)'),
     r('first question (median)', median(respond), 'ms', `${LOADS} cold loads, 1.6 Mbps / 150 ms RTT; target ≤ 3000`),
     r('404 page (median)', median(notFound), 'ms', 'baseline: same entry bundle, no questionnaire'),
