@@ -72,8 +72,14 @@ function respondentPreload(): Plugin {
           for (const css of (c.type === 'chunk' && c.viteMetadata?.importedCss) || [])
             links.push([`${base}${css}`, 'preload', 'style']);
         }
+        // Also for the server's first-page preview (server/src/waves/first-page.ts): the saved
+        // language on <html> before the first paint, and no preview over a draft (the form then
+        // opens where the respondent left it, not on the first page).
         const code =
           `(function(){var m=/^\\/w\\/([^/]+)\\/?$/.exec(location.pathname);if(!m)return;` +
+          `try{var s=localStorage,g=s.getItem("lsg-barometer:lang"),h=document.documentElement;` +
+          `if(g==="ru"||g==="uk"||g==="en")h.lang=g;` +
+          `if(s.getItem("lsg-barometer:draft:"+decodeURIComponent(m[1])))h.className+=" prerender-off"}catch(e){}` +
           `var l=${JSON.stringify(links)}.concat([["/api/waves/"+m[1],"preload","fetch"]]);` +
           `l.forEach(function(a){var e=document.createElement("link");e.href=a[0];e.rel=a[1];` +
           `if(a[2]){e.as=a[2];e.crossOrigin="anonymous"}document.head.appendChild(e)})})();`;
