@@ -35,8 +35,9 @@ function precompress(): Plugin {
 }
 
 /**
- * The respondent's page is what slow connections open. A few lines in index.html start its chunk,
- * its CSS and the wave's JSON right away, in parallel with the entry script, instead of after it.
+ * The respondent's pages are what slow connections open. A few lines in index.html start their
+ * chunks, their CSS and (on /w/:code) the wave's JSON right away, in parallel with the entry
+ * script, instead of after it.
  */
 function respondentPreload(): Plugin {
   return {
@@ -45,11 +46,9 @@ function respondentPreload(): Plugin {
     transformIndexHtml: {
       order: 'post',
       handler(_html, ctx) {
-        const chunk = Object.values(ctx.bundle ?? {}).find(
-          (c) => c.type === 'chunk' && c.facadeModuleId?.endsWith('/pages/respond/RespondPage.tsx'),
-        );
-        if (!chunk || chunk.type !== 'chunk') return;
         const bundle = ctx.bundle ?? {};
+        const pageChunk = (page: string) =>
+          Object.values(bundle).find((c) => c.type === 'chunk' && c.facadeModuleId?.endsWith(page));
         // The page's chunk and every chunk it imports statically (survey-core is one of them,
         // the largest), minus those the entry already loads: all start with the entry, instead
         // of one round trip after another.
@@ -61,28 +60,38 @@ function respondentPreload(): Plugin {
         };
         const byEntry = new Set<string>();
         for (const c of Object.values(bundle)) if (c.type === 'chunk' && c.isEntry) walk(c.fileName, byEntry);
-        const needed = new Set<string>();
-        walk(chunk.fileName, needed);
         const base = '/';
-        const links: [string, string, string?][] = [];
-        for (const fileName of needed) {
-          if (byEntry.has(fileName)) continue;
-          links.push([`${base}${fileName}`, 'modulepreload']);
-          const c = bundle[fileName];
-          for (const css of (c.type === 'chunk' && c.viteMetadata?.importedCss) || [])
-            links.push([`${base}${css}`, 'preload', 'style']);
-        }
+        const linksFor = (page: string) => {
+          const chunk = pageChunk(page);
+          if (!chunk) throw new Error(`lsg-respondent-preload: no chunk for ${page}`);
+          const needed = new Set<string>();
+          walk(chunk.fileName, needed);
+          const links: [string, string, string?][] = [];
+          for (const fileName of needed) {
+            if (byEntry.has(fileName)) continue;
+            links.push([`${base}${fileName}`, 'modulepreload']);
+            const c = bundle[fileName];
+            for (const css of (c.type === 'chunk' && c.viteMetadata?.importedCss) || [])
+              links.push([`${base}${css}`, 'preload', 'style']);
+          }
+          return links;
+        };
+        const respond = linksFor('/pages/respond/RespondPage.tsx');
+        // The invitation page (/i/:token) loads the same form: its chunks start early too.
+        const invite = linksFor('/pages/invite/InvitePage.tsx');
+        const add =
+          `function a(l){l.forEach(function(a){var e=document.createElement("link");e.href=a[0];e.rel=a[1];` +
+          `if(a[2]){e.as=a[2];e.crossOrigin="anonymous"}document.head.appendChild(e)})}`;
         // Also for the server's first-page preview (server/src/waves/first-page.ts): the saved
         // language on <html> before the first paint, and no preview over a draft (the form then
         // opens where the respondent left it, not on the first page).
         const code =
-          `(function(){var m=/^\\/w\\/([^/]+)\\/?$/.exec(location.pathname);if(!m)return;` +
+          `(function(){${add}if(/^\\/i\\/[^/]+\\/?$/.test(location.pathname))return a(${JSON.stringify(invite)});` +
+          `var m=/^\\/w\\/([^/]+)\\/?$/.exec(location.pathname);if(!m)return;` +
           `try{var s=localStorage,g=s.getItem("lsg-barometer:lang"),h=document.documentElement;` +
           `if(g==="ru"||g==="uk"||g==="en")h.lang=g;` +
           `if(s.getItem("lsg-barometer:draft:"+decodeURIComponent(m[1])))h.className+=" prerender-off"}catch(e){}` +
-          `var l=${JSON.stringify(links)}.concat([["/api/waves/"+m[1],"preload","fetch"]]);` +
-          `l.forEach(function(a){var e=document.createElement("link");e.href=a[0];e.rel=a[1];` +
-          `if(a[2]){e.as=a[2];e.crossOrigin="anonymous"}document.head.appendChild(e)})})();`;
+          `a(${JSON.stringify(respond)}.concat([["/api/waves/"+m[1],"preload","fetch"]]))})();`;
         return [{ tag: 'script', children: code, injectTo: 'head' }];
       },
     },
