@@ -48,7 +48,7 @@ it('shows the first question before any script has run, in Russian by default, a
   for (const width of [1280, 390]) {
     const page = await withoutScripts(width);
     await question(page).waitFor({ state: 'visible', timeout: 15_000 });
-    expect(await question(page).innerText()).toMatch(/^Страна \*\s+Россия\s+Украина$/);
+    expect(await question(page).innerText()).toMatch(/^1\. Страна \*\s+Россия\s+Украина$/);
     expect(await page.locator('h1:visible').count()).toBe(1);
     expect(await page.locator('#prerender').evaluate((el) => (el as HTMLElement).inert)).toBe(true);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
@@ -60,7 +60,7 @@ it('shows the first question before any script has run, in Russian by default, a
 it('speaks the saved language', async () => {
   const page = await withoutScripts(1280, 'en');
   await question(page).waitFor({ state: 'visible', timeout: 15_000 });
-  expect(await question(page).innerText()).toMatch(/^Country \*\s+Russia\s+Ukraine$/);
+  expect(await question(page).innerText()).toMatch(/^1\. Country \*\s+Russia\s+Ukraine$/);
   await page.context().close();
 });
 

@@ -56,7 +56,8 @@ function questionHtml(q: Question): string {
   } else if (type === 'text' || type === 'dropdown' || type === 'tagbox' || type === 'comment') {
     body = `<div class="prerender__field${type === 'comment' ? ' prerender__field--tall' : ''}"></div>`;
   }
-  return `<div class="prerender__question" data-prerender-question="${escapeHtml(q.name)}"><p class="prerender__title">${title}${required}</p>${description}${body}</div>`;
+  const no = q.no ? `<span class="prerender__no">${escapeHtml(q.no)}</span> ` : '';
+  return `<div class="prerender__question" data-prerender-question="${escapeHtml(q.name)}"><p class="prerender__title">${no}${title}${required}</p>${description}${body}</div>`;
 }
 
 function localeHtml(wave: Wave, questionnaire: QuestionnaireVersion, lng: PreviewLocale): string {
