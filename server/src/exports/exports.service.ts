@@ -16,7 +16,7 @@ import type { By } from '../analytics/collect.service';
 import { allColumns, answerColumns, dynamicQuestions, FIXED_COLUMNS, type Column } from './columns';
 import { csvCell, safeCell } from './csv';
 import { codebookSheet, dataPackage, rScript, spssSyntax } from './labelled';
-import { compareSheets, crosstabSheets, questionSheets, regionSheets, tallySheets, type Lng } from './table-builders';
+import { compareSheets, crosstabSheets, questionSheets, regionSheets, tallySheets, type Lng, type RowOrder } from './table-builders';
 import { withBom, type Sheet } from './tables';
 
 type ResponseDoc = {
@@ -282,10 +282,10 @@ export async function dataPackageOf(waveCode: string, delimiter: string, lng: Ln
 
 export type TableRequest =
   | { kind: 'tally'; filters: Filters }
-  | { kind: 'question'; question: string; by: By; filters: Filters }
+  | { kind: 'question'; question: string; by: By; order?: RowOrder; filters: Filters }
   | { kind: 'crosstab'; row: string; col: string; filters: Filters }
   | { kind: 'region'; region: string; filters: Filters }
-  | { kind: 'compare'; b: string; question: string; filters: Filters };
+  | { kind: 'compare'; b: string; question: string; order?: RowOrder; filters: Filters };
 
 /** The sheets of an analysis table, always with small-cell protection applied. */
 export async function tableSheets(waveCode: string, t: TableRequest, lng: Lng): Promise<Sheet[]> {
@@ -293,12 +293,12 @@ export async function tableSheets(waveCode: string, t: TableRequest, lng: Lng): 
     case 'tally':
       return tallySheets(await obstacleTally(waveCode, t.filters, true), lng);
     case 'question':
-      return questionSheets(await questionTally(waveCode, t.question, t.by, t.filters, true), lng);
+      return questionSheets(await questionTally(waveCode, t.question, t.by, t.filters, true), lng, t.order);
     case 'crosstab':
       return crosstabSheets(await crosstab(waveCode, t.row, t.col, t.filters, true), lng);
     case 'region':
       return regionSheets(await regionProfile(waveCode, t.region, t.filters, true), lng);
     case 'compare':
-      return compareSheets(await compareWaves(waveCode, t.b, t.question, t.filters, true), lng);
+      return compareSheets(await compareWaves(waveCode, t.b, t.question, t.filters, true), lng, t.order);
   }
 }
