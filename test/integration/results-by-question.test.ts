@@ -128,7 +128,10 @@ describe('results of any question per region (no obstacle question in the questi
     const res = await researcher.get(`/api/waves/${waveA}/tally`);
     expect(res.status).toBe(200);
     expect(res.body.variable).toBeNull();
-    const items = (await researcher.get(`/api/waves/${waveA}/questions`)).body.items as { name: string; kind: string }[];
+    const items = (await researcher.get(`/api/waves/${waveA}/questions`)).body.items as {
+      name: string;
+      kind: string;
+    }[];
     expect(items.map((v) => [v.name, v.kind])).toEqual(
       expect.arrayContaining([
         ['partners', 'numeric'],

@@ -107,9 +107,13 @@ describe('tile-grid map layout', () => {
     const at = (code: string) => TILE_GRID[code];
     // Murmansk north of Moscow; Kaliningrad the westernmost; Chukotka east of Moscow; Dagestan south.
     expect(at('RU-MUR')[1]).toBeLessThan(at('RU-MOW')[1]);
-    expect(Math.min(...Object.entries(TILE_GRID).filter(([c]) => c.startsWith('RU-')).map(([, [x]]) => x))).toBe(
-      at('RU-KGD')[0],
-    );
+    expect(
+      Math.min(
+        ...Object.entries(TILE_GRID)
+          .filter(([c]) => c.startsWith('RU-'))
+          .map(([, [x]]) => x),
+      ),
+    ).toBe(at('RU-KGD')[0]);
     expect(at('RU-CHU')[0]).toBeGreaterThan(at('RU-MOW')[0]);
     expect(at('RU-DA')[1]).toBeGreaterThan(at('RU-MOW')[1]);
     // Lviv west of Kharkiv; Crimea south of Kyiv.

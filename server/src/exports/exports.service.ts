@@ -16,7 +16,15 @@ import type { By } from '../analytics/collect.service';
 import { allColumns, answerColumns, dynamicQuestions, FIXED_COLUMNS, type Column } from './columns';
 import { csvCell, safeCell } from './csv';
 import { codebookSheet, dataPackage, rScript, spssSyntax } from './labelled';
-import { compareSheets, crosstabSheets, questionSheets, regionSheets, tallySheets, type Lng, type RowOrder } from './table-builders';
+import {
+  compareSheets,
+  crosstabSheets,
+  questionSheets,
+  regionSheets,
+  tallySheets,
+  type Lng,
+  type RowOrder,
+} from './table-builders';
 import { withBom, type Sheet } from './tables';
 
 type ResponseDoc = {

@@ -282,8 +282,7 @@ export function questionSheets(q: QuestionTally, lng: Lng, order: RowOrder = 'na
     ...protectionNote(lng, q.protected, q.minCell),
   ];
   const rows = [...orderRows(q.groups, order, lng), q.total];
-  const first = (r: (typeof rows)[number]): SheetCell[] =>
-    r.code === 'all' ? ['', w.total] : [r.code, r.names[lng]];
+  const first = (r: (typeof rows)[number]): SheetCell[] => (r.code === 'all' ? ['', w.total] : [r.code, r.names[lng]]);
   const sheets: Sheet[] = [];
   if (q.options.length) {
     sheets.push({
