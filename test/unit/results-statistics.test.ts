@@ -4,7 +4,7 @@
 import { wilson, summarize } from '../../server/src/analytics/stats';
 import { changeOf } from '../../server/src/analytics/compare.service';
 import { orderRows } from '../../server/src/exports/table-builders';
-import { TILE_GRID, countryOf, gridOf } from '../../client/src/pages/analysis/tile-grid';
+import { TILE_GRID, countryOf, gridOf, tileLabel } from '../../client/src/pages/analysis/tile-grid';
 import regions from '../../server/src/reference/data/regions.json';
 
 describe('Wilson 95% interval (z = 1.959964)', () => {
@@ -89,6 +89,14 @@ describe('tile-grid map layout', () => {
     const codes = (regions as { code: string; country: string }[]).map((r) => r.code).sort();
     expect(Object.keys(TILE_GRID).sort()).toEqual(codes);
     for (const r of regions as { code: string; country: string }[]) expect(countryOf(r.code)).toBe(r.country);
+  });
+
+  it('every tile has a distinct three-letter-or-shorter latin label within its country', () => {
+    for (const country of ['RU', 'UA'] as const) {
+      const labels = gridOf(country).tiles.map(([code]) => tileLabel(code));
+      expect(new Set(labels).size).toBe(labels.length);
+      for (const l of labels) expect(l).toMatch(/^[A-Z]{2,3}$/);
+    }
   });
 
   it('no two tiles of a country share a square', () => {

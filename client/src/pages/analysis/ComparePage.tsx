@@ -323,12 +323,14 @@ function NumericCompareView({ data }: { data: Comparison }) {
       </Downloads>
       <section className="card table-card" aria-labelledby={titleId}>
         <h2 id={titleId}>{pick(data.variable.title, lng) || data.variable.name}</h2>
-        <div className="analysis-filter">
-          <label htmlFor={orderId}>{t('questionResults.order')}</label>
-          <select id={orderId} value={order} onChange={(e) => set({ order: e.target.value })}>
-            <option value="name">{t('questionResults.byName')}</option>
-            <option value="code">{t('questionResults.byCode')}</option>
-          </select>
+        <div className="analysis-pickers">
+          <div className="analysis-filter analysis-filter--narrow">
+            <label htmlFor={orderId}>{t('questionResults.order')}</label>
+            <select id={orderId} value={order} onChange={(e) => set({ order: e.target.value })}>
+              <option value="name">{t('questionResults.byName')}</option>
+              <option value="code">{t('questionResults.byCode')}</option>
+            </select>
+          </div>
         </div>
         <p className="table-note">{t('compareNumbers.note')}</p>
         <div className="table-scroll table-scroll--sticky" role="region" aria-labelledby={titleId} tabIndex={0}>

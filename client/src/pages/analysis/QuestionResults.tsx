@@ -74,6 +74,7 @@ export function QuestionResults({
   const lng = useLocale();
   const { params, set } = useAnalysisParams();
   const pickerId = useId();
+  const orderId = useId();
   const question = params.get('question') ?? '';
   const v = variables.find((x) => x.name === question);
   const groups: { key: string; label: string; items: AnalysisVariable[] }[] = [
@@ -116,6 +117,20 @@ export function QuestionResults({
               ))}
           </select>
         </div>
+        {v && v.kind !== 'text' && (
+          <div className="analysis-filter analysis-filter--narrow">
+            <label htmlFor={orderId}>{t('questionResults.order')}</label>
+            <select
+              id={orderId}
+              value={params.get('order') === 'code' ? 'code' : 'name'}
+              onChange={(e) => set({ order: e.target.value })}
+              data-testid="question-order"
+            >
+              <option value="name">{t('questionResults.byName')}</option>
+              <option value="code">{t('questionResults.byCode')}</option>
+            </select>
+          </div>
+        )}
       </div>
       {!v && <p className="notice">{t('questionResults.pickHint')}</p>}
       {v && v.kind === 'text' && <TextResults code={code} variable={v} names={names} />}
@@ -152,7 +167,6 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
   const lng = useLocale();
   const { params, set, filters, protect } = useAnalysisParams();
   const titleId = useId();
-  const orderId = useId();
   const optionId = useId();
   const statId = useId();
   const order: Order = params.get('order') === 'code' ? 'code' : 'name';
@@ -236,20 +250,6 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
   return (
     <>
       <BaseLine text={data.base.text} testId="question-base" />
-      <div className="analysis-pickers card">
-        <div className="analysis-filter">
-          <label htmlFor={orderId}>{t('questionResults.order')}</label>
-          <select
-            id={orderId}
-            value={order}
-            onChange={(e) => set({ order: e.target.value })}
-            data-testid="question-order"
-          >
-            <option value="name">{t('questionResults.byName')}</option>
-            <option value="code">{t('questionResults.byCode')}</option>
-          </select>
-        </div>
-      </div>
       <Downloads label={t('results.downloads')} code={data.wave.code}>
         <DownloadLink
           href={tableExportUrl(data.wave.code, 'question', 'xlsx', filters, exportExtra)}

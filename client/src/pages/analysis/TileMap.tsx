@@ -6,7 +6,7 @@ import { useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Localized } from '../../api/api';
 import { pick } from '../../lib/format';
-import { gridOf, type Country } from './tile-grid';
+import { gridOf, tileLabel, type Country } from './tile-grid';
 import { SUPPRESSED, useLocale } from './common';
 
 export type TileValue = { value: number | null; suppressed?: boolean; text: string };
@@ -143,7 +143,7 @@ export function TileMap({
             const left = PAD + x * (TILE + GAP);
             const top = PAD + y * (TILE + GAP);
             const name = pick(names[code], lng) || code;
-            const short = code.slice(3);
+            const short = tileLabel(code);
             let fill = '#ffffff';
             let ink = '#4f5968';
             let label = '';

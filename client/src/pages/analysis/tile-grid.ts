@@ -136,3 +136,39 @@ export function gridOf(country: Country): { tiles: [string, number, number][]; c
     rows: Math.max(...tiles.map((t) => t[2])) + 1,
   };
 }
+
+/**
+ * The short label on a tile: the letters after the country prefix, except for Ukraine, whose
+ * ISO 3166-2 codes are numbers; there a three-letter latin abbreviation of the oblast.
+ */
+const UA_SHORT: Record<string, string> = {
+  'UA-05': 'VIN',
+  'UA-07': 'VOL',
+  'UA-09': 'LUH',
+  'UA-12': 'DNI',
+  'UA-14': 'DON',
+  'UA-18': 'ZHY',
+  'UA-21': 'ZAK',
+  'UA-23': 'ZAP',
+  'UA-26': 'IVF',
+  'UA-30': 'KYV',
+  'UA-32': 'KYO',
+  'UA-35': 'KIR',
+  'UA-40': 'SEV',
+  'UA-43': 'CRI',
+  'UA-46': 'LVI',
+  'UA-48': 'MYK',
+  'UA-51': 'ODE',
+  'UA-53': 'POL',
+  'UA-56': 'RIV',
+  'UA-59': 'SUM',
+  'UA-61': 'TER',
+  'UA-63': 'KHA',
+  'UA-65': 'KHE',
+  'UA-68': 'KHM',
+  'UA-71': 'CHK',
+  'UA-74': 'CHN',
+  'UA-77': 'CHV',
+};
+
+export const tileLabel = (code: string): string => UA_SHORT[code] ?? code.slice(3);
