@@ -235,12 +235,21 @@ describe('results by question, comparison of sums, tile map, heat map', () => {
     expect(total[3].replace(/\s/g, '')).toBe(String(all.reduce((s, v) => s + v, 0)));
 
     // Rows by code: RU-ARK first; by name (default): Архангельская first as well, then Винницкая.
-    const firstRow = () => page.locator('[data-testid="question-table"] tbody tr').first().getAttribute('data-testid');
-    const secondRow = () => page.locator('[data-testid="question-table"] tbody tr').nth(1).getAttribute('data-testid');
-    expect(await secondRow()).toBe('question-row-UA-05');
+    // The n-th row (from 1) becomes `id` (the order is applied on the next render).
+    const rowIs = (n: number, id: string) =>
+      page.waitForFunction(
+        ([n, id]) =>
+          document
+            .querySelector(`[data-testid="question-table"] tbody tr:nth-child(${n})`)
+            ?.getAttribute('data-testid') === id,
+        [n, id] as const,
+        { timeout: 10_000 },
+      );
+    await rowIs(1, 'question-row-RU-ARK');
+    await rowIs(2, 'question-row-UA-05');
     await page.getByTestId('question-order').selectOption('code');
-    expect(await firstRow()).toBe('question-row-RU-ARK');
-    expect(await secondRow()).toBe('question-row-RU-IRK');
+    await rowIs(1, 'question-row-RU-ARK');
+    await rowIs(2, 'question-row-RU-IRK');
     const csvHref = await page.getByTestId('download-question-csv').getAttribute('href');
     expect(csvHref).toContain('order=code');
     await page.getByTestId('question-order').selectOption('name');
@@ -267,10 +276,15 @@ describe('results by question, comparison of sums, tile map, heat map', () => {
 
   it('tile map: colour by mean, suppressed cells hatched, SVG and PNG downloads', async () => {
     await page.getByTestId('map-stat').selectOption('mean');
-    expect(await page.locator('[data-testid="tile-map-RU"] g[data-region="RU-MOS"] text').allTextContents()).toEqual([
-      'MOS',
-      '6',
-    ]);
+    // Moscow Oblast's mean, 6, replaces its sum, 12, on the tile (on the next render).
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('[data-testid="tile-map-RU"] g[data-region="RU-MOS"] text')]
+          .map((e) => e.textContent)
+          .join('|') === 'MOS|6',
+      undefined,
+      { timeout: 10_000 },
+    );
     // Hide small cells (k = 3): Moscow Oblast (2 answers) is marked, not coloured.
     await page.getByLabel(/Скрывать|Скрыть/).check();
     await page
