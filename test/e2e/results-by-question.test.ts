@@ -196,6 +196,8 @@ async function shotBetween(
   top: ReturnType<Page['locator']>,
   bottom: ReturnType<Page['locator']>,
 ): Promise<void> {
+  // A tall window, so the tables (at most 75 % of the window high, then scrolling) show whole.
+  await page.setViewportSize({ width: 1280, height: 2000 });
   const a = (await top.boundingBox())!;
   const b = (await bottom.boundingBox())!;
   const scrollY = await page.evaluate(() => window.scrollY);
@@ -207,6 +209,7 @@ async function shotBetween(
     clip: { x: 0, y, width: 1280, height: b.y + scrollY + b.height + 12 - y },
   });
   expect(fs.statSync(file).size).toBeLessThan(300 * 1024);
+  await page.setViewportSize({ width: 1280, height: 900 });
 }
 
 const cells = (testId: string) => page.getByTestId(testId).locator('td').allInnerTexts();

@@ -189,6 +189,16 @@ describe('results of any question per region (no obstacle question in the questi
     expect(res.body.items[0]).toMatchObject({ region: 'RU-VLG', text: 'Нет партнёров по дорогам' });
   });
 
+  it('text question CSV: one row per answer with region code and name, by region code', async () => {
+    const rows = csv(
+      await download(`/api/waves/${waveA}/exports/question.csv?question=note&locale=en&delimiter=comma&order=code`),
+    );
+    expect(rows).toEqual([
+      { Code: 'RU-VLG', Region: 'Vologda Oblast', Municipality: 'М-0', 'Answer text': 'Соглашение с соседним районом' },
+      { Code: 'RU-VLG', Region: 'Vologda Oblast', Municipality: 'М-2', 'Answer text': 'Нет партнёров по дорогам' },
+    ]);
+  });
+
   it('question CSV: code and name columns, rows by name or by code, total row last', async () => {
     const path = `/api/waves/${waveA}/exports/question.csv?question=partners&locale=en&delimiter=comma`;
     const byName = csv(await download(`${path}&order=name`));

@@ -11,6 +11,8 @@ import { obstacleTally, questionTally } from '../analytics/tally.service';
 import { crosstab } from '../analytics/crosstab.service';
 import { compareWaves } from '../analytics/compare.service';
 import { regionProfile } from '../analytics/region.service';
+import { textAnswers } from '../analytics/texts.service';
+import { findVariable } from '../analytics/variables';
 import type { Filters } from '../analytics/filters';
 import type { By } from '../analytics/collect.service';
 import { allColumns, answerColumns, dynamicQuestions, FIXED_COLUMNS, type Column } from './columns';
@@ -22,6 +24,7 @@ import {
   questionSheets,
   regionSheets,
   tallySheets,
+  textSheets,
   type Lng,
   type RowOrder,
 } from './table-builders';
@@ -296,12 +299,28 @@ export type TableRequest =
   | { kind: 'compare'; b: string; question: string; order?: RowOrder; filters: Filters };
 
 /** The sheets of an analysis table, always with small-cell protection applied. */
+/** The most answers a text question's table export holds (the raw export has them all). */
+export const TEXT_EXPORT_MAX = 50_000;
+
 export async function tableSheets(waveCode: string, t: TableRequest, lng: Lng): Promise<Sheet[]> {
   switch (t.kind) {
     case 'tally':
       return tallySheets(await obstacleTally(waveCode, t.filters, true), lng);
-    case 'question':
+    case 'question': {
+      // A text question: its answers, one row each, with the region's code and name.
+      const { wave, variables } = await waveCatalogue(waveCode);
+      const v = findVariable(variables, t.question);
+      if (v?.kind === 'text') {
+        const texts = await textAnswers(wave.code, {
+          question: v.name,
+          filters: t.filters,
+          limit: TEXT_EXPORT_MAX,
+          offset: 0,
+        });
+        return textSheets({ code: wave.code, title: wave.title }, v.title, texts, lng, t.order);
+      }
       return questionSheets(await questionTally(waveCode, t.question, t.by, t.filters, true), lng, t.order);
+    }
     case 'crosstab':
       return crosstabSheets(await crosstab(waveCode, t.row, t.col, t.filters, true), lng);
     case 'region':

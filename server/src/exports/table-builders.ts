@@ -5,6 +5,7 @@ import type { Cell, NumberCell, ObstacleTally, QuestionTally } from '../analytic
 import type { Crosstab } from '../analytics/crosstab.service';
 import type { CompareRow, Comparison } from '../analytics/compare.service';
 import type { RegionProfile } from '../analytics/region.service';
+import type { TextAnswers } from '../analytics/texts.service';
 import { dimensionLabel } from '../analytics/filters';
 import type { Sheet, SheetCell } from './tables';
 
@@ -48,6 +49,10 @@ const WORDS = {
     absChange: 'изменение среднего',
     relChange: 'изменение, %',
     sumChangeAbs: 'изменение суммы',
+    texts: 'Ответы',
+    text: 'Текст ответа',
+    textsCount: 'Ответов: {n}.',
+    textsCut: 'Показаны первые {n}; все ответы — в выгрузке ответов.',
     sumChangeRel: 'изменение суммы, %',
     meanChangeRel: 'изменение среднего, %',
     country: 'Страна',
@@ -103,6 +108,10 @@ const WORDS = {
     absChange: 'change of mean',
     relChange: 'change, %',
     sumChangeAbs: 'change of sum',
+    texts: 'Answers',
+    text: 'Answer text',
+    textsCount: 'Answers: {n}.',
+    textsCut: 'The first {n} are listed; the raw responses export has them all.',
     sumChangeRel: 'change of sum, %',
     meanChangeRel: 'change of mean, %',
     country: 'Country',
@@ -158,6 +167,10 @@ const WORDS = {
     absChange: 'зміна середнього',
     relChange: 'зміна, %',
     sumChangeAbs: 'зміна суми',
+    texts: 'Відповіді',
+    text: 'Текст відповіді',
+    textsCount: 'Відповідей: {n}.',
+    textsCut: 'Показано перші {n}; усі відповіді — у вивантаженні відповідей.',
     sumChangeRel: 'зміна суми, %',
     meanChangeRel: 'зміна середнього, %',
     country: 'Країна',
@@ -320,6 +333,32 @@ export function questionSheets(q: QuestionTally, lng: Lng, order: RowOrder = 'na
     });
   }
   return sheets;
+}
+
+/** A text question's answers: region code and name, municipality, text; by region name or code. */
+export function textSheets(
+  wave: { code: string; title: Localized },
+  title: Localized,
+  texts: TextAnswers,
+  lng: Lng,
+  order: RowOrder = 'name',
+): Sheet[] {
+  const w = WORDS[lng];
+  const rows = texts.items.map((a) => ({ code: a.region, names: dimensionLabel('region', a.region), a }));
+  const ordered = orderRows(rows, order, lng); // stable: answers of a region stay in the order given
+  return [
+    {
+      name: w.texts,
+      title: title[lng],
+      notes: [
+        `${w.wave}: ${wave.title[lng]} (${wave.code})`,
+        w.textsCount.replace('{n}', String(texts.total)),
+        ...(texts.total > texts.items.length ? [w.textsCut.replace('{n}', String(texts.items.length))] : []),
+      ],
+      header: [w.code, w.region, w.municipality, w.text],
+      rows: ordered.map((r) => [r.code, r.names[lng], r.a.municipality, r.a.text]),
+    },
+  ];
 }
 
 export function crosstabSheets(c: Crosstab, lng: Lng): Sheet[] {

@@ -117,7 +117,7 @@ export function QuestionResults({
               ))}
           </select>
         </div>
-        {v && v.kind !== 'text' && (
+        {v && (
           <div className="analysis-filter analysis-filter--narrow">
             <label htmlFor={orderId}>{t('questionResults.order')}</label>
             <select
@@ -385,9 +385,28 @@ function TextResults({
     e.preventDefault();
     set({ q: typed.trim() || undefined });
   };
+  const exportExtra = {
+    question: variable.name,
+    order: params.get('order') === 'code' ? 'code' : 'name',
+    locale: lng,
+  };
   return (
     <section className="card table-card" aria-labelledby={`${searchId}-h`}>
       <h3 id={`${searchId}-h`}>{pick(variable.title, lng) || variable.name}</h3>
+      <Downloads label={t('results.downloads')} code={code}>
+        <DownloadLink
+          href={tableExportUrl(code, 'question', 'xlsx', filters, exportExtra)}
+          testId="download-question-xlsx"
+        >
+          {t('analysis.downloads.tableXlsx')}
+        </DownloadLink>
+        <DownloadLink
+          href={tableExportUrl(code, 'question', 'csv', filters, exportExtra)}
+          testId="download-question-csv"
+        >
+          {t('analysis.downloads.tableCsv')}
+        </DownloadLink>
+      </Downloads>
       <form className="analysis-pickers" onSubmit={search} role="search">
         <div className="analysis-filter analysis-filter--wide">
           <label htmlFor={searchId}>{t('analysis.texts.search')}</label>
