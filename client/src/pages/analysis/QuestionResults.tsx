@@ -258,10 +258,7 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
           {t('analysis.downloads.tableXlsx')}
         </DownloadLink>
         <DownloadLink
-          href={tableExportUrl(data.wave.code, 'question', 'csv', filters, {
-            ...exportExtra,
-            part: numeric ? '0' : undefined,
-          })}
+          href={tableExportUrl(data.wave.code, 'question', 'csv', filters, exportExtra)}
           testId="download-question-csv"
         >
           {t('analysis.downloads.tableCsv')}
