@@ -404,6 +404,24 @@ describe('results by question, comparison of sums, tile map, heat map', () => {
     await shotBetween('issue12-heat-map.png', page.getByTestId('heat-legend'), page.getByTestId('results-table-UA'));
   }, 60_000);
 
+  it('a choice question per region: counts, shares with Wilson intervals, and its tile map', async () => {
+    await page.goto(`${server.baseUrl}/w/${OBSTACLES}/questions?question=imc_experience`);
+    await page.getByTestId('question-table').waitFor({ state: 'visible', timeout: 15_000 });
+    // Vologda: 3 answered, all "no": 3 · 100,0 % [43,9–100,0] (Wilson low for 3 of 3 = 0.4385).
+    const vlg = await cells('question-row-RU-VLG');
+    expect(vlg.slice(0, 3)).toEqual(['RU-VLG', '3', '3']);
+    expect(vlg[6].replace(/\s/g, ' ')).toBe('3 · 100,0 % [43,9–100,0]');
+    await page.getByTestId('map-option').selectOption('no');
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('[data-testid="tile-map-UA"] g[data-region="UA-05"] text')]
+          .map((e) => e.textContent)
+          .join('|') === 'VIN|100%',
+      undefined,
+      { timeout: 10_000 },
+    );
+  }, 60_000);
+
   it('the question picker passes axe too, and the pages raised no script errors', async () => {
     await page.goto(`${server.baseUrl}/w/${WAVE_A}/questions?question=partners`);
     await page.getByTestId('tile-map-RU').waitFor({ state: 'visible', timeout: 15_000 });

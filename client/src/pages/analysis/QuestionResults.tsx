@@ -203,12 +203,13 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
     ));
   };
 
-  const line = (r: QuestionRow, total = false) => (
-    <tr key={r.code} data-testid={total ? 'question-total' : `question-row-${r.code}`}>
+  // A rating has both: the choice table, then the numbers table (`numbers-` test ids).
+  const line = (r: QuestionRow, total: boolean, asNumbers: boolean, prefix: string) => (
+    <tr key={r.code} data-testid={total ? `${prefix}total` : `${prefix}row-${r.code}`}>
       <th scope="row">{total ? t('results.total') : pick(r.names, lng) || r.code}</th>
       <td className="code-cell">{total ? '' : r.code}</td>
       <td className="num">{fmtNumber(r.respondents, lng)}</td>
-      {numeric ? (
+      {asNumbers ? (
         numberCells(r)
       ) : (
         <>
@@ -224,6 +225,47 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
         </>
       )}
     </tr>
+  );
+
+  const tableCard = (asNumbers: boolean, prefix: string, id: string) => (
+    <section key={prefix} className="card table-card" aria-labelledby={id}>
+      <h3 id={id}>{title}</h3>
+      <p className="table-note">{asNumbers ? t('questionResults.noteNumeric') : t('questionResults.noteChoice')}</p>
+      <div className="table-scroll table-scroll--sticky" role="region" aria-labelledby={id} tabIndex={0}>
+        <table className="results-table" data-testid={`${prefix}table`}>
+          <thead>
+            <tr>
+              <th scope="col">{t('results.region')}</th>
+              <th scope="col">{t('questionResults.code')}</th>
+              <th scope="col" className="num">
+                {t('results.respondents')}
+              </th>
+              {asNumbers ? (
+                (['n', 'sum', 'mean', 'median', 'min', 'max'] as const).map((k) => (
+                  <th key={k} scope="col" className="num">
+                    {t(`questionResults.stat.${k}`)}
+                  </th>
+                ))
+              ) : (
+                <>
+                  <th scope="col" className="num">
+                    {t('questionResults.answered')}
+                  </th>
+                  {data.options.map((o) => (
+                    <th key={o.value} scope="col" className="num">
+                      {pick(o.labels, lng) || o.value}
+                    </th>
+                  ))}
+                </>
+              )}
+            </tr>
+          </thead>
+          <tbody>{rows.map((r) => line(r, false, asNumbers, prefix))}</tbody>
+          <tfoot>{line(data.total, true, asNumbers, prefix)}</tfoot>
+        </table>
+      </div>
+      <SuppressedLegend minCell={data.minCell} shown={protect} />
+    </section>
   );
 
   // Map values: the share of the chosen answer, or the chosen statistic of the number.
@@ -264,44 +306,8 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
           {t('analysis.downloads.tableCsv')}
         </DownloadLink>
       </Downloads>
-      <section className="card table-card" aria-labelledby={titleId}>
-        <h3 id={titleId}>{title}</h3>
-        <p className="table-note">{numeric ? t('questionResults.noteNumeric') : t('questionResults.noteChoice')}</p>
-        <div className="table-scroll table-scroll--sticky" role="region" aria-labelledby={titleId} tabIndex={0}>
-          <table className="results-table" data-testid="question-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('results.region')}</th>
-                <th scope="col">{t('questionResults.code')}</th>
-                <th scope="col" className="num">
-                  {t('results.respondents')}
-                </th>
-                {numeric ? (
-                  (['n', 'sum', 'mean', 'median', 'min', 'max'] as const).map((k) => (
-                    <th key={k} scope="col" className="num">
-                      {t(`questionResults.stat.${k}`)}
-                    </th>
-                  ))
-                ) : (
-                  <>
-                    <th scope="col" className="num">
-                      {t('questionResults.answered')}
-                    </th>
-                    {data.options.map((o) => (
-                      <th key={o.value} scope="col" className="num">
-                        {pick(o.labels, lng) || o.value}
-                      </th>
-                    ))}
-                  </>
-                )}
-              </tr>
-            </thead>
-            <tbody>{rows.map((r) => line(r))}</tbody>
-            <tfoot>{line(data.total, true)}</tfoot>
-          </table>
-        </div>
-        <SuppressedLegend minCell={data.minCell} shown={protect} />
-      </section>
+      {data.options.length > 0 && tableCard(false, 'question-', titleId)}
+      {data.variable.numeric && tableCard(true, numeric ? 'question-' : 'question-numbers-', `${titleId}-n`)}
       {countries.length > 0 && (
         <section className="card tile-maps" aria-labelledby={`${titleId}-map`}>
           <h3 id={`${titleId}-map`}>{t('tileMap.title')}</h3>
