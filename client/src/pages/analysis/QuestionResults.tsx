@@ -313,7 +313,7 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
           <h3 id={`${titleId}-map`}>{t('tileMap.title')}</h3>
           <div className="analysis-pickers">
             {numeric ? (
-              <div className="analysis-filter">
+              <div className="analysis-filter analysis-filter--narrow">
                 <label htmlFor={statId}>{t('tileMap.colourBy')}</label>
                 <select id={statId} value={stat} onChange={(e) => set({ stat: e.target.value })} data-testid="map-stat">
                   {(['sum', 'mean', 'median'] as const).map((s) => (
