@@ -191,6 +191,7 @@ const compareRow = z.object({
     z.object({ pp: z.number(), z: z.number().nullable(), p: z.number().nullable() }).nullable(),
   ),
   numberChange: z.object({ abs: z.number(), rel: z.number().nullable() }).nullable().optional(),
+  sumChange: z.object({ abs: z.number(), rel: z.number().nullable() }).nullable().optional(),
 });
 
 export const ComparisonSchema = z.object({
