@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createUser } from '../../server/src/auth/auth.service';
 import { ResponseModel } from '../../server/src/responses/response.model';
+import { scanOrder } from '../../server/src/db/connection';
 import { startServerProcess, type ServerProcess } from './server-process';
 import type { Benchmark, BenchContext, Result } from './context';
 
@@ -29,10 +30,11 @@ const pct = (xs: number[], p: number) => {
 async function rawRead(ctx: BenchContext): Promise<number> {
   const t0 = performance.now();
   let rows = 0;
-  const cursor = ResponseModel.find({ waveCode: ctx.wave, status: 'complete' })
-    .sort({ submittedAt: 1, _id: 1 })
-    .lean()
-    .cursor({ batchSize: 1000 });
+  // The same order as the export (db/connection.ts scanOrder), so the comparison is fair.
+  const order = await scanOrder();
+  const query = ResponseModel.find({ waveCode: ctx.wave, status: 'complete' });
+  if (order) query.sort(order);
+  const cursor = query.lean().cursor({ batchSize: 1000 });
   for await (const _r of cursor) rows++;
   return (rows / (performance.now() - t0)) * 1000;
 }

@@ -4,6 +4,7 @@ import { pipeline, Readable, type Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import { ResponseModel } from '../responses/response.model';
+import { scanOrder } from '../db/connection';
 import { findRegion, type Localized } from '../reference/reference.service';
 import { waveCatalogue } from '../analytics/catalogue';
 import { loadCodings } from '../analytics/coding.service';
@@ -128,8 +129,13 @@ async function rawRows(
   // Headers are neutralised like cells: a name stored before names were checked (or a choice
   // value in a 0/1 column's name) must not start a formula either.
   const header = [...FIXED_COLUMNS.map((c) => c.name), ...columns.map((c) => c.name)].map((h) => String(safeCell(h)));
-  const cursor = ResponseModel.find({ waveCode: wave.code, status: 'complete' }, RAW_FIELDS)
-    .sort({ submittedAt: 1, _id: 1 })
+  // Rows in the order the store can walk cheaply (db/connection.ts scanOrder): `_id` order on
+  // MongoDB, storage order on the embedded FerretDB. Not sorted by submission time: that sort
+  // happens in the store's memory on FerretDB and fails at 100,000 responses.
+  const order = await scanOrder();
+  const query = ResponseModel.find({ waveCode: wave.code, status: 'complete' }, RAW_FIELDS);
+  if (order) query.sort(order);
+  const cursor = query
     .lean<ResponseDoc>()
     .maxTimeMS(opts.maxTimeMS ?? EXPORT_CURSOR_MAX_MS)
     .cursor({ batchSize: 1000 });
