@@ -42,11 +42,18 @@ async function rawRead(ctx: BenchContext): Promise<number> {
 type Session = { cookie: string; csrf: string };
 
 export async function login(url: string, email: string, password: string): Promise<Session> {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
+  let res: Response;
+  // On a loaded shared machine a login can pass the request deadline (503): try a few times.
+  for (let attempt = 1; ; attempt++) {
+    res = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    if (res.status !== 503 || attempt === 5) break;
+    await res.arrayBuffer();
+    await new Promise((r) => setTimeout(r, 2000));
+  }
   if (res.status !== 200) throw new Error(`login: ${res.status}`);
   const cookie = res.headers
     .getSetCookie()
