@@ -142,8 +142,15 @@ async function runExport(
   if (start.status !== 202) throw new Error(`start: ${start.status} ${await start.text()}`);
   const { id } = (await start.json()) as { id: string };
   let job: { state: string; rowsDone: number; error: string | null; file: { url: string } | null };
+  let busy = 0;
   for (;;) {
     const res = await fetch(`${url}/api/jobs/${id}`, { headers });
+    // A poll that passes the request deadline on a loaded machine (503) is retried, as the UI does.
+    if (res.status === 503 && ++busy < 30) {
+      await res.arrayBuffer();
+      await new Promise((r) => setTimeout(r, 1000));
+      continue;
+    }
     if (res.status !== 200) throw new Error(`job ${id}: ${res.status} ${await res.text()}`);
     job = (await res.json()) as typeof job;
     if (['done', 'failed', 'cancelled'].includes(job.state)) break;
