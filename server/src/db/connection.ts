@@ -124,8 +124,9 @@ let scanOrderCache: Promise<Record<string, 1> | undefined> | undefined;
  *   `_id`) in memory after reading the whole result (internal/handler/msg_find.go pushes down
  *   only `$natural` on capped collections), which at 100,000 responses took the store to 1.6 GB
  *   and the first batch past any time limit. Unsorted, its SQLite backend reads the table in
- *   rowid order: the order the documents were first stored in (a response is stored when it is
- *   started, later saves update it in place), the same on every read of the same data.
+ *   rowid order: the order the documents were first stored in (a response is stored once, when it
+ *   is submitted; a later update, e.g. marking it counted, keeps its place), the same on every
+ *   read of the same data.
  * `undefined` means "do not sort". Decided once per connection from the store's buildInfo.
  */
 export function scanOrder(): Promise<Record<string, 1> | undefined> {
