@@ -11,8 +11,9 @@ import { exportStream } from './export-stream';
 import { submission } from './submission';
 import { page } from './page';
 import { exportJob } from './export-job';
+import { abandoned } from './abandoned';
 
-export const BENCHMARKS: Benchmark[] = [tallyRead, exportStream, exportJob, submission, page];
+export const BENCHMARKS: Benchmark[] = [tallyRead, exportStream, exportJob, abandoned, submission, page];
 
 function fmt(v: number, unit: string): string {
   if (unit === 'ratio') return v.toFixed(2);
@@ -71,6 +72,30 @@ function summary(results: Result[]): string[] {
         `export rate at ${s.toLocaleString('en')}: ${(r * 100).toFixed(0)}% of the raw cursor read (target ≥ 50%)`,
       );
   }
+  const job = (s: number, metric: string) =>
+    results.find((r) => r.benchmark === 'export-job' && r.size === s && r.metric === metric)?.value;
+  const jobSizes = [...new Set(results.filter((r) => r.benchmark === 'export-job').map((r) => r.size))].sort(
+    (a, b) => a - b,
+  );
+  for (const s of jobSizes) {
+    const n = s.toLocaleString('en');
+    for (const f of ['csv', 'xlsx']) {
+      if (job(s, `${f} / raw rate`) === undefined) continue;
+      lines.push(
+        `export job ${f} at ${n}: ${job(s, `${f} start→file s`)!.toFixed(0)} s start→file, ${(job(s, `${f} / raw rate`)! * 100).toFixed(0)}% of the raw cursor read${f === 'csv' ? ' (target ≥ 50%)' : ''}, health p99 ${job(s, `${f} health p99`)!.toFixed(0)} ms (target ≤ 250)`,
+      );
+    }
+    const first = job(jobSizes[0], 'csv app peak RSS');
+    const here = job(s, 'csv app peak RSS');
+    if (s !== jobSizes[0] && first && here)
+      lines.push(
+        `export job csv app peak RSS at ${n} / at ${jobSizes[0].toLocaleString('en')}: ${(here / first).toFixed(2)} (target ≤ 1.5 at 1,000,000 vs 10,000)`,
+      );
+  }
+  for (const r of results.filter((x) => x.benchmark === 'abandoned' && x.metric === 'store ping after'))
+    lines.push(
+      `after 50 abandoned long requests at ${r.size.toLocaleString('en')}: store ping ${r.value.toFixed(0)} ms (target ≤ 2000), health ${results.find((x) => x.benchmark === 'abandoned' && x.size === r.size && x.metric === 'health after')!.value.toFixed(0)} ms`,
+    );
   const sub = (metric: string) => results.find((r) => r.benchmark === 'submission' && r.metric === metric)?.value;
   if (sub('api / raw rate') !== undefined)
     lines.push(
@@ -89,10 +114,17 @@ function summary(results: Result[]): string[] {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { million: { type: 'boolean', default: false }, only: { type: 'string' }, max: { type: 'string' } },
+    options: {
+      million: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      max: { type: 'string' },
+      min: { type: 'string' },
+    },
   });
   // `--max 20000`: leave out the sizes above (a quick run on a small machine).
   const max = values.max ? Number(values.max) : Infinity;
+  // `--min 1000000`: leave out the sizes below (the wave is still seeded through them, unmeasured).
+  const min = values.min ? Number(values.min) : 0;
   const only = values.only?.split(',');
   const benches = BENCHMARKS.filter((b) => !only || only.includes(b.name));
   const say = (m: string) => process.stdout.write(`${m}\n`);
@@ -100,7 +132,7 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   try {
     const sizes = [...new Set(benches.flatMap((b) => b.sizes({ million: values.million })))]
-      .filter((s) => s <= max)
+      .filter((s) => s <= max && s >= min)
       .sort((a, b) => a - b);
     for (const size of sizes) {
       say(`— ${size.toLocaleString('en')} responses`);

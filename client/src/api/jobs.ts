@@ -59,3 +59,8 @@ export function exportJobOf(href: string): { code: string; body: ExportJobBody }
   if (name === 'datapackage') return { code: decodeURIComponent(code), body: { ...query, format: 'datapackage' } };
   return { code: decodeURIComponent(code), body: { ...query, table: name, format: ext } };
 }
+
+/** Queues a recount of the wave's kept counts: `tally.verify` (researcher) or `tally.rebuild` (admin). */
+export function startTallyJob(code: string, kind: 'tally.verify' | 'tally.rebuild'): Promise<Job> {
+  return request(`/waves/${enc(code)}/jobs`, { method: 'POST', body: { kind } });
+}

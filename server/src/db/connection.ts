@@ -82,6 +82,7 @@ export async function connectMongoose(
   opTimeoutMs = config().dbOpTimeoutMs,
 ): Promise<void> {
   mongoose.set('maxTimeMS', opTimeoutMs);
+  scanOrderCache = undefined; // a new store may be of another kind
   await mongoose.connect(uri, {
     dbName,
     // When the store is away, requests fail with 503 within this time instead of hanging.
@@ -111,6 +112,32 @@ export async function storeVersion(): Promise<{ version: string; ferretdb?: stri
   const info = (await db.admin().command({ buildInfo: 1 })) as { version?: string; ferretdbVersion?: string };
   const ferretdb = info.ferretdbVersion && info.ferretdbVersion !== 'unknown' ? info.ferretdbVersion : undefined;
   return { version: String(info.version ?? 'unknown'), ...(ferretdb ? { ferretdb } : {}) };
+}
+
+let scanOrderCache: Promise<Record<string, 1> | undefined> | undefined;
+
+/**
+ * The order in which a long read (an export of every response of a wave) can walk a collection
+ * without the store holding it all in memory:
+ * - MongoDB: `{ _id: 1 }`, a walk of the `_id` index;
+ * - FerretDB v1 (the embedded store): no sort at all. FerretDB v1 sorts every `sort` (also on
+ *   `_id`) in memory after reading the whole result (internal/handler/msg_find.go pushes down
+ *   only `$natural` on capped collections), which at 100,000 responses took the store to 1.6 GB
+ *   and the first batch past any time limit. Unsorted, its SQLite backend reads the table in
+ *   rowid order: the order the documents were first stored in (a response is stored once, when it
+ *   is submitted; a later update, e.g. marking it counted, keeps its place), the same on every
+ *   read of the same data.
+ * `undefined` means "do not sort". Decided once per connection from the store's buildInfo.
+ */
+export function scanOrder(): Promise<Record<string, 1> | undefined> {
+  scanOrderCache ??= storeVersion().then(
+    (v) => (v.ferretdb ? undefined : { _id: 1 }),
+    (err: unknown) => {
+      scanOrderCache = undefined;
+      throw err;
+    },
+  );
+  return scanOrderCache;
 }
 
 const storeFile = (dataDir: string) => path.join(dataDir, 'store.json');

@@ -15,6 +15,7 @@ import { logger } from '../logger';
 import { AppError } from '../http/errors';
 import { ExportRequest, prepareExport } from '../exports/export-request';
 import { rebuildCounters, verifyCounters } from '../analytics/counters.service';
+import { countRawRows } from '../exports/exports.service';
 import { CHUNK_BYTES, chunkId, JobChunkModel, JobModel } from './job.model';
 import type { JobDoc } from './jobs.service';
 
@@ -219,8 +220,11 @@ export function startJobRunner(opts: RunnerOptions): JobRunner {
           file: { name: plan.fileName, contentType: plan.contentType, size: sink.size, chunks: sink.chunks },
         };
       } else if (job.kind === 'tally.verify') {
+        // A recount reads every completed response of the wave: that many rows, for the progress bar.
+        await renew(id, ac, { rowsTotal: await countRawRows(job.waveCode), rowsDone: 0 });
         set = { result: await verifyCounters(job.waveCode, step) };
       } else {
+        await renew(id, ac, { rowsTotal: await countRawRows(job.waveCode), rowsDone: 0 });
         set = { result: await rebuildCounters(job.waveCode, step) };
       }
       ac.signal.throwIfAborted();

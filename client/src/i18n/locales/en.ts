@@ -758,6 +758,24 @@ const en: Messages = {
     sumChange: 'Of the sum',
     meanChange: 'Of the mean',
   },
+  tallyJobs: {
+    title: 'Kept counts',
+    intro:
+      "The wave's summaries come from counts kept up to date with every submitted questionnaire. The check recounts every completed questionnaire and compares the result with the kept counts; it runs on the server, you may keep the page open.",
+    verify: 'Check the counts',
+    rebuild: 'Rebuild the counts',
+    rebuildHint: 'A rebuild replaces the kept counts with the recount; run it while no responses are coming in.',
+    cancel: 'Cancel',
+    rows: '{{done}} of {{total}} questionnaires',
+    kind: { 'tally.verify': 'Count check', 'tally.rebuild': 'Count rebuild' },
+    state: { queued: 'queued', running: 'running', done: 'done', failed: 'failed', cancelled: 'cancelled' },
+    verifyOk: 'The counts match the recount ({{n}} questionnaires).',
+    verifyDiffers_one: 'The counts differ from the recount in {{count}} region: {{regions}}. Rebuild them.',
+    verifyDiffers_few: 'The counts differ from the recount in {{count}} regions: {{regions}}. Rebuild them.',
+    verifyDiffers_many: 'The counts differ from the recount in {{count}} regions: {{regions}}. Rebuild them.',
+    verifyDiffers_other: 'The counts differ from the recount in {{count}} regions: {{regions}}. Rebuild them.',
+    rebuilt: 'Counts rebuilt: {{responses}} questionnaires, {{regions}} regions.',
+  },
 };
 
 export default en;

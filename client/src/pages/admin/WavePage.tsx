@@ -24,6 +24,7 @@ import { formatDate, formatDateTime, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { AdminNav } from './AdminNav';
 import { ResponseBoard } from './ResponseBoard';
+import { TallyJobs } from './TallyJobs';
 import { dateInputToIso } from './dates';
 import ru from '../../i18n/locales/ru';
 import { errorText, ProblemList } from './ProblemList';
@@ -118,6 +119,7 @@ export default function WavePage() {
         </section>
       )}
       <ResponseBoard code={w.code} />
+      <TallyJobs code={w.code} />
       <div className="admin-columns">
         <CloneForm wave={w} />
         <section className="card" aria-labelledby="history-h">
