@@ -61,7 +61,11 @@ export function roleProblems(definition: object, roles: Roles): InvalidParam[] {
     if (!name) continue;
     const q = questionOf(model, name);
     if (!q) {
-      problems.push({ name: `roles.${role}`, reason: `no question "${name}" in this questionnaire`, code: 'no_question' });
+      problems.push({
+        name: `roles.${role}`,
+        reason: `no question "${name}" in this questionnaire`,
+        code: 'no_question',
+      });
       continue;
     }
     const other = used.get(name);
