@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { checkAnswers, unsafeKeys } from '../../server/src/questionnaires/answers';
 import { roleProblems, rolesFromDefinition } from '../../server/src/questionnaires/roles';
-import { roleProblems, rolesFromDefinition } from '../../server/src/questionnaires/roles';
 import { checkDefinition } from '../../server/src/questionnaires/definition';
 import { sanitizeDefinition } from '../../server/src/questionnaires/markup';
 
