@@ -289,6 +289,11 @@ function modelFor(definition: object): Model {
   return model;
 }
 
+/** survey-core's text of an error; some validators (regex) have none in English. */
+function errorText(e: { getText(): string }): string {
+  return e.getText() || 'the answer does not have the expected form';
+}
+
 /** Names that hold values without being questions: calculated values kept in the results, trigger targets. */
 function extraValueNames(model: Model): Set<string> {
   const names = new Set<string>();
@@ -372,10 +377,25 @@ export function checkAnswers(definition: object, answers: Answers): AnswerCheck 
       });
       continue;
     }
-    q.validate(true);
+    const valid = q.validate(true);
     for (const e of q.errors) {
       const required = e.getErrorType() === 'required' || e.getErrorType() === 'requireoneanswer';
-      problems.push({ name: q.name, reason: e.getText(), code: required ? 'required' : 'invalid' });
+      problems.push({ name: q.name, reason: errorText(e), code: required ? 'required' : 'invalid' });
+    }
+    // Matrices and dynamic panels keep the errors of their cells and inner questions there.
+    if (!valid) {
+      for (const inner of q.getNestedQuestions(true, true, false)) {
+        for (const e of inner.errors) {
+          const required = e.getErrorType() === 'required' || e.getErrorType() === 'requireoneanswer';
+          problems.push({
+            name: `${q.name}.${inner.name}`,
+            reason: errorText(e),
+            code: required ? 'required' : 'invalid',
+          });
+        }
+      }
+      if (!q.errors.length && !problems.some((p) => p.name.startsWith(`${q.name}.`)))
+        problems.push({ name: q.name, reason: 'an answer inside this question is not valid', code: 'invalid' });
     }
     if (q.getType() === 'expression') {
       // The computed value, whatever was sent.
