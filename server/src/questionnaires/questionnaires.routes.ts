@@ -79,7 +79,7 @@ export function questionnairesRoutes(api: Api): void {
       const [list, used] = await Promise.all([listQuestionnaires(), usage()]);
       const items = await Promise.all(
         list.map(async (q) => {
-          const { questions: _q, ...s } = summary(await getQuestionnaire(q.id), used.get(q.id) ?? []);
+          const { questions: _q, ...s } = summary(await getQuestionnaire(q.id, q), used.get(q.id) ?? []);
           return s;
         }),
       );

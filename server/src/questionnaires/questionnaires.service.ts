@@ -74,9 +74,18 @@ export function definitionHash(definition: unknown): string {
 // re-reads them, one lookup by _id, so another instance's change is seen.
 const cache = new Map<string, QuestionnaireVersion>();
 
-export async function getQuestionnaire(id: string): Promise<QuestionnaireVersion> {
+export async function getQuestionnaire(
+  id: string,
+  /** Roles just read with the version (e.g. by the library list): no need to read them again. */
+  known?: Pick<QuestionnaireVersion, 'roles' | 'rolesLocked'>,
+): Promise<QuestionnaireVersion> {
   const hit = cache.get(id);
   if (hit?.rolesLocked) return hit;
+  if (hit && known) {
+    const v = { ...hit, roles: known.roles, rolesLocked: known.rolesLocked };
+    cache.set(id, v);
+    return v;
+  }
   if (hit) {
     const fresh = await QuestionnaireModel.findById(id, { roles: 1, rolesLocked: 1 })
       .maxTimeMS(10_000)
@@ -98,7 +107,10 @@ export async function getQuestionnaire(id: string): Promise<QuestionnaireVersion
 }
 
 export async function listQuestionnaires(): Promise<Omit<QuestionnaireVersion, 'definition'>[]> {
-  const docs = await QuestionnaireModel.find({}, { definitionJson: 1, key: 1, version: 1, source: 1, createdAt: 1 })
+  const docs = await QuestionnaireModel.find(
+    {},
+    { definitionJson: 1, key: 1, version: 1, source: 1, createdAt: 1, roles: 1, rolesLocked: 1 },
+  )
     .sort({ key: 1, version: 1 })
     .lean<Doc[]>();
   return docs.map((d) => {
@@ -128,8 +140,12 @@ export async function registerVersion(
   source: 'file' | 'upload',
 ): Promise<Registered> {
   const problems = checkDefinition(raw);
-  const proposed = problems.length ? {} : rolesFromDefinition(raw);
-  if (!problems.length) problems.push(...roleProblems(raw, proposed));
+  let proposed: Roles = {};
+  if (!problems.length) {
+    const model = createModel(raw);
+    proposed = rolesFromDefinition(model);
+    problems.push(...roleProblems(model, proposed));
+  }
   if (problems.length)
     throw new ValidationError(`The questionnaire "${key}" is not valid.`, problems, 'invalid_questionnaire');
   const { definition, changed: sanitized } = sanitizeDefinition(raw);

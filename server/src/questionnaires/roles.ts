@@ -3,7 +3,7 @@
 // with the version (questionnaire.model.ts, `roles`), chosen in the library UI; the custom
 // property `lsgRole` in the JSON file is only how a file proposes them at upload
 // (docs/questionnaires.md). Everything that needs a role reads the stored roles, never `lsgRole`.
-import type { ItemValue, Model, Question } from 'survey-core';
+import { Model, type ItemValue, type Question } from 'survey-core';
 import type { InvalidParam } from '../http/errors';
 import { obstacleCodes } from '../reference/reference.service';
 import { createModel, LSG_ROLES, questionsIn, type LsgRole } from './survey-model';
@@ -41,9 +41,10 @@ const ALLOWED_TYPES: Record<LsgRole, string[] | null> = {
 const roleOfQuestion = (q: Question) => (q as unknown as { lsgRole?: unknown }).lsgRole;
 
 /** The roles a file proposes with `lsgRole`: the first question marked with each known role. */
-export function rolesFromDefinition(definition: object): Roles {
+export function rolesFromDefinition(definition: object | Model): Roles {
   const roles: Roles = {};
-  for (const q of questionsIn(createModel(definition))) {
+  const model = definition instanceof Model ? definition : createModel(definition);
+  for (const q of questionsIn(model)) {
     const role = roleOfQuestion(q);
     if (typeof role === 'string' && (LSG_ROLES as readonly string[]).includes(role) && !roles[role as LsgRole])
       roles[role as LsgRole] = q.getValueName();
@@ -52,8 +53,9 @@ export function rolesFromDefinition(definition: object): Roles {
 }
 
 /** Roles assigned to questions that do not exist or cannot carry them; obstacle codes checked. */
-export function roleProblems(definition: object, roles: Roles): InvalidParam[] {
-  const model = createModel(definition);
+export function roleProblems(definition: object | Model, roles: Roles): InvalidParam[] {
+  if (!LSG_ROLES.some((r) => roles[r])) return [];
+  const model = definition instanceof Model ? definition : createModel(definition);
   const problems: InvalidParam[] = [];
   const used = new Map<string, LsgRole>();
   for (const role of LSG_ROLES) {
