@@ -68,7 +68,7 @@ it('uploads a questionnaire without a region question, is warned, and chooses th
   await page.getByRole('button', { name: 'Проверить и загрузить' }).click();
   const report = page.getByTestId('upload-roles');
   await report.waitFor();
-  expect(await report.innerText()).toMatch(/Ни один вопрос не выбран как вопрос о регионе/);
+  expect(await report.innerText()).toMatch(/Выберите вопрос о регионе в библиотеке/);
   await page.getByTestId('roles-roles-monitor@1').filter({ hasText: 'нет вопроса о регионе' }).waitFor();
   await report.screenshot({ path: path.join(SHOTS, 'question-roles-upload-ru.png') });
 

@@ -698,6 +698,8 @@ const en: Messages = {
     saved: 'Roles saved.',
     problems: 'The roles were not saved',
     noRegion: 'no region question',
+    noRegionUpload:
+      'Choose the region question in the library ("Question roles" on this version), or mark the waves that use this questionnaire as having no regional breakdown: otherwise answers on a public link cannot be counted per region. Invitation waves take the region from the invitation.',
     noRegionWarning:
       'No question is chosen as the region question. Answers on a public link cannot be counted per region: choose the region question here, or mark the waves that use this questionnaire as having no regional breakdown. Invitation waves take the region from the invitation.',
     detected: 'Question roles found in the file (lsgRole):',

@@ -362,7 +362,7 @@ function UploadForm({ onUploaded }: { onUploaded: () => void }) {
           ) : (
             <p>{t('questionRoles.noneDetected')}</p>
           )}
-          {!done.roles.region && <p className="notice notice--warning">{t('questionRoles.noRegionWarning')}</p>}
+          {!done.roles.region && <p className="notice notice--warning">{t('questionRoles.noRegionUpload')}</p>}
         </div>
       )}
       {done && done.sanitized.length > 0 && (
