@@ -9,7 +9,7 @@ import { useTestDatabase, ROOT } from '../helpers/db';
 import { launchChromium } from '../helpers/browser';
 import { startServer } from '../helpers/server';
 import { createUser } from '../helpers/auth';
-import { getQuestionnaire, registerVersion } from '../../server/src/questionnaires/questionnaires.service';
+import { getQuestionnaire } from '../../server/src/questionnaires/questionnaires.service';
 
 useTestDatabase({ demo: false });
 
@@ -92,21 +92,5 @@ it('shows the same in English', async () => {
   await editor.waitFor();
   expect(await editor.getByLabel('Region', { exact: true }).inputValue()).toBe('oblast');
   await editor.screenshot({ path: path.join(SHOTS, 'question-roles-editor-en.png') });
-  expect(errors).toEqual([]);
-}, 120_000);
-
-it('the wave form says what a questionnaire without a region question needs, and offers "no regional breakdown"', async () => {
-  await registerVersion('roles-noplace', { elements: [{ type: 'rating', name: 'mood' }] }, 'upload');
-  const { page, errors } = await signedIn('en');
-  await page.goto(`${server.baseUrl}/admin/waves/new`);
-  await page.locator('select[name="questionnaireId"]').selectOption('roles-noplace@1');
-  await page.locator('input[name="access"][value="public"]').check();
-  const hint = page.getByTestId('no-region-hint');
-  await hint.waitFor();
-  expect(await hint.innerText()).toMatch(/no region question/);
-  await page.locator('input[name="noRegionalBreakdown"]').check();
-  await page
-    .locator('fieldset', { has: page.locator('input[name="noRegionalBreakdown"]') })
-    .screenshot({ path: path.join(SHOTS, 'question-roles-wave-form-en.png') });
   expect(errors).toEqual([]);
 }, 120_000);
