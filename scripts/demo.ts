@@ -9,6 +9,7 @@ import { prepareDatabase } from '../server/src/bootstrap';
 import { getWaveWithQuestionnaire, listWaves } from '../server/src/waves/waves.service';
 import { submitResponse } from '../server/src/responses/responses.service';
 import { createModel } from '../server/src/questionnaires/survey-model';
+import { roleOf, type Roles } from '../server/src/questionnaires/roles';
 
 // How often municipal heads name each obstacle (shaped after published regional surveys).
 const OBSTACLE_WEIGHT: Record<string, number> = {
@@ -87,14 +88,18 @@ function rng(seed: number): () => number {
   };
 }
 
-function fill(definition: object, rand: () => number, i: number): Record<string, unknown> {
+function fill(
+  { definition, roles }: { definition: object; roles: Roles },
+  rand: () => number,
+  i: number,
+): Record<string, unknown> {
   const model = createModel(definition);
   const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
   const ua = rand() < 0.35;
   for (const q of model.getAllQuestions(false) as Question[]) {
     if (!q.isVisible) continue;
     const name = q.getValueName();
-    const role = (q as unknown as { lsgRole?: string }).lsgRole;
+    const role = roleOf(roles, name);
     const choices = ((q as unknown as { visibleChoices?: ItemValue[] }).visibleChoices ?? [])
       .map((c) => c.value as string)
       .filter((v) => v !== 'other' && v !== 'none');
@@ -146,7 +151,7 @@ async function run(): Promise<void> {
     const started = Date.now();
     let stored = 0;
     for (let i = 1; i <= n; i++) {
-      const answers = fill(questionnaire.definition, rand, i);
+      const answers = fill(questionnaire, rand, i);
       const r = await submitResponse(code, { clientId: randomUUID(), locale: rand() < 0.35 ? 'uk' : 'ru', answers });
       if (r.created) stored++;
       if (i % 100 === 0) process.stdout.write(`  ${i}/${n}\r`);

@@ -39,7 +39,21 @@ describe('questionnaire library', () => {
   it('when a valid questionnaire is uploaded, then 201 stores it as version 1; the same again answers 200 with no new version', async () => {
     const first = await upload('lib-valid', valid());
     expect(first.status).toBe(201);
-    expect(first.body).toEqual({ id: 'lib-valid@1', key: 'lib-valid', version: 1, created: true, sanitized: [] });
+    expect(first.body).toEqual({
+      id: 'lib-valid@1',
+      key: 'lib-valid',
+      version: 1,
+      created: true,
+      sanitized: [],
+      roles: {
+        region: 'region',
+        municipality: 'municipality',
+        municipalityType: 'municipality_type',
+        obstacles: 'obstacles',
+        obstacleSeverity: 'severity',
+      },
+      warnings: [],
+    });
     const again = await upload('lib-valid', JSON.stringify(fixture('mini-barriers.json'))); // other whitespace
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ id: 'lib-valid@1', created: false });

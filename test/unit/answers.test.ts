@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkAnswers, unsafeKeys } from '../../server/src/questionnaires/answers';
+import { roleProblems, rolesFromDefinition } from '../../server/src/questionnaires/roles';
 import { checkDefinition } from '../../server/src/questionnaires/definition';
 import { sanitizeDefinition } from '../../server/src/questionnaires/markup';
 
@@ -108,7 +109,13 @@ describe('checkDefinition', () => {
       ],
     };
     const codes = checkDefinition(bad).map((p) => p.code);
-    expect(codes).toEqual(expect.arrayContaining(['unknown_type', 'duplicate_name', 'unknown_obstacle']));
+    expect(codes).toEqual(expect.arrayContaining(['unknown_type', 'duplicate_name']));
+    // The obstacle codes are checked on the roles (proposed by lsgRole, stored with the version).
+    const roles = rolesFromDefinition(bad);
+    expect(roles).toEqual({ obstacles: 'obs' });
+    expect(roleProblems(bad, roles).map((p) => [p.code, p.reason])).toEqual([
+      ['unknown_obstacle', '"weather" is not an obstacle code'],
+    ]);
   });
 });
 

@@ -26,6 +26,7 @@ const wave = (over: Partial<Wave> = {}): Wave => ({
   questionnaireId: 'q1',
   status: 'open',
   opensAt: null,
+  noRegionalBreakdown: false,
   closesAt: null,
   scope: { countries: ['RU'], regions: [] },
   access: 'public',

@@ -19,7 +19,26 @@ export type QuestionnaireSummary = {
   questionCount: number;
   locales: string[];
   usedBy: string[];
+  /** Role → the value name of the question that has it. */
+  roles: Roles;
+  /** A wave has opened on this version: its roles can no longer change. */
+  rolesLocked: boolean;
+  /** Plain-word warnings (e.g. no region question). */
+  warnings: string[];
 };
+
+export const QUESTION_ROLES = [
+  'region',
+  'country',
+  'municipality',
+  'municipalityType',
+  'sizeClass',
+  'respondentRole',
+  'obstacles',
+  'obstacleSeverity',
+] as const;
+export type QuestionRole = (typeof QUESTION_ROLES)[number];
+export type Roles = Partial<Record<QuestionRole, string>>;
 
 export type QuestionnaireDetail = QuestionnaireSummary & {
   definition: SurveyDefinition;
@@ -33,6 +52,9 @@ export type UploadResult = {
   created: boolean;
   /** Texts whose markup was outside the allow-list: stored with that markup removed (JSON paths). */
   sanitized: { name: string; reason: string; code?: string }[];
+  /** The roles detected from the file's `lsgRole` properties. */
+  roles: Roles;
+  warnings: string[];
 };
 
 export type QuestionnaireDiff = {
@@ -63,6 +85,15 @@ export function uploadQuestionnaire(key: string, definition: string): Promise<Up
   return request('/questionnaires', { method: 'POST', body: { key, definition }, timeoutMs: 60_000 });
 }
 
+/** Chooses the roles of a version's questions (409 roles_locked once a wave opened on it). */
+export function setQuestionRoles(
+  key: string,
+  version: number,
+  roles: Record<QuestionRole, string | null>,
+): Promise<{ roles: Roles; warnings: string[] }> {
+  return request(`/questionnaires/${enc(key)}/versions/${version}/roles`, { method: 'PUT', body: { roles } });
+}
+
 export function diffQuestionnaire(key: string, from: number, to: number, signal?: AbortSignal) {
   return request<QuestionnaireDiff>(`/questionnaires/${enc(key)}/diff?from=${from}&to=${to}`, { signal });
 }
@@ -83,6 +114,7 @@ export type WaveAdmin = {
   scope: WaveScope;
   access: WaveAccess;
   anonymous: boolean;
+  noRegionalBreakdown: boolean;
   acceptsAnswers: boolean;
   createdAt: string;
   updatedAt: string | null;
@@ -99,6 +131,7 @@ export type NewWave = {
   scope: WaveScope;
   access: WaveAccess;
   anonymous: boolean;
+  noRegionalBreakdown?: boolean;
 };
 
 /** PATCH body: only what changes (a draft: anything; open: title and dates; closed: title). */

@@ -3,14 +3,21 @@
 import { getWaveWithQuestionnaire, type Wave } from '../waves/waves.service';
 import { getQuestionnaire, type QuestionnaireVersion } from '../questionnaires/questionnaires.service';
 import { variablesOf, type Variable } from './variables';
+import { roleOf } from '../questionnaires/roles';
 
 const cache = new Map<string, Variable[]>();
 
+/** The variables of a version, each with the role stored for its question (roles can change until a wave opens). */
 export function variablesOfQuestionnaire(q: QuestionnaireVersion): Variable[] {
-  let vars = cache.get(q.id);
+  const key = `${q.id}|${JSON.stringify(q.roles)}`;
+  let vars = cache.get(key);
   if (!vars) {
-    vars = variablesOf(q.definition);
-    cache.set(q.id, vars);
+    vars = variablesOf(q.definition).map((v) => {
+      const role = v.question === v.name ? roleOf(q.roles, v.question) : undefined;
+      return role ? { ...v, role } : v;
+    });
+    if (cache.size >= 200) cache.clear();
+    cache.set(key, vars);
   }
   return vars;
 }

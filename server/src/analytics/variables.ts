@@ -21,7 +21,7 @@ export type Variable = {
   title: Localized;
   /** Value codes with labels (single and multi). */
   options: Option[];
-  /** The `lsgRole` of the question, if any. */
+  /** The role of the question (stored with the questionnaire version, see catalogue.ts), if any. */
   role?: string;
   /** The question offers "other (specify)": its text is in `<question>-Comment`. */
   hasOther: boolean;
@@ -90,9 +90,8 @@ export function variablesOf(definition: object): Variable[] {
     const question = q.getValueName();
     const type = q.getType();
     const title = localized(q.locTitle, q.name);
-    const role = prop<string | undefined>(q, 'lsgRole');
     const hasOther = Boolean(prop(q, 'showOtherItem') || prop(q, 'hasOther') || prop(q, 'showCommentArea'));
-    const base = { question, type, title, role, hasOther, numeric: false, number: noNumber };
+    const base = { question, type, title, role: undefined, hasOther, numeric: false, number: noNumber };
     const get = (a: Record<string, unknown>) => a[question];
     switch (type) {
       case 'radiogroup':

@@ -16,6 +16,7 @@ export type AuditAction =
   | 'invitations.reissue'
   | 'invitations.export'
   | 'questionnaire.upload'
+  | 'questionnaire.roles'
   | 'data.export'
   | 'tally.rebuild'
   | 'user.create'

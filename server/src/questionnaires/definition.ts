@@ -2,12 +2,11 @@
 // property types, no remote sources, regexes RE2 can run), then it must load in survey-core
 // without errors, name every question uniquely, and use obstacle codes in the question marked
 // as the obstacle question. Markup is sanitized when a version is stored (markup.ts).
-import { Serializer, type Question, type ItemValue, type Model } from 'survey-core';
+import { Serializer, type Question, type Model } from 'survey-core';
 import type { InvalidParam } from '../http/errors';
 import { createModel, LSG_ROLES, questionsIn } from './survey-model';
 import { rawChecks } from './raw-checks';
 import { logger } from '../logger';
-import { obstacleCodes } from '../reference/reference.service';
 
 export type Localized = { ru: string; en: string; uk: string };
 
@@ -37,9 +36,27 @@ export function checkDefinition(definition: unknown): InvalidParam[] {
 
 function modelProblems(definition: object, problems: InvalidParam[]): InvalidParam[] {
   const model = createModel(definition);
+  const unknownSeen = new Set<string>();
   for (const e of model.jsonErrors ?? []) {
     // survey-core reports an unknown element type without naming it; unknownTypes() names it.
     if ((e as { type?: string }).type === 'incorrecttypeproperty' && problems.length) continue;
+    if ((e as { type?: string }).type === 'unknownproperty') {
+      // One message per property and question, however many choices or columns carry it.
+      const u = e as unknown as { propertyName: string; className: string; element?: unknown };
+      const { owner, where } = ownerOf(u.element, u.className);
+      const key = `${owner}\u0000${where}\u0000${u.propertyName}`;
+      if (unknownSeen.has(key)) continue;
+      unknownSeen.add(key);
+      problems.push({
+        name: owner,
+        reason:
+          `the property "${u.propertyName}"${where ? ` (on ${where})` : ''} is not a SurveyJS property and not one of ` +
+          `the extensions this tool supports, so it would have no effect: remove it from the file ` +
+          `(supported extensions: see docs/questionnaires.md)`,
+        code: 'unknown_property',
+      });
+      continue;
+    }
     problems.push({
       name: (e as { element?: { name?: string } }).element?.name ?? '(definition)',
       reason: e.message,
@@ -49,25 +66,63 @@ function modelProblems(definition: object, problems: InvalidParam[]): InvalidPar
   const questions = questionsIn(model);
   if (questions.length === 0)
     problems.push({ name: '(definition)', reason: 'the questionnaire has no questions', code: 'empty' });
-  const seen = new Set<string>();
+  // Names are unique within their scope (the survey, or one dynamic panel's template). Two
+  // questions sharing a `valueName` is SurveyJS's documented way to share one answer (e.g. two
+  // dynamic panels over the same list), not a duplicate.
+  const seen = new Map<unknown, Set<string>>();
   for (const q of questions) {
-    const name = q.getValueName();
-    if (seen.has(name)) problems.push({ name, reason: 'duplicate question name', code: 'duplicate_name' });
-    seen.add(name);
+    const scope = (q as unknown as { parentQuestion?: unknown }).parentQuestion ?? null;
+    const names = seen.get(scope) ?? new Set<string>();
+    seen.set(scope, names);
+    const name = q.name;
+    if (names.has(name))
+      problems.push({
+        name,
+        reason: 'two questions have this name; give each question its own name (use "valueName" to share an answer)',
+        code: 'duplicate_name',
+      });
+    names.add(name);
     const role = (q as unknown as { lsgRole?: string }).lsgRole;
     if (role && !(LSG_ROLES as readonly string[]).includes(role)) {
       problems.push({ name, reason: `unknown lsgRole "${role}"`, code: 'unknown_role' });
     }
-    if (role === 'obstacles') {
-      const choices = ((q as unknown as { choices?: ItemValue[] }).choices ?? []).map((c) => String(c.value));
-      for (const c of choices) {
-        if (!obstacleCodes.includes(c))
-          problems.push({ name, reason: `"${c}" is not an obstacle code`, code: 'unknown_obstacle' });
-      }
-    }
   }
   problems.push(...expressionProblems(model, questions));
   return problems;
+}
+
+/** The question (or page, panel, survey) an unknown property belongs to, and on what part of it. */
+function ownerOf(element: unknown, className: string): { owner: string; where: string } {
+  const el = element as Record<string, unknown> | undefined;
+  const nameOf = (o: unknown): string | undefined => {
+    const n = (o as { name?: unknown } | undefined)?.name;
+    return typeof n === 'string' && n ? n : undefined;
+  };
+  if (!el) return { owner: '(survey)', where: '' };
+  const parts: Record<string, string> = {
+    itemvalue: 'its choices',
+    choiceitem: 'its choices',
+    imageitemvalue: 'its choices',
+    matrixdropdowncolumn: 'its columns',
+    multipletextitem: 'its items',
+    calculatedvalue: 'a calculated value',
+  };
+  if (className === 'survey') return { owner: '(survey)', where: '' };
+  if (className.endsWith('validator')) {
+    const q = nameOf((el as { errorOwner?: unknown }).errorOwner);
+    return { owner: q ?? '(survey)', where: 'its validators' };
+  }
+  if (className.endsWith('trigger')) return { owner: '(survey)', where: 'a trigger' };
+  if (parts[className]) {
+    const owner =
+      nameOf((el as { locOwner?: unknown }).locOwner) ??
+      nameOf((el as { colOwner?: unknown }).colOwner) ??
+      nameOf((el as { editor?: unknown }).editor) ??
+      (className === 'calculatedvalue' ? nameOf(el) : undefined) ??
+      '(survey)';
+    return { owner, where: parts[className] };
+  }
+  return { owner: nameOf(el) ?? '(survey)', where: '' };
 }
 
 const ELEMENT_ARRAYS = ['pages', 'elements', 'questions', 'templateElements', 'detailElements'] as const;

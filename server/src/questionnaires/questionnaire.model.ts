@@ -12,6 +12,11 @@ const questionnaireSchema = new Schema(
     hash: { type: String, required: true },
     source: { type: String, enum: ['file', 'upload'], required: true },
     createdAt: { type: Date, required: true },
+    // The roles of questions (roles.ts): role → question value name. Proposed by the file's
+    // `lsgRole` properties at upload, changed in the library until a wave opens on the version;
+    // then `rolesLocked` is set and they never change again.
+    roles: { type: Schema.Types.Mixed, default: undefined },
+    rolesLocked: { type: Boolean, default: false },
   },
   { versionKey: false },
 );

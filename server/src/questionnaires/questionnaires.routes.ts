@@ -3,6 +3,7 @@
 // POST /api/questionnaires                              coordinator: upload JSON text as the next version of a key
 //                                                       (201 new version, 200 identical to an existing one, 422 with every problem; nothing stored then)
 // GET  /api/questionnaires/{key}/diff?from=&to=          coordinator: question names added, removed, changed between two versions
+// PUT  /api/questionnaires/{key}/versions/{version}/roles coordinator: which question is the region, municipality, ... (409 once a wave opened on it)
 import type { Api } from '../http/route';
 import { recordAudit } from '../audit/audit.service';
 import { listWaves } from '../waves/waves.service';
@@ -13,6 +14,7 @@ import {
   questionsOf,
   uploadQuestionnaire,
   getQuestionnaire,
+  setRoles,
   type QuestionnaireVersion,
 } from './questionnaires.service';
 import {
@@ -22,11 +24,13 @@ import {
   QuestionnaireKeyParams,
   QuestionnaireSummary,
   QuestionnaireVersionParams,
+  SetRolesBody,
   UploadQuestionnaireBody,
   UploadResult,
 } from './questionnaires.schema';
 import { z } from 'zod';
 import { createModel } from './survey-model';
+import { roleWarnings, type Roles } from './roles';
 
 async function usage(): Promise<Map<string, string[]>> {
   const byQuestionnaire = new Map<string, string[]>();
@@ -48,6 +52,9 @@ function summary(v: QuestionnaireVersion, usedBy: string[]) {
     questionCount: questions.length,
     locales: localesOf(v.definition),
     usedBy,
+    roles: v.roles,
+    rolesLocked: v.rolesLocked,
+    warnings: roleWarnings(v.roles),
     questions,
   };
 }
@@ -72,7 +79,7 @@ export function questionnairesRoutes(api: Api): void {
       const [list, used] = await Promise.all([listQuestionnaires(), usage()]);
       const items = await Promise.all(
         list.map(async (q) => {
-          const { questions: _q, ...s } = summary(await getQuestionnaire(q.id), used.get(q.id) ?? []);
+          const { questions: _q, ...s } = summary(await getQuestionnaire(q.id, q), used.get(q.id) ?? []);
           return s;
         }),
       );
@@ -115,10 +122,44 @@ export function questionnairesRoutes(api: Api): void {
       422: { description: 'Not valid: invalid_params lists every problem (and jsonError the line/column)' },
     },
     handler: async ({ body, user }, _req, res) => {
-      const { version, created, sanitized } = await uploadQuestionnaire(body.key, body.definition);
+      const { version, created, sanitized, warnings } = await uploadQuestionnaire(body.key, body.definition);
       if (created) await recordAudit(user!.email, 'questionnaire.upload', version.id);
       res.status(created ? 201 : 200);
-      return { id: version.id, key: version.key, version: version.version, created, sanitized };
+      return {
+        id: version.id,
+        key: version.key,
+        version: version.version,
+        created,
+        sanitized,
+        roles: version.roles,
+        warnings,
+      };
+    },
+  });
+
+  api.route({
+    method: 'put',
+    path: '/questionnaires/{key}/versions/{version}/roles',
+    summary: 'Choose the roles of questions (region, municipality, ...) of a version',
+    access: 'coordinator',
+    tags: ['questionnaires'],
+    params: QuestionnaireVersionParams,
+    body: SetRolesBody,
+    responses: {
+      200: {
+        description: 'The roles now stored',
+        schema: z.object({ roles: z.record(z.string(), z.string()), warnings: z.array(z.string()) }),
+      },
+      404: { description: 'No such version' },
+      409: { description: 'A wave has opened on this version: its roles can no longer change' },
+      422: { description: 'A role names no question, or a question that cannot carry it' },
+    },
+    handler: async ({ params, body, user }) => {
+      const roles: Roles = {};
+      for (const [role, name] of Object.entries(body.roles)) if (name) roles[role as keyof Roles] = name;
+      const v = await setRoles(`${params.key}@${params.version}`, roles);
+      await recordAudit(user!.email, 'questionnaire.roles', v.id);
+      return { roles: v.roles, warnings: roleWarnings(v.roles) };
     },
   });
 

@@ -30,6 +30,26 @@ export const DiffQuery = z
   })
   .strict();
 
+const roleName = z.string().min(1).max(64).nullable().optional();
+/** The roles of questions: role → question value name (null or absent: no question has it). */
+export const Roles = z
+  .object({
+    country: roleName,
+    region: roleName,
+    municipality: roleName,
+    municipalityType: roleName,
+    sizeClass: roleName,
+    respondentRole: roleName,
+    obstacles: roleName,
+    obstacleSeverity: roleName,
+  })
+  .strict();
+
+export const SetRolesBody = z.object({ roles: Roles }).strict();
+export type SetRolesBody = z.infer<typeof SetRolesBody>;
+
+const StoredRoles = z.record(z.string(), z.string());
+
 export const QuestionSummary = z.object({ name: z.string(), type: z.string(), page: z.string(), title: Localized });
 
 export const QuestionnaireSummary = z.object({
@@ -42,6 +62,9 @@ export const QuestionnaireSummary = z.object({
   questionCount: z.number().int(),
   locales: z.array(z.string()),
   usedBy: z.array(z.string()),
+  roles: StoredRoles,
+  rolesLocked: z.boolean(),
+  warnings: z.array(z.string()),
 });
 
 export const QuestionnaireDetail = QuestionnaireSummary.extend({
@@ -56,6 +79,10 @@ export const UploadResult = z.object({
   created: z.boolean(),
   /** Texts whose markup was outside the allow-list: stored with that markup removed. */
   sanitized: z.array(z.object({ name: z.string(), reason: z.string(), code: z.string().optional() })),
+  /** The roles detected from the file's `lsgRole` properties (or kept from the identical version). */
+  roles: StoredRoles,
+  /** Plain-word warnings, e.g. no region question. */
+  warnings: z.array(z.string()),
 });
 
 export const DiffResult = z.object({

@@ -8,6 +8,8 @@ import { parseJsonText } from './json-text';
 import { sanitizeDefinition } from './markup';
 import type { InvalidParam } from '../http/errors';
 import { createModel, questionsIn } from './survey-model';
+import { LSG_ROLES, roleProblems, rolesFromDefinition, roleWarnings, type Roles } from './roles';
+import { ConflictError } from '../http/errors';
 
 export type QuestionnaireVersion = {
   id: string;
@@ -17,6 +19,10 @@ export type QuestionnaireVersion = {
   definition: Record<string, unknown>;
   source: 'file' | 'upload';
   createdAt: Date;
+  /** The roles of questions (roles.ts), as stored with the version. */
+  roles: Roles;
+  /** Set when a wave opened on this version: the roles can no longer change. */
+  rolesLocked: boolean;
 };
 
 type Doc = {
@@ -27,7 +33,20 @@ type Doc = {
   definitionJson: string;
   source: 'file' | 'upload';
   createdAt: Date;
+  roles?: Roles | null;
+  rolesLocked?: boolean;
 };
+
+/** Only known roles naming a question: what the store holds is read defensively. */
+function cleanRoles(raw: unknown): Roles {
+  const out: Roles = {};
+  if (!raw || typeof raw !== 'object') return out;
+  for (const role of LSG_ROLES) {
+    const v = (raw as Record<string, unknown>)[role];
+    if (typeof v === 'string' && v) out[role] = v;
+  }
+  return out;
+}
 
 function toVersion(d: Doc): QuestionnaireVersion {
   const definition = JSON.parse(d.definitionJson) as Record<string, unknown>;
@@ -39,6 +58,9 @@ function toVersion(d: Doc): QuestionnaireVersion {
     definition,
     source: d.source,
     createdAt: d.createdAt,
+    // Versions stored before roles were stored keep what their file proposed.
+    roles: d.roles ? cleanRoles(d.roles) : rolesFromDefinition(definition),
+    rolesLocked: Boolean(d.rolesLocked),
   };
 }
 
@@ -47,12 +69,36 @@ export function definitionHash(definition: unknown): string {
   return createHash('sha256').update(JSON.stringify(definition)).digest('hex');
 }
 
-// Versions never change once stored, so caching them in-process is safe across instances.
+// Definitions never change once stored, so caching them in-process is safe across instances.
+// Roles can change until they are locked (when a wave opens on the version): until then a hit
+// re-reads them, one lookup by _id, so another instance's change is seen.
 const cache = new Map<string, QuestionnaireVersion>();
 
-export async function getQuestionnaire(id: string): Promise<QuestionnaireVersion> {
+export async function getQuestionnaire(
+  id: string,
+  /** Roles just read with the version (e.g. by the library list): no need to read them again. */
+  known?: Pick<QuestionnaireVersion, 'roles' | 'rolesLocked'>,
+): Promise<QuestionnaireVersion> {
   const hit = cache.get(id);
-  if (hit) return hit;
+  if (hit?.rolesLocked) return hit;
+  if (hit && known) {
+    const v = { ...hit, roles: known.roles, rolesLocked: known.rolesLocked };
+    cache.set(id, v);
+    return v;
+  }
+  if (hit) {
+    const fresh = await QuestionnaireModel.findById(id, { roles: 1, rolesLocked: 1 })
+      .maxTimeMS(10_000)
+      .lean<Pick<Doc, 'roles' | 'rolesLocked'>>();
+    if (!fresh) throw new NotFoundError('questionnaire', id);
+    const v = {
+      ...hit,
+      roles: fresh.roles ? cleanRoles(fresh.roles) : hit.roles,
+      rolesLocked: Boolean(fresh.rolesLocked),
+    };
+    cache.set(id, v);
+    return v;
+  }
   const doc = await QuestionnaireModel.findById(id).lean<Doc>();
   if (!doc) throw new NotFoundError('questionnaire', id);
   const v = toVersion(doc);
@@ -61,7 +107,10 @@ export async function getQuestionnaire(id: string): Promise<QuestionnaireVersion
 }
 
 export async function listQuestionnaires(): Promise<Omit<QuestionnaireVersion, 'definition'>[]> {
-  const docs = await QuestionnaireModel.find({}, { definitionJson: 1, key: 1, version: 1, source: 1, createdAt: 1 })
+  const docs = await QuestionnaireModel.find(
+    {},
+    { definitionJson: 1, key: 1, version: 1, source: 1, createdAt: 1, roles: 1, rolesLocked: 1 },
+  )
     .sort({ key: 1, version: 1 })
     .lean<Doc[]>();
   return docs.map((d) => {
@@ -75,6 +124,8 @@ export type Registered = {
   created: boolean;
   /** The texts whose markup the sanitizer changed (JSON paths), as stored. */
   sanitized: InvalidParam[];
+  /** Plain-word warnings (e.g. no region question); the version is stored anyway. */
+  warnings: string[];
 };
 
 /**
@@ -89,6 +140,12 @@ export async function registerVersion(
   source: 'file' | 'upload',
 ): Promise<Registered> {
   const problems = checkDefinition(raw);
+  let proposed: Roles = {};
+  if (!problems.length) {
+    const model = createModel(raw);
+    proposed = rolesFromDefinition(model);
+    problems.push(...roleProblems(model, proposed));
+  }
   if (problems.length)
     throw new ValidationError(`The questionnaire "${key}" is not valid.`, problems, 'invalid_questionnaire');
   const { definition, changed: sanitized } = sanitizeDefinition(raw);
@@ -98,7 +155,10 @@ export async function registerVersion(
       { _id: string; version: number; hash: string }[]
     >();
     const same = existing.find((e) => e.hash === hash);
-    if (same) return { version: await getQuestionnaire(same._id), created: false, sanitized };
+    if (same) {
+      const version = await getQuestionnaire(same._id);
+      return { version, created: false, sanitized, warnings: roleWarnings(version.roles) };
+    }
     const next = existing.reduce((m, e) => Math.max(m, e.version), 0) + 1;
     const id = `${key}@${next}`;
     const res = await QuestionnaireModel.updateOne(
@@ -112,14 +172,44 @@ export async function registerVersion(
           hash,
           source,
           createdAt: new Date(),
+          roles: proposed,
+          rolesLocked: false,
         },
       },
       { upsert: true },
     );
-    if (res.upsertedCount === 1) return { version: await getQuestionnaire(id), created: true, sanitized };
+    if (res.upsertedCount === 1)
+      return { version: await getQuestionnaire(id), created: true, sanitized, warnings: roleWarnings(proposed) };
     // Someone else took this version number: look again.
   }
   throw new Error(`Could not allocate a version for questionnaire ${key}`);
+}
+
+/**
+ * Chooses the roles of a version's questions (the library UI). Refused with 409 once a wave has
+ * opened on the version: its answers were counted with the roles then in force.
+ */
+export async function setRoles(id: string, roles: Roles): Promise<QuestionnaireVersion> {
+  const v = await getQuestionnaire(id);
+  const problems = roleProblems(v.definition, roles);
+  if (problems.length) throw new ValidationError('These roles cannot be used.', problems, 'invalid_roles');
+  const res = await QuestionnaireModel.updateOne(
+    { _id: id, rolesLocked: { $ne: true } },
+    { $set: { roles: cleanRoles(roles) } },
+  );
+  if (res.matchedCount === 0) {
+    throw new ConflictError(
+      'roles_locked',
+      `A wave has been opened on ${id}: its roles can no longer change. Upload the questionnaire again as a new version to use other roles.`,
+    );
+  }
+  return getQuestionnaire(id);
+}
+
+/** Freezes the roles of a version (called when a wave opens on it). Idempotent. */
+export async function lockRoles(id: string): Promise<void> {
+  await QuestionnaireModel.updateOne({ _id: id, rolesLocked: { $ne: true } }, { $set: { rolesLocked: true } });
+  cache.delete(id);
 }
 
 const FILE_RE = /^v(\d+)\.json$/;

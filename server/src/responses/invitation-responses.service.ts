@@ -21,6 +21,7 @@
 import type { Question, ItemValue } from 'survey-core';
 import { AppError, ConflictError, ServiceUnavailableError, ValidationError } from '../http/errors';
 import { createModel } from '../questionnaires/survey-model';
+import { roleOf as roleOfValueName } from '../questionnaires/roles';
 import { unsafeKeys } from '../questionnaires/answers';
 import type { QuestionnaireVersion } from '../questionnaires/questionnaires.service';
 import { assertAcceptsAnswers, acceptsAnswers, getWaveWithQuestionnaire, type Wave } from '../waves/waves.service';
@@ -63,12 +64,12 @@ type Answers = Record<string, unknown>;
  * and size class, a starting point the official may correct.
  */
 export function answersFromInvitation(
-  definition: Record<string, unknown>,
+  questionnaire: Pick<QuestionnaireVersion, 'definition' | 'roles'>,
   m: Municipality,
 ): { fixed: Answers; prefill: Answers } {
-  const model = createModel(definition);
+  const model = createModel(questionnaire.definition);
   const questions = model.getAllQuestions(false, false, false) as Question[];
-  const roleOf = (q: Question) => (q as unknown as { lsgRole?: string }).lsgRole;
+  const roleOf = (q: Question) => roleOfValueName(questionnaire.roles, q.getValueName());
   const choicesOf = (q: Question) => (q as unknown as { choices?: ItemValue[] }).choices;
   const allows = (q: Question, v: unknown) => {
     const choices = choicesOf(q);
@@ -143,7 +144,7 @@ export class DraftConflictError extends AppError {
 async function load(token: string) {
   const { invitation, hash } = await resolveToken(token);
   const { wave, questionnaire } = await getWaveWithQuestionnaire(invitation.waveCode);
-  const { fixed, prefill } = answersFromInvitation(questionnaire.definition, invitation.municipality);
+  const { fixed, prefill } = answersFromInvitation(questionnaire, invitation.municipality);
   return { inv: invitation, hash, wave, questionnaire, fixed, prefill };
 }
 
@@ -293,9 +294,11 @@ export async function submitViaInvitation(
   if (done) return done;
   if (first.completedAt) throw new AlreadySubmittedError(first.completedAt);
   assertAcceptsAnswers(wave, now);
-  const { fixed } = answersFromInvitation(questionnaire.definition, first.municipality);
+  const { fixed } = answersFromInvitation(questionnaire, first.municipality);
   const answers = { ...input.answers, ...fixed };
-  checkSubmission(questionnaire.definition, answers); // 422 before any claim
+  // The region is the invitation's, whether or not the questionnaire asks for it.
+  const regionCode = first.municipality.regionCode;
+  checkSubmission(questionnaire, answers, { regionCode }); // 422 before any claim
 
   // 1. Claim (or find our own claim, or take over a stale one).
   const t0 = Date.now();
@@ -342,6 +345,7 @@ export async function submitViaInvitation(
   // 2. Store (idempotent by clientId; updates the tallies).
   const stored = await submitResponse(wave.code, { ...input, answers }, now, {
     invitationId: anonymous ? null : inv._id,
+    regionCode,
   });
 
   // 3. Complete.

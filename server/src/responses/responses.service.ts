@@ -1,5 +1,4 @@
 // submitResponse: load wave (cached) → assert open → validate answers → store once (upsert by clientId) → { id }.
-import type { Question } from 'survey-core';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../http/errors';
 import { ResponseModel } from './response.model';
 import {
@@ -11,7 +10,7 @@ import {
 import type { QuestionnaireVersion } from '../questionnaires/questionnaires.service';
 import { checkAnswers } from '../questionnaires/answers';
 import type { SubmitResponseBody } from './responses.schema';
-import type { Model } from 'survey-core';
+import { roleValues, type Roles } from '../questionnaires/roles';
 import { keepTally } from '../analytics/counters.service';
 
 type Dimensions = {
@@ -23,41 +22,49 @@ type Dimensions = {
   obstacles: string[];
 };
 
-/** Reads the analysis dimensions from the questions marked with `lsgRole`. */
-export function dimensionsOf(model: Model, answers: Record<string, unknown>): Dimensions {
-  const byRole = new Map<string, unknown>();
-  for (const q of model.getAllQuestions(false) as Question[]) {
-    const role = (q as unknown as { lsgRole?: string }).lsgRole;
-    if (role && !byRole.has(role)) byRole.set(role, answers[q.getValueName()]);
-  }
+/** Reads the analysis dimensions from the questions given those roles (stored with the version). */
+export function dimensionsOf(roles: Roles, answers: Record<string, unknown>): Dimensions {
+  const byRole = roleValues(roles, answers);
   const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
-  const obstacles = byRole.get('obstacles');
+  const obstacles = byRole.obstacles;
   return {
-    regionCode: str(byRole.get('region')),
-    municipality: str(byRole.get('municipality')).trim(),
-    municipalityType: str(byRole.get('municipalityType')),
-    sizeClass: str(byRole.get('sizeClass')),
-    respondentRole: str(byRole.get('respondentRole')),
+    regionCode: str(byRole.region),
+    municipality: str(byRole.municipality).trim(),
+    municipalityType: str(byRole.municipalityType),
+    sizeClass: str(byRole.sizeClass),
+    respondentRole: str(byRole.respondentRole),
     obstacles: Array.isArray(obstacles) ? obstacles.map(String) : [],
   };
 }
 
 export type Submitted = { id: string; submittedAt: Date; created: boolean };
 
+export type SubmissionContext = {
+  /** The region of the invitation: it wins over any answer (invitation waves). */
+  regionCode?: string;
+  /** The wave has no regional breakdown: answers without a region are accepted. */
+  noRegionalBreakdown?: boolean;
+};
+
 /** Validates a complete answer set (422 listing every problem); returns the answers kept and their dimensions. */
 export function checkSubmission(
-  definition: Record<string, unknown>,
+  questionnaire: Pick<QuestionnaireVersion, 'definition' | 'roles'>,
   input: Record<string, unknown>,
+  context: SubmissionContext = {},
 ): { answers: Record<string, unknown>; dims: Dimensions } {
-  const { problems, answers, model } = checkAnswers(definition, input);
+  const { problems, answers } = checkAnswers(questionnaire.definition, input);
   if (problems.length) {
     throw new ValidationError(`${problems.length} answer(s) need attention.`, problems, 'invalid_answers');
   }
-  const dims = dimensionsOf(model, answers);
-  if (!dims.regionCode) {
+  const dims = dimensionsOf(questionnaire.roles, answers);
+  if (context.regionCode) dims.regionCode = context.regionCode;
+  if (!dims.regionCode && !context.noRegionalBreakdown) {
+    const question = questionnaire.roles.region;
     throw new ValidationError(
-      'The region is not known.',
-      [{ name: 'region', reason: 'a region is required', code: 'required' }],
+      question
+        ? 'The region is not known: answer the region question.'
+        : 'The region is not known: this questionnaire has no region question and the wave has a regional breakdown.',
+      [{ name: question ?? 'region', reason: 'a region is required', code: 'required' }],
       'invalid_answers',
     );
   }
@@ -73,7 +80,7 @@ export async function submitResponse(
   waveCode: string,
   input: SubmitResponseBody,
   now = new Date(),
-  via?: { invitationId: string | null },
+  via?: { invitationId: string | null; regionCode?: string },
 ): Promise<Submitted> {
   // The wave comes from the per-process cache (waves/wave-cache.ts), and the response is written
   // with an upsert without reading it first: on the happy path a submission makes three round
@@ -96,7 +103,10 @@ export async function submitResponse(
     throw err;
   }
 
-  const { answers, dims } = checkSubmission(questionnaire.definition, input.answers);
+  const { answers, dims } = checkSubmission(questionnaire, input.answers, {
+    regionCode: via?.regionCode,
+    noRegionalBreakdown: wave.noRegionalBreakdown,
+  });
 
   let res: { upsertedCount: number };
   try {

@@ -13,6 +13,9 @@ const waveSchema = new Schema(
     scope: { countries: [String], regions: [String] },
     access: { type: String, enum: ['public', 'invitation'], required: true },
     anonymous: { type: Boolean, required: true },
+    // The coordinator said this wave has no regional breakdown: answers without a region are
+    // accepted (and a public wave may open on a questionnaire without a region question).
+    noRegionalBreakdown: { type: Boolean, default: false },
     demo: { type: Boolean, default: false },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, default: null },

@@ -50,6 +50,7 @@ function adminView(w: WaveAdmin) {
     scope: w.scope,
     access: w.access,
     anonymous: w.anonymous,
+    noRegionalBreakdown: w.noRegionalBreakdown,
     acceptsAnswers: acceptsAnswers(w).ok,
     createdAt: w.createdAt.toISOString(),
     updatedAt: iso(w.updatedAt),

@@ -31,6 +31,8 @@ export const CreateWaveBody = z
     scope: WaveScope,
     access: z.enum(['public', 'invitation']),
     anonymous: z.boolean(),
+    /** No regional breakdown: answers need no region question. */
+    noRegionalBreakdown: z.boolean().optional(),
   })
   .strict();
 export type CreateWaveBody = z.infer<typeof CreateWaveBody>;
@@ -64,6 +66,7 @@ export const WaveAdmin = z.object({
   scope: z.object({ countries: z.array(z.string()), regions: z.array(z.string()) }),
   access: z.enum(['public', 'invitation']),
   anonymous: z.boolean(),
+  noRegionalBreakdown: z.boolean(),
   acceptsAnswers: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string().nullable(),

@@ -1,7 +1,7 @@
 import { AppError, ConflictError, NotFoundError, ValidationError, type InvalidParam } from '../http/errors';
 import { WaveModel } from './wave.model';
 import { cachedWave } from './wave-cache';
-import { getQuestionnaire, type QuestionnaireVersion } from '../questionnaires/questionnaires.service';
+import { getQuestionnaire, lockRoles, type QuestionnaireVersion } from '../questionnaires/questionnaires.service';
 import type { Localized } from '../questionnaires/definition';
 import { findRegion } from '../reference/reference.service';
 import type { CloneWaveBody, CreateWaveBody, LifecycleBody, UpdateWaveBody } from './waves.schema';
@@ -20,10 +20,12 @@ export type Wave = {
   scope: { countries: string[]; regions: string[] };
   access: 'public' | 'invitation';
   anonymous: boolean;
+  /** No regional breakdown: answers need no region (see checkSubmission). */
+  noRegionalBreakdown: boolean;
   createdAt: Date;
 };
 
-type Doc = Omit<Wave, 'code'> & { _id: string };
+type Doc = Omit<Wave, 'code' | 'noRegionalBreakdown'> & { _id: string; noRegionalBreakdown?: boolean };
 
 function toWave(d: Doc): Wave {
   return {
@@ -36,6 +38,7 @@ function toWave(d: Doc): Wave {
     scope: { countries: d.scope?.countries ?? [], regions: d.scope?.regions ?? [] },
     access: d.access,
     anonymous: d.anonymous,
+    noRegionalBreakdown: Boolean(d.noRegionalBreakdown),
     createdAt: d.createdAt,
   };
 }
@@ -49,6 +52,7 @@ const FIELDS = {
   scope: 1,
   access: 1,
   anonymous: 1,
+  noRegionalBreakdown: 1,
   createdAt: 1,
 } as const;
 
@@ -112,7 +116,10 @@ export function assertAcceptsAnswers(wave: Wave, now = new Date()): void {
   }
 }
 
-export type NewWave = Omit<Wave, 'createdAt'> & { demo?: boolean };
+export type NewWave = Omit<Wave, 'createdAt' | 'noRegionalBreakdown'> & {
+  demo?: boolean;
+  noRegionalBreakdown?: boolean;
+};
 
 /** Creates a wave unless one with that code exists (idempotent). Returns whether it created it. */
 export async function createWaveIfAbsent(w: NewWave): Promise<boolean> {
@@ -148,6 +155,7 @@ export async function ensureDemoWave(
     anonymous: false,
     demo: true,
   });
+  await lockRoles(questionnaireId);
   return code;
 }
 
@@ -254,6 +262,7 @@ export async function createWave(input: CreateWaveBody, actor: string, now = new
         scope: input.scope,
         access: input.access,
         anonymous: input.anonymous,
+        noRegionalBreakdown: input.noRegionalBreakdown ?? false,
         demo: false,
         createdAt: now,
         updatedAt: now,
@@ -270,7 +279,7 @@ export async function createWave(input: CreateWaveBody, actor: string, now = new
 
 /** What may change in each state: a draft anything; an open wave its title and dates; a closed one its title. */
 const EDITABLE: Record<WaveStatus, readonly (keyof UpdateWaveBody)[]> = {
-  draft: ['title', 'questionnaireId', 'opensAt', 'closesAt', 'scope', 'access', 'anonymous'],
+  draft: ['title', 'questionnaireId', 'opensAt', 'closesAt', 'scope', 'access', 'anonymous', 'noRegionalBreakdown'],
   open: ['title', 'opensAt', 'closesAt'],
   closed: ['title'],
   archived: [],
@@ -294,6 +303,7 @@ export async function updateWave(
     scope: wave.scope,
     access: wave.access,
     anonymous: wave.anonymous,
+    noRegionalBreakdown: wave.noRegionalBreakdown,
   };
   const next = { ...patch, ...(patch.title ? { title: fillTitle(patch.title) } : {}) };
   const changed = (Object.keys(next) as (keyof UpdateWaveBody)[]).filter((k) => {
@@ -378,7 +388,24 @@ export async function changeWaveStatus(
       );
     }
     if (input.closesAt !== undefined) set.closesAt = closesAt;
-    await getQuestionnaire(wave.questionnaireId);
+    const questionnaire = await getQuestionnaire(wave.questionnaireId);
+    if (wave.access === 'public' && !questionnaire.roles.region && !wave.noRegionalBreakdown) {
+      throw new ValidationError(
+        `The questionnaire ${questionnaire.id} has no region question, so the answers on this wave's public link ` +
+          `could not be counted per region. Choose its region question in the questionnaire library, or mark ` +
+          `the wave as having no regional breakdown, then open it.`,
+        [
+          {
+            name: 'body.noRegionalBreakdown',
+            reason: 'the questionnaire has no region question: mark the wave as having no regional breakdown',
+            code: 'no_region_question',
+          },
+        ],
+        'no_region_question',
+      );
+    }
+    // Answers are counted with the roles in force now: from here on they cannot change.
+    await lockRoles(questionnaire.id);
   } else if (input.closesAt !== undefined) {
     throw new ValidationError('closesAt can only be given when opening or reopening.', [
       { name: 'body.closesAt', reason: 'only with open or reopen', code: 'not_allowed' },
@@ -452,6 +479,7 @@ export async function cloneWave(
         scope: source.scope,
         access: source.access,
         anonymous: source.anonymous,
+        noRegionalBreakdown: source.noRegionalBreakdown,
         demo: false,
         createdAt: now,
         updatedAt: now,

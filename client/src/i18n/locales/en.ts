@@ -683,6 +683,56 @@ const en: Messages = {
       saveNow: 'Save now',
     },
   },
+  questionRoles: {
+    column: 'Region question',
+    edit: 'Question roles',
+    editLabel: 'Question roles of {{key}}, version {{version}}',
+    title: 'Question roles: {{key}}, version {{version}}',
+    intro:
+      'Which question holds the region, the municipality and the other analysis dimensions. Stored with this version; a file can propose them with the lsgRole property (see docs/questionnaires.md). None is required; without a region question, public waves need "no regional breakdown".',
+    locked:
+      'A wave has been opened on this version, so its roles can no longer change. To use other roles, upload the questionnaire again as a new version.',
+    noQuestion: '— no question —',
+    save: 'Save roles',
+    close: 'Close',
+    saved: 'Roles saved.',
+    problems: 'The roles were not saved',
+    noRegion: 'no region question',
+    noRegionUpload:
+      'Choose the region question in the library ("Question roles" on this version), or mark the waves that use this questionnaire as having no regional breakdown: otherwise answers on a public link cannot be counted per region. Invitation waves take the region from the invitation.',
+    noRegionWarning:
+      'No question is chosen as the region question. Answers on a public link cannot be counted per region: choose the region question here, or mark the waves that use this questionnaire as having no regional breakdown. Invitation waves take the region from the invitation.',
+    detected: 'Question roles found in the file (lsgRole):',
+    noneDetected: 'The file marks no question roles (lsgRole). You can choose them in the library: "Question roles".',
+    breakdownLegend: 'Regional breakdown',
+    noBreakdown: 'This wave has no regional breakdown (answers are accepted without a region)',
+    breakdownYes: 'by region',
+    breakdownNo: 'none: answers are not broken down by region',
+    noRegionPublic:
+      'The chosen questionnaire has no region question: a public wave can only be opened with "no regional breakdown" ticked, or after choosing the region question in the library.',
+    noRegionInvitation:
+      'The chosen questionnaire has no region question: answers through invitations take the region from the invitation.',
+    role: {
+      region: 'Region',
+      country: 'Country (narrows the region list)',
+      municipality: 'Municipality',
+      municipalityType: 'Municipality type',
+      sizeClass: 'Size class',
+      respondentRole: 'Respondent role',
+      obstacles: 'Obstacles',
+      obstacleSeverity: 'Obstacle severity',
+    },
+    hint: {
+      region: 'A single choice whose values are region codes (e.g. RU-VLG).',
+      country: 'A single choice with RU / UA; filled in from an invitation.',
+      municipality: 'Text or a choice; filled in from an invitation.',
+      municipalityType: 'A single choice of municipality type codes.',
+      sizeClass: 'A single choice of size class codes.',
+      respondentRole: 'A single choice (or text).',
+      obstacles: 'A checkbox question whose values are obstacle codes; feeds the heat map.',
+      obstacleSeverity: 'Any question (e.g. a matrix) rating the obstacles.',
+    },
+  },
   errors: {
     title: 'Something went wrong',
     generic: 'The request failed. Please try again a little later.',

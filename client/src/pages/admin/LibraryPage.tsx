@@ -2,8 +2,12 @@ import { lazy, Suspense, useId, useMemo, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next';
 import {
   diffQuestionnaire,
+  getQuestionnaireVersion,
   listQuestionnaires,
+  QUESTION_ROLES,
+  setQuestionRoles,
   uploadQuestionnaire,
+  type QuestionRole,
   type QuestionnaireDiff,
   type QuestionnaireSummary,
   type UploadResult,
@@ -26,6 +30,7 @@ export default function LibraryPage() {
   const lng = currentLocale(i18n.language);
   const list = useRequest((signal) => listQuestionnaires(signal), 'library');
   const [preview, setPreview] = useState<{ key: string; version: number } | null>(null);
+  const [rolesOf, setRolesOf] = useState<{ key: string; version: number } | null>(null);
 
   return (
     <section className="page admin-page">
@@ -53,6 +58,7 @@ export default function LibraryPage() {
                   </th>
                   <th scope="col">{t('admin.library.languages')}</th>
                   <th scope="col">{t('admin.library.usedBy')}</th>
+                  <th scope="col">{t('questionRoles.column')}</th>
                   <th scope="col">{t('admin.library.actions')}</th>
                 </tr>
               </thead>
@@ -71,7 +77,25 @@ export default function LibraryPage() {
                     <td className="num">{q.questionCount}</td>
                     <td>{q.locales.join(', ')}</td>
                     <td>{q.usedBy.length ? q.usedBy.join(', ') : t('admin.none')}</td>
+                    <td data-testid={`roles-${q.id}`}>
+                      {q.roles.region ? (
+                        <span>
+                          {t('questionRoles.role.region')}: <code>{q.roles.region}</code>
+                        </span>
+                      ) : (
+                        <span className="badge badge--warning">{t('questionRoles.noRegion')}</span>
+                      )}
+                    </td>
                     <td>
+                      <button
+                        type="button"
+                        className="button button--small button--secondary"
+                        aria-label={t('questionRoles.editLabel', { key: q.key, version: q.version })}
+                        aria-pressed={rolesOf?.key === q.key && rolesOf.version === q.version}
+                        onClick={() => setRolesOf({ key: q.key, version: q.version })}
+                      >
+                        {t('questionRoles.edit')}
+                      </button>{' '}
                       <button
                         type="button"
                         className="button button--small"
@@ -89,6 +113,16 @@ export default function LibraryPage() {
           </div>
         ))}
 
+      {rolesOf && (
+        <RolesEditor
+          key={`${rolesOf.key}@${rolesOf.version}`}
+          questionnaireKey={rolesOf.key}
+          version={rolesOf.version}
+          onClose={() => setRolesOf(null)}
+          onSaved={list.reload}
+        />
+      )}
+
       {preview && (
         <Suspense fallback={<Loading label={t('admin.loading')} />}>
           <QuestionnairePreview
@@ -105,6 +139,119 @@ export default function LibraryPage() {
         {list.status === 'ok' && <DiffForm items={list.data} />}
       </div>
     </section>
+  );
+}
+
+/** Chooses which question is the region, municipality, ... of one version (stored with it). */
+function RolesEditor({
+  questionnaireKey,
+  version,
+  onClose,
+  onSaved,
+}: {
+  questionnaireKey: string;
+  version: number;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const lng = currentLocale(i18n.language);
+  const id = useId();
+  const detail = useRequest(
+    (signal) => getQuestionnaireVersion(questionnaireKey, version, signal),
+    `${questionnaireKey}@${version}`,
+  );
+  const [choice, setChoice] = useState<Partial<Record<QuestionRole, string>> | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+
+  if (detail.status === 'loading') return <Loading label={t('admin.loading')} />;
+  if (detail.status === 'error') return <ErrorNotice error={detail.error} onRetry={detail.reload} />;
+  const v = detail.data;
+  const roles = choice ?? v.roles;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    try {
+      const body = Object.fromEntries(QUESTION_ROLES.map((r) => [r, roles[r] ?? null])) as Record<
+        QuestionRole,
+        string | null
+      >;
+      await setQuestionRoles(questionnaireKey, version, body);
+      setSaved(true);
+      onSaved();
+      detail.reload();
+      setChoice(null);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      className="card admin-form"
+      onSubmit={(e) => void submit(e)}
+      aria-labelledby={`${id}-h`}
+      data-testid="roles-editor"
+    >
+      <h2 id={`${id}-h`}>{t('questionRoles.title', { key: questionnaireKey, version })}</h2>
+      <p className="muted">{t('questionRoles.intro')}</p>
+      {v.rolesLocked && (
+        <p className="notice" role="status">
+          {t('questionRoles.locked')}
+        </p>
+      )}
+      <div className="roles-grid">
+        {QUESTION_ROLES.map((r) => (
+          <div className="field" key={r}>
+            <label htmlFor={`${id}-${r}`}>{t(`questionRoles.role.${r}`)}</label>
+            <select
+              id={`${id}-${r}`}
+              name={r}
+              disabled={v.rolesLocked}
+              aria-describedby={`${id}-${r}-hint`}
+              value={roles[r] ?? ''}
+              onChange={(e) => setChoice({ ...roles, [r]: e.target.value || undefined })}
+            >
+              <option value="">{t('questionRoles.noQuestion')}</option>
+              {v.questions.map((q) => (
+                <option key={q.name} value={q.name}>
+                  {q.name} — {pick(q.title, lng).slice(0, 60)} ({q.type})
+                </option>
+              ))}
+            </select>
+            <p id={`${id}-${r}-hint`} className="field__hint">
+              {t(`questionRoles.hint.${r}`)}
+            </p>
+          </div>
+        ))}
+      </div>
+      {!roles.region && (
+        <p className="notice notice--warning" data-testid="roles-no-region">
+          {t('questionRoles.noRegionWarning')}
+        </p>
+      )}
+      {error !== null && <ProblemList error={error} title={t('questionRoles.problems')} kind="questionnaire" />}
+      {saved && (
+        <p className="notice notice--success" role="status" data-testid="roles-saved">
+          {t('questionRoles.saved')}
+        </p>
+      )}
+      <div className="button-row">
+        <button type="submit" className="button" disabled={busy || v.rolesLocked}>
+          {t('questionRoles.save')}
+        </button>
+        <button type="button" className="button button--secondary" onClick={onClose}>
+          {t('questionRoles.close')}
+        </button>
+      </div>
+    </form>
   );
 }
 
@@ -198,6 +345,25 @@ function UploadForm({ onUploaded }: { onUploaded: () => void }) {
             ? t('admin.library.created', { key: done.key, version: done.version })
             : t('admin.library.same', { key: done.key, version: done.version })}
         </p>
+      )}
+      {done && (
+        <div className="notice" role="status" data-testid="upload-roles">
+          {Object.keys(done.roles).length > 0 ? (
+            <>
+              <p>{t('questionRoles.detected')}</p>
+              <ul>
+                {QUESTION_ROLES.filter((r) => done.roles[r]).map((r) => (
+                  <li key={r}>
+                    {t(`questionRoles.role.${r}`)}: <code>{done.roles[r]}</code>
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : (
+            <p>{t('questionRoles.noneDetected')}</p>
+          )}
+          {!done.roles.region && <p className="notice notice--warning">{t('questionRoles.noRegionUpload')}</p>}
+        </div>
       )}
       {done && done.sanitized.length > 0 && (
         <div className="notice" role="status" data-testid="upload-sanitized">

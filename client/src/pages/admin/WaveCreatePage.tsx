@@ -37,6 +37,7 @@ export default function WaveCreatePage() {
         scope: { countries: form.countries, regions: form.regions },
         access: form.access,
         anonymous: form.anonymous,
+        noRegionalBreakdown: form.noRegionalBreakdown,
       });
       navigate(`/admin/waves/${encodeURIComponent(wave.code)}`);
     } catch (err) {

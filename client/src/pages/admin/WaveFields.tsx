@@ -18,6 +18,7 @@ export type WaveForm = {
   regions: string[];
   access: NewWave['access'];
   anonymous: boolean;
+  noRegionalBreakdown: boolean;
 };
 
 export const EMPTY_WAVE_FORM: WaveForm = {
@@ -32,6 +33,7 @@ export const EMPTY_WAVE_FORM: WaveForm = {
   regions: [],
   access: 'invitation',
   anonymous: false,
+  noRegionalBreakdown: false,
 };
 
 export function waveToForm(w: WaveAdmin): WaveForm {
@@ -47,11 +49,13 @@ export function waveToForm(w: WaveAdmin): WaveForm {
     regions: w.scope.regions,
     access: w.access,
     anonymous: w.anonymous,
+    noRegionalBreakdown: w.noRegionalBreakdown,
   };
 }
 
 /** The groups of fields a wave's state may lock (the server's rule: see waves.service EDITABLE). */
-export type WaveFieldGroup = 'title' | 'questionnaireId' | 'opensAt' | 'closesAt' | 'scope' | 'access' | 'anonymous';
+export type WaveFieldGroup =
+  'title' | 'questionnaireId' | 'opensAt' | 'closesAt' | 'scope' | 'access' | 'anonymous' | 'noRegionalBreakdown';
 
 type Props = {
   id: string;
@@ -73,6 +77,8 @@ export function WaveFields({ id, form, set, questionnaires, regions, locked = ()
   const regionChoices = regions.filter((r) => form.countries.includes(r.country as 'RU' | 'UA'));
   // The wave's own version stays choosable even if the list has not loaded it.
   const missing = form.questionnaireId !== '' && !questionnaires.some((q) => q.id === form.questionnaireId);
+  const chosen = questionnaires.find((q) => q.id === form.questionnaireId);
+  const noRegionQuestion = Boolean(chosen && !chosen.roles.region);
 
   return (
     <>
@@ -238,6 +244,27 @@ export function WaveFields({ id, form, set, questionnaires, regions, locked = ()
           />
           {t('admin.form.anonymous')}
         </label>
+      </fieldset>
+      <fieldset
+        className="fieldset"
+        disabled={locked('noRegionalBreakdown')}
+        aria-describedby={described('noRegionalBreakdown')}
+      >
+        <legend>{t('questionRoles.breakdownLegend')}</legend>
+        <label className="choice">
+          <input
+            type="checkbox"
+            name="noRegionalBreakdown"
+            checked={form.noRegionalBreakdown}
+            onChange={(e) => set('noRegionalBreakdown', e.target.checked)}
+          />
+          {t('questionRoles.noBreakdown')}
+        </label>
+        {noRegionQuestion && (
+          <p className="field__hint" data-testid="no-region-hint">
+            {form.access === 'public' ? t('questionRoles.noRegionPublic') : t('questionRoles.noRegionInvitation')}
+          </p>
+        )}
       </fieldset>
     </>
   );

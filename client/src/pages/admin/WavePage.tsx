@@ -163,7 +163,7 @@ const has = <T extends object>(o: T, k: string): boolean => Object.prototype.has
 
 /** What each state lets the coordinator change (mirrors the server's rule, which decides). */
 const EDITABLE: Record<WaveAdmin['status'], readonly WaveFieldGroup[]> = {
-  draft: ['title', 'questionnaireId', 'opensAt', 'closesAt', 'scope', 'access', 'anonymous'],
+  draft: ['title', 'questionnaireId', 'opensAt', 'closesAt', 'scope', 'access', 'anonymous', 'noRegionalBreakdown'],
   open: ['title', 'closesAt'],
   closed: ['title'],
   archived: [],
@@ -189,6 +189,8 @@ function patchOf(w: WaveAdmin, before: WaveForm, form: WaveForm): WaveUpdate {
     body.scope = { countries: form.countries, regions: form.regions };
   if (may('access') && form.access !== before.access) body.access = form.access;
   if (may('anonymous') && form.anonymous !== before.anonymous) body.anonymous = form.anonymous;
+  if (may('noRegionalBreakdown') && form.noRegionalBreakdown !== before.noRegionalBreakdown)
+    body.noRegionalBreakdown = form.noRegionalBreakdown;
   return body;
 }
 
@@ -298,6 +300,10 @@ function WaveSummary({ wave: w }: { wave: WaveAdmin }) {
             : w.access === 'public'
               ? t('admin.wave.anonymousNoPublic')
               : t('admin.wave.anonymousNo')}
+        </dd>
+        <dt>{t('questionRoles.breakdownLegend')}</dt>
+        <dd data-testid="wave-breakdown">
+          {w.noRegionalBreakdown ? t('questionRoles.breakdownNo') : t('questionRoles.breakdownYes')}
         </dd>
         {w.access === 'public' && (
           <>

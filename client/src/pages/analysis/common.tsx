@@ -212,7 +212,7 @@ const ROLE_OF: Record<Exclude<FilterDimension, 'region'>, string> = {
 
 /**
  * Region, municipality type, size class, respondent role and completion status. The choices of
- * the three respondent dimensions come from the questionnaire's own questions (their `lsgRole`).
+ * the three respondent dimensions come from the questionnaire's own questions (the roles stored with the version).
  */
 export function FilterBar({
   variables,

@@ -12,6 +12,7 @@ const ACTIONS = [
   'wave.update',
   'wave.clone',
   'questionnaire.upload',
+  'questionnaire.roles',
   'invitations.import',
   'invitations.export',
   'invitations.revoke',
