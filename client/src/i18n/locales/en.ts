@@ -700,6 +700,44 @@ const en: Messages = {
     requestId: 'Request ID for support: {{id}}',
     retry: 'Try again',
   },
+  invitationImport: {
+    column: 'column {{column}} ({{name}})',
+    value: 'in the file: “{{value}}”',
+    duplicateOf: 'the same municipality as line {{line}}',
+    allowed: 'Allowed values:',
+    allowedMany: 'Allowed codes ({{count}}) — show',
+    codesLink: 'Download the list of codes with names (CSV)',
+    problemsIntro: 'Nothing was imported. Correct these lines in the file and upload it again.',
+    fileIntro: 'The questionnaire was not uploaded. Correct the file and upload it again.',
+    templateTitle: 'Template to fill in',
+    templateIntro:
+      'The columns the import expects, and the region and municipality type codes this wave accepts, with their names.',
+    templateXlsx: 'XLSX template (with code sheets)',
+    templateCsv: 'CSV template',
+    codesCsv: 'Region and type codes (CSV)',
+  },
+  copyLink: {
+    copy: 'Copy link',
+    copyLabel: 'Issue and copy the link for “{{name}}”',
+    copyAgain: 'Copy again',
+    copyAgainLabel: 'Copy the link for “{{name}}” again',
+    copied: 'The link for “{{name}}” is copied to the clipboard.',
+    issuedNotCopied:
+      'The link for “{{name}}” is issued but could not be copied automatically: select it below and copy it (Ctrl+C).',
+    linkLabel: 'Link for “{{name}}”',
+  },
+  regionPicker: {
+    search: 'Find a region',
+    searchHint:
+      'Start typing a name or a code. With no region chosen, the survey covers every region of the chosen countries.',
+    chosen: 'Regions chosen: {{count}}',
+    chosenNone: 'No region chosen: every region of the chosen countries is covered.',
+    selectAll: 'Select all ({{country}})',
+    clearAll: 'Clear all ({{country}})',
+    clear: 'Clear the choice',
+    noMatch: 'No region has this name or code.',
+    list: 'Regions',
+  },
 };
 
 export default en;

@@ -2,13 +2,14 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { Link, useParams } from 'react-router';
-import { listRegions } from '../../api/api';
+import { listMunicipalityTypes, listRegions } from '../../api/api';
 import {
   changeWaveStatus,
   cloneWave,
   downloadLinks,
   getWaveAdmin,
   importInvitations,
+  importTemplateUrl,
   listQuestionnaires,
   updateWave,
   type WaveUpdate,
@@ -26,7 +27,7 @@ import { AdminNav } from './AdminNav';
 import { ResponseBoard } from './ResponseBoard';
 import { dateInputToIso } from './dates';
 import ru from '../../i18n/locales/ru';
-import { errorText, ProblemList } from './ProblemList';
+import { errorText, ProblemList, type CodeNames } from './ProblemList';
 import { waveToForm, WaveFields, type WaveFieldGroup, type WaveForm } from './WaveFields';
 
 const ACTIONS: Record<WaveAdmin['status'], LifecycleAction[]> = {
@@ -368,8 +369,20 @@ function Lifecycle({ wave: w, onChanged }: { wave: WaveAdmin; onChanged: () => v
   );
 }
 
+/** Names of region and municipality type codes in the user's language (for the import's problems). */
+function useCodeNames(lng: ReturnType<typeof currentLocale>): CodeNames {
+  const regions = useRequest((signal) => listRegions(signal), 'import-regions');
+  const types = useRequest((signal) => listMunicipalityTypes(signal), 'import-types');
+  const names = new Map<string, string>();
+  if (regions.status === 'ok') for (const r of regions.data) names.set(r.code, pick(r.names, lng));
+  if (types.status === 'ok') for (const ty of types.data) names.set(ty.code, pick(ty.names, lng));
+  return (c) => names.get(c);
+}
+
 function ImportForm({ code }: { code: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const lng = currentLocale(i18n.language);
+  const codeNames = useCodeNames(lng);
   const id = useId();
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
@@ -395,6 +408,27 @@ function ImportForm({ code }: { code: string }) {
     <form className="card admin-form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-h`}>
       <h3 id={`${id}-h`}>{t('admin.invitations.importTitle')}</h3>
       <p className="muted">{t('admin.invitations.importIntro')}</p>
+      <div className="template-links" data-testid="import-template">
+        <p className="field__label">{t('invitationImport.templateTitle')}</p>
+        <p className="muted small">{t('invitationImport.templateIntro')}</p>
+        <ul className="link-list">
+          <li>
+            <a href={importTemplateUrl(code, 'xlsx', lng)} download>
+              {t('invitationImport.templateXlsx')}
+            </a>
+          </li>
+          <li>
+            <a href={importTemplateUrl(code, 'csv', lng)} download>
+              {t('invitationImport.templateCsv')}
+            </a>
+          </li>
+          <li>
+            <a href={importTemplateUrl(code, 'codes-csv', lng)} download>
+              {t('invitationImport.codesCsv')}
+            </a>
+          </li>
+        </ul>
+      </div>
       <div className="field">
         <label htmlFor={`${id}-file`}>{t('admin.invitations.file')}</label>
         <input
@@ -405,7 +439,15 @@ function ImportForm({ code }: { code: string }) {
           onChange={(e) => setFile(e.target.files?.[0] ?? null)}
         />
       </div>
-      {error !== null && <ProblemList error={error} title={t('admin.invitations.problemsTitle')} kind="list" />}
+      {error !== null && (
+        <ProblemList
+          error={error}
+          title={t('admin.invitations.problemsTitle')}
+          kind="list"
+          codeNames={codeNames}
+          codesHref={importTemplateUrl(code, 'codes-csv', lng)}
+        />
+      )}
       {result && (
         <p className="notice notice--success" role="status" data-testid="import-done">
           {t('admin.invitations.imported', result)}
