@@ -169,6 +169,10 @@ export function checkRows(
       bad('type', `"${type}" is not a municipality type of ${region.country}`, 'type_country', {
         allowed: typesHere,
       });
+    else if (!region && typeInfo.country && !scope.countries.includes(typeInfo.country))
+      bad('type', `"${type}" is not a municipality type of ${scope.countries.join(', ')}`, 'type_country', {
+        allowed: typesHere,
+      });
 
     const populationText = get('population').replace(/[\s\u00a0]/g, '');
     let population: number | null = null;

@@ -718,9 +718,9 @@ const en: Messages = {
   },
   copyLink: {
     copy: 'Copy link',
-    copyLabel: 'Issue and copy the link for “{{name}}”',
+    copyLabel: 'Copy link for “{{name}}” (issues it)',
     copyAgain: 'Copy again',
-    copyAgainLabel: 'Copy the link for “{{name}}” again',
+    copyAgainLabel: 'Copy again: the link for “{{name}}”',
     copied: 'The link for “{{name}}” is copied to the clipboard.',
     issuedNotCopied:
       'The link for “{{name}}” is issued but could not be copied automatically: select it below and copy it (Ctrl+C).',
