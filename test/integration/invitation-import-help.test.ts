@@ -21,7 +21,7 @@ beforeAll(async () => {
   questionnaireId = (await registerVersion('mini-barriers', fixture('mini-barriers.json'), 'upload')).version.id;
 });
 
-type Param = { name: string; code: string; column?: string; value?: string; allowed?: string[] };
+type Param = { name: string; reason: string; code: string; column?: string; value?: string; allowed?: string[] };
 
 function binaryParser(res: request.Response, cb: (err: Error | null, body: Buffer) => void) {
   const chunks: Buffer[] = [];

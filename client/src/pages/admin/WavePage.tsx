@@ -267,13 +267,21 @@ function WaveEditForm({ wave: w, onCancel, onSaved }: { wave: WaveAdmin; onCance
 function WaveSummary({ wave: w }: { wave: WaveAdmin }) {
   const { t, i18n } = useTranslation();
   const lng = currentLocale(i18n.language);
+  // Names, not codes: the questionnaire's title and the regions' names in the user's language.
+  const questionnaires = useRequest((signal) => listQuestionnaires(signal), 'summary-q');
+  const regions = useRequest((signal) => listRegions(signal), 'summary-r');
+  const q = questionnaires.status === 'ok' ? questionnaires.data.find((x) => x.id === w.questionnaireId) : undefined;
+  const regionName = (code: string) =>
+    (regions.status === 'ok' && pick(regions.data.find((r) => r.code === code)?.names, lng)) || code;
   const link = `${window.location.origin}/w/${encodeURIComponent(w.code)}`;
   return (
     <section className="card" aria-labelledby="summary-h">
       <h2 id="summary-h">{t('admin.wave.summary')}</h2>
       <dl className="facts">
         <dt>{t('admin.wave.questionnaire')}</dt>
-        <dd>{w.questionnaireId}</dd>
+        <dd data-testid="wave-questionnaire">
+          {q ? t('waves.questionnaire', { title: pick(q.title, lng) || q.key, version: q.version }) : w.questionnaireId}
+        </dd>
         <dt>{t('admin.wave.period')}</dt>
         <dd>
           {w.opensAt || w.closesAt
@@ -283,7 +291,7 @@ function WaveSummary({ wave: w }: { wave: WaveAdmin }) {
         <dt>{t('admin.wave.scope')}</dt>
         <dd>
           {w.scope.regions.length
-            ? w.scope.regions.join(', ')
+            ? w.scope.regions.map(regionName).join(', ')
             : t('admin.wave.allRegions', {
                 countries: w.scope.countries.map((c) => t(`admin.form.country.${c}`)).join(', '),
               })}
