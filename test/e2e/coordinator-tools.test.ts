@@ -273,7 +273,7 @@ describe('screenshots for the issue', () => {
       const matrix = page.locator('[data-name="obstacle_severity"]');
       await visible(matrix, 30_000);
       await page.waitForLoadState('networkidle');
-      await matrix.scrollIntoViewIfNeeded();
+      await matrix.evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await shot(page, `matrix-${lang}-${width}.png`);
     }
     for (const [lang, width] of [
@@ -287,6 +287,11 @@ describe('screenshots for the issue', () => {
       await page.waitForLoadState('networkidle');
       await page.waitForTimeout(500);
       await shot(page, `dashboard-${lang}-${width}.png`);
+      const table = page.getByTestId('results-table');
+      if ((await table.count()) > 0) {
+        await table.first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
+        await shot(page, `dashboard-table-${lang}-${width}.png`);
+      }
     }
   }, 240_000);
 });
