@@ -14,6 +14,7 @@ import { launchChromium } from '../helpers/browser';
 import { startServer } from '../helpers/server';
 import { agentAs, createUser } from '../helpers/auth';
 import { createInvitationWave, csv } from '../helpers/invitations';
+import { axeViolations, describeFindings } from '../helpers/axe';
 import { createApp } from '../../server/src/app';
 import { getWave, listWaves } from '../../server/src/waves/waves.service';
 import { regions } from '../../server/src/reference/reference.service';
@@ -143,6 +144,8 @@ describe('importing a list', () => {
       expect(text).toMatch(/Строка 3, столбец 3 \(регион\)[^\n]*«RU-MOW»/i);
       expect(text).toContain('RU-VLG (Вологодская область)');
       await shot(problems, `import-errors-ru-${width}.png`);
+      // The long list of allowed regions folds into a disclosure; the problems pass axe.
+      expect(describeFindings(`import problems ${width}`, await axeViolations(page))).toEqual([]);
       await page.context().close();
     }
   }, 180_000);
@@ -174,6 +177,7 @@ describe('copying one link from the board', () => {
     const shown = await message.getByTestId('issued-link').inputValue();
     expect(shown).toMatch(/\/i\/[A-Za-z0-9_-]+$/);
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown);
+    expect(describeFindings('board with a copied link', await axeViolations(page))).toEqual([]);
     // The link works, and the row no longer offers a first link.
     const token = shown.split('/i/')[1];
     expect((await fetch(`${server.baseUrl}/api/invitations/${token}`)).status).toBe(200);
@@ -230,6 +234,37 @@ describe('the region picker', () => {
     await visible(page.getByTestId('wave-saved'));
     expect((await getWave(draftWave)).scope.regions.sort()).toEqual(['RU-ARK', 'RU-KOS']);
   }, 120_000);
+});
+
+describe('wording', () => {
+  it('a bad or malformed invitation link says the link is not valid, with no Retry button', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    for (const token of ['not-a-token', 'A'.repeat(22)]) {
+      await page.goto(`${server.baseUrl}/i/${token}`);
+      await visible(page.getByTestId('invite-invalid'));
+      expect(await page.locator('h1').innerText()).toBe('Ссылка не действует');
+      expect(await page.getByRole('button', { name: 'Повторить' }).count()).toBe(0);
+      expect(await page.locator('body').innerText()).not.toMatch(/разобрать запрос/);
+    }
+  }, 60_000);
+
+  it('a public-link wave does not claim its answers are linked to invitations; the summary names, not codes', async () => {
+    const page = await signedIn();
+    await page.goto(`${server.baseUrl}/admin/waves/${demo}`);
+    const summary = page.locator('dl.facts');
+    await visible(summary);
+    await visible(page.getByTestId('wave-questionnaire').filter({ hasText: 'версия 1' }));
+    const text = await summary.innerText();
+    expect(text).not.toMatch(/связаны с приглашениями/);
+    expect(text).toMatch(/не анонимная|анонимная/);
+    expect(await page.getByTestId('wave-questionnaire').innerText()).not.toMatch(/imc-barriers@/);
+    await page.goto(`${server.baseUrl}/admin/waves/${openWave}`);
+    await visible(
+      page.locator('dl.facts').getByText('Вологодская область, Архангельская область, Костромская область'),
+    );
+  }, 60_000);
 });
 
 describe('screenshots for the issue', () => {
