@@ -658,7 +658,6 @@ const en: Messages = {
       reissueLabel: 'New link for “{{name}}”',
       confirmRevoke: 'Revoke the link of “{{name}}”? It will stop working.',
       confirmReissue: 'Issue a new link for “{{name}}”? The previous one will stop working.',
-      newLink: 'New link for “{{name}}” (shown once):',
       empty: 'No invitations yet — import the list of municipalities.',
       noMatch: 'Nothing found.',
       shown: 'Showing {{shown}} of {{total}}',

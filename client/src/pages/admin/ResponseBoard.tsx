@@ -377,15 +377,18 @@ export function ResponseBoard({ code }: { code: string }) {
                               {t('admin.board.revoke')}
                             </button>
                           )}
-                          <button
-                            type="button"
-                            className="button button--small button--secondary"
-                            disabled={busy === i.id}
-                            aria-label={t('admin.board.reissueLabel', { name: i.municipality.name })}
-                            onClick={() => void act(i, 'reissue')}
-                          >
-                            {t('admin.board.reissue')}
-                          </button>
+                          {/* Without a link yet, "Copy link" issues the first one; "New link" replaces one. */}
+                          {(i.linkIssuedAt || i.status === 'revoked') && (
+                            <button
+                              type="button"
+                              className="button button--small button--secondary"
+                              disabled={busy === i.id}
+                              aria-label={t('admin.board.reissueLabel', { name: i.municipality.name })}
+                              onClick={() => void act(i, 'reissue')}
+                            >
+                              {t('admin.board.reissue')}
+                            </button>
+                          )}
                         </>
                       )}
                     </td>
