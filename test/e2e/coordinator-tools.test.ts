@@ -260,6 +260,12 @@ describe('wording', () => {
     expect(text).not.toMatch(/связаны с приглашениями/);
     expect(text).toMatch(/не анонимная|анонимная/);
     expect(await page.getByTestId('wave-questionnaire').innerText()).not.toMatch(/imc-barriers@/);
+    // The home page and the wave list name questionnaires by title, never by key.
+    for (const where of ['/', '/admin/waves']) {
+      await page.goto(`${server.baseUrl}${where}`);
+      await visible(page.getByText(/Анкета «[^»]+», версия 1/));
+      expect(await page.locator('main').innerText()).not.toMatch(/imc-barriers/);
+    }
     await page.goto(`${server.baseUrl}/admin/waves/${openWave}`);
     await visible(
       page.locator('dl.facts').getByText('Вологодская область, Архангельская область, Костромская область'),
