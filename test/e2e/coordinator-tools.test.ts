@@ -22,6 +22,7 @@ import { regions } from '../../server/src/reference/reference.service';
 useTestDatabase({ demo: true });
 
 const DOCS_SHOTS = path.join(ROOT, 'docs', 'screenshots');
+const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 const USER = { email: 'tools@e2e.local', password: 'tools password 1' };
 let browser: Browser;
 let server: { baseUrl: string; close: () => Promise<void> };
@@ -34,6 +35,7 @@ const OBSTACLES = ['funding', 'experience', 'legal', 'staff', 'procedures', 'inf
 
 beforeAll(async () => {
   fs.mkdirSync(DOCS_SHOTS, { recursive: true });
+  fs.mkdirSync(SHOTS, { recursive: true });
   server = await startServer();
   browser = await launchChromium();
   const wave = (await listWaves())[0];
@@ -178,6 +180,7 @@ describe('copying one link from the board', () => {
     expect(shown).toMatch(/\/i\/[A-Za-z0-9_-]+$/);
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown);
     expect(describeFindings('board with a copied link', await axeViolations(page))).toEqual([]);
+    await page.screenshot({ path: path.join(SHOTS, 'board-copied-ru.png'), fullPage: true });
     // The link works, and the row no longer offers a first link.
     const token = shown.split('/i/')[1];
     expect((await fetch(`${server.baseUrl}/api/invitations/${token}`)).status).toBe(200);
@@ -230,6 +233,7 @@ describe('the region picker', () => {
     await picker.getByLabel('Найти регион').fill('RU-KOS');
     await picker.getByRole('checkbox', { name: /Костромская область/ }).check();
     expect(await count.innerText()).toBe('Выбрано регионов: 2');
+    await picker.screenshot({ path: path.join(SHOTS, 'region-picker-ru.png') });
     await page.getByRole('button', { name: 'Сохранить изменения' }).click();
     await visible(page.getByTestId('wave-saved'));
     expect((await getWave(draftWave)).scope.regions.sort()).toEqual(['RU-ARK', 'RU-KOS']);

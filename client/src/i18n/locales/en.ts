@@ -733,7 +733,7 @@ const en: Messages = {
     allowedMany: 'Allowed codes ({{count}}) — show',
     codesLink: 'Download the list of codes with names (CSV)',
     problemsIntro: 'Nothing was imported. Correct these lines in the file and upload it again.',
-    fileIntro: 'The questionnaire was not uploaded. Correct the file and upload it again.',
+    fileIntro: 'The questionnaire was not uploaded. Correct the errors in the JSON text and upload it again.',
     templateTitle: 'Template to fill in',
     templateIntro:
       'The columns the import expects, and the region and municipality type codes this wave accepts, with their names.',
