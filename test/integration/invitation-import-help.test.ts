@@ -95,6 +95,23 @@ describe('a refused list names the line, the column, the bad value and what is a
     );
   });
 
+  it('a municipality already invited in another region names the new region and the one it is invited in', async () => {
+    const wave = await createInvitationWave(coordinator, questionnaireId);
+    const send = (content: string) =>
+      coordinator.post(`/api/waves/${wave}/invitations/import`).send({ format: 'csv', content });
+    expect((await send(csv(['m1;Первый;RU-VLG;municipal_okrug;1000;m1@example.org']))).status).toBe(201);
+    const res = await send(csv(['m1;Первый;RU-ARK;municipal_okrug;1000;m1@example.org']));
+    expect(res.status).toBe(422);
+    expect(res.body.invalid_params).toEqual([
+      expect.objectContaining({
+        name: 'line 2.regionCode',
+        code: 'region_changed',
+        value: 'RU-ARK',
+        allowed: ['RU-VLG'],
+      }),
+    ]);
+  });
+
   it('a missing column lists the headings that would be recognised', async () => {
     const wave = await createInvitationWave(coordinator, questionnaireId);
     const res = await coordinator

@@ -41,8 +41,9 @@ export function RegionPicker({ id, regions, countries, value, onChange, disabled
 
   const set = (codes: Iterable<string>) => {
     const next = new Set(codes);
-    // Keep the order of the directory, so an unchanged choice compares equal.
-    onChange(regions.map((r) => r.code).filter((c) => next.has(c)));
+    // Keep the order of the directory, so an unchanged choice compares equal (and, while the
+    // directory is still loading, keep the codes as they are).
+    onChange(regions.length ? regions.map((r) => r.code).filter((c) => next.has(c)) : [...next]);
   };
   const toggle = (code: string, on: boolean) => {
     const next = new Set(chosen);

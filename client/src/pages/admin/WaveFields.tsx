@@ -190,7 +190,7 @@ export function WaveFields({ id, form, set, questionnaires, regions, locked = ()
                     const still = new Set(
                       regions.filter((r) => countries.includes(r.country as 'RU' | 'UA')).map((r) => r.code),
                     );
-                    if (form.regions.some((code) => !still.has(code)))
+                    if (regions.length > 0 && form.regions.some((code) => !still.has(code)))
                       set(
                         'regions',
                         form.regions.filter((code) => still.has(code)),
