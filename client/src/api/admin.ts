@@ -1,6 +1,14 @@
 // Typed calls for the coordinator's pages (questionnaire library, waves, invitations) and for
 // the official's invitation link. Built on the shared request helper of api.ts.
-import { ApiError, csrfHeaders, request, type Localized, type Problem, type SurveyDefinition } from './api';
+import {
+  ApiError,
+  csrfHeaders,
+  request,
+  type Locale,
+  type Localized,
+  type Problem,
+  type SurveyDefinition,
+} from './api';
 
 const enc = encodeURIComponent;
 
@@ -204,6 +212,11 @@ export function importInvitations(code: string, format: 'csv' | 'xlsx', content:
     body: { format, content },
     timeoutMs: 120_000,
   });
+}
+
+/** The import template: the columns as CSV or XLSX (the XLSX also lists the codes), or the codes as CSV. */
+export function importTemplateUrl(code: string, format: 'csv' | 'xlsx' | 'codes-csv', lang: Locale): string {
+  return `/api/waves/${enc(code)}/invitations/template?format=${format}&lang=${lang}`;
 }
 
 export function revokeInvitation(code: string, id: string): Promise<Invitation> {

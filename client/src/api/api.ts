@@ -50,7 +50,15 @@ export type Tally = {
 
 export type Region = { code: string; country: string; names: Localized };
 
-export type InvalidParam = { name: string; reason: string; code?: string };
+/** `value`: the bad value as given; `column`: where it is in an uploaded file; `allowed`: the accepted codes. */
+export type InvalidParam = {
+  name: string;
+  reason: string;
+  code?: string;
+  value?: string;
+  column?: string;
+  allowed?: string[];
+};
 
 /** RFC 9457 problem details as the server sends them. */
 export type Problem = {
@@ -285,6 +293,13 @@ export function getTally(code: string, signal?: AbortSignal): Promise<Tally> {
 
 export async function listRegions(signal?: AbortSignal): Promise<Region[]> {
   const { items } = await request<{ items: Region[] }>('/reference/regions', { signal });
+  return items;
+}
+
+export type Coded = { code: string; country?: string; names: Localized };
+
+export async function listMunicipalityTypes(signal?: AbortSignal): Promise<Coded[]> {
+  const { items } = await request<{ items: Coded[] }>('/reference/municipality-types', { signal });
   return items;
 }
 

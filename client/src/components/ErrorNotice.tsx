@@ -1,9 +1,13 @@
 import { useTranslation } from 'react-i18next';
 import { ApiError, apiErrorMessageKey } from '../api/api';
 
-/** A 404 won't get better by asking again. */
+/**
+ * Whether asking again can help: a lost connection, a timeout, a busy or failing server can
+ * pass; a refused or malformed request (4xx: not found, not allowed, invalid) cannot, so no
+ * "Retry" button is offered for it.
+ */
 export function isRetryable(error: unknown): boolean {
-  return !(error instanceof ApiError && error.status === 404);
+  return !(error instanceof ApiError) || error.retryable;
 }
 
 type Props = {

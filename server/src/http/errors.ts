@@ -1,6 +1,18 @@
 // Typed errors that services throw; the error handler maps them to problem+json.
 
-export type InvalidParam = { name: string; reason: string; code?: string };
+/**
+ * One problem of a request. `value` is the offending value as given (cut to 200 characters),
+ * `column` where it sits in an uploaded file (a letter for XLSX, a number for CSV), and
+ * `allowed` the codes that would have been accepted, when the set is closed.
+ */
+export type InvalidParam = {
+  name: string;
+  reason: string;
+  code?: string;
+  value?: string;
+  column?: string;
+  allowed?: string[];
+};
 
 export class AppError extends Error {
   constructor(

@@ -51,7 +51,18 @@ export const problemSchema = z
     instance: z.string(),
     code: z.string(),
     requestId: z.string(),
-    invalid_params: z.array(z.object({ name: z.string(), reason: z.string(), code: z.string().optional() })).optional(),
+    invalid_params: z
+      .array(
+        z.object({
+          name: z.string(),
+          reason: z.string(),
+          code: z.string().optional(),
+          value: z.string().optional(),
+          column: z.string().optional(),
+          allowed: z.array(z.string()).optional(),
+        }),
+      )
+      .optional(),
   })
   .meta({ id: 'ProblemDetails', description: 'Problem details (RFC 9457) with a machine-readable code' });
 

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { InvalidParam } from '../http/errors';
-import { findRegion, municipalityTypes } from '../reference/reference.service';
+import { findRegion, municipalityTypes, regions } from '../reference/reference.service';
 
 export type MunicipalityRow = {
   line: number;
@@ -53,11 +53,42 @@ export function derivedId(regionCode: string, name: string): string {
   return `m-${digest.slice(0, 16)}`;
 }
 
-/** Checks cells (already as text, by heading) and builds the rows. */
+/** The region codes a wave's scope accepts: its regions, or every region of its countries. */
+export function regionsInScope(scope: ImportScope): string[] {
+  return scope.regions.length > 0
+    ? [...scope.regions]
+    : regions.filter((r) => scope.countries.includes(r.country)).map((r) => r.code);
+}
+
+/** The municipality type codes of the given countries (types without a country fit all). */
+export function typesOf(countries: string[]): string[] {
+  return municipalityTypes.filter((t) => !t.country || countries.includes(t.country)).map((t) => t.code);
+}
+
+/** Column 0 → "A", 26 → "AA" (as a spreadsheet names it). */
+export function columnLetter(index: number): string {
+  let n = index + 1;
+  let out = '';
+  while (n > 0) {
+    const r = (n - 1) % 26;
+    out = String.fromCharCode(65 + r) + out;
+    n = Math.floor((n - 1) / 26);
+  }
+  return out;
+}
+
+const clip = (v: string) => (v.length > 200 ? `${v.slice(0, 200)}…` : v);
+
+/**
+ * Checks cells (already as text, by heading) and builds the rows. Each problem names the line
+ * and field, the column as the file shows it (`columnLabel`), the bad value and, for codes, the
+ * codes that are allowed.
+ */
 export function checkRows(
   table: { line: number; cells: string[] }[],
   headings: string[],
   scope: ImportScope,
+  columnLabel: (index: number) => string = (i) => String(i + 1),
 ): ParsedImport {
   const problems: InvalidParam[] = [];
   const column = new Map<Field, number>();
@@ -73,6 +104,7 @@ export function checkRows(
         name: `line 1.${f}`,
         reason: `no "${ALIASES[f][0]}" column (the first line must name the columns: id, name, region, type, population, email)`,
         code: 'missing_column',
+        allowed: ALIASES[f],
       })),
     };
   }
@@ -90,12 +122,23 @@ export function checkRows(
   const rows: MunicipalityRow[] = [];
   const seenIds = new Map<string, number>();
   const typeCodes = new Map(municipalityTypes.map((t) => [t.code, t]));
+  const scopeRegions = regionsInScope(scope);
   for (const { line, cells } of table) {
     const get = (f: Field) => {
       const i = column.get(f);
       return i === undefined ? '' : (cells[i] ?? '').trim();
     };
-    const bad = (f: Field, reason: string, code: string) => problems.push({ name: `line ${line}.${f}`, reason, code });
+    const bad = (f: Field, reason: string, code: string, extra: { allowed?: string[] } = {}) => {
+      const value = get(f);
+      problems.push({
+        name: `line ${line}.${f}`,
+        reason,
+        code,
+        column: columnLabel(column.get(f)!),
+        ...(value ? { value: clip(value) } : {}),
+        ...extra,
+      });
+    };
     const before = problems.length;
 
     const name = get('name');
@@ -104,22 +147,32 @@ export function checkRows(
 
     const regionCode = get('regionCode').toUpperCase();
     const region = findRegion(regionCode);
-    if (!regionCode) bad('regionCode', 'the region code is empty', 'required');
+    if (!regionCode) bad('regionCode', 'the region code is empty', 'required', { allowed: scopeRegions });
     else if (!region)
-      bad('regionCode', `unknown region code "${regionCode}" (ISO 3166-2, e.g. RU-VLG)`, 'unknown_region');
-    else if (
-      !scope.countries.includes(region.country) ||
-      (scope.regions.length > 0 && !scope.regions.includes(regionCode))
-    )
-      bad('regionCode', `"${regionCode}" is outside the wave's scope`, 'region_outside_scope');
+      bad('regionCode', `unknown region code "${regionCode}" (ISO 3166-2, e.g. RU-VLG)`, 'unknown_region', {
+        allowed: scopeRegions,
+      });
+    else if (!scopeRegions.includes(regionCode))
+      bad('regionCode', `"${regionCode}" is outside the wave's scope`, 'region_outside_scope', {
+        allowed: scopeRegions,
+      });
 
     const type = get('type');
     const typeInfo = typeCodes.get(type);
-    if (!type) bad('type', 'the municipality type is empty', 'required');
+    const typesHere = typesOf(region ? [region.country] : scope.countries);
+    if (!type) bad('type', 'the municipality type is empty', 'required', { allowed: typesHere });
     else if (!typeInfo)
-      bad('type', `unknown municipality type "${type}" (one of ${[...typeCodes.keys()].join(', ')})`, 'unknown_type');
+      bad('type', `unknown municipality type "${type}" (one of ${typesHere.join(', ')})`, 'unknown_type', {
+        allowed: typesHere,
+      });
     else if (region && typeInfo.country && typeInfo.country !== region.country)
-      bad('type', `"${type}" is not a municipality type of ${region.country}`, 'type_country');
+      bad('type', `"${type}" is not a municipality type of ${region.country}`, 'type_country', {
+        allowed: typesHere,
+      });
+    else if (!region && typeInfo.country && !scope.countries.includes(typeInfo.country))
+      bad('type', `"${type}" is not a municipality type of ${scope.countries.join(', ')}`, 'type_country', {
+        allowed: typesHere,
+      });
 
     const populationText = get('population').replace(/[\s\u00a0]/g, '');
     let population: number | null = null;
@@ -138,8 +191,10 @@ export function checkRows(
     if (!id && name && regionCode) id = derivedId(regionCode, name);
     if (id) {
       const first = seenIds.get(id);
-      if (first !== undefined) bad('id', `the same municipality as line ${first}`, 'duplicate');
-      else seenIds.set(id, line);
+      if (first !== undefined) {
+        if (get('id')) bad('id', `the same municipality as line ${first}`, 'duplicate');
+        else bad('name', `the same municipality as line ${first}`, 'duplicate');
+      } else seenIds.set(id, line);
     }
     if (problems.length === before) {
       rows.push({ line, id, name, regionCode, type, population, email: email.toLowerCase() });
@@ -223,7 +278,7 @@ export async function parseXlsx(data: Buffer, scope: ImportScope): Promise<Parse
     } else table.push({ line: rowNumber, cells });
   });
   if (!headings) return { rows: [], problems: [{ name: 'line 1', reason: 'the sheet is empty', code: 'empty' }] };
-  const result = checkRows(table, headings, scope);
+  const result = checkRows(table, headings, scope, columnLetter);
   if (headingLine !== 1) {
     result.problems = result.problems.map((p) =>
       p.code === 'missing_column' ? { ...p, name: p.name.replace(/^line 1/, `line ${headingLine}`) } : p,

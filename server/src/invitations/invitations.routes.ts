@@ -1,4 +1,5 @@
 // POST /api/waves/{code}/invitations/import        coordinator: add municipalities from CSV or XLSX (all rows valid, or 422 by line and nothing imported)
+// GET  /api/waves/{code}/invitations/template      coordinator: the import template (CSV or XLSX columns; XLSX also lists the wave's codes) or the codes as CSV
 // GET  /api/waves/{code}/invitations/board         coordinator: response rate per region and every municipality's status and last activity
 // POST /api/waves/{code}/invitations/links         coordinator: issue links and download them as CSV/XLSX for mail merge
 //                                                  (unissued: new invitations only; all: replaces every open link; selected: the given ids)
@@ -8,7 +9,7 @@ import type { Response } from 'express';
 import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import type { Api } from '../http/route';
+import { binarySchema, type Api } from '../http/route';
 import { recordAudit } from '../audit/audit.service';
 import { safeCell, UTF8_BOM } from '../exports/csv';
 import { findRegion } from '../reference/reference.service';
@@ -30,7 +31,9 @@ import {
   InvitationOut,
   InvitationParams,
   LinksBody,
+  TemplateQuery,
 } from './invitations.schema';
+import { codesCsv, templateCsv, templateXlsx } from './invitation-template';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -108,6 +111,37 @@ export function invitationsRoutes(api: Api, opts: { publicUrl: string }): void {
       await recordAudit(user!.email, 'invitations.import', params.code, { ...result, format: body.format });
       res.status(201);
       return result;
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/waves/{code}/invitations/template',
+    summary: "The import template, with the region and municipality type codes of the wave's scope",
+    access: 'coordinator',
+    tags: ['invitations'],
+    params: WaveParams,
+    query: TemplateQuery,
+    responses: {
+      200: {
+        description: 'CSV (columns, or the codes) or an XLSX workbook (columns and code sheets)',
+        schema: binarySchema,
+        contentType: 'application/octet-stream',
+      },
+    },
+    handler: async ({ params, query }, _req, res) => {
+      const wave = await getWave(params.code);
+      res.setHeader('Cache-Control', 'no-store');
+      if (query.format === 'xlsx') {
+        res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+        res.setHeader('Content-Disposition', `attachment; filename="${wave.code}-import-template.xlsx"`);
+        res.send(await templateXlsx(wave.scope, query.lang));
+        return;
+      }
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      const name = query.format === 'csv' ? 'import-template' : 'import-codes';
+      res.setHeader('Content-Disposition', `attachment; filename="${wave.code}-${name}.csv"`);
+      res.send(query.format === 'csv' ? templateCsv() : codesCsv(wave.scope, query.lang));
     },
   });
 

@@ -14,6 +14,14 @@ export const ImportBody = z
   })
   .strict();
 
+export const TemplateQuery = z
+  .object({
+    /** `csv` and `xlsx`: the columns (the XLSX also lists the codes); `codes-csv`: the codes as CSV. */
+    format: z.enum(['csv', 'xlsx', 'codes-csv']),
+    lang: z.enum(['ru', 'uk', 'en']).default('ru'),
+  })
+  .strict();
+
 export const LinksBody = z
   .object({
     format: z.enum(['csv', 'xlsx']),

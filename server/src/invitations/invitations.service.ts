@@ -163,6 +163,8 @@ export async function importInvitations(waveCode: string, input: ImportInput, no
         name: `line ${r.line}.regionCode`,
         reason: `municipality "${r.id}" is already invited in ${existing.get(invitationId(waveCode, r.id))!.municipality.regionCode}`,
         code: 'region_changed',
+        value: r.regionCode,
+        allowed: [existing.get(invitationId(waveCode, r.id))!.municipality.regionCode],
       })),
       'invalid_invitations',
     );

@@ -27,9 +27,15 @@ export function problemText(t: TFunction, p: InvalidParam, kind: ProblemKind): {
   const line = /^line (\d+)(?:\.(\w+))?$/.exec(p.name);
   if (kind === 'list' && line) {
     const field = line[2];
-    where =
-      t('admin.line', { line: line[1] }) +
-      (field && has(ru.admin.field, field) ? `, ${t(`admin.field.${field as FieldName}`)}` : '');
+    const fieldName = field && has(ru.admin.field, field) ? t(`admin.field.${field as FieldName}`) : field;
+    where = t('admin.line', { line: line[1] });
+    if (p.column && fieldName) where += `, ${t('invitationImport.column', { column: p.column, name: fieldName })}`;
+    else if (fieldName) where += `, ${fieldName}`;
+    if (code === 'duplicate') {
+      const first = /line (\d+)/.exec(p.reason);
+      if (first) what = t('invitationImport.duplicateOf', { line: first[1] });
+    }
+    if (p.value !== undefined) what += ` — ${t('invitationImport.value', { value: p.value })}`;
   } else if (kind === 'form') {
     const name = p.name.replace(/^body\./, '').replace(/\.\d+$/, '');
     where = has(ru.admin.field, name) ? t(`admin.field.${name as FieldName}`) : name;
@@ -46,8 +52,78 @@ export function errorText(t: TFunction, err: unknown): string {
   return t(apiErrorMessageKey(err));
 }
 
+/** Names of codes (regions, municipality types) for the "allowed" lists of a refused import. */
+export type CodeNames = (code: string) => string | undefined;
+
+/** At most this many allowed codes are listed inline; longer lists fold into a disclosure. */
+const INLINE_CODES = 12;
+
+/** What a refused import row would have accepted: the codes with their names. */
+function AllowedCodes({ p, codeNames, codesHref }: { p: InvalidParam; codeNames?: CodeNames; codesHref?: string }) {
+  const { t } = useTranslation();
+  const allowed = p.allowed ?? [];
+  if (allowed.length === 0) return null;
+  const label = (c: string) => {
+    const name = codeNames?.(c);
+    return name ? `${c} — ${name}` : c;
+  };
+  const link = codesHref ? (
+    <a href={codesHref} download>
+      {t('invitationImport.codesLink')}
+    </a>
+  ) : null;
+  if (allowed.length <= INLINE_CODES) {
+    return (
+      <div className="allowed-codes">
+        {t('invitationImport.allowed')}{' '}
+        <ul className="code-list code-list--inline">
+          {allowed.map((c) => (
+            <li key={c}>
+              <code>{c}</code>
+              {codeNames?.(c) ? ` (${codeNames(c)})` : ''}
+            </li>
+          ))}
+        </ul>
+      </div>
+    );
+  }
+  return (
+    <details className="allowed-codes">
+      <summary>{t('invitationImport.allowedMany', { count: allowed.length })}</summary>
+      <ul className="code-list">
+        {allowed.map((c) => (
+          <li key={c}>{label(c)}</li>
+        ))}
+      </ul>
+      {link && <p>{link}</p>}
+    </details>
+  );
+}
+
+const INTRO: Record<
+  ProblemKind,
+  'admin.problemsIntro' | 'invitationImport.problemsIntro' | 'invitationImport.fileIntro'
+> = {
+  form: 'admin.problemsIntro',
+  list: 'invitationImport.problemsIntro',
+  questionnaire: 'invitationImport.fileIntro',
+};
+
 /** A refused form: the reason, and each problem the server listed (focused so it is noticed). */
-export function ProblemList({ error, title, kind }: { error: unknown; title: string; kind: ProblemKind }) {
+export function ProblemList({
+  error,
+  title,
+  kind,
+  codeNames,
+  codesHref,
+}: {
+  error: unknown;
+  title: string;
+  kind: ProblemKind;
+  /** For an import: names of the allowed codes, and a link to the file that lists them. */
+  codeNames?: CodeNames;
+  codesHref?: string;
+}) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -57,7 +133,7 @@ export function ProblemList({ error, title, kind }: { error: unknown; title: str
   return (
     <div ref={ref} tabIndex={-1} className="notice notice--error" role="alert" data-testid="problems">
       <p className="notice__title">{title}</p>
-      <p>{params.length ? t('admin.problemsIntro') : errorText(t, error)}</p>
+      <p>{params.length ? t(INTRO[kind]) : errorText(t, error)}</p>
       {params.length > 0 && (
         <ul className="invalid-list">
           {params.map((p, i) => {
@@ -65,6 +141,7 @@ export function ProblemList({ error, title, kind }: { error: unknown; title: str
             return (
               <li key={`${p.name}-${i}`}>
                 <strong>{where}</strong>: {what}
+                {kind === 'list' && <AllowedCodes p={p} codeNames={codeNames} codesHref={codesHref} />}
               </li>
             );
           })}

@@ -19,6 +19,32 @@ const REFRESH_MS = 10_000;
 type SortKey = 'name' | 'region' | 'status' | 'lastActivity';
 const STATUS_ORDER: InvitationStatus[] = ['not_started', 'started', 'completed', 'revoked'];
 
+/** Puts text on the clipboard; false when the browser refuses (no permission, insecure page). */
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.style.position = 'fixed';
+    area.style.opacity = '0';
+    const active = document.activeElement as HTMLElement | null;
+    document.body.append(area);
+    area.select();
+    let ok: boolean;
+    try {
+      ok = document.execCommand('copy');
+    } catch {
+      ok = false;
+    }
+    area.remove();
+    active?.focus();
+    return ok;
+  }
+}
+
 /** Polls the board every 10 s (and on demand) without reloading the page; keeps the last good copy on errors. */
 function useBoard(code: string) {
   const [board, setBoard] = useState<Board | null>(null);
@@ -54,7 +80,22 @@ export function ResponseBoard({ code }: { code: string }) {
   const [status, setStatus] = useState<InvitationStatus | ''>('');
   const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: 'region', dir: 1 });
   const [busy, setBusy] = useState<string | null>(null);
-  const [message, setMessage] = useState<{ kind: 'error' | 'link'; text: string; link?: string } | null>(null);
+  const [message, setMessage] = useState<{
+    kind: 'error' | 'link' | 'copied';
+    text: string;
+    link?: string;
+    name?: string;
+  } | null>(null);
+
+  /** Shows the new link and puts it on the clipboard, saying which happened. */
+  const offerLink = async (name: string, link: string) => {
+    const copied = await copyText(link);
+    setMessage(
+      copied
+        ? { kind: 'copied', text: t('copyLink.copied', { name }), link, name }
+        : { kind: 'link', text: t('copyLink.issuedNotCopied', { name }), link, name },
+    );
+  };
 
   const regionName = useMemo(() => {
     const names = new Map((board?.regions ?? []).map((r) => [r.code, pick(r.names, lng)]));
@@ -91,18 +132,21 @@ export function ResponseBoard({ code }: { code: string }) {
       });
   }, [board, search, region, status, sort, regionName, lng]);
 
-  const act = async (i: Invitation, what: 'revoke' | 'reissue') => {
+  const act = async (i: Invitation, what: 'revoke' | 'reissue' | 'copy') => {
     const name = i.municipality.name;
-    const question =
-      what === 'revoke' ? t('admin.board.confirmRevoke', { name }) : t('admin.board.confirmReissue', { name });
-    if (!window.confirm(question)) return;
+    // A first link replaces nothing, so it needs no confirmation.
+    if (what !== 'copy') {
+      const question =
+        what === 'revoke' ? t('admin.board.confirmRevoke', { name }) : t('admin.board.confirmReissue', { name });
+      if (!window.confirm(question)) return;
+    }
     setBusy(i.id);
     setMessage(null);
     try {
       if (what === 'revoke') await revokeInvitation(code, i.id);
       else {
         const { link } = await reissueInvitation(code, i.id);
-        setMessage({ kind: 'link', text: t('admin.board.newLink', { name }), link });
+        await offerLink(name, link);
       }
       refresh();
     } catch (err) {
@@ -251,22 +295,35 @@ export function ResponseBoard({ code }: { code: string }) {
               </select>
             </div>
           </div>
-          {message && (
-            <div className={`notice ${message.kind === 'error' ? 'notice--error' : 'notice--info'}`} role="status">
-              <p>{message.text}</p>
-              {message.link && (
-                <p>
-                  <input
-                    className="link-output"
-                    readOnly
-                    value={message.link}
-                    aria-label={message.text}
-                    onFocus={(e) => e.target.select()}
-                  />
-                </p>
-              )}
-            </div>
-          )}
+          <div role="status" data-testid="board-message">
+            {message && (
+              <div
+                className={`notice ${message.kind === 'error' ? 'notice--error' : message.kind === 'copied' ? 'notice--success' : 'notice--info'}`}
+              >
+                <p>{message.text}</p>
+                {message.link && (
+                  <div className="link-copy">
+                    <input
+                      className="link-output"
+                      readOnly
+                      value={message.link}
+                      aria-label={t('copyLink.linkLabel', { name: message.name ?? '' })}
+                      data-testid="issued-link"
+                      onFocus={(e) => e.target.select()}
+                    />
+                    <button
+                      type="button"
+                      className="button button--small button--secondary"
+                      aria-label={t('copyLink.copyAgainLabel', { name: message.name ?? '' })}
+                      onClick={() => void offerLink(message.name ?? '', message.link ?? '')}
+                    >
+                      {t('copyLink.copyAgain')}
+                    </button>
+                  </div>
+                )}
+              </div>
+            )}
+          </div>
           <p className="muted small" aria-live="polite">
             {t('admin.board.shown', { shown: rows.length, total: board.invitations.length })}
           </p>
@@ -298,6 +355,17 @@ export function ResponseBoard({ code }: { code: string }) {
                     <td className="actions">
                       {i.status !== 'completed' && (
                         <>
+                          {!i.linkIssuedAt && i.status !== 'revoked' && (
+                            <button
+                              type="button"
+                              className="button button--small"
+                              disabled={busy === i.id}
+                              aria-label={t('copyLink.copyLabel', { name: i.municipality.name })}
+                              onClick={() => void act(i, 'copy')}
+                            >
+                              {t('copyLink.copy')}
+                            </button>
+                          )}
                           {i.status !== 'revoked' && (
                             <button
                               type="button"
@@ -309,15 +377,18 @@ export function ResponseBoard({ code }: { code: string }) {
                               {t('admin.board.revoke')}
                             </button>
                           )}
-                          <button
-                            type="button"
-                            className="button button--small button--secondary"
-                            disabled={busy === i.id}
-                            aria-label={t('admin.board.reissueLabel', { name: i.municipality.name })}
-                            onClick={() => void act(i, 'reissue')}
-                          >
-                            {t('admin.board.reissue')}
-                          </button>
+                          {/* Without a link yet, "Copy link" issues the first one; "New link" replaces one. */}
+                          {(i.linkIssuedAt || i.status === 'revoked') && (
+                            <button
+                              type="button"
+                              className="button button--small button--secondary"
+                              disabled={busy === i.id}
+                              aria-label={t('admin.board.reissueLabel', { name: i.municipality.name })}
+                              onClick={() => void act(i, 'reissue')}
+                            >
+                              {t('admin.board.reissue')}
+                            </button>
+                          )}
                         </>
                       )}
                     </td>

@@ -4,6 +4,7 @@ import type { NewWave, QuestionnaireSummary, WaveAdmin, WaveScope } from '../../
 import { currentLocale } from '../../i18n';
 import { pick } from '../../lib/format';
 import { isoToDateInput } from './dates';
+import { RegionPicker } from './RegionPicker';
 
 /** A wave's fields as the form holds them (dates as `<input type="date">` values). */
 export type WaveForm = {
@@ -188,41 +189,32 @@ export function WaveFields({ id, form, set, questionnaires, regions, locked = ()
                   name="countries"
                   value={c}
                   checked={form.countries.includes(c)}
-                  onChange={(e) =>
-                    set('countries', e.target.checked ? [...form.countries, c] : form.countries.filter((x) => x !== c))
-                  }
+                  onChange={(e) => {
+                    const countries = e.target.checked ? [...form.countries, c] : form.countries.filter((x) => x !== c);
+                    set('countries', countries);
+                    // A region of a country no longer chosen leaves the scope with it.
+                    const still = new Set(
+                      regions.filter((r) => countries.includes(r.country as 'RU' | 'UA')).map((r) => r.code),
+                    );
+                    if (regions.length > 0 && form.regions.some((code) => !still.has(code)))
+                      set(
+                        'regions',
+                        form.regions.filter((code) => still.has(code)),
+                      );
+                  }}
                 />
                 {t(`admin.form.country.${c}`)}
               </label>
             ))}
           </div>
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-regions`}>{t('admin.form.regions')}</label>
-          <select
-            id={`${id}-regions`}
-            name="regions"
-            multiple
-            size={6}
-            aria-describedby={`${id}-regions-hint`}
-            value={form.regions}
-            onChange={(e) =>
-              set(
-                'regions',
-                Array.from(e.target.selectedOptions, (o) => o.value),
-              )
-            }
-          >
-            {regionChoices.map((r) => (
-              <option key={r.code} value={r.code}>
-                {pick(r.names, lng)} ({r.code})
-              </option>
-            ))}
-          </select>
-          <p id={`${id}-regions-hint`} className="field__hint">
-            {t('admin.form.regionsHint')}
-          </p>
-        </div>
+        <RegionPicker
+          id={`${id}-regions`}
+          regions={regionChoices}
+          countries={form.countries}
+          value={form.regions}
+          onChange={(codes) => set('regions', codes)}
+        />
       </fieldset>
       <fieldset className="fieldset" disabled={locked('access')} aria-describedby={described('access')}>
         <legend>{t('admin.form.access')}</legend>

@@ -2,13 +2,14 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { Link, useParams } from 'react-router';
-import { listRegions } from '../../api/api';
+import { listMunicipalityTypes, listRegions } from '../../api/api';
 import {
   changeWaveStatus,
   cloneWave,
   downloadLinks,
   getWaveAdmin,
   importInvitations,
+  importTemplateUrl,
   listQuestionnaires,
   updateWave,
   type WaveUpdate,
@@ -27,7 +28,7 @@ import { ResponseBoard } from './ResponseBoard';
 import { TallyJobs } from './TallyJobs';
 import { dateInputToIso } from './dates';
 import ru from '../../i18n/locales/ru';
-import { errorText, ProblemList } from './ProblemList';
+import { errorText, ProblemList, type CodeNames } from './ProblemList';
 import { waveToForm, WaveFields, type WaveFieldGroup, type WaveForm } from './WaveFields';
 
 const ACTIONS: Record<WaveAdmin['status'], LifecycleAction[]> = {
@@ -270,13 +271,21 @@ function WaveEditForm({ wave: w, onCancel, onSaved }: { wave: WaveAdmin; onCance
 function WaveSummary({ wave: w }: { wave: WaveAdmin }) {
   const { t, i18n } = useTranslation();
   const lng = currentLocale(i18n.language);
+  // Names, not codes: the questionnaire's title and the regions' names in the user's language.
+  const questionnaires = useRequest((signal) => listQuestionnaires(signal), 'summary-q');
+  const regions = useRequest((signal) => listRegions(signal), 'summary-r');
+  const q = questionnaires.status === 'ok' ? questionnaires.data.find((x) => x.id === w.questionnaireId) : undefined;
+  const regionName = (code: string) =>
+    (regions.status === 'ok' && pick(regions.data.find((r) => r.code === code)?.names, lng)) || code;
   const link = `${window.location.origin}/w/${encodeURIComponent(w.code)}`;
   return (
     <section className="card" aria-labelledby="summary-h">
       <h2 id="summary-h">{t('admin.wave.summary')}</h2>
       <dl className="facts">
         <dt>{t('admin.wave.questionnaire')}</dt>
-        <dd>{w.questionnaireId}</dd>
+        <dd data-testid="wave-questionnaire">
+          {q ? t('waves.questionnaire', { title: pick(q.title, lng) || q.key, version: q.version }) : w.questionnaireId}
+        </dd>
         <dt>{t('admin.wave.period')}</dt>
         <dd>
           {w.opensAt || w.closesAt
@@ -286,7 +295,7 @@ function WaveSummary({ wave: w }: { wave: WaveAdmin }) {
         <dt>{t('admin.wave.scope')}</dt>
         <dd>
           {w.scope.regions.length
-            ? w.scope.regions.join(', ')
+            ? w.scope.regions.map(regionName).join(', ')
             : t('admin.wave.allRegions', {
                 countries: w.scope.countries.map((c) => t(`admin.form.country.${c}`)).join(', '),
               })}
@@ -376,8 +385,20 @@ function Lifecycle({ wave: w, onChanged }: { wave: WaveAdmin; onChanged: () => v
   );
 }
 
+/** Names of region and municipality type codes in the user's language (for the import's problems). */
+function useCodeNames(lng: ReturnType<typeof currentLocale>): CodeNames {
+  const regions = useRequest((signal) => listRegions(signal), 'import-regions');
+  const types = useRequest((signal) => listMunicipalityTypes(signal), 'import-types');
+  const names = new Map<string, string>();
+  if (regions.status === 'ok') for (const r of regions.data) names.set(r.code, pick(r.names, lng));
+  if (types.status === 'ok') for (const ty of types.data) names.set(ty.code, pick(ty.names, lng));
+  return (c) => names.get(c);
+}
+
 function ImportForm({ code }: { code: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const lng = currentLocale(i18n.language);
+  const codeNames = useCodeNames(lng);
   const id = useId();
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
@@ -403,6 +424,27 @@ function ImportForm({ code }: { code: string }) {
     <form className="card admin-form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-h`}>
       <h3 id={`${id}-h`}>{t('admin.invitations.importTitle')}</h3>
       <p className="muted">{t('admin.invitations.importIntro')}</p>
+      <div className="template-links" data-testid="import-template">
+        <p className="field__label">{t('invitationImport.templateTitle')}</p>
+        <p className="muted small">{t('invitationImport.templateIntro')}</p>
+        <ul className="link-list">
+          <li>
+            <a href={importTemplateUrl(code, 'xlsx', lng)} download>
+              {t('invitationImport.templateXlsx')}
+            </a>
+          </li>
+          <li>
+            <a href={importTemplateUrl(code, 'csv', lng)} download>
+              {t('invitationImport.templateCsv')}
+            </a>
+          </li>
+          <li>
+            <a href={importTemplateUrl(code, 'codes-csv', lng)} download>
+              {t('invitationImport.codesCsv')}
+            </a>
+          </li>
+        </ul>
+      </div>
       <div className="field">
         <label htmlFor={`${id}-file`}>{t('admin.invitations.file')}</label>
         <input
@@ -413,7 +455,15 @@ function ImportForm({ code }: { code: string }) {
           onChange={(e) => setFile(e.target.files?.[0] ?? null)}
         />
       </div>
-      {error !== null && <ProblemList error={error} title={t('admin.invitations.problemsTitle')} kind="list" />}
+      {error !== null && (
+        <ProblemList
+          error={error}
+          title={t('admin.invitations.problemsTitle')}
+          kind="list"
+          codeNames={codeNames}
+          codesHref={importTemplateUrl(code, 'codes-csv', lng)}
+        />
+      )}
       {result && (
         <p className="notice notice--success" role="status" data-testid="import-done">
           {t('admin.invitations.imported', result)}

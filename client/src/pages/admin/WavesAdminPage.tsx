@@ -58,7 +58,10 @@ export default function WavesAdminPage() {
                       <span className={`status status--${w.status}`}>{t(`waves.status.${w.status}`)}</span>
                     </td>
                     <td>
-                      {w.questionnaire.key}@{w.questionnaire.version}
+                      {t('waves.questionnaire', {
+                        title: pick(w.questionnaire.title, lng) || w.questionnaire.key,
+                        version: w.questionnaire.version,
+                      })}
                     </td>
                     <td>
                       {w.opensAt || w.closesAt

@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import ru from '../../i18n/locales/ru';
 import type { Locale } from '../../api/api';
 import { AUDIT_EXPORT_URL, listAudit } from '../../api/settings';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -17,7 +19,12 @@ const ACTIONS = [
   'invitations.export',
   'invitations.revoke',
   'invitations.reissue',
+  'wave.open',
+  'wave.close',
+  'wave.reopen',
+  'wave.archive',
   'data.export',
+  'tally.rebuild',
   'user.create',
   'user.update',
   'user.password_reset',
@@ -27,10 +34,26 @@ const ACTIONS = [
   'user.login_failed',
 ] as const;
 
-/** Details as short "key: value" text; values are shown as text, never as markup. */
-function detailsText(d: Record<string, unknown>): string {
-  return Object.entries(d)
-    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+type ActionCode = keyof typeof ru.auditWording.action;
+const isKnown = (a: string): a is ActionCode => Object.prototype.hasOwnProperty.call(ru.auditWording.action, a);
+const STATUSES = ['draft', 'open', 'closed', 'archived'] as const;
+const isStatus = (s: unknown): s is (typeof STATUSES)[number] => STATUSES.includes(s as (typeof STATUSES)[number]);
+
+/** What happened, said in the user's language ("Survey opened"); an action we do not know keeps its code. */
+export function actionLabel(t: TFunction, action: string): string {
+  return isKnown(action) ? t(`auditWording.action.${action}`) : action;
+}
+
+/** Details as short "key: value" text; values are shown as text, never as markup. A status change is said in words. */
+function detailsText(t: TFunction, d: Record<string, unknown>): string {
+  const { from, to, ...rest } = d;
+  const change =
+    isStatus(from) && isStatus(to)
+      ? [t('auditWording.statusChange', { from: t(`waves.status.${from}`), to: t(`waves.status.${to}`) })]
+      : [];
+  const others = isStatus(from) && isStatus(to) ? rest : d;
+  return change
+    .concat(Object.entries(others).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`))
     .join(' · ');
 }
 
@@ -50,7 +73,7 @@ export default function AuditPage() {
             <option value="">{t('settings.audit.all')}</option>
             {ACTIONS.map((a) => (
               <option key={a} value={a}>
-                {a}
+                {actionLabel(t, a)}
               </option>
             ))}
           </select>
@@ -83,10 +106,10 @@ export default function AuditPage() {
                       <td>{formatDateTime(e.at, lng)}</td>
                       <td>{e.actor}</td>
                       <td>
-                        <code>{e.action}</code>
+                        {actionLabel(t, e.action)} <code className="muted small">{e.action}</code>
                       </td>
                       <td>{e.target}</td>
-                      <td className="muted">{detailsText(e.details)}</td>
+                      <td className="muted">{detailsText(t, e.details)}</td>
                     </tr>
                   ))}
                 </tbody>
