@@ -14,6 +14,7 @@ import {
 import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
+import { ObstaclePracticeLinks } from '../practices/ObstaclePracticeLinks';
 import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import {
@@ -80,6 +81,7 @@ export default function DashboardPage() {
         <ErrorNotice error={tally.error} title={null} onRetry={isRetryable(tally.error) ? tally.reload : undefined} />
       )}
       {tally.status === 'ok' && <Dashboard tally={tally.data} />}
+      {tally.status === 'ok' && <ObstaclePracticeLinks obstacles={tally.data.obstacles.map((o) => o.code)} />}
     </section>
   );
 }
