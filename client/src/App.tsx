@@ -57,7 +57,7 @@ function AppShell() {
             <span className="brand__name">{t('app.productName')}</span>
           </Link>
           <div className="site-header__tools">
-            <Link className="user-menu__link" to="/practices" data-testid="practices-link">
+            <Link className="user-menu__link" to="/practices" data-testid="practices-link" style={{ color: 'inherit' }}>
               {t('practices.nav')}
             </Link>
             <UserMenu />
