@@ -184,12 +184,13 @@ describe('after submitting', () => {
     await q('municipality').locator('input').fill('Тотьма');
     await q('obstacles').locator('label:has(input[value="legal"])').click();
     await q('obstacles').locator('label:has(input[value="staff"])').click();
-    await page.getByRole('button', { name: 'Завершить' }).click();
+    await page.locator('.sd-navigation__complete-btn').click();
     await visible(page.getByTestId('submit-confirmation'));
     const suggestions = page.getByTestId('practice-suggestions');
     await visible(suggestions);
+    // Each addressed one of the two obstacles named (legal, staff): both, the newest first.
     const links = await suggestions.locator('a').allInnerTexts();
-    expect(links).toEqual(['Общий школьный автобус трёх поселений', 'Спільний центр надання адміністративних послуг']);
+    expect(links).toEqual(['Спільний центр надання адміністративних послуг', 'Общий школьный автобус трёх поселений']);
     expect(requests.some((u) => u.endsWith('/api/practices/suggestions?obstacles=legal%2Cstaff'))).toBe(true);
     for (const u of requests.filter((x) => x.includes('suggestions')))
       expect(new URL(u).search).toMatch(/^\?obstacles=[a-z_%2C]+$/);

@@ -55,6 +55,8 @@ export default function PracticeEditPage() {
   const { t } = useTranslation();
   const vocab = useVocabulary();
   const [attempt, setAttempt] = useState(0);
+  // Survives the reload after a change (the editor is rebuilt from the saved version).
+  const [saved, setSaved] = useState(false);
   const practice = useRequest(
     (signal) => (id ? getManaged(id, signal) : Promise.resolve(null)),
     `${id ?? 'new'}#${attempt}`,
@@ -67,7 +69,11 @@ export default function PracticeEditPage() {
       key={`${id ?? 'new'}:${practice.data?.version ?? 0}`}
       vocab={vocab.data}
       practice={practice.data}
-      reload={() => setAttempt((n) => n + 1)}
+      saved={saved}
+      reload={() => {
+        setSaved(true);
+        setAttempt((n) => n + 1);
+      }}
     />
   );
 }
@@ -75,10 +81,12 @@ export default function PracticeEditPage() {
 function Editor({
   vocab,
   practice,
+  saved: savedBefore,
   reload,
 }: {
   vocab: Vocabulary;
   practice: EditorPractice | null;
+  saved: boolean;
   reload: () => void;
 }) {
   const { t } = useTranslation();
@@ -92,7 +100,7 @@ function Editor({
   );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
+  const [saved, setSaved] = useState(savedBefore);
   const set = <K extends keyof PracticeFields>(k: K, v: PracticeFields[K]) => setF((x) => ({ ...x, [k]: v }));
 
   const body = (): PracticeFields => ({
