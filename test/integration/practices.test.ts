@@ -386,13 +386,13 @@ describe('practice call', () => {
       });
     expect(submit.body).toMatchObject({ id: expect.any(String) });
     const notCall = await createFixtureWave();
-    expect((await editor.post(`/api/practices/manage/calls/${notCall}`)).status).toBe(422);
+    expect((await editor.post(`/api/practices/manage/calls/${notCall}/drafts`)).status).toBe(422);
     const calls = await editor.get('/api/practices/manage/calls');
     expect(calls.body.items.map((w: { code: string }) => w.code)).toContain(wave);
 
-    const first = await editor.post(`/api/practices/manage/calls/${wave}`);
+    const first = await editor.post(`/api/practices/manage/calls/${wave}/drafts`);
     expect(first.body).toEqual({ created: 1, existing: 0 });
-    expect((await editor.post(`/api/practices/manage/calls/${wave}`)).body).toEqual({ created: 0, existing: 1 });
+    expect((await editor.post(`/api/practices/manage/calls/${wave}/drafts`)).body).toEqual({ created: 0, existing: 1 });
     const drafts = await editor.get(`/api/practices/manage?status=draft&q=${encodeURIComponent('вивезення')}`);
     expect(drafts.body.items).toHaveLength(1);
     const d = await editor.get(`/api/practices/manage/${drafts.body.items[0].id}`);

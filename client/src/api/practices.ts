@@ -227,5 +227,5 @@ export async function listCalls(signal?: AbortSignal): Promise<{ code: string; t
 }
 
 export function draftsFromCall(code: string): Promise<{ created: number; existing: number }> {
-  return request(`/practices/manage/calls/${enc(code)}`, { method: 'POST' });
+  return request(`/practices/manage/calls/${enc(code)}/drafts`, { method: 'POST' });
 }

@@ -9,7 +9,7 @@
 // GET    /api/practices/manage/export           editor: export CSV/XLSX/JSON
 // POST   /api/practices/manage/import           editor: import CSV/XLSX (every row valid, or 422 by line and column; nothing imported)
 // GET    /api/practices/manage/calls            editor: the practice-call waves
-// POST   /api/practices/manage/calls/{code}     editor: make draft practices of a practice call's completed answers
+// POST   /api/practices/manage/calls/{code}/drafts  editor: make draft practices of a practice call's completed answers
 // GET    /api/practices/manage/{id}             editor: one practice with review scores and history
 // PUT    /api/practices/manage/{id}             editor: change the fields and/or the jury review (version-checked)
 // POST   /api/practices/manage/{id}/publish     editor: publish
@@ -276,7 +276,7 @@ export function practicesRoutes(api: Api): void {
 
   api.route({
     method: 'post',
-    path: '/practices/manage/calls/{code}',
+    path: '/practices/manage/calls/{code}/drafts',
     summary: "Make draft practices of a practice call's completed answers (idempotent)",
     access: 'editor',
     tags,

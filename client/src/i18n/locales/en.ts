@@ -761,7 +761,7 @@ const en: Messages = {
       intro:
         'How often municipal heads name each obstacle and how many published practices help overcome it. Frequently named obstacles with few or no practices are gaps to act on.',
       wave: 'Survey wave (how often named)',
-      gaps: 'Gaps: frequently named obstacles without practices',
+      gaps: 'Gaps: frequently named obstacles with few or no practices',
       noGaps: 'No gaps: every frequently named obstacle has practices.',
       namedBy: 'named by {{share}};',
       practicesN_one: '{{count}} practice',
