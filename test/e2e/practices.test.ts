@@ -11,6 +11,7 @@ import { useTestDatabase, ROOT } from '../helpers/db';
 import { launchChromium } from '../helpers/browser';
 import { startServer } from '../helpers/server';
 import { createUser } from '../helpers/auth';
+import { axeViolations, describeFindings } from '../helpers/axe';
 import { createFixtureWave, answers } from '../helpers/fixtures';
 import { practiceBody } from '../helpers/practices';
 import { createPractice, setPracticeStatus } from '../../server/src/practices/practices.service';
@@ -118,6 +119,7 @@ describe('public browse', () => {
     await visible(page.getByTestId('practice-list'));
     expect(await page.getByTestId('practices-total').innerText()).toBe('Найдено 4 практики');
     await shot(page, 'practices-list-ru.png');
+    expect(describeFindings('practices list', await axeViolations(page))).toEqual([]);
 
     await page.getByTestId('filter-obstacle').selectOption('funding');
     await page.waitForURL(/obstacle=funding/);
@@ -146,6 +148,7 @@ describe('public browse', () => {
     await visible(article.getByText('Архангельская область'));
     await visible(article.getByText('Пробелы и противоречия в законодательстве', { exact: false }));
     await shot(page, 'practice-page-ru.png');
+    expect(describeFindings('practice page', await axeViolations(page))).toEqual([]);
 
     // The address is stable: opened directly (a bookmark), the same practice.
     const direct = await context.newPage();
@@ -311,6 +314,7 @@ describe('submit a practice, review and publish it', () => {
     const gaps = await rp.getByTestId('coverage-gaps').locator('li strong').allInnerTexts();
     expect(gaps[0]).toContain('Пробелы и противоречия в законодательстве'); // named by all 5, one practice
     await shot(rp, 'coverage-ru.png');
+    expect(describeFindings('coverage', await axeViolations(rp))).toEqual([]);
 
     await rp.goto(`${server.baseUrl}/w/${barriers}/results`);
     await visible(rp.getByTestId('practice-links'));
