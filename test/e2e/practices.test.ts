@@ -197,7 +197,7 @@ describe('after submitting', () => {
     expect(requests.some((u) => u.endsWith('/api/practices/suggestions?obstacles=legal%2Cstaff'))).toBe(true);
     for (const u of requests.filter((x) => x.includes('suggestions')))
       expect(new URL(u).search).toMatch(/^\?obstacles=[a-z_%2C]+$/);
-    await page.screenshot({ path: path.join(ROOT, 'test-results', 'practice-suggestions.png') }).catch(() => undefined);
+    await page.screenshot({ path: path.join(ROOT, 'test-results', 'practice-suggestions.png') });
     expect(await ResponseModel.countDocuments({ waveCode: wave })).toBe(1);
 
     await suggestions.getByRole('link', { name: 'Спільний центр надання адміністративних послуг' }).click();
@@ -252,6 +252,8 @@ describe('submit a practice, review and publish it', () => {
     await edPage.goto(`${server.baseUrl}/admin/practices`);
     await login(edPage, email, 'editor-password-1');
     await edPage.waitForURL(/\/admin\/practices$/);
+    await edPage.screenshot({ path: path.join(ROOT, 'test-results', 'practices-admin-ru.png'), fullPage: true });
+    expect(describeFindings('practices admin', await axeViolations(edPage))).toEqual([]);
     await edPage.getByTestId(`collect-${wave}`).click();
     await visible(edPage.getByTestId('collected'));
     expect(await edPage.getByTestId('collected').innerText()).toBe('Новых черновиков: 1; уже были: 0.');
@@ -266,12 +268,16 @@ describe('submit a practice, review and publish it', () => {
     await visible(edPage.getByText('Сохранено.'));
     await edPage.getByTestId('publish').click();
     await visible(edPage.getByTestId('practice-status').getByText('Опубликована'));
+    await edPage.screenshot({ path: path.join(ROOT, 'test-results', 'practice-editor-ru.png'), fullPage: true });
+    expect(describeFindings('practice editor', await axeViolations(edPage))).toEqual([]);
     const history = await edPage.getByTestId('practice-history').locator('li').allInnerTexts();
     expect(history.map((h) => h.split(' — ')[2]?.split(' (')[0])).toEqual([
       'получена по конкурсу',
       'изменена',
       'опубликована',
     ]);
+    // The editor only scored it: the change lists the review, not fields that merely had defaults.
+    expect(history[1]).toMatch(/\(review\)$/);
     const stored = await PracticeModel.findOne({ title: 'Межмуниципальная служба по обращению с отходами' }).lean<{
       _id: string;
       review: { uniqueness: number };
@@ -320,6 +326,9 @@ describe('submit a practice, review and publish it', () => {
     await visible(rp.getByTestId('practice-links'));
     expect(await rp.getByTestId('practice-count-funding').innerText()).toBe('2');
     expect(await rp.getByTestId('practice-count-legal').innerText()).toBe('1');
+    await rp
+      .getByTestId('practice-links')
+      .screenshot({ path: path.join(ROOT, 'test-results', 'practice-links-ru.png') });
     await rp.goto(`${server.baseUrl}/w/${barriers}/regions/RU-VLG`);
     await visible(rp.getByTestId('practice-links'));
     const first = rp.getByTestId('practice-links').locator('tr', { hasText: 'Нехватка квалифицированных кадров' });

@@ -285,8 +285,14 @@ async function applyChange(
   if (current.version !== version) throw staleError(current.version);
   const before: Record<string, unknown> = {};
   const changes: Record<string, unknown> = {};
+  // Compared with the defaults filled in, so a field the stored document lacks does not count as changed.
+  const was: Record<string, unknown> = {
+    ...current,
+    ...fieldsOf(current),
+    review: { ...REVIEW_EMPTY, ...(current.review ?? {}) },
+  };
   for (const [k, v] of Object.entries(set)) {
-    const old = (current as unknown as Record<string, unknown>)[k];
+    const old = was[k];
     if (!same(old, v)) {
       before[k] = old ?? null;
       changes[k] = v;

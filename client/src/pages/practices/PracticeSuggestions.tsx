@@ -13,7 +13,7 @@ export function PracticeSuggestions({ obstacles }: { obstacles: string[] }) {
   if (list.status !== 'ok' || list.data.length === 0) return null;
   return (
     <div className="practice-suggestions" data-testid="practice-suggestions">
-      <p className="notice__title">{t('practices.suggestions.title')}</p>
+      <p className="practice-suggestions__title">{t('practices.suggestions.title')}</p>
       <ul>
         {list.data.map((p) => (
           <li key={p.id}>
