@@ -29,6 +29,12 @@ const WavePage = lazy(() => import('./pages/admin/WavePage'));
 const UsersPage = lazy(() => import('./pages/settings/UsersPage'));
 const AuditPage = lazy(() => import('./pages/settings/AuditPage'));
 const AccountPage = lazy(() => import('./pages/settings/AccountPage'));
+// The knowledge base of practices: public browse and pages, coverage, editors' pages.
+const PracticesPage = lazy(() => import('./pages/practices/PracticesPage'));
+const PracticePage = lazy(() => import('./pages/practices/PracticePage'));
+const CoveragePage = lazy(() => import('./pages/practices/CoveragePage'));
+const PracticesAdminPage = lazy(() => import('./pages/practices/PracticesAdminPage'));
+const PracticeEditPage = lazy(() => import('./pages/practices/PracticeEditPage'));
 
 export function App() {
   return (
@@ -52,6 +58,9 @@ function AppShell() {
             <span className="brand__name">{t('app.productName')}</span>
           </Link>
           <div className="site-header__tools">
+            <Link className="user-menu__link" to="/practices" data-testid="practices-link" style={{ color: 'inherit' }}>
+              {t('practices.nav')}
+            </Link>
             <UserMenu />
             <LanguageSwitcher />
           </div>
@@ -75,6 +84,21 @@ function AppShell() {
             <Route path="/w/:code/compare" element={<Researcher page={<ComparePage />} />} />
             <Route path="/w/:code/texts" element={<Researcher page={<TextsPage />} />} />
             <Route path="/w/:code/questions" element={<Researcher page={<QuestionsPage />} />} />
+            <Route path="/practices" element={<PracticesPage />} />
+            <Route path="/practices/coverage" element={<RequireRole role="user">{<CoveragePage />}</RequireRole>} />
+            <Route path="/practices/:id" element={<PracticePage />} />
+            <Route
+              path="/admin/practices"
+              element={<RequireRole role="editor">{<PracticesAdminPage />}</RequireRole>}
+            />
+            <Route
+              path="/admin/practices/new"
+              element={<RequireRole role="editor">{<PracticeEditPage />}</RequireRole>}
+            />
+            <Route
+              path="/admin/practices/:id"
+              element={<RequireRole role="editor">{<PracticeEditPage />}</RequireRole>}
+            />
             <Route path="/login" element={<LoginPage />} />
             <Route path="/i/:token" element={<InvitePage />} />
             <Route path="/admin" element={<Navigate to="/admin/waves" replace />} />

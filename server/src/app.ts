@@ -27,6 +27,7 @@ import { exportsRoutes } from './exports/exports.routes';
 import { jobsRoutes } from './jobs/jobs.routes';
 import { questionnairesRoutes } from './questionnaires/questionnaires.routes';
 import { invitationsRoutes } from './invitations/invitations.routes';
+import { practicesRoutes } from './practices/practices.routes';
 import { carriesToken, redactUrl } from './http/redact';
 import { previewFor } from './waves/first-page';
 
@@ -86,7 +87,7 @@ export function createApp(deps: AppDeps): express.Express {
   router.use(requireJsonBody);
   // Uploads (a questionnaire, a list of municipalities) may be larger than any other body.
   router.use(
-    ['/questionnaires', '/waves/:code/invitations/import'],
+    ['/questionnaires', '/waves/:code/invitations/import', '/practices/manage/import'],
     express.json({ limit: '4mb', strict: true, type: ['application/json', 'application/*+json'] }),
   );
   router.use(express.json({ limit: '256kb', strict: true, type: ['application/json', 'application/*+json'] }));
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps): express.Express {
   jobsRoutes(api);
   questionnairesRoutes(api);
   invitationsRoutes(api, { publicUrl: deps.publicUrl ?? config().publicUrl });
+  practicesRoutes(api);
 
   const openapi = new OpenApiGeneratorV31(api.registry.definitions).generateDocument({
     openapi: '3.1.0',

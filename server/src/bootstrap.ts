@@ -4,6 +4,7 @@ import path from 'node:path';
 import { allModels } from './db/models';
 import { loadShippedQuestionnaires } from './questionnaires/questionnaires.service';
 import { ensureDemoWave } from './waves/waves.service';
+import { ensurePracticeTextIndex } from './practices/practices.service';
 
 export const DEFAULT_QUESTIONNAIRE = 'imc-barriers';
 
@@ -21,6 +22,8 @@ export async function prepareDatabase(opts: {
   demo: boolean;
 }): Promise<{ loaded: number; demoWave?: string }> {
   await ensureIndexes();
+  // The practices' full-text index exists on MongoDB only (the embedded store has none).
+  await ensurePracticeTextIndex();
   const loaded = await loadShippedQuestionnaires(path.join(opts.rootDir, 'surveys'));
   let demoWave: string | undefined;
   if (opts.demo) {

@@ -63,7 +63,7 @@ describe('start-up and service endpoints', () => {
     );
     for (const p of paths) {
       for (const op of Object.values(res.body.paths[p]) as { 'x-access'?: string }[])
-        expect(op['x-access']).toMatch(/^(public|respondent|user|researcher|coordinator|admin)$/);
+        expect(op['x-access']).toMatch(/^(public|respondent|user|researcher|coordinator|editor|admin)$/);
     }
     const submit = res.body.paths['/waves/{code}/responses'].post;
     expect(submit.requestBody.content['application/json'].schema.properties).toHaveProperty('clientId');

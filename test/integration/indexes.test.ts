@@ -11,7 +11,11 @@ const keyOf = (key: Record<string, unknown>) => JSON.stringify(Object.entries(ke
 
 async function found(collection: string): Promise<string[]> {
   const list = await mongoose.connection.db!.collection(collection).indexes();
-  return list.map((i) => keyOf(i.key)).sort();
+  // The practices' text index is built at start on MongoDB only (practices.service.ts), not declared on the model.
+  return list
+    .filter((i) => !('_fts' in i.key))
+    .map((i) => keyOf(i.key))
+    .sort();
 }
 
 function declared(model: ReturnType<typeof allModels>[number]): string[] {

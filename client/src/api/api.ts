@@ -309,7 +309,7 @@ export const exportUrls = {
   tallyCsv: (code: string) => `/api/waves/${enc(code)}/exports/tally.csv`,
 };
 
-export type Role = 'admin' | 'coordinator' | 'researcher';
+export type Role = 'admin' | 'coordinator' | 'researcher' | 'editor';
 export type SessionInfo = {
   user: { id: string; email: string; name: string; roles: Role[] };
   csrfToken: string;

@@ -40,6 +40,11 @@ export function UserMenu() {
             {t('admin.nav')}
           </Link>
         )}
+        {state.session.user.roles.some((r) => r === 'editor' || r === 'coordinator' || r === 'admin') && (
+          <Link className="user-menu__link" to="/admin/practices" data-testid="practices-admin-link">
+            {t('practices.admin.title')}
+          </Link>
+        )}
         {state.session.user.roles.includes('admin') && (
           <>
             <Link className="user-menu__link" to="/settings/users" data-testid="users-link">

@@ -71,7 +71,9 @@ export function RequireRole({ role, children }: { role: Role | 'user'; children:
     return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   }
   const roles = state.session.user.roles;
-  if (role !== 'user' && !roles.includes(role) && !roles.includes('admin')) {
+  // Coordinators hold the editor role implicitly (as on the server, auth/roles.ts).
+  const implied = role === 'editor' && roles.includes('coordinator');
+  if (role !== 'user' && !roles.includes(role) && !roles.includes('admin') && !implied) {
     return (
       <div className="notice notice--error" role="alert" data-testid="forbidden">
         <p>{t('auth.forbidden')}</p>

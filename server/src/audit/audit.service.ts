@@ -25,7 +25,16 @@ export type AuditAction =
   | 'user.login'
   | 'user.login_failed'
   | 'user.password_change'
-  | 'user.sessions_revoked';
+  | 'user.sessions_revoked'
+  | 'practice.create'
+  | 'practice.update'
+  | 'practice.review'
+  | 'practice.publish'
+  | 'practice.unpublish'
+  | 'practice.delete'
+  | 'practices.import'
+  | 'practices.export'
+  | 'practices.from_call';
 
 export type AuditEntry = {
   id: string;

@@ -11,6 +11,7 @@ import '../auth/user.model';
 import '../http/rate-limit';
 import '../invitations/invitation.model';
 import '../jobs/job.model';
+import '../practices/practice.model';
 import '../questionnaires/questionnaire.model';
 import '../responses/response.model';
 import '../waves/wave.model';

@@ -15,7 +15,7 @@ import { runWithSignal } from './request-context';
  * the invitation token in the request); `user` needs any session; the others need a session
  * whose user has that role (admins have every role). Mutations made with a session cookie must carry X-CSRF-Token.
  */
-export type Access = 'public' | 'respondent' | 'user' | 'researcher' | 'coordinator' | 'admin';
+export type Access = 'public' | 'respondent' | 'user' | 'researcher' | 'coordinator' | 'editor' | 'admin';
 
 type AnyObject = z.ZodType<Record<string, unknown>>;
 

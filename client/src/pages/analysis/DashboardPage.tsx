@@ -14,6 +14,7 @@ import {
 import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
+import { ObstaclePracticeLinks } from '../practices/ObstaclePracticeLinks';
 import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { QuestionResults } from './QuestionResults';
@@ -88,6 +89,9 @@ export default function DashboardPage() {
           <WaveDownloads code={code} tally={false} />
           <QuestionResults code={code} variables={context.data.variables} regions={context.data.regions} />
         </>
+      )}
+      {tally.status === 'ok' && tally.data.variable !== null && (
+        <ObstaclePracticeLinks obstacles={tally.data.obstacles.map((o) => o.code)} />
       )}
     </section>
   );

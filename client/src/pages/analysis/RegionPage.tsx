@@ -11,6 +11,7 @@ import {
 import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
+import { ObstaclePracticeLinks } from '../practices/ObstaclePracticeLinks';
 import { formatDate, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import {
@@ -70,6 +71,9 @@ export default function RegionPage() {
       )}
       {profile.status === 'ok' && (
         <Profile data={profile.data} variables={variables.status === 'ok' ? variables.data : []} />
+      )}
+      {profile.status === 'ok' && (
+        <ObstaclePracticeLinks obstacles={profile.data.obstacles.map((o) => o.code)} region={region} />
       )}
     </section>
   );

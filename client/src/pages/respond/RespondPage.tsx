@@ -19,6 +19,7 @@ import {
   type Draft,
 } from './drafts';
 import { reasonText, SubmitStatus } from './SubmitStatus';
+import { obstaclesNamed, PracticeSuggestions } from '../practices/PracticeSuggestions';
 import { completedAnswers, createSurvey, hasCompletedHtml, setSurveyLocale } from './survey';
 import { SurveyView } from './SurveyView';
 import { useSubmission } from './useSubmission';
@@ -228,7 +229,13 @@ function SurveyForm({ wave, heading, onStartOver }: { wave: Wave; heading: strin
     // definition, which SurveyJS renders as HTML too), or ours.
     setSurveyLocale(model, lng); // idempotent; the locale effect runs only after this render
     const completedHtml = hasCompletedHtml(definition) ? model.processedCompletedHtml : '';
-    return <Confirmation result={state.result} completedHtml={completedHtml} />;
+    return (
+      <Confirmation
+        result={state.result}
+        completedHtml={completedHtml}
+        obstacles={obstaclesNamed(definition, model.data as Record<string, unknown>)}
+      />
+    );
   }
 
   return (
@@ -261,7 +268,15 @@ function SurveyForm({ wave, heading, onStartOver }: { wave: Wave; heading: strin
   );
 }
 
-function Confirmation({ result, completedHtml }: { result: SubmittedResponse; completedHtml: string }) {
+function Confirmation({
+  result,
+  completedHtml,
+  obstacles,
+}: {
+  result: SubmittedResponse;
+  completedHtml: string;
+  obstacles: string[];
+}) {
   const { t, i18n } = useTranslation();
   const lng = currentLocale(i18n.language);
   const ref = useRef<HTMLDivElement>(null);
@@ -280,6 +295,7 @@ function Confirmation({ result, completedHtml }: { result: SubmittedResponse; co
         <p className="notice__title">{t('respond.confirmationTitle')}</p>
       )}
       <p>{t('respond.confirmationMeta', { id: result.id, date: formatDateTime(result.submittedAt, lng) })}</p>
+      <PracticeSuggestions obstacles={obstacles} />
       <p>
         <Link to="/">{t('respond.backToList')}</Link>
       </p>

@@ -8,7 +8,7 @@ import { Loading } from '../../components/Loading';
 import { formatDate } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 
-const ROLES: Role[] = ['admin', 'coordinator', 'researcher'];
+const ROLES: Role[] = ['admin', 'coordinator', 'researcher', 'editor'];
 
 /** The problem a failed form submission gets, with field-level reasons from the server. */
 function problemText(err: unknown, t: TFunction): string {
