@@ -62,7 +62,7 @@ export type Problem = {
   requestId?: string;
   code?: string;
   invalid_params?: InvalidParam[];
-  /** Seconds to wait (429 problems). */
+  /** Seconds to wait before retrying (429 problems, and the store's retryable 503s). */
   retryAfter?: number;
   /** Members a particular problem adds (e.g. the current draft of a `draft_conflict`). */
   [member: string]: unknown;
@@ -147,7 +147,55 @@ let csrfToken: string | undefined;
 /** Headers for a mutation sent outside `request` (a file download by POST). */
 export const csrfHeaders = (): Record<string, string> => (csrfToken ? { 'X-CSRF-Token': csrfToken } : {});
 
-export async function request<T>(
+/** A GET answered 503 with a short Retry-After (the store changing its primary) is tried again this often. */
+const GET_RETRIES = 2;
+const MAX_GET_RETRY_WAIT_S = 3;
+
+/** Seconds the server asked to wait before a retry (Retry-After header, else the problem's `retryAfter`). */
+export function retryAfterSeconds(err: ApiError): number | undefined {
+  const s = err.problem.retryAfter;
+  return typeof s === 'number' && Number.isFinite(s) && s >= 0 ? s : undefined;
+}
+
+/**
+ * Reads are idempotent: a GET the server answered 503 with a Retry-After of at most 3 s (the
+ * database switching to another server: `store_failover`, Retry-After 2) is tried again after that
+ * wait, up to twice, before the error reaches the page. Longer waits (a store that is away, a
+ * request over its deadline: Retry-After 5) go to the page at once, which says so and offers a retry. Mutations are not retried here: the pages that may retry
+ * them safely (a submission carries its clientId) do it themselves, showing that they do.
+ */
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await requestOnce<T>(path, options);
+    } catch (err) {
+      const wait = err instanceof ApiError && err.status === 503 ? retryAfterSeconds(err) : undefined;
+      const isGet = (options.method ?? 'GET') === 'GET';
+      if (!isGet || attempt >= GET_RETRIES || wait === undefined || wait > MAX_GET_RETRY_WAIT_S) throw err;
+      await sleep(wait * 1000, options.signal);
+    }
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new DOMException('Aborted', 'AbortError'));
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new DOMException('Aborted', 'AbortError'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+async function requestOnce<T>(
   path: string,
   { method = 'GET', body, signal, timeoutMs = DEFAULT_TIMEOUT_MS }: RequestOptions = {},
 ): Promise<T> {
@@ -178,7 +226,13 @@ export async function request<T>(
     signal?.removeEventListener('abort', onAbort);
   }
 
-  if (!res.ok) throw new ApiError('http', res.status, await readProblem(res));
+  if (!res.ok) {
+    const problem = await readProblem(res);
+    // The Retry-After header wins over (or stands in for) the body's member: a proxy may send only the header.
+    const header = Number(res.headers.get('retry-after'));
+    if (res.headers.get('retry-after') !== null && Number.isFinite(header)) problem.retryAfter = header;
+    throw new ApiError('http', res.status, problem);
+  }
   if (res.status === 204) return undefined as T;
 
   try {

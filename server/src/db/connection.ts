@@ -63,6 +63,11 @@ export function socketTimeoutFor(opTimeoutMs: number): number {
   return Math.max(10 * 60_000, 5 * opTimeoutMs);
 }
 
+/** `w: majority`, waiting for the majority no longer than a query may run (DB_OP_TIMEOUT_MS). */
+export function writeConcernFor(opTimeoutMs: number): { w: 'majority'; wtimeoutMS: number } {
+  return { w: 'majority', wtimeoutMS: opTimeoutMs };
+}
+
 /**
  * Time limits on everything sent to the store:
  * - every find, findOne, count, aggregate and findOneAndUpdate carries `maxTimeMS` = opTimeoutMs
@@ -89,13 +94,22 @@ export async function connectMongoose(
     socketTimeoutMS: socketTimeoutFor(opTimeoutMs),
     // Notice a store that went away (or came back) within seconds.
     heartbeatFrequencyMS: 2000,
-    // Production MongoDB is a replica set: acknowledge writes once a majority has them.
+    // Production MongoDB is a replica set: a write is acknowledged once a majority of the members
+    // has it (so it survives a failover), and waits at most wtimeoutMS for them (error code 64
+    // WriteConcernFailed, answered as a retryable 503: the write may or may not have landed, and
+    // every write the API retries is idempotent). The embedded FerretDB accepts the same write
+    // concern (a single node: nothing to wait for), checked by test/integration/store-readiness.test.ts.
+    writeConcern: writeConcernFor(opTimeoutMs),
+    // The driver retries a write or read once on a new primary after a step-down or a network
+    // error (replica sets only; on a standalone store such as the embedded one this does nothing).
+    retryWrites: true,
+    retryReads: true,
     // The embedded FerretDB v1 runs an update as "query, then write the whole document" with
     // no transaction around the two (internal/handler/msg_update.go); the store's wire proxy
     // (scripts/store/proxy.go) lets one write command through at a time, from any connection
     // or process, which restores single-document atomicity (test/integration/store-atomicity.test.ts).
     // Reads go in parallel over a small pool (SQLite in WAL mode serves concurrent readers).
-    ...(external ? { writeConcern: { w: 'majority' } } : { maxPoolSize: 8 }),
+    ...(external ? {} : { maxPoolSize: 8 }),
     autoIndex: false,
   });
 }

@@ -3,6 +3,7 @@ import mongoose from 'mongoose';
 import { AppError, type InvalidParam } from './errors';
 import { logger } from '../logger';
 import { RequestAbortedError } from './request-context';
+import { storeFault } from '../db/store-errors';
 
 export type Problem = {
   type: string;
@@ -38,6 +39,14 @@ export const notFoundHandler: RequestHandler = (req, res) => {
 export const STORE_TIMEOUT_DETAIL =
   'The operation took too long and was stopped; the database is busy. Please retry shortly.';
 export const STORE_UNREACHABLE_DETAIL = 'The database is not reachable right now. Please retry shortly.';
+export const STORE_FAILOVER_DETAIL =
+  'The database is switching to another server. Nothing was changed by this request; please retry shortly.';
+export const STORE_WRITE_UNCONFIRMED_DETAIL =
+  'The database did not confirm the change in time. Retrying is safe: a change already saved is not made twice.';
+
+/** Seconds a client should wait before retrying a request the store could not serve. */
+export const RETRY_AFTER_FAILOVER_S = 2;
+export const RETRY_AFTER_STORE_S = 5;
 
 /**
  * The store is there but the work did not finish in time: its time limit (maxTimeMS, code 50
@@ -61,6 +70,7 @@ function isStoreDown(err: unknown): boolean {
     err.name === 'MongoNetworkError' ||
     err.name === 'MongoNotConnectedError' ||
     err.name === 'MongoNetworkTimeoutError' ||
+    storeFault(err) === 'network' ||
     (err.name === 'MongooseError' && /buffering timed out/i.test(err.message)) ||
     // The embedded store refused a write that waited too long for its turn (scripts/store/proxy.go).
     (err.name === 'MongoServerError' && (err as { codeName?: unknown }).codeName === 'LockTimeout') ||
@@ -137,26 +147,47 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
   }
   if (isStoreTimeout(err)) {
     logger.warn({ requestId: req.id, err: (err as Error).name }, 'store operation took too long');
-    res.setHeader('Retry-After', '5');
+    res.setHeader('Retry-After', String(RETRY_AFTER_STORE_S));
     send(res, {
       type: 'about:blank',
       title: 'Service Unavailable',
       status: 503,
       code: 'store_timeout',
       detail: STORE_TIMEOUT_DETAIL,
+      retryAfter: RETRY_AFTER_STORE_S,
+      ...base(req),
+    });
+    return;
+  }
+  // A replica set electing a new primary, or a write the majority did not confirm within wtimeoutMS.
+  const fault = storeFault(err);
+  if (fault === 'failover' || fault === 'write_concern') {
+    logger.warn(
+      { requestId: req.id, err: (err as Error).name, code: (err as { code?: unknown }).code },
+      fault === 'failover' ? 'store primary changing' : 'write concern not satisfied',
+    );
+    res.setHeader('Retry-After', String(RETRY_AFTER_FAILOVER_S));
+    send(res, {
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      code: fault === 'failover' ? 'store_failover' : 'store_write_unconfirmed',
+      detail: fault === 'failover' ? STORE_FAILOVER_DETAIL : STORE_WRITE_UNCONFIRMED_DETAIL,
+      retryAfter: RETRY_AFTER_FAILOVER_S,
       ...base(req),
     });
     return;
   }
   if (isStoreDown(err)) {
     logger.warn({ requestId: req.id, err: (err as Error).name }, 'store unavailable');
-    res.setHeader('Retry-After', '5');
+    res.setHeader('Retry-After', String(RETRY_AFTER_STORE_S));
     send(res, {
       type: 'about:blank',
       title: 'Service Unavailable',
       status: 503,
       code: 'store_unavailable',
       detail: STORE_UNREACHABLE_DETAIL,
+      retryAfter: RETRY_AFTER_STORE_S,
       ...base(req),
     });
     return;

@@ -1,5 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, submitResponse, type SubmitResponseBody, type SubmittedResponse } from '../../api/api';
+import {
+  ApiError,
+  retryAfterSeconds,
+  submitResponse,
+  type SubmitResponseBody,
+  type SubmittedResponse,
+} from '../../api/api';
 
 export type SubmitState =
   | { phase: 'idle' }
@@ -18,6 +24,12 @@ const MAX_DELAY_MS = 60_000;
 export function retryDelay(failures: number): number {
   const base = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** Math.max(0, failures - 1));
   return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+/** The backoff, but never sooner than the server's Retry-After (a 503 while the database changes its primary). */
+export function nextRetryDelay(failures: number, error: ApiError): number {
+  const after = retryAfterSeconds(error);
+  return Math.max(retryDelay(failures), after === undefined ? 0 : Math.min(after, MAX_DELAY_MS / 1000) * 1000);
 }
 
 /**
@@ -52,7 +64,7 @@ export function useSubmission(
     } catch (error) {
       if (error instanceof ApiError && error.retryable) {
         failures.current += 1;
-        setState({ phase: 'waiting', error, retryAt: Date.now() + retryDelay(failures.current) });
+        setState({ phase: 'waiting', error, retryAt: Date.now() + nextRetryDelay(failures.current, error) });
       } else {
         failures.current = 0;
         setState({ phase: 'rejected', error });
