@@ -85,9 +85,12 @@ export async function connectMongoose(
   dbName: string,
   external: boolean,
   opTimeoutMs = config().dbOpTimeoutMs,
+  /** Further driver options (tests turn on command monitoring with it). */
+  extra: mongoose.ConnectOptions = {},
 ): Promise<void> {
   mongoose.set('maxTimeMS', opTimeoutMs);
   await mongoose.connect(uri, {
+    ...extra,
     dbName,
     // When the store is away, requests fail with 503 within this time instead of hanging.
     serverSelectionTimeoutMS: 2500,

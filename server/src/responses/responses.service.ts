@@ -1,8 +1,14 @@
-// submitResponse: load wave → assert open → validate answers → store once → { id }.
+// submitResponse: load wave (cached) → assert open → validate answers → store once (upsert by clientId) → { id }.
 import type { Question } from 'survey-core';
-import { ConflictError, NotFoundError, ValidationError } from '../http/errors';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../http/errors';
 import { ResponseModel } from './response.model';
-import { assertAcceptsAnswers, getWaveWithQuestionnaire, InvitationRequiredError } from '../waves/waves.service';
+import {
+  assertAcceptsAnswers,
+  getWaveWithQuestionnaire,
+  InvitationRequiredError,
+  type Wave,
+} from '../waves/waves.service';
+import type { QuestionnaireVersion } from '../questionnaires/questionnaires.service';
 import { checkAnswers } from '../questionnaires/answers';
 import type { SubmitResponseBody } from './responses.schema';
 import type { Model } from 'survey-core';
@@ -69,15 +75,26 @@ export async function submitResponse(
   now = new Date(),
   via?: { invitationId: string | null },
 ): Promise<Submitted> {
-  // A retry of a submission already stored answers the same, even if the wave closed since.
-  const previous = await findSubmission(input.clientId, waveCode);
-  if (previous) return previous;
-
-  const { wave, questionnaire } = await getWaveWithQuestionnaire(waveCode);
-  // The public link of a draft or archived wave does not exist for anyone outside (404, as GET).
-  if (!via && (wave.status === 'draft' || wave.status === 'archived')) throw new NotFoundError('wave', wave.code);
-  if (!via && wave.access === 'invitation') throw new InvitationRequiredError(wave.code);
-  assertAcceptsAnswers(wave, now);
+  // The wave comes from the per-process cache (waves/wave-cache.ts), and the response is written
+  // with an upsert without reading it first: on the happy path a submission makes three round
+  // trips to the store (upsert, counter, tally mark), plus the rate limiter's
+  // (test/integration/submission-round-trips.test.ts).
+  let wave: Wave;
+  let questionnaire: QuestionnaireVersion;
+  try {
+    ({ wave, questionnaire } = await getWaveWithQuestionnaire(waveCode, { cached: true }));
+    // The public link of a draft or archived wave does not exist for anyone outside (404, as GET).
+    if (!via && (wave.status === 'draft' || wave.status === 'archived')) throw new NotFoundError('wave', wave.code);
+    if (!via && wave.access === 'invitation') throw new InvitationRequiredError(wave.code);
+    assertAcceptsAnswers(wave, now);
+  } catch (err) {
+    // A retry of a submission already stored answers the same, even if the wave closed since.
+    if (err instanceof AppError) {
+      const previous = await findSubmission(input.clientId, waveCode);
+      if (previous) return previous;
+    }
+    throw err;
+  }
 
   const { answers, dims } = checkSubmission(questionnaire.definition, input.answers);
 

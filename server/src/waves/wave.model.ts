@@ -1,4 +1,5 @@
 import { Schema, model } from 'mongoose';
+import { invalidateWaveCache } from './wave-cache';
 
 // _id is the wave code (short, URL-safe): every respondent request looks the wave up by _id.
 const waveSchema = new Schema(
@@ -38,5 +39,23 @@ const waveSchema = new Schema(
 
 // Wave lists are newest first.
 waveSchema.index({ createdAt: -1 });
+
+// Any write to a wave through this model empties the per-process wave cache (wave-cache.ts), before
+// and after the write, so no request of this process sees a wave older than the write.
+const WRITES = [
+  'updateOne',
+  'updateMany',
+  'findOneAndUpdate',
+  'findOneAndReplace',
+  'findOneAndDelete',
+  'replaceOne',
+  'deleteOne',
+  'deleteMany',
+] as const;
+waveSchema.pre([...WRITES], () => invalidateWaveCache());
+waveSchema.post([...WRITES], () => invalidateWaveCache());
+waveSchema.pre('save', () => invalidateWaveCache());
+waveSchema.post('save', () => invalidateWaveCache());
+waveSchema.pre('insertMany', () => invalidateWaveCache());
 
 export const WaveModel = model('Wave', waveSchema, 'waves');

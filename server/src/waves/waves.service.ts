@@ -1,5 +1,6 @@
 import { AppError, ConflictError, NotFoundError, ValidationError, type InvalidParam } from '../http/errors';
 import { WaveModel } from './wave.model';
+import { cachedWave } from './wave-cache';
 import { getQuestionnaire, type QuestionnaireVersion } from '../questionnaires/questionnaires.service';
 import type { Localized } from '../questionnaires/definition';
 import { findRegion } from '../reference/reference.service';
@@ -81,8 +82,10 @@ export function assertPubliclyVisible(wave: Wave): void {
 
 export async function getWaveWithQuestionnaire(
   code: string,
+  opts: { cached?: boolean } = {},
 ): Promise<{ wave: Wave; questionnaire: QuestionnaireVersion }> {
-  const wave = await getWave(code);
+  // The submission path may use a wave read up to WAVE_CACHE_TTL_MS ago (wave-cache.ts).
+  const wave = opts.cached ? await cachedWave(code, () => getWave(code)) : await getWave(code);
   return { wave, questionnaire: await getQuestionnaire(wave.questionnaireId) };
 }
 
