@@ -39,7 +39,7 @@ const failover = (code: string) => ({
   body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, code, retryAfter: 1 }),
 });
 
-it('a read answered 503 store_failover is retried; a submission answered 503 after its write landed is stored once', async () => {
+it('a read answered 503 is retried; a submission answered 503 after it landed is kept once', async () => {
   const wave = await createFixtureWave();
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   page = await context.newPage();

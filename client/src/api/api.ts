@@ -161,8 +161,9 @@ export function retryAfterSeconds(err: ApiError): number | undefined {
  * Reads are idempotent: a GET the server answered 503 with a Retry-After of at most 3 s (the
  * database switching to another server: `store_failover`, Retry-After 2) is tried again after that
  * wait, up to twice, before the error reaches the page. Longer waits (a store that is away, a
- * request over its deadline: Retry-After 5) go to the page at once, which says so and offers a retry. Mutations are not retried here: the pages that may retry
- * them safely (a submission carries its clientId) do it themselves, showing that they do.
+ * request over its deadline: Retry-After 5) go to the page at once, which says so and offers a
+ * retry. Mutations are not retried here: the pages that may retry them safely (a submission
+ * carries its clientId) do it themselves, showing that they do.
  */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   for (let attempt = 0; ; attempt++) {
