@@ -37,6 +37,7 @@ const EnvSchema = z.object({
     .positive()
     .max(24 * 365)
     .default(24),
+  WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   PUBLIC_URL: z.string().optional(),
   TRUST_PROXY: z.string().default('loopback'),
 });
@@ -121,6 +122,8 @@ export type Config = {
   publicUrl: string;
   /** Which proxies in front of the app are trusted to say the client's address (X-Forwarded-For). */
   trustProxy: TrustProxy;
+  /** App processes serving requests (Node's cluster); 1 runs the app in this process. */
+  workers: number;
   rootDir: string;
 };
 
@@ -162,6 +165,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     demo: e.DEMO ?? e.NODE_ENV !== 'production',
     storeBin: e.STORE_BIN ? path.resolve(e.STORE_BIN) : path.join(ROOT_DIR, '.cache', 'store-bin', 'lsg-store'),
     rootDir: ROOT_DIR,
+    workers: e.WORKERS,
     bcryptCost: e.BCRYPT_COST ?? (e.NODE_ENV === 'test' ? 10 : 12),
     requestDeadlineMs: e.REQUEST_DEADLINE_MS,
     exportRetentionMs: Math.round(e.EXPORT_RETENTION_HOURS * 3_600_000),

@@ -1,4 +1,9 @@
 // Start: config → connect (MONGODB_URI or the embedded store) → prepare → listen → graceful shutdown.
+// With WORKERS > 1 this process is the cluster's primary: it starts (or connects to) the store,
+// prepares the database once, and forks the workers, which join the same store and share the port.
+// Sessions, rate limits, kept counts and jobs live in the database, so any worker may answer any
+// request; the wave cache of each worker expires within 2 s (waves/wave-cache.ts).
+import cluster from 'node:cluster';
 import http from 'node:http';
 import path from 'node:path';
 import { config, ConfigError } from './config';
@@ -14,27 +19,15 @@ import { randomBytes } from 'node:crypto';
 import { startJobRunner } from './jobs/jobs.runner';
 import { startTallyMaintenance } from './analytics/counters.service';
 
-export async function main(): Promise<void> {
-  const cfg = config();
-  const say = (msg: string) => process.stdout.write(`${msg}\n`);
-  const started = Date.now();
-  const db = await openDatabase(cfg, say);
-  await prepareDatabase({ rootDir: cfg.rootDir, demo: cfg.demo });
-  const app = createApp({
-    store: db.store,
-    clientDir: path.join(cfg.rootDir, 'dist', 'client'),
-    production: cfg.env === 'production',
-  });
-  const server = http.createServer(app);
-  server.requestTimeout = 60_000;
-  server.headersTimeout = 20_000;
-  await new Promise<void>((resolve) => server.listen(cfg.port, cfg.host, resolve));
-  const port = (server.address() as { port: number }).port;
-  const base = `http://localhost:${port}`;
+type Config = ReturnType<typeof config>;
+type Say = (msg: string) => void;
+
+/** The address lines, and the demo admin on an empty demo database. */
+async function printBanner(cfg: Config, say: Say, base: string, storeKind: string, started: number, workers = 1) {
   const waves = await listWaves();
   say('');
   say(
-    `lsg-barometer is up in ${((Date.now() - started) / 1000).toFixed(1)} s (store: ${db.store.kind === 'embedded' ? `embedded FerretDB, data in ${cfg.dataDir}` : 'MONGODB_URI'})`,
+    `lsg-barometer is up in ${((Date.now() - started) / 1000).toFixed(1)} s (store: ${storeKind === 'embedded' ? `embedded FerretDB, data in ${cfg.dataDir}` : 'MONGODB_URI'}${workers > 1 ? `; ${workers} worker processes` : ''})`,
   );
   say(`  App:        ${base}/`);
   for (const w of waves.filter((w) => w.status === 'open').slice(0, 3)) {
@@ -60,6 +53,74 @@ export async function main(): Promise<void> {
     }
   }
   say('Press Ctrl+C to stop.');
+}
+
+/** WORKERS > 1: the primary keeps the store and the workers; a worker that dies is replaced. */
+async function runPrimary(cfg: Config, say: Say): Promise<void> {
+  const started = Date.now();
+  const db = await openDatabase(cfg, say);
+  await prepareDatabase({ rootDir: cfg.rootDir, demo: cfg.demo });
+  cluster.setupPrimary({ exec: __filename });
+  let stopping = false;
+  const fork = () => cluster.fork();
+  const first = new Promise<number>((resolve) =>
+    cluster.once('listening', (_w, address) => resolve((address as { port: number }).port)),
+  );
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    logger.warn({ pid: worker.process.pid, code, signal }, 'worker exited; starting another');
+    fork();
+  });
+  for (let i = 0; i < cfg.workers; i++) fork();
+  const port = await first;
+  await printBanner(cfg, say, `http://localhost:${port}`, db.store.kind, started, cfg.workers);
+
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down the workers');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            if (w.isDead()) return resolve();
+            w.once('exit', () => resolve());
+            w.process.kill('SIGTERM');
+          }),
+      ),
+    );
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+export async function main(): Promise<void> {
+  const cfg = config();
+  const say = (msg: string) => process.stdout.write(`${msg}\n`);
+  if (cfg.workers > 1 && cluster.isPrimary) return runPrimary(cfg, say);
+  const worker = cluster.isWorker;
+  const started = Date.now();
+  // A worker joins the store its primary started (or MONGODB_URI); the primary prepared the database.
+  const db = await openDatabase(cfg, worker ? () => {} : say);
+  if (!worker) await prepareDatabase({ rootDir: cfg.rootDir, demo: cfg.demo });
+  const app = createApp({
+    store: db.store,
+    clientDir: path.join(cfg.rootDir, 'dist', 'client'),
+    production: cfg.env === 'production',
+  });
+  const server = http.createServer(app);
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 20_000;
+  await new Promise<void>((resolve) => server.listen(cfg.port, cfg.host, resolve));
+  if (!worker) {
+    const port = (server.address() as { port: number }).port;
+    await printBanner(cfg, say, `http://localhost:${port}`, db.store.kind, started);
+  }
 
   // Sessions expire in the app, not by TTL index (the embedded store has none): sweep hourly.
   // Any number of instances may sweep; deleting expired sessions twice is harmless.
@@ -94,7 +155,9 @@ export async function main(): Promise<void> {
     await db.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  // Ctrl+C reaches every process of the group: a worker waits for its primary's SIGTERM instead.
+  if (worker) process.on('SIGINT', () => {});
+  else process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
