@@ -97,8 +97,6 @@ const numbers = z
     median: z.number(),
     min: z.number(),
     max: z.number(),
-    /** Standard deviation (from the cube's sum of squares). */
-    sd: z.number().optional(),
     /** The median is taken from log-scale bins, within 1% of the true median. */
     approximate: z.literal(true).optional(),
   })

@@ -300,11 +300,18 @@ export function mergeNum(into: NumAgg | undefined, add: NumAgg): NumAgg {
   return into;
 }
 
+/** Sample standard deviation from the kept sum of squares (0 for fewer than two numbers). */
+export function sdOf(a: NumAgg): number {
+  if (a.n < 2) return 0;
+  const mean = a.sum / a.n;
+  return Math.sqrt(Math.max(0, (a.sumsq - a.n * mean * mean) / (a.n - 1)));
+}
+
 /**
  * n, sum, mean, min, max (exact) and the median from the distribution: exact for integers in
  * [-INT_EXACT, INT_EXACT], otherwise within MEDIAN_REL_ERROR (`approximate: true`).
  */
-export function summarizeAgg(a: NumAgg | undefined): (Summary & { sd: number; approximate?: true }) | undefined {
+export function summarizeAgg(a: NumAgg | undefined): (Summary & { approximate?: true }) | undefined {
   if (!a || a.n <= 0) return undefined;
   const entries = [...a.dist].map(([k, c]) => ({ ...keyValue(k), c })).sort((x, y) => x.value - y.value);
   const at = (index: number) => {
@@ -319,7 +326,6 @@ export function summarizeAgg(a: NumAgg | undefined): (Summary & { sd: number; ap
   const picked = a.n % 2 ? [at(mid)] : [at(mid - 1), at(mid)];
   const median = picked.reduce((s, e) => s + e.value, 0) / picked.length;
   const mean = a.sum / a.n;
-  const variance = a.n > 1 ? Math.max(0, (a.sumsq - a.n * mean * mean) / (a.n - 1)) : 0;
   const approximate = picked.some((e) => !e.exact);
   return {
     n: a.n,
@@ -328,7 +334,6 @@ export function summarizeAgg(a: NumAgg | undefined): (Summary & { sd: number; ap
     median,
     min: a.min,
     max: a.max,
-    sd: Math.sqrt(variance),
     ...(approximate ? { approximate: true as const } : {}),
   };
 }
