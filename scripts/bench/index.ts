@@ -11,8 +11,9 @@ import { exportStream } from './export-stream';
 import { submission } from './submission';
 import { page } from './page';
 import { exportJob } from './export-job';
+import { cubeRead } from './cube-read';
 
-export const BENCHMARKS: Benchmark[] = [tallyRead, exportStream, exportJob, submission, page];
+export const BENCHMARKS: Benchmark[] = [tallyRead, cubeRead, exportStream, exportJob, submission, page];
 
 function fmt(v: number, unit: string): string {
   if (unit === 'ratio') return v.toFixed(2);
@@ -70,6 +71,22 @@ function summary(results: Result[]): string[] {
       lines.push(
         `export rate at ${s.toLocaleString('en')}: ${(r * 100).toFixed(0)}% of the raw cursor read (target ≥ 50%)`,
       );
+  }
+  const cubeSizes = [...new Set(results.filter((r) => r.benchmark === 'cube-read').map((r) => r.size))].sort(
+    (a, b) => a - b,
+  );
+  if (cubeSizes.length) {
+    const at = (size: number, metric: string) => get('cube-read', size, metric);
+    const reads = results
+      .filter((r) => r.benchmark === 'cube-read' && r.size === cubeSizes[0] && r.metric.endsWith(' median'))
+      .map((r) => r.metric.slice(0, -' median'.length));
+    for (const s of cubeSizes.slice(1)) {
+      const ratios = reads.map((m) => at(s, `${m} median`)! / at(cubeSizes[0], `${m} median`)!);
+      const p95 = Math.max(...reads.map((m) => at(s, `${m} p95`)!));
+      lines.push(
+        `cube reads at ${s.toLocaleString('en')} / at ${cubeSizes[0].toLocaleString('en')}: worst ${Math.max(...ratios).toFixed(2)} (target ≤ 1.5); worst p95 ${p95.toFixed(1)} ms (target ≤ 200)`,
+      );
+    }
   }
   const sub = (metric: string) => results.find((r) => r.benchmark === 'submission' && r.metric === metric)?.value;
   if (sub('api / raw rate') !== undefined)

@@ -43,7 +43,7 @@ function definition(): Record<string, unknown> {
   def.pages[1].elements.push(
     { type: 'radiogroup', name: 'mode', choices: ['a', 'b', 'c'], showOtherItem: true },
     { type: 'ranking', name: 'prio', choices: ['x', 'y', 'z'] },
-    { type: 'text', name: 'budget', inputType: 'number' },
+    { type: 'text', name: 'spend', inputType: 'number' },
   );
   return def;
 }
@@ -76,7 +76,7 @@ const answersArb = fc
     partners: opt(subset(['neighbours', 'region', 'ngo'])),
     mode: opt(fc.constantFrom('a', 'b', 'c', 'other')),
     prio: opt(fc.shuffledSubarray(['x', 'y', 'z'], { minLength: 3, maxLength: 3 })),
-    budget: opt(
+    spend: opt(
       fc.oneof(
         fc.integer({ min: -2_000_000, max: 2_000_000 }).map((n) => n / 100),
         fc.integer({ min: 100_001, max: 50_000_000 }),

@@ -97,7 +97,8 @@ export async function collect(opts: {
   source?: 'kept' | 'scan';
 }): Promise<Collected> {
   const codings = opts.codings ?? (await loadCodings(opts.wave));
-  if (opts.source !== 'scan') return fromCube(opts.wave, opts.variables, opts.by, opts.filters, !!opts.numbers, codings);
+  if (opts.source !== 'scan')
+    return fromCube(opts.wave, opts.variables, opts.by, opts.filters, !!opts.numbers, codings);
 
   const groups = new Map<string, GroupAgg>();
   for await (const r of scanResponses(opts.wave, opts.filters)) {

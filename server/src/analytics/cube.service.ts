@@ -265,9 +265,7 @@ export async function readCube(wave: string, opts: { fresh?: boolean } = {}): Pr
     for (const d of docs) next.set(d._id, { version: versions.get(d._id) ?? -1, cell: toCell(d) });
     held.cells = next;
   } else if (changed.length) {
-    const docs = await Promise.all(
-      changed.map(([id]) => CubeCellModel.findById(id, CELL_FIELDS).lean<CellDoc>()),
-    );
+    const docs = await Promise.all(changed.map(([id]) => CubeCellModel.findById(id, CELL_FIELDS).lean<CellDoc>()));
     changed.forEach(([id, version], i) => {
       const d = docs[i];
       if (d) held.cells.set(id, { version, cell: toCell(d) });
@@ -442,7 +440,8 @@ function sameCell(kept: CellDoc | undefined, fresh: FreshCell | undefined): bool
     if (!close(a.s, b.s) || !close(a.q, b.q)) return false;
     if (kept?.lo?.[name] !== fresh?.lo[name] || kept?.hi?.[name] !== fresh?.hi[name]) return false;
     const ad = a.d ?? {};
-    for (const k of new Set([...Object.keys(ad), ...Object.keys(b.d)])) if ((ad[k] ?? 0) !== (b.d[k] ?? 0)) return false;
+    for (const k of new Set([...Object.keys(ad), ...Object.keys(b.d)]))
+      if ((ad[k] ?? 0) !== (b.d[k] ?? 0)) return false;
   }
   return true;
 }
@@ -462,16 +461,13 @@ export async function verifyCube(wave: string, fresh: CubeRecount): Promise<stri
 /** Sets every cell of a wave's cube to a recount (keeping each cell's `recent` guard). */
 export async function writeCube(wave: string, fresh: CubeRecount): Promise<void> {
   for (const [_id, cell] of fresh) {
-    await CubeCellModel.updateOne(
-      { _id },
-      { $set: { wave, ...cell }, $setOnInsert: { recent: [] } },
-      { upsert: true },
-    );
+    await CubeCellModel.updateOne({ _id }, { $set: { wave, ...cell }, $setOnInsert: { recent: [] } }, { upsert: true });
   }
   const stale = (await CubeCellModel.find({ wave }, { _id: 1 }).lean<{ _id: string }[]>()).filter(
     (d) => !fresh.has(d._id),
   );
-  for (const d of stale) await CubeCellModel.updateOne({ _id: d._id }, { $set: { n: 0, c: {}, x: {}, lo: {}, hi: {} } });
+  for (const d of stale)
+    await CubeCellModel.updateOne({ _id: d._id }, { $set: { n: 0, c: {}, x: {}, lo: {}, hi: {} } });
   await bumpStamp(wave, [...fresh.keys(), ...stale.map((d) => d._id)]);
 }
 
@@ -490,4 +486,37 @@ export async function pullFromCell(id: string, done: string[]): Promise<void> {
 /** True when the wave has no cube cells yet (a wave counted before the cube existed). */
 export async function cubeMissing(wave: string): Promise<boolean> {
   return !(await CubeStampModel.findById(wave, { _id: 1 }).lean());
+}
+
+/**
+ * Adds a recount of responses not applied one by one (bulk-loaded, e.g. the benchmark's seeding)
+ * to the kept cube: one update per cell. Not guarded against replays: the caller adds each
+ * response once.
+ */
+export async function addRecountToCube(wave: string, add: CubeRecount): Promise<void> {
+  for (const [_id, cell] of add) {
+    const inc: Record<string, number> = { n: cell.n };
+    const min: Record<string, number> = {};
+    const max: Record<string, number> = {};
+    for (const [k, v] of Object.entries(cell.c)) inc[`c.${k}`] = v;
+    for (const [name, s] of Object.entries(cell.x)) {
+      inc[`x.${name}.n`] = s.n;
+      inc[`x.${name}.s`] = s.s;
+      inc[`x.${name}.q`] = s.q;
+      for (const [k, v] of Object.entries(s.d)) inc[`x.${name}.d.${k}`] = v;
+      min[`lo.${name}`] = cell.lo[name];
+      max[`hi.${name}`] = cell.hi[name];
+    }
+    const { region, municipalityType, sizeClass, respondentRole, status } = cell;
+    await CubeCellModel.updateOne(
+      { _id },
+      {
+        $inc: inc,
+        ...(Object.keys(min).length ? { $min: min, $max: max } : {}),
+        $setOnInsert: { wave, region, municipalityType, sizeClass, respondentRole, status, recent: [] },
+      },
+      { upsert: true },
+    );
+  }
+  await bumpStamp(wave, [...add.keys()]);
 }
