@@ -353,7 +353,7 @@ describe('the kept cube equals a recount of the raw responses', () => {
           await expectCubeEqualsRecount(wave, stored, codes, queries.slice(0, 8));
         },
       ),
-      { numRuns: 6 },
+      { numRuns: 6, endOnFailure: true },
     );
   }, 600_000);
 });
