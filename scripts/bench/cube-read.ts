@@ -33,12 +33,18 @@ export const READS: [string, string][] = [
 ];
 
 async function login(url: string, email: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  if (res.status !== 200) throw new Error(`login: ${res.status}`);
+  let res: Response | undefined;
+  // A loaded machine can push the password hash past the request deadline (503): try again.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    res = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    if (res.status !== 503) break;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  if (!res || res.status !== 200) throw new Error(`login: ${res?.status}`);
   return res.headers
     .getSetCookie()
     .map((c) => c.split(';')[0])
