@@ -32,6 +32,7 @@ import { waveCatalogue } from '../../server/src/analytics/catalogue';
 import { summarizeAgg } from '../../server/src/analytics/cube.service';
 import { isCategorical, type Variable } from '../../server/src/analytics/variables';
 import type { Filters } from '../../server/src/analytics/filters';
+import { crosstab } from '../../server/src/analytics/crosstab.service';
 
 const REGIONS = ['RU-VLG', 'RU-ARK', 'UA-05'];
 const TYPES = ['', 'urban', 'rural'];
@@ -170,6 +171,26 @@ async function expectCubeEqualsRecount(
     const where = `${v.name} by ${by} with ${JSON.stringify(filters)}`;
     const gotKeys = [...got.groups].filter(([, g]) => g.respondents > 0).map(([k]) => k);
     expect({ where, groups: gotKeys.sort() }).toEqual({ where, groups: [...want.keys()].sort() });
+    if (by !== 'none' && isCategorical(v)) {
+      // The profile dimension × question crosstab is the same sum, from the cube too.
+      const x = await crosstab(wave, `@${by}`, v.name, filters, false);
+      expect(x.source).toBe('kept');
+      const table = Object.fromEntries(
+        x.rows.map((r, i) => [
+          r.value,
+          {
+            answered: x.rowTotals[i],
+            counts: Object.fromEntries(x.cols.map((c, j) => [c.value, x.cells[i][j].count]).filter(([, n]) => n !== 0)),
+          },
+        ]),
+      );
+      const expected = Object.fromEntries(
+        [...want]
+          .filter(([, w]) => w.answered > 0)
+          .map(([k, w]) => [k, { answered: w.answered, counts: Object.fromEntries(w.counts) }]),
+      );
+      expect({ where, table }).toEqual({ where, table: expected });
+    }
     for (const [key, w] of want) {
       const g = got.groups.get(key)!;
       const counts = Object.fromEntries([...(g.counts.get(v.name) ?? [])].filter(([, n]) => n !== 0));

@@ -259,10 +259,12 @@ export async function readCube(wave: string, opts: { fresh?: boolean } = {}): Pr
   const held = cache.get(cacheKey) ?? { cells: new Map() };
   const changed = [...versions].filter(([id, version]) => held.cells.get(id)?.version !== version);
   if (changed.length > REFETCH_ALL) {
-    const docs = await CubeCellModel.find({ wave }, CELL_FIELDS).lean<CellDoc[]>();
+    // Through a cursor: the first read of a large wave's cube (thousands of cells) is one long
+    // read, bounded by the request's deadline rather than the per-operation limit.
+    const cursor = CubeCellModel.find({ wave }, CELL_FIELDS).lean<CellDoc>().cursor({ batchSize: 500 });
     const next = new Map<string, { version: number; cell: CubeCell }>();
     // A cell updated after the stamp was read keeps the older version: read again next time.
-    for (const d of docs) next.set(d._id, { version: versions.get(d._id) ?? -1, cell: toCell(d) });
+    for await (const d of abortable(cursor)) next.set(d._id, { version: versions.get(d._id) ?? -1, cell: toCell(d) });
     held.cells = next;
   } else if (changed.length) {
     const docs = await Promise.all(changed.map(([id]) => CubeCellModel.findById(id, CELL_FIELDS).lean<CellDoc>()));
