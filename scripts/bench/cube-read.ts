@@ -2,7 +2,7 @@
 // dashboard unfiltered, with each single filter and with two filters combined, per-question tables
 // of a choice and a numeric question, a dimension × question table and the region page. A
 // separate app process (as in production); each read is timed N times after one warm-up request
-// (the first read of a wave loads its cube into the process: timed separately as "cold").
+// (the app loads the waves' cubes at start; the first read after start is timed separately as "cold").
 // Targets (issue 20): each read at 100,000 (and 1,000,000) ≤ 1.5 × its time at 1,000; p95 ≤ 200 ms.
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';

@@ -8,7 +8,7 @@
 //           (`source: 'scan'` forces it).
 // Both apply the researchers' codes of "other" answers, so both give the same numbers.
 import { ResponseModel } from '../responses/response.model';
-import { answeredKey, escapeKey, unescapeKey } from './catalogue';
+import { answeredKey, escapeKey } from './catalogue';
 import { codingCells, mergeNum, passes, readCube, type NumAgg } from './cube.service';
 import { loadCodings, recoded, type CodingIndex } from './coding.service';
 import { DIMENSION_FIELD, responseQuery, type Dimension, type Filters } from './filters';
@@ -162,12 +162,7 @@ async function fromCube(
         if (!isCategorical(w.v)) g.answered.set(w.v.name, (g.answered.get(w.v.name) ?? 0) + x.n);
       }
     }
-    for (const [key, count] of Object.entries(cell.c)) {
-      const eq = key.indexOf('=');
-      if (eq < 0 || !count) continue;
-      const v = byName.get(key.slice(0, eq));
-      if (v) bump(g, v.name, unescapeKey(key.slice(eq + 1)), count);
-    }
+    for (const w of wanted) for (const [value, count] of cell.choices.get(w.key) ?? []) bump(g, w.v.name, value, count);
   }
   // Back-coded "other" answers: move the respondent from "other" to the code (once), in the cell
   // of the response.

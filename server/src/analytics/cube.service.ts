@@ -188,6 +188,8 @@ export type CubeCell = CellDims & {
   c: Record<string, number>;
   /** escaped variable → numbers */
   x: Map<string, NumAgg>;
+  /** escaped variable → [value, count] of its choice counts (parsed once from `c`) */
+  choices: Map<string, [string, number][]>;
 };
 
 type CellDoc = CellDims & {
@@ -225,8 +227,18 @@ function toCell(d: CellDoc): CubeCell {
       dist: new Map(Object.entries(s.d ?? {}).filter(([, k]) => k > 0)),
     });
   }
+  const choices = new Map<string, [string, number][]>();
+  for (const [key, count] of Object.entries(d.c ?? {})) {
+    const eq = key.indexOf('=');
+    if (eq < 0 || !count) continue;
+    const name = key.slice(0, eq);
+    const list = choices.get(name) ?? [];
+    list.push([unescapeKey(key.slice(eq + 1)), count]);
+    choices.set(name, list);
+  }
   return {
     id: d._id,
+    choices,
     region: d.region ?? '',
     municipalityType: d.municipalityType ?? '',
     sizeClass: d.sizeClass ?? '',
@@ -242,6 +254,45 @@ type Cached = { cells: Map<string, { version: number; cell: CubeCell }> };
 const cache = new Map<string, Cached>();
 /** Above this many changed cells, one read of the wave's cube beats reading them one by one. */
 const REFETCH_ALL = 64;
+
+const loading = new Map<string, Promise<Map<string, { version: number; cell: CubeCell }>>>();
+/** How long a whole-cube load may take (it is shared by the requests waiting for it). */
+const LOAD_ALL_MS = 5 * 60_000;
+
+/**
+ * Reads every cell of a wave (the first read in a process, or after many changes) through a
+ * cursor. One load per wave at a time, shared by the requests that wait for it and not tied to
+ * any of them: on a slow store a request may hit its deadline, the load still finishes and fills
+ * the memory for the next ones (bounded by LOAD_ALL_MS).
+ */
+function loadAll(
+  cacheKey: string,
+  wave: string,
+  versions: Map<string, number>,
+): Promise<Map<string, { version: number; cell: CubeCell }>> {
+  const running = loading.get(cacheKey);
+  if (running) return running;
+  const load = (async () => {
+    const cursor = CubeCellModel.find({ wave }, CELL_FIELDS).lean<CellDoc>().cursor({ batchSize: 500 });
+    const next = new Map<string, { version: number; cell: CubeCell }>();
+    // A cell updated after the stamp was read keeps the older version: read again next time.
+    for await (const d of abortable(cursor, AbortSignal.timeout(LOAD_ALL_MS)))
+      next.set(d._id, { version: versions.get(d._id) ?? -1, cell: toCell(d) });
+    const held = cache.get(cacheKey) ?? { cells: new Map() };
+    held.cells = next;
+    cache.set(cacheKey, held);
+    return next;
+  })().finally(() => loading.delete(cacheKey));
+  loading.set(cacheKey, load);
+  return load;
+}
+
+/** Loads the cube of every wave into this process's memory (at start, so first reads are quick). */
+export async function warmCubes(): Promise<number> {
+  const waves = (await CubeStampModel.find({}, { _id: 1 }).lean<{ _id: string }[]>()).map((d) => d._id);
+  for (const wave of waves) await readCube(wave);
+  return waves.length;
+}
 
 /**
  * The cells of a wave's cube. Kept in memory per process and refreshed from the wave's stamp
@@ -259,13 +310,7 @@ export async function readCube(wave: string, opts: { fresh?: boolean } = {}): Pr
   const held = cache.get(cacheKey) ?? { cells: new Map() };
   const changed = [...versions].filter(([id, version]) => held.cells.get(id)?.version !== version);
   if (changed.length > REFETCH_ALL) {
-    // Through a cursor: the first read of a large wave's cube (thousands of cells) is one long
-    // read, bounded by the request's deadline rather than the per-operation limit.
-    const cursor = CubeCellModel.find({ wave }, CELL_FIELDS).lean<CellDoc>().cursor({ batchSize: 500 });
-    const next = new Map<string, { version: number; cell: CubeCell }>();
-    // A cell updated after the stamp was read keeps the older version: read again next time.
-    for await (const d of abortable(cursor)) next.set(d._id, { version: versions.get(d._id) ?? -1, cell: toCell(d) });
-    held.cells = next;
+    held.cells = await loadAll(cacheKey, wave, versions);
   } else if (changed.length) {
     const docs = await Promise.all(changed.map(([id]) => CubeCellModel.findById(id, CELL_FIELDS).lean<CellDoc>()));
     changed.forEach(([id, version], i) => {
