@@ -14,6 +14,7 @@ import { ResponseModel } from '../../server/src/responses/response.model';
 import { CounterModel } from '../../server/src/analytics/counter.model';
 import { contributionOf, waveCatalogue } from '../../server/src/analytics/catalogue';
 import { counterId } from '../../server/src/analytics/counters.service';
+import { addRecountToCube, addToRecount, type CubeRecount } from '../../server/src/analytics/cube.service';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -187,6 +188,8 @@ export async function createContext(
       if (seeded >= n) return;
       const started = Date.now();
       const BATCH = 2000;
+      // The kept cube these responses would have produced: one update per cell at the end.
+      const cube: CubeRecount = new Map();
       while (seeded < n) {
         const size = Math.min(BATCH, n - seeded);
         const docs = Array.from({ length: size }, (_x, k) => makeDoc(seeded + k));
@@ -198,6 +201,7 @@ export async function createContext(
           for (const k of Object.keys(contributionOf(variables, d.answers))) inc[`c.${k}`] = (inc[`c.${k}`] ?? 0) + 1;
           perRegion.set(d.regionCode, inc);
         }
+        for (const d of docs) addToRecount(cube, wave, variables, d);
         await ResponseModel.collection.insertMany(docs as never[], { ordered: false });
         for (const [region, inc] of perRegion) {
           await CounterModel.updateOne(
@@ -209,6 +213,7 @@ export async function createContext(
         seeded += size;
         if (seeded % 20000 === 0 || seeded === n) log(`  seeded ${seeded.toLocaleString('en')} responses`);
       }
+      await addRecountToCube(wave, cube);
       log(`  (seeding to ${n.toLocaleString('en')} took ${((Date.now() - started) / 1000).toFixed(1)} s)`);
     },
   };

@@ -12,8 +12,9 @@ import { submission } from './submission';
 import { page } from './page';
 import { exportJob } from './export-job';
 import { abandoned } from './abandoned';
+import { cubeRead } from './cube-read';
 
-export const BENCHMARKS: Benchmark[] = [tallyRead, exportStream, exportJob, abandoned, submission, page];
+export const BENCHMARKS: Benchmark[] = [tallyRead, cubeRead, exportStream, exportJob, abandoned, submission, page];
 
 function fmt(v: number, unit: string): string {
   if (unit === 'ratio') return v.toFixed(2);
@@ -96,6 +97,22 @@ function summary(results: Result[]): string[] {
     lines.push(
       `after 50 abandoned long requests at ${r.size.toLocaleString('en')}: store ping ${r.value.toFixed(0)} ms (target ≤ 2000), health ${results.find((x) => x.benchmark === 'abandoned' && x.size === r.size && x.metric === 'health after')!.value.toFixed(0)} ms`,
     );
+  const cubeSizes = [...new Set(results.filter((r) => r.benchmark === 'cube-read').map((r) => r.size))].sort(
+    (a, b) => a - b,
+  );
+  if (cubeSizes.length) {
+    const at = (size: number, metric: string) => get('cube-read', size, metric);
+    const reads = results
+      .filter((r) => r.benchmark === 'cube-read' && r.size === cubeSizes[0] && r.metric.endsWith(' median'))
+      .map((r) => r.metric.slice(0, -' median'.length));
+    for (const s of cubeSizes.slice(1)) {
+      const ratios = reads.map((m) => at(s, `${m} median`)! / at(cubeSizes[0], `${m} median`)!);
+      const p95 = Math.max(...reads.map((m) => at(s, `${m} p95`)!));
+      lines.push(
+        `cube reads at ${s.toLocaleString('en')} / at ${cubeSizes[0].toLocaleString('en')}: worst ${Math.max(...ratios).toFixed(2)} (target ≤ 1.5); worst p95 ${p95.toFixed(1)} ms (target ≤ 200)`,
+      );
+    }
+  }
   const sub = (metric: string) => results.find((r) => r.benchmark === 'submission' && r.metric === metric)?.value;
   if (sub('api / raw rate') !== undefined)
     lines.push(

@@ -18,6 +18,7 @@ import { countUsers, sweepExpiredSessions, upsertUser } from './auth/auth.servic
 import { randomBytes } from 'node:crypto';
 import { startJobRunner } from './jobs/jobs.runner';
 import { startTallyMaintenance } from './analytics/counters.service';
+import { warmCubes } from './analytics/cube.service';
 
 type Config = ReturnType<typeof config>;
 type Say = (msg: string) => void;
@@ -139,6 +140,10 @@ export async function main(): Promise<void> {
   // Kept tally counts heal themselves: responses whose counter update failed are counted, and
   // the counters' `recent` guard lists are pruned (one instance at a time, see counters.service.ts).
   const stopTallyMaintenance = startTallyMaintenance(cfg.tallyMaintenanceMs);
+  // Each instance holds the waves' cubes in memory: load them now rather than on a first read.
+  void warmCubes().catch((err: unknown) =>
+    logger.warn({ err: (err as Error).name }, 'cubes not loaded at start; the first reads will'),
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -142,10 +142,10 @@ describe('tally engine', () => {
     expect(res.body.base.text.ru).toContain('База: 8 респондентов');
   });
 
-  it('filtered by municipality type: counted from the responses, base states the filter', async () => {
+  it('filtered by municipality type: summed from the kept cube, base states the filter', async () => {
     const res = await researcher.get(`/api/waves/${wave}/tally?municipalityType=urban_okrug`);
     expect(res.status).toBe(200);
-    expect(res.body.source).toBe('scan');
+    expect(res.body.source).toBe('kept');
     // urban okrugs: responses 1, 2, 5, 8; funding in 1, 2, 5 → 3/4, Wilson [0.3006, 0.9544]
     expect(res.body.total.respondents).toBe(4);
     const f = res.body.total.counts.funding;
@@ -320,9 +320,9 @@ describe('"other (specify)" answers', () => {
     ).toBe(400);
 
     for (const status of ['complete', 'all']) {
-      // status=all forces the scan path; complete reads the kept counts
+      // both read the kept cube (every status is a dimension of it)
       const t = (await researcher.get(`/api/waves/${wave}/tally?status=${status}`)).body;
-      expect(t.source).toBe(status === 'complete' ? 'kept' : 'scan');
+      expect(t.source).toBe('kept');
       expect(t.total.counts.other.count).toBe(0);
       expect(t.total.counts.roads.count).toBe(1);
       expect(t.total.counts.legal.count).toBe(3);

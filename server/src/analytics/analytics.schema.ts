@@ -97,6 +97,8 @@ const numbers = z
     median: z.number(),
     min: z.number(),
     max: z.number(),
+    /** The median is taken from log-scale bins, within 1% of the true median. */
+    approximate: z.literal(true).optional(),
   })
   .or(z.object({ suppressed: z.literal(true) }))
   .nullable();

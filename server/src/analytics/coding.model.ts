@@ -12,6 +12,11 @@ const otherCodingSchema = new Schema(
     variable: { type: String, required: true },
     region: { type: String, required: true },
     chosen: { type: [String], default: [] },
+    // The response's cube cell (the other dimensions; absent on codings made before the cube).
+    municipalityType: { type: String },
+    sizeClass: { type: String },
+    respondentRole: { type: String },
+    status: { type: String },
     code: { type: String, required: true },
     codedBy: { type: String, default: '' },
     codedAt: { type: Date, required: true },

@@ -7,18 +7,55 @@ import type { Localized } from '../reference/reference.service';
 import { AnalysisSettingsModel, CustomCodeModel, OtherCodingModel } from './coding.model';
 import { waveCatalogue } from './catalogue';
 import { findVariable, type Option, type Variable } from './variables';
+import type { CellDims } from './cube.service';
 
 export const DEFAULT_MIN_CELL = 3;
 
-export type Coding = { responseId: string; variable: string; region: string; chosen: string[]; code: string };
+export type Coding = {
+  responseId: string;
+  variable: string;
+  region: string;
+  chosen: string[];
+  code: string;
+  /** The response's cell of the cube (codings made before the cube have none: looked up on read). */
+  cell?: CellDims;
+};
 /** responseId → variable → code */
 export type CodingIndex = { list: Coding[]; byResponse: Map<string, Map<string, string>> };
 
 export async function loadCodings(wave: string): Promise<CodingIndex> {
-  const list = await OtherCodingModel.find(
+  const docs = await OtherCodingModel.find(
     { wave },
-    { responseId: 1, variable: 1, region: 1, chosen: 1, code: 1 },
-  ).lean<Coding[]>();
+    {
+      responseId: 1,
+      variable: 1,
+      region: 1,
+      chosen: 1,
+      code: 1,
+      municipalityType: 1,
+      sizeClass: 1,
+      respondentRole: 1,
+      status: 1,
+    },
+  ).lean<(Coding & Partial<Omit<CellDims, 'region'>>)[]>();
+  const list: Coding[] = docs.map((d) => ({
+    responseId: d.responseId,
+    variable: d.variable,
+    region: d.region,
+    chosen: d.chosen,
+    code: d.code,
+    ...(d.status !== undefined
+      ? {
+          cell: {
+            region: d.region,
+            municipalityType: d.municipalityType ?? '',
+            sizeClass: d.sizeClass ?? '',
+            respondentRole: d.respondentRole ?? '',
+            status: d.status,
+          },
+        }
+      : {}),
+  }));
   const byResponse = new Map<string, Map<string, string>>();
   for (const c of list) {
     const m = byResponse.get(c.responseId) ?? new Map<string, string>();
@@ -102,9 +139,21 @@ export async function codeOtherAnswer(
     throw new BadRequestError(`"${code}" is not a code of "${variable}"; add it as a new code first.`, [
       { name: 'body.code', reason: 'unknown code' },
     ]);
-  const r = await ResponseModel.findById(responseId, { waveCode: 1, regionCode: 1, answers: 1 }).lean<{
+  const r = await ResponseModel.findById(responseId, {
+    waveCode: 1,
+    regionCode: 1,
+    municipalityType: 1,
+    sizeClass: 1,
+    respondentRole: 1,
+    status: 1,
+    answers: 1,
+  }).lean<{
     waveCode: string;
     regionCode: string;
+    municipalityType?: string;
+    sizeClass?: string;
+    respondentRole?: string;
+    status?: string;
     answers: Record<string, unknown>;
   }>();
   if (!r || r.waveCode !== wave) throw new NotFoundError('response', responseId);
@@ -116,8 +165,17 @@ export async function codeOtherAnswer(
   await OtherCodingModel.updateOne(
     { _id: `${wave}|${responseId}|${variable}` },
     {
-      $set: { code, codedBy, codedAt: new Date() },
       $setOnInsert: { wave, responseId, variable, region: r.regionCode, chosen },
+      // The cell of the cube this coding adjusts ($set: also fills codings made before the cube).
+      $set: {
+        code,
+        codedBy,
+        codedAt: new Date(),
+        municipalityType: r.municipalityType ?? '',
+        sizeClass: r.sizeClass ?? '',
+        respondentRole: r.respondentRole ?? '',
+        status: r.status ?? 'complete',
+      },
     },
     { upsert: true },
   );

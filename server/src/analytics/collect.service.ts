@@ -1,15 +1,17 @@
 // Counts per group for a set of variables, from one of two sources:
-//  - kept:  the wave's counter documents (unfiltered, completed responses, by region or overall);
-//           the hot path: a handful of small documents whatever the number of responses;
-//  - scan:  a cursor over the responses that pass the filters, counted here. Filtered tallies,
-//           other groupings, numbers (medians need every value) and crosstabs come from this path:
-//           all combinations of filters cannot be kept in advance.
+//  - kept:  the wave's cube (cube.service.ts): per region × municipality type × size class ×
+//           respondent role × status, choice counts and number summaries. Every filter over those
+//           dimensions and every grouping by one of them is a sum over the cells that pass: a few
+//           thousand small documents at most, held in memory and refreshed cell by cell;
+//  - scan:  a cursor over the responses that pass the filters, counted here. Kept for what the
+//           cube cannot answer (a crosstab of two questions) and as the reference recount
+//           (`source: 'scan'` forces it).
 // Both apply the researchers' codes of "other" answers, so both give the same numbers.
 import { ResponseModel } from '../responses/response.model';
-import { readCounters } from './counters.service';
-import { answeredKey, unescapeKey } from './catalogue';
+import { answeredKey, escapeKey } from './catalogue';
+import { codingCells, mergeNum, passes, readCube, type NumAgg } from './cube.service';
 import { loadCodings, recoded, type CodingIndex } from './coding.service';
-import { DIMENSION_FIELD, isUnfiltered, responseQuery, type Dimension, type Filters } from './filters';
+import { DIMENSION_FIELD, responseQuery, type Dimension, type Filters } from './filters';
 import { isCategorical, type Variable } from './variables';
 import { abortable } from '../db/abortable';
 
@@ -22,13 +24,21 @@ export type GroupAgg = {
   answered: Map<string, number>;
   /** variable → value → respondents who chose it */
   counts: Map<string, Map<string, number>>;
-  /** variable → the numbers given (numeric and rating variables, scan only) */
+  /** variable → the numbers given (numeric and rating variables, scan only; the cube keeps `stats`) */
   numbers: Map<string, number[]>;
+  /** variable → n, sum, sum of squares, min, max and distribution (numeric and rating variables) */
+  stats: Map<string, NumAgg>;
 };
 
 export type Collected = { groups: Map<string, GroupAgg>; source: 'kept' | 'scan' };
 
-const newGroup = (): GroupAgg => ({ respondents: 0, answered: new Map(), counts: new Map(), numbers: new Map() });
+export const newGroup = (): GroupAgg => ({
+  respondents: 0,
+  answered: new Map(),
+  counts: new Map(),
+  numbers: new Map(),
+  stats: new Map(),
+});
 
 function bump(g: GroupAgg, variable: string, value: string, by = 1): void {
   const m = g.counts.get(variable) ?? new Map<string, number>();
@@ -83,10 +93,12 @@ export async function collect(opts: {
   filters: Filters;
   numbers?: boolean;
   codings?: CodingIndex;
+  /** 'scan' recounts from the raw responses (the reference the cube is tested against). */
+  source?: 'kept' | 'scan';
 }): Promise<Collected> {
   const codings = opts.codings ?? (await loadCodings(opts.wave));
-  const keptOk = isUnfiltered(opts.filters) && (opts.by === 'region' || opts.by === 'none') && !opts.numbers;
-  if (keptOk && opts.variables.every(isCategorical)) return fromCounters(opts.wave, opts.variables, opts.by, codings);
+  if (opts.source !== 'scan')
+    return fromCube(opts.wave, opts.variables, opts.by, opts.filters, !!opts.numbers, codings);
 
   const groups = new Map<string, GroupAgg>();
   for await (const r of scanResponses(opts.wave, opts.filters)) {
@@ -116,37 +128,54 @@ export async function collect(opts: {
   return { groups, source: 'scan' };
 }
 
-async function fromCounters(wave: string, variables: Variable[], by: By, codings: CodingIndex): Promise<Collected> {
-  const kept = await readCounters(wave);
-  const wanted = new Map(variables.map((v) => [v.name, v]));
+/** The sum over the cube cells that pass the filters, grouped by a dimension. */
+async function fromCube(
+  wave: string,
+  variables: Variable[],
+  by: By,
+  filters: Filters,
+  numbers: boolean,
+  codings: CodingIndex,
+): Promise<Collected> {
+  const cells = await readCube(wave);
   const groups = new Map<string, GroupAgg>();
-  const groupFor = (region: string) => {
-    const key = by === 'none' ? ALL : region;
+  const groupFor = (key: string) => {
     const g = groups.get(key) ?? newGroup();
     groups.set(key, g);
     return g;
   };
-  for (const [region, { n, c }] of kept) {
-    const g = groupFor(region);
-    g.respondents += n;
-    for (const v of variables) {
-      const answered = c[answeredKey(v.name)] ?? 0;
-      if (answered) g.answered.set(v.name, (g.answered.get(v.name) ?? 0) + answered);
+  const wanted = variables.map((v) => ({ v, key: escapeKey(v.name), answered: answeredKey(v.name) }));
+  const byName = new Map(wanted.map((w) => [w.key, w.v]));
+  for (const cell of cells) {
+    if (!passes(cell, filters)) continue;
+    const g = groupFor(by === 'none' ? ALL : cell[by]);
+    g.respondents += cell.n;
+    for (const w of wanted) {
+      if (isCategorical(w.v)) {
+        const answered = cell.c[w.answered] ?? 0;
+        if (answered) g.answered.set(w.v.name, (g.answered.get(w.v.name) ?? 0) + answered);
+      }
+      if (numbers && w.v.numeric) {
+        const x = cell.x.get(w.key);
+        if (!x) continue;
+        g.stats.set(w.v.name, mergeNum(g.stats.get(w.v.name), x));
+        if (!isCategorical(w.v)) g.answered.set(w.v.name, (g.answered.get(w.v.name) ?? 0) + x.n);
+      }
     }
-    for (const [key, count] of Object.entries(c)) {
-      const eq = key.indexOf('=');
-      if (eq < 0) continue;
-      const variable = unescapeKey(key.slice(0, eq));
-      if (!wanted.has(variable) || !count) continue;
-      bump(g, variable, unescapeKey(key.slice(eq + 1)), count);
-    }
+    for (const w of wanted) for (const [value, count] of cell.choices.get(w.key) ?? []) bump(g, w.v.name, value, count);
   }
-  // Back-coded "other" answers: move the respondent from "other" to the code (once).
-  for (const coding of codings.list) {
-    if (!wanted.has(coding.variable) || !kept.has(coding.region)) continue;
-    const g = groupFor(coding.region);
-    bump(g, coding.variable, 'other', -1);
-    if (!coding.chosen.includes(coding.code)) bump(g, coding.variable, coding.code, 1);
+  // Back-coded "other" answers: move the respondent from "other" to the code (once), in the cell
+  // of the response.
+  const relevant = codings.list.filter((c) => byName.has(escapeKey(c.variable)));
+  if (relevant.length) {
+    const where = await codingCells({ ...codings, list: relevant });
+    for (const coding of relevant) {
+      const cell = where.get(coding.responseId);
+      if (!cell || !passes(cell, filters)) continue;
+      const g = groupFor(by === 'none' ? ALL : cell[by]);
+      bump(g, coding.variable, 'other', -1);
+      if (!coding.chosen.includes(coding.code)) bump(g, coding.variable, coding.code, 1);
+    }
   }
   return { groups, source: 'kept' };
 }

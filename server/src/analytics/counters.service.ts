@@ -27,6 +27,16 @@ import { claimLease, INSTANCE_ID, releaseLease } from '../db/lease';
 import { ResponseModel } from '../responses/response.model';
 import { CounterModel } from './counter.model';
 import { contributionOf, variablesById, waveCatalogue } from './catalogue';
+import {
+  addToRecount,
+  applyToCube,
+  cubeMissing,
+  cubeRecentLists,
+  pullFromCell,
+  verifyCube,
+  writeCube,
+  type CubeRecount,
+} from './cube.service';
 import { abortable } from '../db/abortable';
 
 export const PRUNE_AFTER_MS = 10 * 60_000;
@@ -38,13 +48,20 @@ export type TallySource = {
   waveCode: string;
   questionnaireId: string;
   regionCode: string;
+  /** The other cube dimensions (absent: empty, status complete). */
+  municipalityType?: string;
+  sizeClass?: string;
+  respondentRole?: string;
+  status?: string;
   answers: Record<string, unknown>;
 };
 
 export const counterId = (wave: string, region: string) => `${wave}|${region}`;
 
 /**
- * Applies one stored response to its wave's counters (steps 2–3 above). Idempotent. Returns
+ * Applies one stored response to its wave's counters and to its cell of the wave's cube
+ * (cube.service.ts), each with its own `recent` guard, then marks it (steps 2–3 above).
+ * Idempotent. Returns
  * 'applied', 'already' (step 2 had happened) or 'late' (deadline passed: left for catch-up).
  */
 export async function applyToCounters(
@@ -72,6 +89,10 @@ export async function applyToCounters(
       { upsert: true },
     );
   }
+  if (Date.now() - seenUnmarkedAt > APPLY_DEADLINE_MS) return 'late';
+  const cube = await applyToCube(r, () => Date.now() - seenUnmarkedAt > APPLY_DEADLINE_MS);
+  if (cube === 'late') return 'late';
+  if (cube === 'applied') outcome = 'applied';
   await ResponseModel.updateOne({ _id: r._id }, { $set: { talliedAt: new Date() } });
   return outcome;
 }
@@ -85,7 +106,16 @@ export async function keepTally(r: TallySource): Promise<void> {
   }
 }
 
-const SOURCE_FIELDS = { waveCode: 1, questionnaireId: 1, regionCode: 1, answers: 1 } as const;
+const SOURCE_FIELDS = {
+  waveCode: 1,
+  questionnaireId: 1,
+  regionCode: 1,
+  municipalityType: 1,
+  sizeClass: 1,
+  respondentRole: 1,
+  status: 1,
+  answers: 1,
+} as const;
 
 /** Applies every completed response not yet marked (older than the grace period). Returns how many it applied. */
 export async function catchUp(opts: { wave?: string; graceMs?: number } = {}): Promise<number> {
@@ -109,10 +139,23 @@ export async function catchUp(opts: { wave?: string; graceMs?: number } = {}): P
  * no longer exist), so a counter document holds only the ids of the last PRUNE_AFTER_MS.
  */
 export async function prune(now = Date.now()): Promise<number> {
+  const counters = await CounterModel.find({}, { recent: 1 }).lean<{ _id: string; recent?: string[] }[]>();
+  const pruned = await pruneLists(counters, now, (id, done) =>
+    CounterModel.updateOne({ _id: id }, { $pullAll: { recent: done } }).then(() => undefined),
+  );
+  // The cube cells' guards are pruned the same way (not counted in the result: same responses).
+  await pruneLists(await cubeRecentLists(), now, pullFromCell);
+  return pruned;
+}
+
+async function pruneLists(
+  docs: { _id: string; recent?: string[] }[],
+  now: number,
+  pull: (id: string, done: string[]) => Promise<void>,
+): Promise<number> {
   const cutoff = now - PRUNE_AFTER_MS;
   let pruned = 0;
   // The counters collection is small (waves × regions): read it whole rather than query into arrays.
-  const docs = await CounterModel.find({}, { recent: 1 }).lean<{ _id: string; recent?: string[] }[]>();
   for (const doc of docs) {
     if (!doc.recent?.length) continue;
     const marked = new Map(
@@ -130,7 +173,7 @@ export async function prune(now = Date.now()): Promise<number> {
     if (!done.length) continue;
     // $pullAll, not `$pull: { recent: { $in } }`: FerretDB v1 takes the latter as a literal value
     // and silently removes nothing (test/integration/tally-maintenance.test.ts).
-    await CounterModel.updateOne({ _id: doc._id }, { $pullAll: { recent: done } });
+    await pull(doc._id, done);
     pruned += done.length;
   }
   return pruned;
@@ -146,10 +189,15 @@ export type RecountOptions = {
 };
 
 /** Counts computed from the raw responses of a wave, the way the counters should hold them. */
-export async function countFromResponses(wave: string, opts: RecountOptions = {}): Promise<Counts> {
+export async function countFromResponses(
+  wave: string,
+  opts: RecountOptions = {},
+  /** When given, the wave's cube is recounted into it in the same pass. */
+  cube?: CubeRecount,
+): Promise<Counts> {
   const { questionnaire } = await waveCatalogue(wave);
   const out: Counts = new Map();
-  const cursor = ResponseModel.find({ waveCode: wave, status: 'complete' }, SOURCE_FIELDS)
+  const cursor = ResponseModel.find({ waveCode: wave, ...(cube ? {} : { status: 'complete' }) }, SOURCE_FIELDS)
     .lean<TallySource>()
     .maxTimeMS(opts.maxTimeMS ?? 60 * 60_000)
     .cursor({ batchSize: 1000 });
@@ -162,6 +210,8 @@ export async function countFromResponses(wave: string, opts: RecountOptions = {}
       if (++done % 500 === 0) await opts.onProgress?.(done);
       // Responses keep the questionnaire version they answered (same for a wave, but be exact).
       const variables = await variablesById(r.questionnaireId ?? questionnaire.id);
+      if (cube) addToRecount(cube, wave, variables, r);
+      if ((r.status ?? 'complete') !== 'complete') continue;
       const row = out.get(r.regionCode) ?? { n: 0, c: {} };
       row.n++;
       for (const k of Object.keys(contributionOf(variables, r.answers ?? {}))) row.c[k] = (row.c[k] ?? 0) + 1;
@@ -209,10 +259,13 @@ export async function verifyCounters(
   wave: string,
   opts: RecountOptions = {},
 ): Promise<{ ok: boolean; regions: string[] }> {
-  const [kept, fresh] = await Promise.all([readCounters(wave), countFromResponses(wave, opts)]);
+  const cube: CubeRecount = new Map();
+  const [kept, fresh] = await Promise.all([readCounters(wave), countFromResponses(wave, opts, cube)]);
   const regions = [...new Set([...kept.keys(), ...fresh.keys()])].filter(
     (r) => !sameCounts(kept.get(r) ?? { n: 0, c: {} }, fresh.get(r) ?? { n: 0, c: {} }),
   );
+  // The cube is checked in the same pass: a region with a differing cell is listed too.
+  for (const r of await verifyCube(wave, cube)) if (!regions.includes(r)) regions.push(r);
   return { ok: regions.length === 0, regions };
 }
 
@@ -227,8 +280,10 @@ export async function rebuildCounters(
   opts: RecountOptions = {},
 ): Promise<{ regions: number; responses: number }> {
   await catchUp({ wave, graceMs: 0 });
-  const fresh = await countFromResponses(wave, opts);
+  const cube: CubeRecount = new Map();
+  const fresh = await countFromResponses(wave, opts, cube);
   opts.signal?.throwIfAborted();
+  await writeCube(wave, cube);
   let responses = 0;
   for (const [region, { n, c }] of fresh) {
     responses += n;
@@ -246,6 +301,30 @@ export async function rebuildCounters(
 }
 
 const MAINTENANCE_LEASE = 'tally-maintenance';
+const cubesChecked = new Set<string>();
+
+/**
+ * Waves counted before the cube existed have counters but no cube: the maintenance builds their
+ * cube once (a rebuild of the wave). Checked once per wave and process.
+ */
+export async function buildMissingCubes(): Promise<string[]> {
+  const waves = [
+    ...new Set((await CounterModel.find({}, { wave: 1 }).lean<{ wave: string }[]>()).map((d) => d.wave)),
+  ].filter((w) => !cubesChecked.has(w));
+  const built: string[] = [];
+  for (const wave of waves) {
+    cubesChecked.add(wave);
+    try {
+      if (!(await cubeMissing(wave))) continue;
+      await rebuildCounters(wave);
+      built.push(wave);
+      logger.info({ wave }, 'cube built for a wave counted before the cube existed');
+    } catch (err) {
+      logger.warn({ wave, err: (err as Error).name }, 'cube not built; `npm run tally -- rebuild` will');
+    }
+  }
+  return built;
+}
 
 /**
  * One maintenance pass (catch-up, then prune) if this instance holds the maintenance lease;
@@ -257,6 +336,7 @@ export async function maintainTally(
   holder = INSTANCE_ID,
 ): Promise<{ applied: number; pruned: number } | 'skipped'> {
   if (!(await claimLease(MAINTENANCE_LEASE, leaseMs, holder))) return 'skipped';
+  await buildMissingCubes();
   const applied = await catchUp();
   const pruned = await prune();
   return { applied, pruned };

@@ -7,8 +7,17 @@ import type { Localized } from '../reference/reference.service';
 import { chiSquareTest, type ChiSquare } from './stats';
 import { waveCatalogue } from './catalogue';
 import { customCodes, getMinCell, loadCodings, optionsWithCustom } from './coding.service';
-import { scanResponses, valuesOf } from './collect.service';
-import { describeFilters, plural, respondentsWord, type Filters } from './filters';
+import { collect, scanResponses, valuesOf } from './collect.service';
+import {
+  describeFilters,
+  dimensionLabel,
+  DIMENSION_NAMES,
+  DIMENSIONS,
+  plural,
+  respondentsWord,
+  type Dimension,
+  type Filters,
+} from './filters';
 import type { Option, Variable } from './variables';
 
 export type CrossCell = { count: number | null; rowShare: number | null; colShare: number | null; suppressed?: true };
@@ -30,7 +39,18 @@ export type Crosstab = {
   base: { respondents: number; filters: Localized; text: Localized };
   minCell: number;
   protected: boolean;
+  /**
+   * kept: a profile dimension (row `@region`, `@municipalityType`, `@sizeClass`, `@respondentRole`)
+   * × a question, summed from the kept cube; scan: two questions, counted from the responses.
+   */
+  source: 'kept' | 'scan';
 };
+
+/** A row of `@<dimension>` asks for a profile dimension × question table (from the cube). */
+export function profileDimension(name: string): Dimension | undefined {
+  const d = name.startsWith('@') ? name.slice(1) : '';
+  return (DIMENSIONS as readonly string[]).includes(d) ? (d as Dimension) : undefined;
+}
 
 function categorical(variables: Variable[], name: string, where: string): Variable {
   const v = variables.find((x) => x.name === name);
@@ -49,6 +69,8 @@ export async function crosstab(
   protect: boolean,
 ): Promise<Crosstab> {
   const { wave, variables } = await waveCatalogue(waveCode);
+  const dim = profileDimension(rowName);
+  if (dim) return profileCrosstab(waveCode, dim, categorical(variables, colName, 'query.col'), filters, protect);
   const rv = categorical(variables, rowName, 'query.row');
   const cv = categorical(variables, colName, 'query.col');
   if (rv.name === cv.name)
@@ -75,6 +97,54 @@ export async function crosstab(
     for (const y of b) colTotals[ci.get(y)!]++;
     for (const x of a) for (const y of b) counts[ri.get(x)!][ci.get(y)!]++;
   }
+  return finish({
+    wave,
+    row: rv,
+    col: cv,
+    rows,
+    cols,
+    counts,
+    rowTotals,
+    colTotals,
+    n,
+    filters,
+    protect,
+    minCell,
+    source: 'scan',
+  });
+}
+
+type Parts = {
+  wave: { code: string; title: Localized };
+  row: Pick<Variable, 'name' | 'title' | 'kind'>;
+  col: Pick<Variable, 'name' | 'title' | 'kind'>;
+  rows: Option[];
+  cols: Option[];
+  counts: number[][];
+  rowTotals: number[];
+  colTotals: number[];
+  n: number;
+  filters: Filters;
+  protect: boolean;
+  minCell: number;
+  source: 'kept' | 'scan';
+};
+
+function finish({
+  wave,
+  row: rv,
+  col: cv,
+  rows,
+  cols,
+  counts,
+  rowTotals,
+  colTotals,
+  n,
+  filters,
+  protect,
+  minCell,
+  source,
+}: Parts): Crosstab {
   const k = minCell;
   const hide = (c: number) => protect && k > 1 && c > 0 && c < k;
   const cells = counts.map((line, i) =>
@@ -92,11 +162,17 @@ export async function crosstab(
   const test = multi ? undefined : chiSquareTest(counts);
   const f = describeFilters(filters);
   const who = respondentsWord(n);
-  const note = {
-    ru: `База: ${n} ${who.ru}, ${plural('ru', n, { one: 'ответивший', other: 'ответивших' })} на оба вопроса; ${f.ru}.`,
-    en: `Base: ${n} ${who.en} who answered both questions; ${f.en}.`,
-    uk: `База: ${n} ${who.uk}, ${plural('uk', n, { one: 'який відповів', other: 'які відповіли' })} на обидва питання; ${f.uk}.`,
-  };
+  const note = profileDimension(rv.name)
+    ? {
+        ru: `База: ${n} ${who.ru}, ${plural('ru', n, { one: 'ответивший', other: 'ответивших' })} на вопрос; ${f.ru}.`,
+        en: `Base: ${n} ${who.en} who answered the question; ${f.en}.`,
+        uk: `База: ${n} ${who.uk}, ${plural('uk', n, { one: 'який відповів', other: 'які відповіли' })} на питання; ${f.uk}.`,
+      }
+    : {
+        ru: `База: ${n} ${who.ru}, ${plural('ru', n, { one: 'ответивший', other: 'ответивших' })} на оба вопроса; ${f.ru}.`,
+        en: `Base: ${n} ${who.en} who answered both questions; ${f.en}.`,
+        uk: `База: ${n} ${who.uk}, ${plural('uk', n, { one: 'який відповів', other: 'які відповіли' })} на обидва питання; ${f.uk}.`,
+      };
   return {
     wave: { code: wave.code, title: wave.title },
     row: { name: rv.name, title: rv.title, kind: rv.kind },
@@ -112,5 +188,48 @@ export async function crosstab(
     base: { respondents: n, filters: f, text: note },
     minCell,
     protected: protect,
+    source,
   };
+}
+
+/** Profile dimension × question, summed from the kept cube (no scan). */
+async function profileCrosstab(
+  waveCode: string,
+  dim: Dimension,
+  cv: Variable,
+  filters: Filters,
+  protect: boolean,
+): Promise<Crosstab> {
+  const { wave } = await waveCatalogue(waveCode);
+  const [minCell, codings, custom] = await Promise.all([
+    getMinCell(wave.code),
+    loadCodings(wave.code),
+    customCodes(wave.code),
+  ]);
+  const cols = optionsWithCustom(cv, custom);
+  const { groups } = await collect({ wave: wave.code, variables: [cv], by: dim, filters, codings });
+  const present = [...groups.entries()]
+    .filter(([, g]) => (g.answered.get(cv.name) ?? 0) > 0)
+    .sort(([a], [b]) => a.localeCompare(b));
+  const rows: Option[] = present.map(([code]) => ({ value: code, labels: dimensionLabel(dim, code) }));
+  const counts = present.map(([, g]) => cols.map((o) => g.counts.get(cv.name)?.get(o.value) ?? 0));
+  // A respondent is in one row: the row total is who answered; a column total sums the counts.
+  const rowTotals = present.map(([, g]) => g.answered.get(cv.name) ?? 0);
+  const colTotals = cols.map((_o, j) => counts.reduce((s, line) => s + line[j], 0));
+  const n = rowTotals.reduce((s, x) => s + x, 0);
+  return finish({
+    wave: { code: wave.code, title: wave.title },
+    row: { name: `@${dim}`, title: DIMENSION_NAMES[dim], kind: 'single' },
+    col: cv,
+    rows,
+    cols,
+    counts,
+    rowTotals,
+    colTotals,
+    n,
+    filters,
+    protect,
+    minCell,
+    source: 'kept',
+  });
 }

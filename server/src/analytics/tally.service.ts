@@ -7,7 +7,8 @@ import { obstacles as referenceObstacles, type Localized } from '../reference/re
 import { wilson, summarize, type Summary } from './stats';
 import { waveCatalogue } from './catalogue';
 import { customCodes, getMinCell, loadCodings, optionsWithCustom } from './coding.service';
-import { ALL, collect, type By, type GroupAgg } from './collect.service';
+import { ALL, collect, newGroup, type By, type GroupAgg } from './collect.service';
+import { mergeNum, summarizeAgg, type NumAgg } from './cube.service';
 import { describeFilters, dimensionLabel, DIMENSION_NAMES, respondentsWord, type Filters } from './filters';
 import { findVariable, isCategorical, type Option, type Variable } from './variables';
 
@@ -32,8 +33,9 @@ export function makeCell(count: number, base: number, p: Protection): Cell {
   return { count, share: base > 0 ? count / base : 0, low: ci.low, high: ci.high };
 }
 
-export function makeNumberCell(values: number[] | undefined, p: Protection): NumberCell {
-  const s = summarize(values ?? []);
+export function makeNumberCell(values: number[] | undefined, p: Protection, stats?: NumAgg): NumberCell {
+  // From the cube: exact n, sum, mean, min, max, standard deviation; the median as cube.service says.
+  const s = stats ? summarizeAgg(stats) : summarize(values ?? []);
   if (!s) return null;
   if (p.protect && p.minCell > 1 && s.n < p.minCell) return { suppressed: true };
   return s;
@@ -107,12 +109,12 @@ function row(
     respondents: g?.respondents ?? 0,
     answered,
     cells,
-    ...(numbers ? { numbers: makeNumberCell(g?.numbers.get(v.name), p) } : {}),
+    ...(numbers ? { numbers: makeNumberCell(g?.numbers.get(v.name), p, g?.stats.get(v.name)) } : {}),
   };
 }
 
 function mergeGroups(groups: Iterable<GroupAgg>): GroupAgg {
-  const out: GroupAgg = { respondents: 0, answered: new Map(), counts: new Map(), numbers: new Map() };
+  const out: GroupAgg = newGroup();
   for (const g of groups) {
     out.respondents += g.respondents;
     for (const [k, n] of g.answered) out.answered.set(k, (out.answered.get(k) ?? 0) + n);
@@ -122,6 +124,7 @@ function mergeGroups(groups: Iterable<GroupAgg>): GroupAgg {
       out.counts.set(k, t);
     }
     for (const [k, list] of g.numbers) out.numbers.set(k, [...(out.numbers.get(k) ?? []), ...list]);
+    for (const [k, a] of g.stats) out.stats.set(k, mergeNum(out.stats.get(k), a));
   }
   return out;
 }

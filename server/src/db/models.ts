@@ -4,6 +4,7 @@
 import mongoose from 'mongoose';
 import '../analytics/coding.model';
 import '../analytics/counter.model';
+import '../analytics/cube.model';
 import '../audit/audit.model';
 import '../auth/login-throttle';
 import '../auth/session.model';

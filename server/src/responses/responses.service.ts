@@ -142,6 +142,10 @@ export async function submitResponse(
       waveCode: wave.code,
       questionnaireId: questionnaire.id,
       regionCode: dims.regionCode,
+      municipalityType: dims.municipalityType,
+      sizeClass: dims.sizeClass,
+      respondentRole: dims.respondentRole,
+      status: 'complete',
       answers,
     });
     return { id: input.clientId, submittedAt: now, created: true };

@@ -732,6 +732,18 @@ const en: Messages = {
       obstacleSeverity: 'Any question (e.g. a matrix) rating the obstacles.',
     },
   },
+  cube: {
+    crosstabScan:
+      'A table of two questions is counted from the responses themselves, so on large waves it takes longer. A respondent profile × a question (the first group in the rows list) comes from the kept counts and is instant.',
+    profile: 'Respondent profile',
+    dim: {
+      region: 'Region',
+      municipalityType: 'Municipality type',
+      sizeClass: 'Size class',
+      respondentRole: 'Respondent role',
+    },
+  },
+
   errors: {
     title: 'Something went wrong',
     generic: 'The request failed. Please try again a little later.',

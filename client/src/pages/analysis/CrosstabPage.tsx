@@ -31,6 +31,7 @@ import {
 } from './common';
 
 type Mode = 'count' | 'row' | 'col';
+const PROFILE = ['region', 'municipalityType', 'sizeClass', 'respondentRole'] as const;
 
 async function loadContext(code: string, signal: AbortSignal) {
   const [variables, regions] = await Promise.all([getVariables(code, signal), listRegions(signal)]);
@@ -43,12 +44,15 @@ export function QuestionSelect({
   variables,
   onChange,
   testId,
+  profile = false,
 }: {
   label: string;
   value: string;
   variables: AnalysisVariable[];
   onChange: (v: string) => void;
   testId: string;
+  /** Also offer the respondent profile dimensions (`@region`…: tables from the kept counts). */
+  profile?: boolean;
 }) {
   const id = useId();
   const { t } = useTranslation();
@@ -58,6 +62,15 @@ export function QuestionSelect({
       <label htmlFor={id}>{label}</label>
       <select id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
         <option value="">{t('analysis.pickQuestion')}</option>
+        {profile && (
+          <optgroup label={t('cube.profile')}>
+            {PROFILE.map((d) => (
+              <option key={d} value={`@${d}`}>
+                {t(`cube.dim.${d}`)}
+              </option>
+            ))}
+          </optgroup>
+        )}
         {variables.map((v) => (
           <option key={v.name} value={v.name}>
             {pick(v.title, lng) || v.name} ({v.name})
@@ -68,7 +81,7 @@ export function QuestionSelect({
   );
 }
 
-/** /w/:code/crosstab — any two choice questions: counts, row/column %, chi-square. */
+/** /w/:code/crosstab — two choice questions, or a profile dimension × a question: counts, row/column %, chi-square. */
 export default function CrosstabPage() {
   const { code = '' } = useParams();
   const { t } = useTranslation();
@@ -109,6 +122,7 @@ export default function CrosstabPage() {
               variables={context.data.variables}
               onChange={(v) => set({ row: v })}
               testId="crosstab-row"
+              profile
             />
             <QuestionSelect
               label={t('analysis.crosstab.cols')}
@@ -121,6 +135,11 @@ export default function CrosstabPage() {
         </>
       )}
       {!ready && <p className="notice">{t('analysis.crosstab.pick')}</p>}
+      {ready && !row.startsWith('@') && (
+        <p className="notice" data-testid="crosstab-scan-note">
+          {t('cube.crosstabScan')}
+        </p>
+      )}
       {ready && table.status === 'loading' && <Loading label={t('results.loading')} />}
       {table.status === 'error' && (
         <ErrorNotice error={table.error} title={null} onRetry={isRetryable(table.error) ? table.reload : undefined} />

@@ -1,0 +1,569 @@
+// The kept cube: per wave, counts per cell = region × municipality type × size class × respondent
+// role × completion status (only the combinations that occur), so that every filter over those
+// dimensions, every per-dimension table of any question, the region page and the wave comparison
+// are sums over a few thousand cells at most, whatever the number of responses.
+//
+// Per cell (cube.model.ts): respondents; per choice variable the respondents who answered and per
+// value those who chose it; per numeric/rating variable n, sum, sum of squares, min, max and a
+// value → count distribution:
+//   - integers in [-INT_EXACT, INT_EXACT] are kept exactly (`i<value>`): ratings, matrix columns,
+//     counts, years, populations up to 100,000 — their medians are exact;
+//   - any other number goes to a fixed log-scale bin (`p<k>` for v > 0, `m<k>` for v < 0) covering
+//     [BIN_RATIO^k, BIN_RATIO^(k+1)) in absolute value, read back as its geometric middle
+//     BIN_RATIO^(k+0.5). A median taken from the bins is within MEDIAN_REL_ERROR (1%) of the true
+//     median: the middle value(s) lie in the bin(s) picked, whose representative is within 0.5% of
+//     every value in it, and bins interleave with exact integers only within one bin's width.
+//     The summary says `approximate: true` when any binned value took part. n, sum, mean, min and
+//     max are always exact.
+//
+// "Other" answers coded by researchers: the cube keeps what respondents chose; each coding carries
+// the cell of its response, and every read moves the coded respondents from "other" to the code
+// in that cell (a coding is a small overlay, so coding or re-coding an answer shows at once and
+// needs no replay guard).
+//
+// Exactly-once maintenance is the counters' (counters.service.ts): one conditional update of the
+// cell document per response with the id pushed into its `recent` guard, replayed by the catch-up,
+// pruned to the replay window, compared and repaired by verify and rebuild.
+import mongoose from 'mongoose';
+import { ResponseModel } from '../responses/response.model';
+import { CubeCellModel, CubeStampModel } from './cube.model';
+import { contributionOf, escapeKey, unescapeKey, variablesById, waveCatalogue } from './catalogue';
+import type { CodingIndex } from './coding.service';
+import { DIMENSIONS, type Dimension, type Filters } from './filters';
+import type { Variable } from './variables';
+import type { Summary } from './stats';
+import { abortable } from '../db/abortable';
+
+export const INT_EXACT = 100_000;
+export const BIN_RATIO = 1.01;
+export const MEDIAN_REL_ERROR = 0.01;
+const LOG_RATIO = Math.log(BIN_RATIO);
+
+export type CellDims = {
+  region: string;
+  municipalityType: string;
+  sizeClass: string;
+  respondentRole: string;
+  status: string;
+};
+
+export type CubeSource = {
+  _id: string;
+  waveCode: string;
+  questionnaireId: string;
+  regionCode: string;
+  municipalityType?: string;
+  sizeClass?: string;
+  respondentRole?: string;
+  status?: string;
+  answers: Record<string, unknown>;
+};
+
+export const CUBE_SOURCE_FIELDS = {
+  waveCode: 1,
+  questionnaireId: 1,
+  regionCode: 1,
+  municipalityType: 1,
+  sizeClass: 1,
+  respondentRole: 1,
+  status: 1,
+  answers: 1,
+} as const;
+
+export function dimsOf(r: Omit<CubeSource, '_id' | 'waveCode' | 'questionnaireId' | 'answers'>): CellDims {
+  return {
+    region: r.regionCode ?? '',
+    municipalityType: r.municipalityType ?? '',
+    sizeClass: r.sizeClass ?? '',
+    respondentRole: r.respondentRole ?? '',
+    status: r.status ?? 'complete',
+  };
+}
+
+export const cellId = (wave: string, d: CellDims) =>
+  [wave, d.region, d.municipalityType, d.sizeClass, d.respondentRole, d.status].map(encodeURIComponent).join('|');
+
+/** The distribution key of a number (see the header). */
+export function numberKey(v: number): string {
+  if (Number.isInteger(v) && Math.abs(v) <= INT_EXACT) return `i${v}`;
+  const k = Math.floor(Math.log(Math.abs(v)) / LOG_RATIO);
+  return `${v > 0 ? 'p' : 'm'}${k}`;
+}
+
+/** The value a distribution key stands for, and whether it is exact. */
+export function keyValue(key: string): { value: number; exact: boolean } {
+  const num = Number(key.slice(1));
+  if (key[0] === 'i') return { value: num, exact: true };
+  const mid = Math.exp((num + 0.5) * LOG_RATIO);
+  return { value: key[0] === 'p' ? mid : -mid, exact: false };
+}
+
+type NumberContribution = { v: number; key: string };
+
+/** What one response adds to its cell: choice counts (as the counters) and numbers. */
+export function cubeContributionOf(
+  variables: Variable[],
+  answers: Record<string, unknown>,
+): { c: Record<string, number>; x: Map<string, NumberContribution> } {
+  const c = contributionOf(variables, answers);
+  const x = new Map<string, NumberContribution>();
+  for (const v of variables) {
+    if (!v.numeric) continue;
+    const n = v.number(answers);
+    if (n === undefined || !Number.isFinite(n)) continue;
+    x.set(escapeKey(v.name), { v: n, key: numberKey(n) });
+  }
+  return { c, x };
+}
+
+function updateOf(variables: Variable[], r: CubeSource) {
+  const { c, x } = cubeContributionOf(variables, r.answers ?? {});
+  const inc: Record<string, number> = { n: 1 };
+  const min: Record<string, number> = {};
+  const max: Record<string, number> = {};
+  for (const [k, v] of Object.entries(c)) inc[`c.${k}`] = v;
+  for (const [name, { v, key }] of x) {
+    inc[`x.${name}.n`] = 1;
+    inc[`x.${name}.s`] = v;
+    inc[`x.${name}.q`] = v * v;
+    inc[`x.${name}.d.${key}`] = 1;
+    min[`lo.${name}`] = v;
+    max[`hi.${name}`] = v;
+  }
+  return {
+    $inc: inc,
+    ...(x.size ? { $min: min, $max: max } : {}),
+    $push: { recent: r._id },
+  };
+}
+
+const stampKey = (id: string) => `v.${escapeKey(id)}`;
+
+/** Tells readers holding the cube in memory that a cell changed (after the change). */
+async function bumpStamp(wave: string, ids: string[]): Promise<void> {
+  if (!ids.length) return;
+  const inc: Record<string, number> = {};
+  for (const id of ids) inc[stampKey(id)] = 1;
+  await CubeStampModel.updateOne({ _id: wave }, { $inc: inc }, { upsert: true });
+}
+
+/**
+ * Applies one stored response to its cube cell: one conditional update (the id not yet in the
+ * cell's `recent`), the same exactly-once step as the counters'. Idempotent; 'late' past the
+ * deadline the caller passes (left for the catch-up).
+ */
+export async function applyToCube(r: CubeSource, late: () => boolean): Promise<'applied' | 'already' | 'late'> {
+  const variables = await variablesById(r.questionnaireId);
+  const dims = dimsOf(r);
+  const _id = cellId(r.waveCode, dims);
+  const update = updateOf(variables, r);
+  let outcome: 'applied' | 'already' | 'late' = 'already';
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (late()) return 'late';
+    const res = await CubeCellModel.updateOne({ _id, recent: { $ne: r._id } }, update);
+    if (res.matchedCount === 1) {
+      outcome = 'applied';
+      break;
+    }
+    if (attempt === 1) break;
+    await CubeCellModel.updateOne(
+      { _id },
+      { $setOnInsert: { wave: r.waveCode, ...dims, n: 0, c: {}, x: {}, lo: {}, hi: {}, recent: [] } },
+      { upsert: true },
+    );
+  }
+  // Bumped on a replay too: a crash between the update and the bump is healed by the catch-up.
+  await bumpStamp(r.waveCode, [_id]);
+  return outcome;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+export type NumAgg = { n: number; sum: number; sumsq: number; min: number; max: number; dist: Map<string, number> };
+
+export type CubeCell = CellDims & {
+  id: string;
+  n: number;
+  c: Record<string, number>;
+  /** escaped variable → numbers */
+  x: Map<string, NumAgg>;
+  /** escaped variable → [value, count] of its choice counts (parsed once from `c`) */
+  choices: Map<string, [string, number][]>;
+};
+
+type CellDoc = CellDims & {
+  _id: string;
+  n: number;
+  c?: Record<string, number>;
+  x?: Record<string, { n: number; s: number; q: number; d?: Record<string, number> }>;
+  lo?: Record<string, number>;
+  hi?: Record<string, number>;
+};
+
+const CELL_FIELDS = {
+  region: 1,
+  municipalityType: 1,
+  sizeClass: 1,
+  respondentRole: 1,
+  status: 1,
+  n: 1,
+  c: 1,
+  x: 1,
+  lo: 1,
+  hi: 1,
+} as const;
+
+function toCell(d: CellDoc): CubeCell {
+  const x = new Map<string, NumAgg>();
+  for (const [name, s] of Object.entries(d.x ?? {})) {
+    if (!s?.n) continue;
+    x.set(name, {
+      n: s.n,
+      sum: s.s ?? 0,
+      sumsq: s.q ?? 0,
+      min: d.lo?.[name] ?? Number.NaN,
+      max: d.hi?.[name] ?? Number.NaN,
+      dist: new Map(Object.entries(s.d ?? {}).filter(([, k]) => k > 0)),
+    });
+  }
+  const choices = new Map<string, [string, number][]>();
+  for (const [key, count] of Object.entries(d.c ?? {})) {
+    const eq = key.indexOf('=');
+    if (eq < 0 || !count) continue;
+    const name = key.slice(0, eq);
+    const list = choices.get(name) ?? [];
+    list.push([unescapeKey(key.slice(eq + 1)), count]);
+    choices.set(name, list);
+  }
+  return {
+    id: d._id,
+    choices,
+    region: d.region ?? '',
+    municipalityType: d.municipalityType ?? '',
+    sizeClass: d.sizeClass ?? '',
+    respondentRole: d.respondentRole ?? '',
+    status: d.status ?? 'complete',
+    n: d.n ?? 0,
+    c: d.c ?? {},
+    x,
+  };
+}
+
+type Cached = { cells: Map<string, { version: number; cell: CubeCell }> };
+const cache = new Map<string, Cached>();
+/** Above this many changed cells, one read of the wave's cube beats reading them one by one. */
+const REFETCH_ALL = 64;
+
+const loading = new Map<string, Promise<Map<string, { version: number; cell: CubeCell }>>>();
+/** How long a whole-cube load may take (it is shared by the requests waiting for it). */
+const LOAD_ALL_MS = 5 * 60_000;
+
+/**
+ * Reads every cell of a wave (the first read in a process, or after many changes) through a
+ * cursor. One load per wave at a time, shared by the requests that wait for it and not tied to
+ * any of them: on a slow store a request may hit its deadline, the load still finishes and fills
+ * the memory for the next ones (bounded by LOAD_ALL_MS).
+ */
+function loadAll(
+  cacheKey: string,
+  wave: string,
+  versions: Map<string, number>,
+): Promise<Map<string, { version: number; cell: CubeCell }>> {
+  const running = loading.get(cacheKey);
+  if (running) return running;
+  const load = (async () => {
+    const cursor = CubeCellModel.find({ wave }, CELL_FIELDS).lean<CellDoc>().cursor({ batchSize: 500 });
+    const next = new Map<string, { version: number; cell: CubeCell }>();
+    // A cell updated after the stamp was read keeps the older version: read again next time.
+    for await (const d of abortable(cursor, AbortSignal.timeout(LOAD_ALL_MS)))
+      next.set(d._id, { version: versions.get(d._id) ?? -1, cell: toCell(d) });
+    const held = cache.get(cacheKey) ?? { cells: new Map() };
+    held.cells = next;
+    cache.set(cacheKey, held);
+    return next;
+  })().finally(() => loading.delete(cacheKey));
+  loading.set(cacheKey, load);
+  return load;
+}
+
+/** Loads the cube of every wave into this process's memory (at start, so first reads are quick). */
+export async function warmCubes(): Promise<number> {
+  const waves = (await CubeStampModel.find({}, { _id: 1 }).lean<{ _id: string }[]>()).map((d) => d._id);
+  for (const wave of waves) await readCube(wave);
+  return waves.length;
+}
+
+/**
+ * The cells of a wave's cube. Kept in memory per process and refreshed from the wave's stamp
+ * document: only cells whose version moved are read again (by `_id`). `fresh` reads every cell
+ * from the store (verify).
+ */
+export async function readCube(wave: string, opts: { fresh?: boolean } = {}): Promise<CubeCell[]> {
+  if (opts.fresh) {
+    const docs = await CubeCellModel.find({ wave }, CELL_FIELDS).lean<CellDoc[]>();
+    return docs.map(toCell).filter((c) => c.n > 0);
+  }
+  const cacheKey = `${mongoose.connection.name}|${wave}`;
+  const stamp = await CubeStampModel.findById(wave, { v: 1 }).lean<{ v?: Record<string, number> }>();
+  const versions = new Map(Object.entries(stamp?.v ?? {}).map(([k, n]) => [unescapeKey(k), n]));
+  const held = cache.get(cacheKey) ?? { cells: new Map() };
+  const changed = [...versions].filter(([id, version]) => held.cells.get(id)?.version !== version);
+  if (changed.length > REFETCH_ALL) {
+    held.cells = await loadAll(cacheKey, wave, versions);
+  } else if (changed.length) {
+    const docs = await Promise.all(changed.map(([id]) => CubeCellModel.findById(id, CELL_FIELDS).lean<CellDoc>()));
+    changed.forEach(([id, version], i) => {
+      const d = docs[i];
+      if (d) held.cells.set(id, { version, cell: toCell(d) });
+      else held.cells.delete(id);
+    });
+  }
+  cache.set(cacheKey, held);
+  return [...held.cells.values()].map((e) => e.cell).filter((c) => c.n > 0);
+}
+
+export function passes(cell: CellDims, f: Filters): boolean {
+  if (f.status === 'complete' && cell.status !== 'complete') return false;
+  for (const d of DIMENSIONS) {
+    const values = f[d];
+    if (values?.length && !values.includes(cell[d])) return false;
+  }
+  return true;
+}
+
+export const dimensionOf = (cell: CellDims, d: Dimension) => cell[d];
+
+export function mergeNum(into: NumAgg | undefined, add: NumAgg): NumAgg {
+  if (!into) return { ...add, dist: new Map(add.dist) };
+  into.n += add.n;
+  into.sum += add.sum;
+  into.sumsq += add.sumsq;
+  into.min = Math.min(into.min, add.min);
+  into.max = Math.max(into.max, add.max);
+  for (const [k, c] of add.dist) into.dist.set(k, (into.dist.get(k) ?? 0) + c);
+  return into;
+}
+
+/** Sample standard deviation from the kept sum of squares (0 for fewer than two numbers). */
+export function sdOf(a: NumAgg): number {
+  if (a.n < 2) return 0;
+  const mean = a.sum / a.n;
+  return Math.sqrt(Math.max(0, (a.sumsq - a.n * mean * mean) / (a.n - 1)));
+}
+
+/**
+ * n, sum, mean, min, max (exact) and the median from the distribution: exact for integers in
+ * [-INT_EXACT, INT_EXACT], otherwise within MEDIAN_REL_ERROR (`approximate: true`).
+ */
+export function summarizeAgg(a: NumAgg | undefined): (Summary & { approximate?: true }) | undefined {
+  if (!a || a.n <= 0) return undefined;
+  const entries = [...a.dist].map(([k, c]) => ({ ...keyValue(k), c })).sort((x, y) => x.value - y.value);
+  const at = (index: number) => {
+    let seen = 0;
+    for (const e of entries) {
+      seen += e.c;
+      if (index < seen) return e;
+    }
+    return entries[entries.length - 1];
+  };
+  const mid = Math.floor(a.n / 2);
+  const picked = a.n % 2 ? [at(mid)] : [at(mid - 1), at(mid)];
+  const median = picked.reduce((s, e) => s + e.value, 0) / picked.length;
+  const mean = a.sum / a.n;
+  const approximate = picked.some((e) => !e.exact);
+  return {
+    n: a.n,
+    sum: a.sum,
+    mean,
+    median,
+    min: a.min,
+    max: a.max,
+    ...(approximate ? { approximate: true as const } : {}),
+  };
+}
+
+/** The cell of each coded response (codings made before the cube carry no cell: looked up once). */
+export async function codingCells(codings: CodingIndex): Promise<Map<string, CellDims>> {
+  const out = new Map<string, CellDims>();
+  const missing: string[] = [];
+  for (const c of codings.list) {
+    if (c.cell) out.set(c.responseId, c.cell);
+    else missing.push(c.responseId);
+  }
+  if (missing.length) {
+    const docs = await ResponseModel.find(
+      { _id: { $in: [...new Set(missing)] } },
+      { regionCode: 1, municipalityType: 1, sizeClass: 1, respondentRole: 1, status: 1 },
+    ).lean<(Omit<CubeSource, 'waveCode' | 'questionnaireId' | 'answers'> & { _id: string })[]>();
+    for (const d of docs) out.set(d._id, dimsOf(d));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recount, verify, rebuild
+
+type FreshCell = CellDims & {
+  n: number;
+  c: Record<string, number>;
+  x: Record<string, { n: number; s: number; q: number; d: Record<string, number> }>;
+  lo: Record<string, number>;
+  hi: Record<string, number>;
+};
+
+export type CubeRecount = Map<string, FreshCell>;
+
+/** Adds one response to an in-memory recount of the cube (verify, rebuild, bench seeding). */
+export function addToRecount(out: CubeRecount, wave: string, variables: Variable[], r: CubeSource): void {
+  const dims = dimsOf(r);
+  const id = cellId(wave, dims);
+  let cell = out.get(id);
+  if (!cell) {
+    cell = { ...dims, n: 0, c: {}, x: {}, lo: {}, hi: {} };
+    out.set(id, cell);
+  }
+  cell.n++;
+  const { c, x } = cubeContributionOf(variables, r.answers ?? {});
+  for (const k of Object.keys(c)) cell.c[k] = (cell.c[k] ?? 0) + 1;
+  for (const [name, { v, key }] of x) {
+    const s = (cell.x[name] ??= { n: 0, s: 0, q: 0, d: {} });
+    s.n++;
+    s.s += v;
+    s.q += v * v;
+    s.d[key] = (s.d[key] ?? 0) + 1;
+    cell.lo[name] = Math.min(cell.lo[name] ?? v, v);
+    cell.hi[name] = Math.max(cell.hi[name] ?? v, v);
+  }
+}
+
+export type RecountOptions = {
+  onProgress?: (rowsDone: number) => Promise<void>;
+  signal?: AbortSignal;
+  maxTimeMS?: number;
+};
+
+/** The cube of a wave recounted from its raw responses. */
+export async function cubeFromResponses(wave: string, opts: RecountOptions = {}): Promise<CubeRecount> {
+  const { questionnaire } = await waveCatalogue(wave);
+  const out: CubeRecount = new Map();
+  const cursor = ResponseModel.find({ waveCode: wave }, CUBE_SOURCE_FIELDS)
+    .lean<CubeSource>()
+    .maxTimeMS(opts.maxTimeMS ?? 60 * 60_000)
+    .cursor({ batchSize: 1000 });
+  const close = () => void cursor.close().catch(() => undefined);
+  opts.signal?.addEventListener('abort', close, { once: true });
+  let done = 0;
+  try {
+    for await (const r of abortable(cursor, opts.signal)) {
+      opts.signal?.throwIfAborted();
+      if (++done % 500 === 0) await opts.onProgress?.(done);
+      addToRecount(out, wave, await variablesById(r.questionnaireId ?? questionnaire.id), r);
+    }
+    opts.signal?.throwIfAborted();
+  } finally {
+    opts.signal?.removeEventListener('abort', close);
+    await cursor.close().catch(() => undefined);
+  }
+  return out;
+}
+
+const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+
+function sameCell(kept: CellDoc | undefined, fresh: FreshCell | undefined): boolean {
+  const kn = kept?.n ?? 0;
+  if (kn !== (fresh?.n ?? 0)) return false;
+  if (kn === 0) return true;
+  const kc = kept?.c ?? {};
+  const fc = fresh?.c ?? {};
+  for (const k of new Set([...Object.keys(kc), ...Object.keys(fc)])) if ((kc[k] ?? 0) !== (fc[k] ?? 0)) return false;
+  const kx = kept?.x ?? {};
+  const fx = fresh?.x ?? {};
+  for (const name of new Set([...Object.keys(kx), ...Object.keys(fx)])) {
+    const a = kx[name];
+    const b = fx[name];
+    if ((a?.n ?? 0) !== (b?.n ?? 0)) return false;
+    if (!a?.n || !b) continue;
+    if (!close(a.s, b.s) || !close(a.q, b.q)) return false;
+    if (kept?.lo?.[name] !== fresh?.lo[name] || kept?.hi?.[name] !== fresh?.hi[name]) return false;
+    const ad = a.d ?? {};
+    for (const k of new Set([...Object.keys(ad), ...Object.keys(b.d)]))
+      if ((ad[k] ?? 0) !== (b.d[k] ?? 0)) return false;
+  }
+  return true;
+}
+
+/** Compares the kept cube with a recount; lists the regions of the cells that differ. */
+export async function verifyCube(wave: string, fresh: CubeRecount): Promise<string[]> {
+  const kept = new Map(
+    (await CubeCellModel.find({ wave }, CELL_FIELDS).lean<CellDoc[]>()).map((d) => [d._id, d] as const),
+  );
+  const regions = new Set<string>();
+  for (const id of new Set([...kept.keys(), ...fresh.keys()])) {
+    if (!sameCell(kept.get(id), fresh.get(id))) regions.add(kept.get(id)?.region ?? fresh.get(id)!.region);
+  }
+  return [...regions];
+}
+
+/** Sets every cell of a wave's cube to a recount (keeping each cell's `recent` guard). */
+export async function writeCube(wave: string, fresh: CubeRecount): Promise<void> {
+  for (const [_id, cell] of fresh) {
+    await CubeCellModel.updateOne({ _id }, { $set: { wave, ...cell }, $setOnInsert: { recent: [] } }, { upsert: true });
+  }
+  const stale = (await CubeCellModel.find({ wave }, { _id: 1 }).lean<{ _id: string }[]>()).filter(
+    (d) => !fresh.has(d._id),
+  );
+  for (const d of stale)
+    await CubeCellModel.updateOne({ _id: d._id }, { $set: { n: 0, c: {}, x: {}, lo: {}, hi: {} } });
+  await bumpStamp(wave, [...fresh.keys(), ...stale.map((d) => d._id)]);
+}
+
+/** The cells with ids in their `recent` guard (see counters.service `prune`). */
+export async function cubeRecentLists(): Promise<{ _id: string; recent?: string[] }[]> {
+  // Read whole (projected), not queried into arrays: the same common ground as the counters' prune.
+  const docs = await CubeCellModel.find({}, { recent: 1 }).lean<{ _id: string; recent?: string[] }[]>();
+  return docs.filter((d) => d.recent?.length);
+}
+
+/** Drops from a cell's `recent` the ids the caller found done. */
+export async function pullFromCell(id: string, done: string[]): Promise<void> {
+  await CubeCellModel.updateOne({ _id: id }, { $pullAll: { recent: done } });
+}
+
+/** True when the wave has no cube cells yet (a wave counted before the cube existed). */
+export async function cubeMissing(wave: string): Promise<boolean> {
+  return !(await CubeStampModel.findById(wave, { _id: 1 }).lean());
+}
+
+/**
+ * Adds a recount of responses not applied one by one (bulk-loaded, e.g. the benchmark's seeding)
+ * to the kept cube: one update per cell. Not guarded against replays: the caller adds each
+ * response once.
+ */
+export async function addRecountToCube(wave: string, add: CubeRecount): Promise<void> {
+  for (const [_id, cell] of add) {
+    const inc: Record<string, number> = { n: cell.n };
+    const min: Record<string, number> = {};
+    const max: Record<string, number> = {};
+    for (const [k, v] of Object.entries(cell.c)) inc[`c.${k}`] = v;
+    for (const [name, s] of Object.entries(cell.x)) {
+      inc[`x.${name}.n`] = s.n;
+      inc[`x.${name}.s`] = s.s;
+      inc[`x.${name}.q`] = s.q;
+      for (const [k, v] of Object.entries(s.d)) inc[`x.${name}.d.${k}`] = v;
+      min[`lo.${name}`] = cell.lo[name];
+      max[`hi.${name}`] = cell.hi[name];
+    }
+    const { region, municipalityType, sizeClass, respondentRole, status } = cell;
+    await CubeCellModel.updateOne(
+      { _id },
+      {
+        $inc: inc,
+        ...(Object.keys(min).length ? { $min: min, $max: max } : {}),
+        $setOnInsert: { wave, region, municipalityType, sizeClass, respondentRole, status, recent: [] },
+      },
+      { upsert: true },
+    );
+  }
+  await bumpStamp(wave, [...add.keys()]);
+}

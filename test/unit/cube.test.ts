@@ -1,0 +1,75 @@
+// The cube's number distribution: exact keys for bounded integers, 1 % log-scale bins otherwise,
+// and the median read back from it (exact, or within the documented bound).
+import fc from 'fast-check';
+import {
+  INT_EXACT,
+  keyValue,
+  MEDIAN_REL_ERROR,
+  numberKey,
+  summarizeAgg,
+  type NumAgg,
+} from '../../server/src/analytics/cube.service';
+
+function aggOf(values: number[]): NumAgg {
+  const dist = new Map<string, number>();
+  for (const v of values) dist.set(numberKey(v), (dist.get(numberKey(v)) ?? 0) + 1);
+  return {
+    n: values.length,
+    sum: values.reduce((a, b) => a + b, 0),
+    sumsq: values.reduce((a, b) => a + b * b, 0),
+    min: Math.min(...values),
+    max: Math.max(...values),
+    dist,
+  };
+}
+
+function median(values: number[]): { m: number; middle: number[] } {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  const middle = s.length % 2 ? [s[mid]] : [s[mid - 1], s[mid]];
+  return { m: middle.reduce((a, b) => a + b, 0) / middle.length, middle };
+}
+
+describe('cube number distribution', () => {
+  it('keeps integers up to ±INT_EXACT exactly and bins the rest within half a bin', () => {
+    expect(numberKey(0)).toBe('i0');
+    expect(numberKey(-7)).toBe('i-7');
+    expect(numberKey(INT_EXACT)).toBe(`i${INT_EXACT}`);
+    expect(keyValue(numberKey(42))).toEqual({ value: 42, exact: true });
+    fc.assert(
+      fc.property(fc.double({ min: -1e9, max: 1e9, noNaN: true }), (v) => {
+        const { value, exact } = keyValue(numberKey(v));
+        if (exact)
+          expect(value === v).toBe(true); // -0 is kept as 0
+        else expect(Math.abs(value - v)).toBeLessThanOrEqual(0.005 * Math.abs(v) + 1e-12);
+      }),
+    );
+  });
+
+  it('gives the exact median of integers and a median within 1 % otherwise', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -INT_EXACT, max: INT_EXACT }), { minLength: 1, maxLength: 60 }), (xs) => {
+        const s = summarizeAgg(aggOf(xs))!;
+        expect(s.median).toBe(median(xs).m);
+        expect(s.approximate).toBeUndefined();
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 200 }), fc.double({ min: -1e7, max: 1e7, noNaN: true })), {
+          minLength: 1,
+          maxLength: 60,
+        }),
+        (xs) => {
+          const s = summarizeAgg(aggOf(xs))!;
+          const { m, middle } = median(xs);
+          expect(Math.abs(s.median - m)).toBeLessThanOrEqual(
+            MEDIAN_REL_ERROR * Math.max(...middle.map(Math.abs)) + 1e-9,
+          );
+          expect(s.n).toBe(xs.length);
+          expect(s.min).toBe(Math.min(...xs));
+        },
+      ),
+    );
+  });
+});
