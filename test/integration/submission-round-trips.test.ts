@@ -1,8 +1,10 @@
 // Issue 14, item 2: how many round trips to the store one submission makes, counted with the
 // driver's command monitoring over the real app and the real store. Before: six (rate-limit
 // window, read of the response by clientId, read of the wave, response upsert, counter update,
-// tally mark). Now: four — the wave comes from the per-process cache and the response is
-// upserted without being read first. Also: the cache's invalidation.
+// tally mark). Now: the wave comes from the per-process cache and the response is upserted
+// without being read first (four trips), plus the two writes of the kept cube (issue 20: the
+// response's cell and the wave's cube stamp) — six in all, where the old path would make eight.
+// Also: the cache's invalidation.
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import request from 'supertest';
@@ -48,13 +50,19 @@ async function count<T>(fn: () => Promise<T>): Promise<{ result: T; trips: strin
 }
 
 describe('round trips of one submission', () => {
-  it('a submission to an open wave makes four round trips: rate limit, upsert, counter, tally mark', async () => {
+  it('a submission to an open wave makes six round trips: rate limit, upsert, counter, cube cell and stamp, tally mark', async () => {
     const wave = await createFixtureWave();
     expect((await submit(wave)).status).toBe(201); // warms the wave cache and creates the region's counter
     const { result, trips } = await count(() => submit(wave));
     expect(result.status).toBe(201);
-    const fourTrips = ['findAndModify rate_limits', 'update responses', 'update tallycounters', 'update responses'];
-    expect(trips).toEqual(fourTrips);
+    expect(trips).toEqual([
+      'findAndModify rate_limits',
+      'update responses',
+      'update tallycounters',
+      'update cubecells',
+      'update cubestamps',
+      'update responses',
+    ]);
   });
 
   it('a retry of a stored submission reads the stored response once more (200)', async () => {

@@ -129,6 +129,8 @@ export async function createWaveIfAbsent(w: NewWave): Promise<boolean> {
     { $setOnInsert: { ...rest, createdAt: new Date() } },
     { upsert: true },
   );
+  // A wave created already open (demo data, scripts, tests) counts answers with today's roles.
+  if (rest.status !== 'draft') await lockRoles(rest.questionnaireId);
   return res.upsertedCount === 1;
 }
 
