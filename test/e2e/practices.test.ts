@@ -7,10 +7,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { useTestDatabase, ROOT } from '../helpers/db';
+import { useTestDatabase, ROOT, storeKind } from '../helpers/db';
 import { launchChromium } from '../helpers/browser';
 import { startServer } from '../helpers/server';
-import { createUser } from '../helpers/auth';
+import { agentAs, createUser } from '../helpers/auth';
+import { createInvitationWave, importAndIssue } from '../helpers/invitations';
+import { createApp } from '../../server/src/app';
+import { getWave } from '../../server/src/waves/waves.service';
 import { axeViolations, describeFindings } from '../helpers/axe';
 import { createFixtureWave, answers } from '../helpers/fixtures';
 import { practiceBody } from '../helpers/practices';
@@ -202,6 +205,32 @@ describe('after submitting', () => {
 
     await suggestions.getByRole('link', { name: 'Спільний центр надання адміністративних послуг' }).click();
     await page.waitForURL(`${server.baseUrl}/practices/${ids.cnap}`);
+    await context.close();
+  }, 90_000);
+});
+
+describe('after submitting by invitation link', () => {
+  it('the official sees the practices that addressed the obstacles named, as on the public link', async () => {
+    const { questionnaireId } = await getWave(await createFixtureWave());
+    const coordinator = await agentAs(createApp({ store: { kind: storeKind() } }), ['coordinator']);
+    const wave = await createInvitationWave(coordinator, questionnaireId);
+    const [link] = [...(await importAndIssue(coordinator, wave)).values()];
+    const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${server.baseUrl}/i/${link.token}`);
+    const q = (name: string) => page.locator(`[data-name="${name}"]`);
+    await visible(q('obstacles'));
+    await q('obstacles').locator('label:has(input[value="legal"])').click();
+    await q('obstacles').locator('label:has(input[value="staff"])').click();
+    await page.locator('.sd-navigation__complete-btn').click();
+    await visible(page.getByTestId('submit-confirmation'));
+    const suggestions = page.getByTestId('practice-suggestions');
+    await visible(suggestions);
+    expect(await suggestions.locator('a').allInnerTexts()).toEqual([
+      'Спільний центр надання адміністративних послуг',
+      'Общий школьный автобус трёх поселений',
+    ]);
+    expect(await ResponseModel.countDocuments({ waveCode: wave })).toBe(1);
     await context.close();
   }, 90_000);
 });

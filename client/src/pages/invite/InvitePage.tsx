@@ -18,6 +18,7 @@ import appI18n, { currentLocale } from '../../i18n';
 import { formatDateTime, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { reasonText, SubmitStatus } from '../respond/SubmitStatus';
+import { obstaclesNamed, PracticeSuggestions } from '../practices/PracticeSuggestions';
 import { completedAnswers, createSurvey, setSurveyLocale } from '../respond/survey';
 import { SurveyView } from '../respond/SurveyView';
 import { useSubmission } from '../respond/useSubmission';
@@ -33,7 +34,7 @@ export default function InvitePage() {
   const lng = currentLocale(i18n.language);
   const view = useRequest((signal) => openInvitation(token, signal), token);
   // Set when this page learns the answers are in: `mine` when its own submission stored them.
-  const [submitted, setSubmitted] = useState<{ at: string; mine: boolean } | null>(null);
+  const [submitted, setSubmitted] = useState<{ at: string; mine: boolean; obstacles: string[] } | null>(null);
 
   if (view.status === 'loading') {
     return (
@@ -73,6 +74,8 @@ export default function InvitePage() {
         <div className="notice notice--success confirmation" role="status" data-testid="submit-confirmation">
           <p className="notice__title">{t('respond.confirmationTitle')}</p>
           <p>{formatDateTime(submitted.at, lng)}</p>
+          {/* Practices addressing the obstacles just named (only the codes are sent; nothing is stored). */}
+          <PracticeSuggestions obstacles={submitted.obstacles} />
         </div>
       ) : done ? (
         <div className="notice notice--success" role="status" data-testid="already-submitted">
@@ -85,7 +88,11 @@ export default function InvitePage() {
           <p>{t(`respond.notOpen.${v.wave.status === 'open' ? 'closed' : v.wave.status}`)}</p>
         </div>
       ) : (
-        <InviteForm token={token} view={v} onSubmitted={(at, mine) => setSubmitted({ at, mine })} />
+        <InviteForm
+          token={token}
+          view={v}
+          onSubmitted={(at, mine, obstacles = []) => setSubmitted({ at, mine, obstacles })}
+        />
       )}
     </section>
   );
@@ -168,7 +175,7 @@ function InviteForm({
   token: string;
   view: InvitationView;
   /** `mine`: this page's submission was stored; otherwise another tab or device submitted first. */
-  onSubmitted: (date: string, mine: boolean) => void;
+  onSubmitted: (date: string, mine: boolean, obstacles?: string[]) => void;
 }) {
   const { t, i18n } = useTranslation();
   const lng = currentLocale(i18n.language);
@@ -272,7 +279,7 @@ function InviteForm({
       submitted.current = true;
       clearInviteDraft(invitationId);
       model.doComplete();
-      onSubmitted(result.submittedAt, true);
+      onSubmitted(result.submittedAt, true, obstaclesNamed(definition, model.data as Record<string, unknown>));
     },
     (body) => submitInvitation(token, body),
   );
