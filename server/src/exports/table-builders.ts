@@ -1,11 +1,13 @@
 // The analysis results as sheets with headers in the researcher's language. Shares are written
-// as percentages (0–100, one decimal); a suppressed cell reads "<k".
+// as percentages (0–100, one decimal); a hidden cell reads "[c]" (analytics/disclosure.ts), and
+// the legend of the rule is a note of every table.
 import type { Localized } from '../reference/reference.service';
 import type { Cell, NumberCell, ObstacleTally, QuestionTally } from '../analytics/tally.service';
 import type { Crosstab } from '../analytics/crosstab.service';
 import type { Comparison } from '../analytics/compare.service';
 import type { RegionProfile } from '../analytics/region.service';
 import { dimensionLabel } from '../analytics/filters';
+import { HIDDEN_MARK, SMALL_BASE, smallBaseNote } from '../analytics/disclosure';
 import type { Sheet, SheetCell } from './tables';
 
 export type Lng = keyof Localized;
@@ -62,6 +64,13 @@ const WORDS = {
     respondedAt: 'Дата ответа',
     comparison: 'Сравнение волн',
     minCell: 'Защита малых ячеек: скрыты значения, основанные менее чем на {k} респондентах.',
+    smallBase: 'Малая база (<{n})',
+    diffRest: 'Разница с остальными регионами страны ({c}), п.п.',
+    test: 'Критерий',
+    fisher: 'точный критерий Фишера',
+    zTest: 'z-критерий для двух долей',
+    invalidChi:
+      'Внимание: в {n} из {m} ячеек ожидаемая частота меньше 5 — p критерия хи-квадрат недостоверно и не приводится.',
   },
   en: {
     region: 'Region',
@@ -114,6 +123,13 @@ const WORDS = {
     respondedAt: 'Responded on',
     comparison: 'Wave comparison',
     minCell: 'Small-cell protection: values based on fewer than {k} respondents are suppressed.',
+    smallBase: 'Small base (<{n})',
+    diffRest: 'Difference from the rest of {c}, pp',
+    test: 'Test',
+    fisher: 'Fisher exact test',
+    zTest: 'two-proportion z-test',
+    invalidChi:
+      'Warning: {n} of {m} cells have an expected count below 5 — the chi-square p is not valid and is not given.',
   },
   uk: {
     region: 'Регіон',
@@ -166,6 +182,13 @@ const WORDS = {
     respondedAt: 'Дата відповіді',
     comparison: 'Порівняння хвиль',
     minCell: 'Захист малих клітинок: приховано значення, що спираються на менше ніж {k} респондентів.',
+    smallBase: 'Мала база (<{n})',
+    diffRest: 'Різниця з рештою регіонів країни ({c}), в.п.',
+    test: 'Критерій',
+    fisher: 'точний критерій Фішера',
+    zTest: 'z-критерій для двох часток',
+    invalidChi:
+      'Увага: у {n} з {m} клітинок очікувана частота менша за 5 — p критерію хі-квадрат недостовірне й не наводиться.',
   },
 } as const;
 
@@ -175,15 +198,22 @@ const pct = (x: number | null | undefined): SheetCell =>
   x === null || x === undefined ? null : Math.round(x * 1000) / 10;
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 
-function cellValues(c: Cell | undefined, k: number): SheetCell[] {
+const X = HIDDEN_MARK;
+
+function cellValues(c: Cell | undefined, _k?: number): SheetCell[] {
   if (!c) return [0, 0, null, null];
-  if (c.suppressed) return [`<${k}`, `<${k}`, null, null];
+  if (c.suppressed) return [X, X, null, null];
   return [c.count, pct(c.share), pct(c.low), pct(c.high)];
 }
 
-function protectionNote(lng: Lng, protect: boolean, k: number): string[] {
-  return protect && k > 1 ? [WORDS[lng].minCell.replace('{k}', String(k))] : [];
+/** The rule of the table (the same legend as on screen) and the small-base flag. */
+function protectionNote(lng: Lng, _protect: boolean, _k: number, legend?: Localized): string[] {
+  return [...(legend ? [legend[lng]] : []), smallBaseNote()[lng]];
 }
+
+const smallHeader = (lng: Lng) => WORDS[lng].smallBase.replace('{n}', String(SMALL_BASE));
+const small = (answered: number | null | undefined): SheetCell =>
+  answered !== null && answered !== undefined && answered < SMALL_BASE ? '*' : null;
 
 /** Obstacles × regions, obstacles overall with CI, respondents per region. */
 export function tallySheets(t: ObstacleTally, lng: Lng): Sheet[] {
@@ -191,7 +221,7 @@ export function tallySheets(t: ObstacleTally, lng: Lng): Sheet[] {
   const notes = [
     `${w.wave}: ${t.wave.title[lng]} (${t.wave.code})`,
     t.base.text[lng],
-    ...protectionNote(lng, t.protected, t.minCell),
+    ...protectionNote(lng, t.protected, t.minCell, t.legend),
   ];
   const header = [
     w.code,
@@ -203,12 +233,14 @@ export function tallySheets(t: ObstacleTally, lng: Lng): Sheet[] {
       `${o.labels[lng]}, ${w.low}`,
       `${o.labels[lng]}, ${w.high}`,
     ]),
+    smallHeader(lng),
   ];
-  const line = (code: string, name: string, n: number, counts: Record<string, Cell>) => [
+  const line = (code: string, name: string, n: number, answered: number, counts: Record<string, Cell>) => [
     code,
     name,
     n,
     ...t.obstacles.flatMap((o) => cellValues(counts[o.code], t.minCell)),
+    small(answered),
   ];
   const pctCols = t.obstacles.flatMap((_o, i) => [3 + i * 4 + 1, 3 + i * 4 + 2, 3 + i * 4 + 3]);
   const byRegion: Sheet = {
@@ -217,8 +249,8 @@ export function tallySheets(t: ObstacleTally, lng: Lng): Sheet[] {
     notes,
     header,
     rows: [
-      ...t.regions.map((r) => line(r.code, r.names[lng], r.respondents, r.counts)),
-      line('', w.total, t.total.respondents, t.total.counts),
+      ...t.regions.map((r) => line(r.code, r.names[lng], r.respondents, r.answered, r.counts)),
+      line('', w.total, t.total.respondents, t.total.answered, t.total.counts),
     ],
     percentColumns: pctCols,
   };
@@ -240,9 +272,9 @@ export function tallySheets(t: ObstacleTally, lng: Lng): Sheet[] {
   return [byRegion, overall, perRegion];
 }
 
-function numberValues(n: NumberCell | undefined, k: number): SheetCell[] {
+function numberValues(n: NumberCell | undefined, _k?: number): SheetCell[] {
   if (!n) return [0, null, null, null, null, null];
-  if ('suppressed' in n && n.suppressed) return [`<${k}`, null, null, null, null, null];
+  if ('suppressed' in n && n.suppressed) return [X, X, X, X, X, X];
   const s = n as Exclude<NumberCell, null | { suppressed: true }>;
   return [s.n, round(s.mean), round(s.median), s.min, s.max, s.sum];
 }
@@ -252,7 +284,7 @@ export function questionSheets(q: QuestionTally, lng: Lng): Sheet[] {
   const notes = [
     `${w.wave}: ${q.wave.title[lng]} (${q.wave.code})`,
     q.base.text[lng],
-    ...protectionNote(lng, q.protected, q.minCell),
+    ...protectionNote(lng, q.protected, q.minCell, q.legend),
   ];
   const rows = [...q.groups, q.total];
   const sheets: Sheet[] = [];
@@ -271,12 +303,14 @@ export function questionSheets(q: QuestionTally, lng: Lng): Sheet[] {
           `${o.labels[lng]}, ${w.low}`,
           `${o.labels[lng]}, ${w.high}`,
         ]),
+        smallHeader(lng),
       ],
       rows: rows.map((r) => [
         r.code === 'all' ? w.total : r.names[lng],
         r.respondents,
         r.answered,
         ...q.options.flatMap((o) => cellValues(r.cells[o.value], q.minCell)),
+        small(r.answered),
       ]),
       percentColumns: q.options.flatMap((_o, i) => [3 + i * 4 + 1, 3 + i * 4 + 2, 3 + i * 4 + 3]),
     });
@@ -286,11 +320,12 @@ export function questionSheets(q: QuestionTally, lng: Lng): Sheet[] {
       name: `${q.variable.name} (n)`,
       title: q.variable.title[lng],
       notes,
-      header: [q.byName[lng], w.respondents, 'n', w.mean, w.median, w.min, w.max, w.sum],
+      header: [q.byName[lng], w.respondents, 'n', w.mean, w.median, w.min, w.max, w.sum, smallHeader(lng)],
       rows: rows.map((r) => [
         r.code === 'all' ? w.total : r.names[lng],
         r.respondents,
         ...numberValues(r.numbers, q.minCell),
+        small(r.answered),
       ]),
     });
   }
@@ -299,24 +334,31 @@ export function questionSheets(q: QuestionTally, lng: Lng): Sheet[] {
 
 export function crosstabSheets(c: Crosstab, lng: Lng): Sheet[] {
   const w = WORDS[lng];
-  const test = c.chiSquare
-    ? [
-        `${w.chi} = ${round(c.chiSquare.statistic)}, ${w.df}: ${c.chiSquare.df}, ${w.p} = ${round(c.chiSquare.p)}`,
-        ...(c.chiSquare.warning
-          ? [w.lowExpected.replace('{n}', String(c.chiSquare.lowExpected)).replace('{m}', String(c.chiSquare.cells))]
-          : []),
-      ]
+  const chi = c.chiSquare;
+  const test = chi
+    ? c.test?.method === 'chi-square'
+      ? [`${w.chi} = ${round(chi.statistic)}, ${w.df}: ${chi.df}, ${w.p} = ${round(chi.p)}`]
+      : c.test?.method === 'fisher'
+        ? [
+            w.lowExpected.replace('{n}', String(chi.lowExpected)).replace('{m}', String(chi.cells)),
+            `${w.fisher}: ${w.p} = ${round(c.test.p)}`,
+          ]
+        : [w.invalidChi.replace('{n}', String(chi.lowExpected)).replace('{m}', String(chi.cells))]
     : [c.noTest === 'multi' ? w.noTestMulti : w.noTestSmall];
   const notes = [
     `${w.wave}: ${c.wave.title[lng]} (${c.wave.code})`,
     `${c.row.title[lng]} × ${c.col.title[lng]}`,
     c.base.text[lng],
     ...test,
-    ...protectionNote(lng, c.protected, c.minCell),
+    ...protectionNote(lng, c.protected, c.minCell, c.legend),
   ];
   const header = [c.row.title[lng].slice(0, 120), ...c.cols.map((o) => o.labels[lng]), w.total];
-  const sup = `<${c.minCell}`;
-  const make = (name: string, value: (i: number, j: number) => SheetCell, totals: boolean): Sheet => ({
+  const sup = X;
+  // The total row and column in each table's own terms: counts; row % (the total row is the
+  // column totals' share of n, the total column 100); column % (the other way round).
+  const share = (t: number | null) => (t === null ? sup : c.n ? pct(t / c.n) : null);
+  type Mode = 'counts' | 'row' | 'col';
+  const make = (name: string, value: (i: number, j: number) => SheetCell, mode: Mode): Sheet => ({
     name,
     title: `${name}: ${c.row.title[lng]} × ${c.col.title[lng]}`,
     notes,
@@ -325,17 +367,29 @@ export function crosstabSheets(c: Crosstab, lng: Lng): Sheet[] {
       ...c.rows.map((o, i) => [
         o.labels[lng],
         ...c.cols.map((_x, j) => value(i, j)),
-        totals ? (c.rowTotals[i] ?? sup) : null,
+        mode === 'counts'
+          ? (c.rowTotals[i] ?? sup)
+          : mode === 'row'
+            ? c.rowTotals[i] === null
+              ? sup
+              : 100
+            : share(c.rowTotals[i]),
       ]),
-      ...(totals ? [[w.total, ...c.colTotals.map((t) => t ?? sup), c.n]] : []),
+      [
+        w.total,
+        ...c.colTotals.map((t) =>
+          mode === 'counts' ? (t ?? sup) : mode === 'row' ? share(t) : t === null ? sup : 100,
+        ),
+        mode === 'counts' ? c.n : 100,
+      ],
     ],
-    percentColumns: totals ? [] : c.cols.map((_x, j) => j + 1),
+    percentColumns: mode === 'counts' ? [] : [...c.cols.map((_x, j) => j + 1), c.cols.length + 1],
   });
   const cell = (i: number, j: number) => c.cells[i][j];
   return [
-    make(w.counts, (i, j) => (cell(i, j).suppressed ? sup : cell(i, j).count), true),
-    make(w.rowPct, (i, j) => (cell(i, j).suppressed ? sup : pct(cell(i, j).rowShare)), false),
-    make(w.colPct, (i, j) => (cell(i, j).suppressed ? sup : pct(cell(i, j).colShare)), false),
+    make(w.counts, (i, j) => (cell(i, j).suppressed ? sup : cell(i, j).count), 'counts'),
+    make(w.rowPct, (i, j) => (cell(i, j).rowShare === null ? sup : pct(cell(i, j).rowShare)), 'row'),
+    make(w.colPct, (i, j) => (cell(i, j).colShare === null ? sup : pct(cell(i, j).colShare)), 'col'),
   ];
 }
 
@@ -345,12 +399,11 @@ export function compareSheets(c: Comparison, lng: Lng): Sheet[] {
     `A: ${c.a.title[lng]} (${c.a.code}, ${c.a.questionnaire}); B: ${c.b.title[lng]} (${c.b.code}, ${c.b.questionnaire})`,
     c.variable.title[lng],
     c.base.text[lng],
-    ...protectionNote(lng, c.protected, c.minCell),
+    ...protectionNote(lng, c.protected, c.minCell, c.legend),
   ];
   const rows = [...c.regions, c.total];
   const presence = (p: string) => (p === 'both' ? w.both : p === 'a' ? w.onlyA : w.onlyB);
-  const share = (cell: Cell | undefined): SheetCell =>
-    !cell ? null : cell.suppressed ? `<${c.minCell}` : pct(cell.share);
+  const share = (cell: Cell | undefined): SheetCell => (!cell ? null : cell.suppressed ? X : pct(cell.share));
   const sheets: Sheet[] = [];
   if (c.options.length) {
     sheets.push({
@@ -368,7 +421,9 @@ export function compareSheets(c: Comparison, lng: Lng): Sheet[] {
           `${o.labels[lng]}, B %`,
           `${o.labels[lng]}, ${w.change}`,
           `${o.labels[lng]}, p`,
+          `${o.labels[lng]}, ${w.test}`,
         ]),
+        smallHeader(lng),
       ],
       rows: rows.map((r) => [
         r.code === 'all' ? '' : r.code,
@@ -383,14 +438,15 @@ export function compareSheets(c: Comparison, lng: Lng): Sheet[] {
             share(r.b?.cells[o.value]),
             ch ? round(ch.pp, 1) : null,
             ch?.p === null || ch?.p === undefined ? null : round(ch.p),
+            ch?.test === 'fisher' ? w.fisher : ch?.test === 'z' ? w.zTest : null,
           ];
         }),
+        r.smallBase ? '*' : null,
       ]),
     });
   }
   if (c.variable.numeric) {
-    const mean = (n: NumberCell | undefined): SheetCell =>
-      !n ? null : 'suppressed' in n ? `<${c.minCell}` : round(n.mean);
+    const mean = (n: NumberCell | undefined): SheetCell => (!n ? null : 'suppressed' in n ? X : round(n.mean));
     sheets.push({
       name: `${w.comparison} (${w.mean})`,
       title: `${w.comparison}: ${c.variable.title[lng]}`,
@@ -416,9 +472,9 @@ export function regionSheets(p: RegionProfile, lng: Lng): Sheet[] {
     `${w.wave}: ${p.wave.title[lng]} (${p.wave.code}); ${w.region}: ${p.region.names[lng]}`,
     p.base.text[lng],
     `${w.respondents}: ${w.region} ${p.respondents.region}, ${w.country} ${p.respondents.country}, ${w.total} ${p.respondents.overall}`,
-    ...protectionNote(lng, p.protected, p.minCell),
+    ...protectionNote(lng, p.protected, p.minCell, p.legend),
   ];
-  const s = (c: Cell) => (c.suppressed ? `<${p.minCell}` : pct(c.share));
+  const s = (c: Cell) => (c.suppressed ? X : pct(c.share));
   return [
     {
       name: p.region.names[lng],
@@ -431,18 +487,22 @@ export function regionSheets(p: RegionProfile, lng: Lng): Sheet[] {
         `${w.region}, %`,
         `${w.country}, %`,
         `${w.total}, %`,
-        w.diff,
+        w.diffRest.replace('{c}', p.baseline.names[lng]),
         'p',
+        w.test,
+        smallHeader(lng),
       ],
       rows: p.obstacles.map((o) => [
         o.code,
         o.labels[lng],
-        o.region.suppressed ? `<${p.minCell}` : o.region.count,
+        o.region.suppressed ? X : o.region.count,
         s(o.region),
         s(o.country),
         s(o.overall),
         o.diffPp === null ? null : round(o.diffPp, 1),
         o.p === null ? null : round(o.p),
+        o.test === 'fisher' ? w.fisher : o.test === 'z' ? w.zTest : null,
+        o.smallBase ? '*' : null,
       ]),
     },
     {
