@@ -335,15 +335,17 @@ export function questionSheets(q: QuestionTally, lng: Lng): Sheet[] {
 export function crosstabSheets(c: Crosstab, lng: Lng): Sheet[] {
   const w = WORDS[lng];
   const chi = c.chiSquare;
+  const statistic = chi ? `${w.chi} = ${round(chi.statistic)}, ${w.df}: ${chi.df}` : '';
   const test = chi
     ? c.test?.method === 'chi-square'
-      ? [`${w.chi} = ${round(chi.statistic)}, ${w.df}: ${chi.df}, ${w.p} = ${round(chi.p)}`]
+      ? [`${statistic}, ${w.p} = ${round(chi.p)}`]
       : c.test?.method === 'fisher'
         ? [
+            statistic,
             w.lowExpected.replace('{n}', String(chi.lowExpected)).replace('{m}', String(chi.cells)),
             `${w.fisher}: ${w.p} = ${round(c.test.p)}`,
           ]
-        : [w.invalidChi.replace('{n}', String(chi.lowExpected)).replace('{m}', String(chi.cells))]
+        : [statistic, w.invalidChi.replace('{n}', String(chi.lowExpected)).replace('{m}', String(chi.cells))]
     : [c.noTest === 'multi' ? w.noTestMulti : w.noTestSmall];
   const notes = [
     `${w.wave}: ${c.wave.title[lng]} (${c.wave.code})`,
@@ -354,9 +356,11 @@ export function crosstabSheets(c: Crosstab, lng: Lng): Sheet[] {
   ];
   const header = [c.row.title[lng].slice(0, 120), ...c.cols.map((o) => o.labels[lng]), w.total];
   const sup = X;
-  // The total row and column in each table's own terms: counts; row % (the total row is the
-  // column totals' share of n, the total column 100); column % (the other way round).
+  // As on screen: the margin across the percentages in the table's own terms — in row % the
+  // total row is each column's share of everyone, in column % the total column each row's; the
+  // other margin stays the base (count) of the percentages.
   const share = (t: number | null) => (t === null ? sup : c.n ? pct(t / c.n) : null);
+  const count = (t: number | null) => t ?? sup;
   type Mode = 'counts' | 'row' | 'col';
   const make = (name: string, value: (i: number, j: number) => SheetCell, mode: Mode): Sheet => ({
     name,
@@ -367,23 +371,16 @@ export function crosstabSheets(c: Crosstab, lng: Lng): Sheet[] {
       ...c.rows.map((o, i) => [
         o.labels[lng],
         ...c.cols.map((_x, j) => value(i, j)),
-        mode === 'counts'
-          ? (c.rowTotals[i] ?? sup)
-          : mode === 'row'
-            ? c.rowTotals[i] === null
-              ? sup
-              : 100
-            : share(c.rowTotals[i]),
+        mode === 'col' ? share(c.rowTotals[i]) : count(c.rowTotals[i]),
       ]),
-      [
-        w.total,
-        ...c.colTotals.map((t) =>
-          mode === 'counts' ? (t ?? sup) : mode === 'row' ? share(t) : t === null ? sup : 100,
-        ),
-        mode === 'counts' ? c.n : 100,
-      ],
+      [w.total, ...c.colTotals.map((t) => (mode === 'row' ? share(t) : count(t))), c.n],
     ],
-    percentColumns: mode === 'counts' ? [] : [...c.cols.map((_x, j) => j + 1), c.cols.length + 1],
+    percentColumns:
+      mode === 'counts'
+        ? []
+        : mode === 'row'
+          ? c.cols.map((_x, j) => j + 1)
+          : [...c.cols.map((_x, j) => j + 1), c.cols.length + 1],
   });
   const cell = (i: number, j: number) => c.cells[i][j];
   return [

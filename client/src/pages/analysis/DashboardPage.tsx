@@ -19,11 +19,13 @@ import { useRequest } from '../../lib/useRequest';
 import {
   AnalysisNav,
   BaseLine,
+  byShareHiddenLast,
   cellText,
   DownloadLink,
   Downloads,
   FilterBar,
   fmtNumber,
+  SmallBaseMark,
   SuppressedLegend,
   useAnalysisParams,
   useLocale,
@@ -45,9 +47,9 @@ export default function DashboardPage() {
   const { code = '' } = useParams();
   const { t } = useTranslation();
   const lng = useLocale();
-  const { filters, protect, key } = useAnalysisParams();
+  const { filters, k, key } = useAnalysisParams();
   const context = useRequest((signal) => loadContext(code, signal), code);
-  const tally = useRequest((signal) => getObstacleTally(code, filters, protect, signal), `${code}|${key}`);
+  const tally = useRequest((signal) => getObstacleTally(code, filters, k, signal), `${code}|${key}`);
 
   if (context.status === 'error') {
     return (
@@ -87,13 +89,15 @@ export default function DashboardPage() {
 function Dashboard({ tally }: { tally: ObstacleTally }) {
   const { t } = useTranslation();
   const lng = useLocale();
-  const { filters, protect } = useAnalysisParams();
+  const { filters } = useAnalysisParams();
   const code = tally.wave.code;
+  // The export is built with the same k as this table (the server checks the caller may use it).
+  const exportExtra = { locale: lng, k: String(tally.minCell) };
   const hasData = tally.total.respondents > 0;
   const label = (l: Localized, fallback: string) => pick(l, lng) || fallback;
   const overall = tally.obstacles
     .map((o) => ({ label: label(o.labels, o.code), cell: tally.total.counts[o.code] }))
-    .sort((a, b) => (b.cell?.share ?? -1) - (a.cell?.share ?? -1));
+    .sort((a, b) => byShareHiddenLast(a.cell, b.cell));
   const perRegion = tally.regions.map((r) => ({ label: label(r.names, r.code), n: r.respondents }));
 
   return (
@@ -105,13 +109,10 @@ function Dashboard({ tally }: { tally: ObstacleTally }) {
         <BaseLine text={tally.base.text} testId="results-base" />
       </div>
       <Downloads label={t('results.downloads')} code={code}>
-        <DownloadLink
-          href={tableExportUrl(code, 'tally', 'xlsx', filters, { locale: lng })}
-          testId="download-tally-xlsx"
-        >
+        <DownloadLink href={tableExportUrl(code, 'tally', 'xlsx', filters, exportExtra)} testId="download-tally-xlsx">
           {t('analysis.downloads.tallyXlsx')}
         </DownloadLink>
-        <DownloadLink href={tableExportUrl(code, 'tally', 'csv', filters, { locale: lng })} testId="download-tally-csv">
+        <DownloadLink href={tableExportUrl(code, 'tally', 'csv', filters, exportExtra)} testId="download-tally-csv">
           {t('analysis.downloads.tallyCsv')}
         </DownloadLink>
         <DownloadLink href={responsesExportUrl(code, 'xlsx', lng)}>
@@ -136,7 +137,7 @@ function Dashboard({ tally }: { tally: ObstacleTally }) {
       ) : (
         <>
           <HeatMap tally={tally} />
-          <SuppressedLegend minCell={tally.minCell} shown={protect} />
+          <SuppressedLegend legend={tally.legend} smallBase={tally.smallBase} />
           <div className="analysis-grid">
             <section className="card chart-card" aria-labelledby="overall-chart">
               <h2 id="overall-chart">{t('analysis.dashboard.overallChart')}</h2>
@@ -195,8 +196,9 @@ function luminance(rgb: number[]): number {
  * The cell's blue grows with the share; its figure is white or black, whichever contrasts more
  * with the blended colour (at least 4.58:1 for any shade, so WCAG AA holds in every cell).
  */
-function heatStyle(c: StatCell | undefined) {
-  if (!c || c.share === null || c.suppressed || !c.count) return undefined;
+function heatStyle(c: StatCell | undefined, small: boolean) {
+  // A small base is not shaded: a colour would read as a reliable share.
+  if (small || !c || c.share === null || c.suppressed || !c.count) return undefined;
   const alpha = 0.08 + c.share * 0.8;
   const L = luminance(HEAT.split(',').map((v) => 255 + (Number(v) - 255) * alpha));
   const onWhite = 1.05 / (L + 0.05);
@@ -221,7 +223,11 @@ function HeatMap({ tally }: { tally: ObstacleTally }) {
     if (sort.by === 'respondents') return r.respondents;
     return r.counts[sort.obstacle!]?.share ?? -1;
   };
+  const hidden = (r: (typeof rows)[number]) =>
+    sort.by === 'obstacle' && (r.counts[sort.obstacle!]?.suppressed || r.counts[sort.obstacle!]?.share === null);
   rows.sort((a, b) => {
+    // Hidden shares are unknown, not small: last whichever the direction.
+    if (hidden(a) !== hidden(b)) return hidden(a) ? 1 : -1;
     const va = valueOf(a);
     const vb = valueOf(b);
     const c = typeof va === 'string' ? va.localeCompare(vb as string, lng) : va - (vb as number);
@@ -251,7 +257,9 @@ function HeatMap({ tally }: { tally: ObstacleTally }) {
   return (
     <section className="card table-card" aria-labelledby={titleId}>
       <h2 id={titleId}>{t('results.tableTitle')}</h2>
-      <p className="table-note">{t('analysis.dashboard.tableNote')}</p>
+      <p className="table-note">
+        {t('analysis.dashboard.tableNote')} {t('disclosure.noShade', { n: tally.smallBase })}.
+      </p>
       <div className="table-scroll" role="region" aria-labelledby={titleId} tabIndex={0}>
         <table className="results-table heat-table" data-testid="results-table">
           <caption className="visually-hidden">
@@ -278,9 +286,16 @@ function HeatMap({ tally }: { tally: ObstacleTally }) {
                     {r.name}
                   </Link>
                 </th>
-                <td className="num">{fmtNumber(r.respondents, lng)}</td>
+                <td className="num">
+                  {fmtNumber(r.respondents, lng)}
+                  {r.answered < tally.smallBase && <SmallBaseMark smallBase={tally.smallBase} />}
+                </td>
                 {tally.obstacles.map((o) => (
-                  <td key={o.code} className="num heat" style={heatStyle(r.counts[o.code])}>
+                  <td
+                    key={o.code}
+                    className="num heat"
+                    style={heatStyle(r.counts[o.code], r.answered < tally.smallBase)}
+                  >
                     {cellText(r.counts[o.code], lng)}
                   </td>
                 ))}
