@@ -285,11 +285,9 @@ function HeatMap({ tally }: { tally: ObstacleTally }) {
                   >
                     {r.name}
                   </Link>
-                </th>
-                <td className="num">
-                  {fmtNumber(r.respondents, lng)}
                   {r.answered < tally.smallBase && <SmallBaseMark smallBase={tally.smallBase} />}
-                </td>
+                </th>
+                <td className="num">{fmtNumber(r.respondents, lng)}</td>
                 {tally.obstacles.map((o) => (
                   <td
                     key={o.code}
