@@ -716,6 +716,8 @@ const en: Messages = {
     noShade: 'no colour — base below {{n}}',
     regionNote:
       "Share of those who answered, with its 95% Wilson interval. The difference is in percentage points against the rest of the region's own country; p from a two-sided two-proportion z-test, or Fisher's exact test when an expected count is below 5.",
+    compareNote:
+      "Share of those who answered with its 95% confidence interval; the change is in percentage points (B − A); p from a two-sided two-proportion z-test, or Fisher's exact test when an expected count is below 5.",
   },
 };
 

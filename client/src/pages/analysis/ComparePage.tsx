@@ -211,7 +211,7 @@ function CompareView({ data }: { data: Comparison }) {
             </select>
           </div>
         )}
-        <p className="table-note">{numeric ? t('analysis.compare.noteNumeric') : t('analysis.compare.note')}</p>
+        <p className="table-note">{numeric ? t('analysis.compare.noteNumeric') : t('disclosure.compareNote')}</p>
         <div className="table-scroll" role="region" aria-labelledby={titleId} tabIndex={0}>
           <table className="results-table" data-testid="compare-table">
             <thead>
