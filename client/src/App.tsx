@@ -17,6 +17,7 @@ const RegionPage = lazy(() => import('./pages/analysis/RegionPage'));
 const CrosstabPage = lazy(() => import('./pages/analysis/CrosstabPage'));
 const ComparePage = lazy(() => import('./pages/analysis/ComparePage'));
 const TextsPage = lazy(() => import('./pages/analysis/TextsPage'));
+const QuestionsPage = lazy(() => import('./pages/analysis/QuestionsPage'));
 const LoginPage = lazy(() => import('./pages/login/LoginPage'));
 // Coordinator pages and the official's invitation link.
 const InvitePage = lazy(() => import('./pages/invite/InvitePage'));
@@ -73,6 +74,7 @@ function AppShell() {
             <Route path="/w/:code/crosstab" element={<Researcher page={<CrosstabPage />} />} />
             <Route path="/w/:code/compare" element={<Researcher page={<ComparePage />} />} />
             <Route path="/w/:code/texts" element={<Researcher page={<TextsPage />} />} />
+            <Route path="/w/:code/questions" element={<Researcher page={<QuestionsPage />} />} />
             <Route path="/login" element={<LoginPage />} />
             <Route path="/i/:token" element={<InvitePage />} />
             <Route path="/admin" element={<Navigate to="/admin/waves" replace />} />

@@ -77,10 +77,13 @@ function summary(results: Result[]): string[] {
       `submissions: ${sub('api submissions/s')!.toFixed(1)}/s through the API = ${(sub('api / raw rate')! * 100).toFixed(1)}% of raw inserts (target ≥ 50%), p50 ${sub('api p50')!.toFixed(0)} ms, p99 ${sub('api p99')!.toFixed(0)} ms; stored ${sub('stored')} of ${sub('acknowledged')} acknowledged, ${sub('duplicates')} duplicates`,
     );
   const pg = (metric: string) => results.find((r) => r.benchmark === 'page' && r.metric === metric)?.value;
-  if (pg('respondent JS gzip') !== undefined)
+  if (pg('respondent JS gzip') !== undefined) {
+    const js = pg('respondent JS gzip')!;
+    const first = pg('first question (median)')! / 1000;
     lines.push(
-      `respondent page: ${pg('respondent JS gzip')!.toFixed(1)} KiB JS gzip (target ≤ 300), first question ${(pg('first question (median)')! / 1000).toFixed(2)} s on 1.6 Mbps/150 ms (target ≤ 3 s), ${pg('first question / 404')!.toFixed(2)}× the 404 page`,
+      `respondent page: ${js.toFixed(1)} KiB JS gzip (target ≤ 300: ${js <= 300 ? 'met' : 'missed'}; /i/:token ${pg('invitation JS gzip')!.toFixed(1)} KiB), first question ${first.toFixed(2)} s on 1.6 Mbps/150 ms (target ≤ 3 s: ${first <= 3 ? 'met' : 'missed'}), form ready ${(pg('form ready (median)')! / 1000).toFixed(2)} s, ${pg('form ready / 404')!.toFixed(2)}× the 404 page`,
     );
+  }
   return lines;
 }
 

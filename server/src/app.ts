@@ -28,6 +28,7 @@ import { jobsRoutes } from './jobs/jobs.routes';
 import { questionnairesRoutes } from './questionnaires/questionnaires.routes';
 import { invitationsRoutes } from './invitations/invitations.routes';
 import { carriesToken, redactUrl } from './http/redact';
+import { previewFor } from './waves/first-page';
 
 export type AppDeps = {
   store: { kind: 'embedded' | 'external' };
@@ -132,6 +133,19 @@ export function createApp(deps: AppDeps): express.Express {
       }),
     );
     app.use(express.static(clientDir, { index: false, maxAge: 0 }));
+    // A public wave's address: the app shell with a static preview of the first page (waves/first-page.ts).
+    app.get(/^\/w\/[^/]+\/?$/, compression(), async (req, res, next) => {
+      try {
+        const html = await fs.promises.readFile(path.join(clientDir, 'index.html'), 'utf8');
+        const preview = await previewFor(req.path.split('/')[2]);
+        res.setHeader('Cache-Control', 'no-cache');
+        res
+          .type('html')
+          .send(preview ? html.replace('<div id="root"></div>', `${preview}<div id="root"></div>`) : html);
+      } catch (err) {
+        next(err);
+      }
+    });
     // Client-side routes: every other GET gets the app shell.
     app.get(/.*/, (_req, res) => {
       res.setHeader('Cache-Control', 'no-cache');

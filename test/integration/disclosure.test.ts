@@ -186,7 +186,7 @@ describe('crosstab and question tables', () => {
     );
     const rows = csvRows(csv.text);
     for (const g of q.groups) {
-      const line = rows.find((r) => Object.values(r)[0] === g.names.en)!;
+      const line = rows.find((r) => r.Code === g.code)!;
       for (const o of q.options) {
         const cell = g.cells[o.value];
         expect(line[`${o.labels.en}, n`]).toBe(cell.suppressed ? '[c]' : String(cell.count));

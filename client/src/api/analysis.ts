@@ -126,8 +126,11 @@ export type CompareRow = {
   a: SideRow | null;
   b: SideRow | null;
   changes: Record<string, Change>;
+  /** Change of the mean (B − A, and relative to |A|). */
   numberChange?: { abs: number; rel: number | null } | null;
   smallBase: boolean;
+  /** Change of the sum. */
+  sumChange?: { abs: number; rel: number | null } | null;
 };
 export type Comparison = DisclosureRule & {
   a: { code: string; title: Localized; questionnaire: string };
@@ -184,6 +187,38 @@ export type TextAnswers = {
   items: TextAnswer[];
 };
 
+export type QuestionRow = {
+  code: string;
+  names: Localized;
+  respondents: number;
+  answered: number;
+  cells: Record<string, StatCell>;
+  numbers?: NumberCell | { suppressed: true } | null;
+};
+export type QuestionTally = DisclosureRule & {
+  wave: { code: string; title: Localized };
+  variable: { name: string; title: Localized; kind: string; type: string; hasOther: boolean; numeric: boolean };
+  by: string;
+  byName: Localized;
+  base: Base;
+  source: 'kept' | 'scan';
+  options: Option[];
+  groups: QuestionRow[];
+  total: QuestionRow;
+};
+
+/** One choice or numeric question by region (and overall). */
+export function getQuestionTally(
+  code: string,
+  name: string,
+  filters: AnalysisFilters,
+  k: number | undefined,
+  signal?: AbortSignal,
+): Promise<QuestionTally> {
+  const qs = queryString(filters, { by: 'region', k: k === undefined ? undefined : String(k) });
+  return request(withQuery(`/waves/${enc(code)}/questions/${enc(name)}/tally`, qs), { signal });
+}
+
 export function getObstacleTally(
   code: string,
   filters: AnalysisFilters,
@@ -192,6 +227,12 @@ export function getObstacleTally(
 ): Promise<ObstacleTally> {
   const qs = queryString(filters, { k: k === undefined ? undefined : String(k) });
   return request(withQuery(`/waves/${enc(code)}/tally`, qs), { signal });
+}
+
+/** The wave's small-cell threshold k. */
+export async function getMinCell(code: string, signal?: AbortSignal): Promise<number> {
+  const { minCell } = await request<{ minCell: number }>(`/waves/${enc(code)}/analysis-settings`, { signal });
+  return minCell;
 }
 
 export async function getVariables(code: string, signal?: AbortSignal): Promise<AnalysisVariable[]> {

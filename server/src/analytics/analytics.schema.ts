@@ -222,6 +222,7 @@ const compareRow = z.object({
   ),
   numberChange: z.object({ abs: z.number(), rel: z.number().nullable() }).nullable().optional(),
   smallBase: z.boolean(),
+  sumChange: z.object({ abs: z.number(), rel: z.number().nullable() }).nullable().optional(),
 });
 
 export const ComparisonSchema = z.object({

@@ -1,7 +1,9 @@
 // Wave comparison: the same question (matched by name across questionnaire versions) in two
 // waves, per region: value in A, value in B, the change (percentage points for shares, absolute
-// and relative for numbers) and a two-proportion z-test for shares. Regions present in only one
-// wave are kept and marked.
+// and relative for numbers) and a test for shares (Fisher exact or z, stats.ts). For numbers both the change
+// of the sum (what a monitor of a per-region indicator across dates needs: a region whose total
+// did not move shows 0) and the change of the mean. Regions present in only one wave are kept and
+// marked.
 import { BadRequestError } from '../http/errors';
 import type { Localized } from '../reference/reference.service';
 import { compareProportions } from './stats';
@@ -16,6 +18,7 @@ import { findVariable, type Option } from './variables';
  * count is below 5, else the two-proportion z-test (`z` is then its statistic).
  */
 export type Change = { pp: number; z: number | null; p: number | null; test: 'fisher' | 'z' | null } | null;
+/** A change from A to B: absolute, and relative to |A| (null when A is 0). */
 export type NumberChange = { abs: number; rel: number | null } | null;
 export type SideRow = { respondents: number; answered: number; cells: Record<string, Cell>; numbers?: NumberCell };
 
@@ -26,9 +29,12 @@ export type CompareRow = {
   a: SideRow | null;
   b: SideRow | null;
   changes: Record<string, Change>;
+  /** Change of the mean. */
   numberChange?: NumberChange;
   /** A base (answered) in A or B is below the small-base threshold: shares and tests are unreliable. */
   smallBase: boolean;
+  /** Change of the sum. */
+  sumChange?: NumberChange;
 };
 
 export type Comparison = {
@@ -77,13 +83,13 @@ function compareRow(
     }
   }
   let numberChange: NumberChange | undefined;
+  let sumChange: NumberChange | undefined;
   const na = a?.numbers;
   const nb = b?.numbers;
   if (na !== undefined || nb !== undefined) {
-    numberChange =
-      na && nb && 'mean' in na && 'mean' in nb
-        ? { abs: nb.mean - na.mean, rel: na.mean !== 0 ? (nb.mean - na.mean) / Math.abs(na.mean) : null }
-        : null;
+    const both = na && nb && 'mean' in na && 'mean' in nb;
+    numberChange = both ? changeOf(na.mean, nb.mean) : null;
+    sumChange = both ? changeOf(na.sum, nb.sum) : null;
   }
   return {
     code,
@@ -94,7 +100,12 @@ function compareRow(
     changes,
     ...(numberChange !== undefined ? { numberChange } : {}),
     smallBase: [a, b].some((x) => x !== undefined && x.answered < SMALL_BASE),
+    ...(sumChange !== undefined ? { sumChange } : {}),
   };
+}
+
+export function changeOf(a: number, b: number): NonNullable<NumberChange> {
+  return { abs: b - a, rel: a !== 0 ? (b - a) / Math.abs(a) : null };
 }
 
 export async function compareWaves(

@@ -30,15 +30,26 @@ export const ExportLocale = z.enum(['ru', 'en', 'uk']).default('ru');
 const name = z.string().min(1).max(200);
 const part = z.coerce.number().int().min(0).max(10).default(0);
 const sheetFormat = z.enum(['csv', 'xlsx']);
+/** Order of the rows of per-region tables: by region name (in the export's language) or by code. */
+const RowOrder = z.enum(['name', 'code']);
 const common = { ...FilterFields, delimiter: Delimiter, locale: ExportLocale, part, k: KField };
 
 /** Options of each analysis table (the same fields as the GET routes' query strings). */
 export const TABLE_OPTIONS = {
   tally: z.object(common).strict(),
-  question: z.object({ ...common, question: name, by: ByDimension.default('region') }).strict(),
+  question: z
+    .object({ ...common, question: name, by: ByDimension.default('region'), order: RowOrder.default('name') })
+    .strict(),
   crosstab: z.object({ ...common, row: name, col: name }).strict(),
   region: z.object({ ...common, regionCode: z.string().regex(/^[A-Z]{2}-[A-Z0-9]{1,3}$/) }).strict(),
-  compare: z.object({ ...common, b: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), question: name }).strict(),
+  compare: z
+    .object({
+      ...common,
+      b: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+      question: name,
+      order: RowOrder.default('name'),
+    })
+    .strict(),
 } as const;
 export type TableKind = keyof typeof TABLE_OPTIONS;
 export const TABLE_KINDS = Object.keys(TABLE_OPTIONS) as TableKind[];
@@ -79,7 +90,7 @@ export function exportSummary(r: ExportRequest): Record<string, unknown> {
     const f = filtersOf(r);
     out.filters = Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined));
   }
-  for (const k of ['question', 'by', 'row', 'col', 'regionCode', 'b', 'part', 'k'] as const) {
+  for (const k of ['question', 'by', 'order', 'row', 'col', 'regionCode', 'b', 'part', 'k'] as const) {
     if (k in r) out[k] = (r as Record<string, unknown>)[k];
   }
   return out;
@@ -90,13 +101,13 @@ function tableRequest(r: ExportRequest): TableRequest {
     case 'tally':
       return { kind: 'tally', filters: filtersOf(r) };
     case 'question':
-      return { kind: 'question', question: r.question, by: r.by, filters: filtersOf(r) };
+      return { kind: 'question', question: r.question, by: r.by, order: r.order, filters: filtersOf(r) };
     case 'crosstab':
       return { kind: 'crosstab', row: r.row, col: r.col, filters: filtersOf(r) };
     case 'region':
       return { kind: 'region', region: r.regionCode, filters: filtersOf(r) };
     case 'compare':
-      return { kind: 'compare', b: r.b, question: r.question, filters: filtersOf(r) };
+      return { kind: 'compare', b: r.b, question: r.question, order: r.order, filters: filtersOf(r) };
     default:
       throw new Error(`not a table: ${r.table}`);
   }

@@ -11,12 +11,23 @@ import { obstacleTally, questionTally, type KRequest } from '../analytics/tally.
 import { crosstab } from '../analytics/crosstab.service';
 import { compareWaves } from '../analytics/compare.service';
 import { regionProfile } from '../analytics/region.service';
+import { textAnswers } from '../analytics/texts.service';
+import { findVariable } from '../analytics/variables';
 import type { Filters } from '../analytics/filters';
 import type { By } from '../analytics/collect.service';
 import { allColumns, answerColumns, dynamicQuestions, FIXED_COLUMNS, type Column } from './columns';
 import { csvCell, safeCell } from './csv';
 import { codebookSheet, dataPackage, rScript, spssSyntax } from './labelled';
-import { compareSheets, crosstabSheets, questionSheets, regionSheets, tallySheets, type Lng } from './table-builders';
+import {
+  compareSheets,
+  crosstabSheets,
+  questionSheets,
+  regionSheets,
+  tallySheets,
+  textSheets,
+  type Lng,
+  type RowOrder,
+} from './table-builders';
 import { withBom, type Sheet } from './tables';
 
 type ResponseDoc = {
@@ -282,10 +293,13 @@ export async function dataPackageOf(waveCode: string, delimiter: string, lng: Ln
 
 export type TableRequest =
   | { kind: 'tally'; filters: Filters }
-  | { kind: 'question'; question: string; by: By; filters: Filters }
+  | { kind: 'question'; question: string; by: By; order?: RowOrder; filters: Filters }
   | { kind: 'crosstab'; row: string; col: string; filters: Filters }
   | { kind: 'region'; region: string; filters: Filters }
-  | { kind: 'compare'; b: string; question: string; filters: Filters };
+  | { kind: 'compare'; b: string; question: string; order?: RowOrder; filters: Filters };
+
+/** The most answers a text question's table export holds (the raw export has them all). */
+export const TEXT_EXPORT_MAX = 50_000;
 
 /**
  * The sheets of an analysis table: built by the same services as the screen, so the same
@@ -295,13 +309,26 @@ export async function tableSheets(waveCode: string, t: TableRequest, lng: Lng, k
   switch (t.kind) {
     case 'tally':
       return tallySheets(await obstacleTally(waveCode, t.filters, kReq), lng);
-    case 'question':
-      return questionSheets(await questionTally(waveCode, t.question, t.by, t.filters, kReq), lng);
+    case 'question': {
+      // A text question: its answers, one row each, with the region's code and name.
+      const { wave, variables } = await waveCatalogue(waveCode);
+      const v = findVariable(variables, t.question);
+      if (v?.kind === 'text') {
+        const texts = await textAnswers(wave.code, {
+          question: v.name,
+          filters: t.filters,
+          limit: TEXT_EXPORT_MAX,
+          offset: 0,
+        });
+        return textSheets({ code: wave.code, title: wave.title }, v.title, texts, lng, t.order);
+      }
+      return questionSheets(await questionTally(waveCode, t.question, t.by, t.filters, kReq), lng, t.order);
+    }
     case 'crosstab':
       return crosstabSheets(await crosstab(waveCode, t.row, t.col, t.filters, kReq), lng);
     case 'region':
       return regionSheets(await regionProfile(waveCode, t.region, t.filters, kReq), lng);
     case 'compare':
-      return compareSheets(await compareWaves(waveCode, t.b, t.question, t.filters, kReq), lng);
+      return compareSheets(await compareWaves(waveCode, t.b, t.question, t.filters, kReq), lng, t.order);
   }
 }

@@ -4,8 +4,9 @@
 import type { Localized } from '../reference/reference.service';
 import type { Cell, NumberCell, ObstacleTally, QuestionTally } from '../analytics/tally.service';
 import type { Crosstab } from '../analytics/crosstab.service';
-import type { Comparison } from '../analytics/compare.service';
+import type { CompareRow, Comparison } from '../analytics/compare.service';
 import type { RegionProfile } from '../analytics/region.service';
+import type { TextAnswers } from '../analytics/texts.service';
 import { dimensionLabel } from '../analytics/filters';
 import { HIDDEN_MARK, SMALL_BASE, smallBaseNote } from '../analytics/disclosure';
 import type { Sheet, SheetCell } from './tables';
@@ -49,6 +50,13 @@ const WORDS = {
     sum: 'сумма',
     absChange: 'изменение среднего',
     relChange: 'изменение, %',
+    sumChangeAbs: 'изменение суммы',
+    texts: 'Ответы',
+    text: 'Текст ответа',
+    textsCount: 'Ответов: {n}.',
+    textsCut: 'Показаны первые {n}; все ответы — в выгрузке ответов.',
+    sumChangeRel: 'изменение суммы, %',
+    meanChangeRel: 'изменение среднего, %',
     country: 'Страна',
     diff: 'Разница с остальными, п.п.',
     municipalities: 'Муниципалитеты',
@@ -108,6 +116,13 @@ const WORDS = {
     sum: 'sum',
     absChange: 'change of mean',
     relChange: 'change, %',
+    sumChangeAbs: 'change of sum',
+    texts: 'Answers',
+    text: 'Answer text',
+    textsCount: 'Answers: {n}.',
+    textsCut: 'The first {n} are listed; the raw responses export has them all.',
+    sumChangeRel: 'change of sum, %',
+    meanChangeRel: 'change of mean, %',
     country: 'Country',
     diff: 'Difference from the rest, pp',
     municipalities: 'Municipalities',
@@ -167,6 +182,13 @@ const WORDS = {
     sum: 'сума',
     absChange: 'зміна середнього',
     relChange: 'зміна, %',
+    sumChangeAbs: 'зміна суми',
+    texts: 'Відповіді',
+    text: 'Текст відповіді',
+    textsCount: 'Відповідей: {n}.',
+    textsCut: 'Показано перші {n}; усі відповіді — у вивантаженні відповідей.',
+    sumChangeRel: 'зміна суми, %',
+    meanChangeRel: 'зміна середнього, %',
     country: 'Країна',
     diff: 'Різниця з рештою, в.п.',
     municipalities: 'Громади',
@@ -276,17 +298,36 @@ function numberValues(n: NumberCell | undefined, _k?: number): SheetCell[] {
   if (!n) return [0, null, null, null, null, null];
   if ('suppressed' in n && n.suppressed) return [X, X, X, X, X, X];
   const s = n as Exclude<NumberCell, null | { suppressed: true }>;
-  return [s.n, round(s.mean), round(s.median), s.min, s.max, s.sum];
+  return [s.n, round(s.sum), round(s.mean), round(s.median), s.min, s.max];
 }
 
-export function questionSheets(q: QuestionTally, lng: Lng): Sheet[] {
+/** How the rows of a per-region table are ordered: by the name in the export's language, or by code. */
+export type RowOrder = 'name' | 'code';
+
+/** Rows sorted by name (in `lng`) or by code; the total row is not among them. */
+export function orderRows<T extends { code: string; names: Localized }>(rows: T[], order: RowOrder, lng: Lng): T[] {
+  const collator = new Intl.Collator(lng);
+  return [...rows].sort((a, b) =>
+    order === 'code'
+      ? a.code.localeCompare(b.code, 'en')
+      : collator.compare(a.names[lng] || a.code, b.names[lng] || b.code) || a.code.localeCompare(b.code, 'en'),
+  );
+}
+
+/**
+ * One question by a dimension: code and name columns first, the groups in the chosen order, the
+ * total row last. Choice questions: count, share and its 95% Wilson interval per answer; numbers:
+ * n, sum, mean, median, min, max.
+ */
+export function questionSheets(q: QuestionTally, lng: Lng, order: RowOrder = 'name'): Sheet[] {
   const w = WORDS[lng];
   const notes = [
     `${w.wave}: ${q.wave.title[lng]} (${q.wave.code})`,
     q.base.text[lng],
     ...protectionNote(lng, q.protected, q.minCell, q.legend),
   ];
-  const rows = [...q.groups, q.total];
+  const rows = [...orderRows(q.groups, order, lng), q.total];
+  const first = (r: (typeof rows)[number]): SheetCell[] => (r.code === 'all' ? ['', w.total] : [r.code, r.names[lng]]);
   const sheets: Sheet[] = [];
   if (q.options.length) {
     sheets.push({
@@ -294,6 +335,7 @@ export function questionSheets(q: QuestionTally, lng: Lng): Sheet[] {
       title: q.variable.title[lng],
       notes,
       header: [
+        w.code,
         q.byName[lng],
         w.respondents,
         w.answered,
@@ -306,13 +348,13 @@ export function questionSheets(q: QuestionTally, lng: Lng): Sheet[] {
         smallHeader(lng),
       ],
       rows: rows.map((r) => [
-        r.code === 'all' ? w.total : r.names[lng],
+        ...first(r),
         r.respondents,
         r.answered,
         ...q.options.flatMap((o) => cellValues(r.cells[o.value], q.minCell)),
         small(r.answered),
       ]),
-      percentColumns: q.options.flatMap((_o, i) => [3 + i * 4 + 1, 3 + i * 4 + 2, 3 + i * 4 + 3]),
+      percentColumns: q.options.flatMap((_o, i) => [4 + i * 4 + 1, 4 + i * 4 + 2, 4 + i * 4 + 3]),
     });
   }
   if (q.variable.numeric) {
@@ -320,16 +362,37 @@ export function questionSheets(q: QuestionTally, lng: Lng): Sheet[] {
       name: `${q.variable.name} (n)`,
       title: q.variable.title[lng],
       notes,
-      header: [q.byName[lng], w.respondents, 'n', w.mean, w.median, w.min, w.max, w.sum, smallHeader(lng)],
-      rows: rows.map((r) => [
-        r.code === 'all' ? w.total : r.names[lng],
-        r.respondents,
-        ...numberValues(r.numbers, q.minCell),
-        small(r.answered),
-      ]),
+      header: [w.code, q.byName[lng], w.respondents, 'n', w.sum, w.mean, w.median, w.min, w.max, smallHeader(lng)],
+      rows: rows.map((r) => [...first(r), r.respondents, ...numberValues(r.numbers, q.minCell), small(r.answered)]),
     });
   }
   return sheets;
+}
+
+/** A text question's answers: region code and name, municipality, text; by region name or code. */
+export function textSheets(
+  wave: { code: string; title: Localized },
+  title: Localized,
+  texts: TextAnswers,
+  lng: Lng,
+  order: RowOrder = 'name',
+): Sheet[] {
+  const w = WORDS[lng];
+  const rows = texts.items.map((a) => ({ code: a.region, names: dimensionLabel('region', a.region), a }));
+  const ordered = orderRows(rows, order, lng); // stable: answers of a region stay in the order given
+  return [
+    {
+      name: w.texts,
+      title: title[lng],
+      notes: [
+        `${w.wave}: ${wave.title[lng]} (${wave.code})`,
+        w.textsCount.replace('{n}', String(texts.total)),
+        ...(texts.total > texts.items.length ? [w.textsCut.replace('{n}', String(texts.items.length))] : []),
+      ],
+      header: [w.code, w.region, w.municipality, w.text],
+      rows: ordered.map((r) => [r.code, r.names[lng], r.a.municipality, r.a.text]),
+    },
+  ];
 }
 
 export function crosstabSheets(c: Crosstab, lng: Lng): Sheet[] {
@@ -390,7 +453,7 @@ export function crosstabSheets(c: Crosstab, lng: Lng): Sheet[] {
   ];
 }
 
-export function compareSheets(c: Comparison, lng: Lng): Sheet[] {
+export function compareSheets(c: Comparison, lng: Lng, order: RowOrder = 'name'): Sheet[] {
   const w = WORDS[lng];
   const notes = [
     `A: ${c.a.title[lng]} (${c.a.code}, ${c.a.questionnaire}); B: ${c.b.title[lng]} (${c.b.code}, ${c.b.questionnaire})`,
@@ -398,7 +461,7 @@ export function compareSheets(c: Comparison, lng: Lng): Sheet[] {
     c.base.text[lng],
     ...protectionNote(lng, c.protected, c.minCell, c.legend),
   ];
-  const rows = [...c.regions, c.total];
+  const rows = [...orderRows(c.regions, order, lng), c.total];
   const presence = (p: string) => (p === 'both' ? w.both : p === 'a' ? w.onlyA : w.onlyB);
   const share = (cell: Cell | undefined): SheetCell => (!cell ? null : cell.suppressed ? X : pct(cell.share));
   const sheets: Sheet[] = [];
@@ -443,20 +506,45 @@ export function compareSheets(c: Comparison, lng: Lng): Sheet[] {
     });
   }
   if (c.variable.numeric) {
-    const mean = (n: NumberCell | undefined): SheetCell => (!n ? null : 'suppressed' in n ? X : round(n.mean));
+    type Stat = 'n' | 'sum' | 'mean';
+    const stat = (n: NumberCell | undefined, k: Stat): SheetCell => (!n ? null : 'suppressed' in n ? X : round(n[k]));
+    const rel = (ch: CompareRow['sumChange']): SheetCell =>
+      ch?.rel !== null && ch?.rel !== undefined ? round(ch.rel * 100, 1) : null;
     sheets.push({
-      name: `${w.comparison} (${w.mean})`,
+      name: `${w.comparison} (${w.sum})`,
       title: `${w.comparison}: ${c.variable.title[lng]}`,
       notes,
-      header: [w.code, w.region, w.presence, `A: ${w.mean}`, `B: ${w.mean}`, w.absChange, w.relChange],
+      header: [
+        w.code,
+        w.region,
+        w.presence,
+        'A: n',
+        'B: n',
+        `A: ${w.sum}`,
+        `B: ${w.sum}`,
+        w.sumChangeAbs,
+        w.sumChangeRel,
+        `A: ${w.mean}`,
+        `B: ${w.mean}`,
+        w.absChange,
+        w.meanChangeRel,
+        smallHeader(lng),
+      ],
       rows: rows.map((r) => [
         r.code === 'all' ? '' : r.code,
         r.code === 'all' ? w.total : r.names[lng],
         presence(r.presence),
-        mean(r.a?.numbers),
-        mean(r.b?.numbers),
+        stat(r.a?.numbers, 'n'),
+        stat(r.b?.numbers, 'n'),
+        stat(r.a?.numbers, 'sum'),
+        stat(r.b?.numbers, 'sum'),
+        r.sumChange ? round(r.sumChange.abs) : null,
+        rel(r.sumChange),
+        stat(r.a?.numbers, 'mean'),
+        stat(r.b?.numbers, 'mean'),
         r.numberChange ? round(r.numberChange.abs) : null,
-        r.numberChange?.rel !== null && r.numberChange?.rel !== undefined ? round(r.numberChange.rel * 100, 1) : null,
+        rel(r.numberChange),
+        r.smallBase ? '*' : null,
       ]),
     });
   }

@@ -719,6 +719,64 @@ const en: Messages = {
     compareNote:
       "Share of those who answered with its 95% confidence interval; the change is in percentage points (B − A); p from a two-sided two-proportion z-test, or Fisher's exact test when an expected count is below 5.",
   },
+  questionResults: {
+    nav: 'By question',
+    pageTitle: 'Results by question',
+    title: 'Results of a question by region',
+    question: 'Question',
+    pick: '— choose a question —',
+    pickHint:
+      'Choose a question: for a choice question the number and share of answers per region, for a numeric question the sum, mean and other statistics, for a text question the answers themselves.',
+    groupChoice: 'Choice questions',
+    groupNumeric: 'Numeric questions',
+    groupText: 'Text questions',
+    order: 'Order of regions',
+    byName: 'by name',
+    byCode: 'by code',
+    code: 'Code',
+    answered: 'Answered',
+    noteChoice:
+      'In a cell: respondents who chose the answer · share of those who answered the question [95% Wilson interval].',
+    noteNumeric:
+      'n is the number who answered; sum, mean, median, minimum and maximum are of their answers. The “Total” row is all regions together.',
+    more: 'Show more',
+    stat: {
+      n: 'n',
+      sum: 'Sum',
+      mean: 'Mean',
+      median: 'Median',
+      min: 'Min',
+      max: 'Max',
+    },
+  },
+  tileMap: {
+    title: 'Map of regions',
+    note: 'Each region is an equal square placed roughly as on a map. The colour is the value of the chosen statistic; hatched tiles are suppressed small cells, white tiles regions without answers.',
+    colourBy: 'Colour by',
+    colourByAnswer: 'Colour by the share of',
+    suppressed: 'suppressed (small cell)',
+    noData: 'no answers',
+    png: 'Download the map (PNG)',
+    svg: 'Download the map (SVG)',
+    country: {
+      RU: 'Russia',
+      UA: 'Ukraine',
+    },
+  },
+  heatMap: {
+    legend: 'Cell colour is the share of respondents:',
+    legendNote: 'the darker, the larger the share; “—” is a suppressed cell.',
+    countryRU: 'Russia',
+    countryUA: 'Ukraine',
+    countryOther: 'Other regions',
+    totalAll: 'Total (all countries)',
+  },
+  compareNumbers: {
+    note: 'For each wave: n is the number who answered, then the sum and the mean of their answers. The change is B − A, in brackets relative to the value in wave A. The change of the sum is how the region’s total moved; the change of the mean also depends on how many answered.',
+    change: 'Change (B − A)',
+    sumChange: 'Of the sum',
+    meanChange: 'Of the mean',
+  },
 };
 
 export default en;

@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { listRegions, listWaves } from '../../api/api';
+import { listRegions, listWaves, type Locale } from '../../api/api';
 import {
   getComparison,
   getVariables,
@@ -32,6 +32,7 @@ import {
   useLocale,
 } from './common';
 import { QuestionSelect } from './CrosstabPage';
+import { fmtValue, sortRegions } from './QuestionResults';
 
 async function loadContext(code: string, signal: AbortSignal) {
   const [variables, regions, waves] = await Promise.all([
@@ -113,7 +114,13 @@ export default function ComparePage() {
           onRetry={isRetryable(comparison.error) ? comparison.reload : undefined}
         />
       )}
-      {comparison.status === 'ok' && comparison.data && <CompareView data={comparison.data} />}
+      {comparison.status === 'ok' &&
+        comparison.data &&
+        (comparison.data.variable.numeric && comparison.data.options.length === 0 ? (
+          <NumericCompareView data={comparison.data} />
+        ) : (
+          <CompareView data={comparison.data} />
+        ))}
     </section>
   );
 }
@@ -242,6 +249,138 @@ function CompareView({ data }: { data: Comparison }) {
               </tr>
             </thead>
             <tbody>{data.regions.map((r) => row(r))}</tbody>
+            <tfoot>{row(data.total, true)}</tfoot>
+          </table>
+        </div>
+        <SuppressedLegend legend={data.legend} smallBase={data.smallBase} />
+      </section>
+    </>
+  );
+}
+
+type Change = CompareRow['sumChange'];
+
+/** "+12 (+3,4 %)" — an absolute change with its relative change; "—" when it cannot be given. */
+function fmtChange(c: Change, lng: Locale, digits: number): string {
+  if (!c) return SUPPRESSED;
+  const abs = new Intl.NumberFormat(lng === 'en' ? 'en-GB' : lng === 'uk' ? 'uk-UA' : 'ru-RU', {
+    minimumFractionDigits: 0,
+    maximumFractionDigits: digits,
+    signDisplay: 'exceptZero',
+  }).format(c.abs);
+  return c.rel === null ? abs : `${abs} (${fmtPp(c.rel * 100, lng)} %)`;
+}
+
+/**
+ * A numeric question in two waves: per region and in total, n, the sum and the mean in each wave,
+ * and the change of the sum and of the mean (absolute and %). The sum is what a per-region
+ * indicator monitored across dates needs; the mean is kept next to it.
+ */
+function NumericCompareView({ data }: { data: Comparison }) {
+  const { t } = useTranslation();
+  const lng = useLocale();
+  const { params, set, filters } = useAnalysisParams();
+  const titleId = useId();
+  const orderId = useId();
+  const order = params.get('order') === 'code' ? 'code' : 'name';
+  const nameA = pick(data.a.title, lng) || data.a.code;
+  const nameB = pick(data.b.title, lng) || data.b.code;
+  const exportExtra = { b: data.b.code, question: data.variable.name, order, locale: lng, k: String(data.minCell) };
+  const rows = sortRegions(data.regions, order, lng);
+
+  const stats = (s: SideRow | null) => {
+    const n = s?.numbers;
+    if (!s || !n) return [fmtNumber(0, lng), '', ''];
+    if ('suppressed' in n) return [SUPPRESSED, SUPPRESSED, SUPPRESSED];
+    return [fmtNumber(n.n, lng), fmtValue(n.sum, lng), fmtNumber(n.mean, lng, 2)];
+  };
+  const row = (r: CompareRow, total = false) => {
+    const one = r.presence !== 'both';
+    const only = t(r.presence === 'a' ? 'analysis.compare.onlyA' : 'analysis.compare.onlyB');
+    return (
+      <tr key={r.code} data-testid={`compare-row-${r.code}`} className={one ? 'only-one' : undefined}>
+        <th scope="row">
+          {total ? t('results.total') : pick(r.names, lng) || r.code}
+          {r.smallBase && <SmallBaseMark smallBase={data.smallBase} />}
+        </th>
+        {[...stats(r.a), ...stats(r.b)].map((x, i) => (
+          <td key={i} className="num">
+            {x}
+          </td>
+        ))}
+        <td className="num" data-testid="sum-change">
+          {one ? only : fmtChange(r.sumChange, lng, 2)}
+        </td>
+        <td className="num" data-testid="mean-change">
+          {one ? only : fmtChange(r.numberChange, lng, 2)}
+        </td>
+      </tr>
+    );
+  };
+
+  return (
+    <>
+      <BaseLine text={data.base.text} testId="compare-base" />
+      <Downloads label={t('results.downloads')} code={data.a.code}>
+        <DownloadLink
+          href={tableExportUrl(data.a.code, 'compare', 'xlsx', filters, exportExtra)}
+          testId="download-compare-xlsx"
+        >
+          {t('analysis.downloads.tableXlsx')}
+        </DownloadLink>
+        <DownloadLink
+          href={tableExportUrl(data.a.code, 'compare', 'csv', filters, exportExtra)}
+          testId="download-compare-csv"
+        >
+          {t('analysis.downloads.tableCsv')}
+        </DownloadLink>
+      </Downloads>
+      <section className="card table-card" aria-labelledby={titleId}>
+        <h2 id={titleId}>{pick(data.variable.title, lng) || data.variable.name}</h2>
+        <div className="analysis-pickers">
+          <div className="analysis-filter analysis-filter--narrow">
+            <label htmlFor={orderId}>{t('questionResults.order')}</label>
+            <select id={orderId} value={order} onChange={(e) => set({ order: e.target.value })}>
+              <option value="name">{t('questionResults.byName')}</option>
+              <option value="code">{t('questionResults.byCode')}</option>
+            </select>
+          </div>
+        </div>
+        <p className="table-note">{t('compareNumbers.note')}</p>
+        <div className="table-scroll table-scroll--sticky" role="region" aria-labelledby={titleId} tabIndex={0}>
+          <table className="results-table" data-testid="compare-table">
+            <thead>
+              <tr>
+                <th scope="col" rowSpan={2}>
+                  {t('results.region')}
+                </th>
+                <th scope="colgroup" colSpan={3} className="num">
+                  {nameA} (A)
+                </th>
+                <th scope="colgroup" colSpan={3} className="num">
+                  {nameB} (B)
+                </th>
+                <th scope="colgroup" colSpan={2} className="num">
+                  {t('compareNumbers.change')}
+                </th>
+              </tr>
+              <tr>
+                {['A', 'B'].flatMap((w) =>
+                  (['n', 'sum', 'mean'] as const).map((k) => (
+                    <th key={`${w}-${k}`} scope="col" className="num">
+                      {t(`questionResults.stat.${k}`)}
+                    </th>
+                  )),
+                )}
+                <th scope="col" className="num">
+                  {t('compareNumbers.sumChange')}
+                </th>
+                <th scope="col" className="num">
+                  {t('compareNumbers.meanChange')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>{rows.map((r) => row(r))}</tbody>
             <tfoot>{row(data.total, true)}</tfoot>
           </table>
         </div>

@@ -16,6 +16,8 @@ import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
+import { QuestionResults } from './QuestionResults';
+import { countryOf } from './tile-grid';
 import {
   AnalysisNav,
   BaseLine,
@@ -81,18 +83,59 @@ export default function DashboardPage() {
       {tally.status === 'error' && (
         <ErrorNotice error={tally.error} title={null} onRetry={isRetryable(tally.error) ? tally.reload : undefined} />
       )}
-      {tally.status === 'ok' && <Dashboard tally={tally.data} />}
+      {tally.status === 'ok' && tally.data.variable !== null && <Dashboard tally={tally.data} />}
+      {tally.status === 'ok' && tally.data.variable === null && context.status === 'ok' && (
+        // No obstacle question in this questionnaire: the question picker is the front page.
+        <>
+          <WaveDownloads code={code} tally={false} />
+          <QuestionResults code={code} variables={context.data.variables} regions={context.data.regions} />
+        </>
+      )}
     </section>
+  );
+}
+
+/** The wave's downloads: the obstacle table (when there is one) and the raw data files. */
+function WaveDownloads({ code, tally, k }: { code: string; tally: boolean; k?: number }) {
+  const { t } = useTranslation();
+  const lng = useLocale();
+  const { filters } = useAnalysisParams();
+  // The table export is built with the same k as the table on screen (the server checks the caller may use it).
+  const exportExtra = { locale: lng, k: k === undefined ? undefined : String(k) };
+  return (
+    <Downloads label={t('results.downloads')} code={code}>
+      {tally && (
+        <>
+          <DownloadLink href={tableExportUrl(code, 'tally', 'xlsx', filters, exportExtra)} testId="download-tally-xlsx">
+            {t('analysis.downloads.tallyXlsx')}
+          </DownloadLink>
+          <DownloadLink href={tableExportUrl(code, 'tally', 'csv', filters, exportExtra)} testId="download-tally-csv">
+            {t('analysis.downloads.tallyCsv')}
+          </DownloadLink>
+        </>
+      )}
+      <DownloadLink href={responsesExportUrl(code, 'xlsx', lng)}>{t('analysis.downloads.responsesXlsx')}</DownloadLink>
+      <DownloadLink href={responsesExportUrl(code, 'csv', lng)}>{t('results.responsesCsv')}</DownloadLink>
+      <DownloadLink href={`/api/waves/${encodeURIComponent(code)}/exports/codebook.xlsx?locale=${lng}`}>
+        {t('analysis.downloads.codebook')}
+      </DownloadLink>
+      <DownloadLink href={`/api/waves/${encodeURIComponent(code)}/exports/responses.sps?locale=${lng}`}>
+        {t('analysis.downloads.spss')}
+      </DownloadLink>
+      <DownloadLink href={`/api/waves/${encodeURIComponent(code)}/exports/responses.R?locale=${lng}`}>
+        {t('analysis.downloads.r')}
+      </DownloadLink>
+      <DownloadLink href={`/api/waves/${encodeURIComponent(code)}/exports/datapackage.json?locale=${lng}`}>
+        {t('analysis.downloads.datapackage')}
+      </DownloadLink>
+    </Downloads>
   );
 }
 
 function Dashboard({ tally }: { tally: ObstacleTally }) {
   const { t } = useTranslation();
   const lng = useLocale();
-  const { filters } = useAnalysisParams();
   const code = tally.wave.code;
-  // The export is built with the same k as this table (the server checks the caller may use it).
-  const exportExtra = { locale: lng, k: String(tally.minCell) };
   const hasData = tally.total.respondents > 0;
   const label = (l: Localized, fallback: string) => pick(l, lng) || fallback;
   const overall = tally.obstacles
@@ -108,35 +151,22 @@ function Dashboard({ tally }: { tally: ObstacleTally }) {
         </p>
         <BaseLine text={tally.base.text} testId="results-base" />
       </div>
-      <Downloads label={t('results.downloads')} code={code}>
-        <DownloadLink href={tableExportUrl(code, 'tally', 'xlsx', filters, exportExtra)} testId="download-tally-xlsx">
-          {t('analysis.downloads.tallyXlsx')}
-        </DownloadLink>
-        <DownloadLink href={tableExportUrl(code, 'tally', 'csv', filters, exportExtra)} testId="download-tally-csv">
-          {t('analysis.downloads.tallyCsv')}
-        </DownloadLink>
-        <DownloadLink href={responsesExportUrl(code, 'xlsx', lng)}>
-          {t('analysis.downloads.responsesXlsx')}
-        </DownloadLink>
-        <DownloadLink href={responsesExportUrl(code, 'csv', lng)}>{t('results.responsesCsv')}</DownloadLink>
-        <DownloadLink href={`/api/waves/${encodeURIComponent(code)}/exports/codebook.xlsx?locale=${lng}`}>
-          {t('analysis.downloads.codebook')}
-        </DownloadLink>
-        <DownloadLink href={`/api/waves/${encodeURIComponent(code)}/exports/responses.sps?locale=${lng}`}>
-          {t('analysis.downloads.spss')}
-        </DownloadLink>
-        <DownloadLink href={`/api/waves/${encodeURIComponent(code)}/exports/responses.R?locale=${lng}`}>
-          {t('analysis.downloads.r')}
-        </DownloadLink>
-        <DownloadLink href={`/api/waves/${encodeURIComponent(code)}/exports/datapackage.json?locale=${lng}`}>
-          {t('analysis.downloads.datapackage')}
-        </DownloadLink>
-      </Downloads>
+      <WaveDownloads code={code} tally k={tally.minCell} />
       {!hasData ? (
         <p className="notice">{t('analysis.dashboard.empty')}</p>
       ) : (
         <>
-          <HeatMap tally={tally} />
+          <HeatLegend />
+          {heatGroups(tally).map((g, i, all) => (
+            <HeatMap
+              key={g.key}
+              tally={tally}
+              regions={g.regions}
+              title={t(g.titleKey)}
+              testId={g.testId}
+              total={i === all.length - 1 ? t(all.length > 1 ? 'heatMap.totalAll' : 'results.total') : null}
+            />
+          ))}
           <SuppressedLegend legend={tally.legend} smallBase={tally.smallBase} />
           <div className="analysis-grid">
             <section className="card chart-card" aria-labelledby="overall-chart">
@@ -209,15 +239,67 @@ function heatStyle(c: StatCell | undefined, small: boolean) {
   };
 }
 
-/** Obstacles × regions, coloured by share, sortable by region, respondents or any obstacle. */
-function HeatMap({ tally }: { tally: ObstacleTally }) {
+type RegionRow = ObstacleTally['regions'][number];
+
+/** The heat map's tables: one per country (Russia, Ukraine, then any other codes). */
+type HeatGroup = {
+  key: string;
+  titleKey: 'heatMap.countryRU' | 'heatMap.countryUA' | 'heatMap.countryOther';
+  testId: string;
+  regions: RegionRow[];
+};
+function heatGroups(tally: ObstacleTally): HeatGroup[] {
+  const out: HeatGroup[] = [
+    { key: 'RU', titleKey: 'heatMap.countryRU', testId: 'results-table-RU', regions: [] },
+    { key: 'UA', titleKey: 'heatMap.countryUA', testId: 'results-table-UA', regions: [] },
+    { key: 'other', titleKey: 'heatMap.countryOther', testId: 'results-table-other', regions: [] },
+  ];
+  for (const r of tally.regions)
+    out[countryOf(r.code) === 'RU' ? 0 : countryOf(r.code) === 'UA' ? 1 : 2].regions.push(r);
+  return out.filter((g) => g.regions.length > 0);
+}
+
+/** The colour scale of the heat map, in the same colours the cells use. */
+function HeatLegend() {
+  const { t } = useTranslation();
+  const steps = [0, 0.25, 0.5, 0.75, 1];
+  return (
+    <div className="heat-legend" data-testid="heat-legend">
+      <span className="heat-legend__label">{t('heatMap.legend')}</span>
+      <ul className="heat-legend__scale">
+        {steps.map((s) => (
+          <li key={s} style={heatStyle({ count: 1, share: s, low: null, high: null }, false)}>
+            {Math.round(s * 100)}%
+          </li>
+        ))}
+      </ul>
+      <span className="heat-legend__note">{t('heatMap.legendNote')}</span>
+    </div>
+  );
+}
+
+/** Obstacles × regions of one country, coloured by share, sortable by region, respondents or any obstacle. */
+function HeatMap({
+  tally,
+  regions,
+  title,
+  testId,
+  total,
+}: {
+  tally: ObstacleTally;
+  regions: RegionRow[];
+  title: string;
+  testId: string;
+  /** The label of the all-regions total row, shown under the last country's table only. */
+  total: string | null;
+}) {
   const { t } = useTranslation();
   const lng = useLocale();
   const titleId = useId();
   const { carried } = useAnalysisParams();
   const [sort, setSort] = useState<SortKey>({ by: 'respondents', desc: true });
 
-  const rows = tally.regions.map((r) => ({ ...r, name: pick(r.names, lng) || r.code }));
+  const rows = regions.map((r) => ({ ...r, name: pick(r.names, lng) || r.code }));
   const valueOf = (r: (typeof rows)[number]): number | string => {
     if (sort.by === 'region') return r.name;
     if (sort.by === 'respondents') return r.respondents;
@@ -255,15 +337,17 @@ function HeatMap({ tally }: { tally: ObstacleTally }) {
   };
 
   return (
-    <section className="card table-card" aria-labelledby={titleId}>
-      <h2 id={titleId}>{t('results.tableTitle')}</h2>
+    <section className="card table-card" aria-labelledby={titleId} data-testid={testId}>
+      <h2 id={titleId}>
+        {t('results.tableTitle')}: {title}
+      </h2>
       <p className="table-note">
         {t('analysis.dashboard.tableNote')} {t('disclosure.noShade', { n: tally.smallBase })}.
       </p>
-      <div className="table-scroll" role="region" aria-labelledby={titleId} tabIndex={0}>
+      <div className="table-scroll table-scroll--sticky" role="region" aria-labelledby={titleId} tabIndex={0}>
         <table className="results-table heat-table" data-testid="results-table">
           <caption className="visually-hidden">
-            {t('results.tableTitle')}. {t('analysis.dashboard.tableNote')}
+            {t('results.tableTitle')}: {title}. {t('analysis.dashboard.tableNote')}
           </caption>
           <thead>
             <tr>
@@ -300,17 +384,19 @@ function HeatMap({ tally }: { tally: ObstacleTally }) {
               </tr>
             ))}
           </tbody>
-          <tfoot>
-            <tr data-testid="results-total">
-              <th scope="row">{t('results.total')}</th>
-              <td className="num">{fmtNumber(tally.total.respondents, lng)}</td>
-              {tally.obstacles.map((o) => (
-                <td key={o.code} className="num">
-                  {cellText(tally.total.counts[o.code], lng)}
-                </td>
-              ))}
-            </tr>
-          </tfoot>
+          {total !== null && (
+            <tfoot>
+              <tr data-testid="results-total">
+                <th scope="row">{total}</th>
+                <td className="num">{fmtNumber(tally.total.respondents, lng)}</td>
+                {tally.obstacles.map((o) => (
+                  <td key={o.code} className="num">
+                    {cellText(tally.total.counts[o.code], lng)}
+                  </td>
+                ))}
+              </tr>
+            </tfoot>
+          )}
         </table>
       </div>
     </section>

@@ -117,6 +117,7 @@ export function AnalysisNav({ code }: { code: string }) {
   return (
     <nav className="analysis-tabs" aria-label={t('analysis.nav.label')}>
       {link('results', t('analysis.nav.dashboard'))}
+      {link('questions', t('questionResults.nav'))}
       {link('crosstab', t('analysis.nav.crosstab'))}
       {link('compare', t('analysis.nav.compare'))}
       {link('texts', t('analysis.nav.texts'))}

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import type { CompletingEvent, SurveyModel } from 'survey-core';
@@ -22,6 +22,7 @@ import { reasonText, SubmitStatus } from './SubmitStatus';
 import { completedAnswers, createSurvey, hasCompletedHtml, setSurveyLocale } from './survey';
 import { SurveyView } from './SurveyView';
 import { useSubmission } from './useSubmission';
+import { dropPrerender } from './prerender';
 import { takePrefetchedWave } from './wavePrefetch';
 
 /** The notice for a wave the server does not show on its public address (null for other errors). */
@@ -46,6 +47,11 @@ export default function RespondPage() {
   const wave = useRequest((signal) => takePrefetchedWave(code) ?? getWave(code, signal), code);
   // Bumped by "Start over": a fresh form, draft and client id.
   const [attempt, setAttempt] = useState(0);
+  // The server's preview of the first page gives way once the form or a notice is in the DOM
+  // (before the browser paints it, so the two never show together).
+  useLayoutEffect(() => {
+    if (wave.status !== 'loading') dropPrerender();
+  }, [wave.status]);
 
   if (wave.status === 'loading') {
     return (

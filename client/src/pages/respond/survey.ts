@@ -6,6 +6,8 @@ import 'survey-core/i18n/russian';
 import 'survey-core/i18n/ukrainian';
 // The fontless theme: the default one pulls Open Sans from Google Fonts.
 import 'survey-core/survey-core.fontless.min.css';
+// survey-core's base theme variables, moved out of its JS by the build (client/vite.config.ts).
+import 'virtual:lsg-survey-base-theme.css';
 import type { SurveyDefinition } from '../../api/api';
 
 // Questionnaires mark their obstacle question(s) with lsgRole; declare it so survey-core keeps it.

@@ -1,0 +1,216 @@
+// A tile-grid map: one equal square per region, placed roughly as on a map (tile-grid.ts), one
+// map per country, coloured by a value of the chosen question (a share, or a number such as the
+// sum). Suppressed cells are hatched and marked "—", regions without answers are left white. The
+// legend is part of the drawing, so the SVG and PNG downloads carry it.
+import { useId, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Localized } from '../../api/api';
+import { pick } from '../../lib/format';
+import { gridOf, tileLabel, type Country } from './tile-grid';
+import { SUPPRESSED, useLocale } from './common';
+
+export type TileValue = { value: number | null; suppressed?: boolean; text: string };
+
+const TILE = 46;
+const GAP = 4;
+const PAD = 8;
+const LEGEND_H = 58;
+const FONT = 'system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif';
+/** Light to dark blue; the last stop is the app's primary colour darkened. */
+const LOW = [232, 240, 250];
+const HIGH = [11, 46, 92];
+const STEPS = 5;
+
+function mix(t: number): number[] {
+  return LOW.map((l, i) => Math.round(l + (HIGH[i] - l) * t));
+}
+
+function luminance(rgb: number[]): number {
+  const [r, g, b] = rgb.map((v) => {
+    const c = v / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** Black or white, whichever contrasts more with the background. */
+function inkOn(rgb: number[]): string {
+  const L = luminance(rgb);
+  return 1.05 / (L + 0.05) >= (L + 0.05) / 0.05 ? '#ffffff' : '#000000';
+}
+
+const rgbText = (rgb: number[]) => `rgb(${rgb.join(',')})`;
+
+/** The colour step (0..STEPS-1) of a value in [min, max]. */
+function stepOf(v: number, min: number, max: number): number {
+  if (!(max > min)) return STEPS - 1;
+  return Math.min(STEPS - 1, Math.floor(((v - min) / (max - min)) * STEPS));
+}
+
+export function TileMap({
+  country,
+  title,
+  values,
+  names,
+  min,
+  max,
+  format,
+  file,
+  testId,
+}: {
+  country: Country;
+  title: string;
+  values: Record<string, TileValue>;
+  names: Record<string, Localized>;
+  /** The range of the colour scale (e.g. 0..1 for shares). */
+  min: number;
+  max: number;
+  format: (v: number) => string;
+  file: string;
+  testId: string;
+}) {
+  const { t } = useTranslation();
+  const lng = useLocale();
+  const svgRef = useRef<SVGSVGElement>(null);
+  const patternId = `hatch-${useId().replace(/[^a-zA-Z0-9]/g, '')}`;
+  const { tiles, cols, rows } = gridOf(country);
+  const width = Math.max(PAD * 2 + cols * (TILE + GAP) - GAP, 360);
+  const mapH = PAD * 2 + rows * (TILE + GAP) - GAP;
+  const height = mapH + LEGEND_H;
+  const stepColour = Array.from({ length: STEPS }, (_, i) => mix((i + 0.5) / STEPS));
+  const bounds = Array.from({ length: STEPS + 1 }, (_, i) => min + ((max - min) * i) / STEPS);
+  const swatch = 44;
+
+  const svgText = () => {
+    const svg = svgRef.current;
+    if (!svg) return '';
+    return new XMLSerializer().serializeToString(svg);
+  };
+  const save = (href: string, name: string) => {
+    const a = document.createElement('a');
+    a.href = href;
+    a.download = name;
+    document.body.append(a);
+    a.click();
+    a.remove();
+  };
+  const downloadSvg = () => {
+    const url = URL.createObjectURL(new Blob([svgText()], { type: 'image/svg+xml;charset=utf-8' }));
+    save(url, `${file}.svg`);
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+  const downloadPng = () => {
+    const url = URL.createObjectURL(new Blob([svgText()], { type: 'image/svg+xml;charset=utf-8' }));
+    const img = new Image();
+    img.onload = () => {
+      const scale = 2;
+      const canvas = document.createElement('canvas');
+      canvas.width = width * scale;
+      canvas.height = height * scale;
+      const ctx = canvas.getContext('2d');
+      if (!ctx) return;
+      ctx.scale(scale, scale);
+      ctx.drawImage(img, 0, 0, width, height);
+      URL.revokeObjectURL(url);
+      save(canvas.toDataURL('image/png'), `${file}.png`);
+    };
+    img.src = url;
+  };
+
+  return (
+    <figure className="tile-map" data-testid={testId}>
+      <figcaption className="tile-map__title">{title}</figcaption>
+      <div className="tile-map__scroll">
+        <svg
+          ref={svgRef}
+          xmlns="http://www.w3.org/2000/svg"
+          width={width}
+          height={height}
+          viewBox={`0 0 ${width} ${height}`}
+          role="img"
+          aria-label={title}
+          fontFamily={FONT}
+        >
+          <defs>
+            <pattern id={patternId} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+              <rect width="6" height="6" fill="#eef0f3" />
+              <line x1="0" y1="0" x2="0" y2="6" stroke="#8a94a3" strokeWidth="2" />
+            </pattern>
+          </defs>
+          <rect width={width} height={height} fill="#ffffff" />
+          {tiles.map(([code, x, y]) => {
+            const v = values[code];
+            const left = PAD + x * (TILE + GAP);
+            const top = PAD + y * (TILE + GAP);
+            const name = pick(names[code], lng) || code;
+            const short = tileLabel(code);
+            let fill = '#ffffff';
+            let ink = '#4f5968';
+            let label = '';
+            let state = 'empty';
+            if (v?.suppressed) {
+              fill = `url(#${patternId})`;
+              ink = '#1d2430';
+              label = SUPPRESSED;
+              state = 'suppressed';
+            } else if (v && v.value !== null) {
+              const rgb = stepColour[stepOf(v.value, min, max)];
+              fill = rgbText(rgb);
+              ink = inkOn(rgb);
+              label = v.text;
+              state = 'value';
+            }
+            return (
+              <g key={code} data-region={code} data-state={state}>
+                <title>{`${name}: ${v ? (v.suppressed ? t('tileMap.suppressed') : v.text) : t('tileMap.noData')}`}</title>
+                <rect
+                  x={left}
+                  y={top}
+                  width={TILE}
+                  height={TILE}
+                  rx={3}
+                  fill={fill}
+                  stroke={state === 'empty' ? '#c3cad5' : '#ffffff'}
+                />
+                <text x={left + TILE / 2} y={top + 17} textAnchor="middle" fontSize="11" fontWeight="700" fill={ink}>
+                  {short}
+                </text>
+                {label && (
+                  <text x={left + TILE / 2} y={top + 34} textAnchor="middle" fontSize="10" fill={ink}>
+                    {label}
+                  </text>
+                )}
+              </g>
+            );
+          })}
+          <g transform={`translate(${PAD}, ${mapH})`} data-testid={`${testId}-legend`}>
+            {stepColour.map((rgb, i) => (
+              <rect key={i} x={i * swatch} y={6} width={swatch} height={14} fill={rgbText(rgb)} />
+            ))}
+            {bounds.map((b, i) => (
+              <text key={i} x={i * swatch} y={34} fontSize="10" textAnchor="middle" fill="#1d2430">
+                {format(b)}
+              </text>
+            ))}
+            <rect x={STEPS * swatch + 24} y={6} width={14} height={14} fill={`url(#${patternId})`} stroke="#8a94a3" />
+            <text x={STEPS * swatch + 42} y={17} fontSize="10" fill="#1d2430">
+              {t('tileMap.suppressed')}
+            </text>
+            <rect x={STEPS * swatch + 24} y={26} width={14} height={14} fill="#ffffff" stroke="#c3cad5" />
+            <text x={STEPS * swatch + 42} y={37} fontSize="10" fill="#1d2430">
+              {t('tileMap.noData')}
+            </text>
+          </g>
+        </svg>
+      </div>
+      <div className="analysis-downloads">
+        <button type="button" className="button button--small" onClick={downloadPng} data-testid={`${testId}-png`}>
+          {t('tileMap.png')}
+        </button>
+        <button type="button" className="button button--small" onClick={downloadSvg} data-testid={`${testId}-svg`}>
+          {t('tileMap.svg')}
+        </button>
+      </div>
+    </figure>
+  );
+}
