@@ -293,7 +293,7 @@ describe('results by question, comparison of sums, tile map, heat map', () => {
       { timeout: 10_000 },
     );
     // Hide small cells (k = 3): Moscow Oblast (2 answers) is marked, not coloured.
-    await page.getByLabel(/Скрывать|Скрыть/).check();
+    await page.getByTestId('disclosure-k').selectOption('3');
     await page
       .locator('[data-testid="tile-map-RU"] g[data-region="RU-MOS"][data-state="suppressed"]')
       .waitFor({ state: 'attached', timeout: 15_000 });
@@ -322,7 +322,7 @@ describe('results by question, comparison of sums, tile map, heat map', () => {
     const png = fs.readFileSync((await pngDownload.path())!);
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect(png.length).toBeGreaterThan(2000);
-    await page.getByLabel(/Скрывать|Скрыть/).uncheck();
+    await page.getByTestId('disclosure-k').selectOption('1');
   }, 120_000);
 
   it('comparison of sums: per region and total, the sum in each wave, its change, and the mean', async () => {
