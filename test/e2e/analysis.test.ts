@@ -16,6 +16,7 @@ import { createUser } from '../helpers/auth';
 import { listQuestionnaires } from '../../server/src/questionnaires/questionnaires.service';
 import { createWaveIfAbsent } from '../../server/src/waves/waves.service';
 import { DEFAULT_QUESTIONNAIRE } from '../../server/src/bootstrap';
+import { setMinCell } from '../../server/src/analytics/coding.service';
 
 useTestDatabase({ demo: false });
 
@@ -108,6 +109,9 @@ beforeAll(async () => {
       anonymous: false,
     });
   }
+  // The pages are checked against figures worked by hand on 20 respondents: the coordinator's
+  // minimum k = 1 shows them whole (the legend at k = 3 is checked at the end).
+  for (const code of [WAVE_A, WAVE_B]) await setMinCell(code, 1);
   await createUser(EMAIL, PASSWORD, ['researcher']);
   server = await startServer();
   for (const [i, s] of seedA().entries()) await submit(server.baseUrl, WAVE_A, s, i);
@@ -274,7 +278,9 @@ describe('researcher analysis pages', () => {
     const ark = await page.getByTestId('compare-row-RU-ARK').locator('td').allInnerTexts();
     expect(ark[1]).toMatch(/^100,0\s%/);
     expect(ark[3]).toMatch(/^33,3\s%/);
-    expect(ark[4]).toMatch(/^[−-]66,7$/);
+    // 6 respondents a wave: the change is flagged as resting on a small base, and not significant.
+    expect(ark[4]).toMatch(/^[−-]66,7\*$/);
+    await expect(page.getByTestId('compare-row-RU-ARK').locator('td.significant').count()).resolves.toBe(0);
     await page.screenshot({ path: path.join(SHOTS, 'issue4-comparison.png'), fullPage: true });
   }, 60_000);
 
@@ -312,5 +318,35 @@ describe('researcher analysis pages', () => {
     await expectText(page.getByTestId('base-respondents'), '21 респондент');
     const total = await page.getByTestId('results-total').locator('td').allInnerTexts();
     expect(total[3]).toMatch(/^6\s\(28,6\s%\)$/);
+  }, 60_000);
+
+  it('disclosure: at the wave minimum k = 3 the table states the rule in its legend; hidden cells read [c]', async () => {
+    await setMinCell(WAVE_A, 3);
+    try {
+      await page.goto(`${server.baseUrl}/w/${WAVE_A}/results`);
+      await page.getByTestId('results-table').waitFor({ state: 'visible', timeout: 15_000 });
+      const legend = page.getByTestId('suppressed-legend');
+      await expectText(legend, '[c] — скрыто: значение меньше 3 респондентов');
+      await expectText(page.getByTestId('small-base-legend'), 'малая база: ответили меньше 30');
+      // Arkhangelsk's "legal" is 2 respondents: hidden on screen as in the export.
+      const ark = await page.getByTestId('region-row-RU-ARK').locator('td').allInnerTexts();
+      expect(ark).toContain('[c]');
+      // A researcher chooses k from the wave's minimum up, never below it.
+      const choices = await page
+        .getByTestId('disclosure-k')
+        .locator('option')
+        .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+      expect(choices[0]).toBe('3');
+      await legend.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(SHOTS, 'issue12-legend-ru.png'), fullPage: true });
+      await legend.screenshot({ path: path.join(SHOTS, 'issue12-legend-ru-crop.png') });
+      await page.getByTestId('language-switcher').selectOption('en');
+      await expectText(legend, '[c] — hidden: fewer than 3 respondents');
+      await page.screenshot({ path: path.join(SHOTS, 'issue12-legend-en.png'), fullPage: true });
+      await page.getByTestId('language-switcher').selectOption('ru');
+    } finally {
+      await setMinCell(WAVE_A, 1);
+    }
+    expect(errors).toEqual([]);
   }, 60_000);
 });

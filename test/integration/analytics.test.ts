@@ -122,6 +122,10 @@ beforeAll(async () => {
   await submit(waveB, { region: 'RU-VLG', population: 1000, obstacles: ['funding'] });
   await submit(waveB, { region: 'RU-VLG', population: 2000, obstacles: ['legal', 'digital'] });
   await submit(waveB, { region: 'RU-ARK', population: 500, obstacles: ['funding'] });
+  // The tables worked by hand below are tiny: the coordinator's minimum k = 1 lets researchers see
+  // them whole (the disclosure rule itself is tested in 'small-cell protection' and disclosure.test.ts).
+  for (const code of [wave, waveB])
+    expect((await admin.put(`/api/waves/${code}/analysis-settings`).send({ minCell: 1 })).status).toBe(200);
 });
 
 const cellOf = (row: { cells: Record<string, { count: number | null }> }, v: string) => row.cells[v];
@@ -268,10 +272,13 @@ describe('wave comparison', () => {
     expect(vlg.presence).toBe('both');
     expect(vlg.a.cells.funding.share).toBe(0.75);
     expect(vlg.b.cells.funding.share).toBe(0.5);
-    // pooled 4/6, se = √(2/3 · 1/3 · (1/4 + 1/2)) = 0.40825, z = −0.25/0.40825 = −0.6124, p = 0.5403
+    // 3 of 4 against 1 of 2: expected counts below 5, so Fisher's exact test, not the z-test;
+    // Rscript -e 'fisher.test(matrix(c(3,1,1,1),2,byrow=TRUE))$p.value' → 1
     expect(vlg.changes.funding.pp).toBeCloseTo(-25, 10);
-    expect(vlg.changes.funding.z).toBeCloseTo(-0.6124, 4);
-    expect(vlg.changes.funding.p).toBeCloseTo(0.5403, 4);
+    expect(vlg.changes.funding.test).toBe('fisher');
+    expect(vlg.changes.funding.z).toBeNull();
+    expect(vlg.changes.funding.p).toBeCloseTo(1, 4);
+    expect(vlg.smallBase).toBe(true);
     expect(byCode['RU-ARK'].presence).toBe('b');
     expect(byCode['RU-MOS'].presence).toBe('a');
     expect(byCode['RU-MOS'].b).toBeNull();
@@ -346,18 +353,30 @@ describe('small-cell protection', () => {
     expect((await researcher.put(`/api/waves/${wave}/analysis-settings`).send({ minCell: 3 })).status).toBe(403);
     const set = await admin.put(`/api/waves/${wave}/analysis-settings`).send({ minCell: 3 });
     expect(set.status).toBe(200);
-    const t = (await researcher.get(`/api/waves/${wave}/tally?protect=true`)).body;
+    const t = (await researcher.get(`/api/waves/${wave}/tally`)).body;
+    expect(t.minCell).toBe(3);
+    expect(t.legend.en).toContain('fewer than 3 respondents');
     const vlg = t.regions.find((r: { code: string }) => r.code === 'RU-VLG');
-    expect(vlg.counts.funding.count).toBe(3);
-    expect(vlg.counts.experience).toEqual({ count: null, share: null, low: null, high: null, suppressed: true });
-    expect(vlg.counts.staff.count).toBe(0);
     const mos = t.regions.find((r: { code: string }) => r.code === 'RU-MOS');
+    const ru = t.countries.find((r: { code: string }) => r.code === 'RU');
+    // Moscow has 2 respondents (< k): all its cells are hidden. Vologda's "experience" is 1 (< k).
     expect(mos.counts.funding.suppressed).toBe(true);
+    expect(vlg.counts.experience).toEqual({ count: null, share: null, low: null, high: null, suppressed: true });
+    // Vologda's funding (3) is hidden as well: Russia (on the region page) − Vologda = Moscow; and
+    // Russia's (4), since the total (5) − Russia would give Ukraine (2 respondents, hidden).
+    expect(vlg.counts.funding.suppressed).toBe(true);
+    expect(ru.counts.funding.suppressed).toBe(true);
+    expect(vlg.counts.staff.count).toBe(0);
     expect(t.total.counts.funding.count).toBe(5);
     expect(t.base.text.ru).toContain('менее чем на 3');
-    // The working view of the researcher is not suppressed.
-    const open = (await researcher.get(`/api/waves/${wave}/tally`)).body;
+    // The researcher's screen follows the same rule; only coordinators and admins may go below the
+    // wave's minimum (k = 1: nothing hidden); a researcher may ask for a larger k.
+    expect((await researcher.get(`/api/waves/${wave}/tally?k=1`)).status).toBe(403);
+    expect((await researcher.get(`/api/waves/${wave}/tally?k=5`)).body.minCell).toBe(5);
+    const open = (await admin.get(`/api/waves/${wave}/tally?k=1`)).body;
     expect(open.regions.find((r: { code: string }) => r.code === 'RU-MOS').counts.funding.count).toBe(1);
+    expect(open.legend.en).toContain('k = 1');
+    expect((await admin.put(`/api/waves/${wave}/analysis-settings`).send({ minCell: 1 })).status).toBe(200);
   });
 });
 
@@ -422,7 +441,18 @@ describe('region page', () => {
     expect(funding.region.share).toBe(0.75);
     expect(funding.country.share).toBeCloseTo(4 / 6, 12);
     expect(funding.overall.share).toBe(0.625);
+    // Against the rest of Russia (Moscow: 1 of 2) → +25 pp; Fisher, as expected counts are below 5
+    // Rscript -e 'fisher.test(matrix(c(3,1,1,1),2,byrow=TRUE))$p.value' → 1
     expect(funding.diffPp).toBeCloseTo(25, 10);
+    expect(funding.test).toBe('fisher');
+    expect(funding.p).toBeCloseTo(1, 4);
+    expect(funding.smallBase).toBe(true);
+    expect(res.body.baseline).toEqual({
+      kind: 'rest-of-country',
+      country: 'RU',
+      names: { ru: 'Россия', en: 'Russia', uk: 'Росія' },
+      respondents: 2,
+    });
     expect(res.body.municipalities).toHaveLength(4);
     expect(res.body.municipalities[0].status).toBe('responded');
   });

@@ -520,9 +520,12 @@ describe('analysis tables', () => {
     const at = (row: number, col: string) => ws.getRow(row).getCell(header.indexOf(col) + 1).value;
     const funding = 'Недостаток финансовых ресурсов';
     expect(at(2, 'Регион')).toBe('Вологодская область');
-    expect(at(2, `${funding}, чел.`)).toBe('<3');
+    expect(at(2, `${funding}, чел.`)).toBe('[c]');
     expect(at(4, 'Регион')).toBe('Всего');
-    expect(at(4, `${funding}, чел.`)).toBe('<3'); // 2 of 3: below k
+    expect(at(4, `${funding}, чел.`)).toBe('[c]'); // 2 of 3: below k
+    // The legend of the rule, as on screen, and the small-base flag.
+    expect(notes.join(' ')).toContain('[c] — скрыто: значение меньше 3 респондентов');
+    expect(at(4, 'Малая база (<30)')).toBe('*');
     expect(at(4, 'Респондентов')).toBe(3);
     expect(ws.rowCount).toBe(4);
     for (const w of wb.worksheets.slice(0, 3)) expect(w.getRow(1).getCell(1).value).toBe('Код');
@@ -533,7 +536,11 @@ describe('analysis tables', () => {
     const q = '?row=municipality_type&col=has_experience&delimiter=comma&locale=en';
     const text = (await get(`${base}.csv${q}`)).toString('utf8');
     expect(text).toMatch(/# Base: 4 respondents who answered both questions/);
-    expect(text).toMatch(/# Chi-square = 1\.3333, degrees of freedom: 1, p = 0\.2482/);
+    // 2 × 2 with expected counts below 5: the chi-square p is not valid, Fisher's exact test instead
+    // Rscript -e 'fisher.test(matrix(c(2,1,0,1),2,byrow=TRUE))$p.value' → 1
+    expect(text).toMatch(/# Chi-square = 1\.3333, degrees of freedom: 1\r\n/);
+    expect(text).toMatch(/# Fisher exact test: p = 1\r\n/);
+    expect(text).not.toMatch(/p = 0\.2482/);
     const wb = await workbook(await get(`${base}.xlsx${q}`));
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Counts', 'Row %', 'Column %', 'Notes']);
     const counts = wb.getWorksheet('Counts')!;
@@ -601,9 +608,12 @@ describe('analysis tables parsed back against the database (k = 1, nothing suppr
       return out;
     };
     const obstacles = rowsOf(wb.worksheets[0]);
-    // funding: Vologda 3 of 3; country (RU) and overall 3 of 4; the rest (Moscow) 0 of 1 → +100 pp, z = 2, p = 0.0455.
+    // funding: Vologda 3 of 3; country (RU) and overall 3 of 4; the baseline is the rest of Russia
+    // (Moscow) 0 of 1 → +100 pp; expected counts below 5, so Fisher's exact test:
+    // Rscript -e 'fisher.test(matrix(c(0,1,3,0),2,byrow=TRUE))$p.value' → 0.25
     const funding = obstacles.find((r) => r[0] === 'funding')!;
-    expect(funding.slice(2)).toEqual([3, 100, 75, 75, 100, 0.0455]);
+    expect(funding.slice(2)).toEqual([3, 100, 75, 75, 100, 0.25, 'Fisher exact test', '*']);
+    expect(rowsOf(wb.worksheets[0])[0][6]).toBe('Difference from the rest of Russia, pp');
     const responded = rowsOf(wb.worksheets[1]).filter((r) => r[3] === 'responded');
     expect(responded[0][4]).toBeInstanceOf(Date);
     expect(wb.worksheets[1].getRow(2).getCell(5).numFmt).toBe('yyyy-mm-dd');
@@ -626,18 +636,22 @@ describe('analysis tables parsed back against the database (k = 1, nothing suppr
     );
     const byCode = (c: string) => rows.find((r) => r.Code === c)!;
     const funding = 'funding'; // the fixture's choices have no text: the value is the label
-    // Vologda: A 3/3, B 1/2: −50 pp; pooled 4/5, z = −1.3693, p = 0.1709.
+    // Vologda: A 3/3, B 1/2: −50 pp; expected counts below 5, so Fisher's exact test:
+    // Rscript -e 'fisher.test(matrix(c(3,0,1,1),2,byrow=TRUE))$p.value' → 0.4
     expect(byCode('RU-VLG')['In waves']).toBe('both');
     expect(Number(byCode('RU-VLG')[`${funding}, A %`])).toBe(100);
     expect(Number(byCode('RU-VLG')[`${funding}, B %`])).toBe(50);
     expect(Number(byCode('RU-VLG')[`${funding}, change, pp`])).toBe(-50);
-    expect(Number(byCode('RU-VLG')[`${funding}, p`])).toBe(0.1709);
+    expect(Number(byCode('RU-VLG')[`${funding}, p`])).toBe(0.4);
+    expect(byCode('RU-VLG')[`${funding}, Test`]).toBe('Fisher exact test');
+    expect(byCode('RU-VLG')['Small base (<30)']).toBe('*');
     expect(byCode('RU-MOS')['In waves']).toBe('A only');
     expect(byCode('UA-05')['In waves']).toBe('B only');
-    // All: A 3/4, B 1/3: −41.7 pp; z = −1.1024, p = 0.2703.
+    // All: A 3/4, B 1/3: −41.7 pp; Fisher:
+    // Rscript -e 'fisher.test(matrix(c(3,1,1,2),2,byrow=TRUE))$p.value' → 0.4857142857
     const total = rows.find((r) => r.Region === 'Total')!;
     expect(Number(total[`${funding}, change, pp`])).toBe(-41.7);
-    expect(Number(total[`${funding}, p`])).toBe(0.2703);
+    expect(Number(total[`${funding}, p`])).toBe(0.4857);
   });
 });
 

@@ -239,7 +239,7 @@ describe('results of any question per region (no obstacle question in the questi
     expect(rows[rows.length - 1].slice(1, 5)).toEqual(['Всего', 6, 6, 4]);
   });
 
-  it('exports keep small-cell suppression: with k = 3 a region of 2 answers reads "<3"', async () => {
+  it('exports keep small-cell suppression: with k = 3 a region of 2 answers reads "[c]"', async () => {
     expect((await coordinator.put(`/api/waves/${waveA}/analysis-settings`).send({ minCell: 3 })).status).toBe(200);
     try {
       const rows = csv(
@@ -247,7 +247,10 @@ describe('results of any question per region (no obstacle question in the questi
           `/api/waves/${waveA}/exports/question.csv?question=partners&locale=en&delimiter=comma&order=code`,
         ),
       );
-      expect(rows.find((r) => r.Code === 'RU-MOS')!.n).toBe('<3');
+      // One mark for every hidden cell (docs/disclosure.md); Moscow (2) and Ukraine's region (1) are
+      // both hidden, so the total does not give either away and Vologda (3) stays shown.
+      expect(rows.find((r) => r.Code === 'RU-MOS')!.n).toBe('[c]');
+      expect(rows.find((r) => r.Code === 'UA-05')!.n).toBe('[c]');
       expect(rows.find((r) => r.Code === 'RU-VLG')!.sum).toBe('12');
     } finally {
       await coordinator.put(`/api/waves/${waveA}/analysis-settings`).send({ minCell: 1 });
@@ -319,6 +322,7 @@ describe('numbers across waves: sums and means', () => {
       'B: mean',
       'change of mean',
       'change of mean, %',
+      'Small base (<30)', // docs/disclosure.md: a base below 30 in A or B is flagged "*"
     ]);
     expect(rows.map((r) => r.Code)).toEqual(['RU-ARK', 'RU-MOS', 'RU-VLG', 'UA-05', '']);
     const mos = rows[1];

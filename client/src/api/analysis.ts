@@ -41,16 +41,35 @@ export type Base = { respondents: number; answered: number; filters: Localized; 
 
 export type Option = { value: string; labels: Localized };
 
-export type ObstacleTally = {
+/** The disclosure rule a table was built with (server/src/analytics/disclosure.ts). */
+export type DisclosureRule = {
+  /** k of this table: cells of fewer respondents (and complementary cells) are hidden; 1 = none. */
+  minCell: number;
+  /** The wave's minimum k, set by a coordinator. */
+  minimumK: number;
+  protected: boolean;
+  /** The rule, stated for the legend. */
+  legend: Localized;
+  /** Bases below this are flagged as small. */
+  smallBase: number;
+};
+
+export type TallyRegion = {
+  code: string;
+  names: Localized;
+  respondents: number;
+  answered: number;
+  counts: Record<string, StatCell>;
+};
+export type ObstacleTally = DisclosureRule & {
   wave: { code: string; title: Localized };
   base: Base;
-  minCell: number;
-  protected: boolean;
   source: 'kept' | 'scan';
   variable: string | null;
   obstacles: { code: string; labels: Localized }[];
-  regions: { code: string; names: Localized; respondents: number; counts: Record<string, StatCell> }[];
-  total: { respondents: number; counts: Record<string, StatCell> };
+  regions: TallyRegion[];
+  countries: TallyRegion[];
+  total: { respondents: number; answered: number; counts: Record<string, StatCell> };
 };
 
 export type VariableKind = 'single' | 'multi' | 'numeric' | 'text';
@@ -75,7 +94,7 @@ export type ChiSquare = {
   cells: number;
   warning: boolean;
 };
-export type Crosstab = {
+export type Crosstab = DisclosureRule & {
   wave: { code: string; title: Localized };
   row: { name: string; title: Localized; kind: VariableKind };
   col: { name: string; title: Localized; kind: VariableKind };
@@ -86,10 +105,10 @@ export type Crosstab = {
   colTotals: (number | null)[];
   n: number;
   chiSquare: ChiSquare | null;
+  /** chi-square p when valid; Fisher's exact p for a 2 × 2 table with an expected count below 5. */
+  test: { method: 'chi-square' | 'fisher'; p: number } | { method: 'invalid'; p: null } | null;
   noTest?: 'multi' | 'too_small';
   base: { respondents: number; filters: Localized; text: Localized };
-  minCell: number;
-  protected: boolean;
 };
 
 export type NumberCell = { n: number; sum: number; mean: number; median: number; min: number; max: number };
@@ -99,7 +118,7 @@ export type SideRow = {
   cells: Record<string, StatCell>;
   numbers?: NumberCell | { suppressed: true } | null;
 };
-export type Change = { pp: number; z: number | null; p: number | null } | null;
+export type Change = { pp: number; z: number | null; p: number | null; test: 'fisher' | 'z' | null } | null;
 export type CompareRow = {
   code: string;
   names: Localized;
@@ -109,10 +128,11 @@ export type CompareRow = {
   changes: Record<string, Change>;
   /** Change of the mean (B − A, and relative to |A|). */
   numberChange?: { abs: number; rel: number | null } | null;
+  smallBase: boolean;
   /** Change of the sum. */
   sumChange?: { abs: number; rel: number | null } | null;
 };
-export type Comparison = {
+export type Comparison = DisclosureRule & {
   a: { code: string; title: Localized; questionnaire: string };
   b: { code: string; title: Localized; questionnaire: string };
   variable: { name: string; title: Localized; kind: string; numeric: boolean };
@@ -120,8 +140,6 @@ export type Comparison = {
   regions: CompareRow[];
   total: CompareRow;
   base: { filters: Localized; text: Localized };
-  minCell: number;
-  protected: boolean;
 };
 
 export type RegionObstacle = {
@@ -130,13 +148,17 @@ export type RegionObstacle = {
   region: StatCell;
   country: StatCell;
   overall: StatCell;
+  /** Against the rest of the region's own country. */
   diffPp: number | null;
   p: number | null;
+  test: 'fisher' | 'z' | null;
+  smallBase: boolean;
 };
-export type RegionProfile = {
+export type RegionProfile = DisclosureRule & {
   wave: { code: string; title: Localized };
   region: { code: string; names: Localized; country: string };
   respondents: { region: number; country: number; overall: number };
+  baseline: { kind: 'rest-of-country'; country: string; names: Localized; respondents: number };
   base: { filters: Localized; text: Localized };
   obstacles: RegionObstacle[];
   municipalities: {
@@ -148,8 +170,6 @@ export type RegionProfile = {
     respondedAt: string | null;
   }[];
   municipalitiesSource: 'invitations+responses';
-  minCell: number;
-  protected: boolean;
 };
 
 export type TextAnswer = {
@@ -175,14 +195,12 @@ export type QuestionRow = {
   cells: Record<string, StatCell>;
   numbers?: NumberCell | { suppressed: true } | null;
 };
-export type QuestionTally = {
+export type QuestionTally = DisclosureRule & {
   wave: { code: string; title: Localized };
   variable: { name: string; title: Localized; kind: string; type: string; hasOther: boolean; numeric: boolean };
   by: string;
   byName: Localized;
   base: Base;
-  minCell: number;
-  protected: boolean;
   source: 'kept' | 'scan';
   options: Option[];
   groups: QuestionRow[];
@@ -194,20 +212,20 @@ export function getQuestionTally(
   code: string,
   name: string,
   filters: AnalysisFilters,
-  protect: boolean,
+  k: number | undefined,
   signal?: AbortSignal,
 ): Promise<QuestionTally> {
-  const qs = queryString(filters, { by: 'region', protect: protect ? 'true' : undefined });
+  const qs = queryString(filters, { by: 'region', k: k === undefined ? undefined : String(k) });
   return request(withQuery(`/waves/${enc(code)}/questions/${enc(name)}/tally`, qs), { signal });
 }
 
 export function getObstacleTally(
   code: string,
   filters: AnalysisFilters,
-  protect: boolean,
+  k: number | undefined,
   signal?: AbortSignal,
 ): Promise<ObstacleTally> {
-  const qs = queryString(filters, { protect: protect ? 'true' : undefined });
+  const qs = queryString(filters, { k: k === undefined ? undefined : String(k) });
   return request(withQuery(`/waves/${enc(code)}/tally`, qs), { signal });
 }
 
@@ -227,10 +245,10 @@ export function getCrosstab(
   row: string,
   col: string,
   filters: AnalysisFilters,
-  protect: boolean,
+  k: number | undefined,
   signal?: AbortSignal,
 ): Promise<Crosstab> {
-  const qs = queryString(filters, { row, col, protect: protect ? 'true' : undefined });
+  const qs = queryString(filters, { row, col, k: k === undefined ? undefined : String(k) });
   return request(withQuery(`/waves/${enc(code)}/crosstab`, qs), { signal });
 }
 
@@ -239,10 +257,10 @@ export function getComparison(
   b: string,
   question: string,
   filters: AnalysisFilters,
-  protect: boolean,
+  k: number | undefined,
   signal?: AbortSignal,
 ): Promise<Comparison> {
-  const qs = queryString(filters, { a, b, question, protect: protect ? 'true' : undefined });
+  const qs = queryString(filters, { a, b, question, k: k === undefined ? undefined : String(k) });
   return request(withQuery('/compare', qs), { signal });
 }
 
@@ -250,10 +268,10 @@ export function getRegionProfile(
   code: string,
   region: string,
   filters: AnalysisFilters,
-  protect: boolean,
+  k: number | undefined,
   signal?: AbortSignal,
 ): Promise<RegionProfile> {
-  const qs = queryString({ ...filters, region: undefined }, { protect: protect ? 'true' : undefined });
+  const qs = queryString({ ...filters, region: undefined }, { k: k === undefined ? undefined : String(k) });
   return request(withQuery(`/waves/${enc(code)}/regions/${enc(region)}`, qs), { signal });
 }
 
@@ -309,4 +327,12 @@ export function tableExportUrl(
 
 export function responsesExportUrl(code: string, format: 'csv' | 'xlsx', locale: string): string {
   return `/api/waves/${enc(code)}/exports/responses.${format}?locale=${enc(locale)}`;
+}
+
+/** The wave's minimum k, and whether the caller may go below it (coordinators and admins). */
+export function getAnalysisSettings(
+  code: string,
+  signal?: AbortSignal,
+): Promise<{ minCell: number; maySeeUnsuppressed?: boolean }> {
+  return request(`/waves/${enc(code)}/analysis-settings`, { signal });
 }

@@ -9,8 +9,8 @@
 // DELETE /api/waves/{code}/other-codes/{responseId}/{variable}   researcher: remove that code
 // GET    /api/waves/{code}/codes                       researcher: codes added by researchers
 // POST   /api/waves/{code}/codes                       researcher: add a code for a question
-// GET    /api/waves/{code}/analysis-settings           researcher: small-cell threshold
-// PUT    /api/waves/{code}/analysis-settings           coordinator: set the small-cell threshold
+// GET    /api/waves/{code}/analysis-settings           researcher: the wave's minimum k
+// PUT    /api/waves/{code}/analysis-settings           coordinator: set the wave's minimum k
 // GET    /api/waves/{code}/tally/verify                researcher: kept counts against a recount
 // POST   /api/waves/{code}/tally/rebuild               admin: rebuild the kept counts from the responses
 import { z } from 'zod';
@@ -54,6 +54,7 @@ import {
   uncodeOtherAnswer,
 } from './coding.service';
 import { rebuildCounters, verifyCounters } from './counters.service';
+import { maySeeUnsuppressed } from './disclosure';
 import type { Filters } from './filters';
 
 const filtersOf = (q: Filters): Filters => ({
@@ -75,7 +76,7 @@ export function analyticsRoutes(api: Api): void {
     params: WaveParams,
     query: TallyQuery,
     responses: { 200: { description: 'Tally', schema: ObstacleTallySchema } },
-    handler: ({ params, query }) => obstacleTally(params.code, filtersOf(query), query.protect ?? false),
+    handler: ({ params, query, user }) => obstacleTally(params.code, filtersOf(query), { k: query.k, user }),
   });
 
   api.route({
@@ -114,8 +115,8 @@ export function analyticsRoutes(api: Api): void {
     params: QuestionParams,
     query: QuestionTallyQuery,
     responses: { 200: { description: 'Question tally', schema: QuestionTallySchema } },
-    handler: ({ params, query }) =>
-      questionTally(params.code, params.name, query.by, filtersOf(query), query.protect ?? false),
+    handler: ({ params, query, user }) =>
+      questionTally(params.code, params.name, query.by, filtersOf(query), { k: query.k, user }),
   });
 
   api.route({
@@ -127,8 +128,8 @@ export function analyticsRoutes(api: Api): void {
     params: WaveParams,
     query: CrosstabQuery,
     responses: { 200: { description: 'Crosstab', schema: CrosstabSchema } },
-    handler: ({ params, query }) =>
-      crosstab(params.code, query.row, query.col, filtersOf(query), query.protect ?? false),
+    handler: ({ params, query, user }) =>
+      crosstab(params.code, query.row, query.col, filtersOf(query), { k: query.k, user }),
   });
 
   api.route({
@@ -139,7 +140,8 @@ export function analyticsRoutes(api: Api): void {
     tags,
     query: CompareQuery,
     responses: { 200: { description: 'Comparison', schema: ComparisonSchema } },
-    handler: ({ query }) => compareWaves(query.a, query.b, query.question, filtersOf(query), query.protect ?? false),
+    handler: ({ query, user }) =>
+      compareWaves(query.a, query.b, query.question, filtersOf(query), { k: query.k, user }),
   });
 
   api.route({
@@ -151,7 +153,8 @@ export function analyticsRoutes(api: Api): void {
     params: RegionParams,
     query: TallyQuery,
     responses: { 200: { description: 'Region profile', schema: RegionProfileSchema } },
-    handler: ({ params, query }) => regionProfile(params.code, params.region, filtersOf(query), query.protect ?? false),
+    handler: ({ params, query, user }) =>
+      regionProfile(params.code, params.region, filtersOf(query), { k: query.k, user }),
   });
 
   api.route({
@@ -237,7 +240,13 @@ export function analyticsRoutes(api: Api): void {
     },
   });
 
-  const Settings = z.object({ minCell: z.number().int() });
+  const Settings = z.object({
+    minCell: z.number().int().describe("the wave's minimum k: researchers choose k at or above it"),
+    maySeeUnsuppressed: z
+      .boolean()
+      .optional()
+      .describe('the caller may choose k below the minimum, down to 1 (coordinators and admins)'),
+  });
   api.route({
     method: 'get',
     path: '/waves/{code}/analysis-settings',
@@ -246,16 +255,16 @@ export function analyticsRoutes(api: Api): void {
     tags,
     params: WaveParams,
     responses: { 200: { description: 'Settings', schema: Settings } },
-    handler: async ({ params }) => {
+    handler: async ({ params, user }) => {
       await waveCatalogue(params.code);
-      return { minCell: await getMinCell(params.code) };
+      return { minCell: await getMinCell(params.code), maySeeUnsuppressed: maySeeUnsuppressed(user) };
     },
   });
 
   api.route({
     method: 'put',
     path: '/waves/{code}/analysis-settings',
-    summary: 'Set the small-cell threshold: shared tables and exports hide cells based on fewer than k respondents',
+    summary: "Set the wave's minimum k: tables on screen and in exports hide cells of fewer respondents",
     access: 'coordinator',
     tags,
     params: WaveParams,

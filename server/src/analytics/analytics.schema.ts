@@ -13,16 +13,22 @@ const name = z.string().min(1).max(200);
 
 export const ByDimension = z.enum(['region', 'municipalityType', 'sizeClass', 'respondentRole', 'none']);
 
-/** `protect=true` applies small-cell protection (exports always do). */
-export const TallyQuery = z.object({ ...FilterFields, protect: flag }).strict();
+/**
+ * `k`: hide cells of fewer than k respondents (and complementary cells), at least the wave's
+ * minimum — below it, down to 1 (nothing hidden), for coordinators and admins only. Default: the
+ * wave's minimum. `protect` is accepted for old links and ignored: the rule always applies.
+ */
+export const KField = z.coerce.number().int().min(1).max(50).optional();
+const disclosure = { protect: flag, k: KField };
+export const TallyQuery = z.object({ ...FilterFields, ...disclosure }).strict();
 export const QuestionTallyQuery = z
-  .object({ ...FilterFields, protect: flag, by: ByDimension.default('region') })
+  .object({ ...FilterFields, ...disclosure, by: ByDimension.default('region') })
   .strict();
-export const CrosstabQuery = z.object({ ...FilterFields, protect: flag, row: name, col: name }).strict();
+export const CrosstabQuery = z.object({ ...FilterFields, ...disclosure, row: name, col: name }).strict();
 export const CompareQuery = z
   .object({
     ...FilterFields,
-    protect: flag,
+    ...disclosure,
     a: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
     b: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
     question: name,
@@ -74,19 +80,32 @@ const base = z.object({
   description: z.string(),
 });
 const option = z.object({ value: z.string(), labels: localized });
+/** The disclosure rule a table was built with (docs/disclosure.md). */
+const rule = {
+  minCell: z.number().int().describe('k this table was built with; 1 = nothing hidden'),
+  minimumK: z.number().int().describe("the wave's minimum k"),
+  protected: z.boolean(),
+  legend: localized.describe('the rule, stated for the legend'),
+  smallBase: z.number().int().describe('bases below this are flagged as small'),
+};
 
+const regionRow = z.object({
+  code: z.string(),
+  names: localized,
+  respondents: z.number().int(),
+  answered: z.number().int(),
+  counts: z.record(z.string(), cell),
+});
 export const ObstacleTallySchema = z.object({
   wave: z.object({ code: z.string(), title: localized }),
   base,
-  minCell: z.number().int(),
-  protected: z.boolean(),
+  ...rule,
   source: z.enum(['kept', 'scan']),
   variable: z.string().nullable(),
   obstacles: z.array(z.object({ code: z.string(), labels: localized })),
-  regions: z.array(
-    z.object({ code: z.string(), names: localized, respondents: z.number().int(), counts: z.record(z.string(), cell) }),
-  ),
-  total: z.object({ respondents: z.number().int(), counts: z.record(z.string(), cell) }),
+  regions: z.array(regionRow),
+  countries: z.array(regionRow),
+  total: z.object({ respondents: z.number().int(), answered: z.number().int(), counts: z.record(z.string(), cell) }),
 });
 
 const numbers = z
@@ -124,8 +143,7 @@ export const QuestionTallySchema = z.object({
   by: ByDimension,
   byName: localized,
   base,
-  minCell: z.number().int(),
-  protected: z.boolean(),
+  ...rule,
   source: z.enum(['kept', 'scan']),
   options: z.array(option),
   groups: z.array(row),
@@ -168,6 +186,11 @@ export const CrosstabSchema = z
         warning: z.boolean(),
       })
       .nullable(),
+    test: z
+      .object({ method: z.enum(['chi-square', 'fisher', 'invalid']), p: z.number().nullable() })
+      .nullable()
+      .describe('chi-square p when valid; Fisher exact p for a 2 × 2 table with an expected count below 5'),
+    ...rule,
   })
   .loose();
 
@@ -190,9 +213,17 @@ const compareRow = z.object({
   b: side,
   changes: z.record(
     z.string(),
-    z.object({ pp: z.number(), z: z.number().nullable(), p: z.number().nullable() }).nullable(),
+    z
+      .object({
+        pp: z.number(),
+        z: z.number().nullable(),
+        p: z.number().nullable(),
+        test: z.enum(['fisher', 'z']).nullable(),
+      })
+      .nullable(),
   ),
   numberChange: z.object({ abs: z.number(), rel: z.number().nullable() }).nullable().optional(),
+  smallBase: z.boolean(),
   sumChange: z.object({ abs: z.number(), rel: z.number().nullable() }).nullable().optional(),
 });
 
@@ -204,13 +235,18 @@ export const ComparisonSchema = z.object({
   regions: z.array(compareRow),
   total: compareRow,
   base: shortBase,
-  minCell: z.number().int(),
-  protected: z.boolean(),
+  ...rule,
 });
 export const RegionProfileSchema = z.object({
   wave: waveRef,
   region: z.object({ code: z.string(), names: localized, country: z.string() }),
   respondents: z.object({ region: z.number().int(), country: z.number().int(), overall: z.number().int() }),
+  baseline: z.object({
+    kind: z.literal('rest-of-country'),
+    country: z.string(),
+    names: localized,
+    respondents: z.number().int(),
+  }),
   base: shortBase,
   obstacles: z.array(
     z.object({
@@ -221,6 +257,8 @@ export const RegionProfileSchema = z.object({
       overall: cell,
       diffPp: z.number().nullable(),
       p: z.number().nullable(),
+      test: z.enum(['fisher', 'z']).nullable(),
+      smallBase: z.boolean(),
     }),
   ),
   municipalities: z.array(
@@ -233,8 +271,7 @@ export const RegionProfileSchema = z.object({
     }),
   ),
   municipalitiesSource: z.literal('invitations+responses'),
-  minCell: z.number().int(),
-  protected: z.boolean(),
+  ...rule,
 });
 
 export const TextAnswersSchema = z.object({

@@ -1,18 +1,23 @@
 // Wave comparison: the same question (matched by name across questionnaire versions) in two
 // waves, per region: value in A, value in B, the change (percentage points for shares, absolute
-// and relative for numbers) and a two-proportion z-test for shares. For numbers both the change
+// and relative for numbers) and a test for shares (Fisher exact or z, stats.ts). For numbers both the change
 // of the sum (what a monitor of a per-region indicator across dates needs: a region whose total
 // did not move shows 0) and the change of the mean. Regions present in only one wave are kept and
 // marked.
 import { BadRequestError } from '../http/errors';
 import type { Localized } from '../reference/reference.service';
-import { twoProportionZ } from './stats';
-import { questionTally, type Cell, type NumberCell, type Row } from './tally.service';
+import { compareProportions } from './stats';
+import { questionTally, type Cell, type KRequest, type NumberCell, type Row } from './tally.service';
+import { disclosureLegend, SMALL_BASE } from './disclosure';
 import { waveCatalogue } from './catalogue';
 import { describeFilters, type Filters } from './filters';
 import { findVariable, type Option } from './variables';
 
-export type Change = { pp: number; z: number | null; p: number | null } | null;
+/**
+ * A change of a share: points, and the test of A against B — Fisher's exact test when an expected
+ * count is below 5, else the two-proportion z-test (`z` is then its statistic).
+ */
+export type Change = { pp: number; z: number | null; p: number | null; test: 'fisher' | 'z' | null } | null;
 /** A change from A to B: absolute, and relative to |A| (null when A is 0). */
 export type NumberChange = { abs: number; rel: number | null } | null;
 export type SideRow = { respondents: number; answered: number; cells: Record<string, Cell>; numbers?: NumberCell };
@@ -26,6 +31,8 @@ export type CompareRow = {
   changes: Record<string, Change>;
   /** Change of the mean. */
   numberChange?: NumberChange;
+  /** A base (answered) in A or B is below the small-base threshold: shares and tests are unreliable. */
+  smallBase: boolean;
   /** Change of the sum. */
   sumChange?: NumberChange;
 };
@@ -39,7 +46,10 @@ export type Comparison = {
   total: CompareRow;
   base: { filters: Localized; text: Localized };
   minCell: number;
+  minimumK: number;
   protected: boolean;
+  legend: Localized;
+  smallBase: number;
 };
 
 const side = (r: Row | undefined): SideRow | null =>
@@ -68,8 +78,8 @@ function compareRow(
         changes[o.value] = null;
         continue;
       }
-      const t = twoProportionZ(ca.count, a.answered, cb.count, b.answered);
-      changes[o.value] = { pp: (cb.share - ca.share) * 100, z: t?.z ?? null, p: t?.p ?? null };
+      const t = compareProportions(ca.count, a.answered, cb.count, b.answered);
+      changes[o.value] = { pp: (cb.share - ca.share) * 100, z: t?.z ?? null, p: t?.p ?? null, test: t?.method ?? null };
     }
   }
   let numberChange: NumberChange | undefined;
@@ -89,6 +99,7 @@ function compareRow(
     b: side(b),
     changes,
     ...(numberChange !== undefined ? { numberChange } : {}),
+    smallBase: [a, b].some((x) => x !== undefined && x.answered < SMALL_BASE),
     ...(sumChange !== undefined ? { sumChange } : {}),
   };
 }
@@ -102,7 +113,7 @@ export async function compareWaves(
   waveB: string,
   variable: string,
   filters: Filters,
-  protect: boolean,
+  kReq: KRequest = {},
 ): Promise<Comparison> {
   const [ca, cb] = await Promise.all([waveCatalogue(waveA), waveCatalogue(waveB)]);
   for (const [c, where] of [
@@ -114,10 +125,19 @@ export async function compareWaves(
         { name: 'query.question', reason: `not in wave ${where}` },
       ]);
   }
-  const [ta, tb] = await Promise.all([
-    questionTally(waveA, variable, 'region', filters, protect),
-    questionTally(waveB, variable, 'region', filters, protect),
+  let [ta, tb] = await Promise.all([
+    questionTally(waveA, variable, 'region', filters, kReq),
+    questionTally(waveB, variable, 'region', filters, kReq),
   ]);
+  // One k for both tables: the larger of the two waves' (unless a coordinator asked for less).
+  const k = Math.max(ta.minCell, tb.minCell);
+  if (ta.minCell !== tb.minCell) {
+    const again = { ...kReq, k, trusted: true };
+    [ta, tb] = await Promise.all([
+      questionTally(waveA, variable, 'region', filters, again),
+      questionTally(waveB, variable, 'region', filters, again),
+    ]);
+  }
   // Options: A's, then any that only B has (a questionnaire version may add choices).
   const options = [...ta.options, ...tb.options.filter((o) => !ta.options.some((x) => x.value === o.value))];
   const codes = [...new Set([...ta.groups.map((g) => g.code), ...tb.groups.map((g) => g.code)])];
@@ -150,7 +170,10 @@ export async function compareWaves(
     regions,
     total: compareRow('all', ta.total.names, ta.total, tb.total, options),
     base: { filters: f, text },
-    minCell: Math.max(ta.minCell, tb.minCell),
-    protected: protect,
+    minCell: k,
+    minimumK: Math.max(ta.minimumK, tb.minimumK),
+    protected: k > 1,
+    legend: disclosureLegend(k),
+    smallBase: SMALL_BASE,
   };
 }

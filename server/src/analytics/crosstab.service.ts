@@ -4,9 +4,11 @@
 // counts in each of them, so the test is only offered when both questions are single-choice.
 import { BadRequestError } from '../http/errors';
 import type { Localized } from '../reference/reference.service';
-import { chiSquareTest, type ChiSquare } from './stats';
+import { chiSquareTest, fisherExact, type ChiSquare } from './stats';
+import { complementary, disclosureLegend, primary, SMALL_BASE, type Equation } from './disclosure';
 import { waveCatalogue } from './catalogue';
-import { customCodes, getMinCell, loadCodings, optionsWithCustom } from './coding.service';
+import { customCodes, loadCodings, optionsWithCustom } from './coding.service';
+import { resolveK, type KRequest } from './tally.service';
 import { collect, scanResponses, valuesOf } from './collect.service';
 import {
   describeFilters,
@@ -33,12 +35,20 @@ export type Crosstab = {
   rowTotals: (number | null)[];
   colTotals: (number | null)[];
   n: number;
+  /**
+   * Pearson's chi-square; on a table with an expected count below 5 its p is not valid: for a
+   * 2 × 2 table Fisher's exact test (`fisher`) is given instead, for a larger one `invalid` says so.
+   */
   chiSquare: ChiSquare | null;
+  test: { method: 'chi-square' | 'fisher'; p: number } | { method: 'invalid'; p: null } | null;
   /** Why there is no test: 'multi' (a multiple-choice question), 'too_small' (fewer than 2 non-empty rows or columns). */
   noTest?: 'multi' | 'too_small';
   base: { respondents: number; filters: Localized; text: Localized };
   minCell: number;
+  minimumK: number;
   protected: boolean;
+  legend: Localized;
+  smallBase: number;
   /**
    * kept: a profile dimension (row `@region`, `@municipalityType`, `@sizeClass`, `@respondentRole`)
    * × a question, summed from the kept cube; scan: two questions, counted from the responses.
@@ -66,17 +76,17 @@ export async function crosstab(
   rowName: string,
   colName: string,
   filters: Filters,
-  protect: boolean,
+  kReq: KRequest = {},
 ): Promise<Crosstab> {
   const { wave, variables } = await waveCatalogue(waveCode);
   const dim = profileDimension(rowName);
-  if (dim) return profileCrosstab(waveCode, dim, categorical(variables, colName, 'query.col'), filters, protect);
+  if (dim) return profileCrosstab(waveCode, dim, categorical(variables, colName, 'query.col'), filters, kReq);
   const rv = categorical(variables, rowName, 'query.row');
   const cv = categorical(variables, colName, 'query.col');
   if (rv.name === cv.name)
     throw new BadRequestError('Choose two different questions.', [{ name: 'query.col', reason: 'same as row' }]);
-  const [minCell, codings, custom] = await Promise.all([
-    getMinCell(wave.code),
+  const [{ k: minCell, minimum }, codings, custom] = await Promise.all([
+    resolveK(wave.code, kReq),
     loadCodings(wave.code),
     customCodes(wave.code),
   ]);
@@ -108,8 +118,8 @@ export async function crosstab(
     colTotals,
     n,
     filters,
-    protect,
-    minCell,
+    k: minCell,
+    minimum,
     source: 'scan',
   });
 }
@@ -125,8 +135,8 @@ type Parts = {
   colTotals: number[];
   n: number;
   filters: Filters;
-  protect: boolean;
-  minCell: number;
+  k: number;
+  minimum: number;
   source: 'kept' | 'scan';
 };
 
@@ -141,25 +151,55 @@ function finish({
   colTotals,
   n,
   filters,
-  protect,
-  minCell,
+  k,
+  minimum,
   source,
 }: Parts): Crosstab {
-  const k = minCell;
-  const hide = (c: number) => protect && k > 1 && c > 0 && c < k;
+  const minCell = k;
+  // Cells i·C + j, row totals at R·C + i, column totals at R·C + R + j, n last (always shown).
+  const R = rows.length;
+  const C = cols.length;
+  const values = [...counts.flat(), ...rowTotals, ...colTotals, n];
+  const N = values.length - 1;
+  const hidden = [
+    ...counts.flat().map((c) => primary(c, n, k)),
+    ...rowTotals.map((t) => primary(t, n, k)),
+    ...colTotals.map((t) => primary(t, n, k)),
+    false,
+  ];
+  // A respondent has one answer to a single-choice question: its rows (columns) add up.
+  const equations: Equation[] = [];
+  if (cv.kind === 'single') {
+    for (let i = 0; i < R; i++) equations.push({ parts: cols.map((_c, j) => i * C + j), total: R * C + i });
+    equations.push({ parts: cols.map((_c, j) => R * C + R + j), total: N });
+  }
+  if (rv.kind === 'single') {
+    for (let j = 0; j < C; j++) equations.push({ parts: rows.map((_r, i) => i * C + j), total: R * C + R + j });
+    equations.push({ parts: rows.map((_r, i) => R * C + i), total: N });
+  }
+  const h = complementary(values, hidden, equations, (i) => i === N);
+  const rowHidden = (i: number) => h[R * C + i];
+  const colHidden = (j: number) => h[R * C + R + j];
   const cells = counts.map((line, i) =>
     line.map((c, j): CrossCell => {
-      if (hide(c) || (protect && k > 1 && (rowTotals[i] < k || colTotals[j] < k) && c > 0))
-        return { count: null, rowShare: null, colShare: null, suppressed: true };
+      if (h[i * C + j]) return { count: null, rowShare: null, colShare: null, suppressed: true };
+      // A share of a hidden total would give the total away.
       return {
         count: c,
-        rowShare: rowTotals[i] ? c / rowTotals[i] : 0,
-        colShare: colTotals[j] ? c / colTotals[j] : 0,
+        rowShare: rowHidden(i) ? null : rowTotals[i] ? c / rowTotals[i] : 0,
+        colShare: colHidden(j) ? null : colTotals[j] ? c / colTotals[j] : 0,
       };
     }),
   );
   const multi = rv.kind === 'multi' || cv.kind === 'multi';
-  const test = multi ? undefined : chiSquareTest(counts);
+  const chi = multi ? undefined : chiSquareTest(counts);
+  const test: Crosstab['test'] = !chi
+    ? null
+    : !chi.warning
+      ? { method: 'chi-square', p: chi.p }
+      : chi.cells === 4
+        ? { method: 'fisher', p: fisher2x2(counts) }
+        : { method: 'invalid', p: null };
   const f = describeFilters(filters);
   const who = respondentsWord(n);
   const note = profileDimension(rv.name)
@@ -180,14 +220,18 @@ function finish({
     rows,
     cols,
     cells,
-    rowTotals: rowTotals.map((t) => (hide(t) ? null : t)),
-    colTotals: colTotals.map((t) => (hide(t) ? null : t)),
+    rowTotals: rowTotals.map((t, i) => (rowHidden(i) ? null : t)),
+    colTotals: colTotals.map((t, j) => (colHidden(j) ? null : t)),
     n,
-    chiSquare: test ?? null,
-    ...(multi ? { noTest: 'multi' as const } : test ? {} : { noTest: 'too_small' as const }),
+    chiSquare: chi ?? null,
+    test,
+    ...(multi ? { noTest: 'multi' as const } : chi ? {} : { noTest: 'too_small' as const }),
     base: { respondents: n, filters: f, text: note },
     minCell,
-    protected: protect,
+    minimumK: minimum,
+    protected: k > 1,
+    legend: disclosureLegend(k),
+    smallBase: SMALL_BASE,
     source,
   };
 }
@@ -198,11 +242,11 @@ async function profileCrosstab(
   dim: Dimension,
   cv: Variable,
   filters: Filters,
-  protect: boolean,
+  kReq: KRequest,
 ): Promise<Crosstab> {
   const { wave } = await waveCatalogue(waveCode);
-  const [minCell, codings, custom] = await Promise.all([
-    getMinCell(wave.code),
+  const [{ k, minimum }, codings, custom] = await Promise.all([
+    resolveK(wave.code, kReq),
     loadCodings(wave.code),
     customCodes(wave.code),
   ]);
@@ -228,8 +272,17 @@ async function profileCrosstab(
     colTotals,
     n,
     filters,
-    protect,
-    minCell,
+    k,
+    minimum,
     source: 'kept',
   });
+}
+
+/** Fisher's exact p of the 2 × 2 table left when empty rows and columns are dropped. */
+function fisher2x2(counts: number[][]): number {
+  const rows = counts.filter((r) => r.some((c) => c > 0));
+  const used = rows[0].map((_c, j) => j).filter((j) => rows.some((r) => r[j] > 0));
+  const [a, b] = used.map((j) => rows[0][j]);
+  const [c, d] = used.map((j) => rows[1][j]);
+  return fisherExact(a, b, c, d);
 }

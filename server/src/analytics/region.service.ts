@@ -6,8 +6,9 @@ import { ResponseModel } from '../responses/response.model';
 import { InvitationModel } from '../invitations/invitation.model';
 import { findRegion, sizeClasses, type Localized } from '../reference/reference.service';
 import { waveCatalogue } from './catalogue';
-import { twoProportionZ } from './stats';
-import { makeCell, obstacleTally, type Cell } from './tally.service';
+import { compareProportions } from './stats';
+import { countryName, obstacleTally, type Cell, type KRequest } from './tally.service';
+import { disclosureLegend, SMALL_BASE } from './disclosure';
 import { responseQuery, type Filters } from './filters';
 import { abortable } from '../db/abortable';
 
@@ -17,9 +18,15 @@ export type RegionObstacle = {
   region: Cell;
   country: Cell;
   overall: Cell;
-  /** Region against the rest of the wave: change in percentage points and a two-proportion z-test. */
+  /**
+   * Region against the rest of its own country (the baseline): difference in percentage points and
+   * its test — Fisher's exact test when an expected count is below 5, else the two-proportion z-test.
+   */
   diffPp: number | null;
   p: number | null;
+  test: 'fisher' | 'z' | null;
+  /** The region's or the baseline's base is below the small-base threshold. */
+  smallBase: boolean;
 };
 
 export type MunicipalityStatus = 'not_started' | 'started' | 'completed' | 'revoked' | 'responded';
@@ -36,44 +43,55 @@ export type RegionProfile = {
   wave: { code: string; title: Localized };
   region: { code: string; names: Localized; country: string };
   respondents: { region: number; country: number; overall: number };
+  /** What the region is compared with: the other regions of its own country. */
+  baseline: { kind: 'rest-of-country'; country: string; names: Localized; respondents: number };
   base: { filters: Localized; text: Localized };
   obstacles: RegionObstacle[];
   municipalities: Municipality[];
   municipalitiesSource: 'invitations+responses';
   minCell: number;
+  minimumK: number;
   protected: boolean;
+  legend: Localized;
+  smallBase: number;
 };
 
 export async function regionProfile(
   waveCode: string,
   regionCode: string,
   filters: Filters,
-  protect: boolean,
+  kReq: KRequest = {},
 ): Promise<RegionProfile> {
   const region = findRegion(regionCode);
   if (!region) throw new NotFoundError('region', regionCode);
-  const tally = await obstacleTally(waveCode, filters, false);
-  const p = { minCell: tally.minCell, protect };
+  // The cells come from the heat map's table, suppressed together with the country subtotals.
+  const tally = await obstacleTally(waveCode, filters, kReq);
   const mine = tally.regions.find((r) => r.code === regionCode);
-  const sameCountry = tally.regions.filter((r) => findRegion(r.code)?.country === region.country);
-  const countryN = sameCountry.reduce((s, r) => s + r.respondents, 0);
+  const country = tally.countries.find((c) => c.code === region.country);
+  const countryN = country?.respondents ?? 0;
   const overallN = tally.total.respondents;
   const regionN = mine?.respondents ?? 0;
+  // Shares are of those who answered the question: so are the bases of the test.
+  const regionA = mine?.answered ?? 0;
+  const restN = (country?.answered ?? 0) - regionA;
+  const empty: Cell = { count: 0, share: 0, low: 0, high: 0 };
   const obstacles = tally.obstacles.map((o): RegionObstacle => {
-    const x = mine?.counts[o.code]?.count ?? 0;
-    const countryX = sameCountry.reduce((s, r) => s + (r.counts[o.code]?.count ?? 0), 0);
-    const overallX = tally.total.counts[o.code]?.count ?? 0;
-    const restN = overallN - regionN;
-    const test = regionN > 0 && restN > 0 ? twoProportionZ(overallX - x, restN, x, regionN) : undefined;
-    const regionCell = makeCell(x, regionN, p);
+    const own = mine?.counts[o.code] ?? empty;
+    const home = country?.counts[o.code] ?? empty;
+    // The rest of the country is the country minus the region: known only when both are shown.
+    const known = own.count !== null && home.count !== null && regionA > 0 && restN > 0;
+    const restX = known ? home.count! - own.count! : 0;
+    const test = known ? compareProportions(restX, restN, own.count!, regionA) : undefined;
     return {
       code: o.code,
       labels: o.labels,
-      region: regionCell,
-      country: makeCell(countryX, countryN, p),
-      overall: makeCell(overallX, overallN, p),
-      diffPp: regionCell.share !== null && restN > 0 ? (regionCell.share - (overallX - x) / restN) * 100 : null,
-      p: regionCell.suppressed ? null : (test?.p ?? null),
+      region: own,
+      country: home,
+      overall: tally.total.counts[o.code] ?? empty,
+      diffPp: known ? (own.share! - restX / restN) * 100 : null,
+      p: test?.p ?? null,
+      test: test?.method ?? null,
+      smallBase: regionA < SMALL_BASE || restN < SMALL_BASE,
     };
   });
   const municipalities = await municipalitiesOf(waveCode, regionCode, filters);
@@ -81,12 +99,21 @@ export async function regionProfile(
     wave: tally.wave,
     region: { code: region.code, names: region.names, country: region.country },
     respondents: { region: regionN, country: countryN, overall: overallN },
+    baseline: {
+      kind: 'rest-of-country',
+      country: region.country,
+      names: countryName(region.country),
+      respondents: restN,
+    },
     base: { filters: tally.base.filters, text: tally.base.text },
     obstacles,
     municipalities,
     municipalitiesSource: 'invitations+responses',
     minCell: tally.minCell,
-    protected: protect,
+    minimumK: tally.minimumK,
+    protected: tally.protected,
+    legend: disclosureLegend(tally.minCell),
+    smallBase: SMALL_BASE,
   };
 }
 

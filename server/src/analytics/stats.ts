@@ -163,3 +163,54 @@ export function summarize(values: number[]): Summary | undefined {
   const median = n % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   return { n, sum, mean: sum / n, median, min: sorted[0], max: sorted[n - 1] };
 }
+
+/** ln C(n, k). */
+function lnChoose(n: number, k: number): number {
+  return lnGamma(n + 1) - lnGamma(k + 1) - lnGamma(n - k + 1);
+}
+
+/**
+ * Fisher's exact test of a 2 × 2 table [[a, b], [c, d]], two-sided as R's `fisher.test` computes
+ * it: the sum of the hypergeometric probabilities of every table with the same margins that is no
+ * more likely than the one observed (with R's relative tolerance 1e-7 for ties).
+ */
+export function fisherExact(a: number, b: number, c: number, d: number): number {
+  const r1 = a + b;
+  const c1 = a + c;
+  const n = a + b + c + d;
+  const lo = Math.max(0, c1 - (n - r1));
+  const hi = Math.min(r1, c1);
+  if (n === 0 || lo === hi) return 1;
+  const lnDenom = lnChoose(n, c1);
+  const logP = (x: number) => lnChoose(r1, x) + lnChoose(n - r1, c1 - x) - lnDenom;
+  const observed = logP(a);
+  let p = 0;
+  for (let x = lo; x <= hi; x++) {
+    const lp = logP(x);
+    if (lp <= observed + Math.log1p(1e-7)) p += Math.exp(lp);
+  }
+  return Math.min(1, p);
+}
+
+export type TwoByTwo = {
+  /** `fisher` when an expected count is below 5 (Cochran's rule), else the two-proportion z-test. */
+  method: 'fisher' | 'z';
+  p: number;
+  /** The z statistic (z-test only). */
+  z: number | null;
+};
+
+/**
+ * x1 of n1 against x2 of n2: Fisher's exact test when any expected count of the 2 × 2 table is
+ * below 5, the two-proportion z-test otherwise. Undefined when either group is empty.
+ */
+export function compareProportions(x1: number, n1: number, x2: number, n2: number): TwoByTwo | undefined {
+  if (n1 <= 0 || n2 <= 0) return undefined;
+  const n = n1 + n2;
+  const yes = x1 + x2;
+  const minExpected = (Math.min(n1, n2) * Math.min(yes, n - yes)) / n;
+  if (minExpected < 5) return { method: 'fisher', p: fisherExact(x1, n1 - x1, x2, n2 - x2), z: null };
+  const t = twoProportionZ(x1, n1, x2, n2);
+  if (!t) return { method: 'fisher', p: fisherExact(x1, n1 - x1, x2, n2 - x2), z: null };
+  return { method: 'z', p: t.p, z: t.z };
+}

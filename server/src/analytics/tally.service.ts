@@ -3,12 +3,14 @@
 // who answered and its 95% Wilson interval; for numbers n, sum, mean, median, min, max.
 // The obstacle × region table is one use of it.
 import { BadRequestError } from '../http/errors';
-import { obstacles as referenceObstacles, type Localized } from '../reference/reference.service';
+import { findRegion, obstacles as referenceObstacles, type Localized } from '../reference/reference.service';
+import type { AuthUser } from '../auth/roles';
+import { complementary, disclosureLegend, effectiveK, primary, SMALL_BASE, type Equation } from './disclosure';
 import { wilson, summarize, type Summary } from './stats';
 import { waveCatalogue } from './catalogue';
 import { customCodes, getMinCell, loadCodings, optionsWithCustom } from './coding.service';
 import { ALL, collect, newGroup, type By, type GroupAgg } from './collect.service';
-import { mergeNum, summarizeAgg, type NumAgg } from './cube.service';
+import { mergeNum, summarizeAgg } from './cube.service';
 import { describeFilters, dimensionLabel, DIMENSION_NAMES, respondentsWord, type Filters } from './filters';
 import { findVariable, isCategorical, type Option, type Variable } from './variables';
 
@@ -22,23 +24,16 @@ export type Cell = {
 };
 export type NumberCell = (Summary & { suppressed?: never }) | { suppressed: true } | null;
 
+/** The disclosure rule a table is built with: k from the request, checked against the wave's minimum. */
+export type KRequest = { k?: number; user?: Pick<AuthUser, 'roles'>; trusted?: boolean };
 export type Protection = { minCell: number; protect: boolean };
 
-/** A cell, or its suppressed form when it rests on fewer than k respondents. */
-export function makeCell(count: number, base: number, p: Protection): Cell {
-  if (p.protect && p.minCell > 1 && (base < p.minCell || (count > 0 && count < p.minCell))) {
-    return { count: null, share: null, low: null, high: null, suppressed: true };
-  }
+const HIDDEN: Cell = { count: null, share: null, low: null, high: null, suppressed: true };
+
+/** A shown cell: count, share of the base, Wilson 95% interval. */
+export function shownCell(count: number, base: number): Cell {
   const ci = wilson(count, base);
   return { count, share: base > 0 ? count / base : 0, low: ci.low, high: ci.high };
-}
-
-export function makeNumberCell(values: number[] | undefined, p: Protection, stats?: NumAgg): NumberCell {
-  // From the cube: exact n, sum, mean, min, max, standard deviation; the median as cube.service says.
-  const s = stats ? summarizeAgg(stats) : summarize(values ?? []);
-  if (!s) return null;
-  if (p.protect && p.minCell > 1 && s.n < p.minCell) return { suppressed: true };
-  return s;
 }
 
 export type Row = {
@@ -73,9 +68,9 @@ export function baseOf(respondents: number, answered: number, filters: Filters, 
     'можна було обрати кілька відповідей',
   );
   const protectNote = L(
-    `ячейки, основанные менее чем на ${p.minCell} респондентах, скрыты`,
-    `cells based on fewer than ${p.minCell} respondents are suppressed`,
-    `клітинки, що спираються на менше ніж ${p.minCell} респондентів, приховано`,
+    `ячейки, основанные менее чем на ${p.minCell} респондентах, скрыты, и ещё столько, чтобы их нельзя было вычислить из итогов`,
+    `cells based on fewer than ${p.minCell} respondents are suppressed, and further cells so that none can be worked out from the totals`,
+    `клітинки, що спираються на менше ніж ${p.minCell} респондентів, приховано, і ще стільки, щоб їх не можна було обчислити з підсумків`,
   );
   const text = {} as Localized;
   for (const l of ['ru', 'en', 'uk'] as const) {
@@ -90,27 +85,102 @@ export function baseOf(respondents: number, answered: number, filters: Filters, 
   return { respondents, answered, filters: f, text, description: text.en };
 }
 
-function row(
-  code: string,
-  names: Localized,
-  g: GroupAgg | undefined,
+const COUNTRIES: Record<string, Localized> = {
+  RU: { ru: 'Россия', en: 'Russia', uk: 'Росія' },
+  UA: { ru: 'Украина', en: 'Ukraine', uk: 'Україна' },
+};
+export const countryName = (code: string): Localized => COUNTRIES[code] ?? { ru: code, en: code, uk: code };
+
+type Line = { code: string; names: Localized; g: GroupAgg | undefined };
+
+/**
+ * The rows of a table of one variable (groups, the total, and optional subtotals that the caller
+ * may show, e.g. countries), with the disclosure rule applied across the whole table: primary
+ * suppression per cell, then complementary suppression over the table's sums — each column adds
+ * up to its subtotal and total, and for a single-choice question each row adds up to its base.
+ */
+function tableRows(
+  lines: Line[],
+  total: Line,
+  subtotals: { line: Line; members: number[] }[],
   v: Variable,
   options: Option[],
-  p: Protection,
+  k: number,
   numbers: boolean,
-): Row {
-  const answered = g?.answered.get(v.name) ?? 0;
-  const counts = g?.counts.get(v.name);
-  const cells: Record<string, Cell> = {};
-  if (isCategorical(v)) for (const o of options) cells[o.value] = makeCell(counts?.get(o.value) ?? 0, answered, p);
-  return {
-    code,
-    names,
-    respondents: g?.respondents ?? 0,
-    answered,
-    cells,
-    ...(numbers ? { numbers: makeNumberCell(g?.numbers.get(v.name), p, g?.stats.get(v.name)) } : {}),
-  };
+): { rows: Row[]; total: Row; subtotals: Row[] } {
+  const all = [...lines, total, ...subtotals.map((s) => s.line)];
+  const R = all.length;
+  const m = isCategorical(v) ? options.length : 0;
+  const answeredOf = all.map((l) => l.g?.answered.get(v.name) ?? 0);
+  const countOf = (r: number, j: number) => all[r].g?.counts.get(v.name)?.get(options[j].value) ?? 0;
+  // Cells r·m + j, then one base (answered) per row at R·m + r: bases are always shown.
+  const values: number[] = [];
+  const hidden: boolean[] = [];
+  for (let r = 0; r < R; r++)
+    for (let j = 0; j < m; j++) {
+      values.push(countOf(r, j));
+      hidden.push(primary(countOf(r, j), answeredOf[r], k));
+    }
+  for (let r = 0; r < R; r++) {
+    values.push(answeredOf[r]);
+    hidden.push(false);
+  }
+  const T = lines.length;
+  const inSubtotal = new Set(subtotals.flatMap((s) => s.members));
+  const equations: Equation[] = [];
+  for (let j = 0; j < m; j++) {
+    const at = (r: number) => r * m + j;
+    subtotals.forEach((s, i) => equations.push({ parts: s.members.map(at), total: at(T + 1 + i) }));
+    const top = [
+      ...lines.flatMap((_l, r) => (inSubtotal.has(r) ? [] : [at(r)])),
+      ...subtotals.map((_s, i) => at(T + 1 + i)),
+    ];
+    equations.push({ parts: top, total: at(T) });
+    // Without subtotals the same column read directly (with them, implied by the two above).
+    if (subtotals.length) equations.push({ parts: lines.map((_l, r) => at(r)), total: at(T) });
+  }
+  if (v.kind === 'single' && m > 0)
+    for (let r = 0; r < R; r++) equations.push({ parts: options.map((_o, j) => r * m + j), total: R * m + r });
+  const h = complementary(values, hidden, equations, (i) => i >= R * m);
+
+  // Numbers: one summary per row; n and the sum add up over the groups like a column.
+  // From the cube (stats: exact n, sum, min, max; the median as cube.service.ts says) or a scan (numbers).
+  const summaries = all.map((l) => {
+    if (!numbers) return undefined;
+    const stats = l.g?.stats.get(v.name);
+    return stats ? summarizeAgg(stats) : summarize(l.g?.numbers.get(v.name) ?? []);
+  });
+  const nHidden = complementary(
+    summaries.map((x) => x?.n ?? 0),
+    summaries.map((x) => !!x && k > 1 && x.n < k),
+    [
+      ...subtotals.map((s, i) => ({ parts: s.members, total: T + 1 + i })),
+      { parts: lines.map((_l, r) => r), total: T },
+    ],
+    (i) => !summaries[i],
+  );
+  const out = all.map((l, r): Row => {
+    const cells: Record<string, Cell> = {};
+    options.forEach((o, j) => {
+      if (j < m) cells[o.value] = h[r * m + j] ? HIDDEN : shownCell(values[r * m + j], answeredOf[r]);
+    });
+    const s = summaries[r];
+    return {
+      code: l.code,
+      names: l.names,
+      respondents: l.g?.respondents ?? 0,
+      answered: answeredOf[r],
+      cells,
+      ...(numbers ? { numbers: !s ? null : nHidden[r] ? { suppressed: true as const } : s } : {}),
+    };
+  });
+  return { rows: out.slice(0, T), total: out[T], subtotals: out.slice(T + 1) };
+}
+
+/** The k of a request for a wave (its minimum unless the caller may and did ask for another). */
+export async function resolveK(wave: string, req: KRequest): Promise<{ k: number; minimum: number }> {
+  const minimum = await getMinCell(wave);
+  return { k: effectiveK(minimum, req.k, req.user, req.trusted), minimum };
 }
 
 function mergeGroups(groups: Iterable<GroupAgg>): GroupAgg {
@@ -142,8 +212,15 @@ export type QuestionTally = {
   by: By;
   byName: Localized;
   base: Base;
+  /** The k this table was built with (cells of fewer respondents are hidden); 1 = nothing hidden. */
   minCell: number;
+  /** The wave's minimum k (set by a coordinator). */
+  minimumK: number;
   protected: boolean;
+  /** The disclosure rule, stated for the legend. */
+  legend: Localized;
+  /** Bases below this are flagged as small. */
+  smallBase: number;
   source: 'kept' | 'scan';
   options: Option[];
   groups: Row[];
@@ -165,16 +242,16 @@ export async function questionTally(
   variableName: string,
   by: By,
   filters: Filters,
-  protect: boolean,
+  kReq: KRequest = {},
 ): Promise<QuestionTally> {
   const { wave, variables } = await waveCatalogue(waveCode);
   const v = requireVariable(variables, variableName);
-  const [minCell, codings, custom] = await Promise.all([
-    getMinCell(wave.code),
+  const [{ k: minCell, minimum }, codings, custom] = await Promise.all([
+    resolveK(wave.code, kReq),
     loadCodings(wave.code),
     customCodes(wave.code),
   ]);
-  const p = { minCell, protect };
+  const p = { minCell, protect: minCell > 1 };
   const options = optionsWithCustom(v, custom);
   const { groups, source } = await collect({
     wave: wave.code,
@@ -184,12 +261,22 @@ export async function questionTally(
     numbers: v.numeric,
     codings,
   });
-  const rows = [...groups.entries()]
+  const lines: Line[] = [...groups.entries()]
     .filter(([, g]) => g.respondents > 0)
-    .map(([code, g]) => row(code, dimensionLabel(by, code), g, v, options, p, v.numeric));
-  rows.sort((a, b) => b.respondents - a.respondents || a.code.localeCompare(b.code));
+    .map(([code, g]) => ({ code, names: dimensionLabel(by, code), g }));
   const all = mergeGroups(groups.values());
-  const total = row(ALL, DIMENSION_NAMES.none, all, v, options, p, v.numeric);
+  const built = tableRows(
+    by === 'none' ? [] : lines,
+    { code: ALL, names: DIMENSION_NAMES.none, g: all },
+    [],
+    v,
+    options,
+    minCell,
+    v.numeric,
+  );
+  const rows = built.rows;
+  const total = built.total;
+  rows.sort((a, b) => b.respondents - a.respondents || a.code.localeCompare(b.code));
   return {
     wave: { code: wave.code, title: wave.title },
     variable: { name: v.name, title: v.title, kind: v.kind, type: v.type, hasOther: v.hasOther, numeric: v.numeric },
@@ -197,7 +284,10 @@ export async function questionTally(
     byName: DIMENSION_NAMES[by],
     base: baseOf(total.respondents, total.answered, filters, v.kind === 'multi', p),
     minCell,
-    protected: protect,
+    minimumK: minimum,
+    protected: p.protect,
+    legend: disclosureLegend(minCell),
+    smallBase: SMALL_BASE,
     source,
     options,
     groups: by === 'none' ? [] : rows,
@@ -205,18 +295,30 @@ export async function questionTally(
   };
 }
 
-export type RegionRow = { code: string; names: Localized; respondents: number; counts: Record<string, Cell> };
+export type RegionRow = {
+  code: string;
+  names: Localized;
+  respondents: number;
+  answered: number;
+  counts: Record<string, Cell>;
+};
+export type CountryRow = RegionRow;
 export type ObstacleTally = {
   wave: { code: string; title: Localized };
   base: Base;
   minCell: number;
+  minimumK: number;
   protected: boolean;
+  legend: Localized;
+  smallBase: number;
   source: 'kept' | 'scan';
   /** The obstacles variable (the question marked `lsgRole: obstacles`). */
   variable: string | null;
   obstacles: { code: string; labels: Localized }[];
   regions: RegionRow[];
-  total: { respondents: number; counts: Record<string, Cell> };
+  /** Per country (the regions of the wave add up to them): the baseline of the region page. */
+  countries: CountryRow[];
+  total: { respondents: number; answered: number; counts: Record<string, Cell> };
 };
 
 /** The obstacle question's options in the reference order, then any others (custom codes). */
@@ -231,49 +333,80 @@ function obstacleColumns(options: Option[]): { code: string; labels: Localized }
 }
 
 /** Obstacles × regions of a wave: respondents, count, share, 95% CI; from the kept counts when unfiltered. */
-export async function obstacleTally(waveCode: string, filters: Filters, protect = false): Promise<ObstacleTally> {
+export async function obstacleTally(waveCode: string, filters: Filters, kReq: KRequest = {}): Promise<ObstacleTally> {
   const { wave, variables } = await waveCatalogue(waveCode);
   const v = variables.find((x) => x.role === 'obstacles' && isCategorical(x));
-  const [minCell, codings, custom] = await Promise.all([
-    getMinCell(wave.code),
+  const [{ k: minCell, minimum }, codings, custom] = await Promise.all([
+    resolveK(wave.code, kReq),
     loadCodings(wave.code),
     customCodes(wave.code),
   ]);
-  const p = { minCell, protect };
+  const p = { minCell, protect: minCell > 1 };
+  const rule = {
+    minCell,
+    minimumK: minimum,
+    protected: p.protect,
+    legend: disclosureLegend(minCell),
+    smallBase: SMALL_BASE,
+  };
   if (!v) {
     return {
       wave: { code: wave.code, title: wave.title },
       base: baseOf(0, 0, filters, true, p),
-      minCell,
-      protected: protect,
+      ...rule,
       source: 'kept',
       variable: null,
       obstacles: [],
       regions: [],
-      total: { respondents: 0, counts: {} },
+      countries: [],
+      total: { respondents: 0, answered: 0, counts: {} },
     };
   }
   const options = optionsWithCustom(v, custom);
   const columns = obstacleColumns(options);
   const colOptions = columns.map((c) => ({ value: c.code, labels: c.labels }));
   const { groups, source } = await collect({ wave: wave.code, variables: [v], by: 'region', filters, codings });
-  const regions: RegionRow[] = [...groups.entries()]
+  const lines: Line[] = [...groups.entries()]
     .filter(([, g]) => g.respondents > 0)
-    .map(([code, g]) => {
-      const r = row(code, dimensionLabel('region', code), g, v, colOptions, p, false);
-      return { code, names: r.names, respondents: r.respondents, counts: r.cells };
-    });
+    .map(([code, g]) => ({ code, names: dimensionLabel('region', code), g }));
+  // Countries: subtotals the region page shows, so they take part in the suppression.
+  const byCountry = new Map<string, number[]>();
+  lines.forEach((l, i) => {
+    const c = findRegion(l.code)?.country;
+    if (c) byCountry.set(c, [...(byCountry.get(c) ?? []), i]);
+  });
+  const subtotals = [...byCountry.entries()].map(([c, members]) => ({
+    line: { code: c, names: countryName(c), g: mergeGroups(members.map((i) => lines[i].g!)) },
+    members,
+  }));
+  const built = tableRows(
+    lines,
+    { code: ALL, names: DIMENSION_NAMES.none, g: mergeGroups(groups.values()) },
+    subtotals,
+    v,
+    colOptions,
+    minCell,
+    false,
+  );
+  const asRegion = (r: Row): RegionRow => ({
+    code: r.code,
+    names: r.names,
+    respondents: r.respondents,
+    answered: r.answered,
+    counts: r.cells,
+  });
+  const regions = built.rows.map(asRegion);
   regions.sort((a, b) => b.respondents - a.respondents || a.code.localeCompare(b.code));
-  const all = row(ALL, DIMENSION_NAMES.none, mergeGroups(groups.values()), v, colOptions, p, false);
+  const all = built.total;
   return {
     wave: { code: wave.code, title: wave.title },
     base: baseOf(all.respondents, all.answered, filters, true, p),
-    minCell,
-    protected: protect,
+    ...rule,
     source,
     variable: v.name,
     obstacles: columns,
     regions,
-    total: { respondents: all.respondents, counts: all.cells },
+    countries: built.subtotals.map(asRegion),
+    total: { respondents: all.respondents, answered: all.answered, counts: all.cells },
   };
 }

@@ -5,7 +5,10 @@ import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { z } from 'zod';
 import { FilterFields, type Filters } from '../analytics/filters';
-import { ByDimension } from '../analytics/analytics.schema';
+import { ByDimension, KField } from '../analytics/analytics.schema';
+import { getMinCell } from '../analytics/coding.service';
+import { effectiveK } from '../analytics/disclosure';
+import type { AuthUser } from '../auth/roles';
 import { waveCatalogue } from '../analytics/catalogue';
 import { DELIMITERS } from './csv';
 import {
@@ -29,7 +32,7 @@ const part = z.coerce.number().int().min(0).max(10).default(0);
 const sheetFormat = z.enum(['csv', 'xlsx']);
 /** Order of the rows of per-region tables: by region name (in the export's language) or by code. */
 const RowOrder = z.enum(['name', 'code']);
-const common = { ...FilterFields, delimiter: Delimiter, locale: ExportLocale, part };
+const common = { ...FilterFields, delimiter: Delimiter, locale: ExportLocale, part, k: KField };
 
 /** Options of each analysis table (the same fields as the GET routes' query strings). */
 export const TABLE_OPTIONS = {
@@ -87,7 +90,7 @@ export function exportSummary(r: ExportRequest): Record<string, unknown> {
     const f = filtersOf(r);
     out.filters = Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined));
   }
-  for (const k of ['question', 'by', 'order', 'row', 'col', 'regionCode', 'b', 'part'] as const) {
+  for (const k of ['question', 'by', 'order', 'row', 'col', 'regionCode', 'b', 'part', 'k'] as const) {
     if (k in r) out[k] = (r as Record<string, unknown>)[k];
   }
   return out;
@@ -119,9 +122,19 @@ export type PreparedExport = {
   write: (out: Writable, opts?: RowOptions) => Promise<void>;
 };
 
-/** Checks the wave exists (404 before any header is sent) and says how to write the file. */
-export async function prepareExport(code: string, r: ExportRequest): Promise<PreparedExport> {
+/**
+ * Checks the wave exists (404 before any header is sent) and that the caller may use the k asked
+ * for (403; `trusted`: checked when the job was queued), and says how to write the file.
+ */
+export async function prepareExport(
+  code: string,
+  r: ExportRequest,
+  user?: Pick<AuthUser, 'roles'>,
+  trusted = false,
+): Promise<PreparedExport> {
   const { wave } = await waveCatalogue(code);
+  const k = 'k' in r ? r.k : undefined;
+  if (k !== undefined) effectiveK(await getMinCell(wave.code), k, user, trusted);
   const sep = DELIMITERS[r.delimiter];
   const names = fileNames(wave.code);
   const none = () => Promise.resolve(null);
@@ -173,7 +186,7 @@ export async function prepareExport(code: string, r: ExportRequest): Promise<Pre
   const sheets =
     r.table === 'codebook'
       ? async () => [await codebook(wave.code, r.locale)]
-      : () => tableSheets(wave.code, tableRequest(r), r.locale);
+      : () => tableSheets(wave.code, tableRequest(r), r.locale, { k, trusted: true });
   const file = r.table === 'codebook' ? `${wave.code}-codebook` : `${wave.code}-${r.table}`;
   const index = 'part' in r ? r.part : 0;
   if (r.format === 'xlsx') {

@@ -98,7 +98,7 @@ export function abandoned(res: Response): AbortSignal {
 /** A direct (small) download: the same writer as the export jobs, recorded in the audit log. */
 async function sendExport(code: string, input: unknown, user: AuthUser, req: Request, res: Response) {
   const request = ExportRequest.parse(input);
-  const plan = await prepareExport(code, request);
+  const plan = await prepareExport(code, request, user);
   await recordAudit(user.email, 'data.export', code, { ...exportSummary(request), via: 'download' });
   attachment(res, plan.contentType, plan.fileName);
   try {

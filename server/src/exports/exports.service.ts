@@ -1,5 +1,5 @@
 // Exports stream from a cursor: memory stays flat whatever the wave's size. Tables shared
-// outside the tool always apply the wave's small-cell protection.
+// outside the tool apply the same disclosure rule as the screen (analytics/disclosure.ts).
 import { pipeline, Readable, type Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
@@ -9,7 +9,7 @@ import { findRegion, type Localized } from '../reference/reference.service';
 import { waveCatalogue } from '../analytics/catalogue';
 import { loadCodings } from '../analytics/coding.service';
 import { respondentCounts } from '../analytics/counters.service';
-import { obstacleTally, questionTally } from '../analytics/tally.service';
+import { obstacleTally, questionTally, type KRequest } from '../analytics/tally.service';
 import { crosstab } from '../analytics/crosstab.service';
 import { compareWaves } from '../analytics/compare.service';
 import { regionProfile } from '../analytics/region.service';
@@ -316,14 +316,17 @@ export type TableRequest =
   | { kind: 'region'; region: string; filters: Filters }
   | { kind: 'compare'; b: string; question: string; order?: RowOrder; filters: Filters };
 
-/** The sheets of an analysis table, always with small-cell protection applied. */
 /** The most answers a text question's table export holds (the raw export has them all). */
 export const TEXT_EXPORT_MAX = 50_000;
 
-export async function tableSheets(waveCode: string, t: TableRequest, lng: Lng): Promise<Sheet[]> {
+/**
+ * The sheets of an analysis table: built by the same services as the screen, so the same
+ * disclosure rule (k, complementary suppression) applies to both.
+ */
+export async function tableSheets(waveCode: string, t: TableRequest, lng: Lng, kReq: KRequest = {}): Promise<Sheet[]> {
   switch (t.kind) {
     case 'tally':
-      return tallySheets(await obstacleTally(waveCode, t.filters, true), lng);
+      return tallySheets(await obstacleTally(waveCode, t.filters, kReq), lng);
     case 'question': {
       // A text question: its answers, one row each, with the region's code and name.
       const { wave, variables } = await waveCatalogue(waveCode);
@@ -337,13 +340,13 @@ export async function tableSheets(waveCode: string, t: TableRequest, lng: Lng): 
         });
         return textSheets({ code: wave.code, title: wave.title }, v.title, texts, lng, t.order);
       }
-      return questionSheets(await questionTally(waveCode, t.question, t.by, t.filters, true), lng, t.order);
+      return questionSheets(await questionTally(waveCode, t.question, t.by, t.filters, kReq), lng, t.order);
     }
     case 'crosstab':
-      return crosstabSheets(await crosstab(waveCode, t.row, t.col, t.filters, true), lng);
+      return crosstabSheets(await crosstab(waveCode, t.row, t.col, t.filters, kReq), lng);
     case 'region':
-      return regionSheets(await regionProfile(waveCode, t.region, t.filters, true), lng);
+      return regionSheets(await regionProfile(waveCode, t.region, t.filters, kReq), lng);
     case 'compare':
-      return compareSheets(await compareWaves(waveCode, t.b, t.question, t.filters, true), lng, t.order);
+      return compareSheets(await compareWaves(waveCode, t.b, t.question, t.filters, kReq), lng, t.order);
   }
 }

@@ -1,5 +1,6 @@
 // The analysis results as sheets with headers in the researcher's language. Shares are written
-// as percentages (0–100, one decimal); a suppressed cell reads "<k".
+// as percentages (0–100, one decimal); a hidden cell reads "[c]" (analytics/disclosure.ts), and
+// the legend of the rule is a note of every table.
 import type { Localized } from '../reference/reference.service';
 import type { Cell, NumberCell, ObstacleTally, QuestionTally } from '../analytics/tally.service';
 import type { Crosstab } from '../analytics/crosstab.service';
@@ -7,6 +8,7 @@ import type { CompareRow, Comparison } from '../analytics/compare.service';
 import type { RegionProfile } from '../analytics/region.service';
 import type { TextAnswers } from '../analytics/texts.service';
 import { dimensionLabel } from '../analytics/filters';
+import { HIDDEN_MARK, SMALL_BASE, smallBaseNote } from '../analytics/disclosure';
 import type { Sheet, SheetCell } from './tables';
 
 export type Lng = keyof Localized;
@@ -70,6 +72,13 @@ const WORDS = {
     respondedAt: 'Дата ответа',
     comparison: 'Сравнение волн',
     minCell: 'Защита малых ячеек: скрыты значения, основанные менее чем на {k} респондентах.',
+    smallBase: 'Малая база (<{n})',
+    diffRest: 'Разница с остальными регионами страны ({c}), п.п.',
+    test: 'Критерий',
+    fisher: 'точный критерий Фишера',
+    zTest: 'z-критерий для двух долей',
+    invalidChi:
+      'Внимание: в {n} из {m} ячеек ожидаемая частота меньше 5 — p критерия хи-квадрат недостоверно и не приводится.',
   },
   en: {
     region: 'Region',
@@ -129,6 +138,13 @@ const WORDS = {
     respondedAt: 'Responded on',
     comparison: 'Wave comparison',
     minCell: 'Small-cell protection: values based on fewer than {k} respondents are suppressed.',
+    smallBase: 'Small base (<{n})',
+    diffRest: 'Difference from the rest of {c}, pp',
+    test: 'Test',
+    fisher: 'Fisher exact test',
+    zTest: 'two-proportion z-test',
+    invalidChi:
+      'Warning: {n} of {m} cells have an expected count below 5 — the chi-square p is not valid and is not given.',
   },
   uk: {
     region: 'Регіон',
@@ -188,6 +204,13 @@ const WORDS = {
     respondedAt: 'Дата відповіді',
     comparison: 'Порівняння хвиль',
     minCell: 'Захист малих клітинок: приховано значення, що спираються на менше ніж {k} респондентів.',
+    smallBase: 'Мала база (<{n})',
+    diffRest: 'Різниця з рештою регіонів країни ({c}), в.п.',
+    test: 'Критерій',
+    fisher: 'точний критерій Фішера',
+    zTest: 'z-критерій для двох часток',
+    invalidChi:
+      'Увага: у {n} з {m} клітинок очікувана частота менша за 5 — p критерію хі-квадрат недостовірне й не наводиться.',
   },
 } as const;
 
@@ -197,15 +220,22 @@ const pct = (x: number | null | undefined): SheetCell =>
   x === null || x === undefined ? null : Math.round(x * 1000) / 10;
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 
-function cellValues(c: Cell | undefined, k: number): SheetCell[] {
+const X = HIDDEN_MARK;
+
+function cellValues(c: Cell | undefined, _k?: number): SheetCell[] {
   if (!c) return [0, 0, null, null];
-  if (c.suppressed) return [`<${k}`, `<${k}`, null, null];
+  if (c.suppressed) return [X, X, null, null];
   return [c.count, pct(c.share), pct(c.low), pct(c.high)];
 }
 
-function protectionNote(lng: Lng, protect: boolean, k: number): string[] {
-  return protect && k > 1 ? [WORDS[lng].minCell.replace('{k}', String(k))] : [];
+/** The rule of the table (the same legend as on screen) and the small-base flag. */
+function protectionNote(lng: Lng, _protect: boolean, _k: number, legend?: Localized): string[] {
+  return [...(legend ? [legend[lng]] : []), smallBaseNote()[lng]];
 }
+
+const smallHeader = (lng: Lng) => WORDS[lng].smallBase.replace('{n}', String(SMALL_BASE));
+const small = (answered: number | null | undefined): SheetCell =>
+  answered !== null && answered !== undefined && answered < SMALL_BASE ? '*' : null;
 
 /** Obstacles × regions, obstacles overall with CI, respondents per region. */
 export function tallySheets(t: ObstacleTally, lng: Lng): Sheet[] {
@@ -213,7 +243,7 @@ export function tallySheets(t: ObstacleTally, lng: Lng): Sheet[] {
   const notes = [
     `${w.wave}: ${t.wave.title[lng]} (${t.wave.code})`,
     t.base.text[lng],
-    ...protectionNote(lng, t.protected, t.minCell),
+    ...protectionNote(lng, t.protected, t.minCell, t.legend),
   ];
   const header = [
     w.code,
@@ -225,12 +255,14 @@ export function tallySheets(t: ObstacleTally, lng: Lng): Sheet[] {
       `${o.labels[lng]}, ${w.low}`,
       `${o.labels[lng]}, ${w.high}`,
     ]),
+    smallHeader(lng),
   ];
-  const line = (code: string, name: string, n: number, counts: Record<string, Cell>) => [
+  const line = (code: string, name: string, n: number, answered: number, counts: Record<string, Cell>) => [
     code,
     name,
     n,
     ...t.obstacles.flatMap((o) => cellValues(counts[o.code], t.minCell)),
+    small(answered),
   ];
   const pctCols = t.obstacles.flatMap((_o, i) => [3 + i * 4 + 1, 3 + i * 4 + 2, 3 + i * 4 + 3]);
   const byRegion: Sheet = {
@@ -239,8 +271,8 @@ export function tallySheets(t: ObstacleTally, lng: Lng): Sheet[] {
     notes,
     header,
     rows: [
-      ...t.regions.map((r) => line(r.code, r.names[lng], r.respondents, r.counts)),
-      line('', w.total, t.total.respondents, t.total.counts),
+      ...t.regions.map((r) => line(r.code, r.names[lng], r.respondents, r.answered, r.counts)),
+      line('', w.total, t.total.respondents, t.total.answered, t.total.counts),
     ],
     percentColumns: pctCols,
   };
@@ -262,9 +294,9 @@ export function tallySheets(t: ObstacleTally, lng: Lng): Sheet[] {
   return [byRegion, overall, perRegion];
 }
 
-function numberValues(n: NumberCell | undefined, k: number): SheetCell[] {
+function numberValues(n: NumberCell | undefined, _k?: number): SheetCell[] {
   if (!n) return [0, null, null, null, null, null];
-  if ('suppressed' in n && n.suppressed) return [`<${k}`, null, null, null, null, null];
+  if ('suppressed' in n && n.suppressed) return [X, X, X, X, X, X];
   const s = n as Exclude<NumberCell, null | { suppressed: true }>;
   return [s.n, round(s.sum), round(s.mean), round(s.median), s.min, s.max];
 }
@@ -292,7 +324,7 @@ export function questionSheets(q: QuestionTally, lng: Lng, order: RowOrder = 'na
   const notes = [
     `${w.wave}: ${q.wave.title[lng]} (${q.wave.code})`,
     q.base.text[lng],
-    ...protectionNote(lng, q.protected, q.minCell),
+    ...protectionNote(lng, q.protected, q.minCell, q.legend),
   ];
   const rows = [...orderRows(q.groups, order, lng), q.total];
   const first = (r: (typeof rows)[number]): SheetCell[] => (r.code === 'all' ? ['', w.total] : [r.code, r.names[lng]]);
@@ -313,12 +345,14 @@ export function questionSheets(q: QuestionTally, lng: Lng, order: RowOrder = 'na
           `${o.labels[lng]}, ${w.low}`,
           `${o.labels[lng]}, ${w.high}`,
         ]),
+        smallHeader(lng),
       ],
       rows: rows.map((r) => [
         ...first(r),
         r.respondents,
         r.answered,
         ...q.options.flatMap((o) => cellValues(r.cells[o.value], q.minCell)),
+        small(r.answered),
       ]),
       percentColumns: q.options.flatMap((_o, i) => [4 + i * 4 + 1, 4 + i * 4 + 2, 4 + i * 4 + 3]),
     });
@@ -328,8 +362,8 @@ export function questionSheets(q: QuestionTally, lng: Lng, order: RowOrder = 'na
       name: `${q.variable.name} (n)`,
       title: q.variable.title[lng],
       notes,
-      header: [w.code, q.byName[lng], w.respondents, 'n', w.sum, w.mean, w.median, w.min, w.max],
-      rows: rows.map((r) => [...first(r), r.respondents, ...numberValues(r.numbers, q.minCell)]),
+      header: [w.code, q.byName[lng], w.respondents, 'n', w.sum, w.mean, w.median, w.min, w.max, smallHeader(lng)],
+      rows: rows.map((r) => [...first(r), r.respondents, ...numberValues(r.numbers, q.minCell), small(r.answered)]),
     });
   }
   return sheets;
@@ -363,24 +397,35 @@ export function textSheets(
 
 export function crosstabSheets(c: Crosstab, lng: Lng): Sheet[] {
   const w = WORDS[lng];
-  const test = c.chiSquare
-    ? [
-        `${w.chi} = ${round(c.chiSquare.statistic)}, ${w.df}: ${c.chiSquare.df}, ${w.p} = ${round(c.chiSquare.p)}`,
-        ...(c.chiSquare.warning
-          ? [w.lowExpected.replace('{n}', String(c.chiSquare.lowExpected)).replace('{m}', String(c.chiSquare.cells))]
-          : []),
-      ]
+  const chi = c.chiSquare;
+  const statistic = chi ? `${w.chi} = ${round(chi.statistic)}, ${w.df}: ${chi.df}` : '';
+  const test = chi
+    ? c.test?.method === 'chi-square'
+      ? [`${statistic}, ${w.p} = ${round(chi.p)}`]
+      : c.test?.method === 'fisher'
+        ? [
+            statistic,
+            w.lowExpected.replace('{n}', String(chi.lowExpected)).replace('{m}', String(chi.cells)),
+            `${w.fisher}: ${w.p} = ${round(c.test.p)}`,
+          ]
+        : [statistic, w.invalidChi.replace('{n}', String(chi.lowExpected)).replace('{m}', String(chi.cells))]
     : [c.noTest === 'multi' ? w.noTestMulti : w.noTestSmall];
   const notes = [
     `${w.wave}: ${c.wave.title[lng]} (${c.wave.code})`,
     `${c.row.title[lng]} × ${c.col.title[lng]}`,
     c.base.text[lng],
     ...test,
-    ...protectionNote(lng, c.protected, c.minCell),
+    ...protectionNote(lng, c.protected, c.minCell, c.legend),
   ];
   const header = [c.row.title[lng].slice(0, 120), ...c.cols.map((o) => o.labels[lng]), w.total];
-  const sup = `<${c.minCell}`;
-  const make = (name: string, value: (i: number, j: number) => SheetCell, totals: boolean): Sheet => ({
+  const sup = X;
+  // As on screen: the margin across the percentages in the table's own terms — in row % the
+  // total row is each column's share of everyone, in column % the total column each row's; the
+  // other margin stays the base (count) of the percentages.
+  const share = (t: number | null) => (t === null ? sup : c.n ? pct(t / c.n) : null);
+  const count = (t: number | null) => t ?? sup;
+  type Mode = 'counts' | 'row' | 'col';
+  const make = (name: string, value: (i: number, j: number) => SheetCell, mode: Mode): Sheet => ({
     name,
     title: `${name}: ${c.row.title[lng]} × ${c.col.title[lng]}`,
     notes,
@@ -389,17 +434,22 @@ export function crosstabSheets(c: Crosstab, lng: Lng): Sheet[] {
       ...c.rows.map((o, i) => [
         o.labels[lng],
         ...c.cols.map((_x, j) => value(i, j)),
-        totals ? (c.rowTotals[i] ?? sup) : null,
+        mode === 'col' ? share(c.rowTotals[i]) : count(c.rowTotals[i]),
       ]),
-      ...(totals ? [[w.total, ...c.colTotals.map((t) => t ?? sup), c.n]] : []),
+      [w.total, ...c.colTotals.map((t) => (mode === 'row' ? share(t) : count(t))), c.n],
     ],
-    percentColumns: totals ? [] : c.cols.map((_x, j) => j + 1),
+    percentColumns:
+      mode === 'counts'
+        ? []
+        : mode === 'row'
+          ? c.cols.map((_x, j) => j + 1)
+          : [...c.cols.map((_x, j) => j + 1), c.cols.length + 1],
   });
   const cell = (i: number, j: number) => c.cells[i][j];
   return [
-    make(w.counts, (i, j) => (cell(i, j).suppressed ? sup : cell(i, j).count), true),
-    make(w.rowPct, (i, j) => (cell(i, j).suppressed ? sup : pct(cell(i, j).rowShare)), false),
-    make(w.colPct, (i, j) => (cell(i, j).suppressed ? sup : pct(cell(i, j).colShare)), false),
+    make(w.counts, (i, j) => (cell(i, j).suppressed ? sup : cell(i, j).count), 'counts'),
+    make(w.rowPct, (i, j) => (cell(i, j).rowShare === null ? sup : pct(cell(i, j).rowShare)), 'row'),
+    make(w.colPct, (i, j) => (cell(i, j).colShare === null ? sup : pct(cell(i, j).colShare)), 'col'),
   ];
 }
 
@@ -409,12 +459,11 @@ export function compareSheets(c: Comparison, lng: Lng, order: RowOrder = 'name')
     `A: ${c.a.title[lng]} (${c.a.code}, ${c.a.questionnaire}); B: ${c.b.title[lng]} (${c.b.code}, ${c.b.questionnaire})`,
     c.variable.title[lng],
     c.base.text[lng],
-    ...protectionNote(lng, c.protected, c.minCell),
+    ...protectionNote(lng, c.protected, c.minCell, c.legend),
   ];
   const rows = [...orderRows(c.regions, order, lng), c.total];
   const presence = (p: string) => (p === 'both' ? w.both : p === 'a' ? w.onlyA : w.onlyB);
-  const share = (cell: Cell | undefined): SheetCell =>
-    !cell ? null : cell.suppressed ? `<${c.minCell}` : pct(cell.share);
+  const share = (cell: Cell | undefined): SheetCell => (!cell ? null : cell.suppressed ? X : pct(cell.share));
   const sheets: Sheet[] = [];
   if (c.options.length) {
     sheets.push({
@@ -432,7 +481,9 @@ export function compareSheets(c: Comparison, lng: Lng, order: RowOrder = 'name')
           `${o.labels[lng]}, B %`,
           `${o.labels[lng]}, ${w.change}`,
           `${o.labels[lng]}, p`,
+          `${o.labels[lng]}, ${w.test}`,
         ]),
+        smallHeader(lng),
       ],
       rows: rows.map((r) => [
         r.code === 'all' ? '' : r.code,
@@ -447,15 +498,16 @@ export function compareSheets(c: Comparison, lng: Lng, order: RowOrder = 'name')
             share(r.b?.cells[o.value]),
             ch ? round(ch.pp, 1) : null,
             ch?.p === null || ch?.p === undefined ? null : round(ch.p),
+            ch?.test === 'fisher' ? w.fisher : ch?.test === 'z' ? w.zTest : null,
           ];
         }),
+        r.smallBase ? '*' : null,
       ]),
     });
   }
   if (c.variable.numeric) {
     type Stat = 'n' | 'sum' | 'mean';
-    const stat = (n: NumberCell | undefined, k: Stat): SheetCell =>
-      !n ? null : 'suppressed' in n ? `<${c.minCell}` : round(n[k]);
+    const stat = (n: NumberCell | undefined, k: Stat): SheetCell => (!n ? null : 'suppressed' in n ? X : round(n[k]));
     const rel = (ch: CompareRow['sumChange']): SheetCell =>
       ch?.rel !== null && ch?.rel !== undefined ? round(ch.rel * 100, 1) : null;
     sheets.push({
@@ -476,6 +528,7 @@ export function compareSheets(c: Comparison, lng: Lng, order: RowOrder = 'name')
         `B: ${w.mean}`,
         w.absChange,
         w.meanChangeRel,
+        smallHeader(lng),
       ],
       rows: rows.map((r) => [
         r.code === 'all' ? '' : r.code,
@@ -491,6 +544,7 @@ export function compareSheets(c: Comparison, lng: Lng, order: RowOrder = 'name')
         stat(r.b?.numbers, 'mean'),
         r.numberChange ? round(r.numberChange.abs) : null,
         rel(r.numberChange),
+        r.smallBase ? '*' : null,
       ]),
     });
   }
@@ -503,9 +557,9 @@ export function regionSheets(p: RegionProfile, lng: Lng): Sheet[] {
     `${w.wave}: ${p.wave.title[lng]} (${p.wave.code}); ${w.region}: ${p.region.names[lng]}`,
     p.base.text[lng],
     `${w.respondents}: ${w.region} ${p.respondents.region}, ${w.country} ${p.respondents.country}, ${w.total} ${p.respondents.overall}`,
-    ...protectionNote(lng, p.protected, p.minCell),
+    ...protectionNote(lng, p.protected, p.minCell, p.legend),
   ];
-  const s = (c: Cell) => (c.suppressed ? `<${p.minCell}` : pct(c.share));
+  const s = (c: Cell) => (c.suppressed ? X : pct(c.share));
   return [
     {
       name: p.region.names[lng],
@@ -518,18 +572,22 @@ export function regionSheets(p: RegionProfile, lng: Lng): Sheet[] {
         `${w.region}, %`,
         `${w.country}, %`,
         `${w.total}, %`,
-        w.diff,
+        w.diffRest.replace('{c}', p.baseline.names[lng]),
         'p',
+        w.test,
+        smallHeader(lng),
       ],
       rows: p.obstacles.map((o) => [
         o.code,
         o.labels[lng],
-        o.region.suppressed ? `<${p.minCell}` : o.region.count,
+        o.region.suppressed ? X : o.region.count,
         s(o.region),
         s(o.country),
         s(o.overall),
         o.diffPp === null ? null : round(o.diffPp, 1),
         o.p === null ? null : round(o.p),
+        o.test === 'fisher' ? w.fisher : o.test === 'z' ? w.zTest : null,
+        o.smallBase ? '*' : null,
       ]),
     },
     {

@@ -197,7 +197,7 @@ export function startJobRunner(opts: RunnerOptions): JobRunner {
       await removeChunks(id); // left by an earlier attempt (takeover)
       let set: Record<string, unknown>;
       if (job.kind === 'export') {
-        const plan = await prepareExport(job.waveCode, ExportRequest.parse(job.params));
+        const plan = await prepareExport(job.waveCode, ExportRequest.parse(job.params), undefined, true);
         const rowsTotal = await plan.rowsTotal();
         await renew(id, ac, { rowsTotal, rowsDone: 0 });
         ac.signal.throwIfAborted();

@@ -99,7 +99,7 @@ async function insertJob(
 /** Queues an export (the body of POST /waves/{code}/exports); recorded in the audit log. */
 export async function startExportJob(code: string, body: unknown, user: AuthUser): Promise<JobView> {
   const request = ExportRequest.parse(body);
-  const plan = await prepareExport(code, request);
+  const plan = await prepareExport(code, request, user);
   const summary = { ...exportSummary(request), file: plan.fileName };
   const job = await insertJob('export', code, body as Record<string, unknown>, summary, user);
   await recordAudit(user.email, 'data.export', code, { ...exportSummary(request), via: 'job', jobId: job._id });

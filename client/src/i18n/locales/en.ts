@@ -761,6 +761,25 @@ const en: Messages = {
     requestId: 'Request ID for support: {{id}}',
     retry: 'Try again',
   },
+  disclosure: {
+    k: 'Small-cell threshold k',
+    kNone: '1 — show everything',
+    kMinimum: '{{k}} (wave minimum)',
+    smallBase: 'small base: fewer than {{n}} answered; shares, changes and tests are unreliable.',
+    baseline: 'Baseline: the rest of {{country}} ({{n}} answered).',
+    vsRest: 'Difference from the rest of {{country}}, pp',
+    test: 'Test',
+    fisher: 'Fisher exact',
+    zTest: 'z-test',
+    fisherP: 'Fisher exact test (a 2 × 2 table with expected counts below 5): p = {{p}}',
+    chiInvalid:
+      'The chi-square test is not valid: {{n}} of {{m}} cells have an expected count below 5, so no p is given. Merge categories or read the table descriptively.',
+    noShade: 'no colour — base below {{n}}',
+    regionNote:
+      "Share of those who answered, with its 95% Wilson interval. The difference is in percentage points against the rest of the region's own country; p from a two-sided two-proportion z-test, or Fisher's exact test when an expected count is below 5.",
+    compareNote:
+      "Share of those who answered with its 95% confidence interval; the change is in percentage points (B − A); p from a two-sided two-proportion z-test, or Fisher's exact test when an expected count is below 5.",
+  },
   questionResults: {
     nav: 'By question',
     pageTitle: 'Results by question',

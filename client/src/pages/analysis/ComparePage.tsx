@@ -26,6 +26,7 @@ import {
   fmtPp,
   shareWithCi,
   SUPPRESSED,
+  SmallBaseMark,
   SuppressedLegend,
   useAnalysisParams,
   useLocale,
@@ -51,13 +52,13 @@ export default function ComparePage() {
   const { code = '' } = useParams();
   const { t } = useTranslation();
   const lng = useLocale();
-  const { params, set, filters, protect, key } = useAnalysisParams();
+  const { params, set, filters, k, key } = useAnalysisParams();
   const b = params.get('b') ?? '';
   const question = params.get('question') ?? '';
   const context = useRequest((signal) => loadContext(code, signal), code);
   const ready = b !== '' && question !== '';
   const comparison = useRequest(
-    (signal) => (ready ? getComparison(code, b, question, filters, protect, signal) : Promise.resolve(null)),
+    (signal) => (ready ? getComparison(code, b, question, filters, k, signal) : Promise.resolve(null)),
     `${code}|${b}|${question}|${key}`,
   );
   const waveId = useId();
@@ -127,14 +128,14 @@ export default function ComparePage() {
 function CompareView({ data }: { data: Comparison }) {
   const { t } = useTranslation();
   const lng = useLocale();
-  const { params, set, filters, protect } = useAnalysisParams();
+  const { params, set, filters } = useAnalysisParams();
   const optionId = useId();
   const titleId = useId();
   const numeric = data.variable.numeric && data.options.length === 0;
   const option = params.get('option') || data.options[0]?.value || '';
   const nameA = pick(data.a.title, lng) || data.a.code;
   const nameB = pick(data.b.title, lng) || data.b.code;
-  const exportExtra = { b: data.b.code, question: data.variable.name, locale: lng };
+  const exportExtra = { b: data.b.code, question: data.variable.name, locale: lng, k: String(data.minCell) };
 
   const side = (s: SideRow | null) => {
     if (!s) return SUPPRESSED;
@@ -159,9 +160,13 @@ function CompareView({ data }: { data: Comparison }) {
   const p = (r: CompareRow) => {
     if (numeric || r.presence !== 'both') return '';
     const c = r.changes[option];
-    return c && c.p !== null ? fmtP(c.p, lng) : SUPPRESSED;
+    if (!c || c.p === null) return SUPPRESSED;
+    const method = c.test === 'fisher' ? ` (${t('disclosure.fisher')})` : '';
+    return `${fmtP(c.p, lng)}${method}`;
   };
-  const significant = (r: CompareRow) => !numeric && (r.changes[option]?.p ?? 1) < 0.05;
+  // A small base is flagged, never marked significant (n = 4 is no evidence whatever its p).
+  const significant = (r: CompareRow) => !numeric && !r.smallBase && (r.changes[option]?.p ?? 1) < 0.05;
+  const mark = (r: CompareRow) => (r.smallBase ? <SmallBaseMark smallBase={data.smallBase} /> : null);
   const row = (r: CompareRow, total = false) => (
     <tr key={r.code} data-testid={`compare-row-${r.code}`} className={r.presence !== 'both' ? 'only-one' : undefined}>
       <th scope="row">{total ? t('results.total') : pick(r.names, lng) || r.code}</th>
@@ -169,8 +174,14 @@ function CompareView({ data }: { data: Comparison }) {
       <td className="num">{side(r.a)}</td>
       <td className="num">{fmtNumber(r.b?.respondents ?? 0, lng)}</td>
       <td className="num">{side(r.b)}</td>
-      <td className="num">{change(r)}</td>
-      <td className={significant(r) ? 'num significant' : 'num'}>{p(r)}</td>
+      <td className="num">
+        {change(r)}
+        {r.presence === 'both' && mark(r)}
+      </td>
+      <td className={significant(r) ? 'num significant' : 'num'} data-small-base={r.smallBase || undefined}>
+        {p(r)}
+        {p(r) !== '' && mark(r)}
+      </td>
     </tr>
   );
 
@@ -207,7 +218,7 @@ function CompareView({ data }: { data: Comparison }) {
             </select>
           </div>
         )}
-        <p className="table-note">{numeric ? t('analysis.compare.noteNumeric') : t('analysis.compare.note')}</p>
+        <p className="table-note">{numeric ? t('analysis.compare.noteNumeric') : t('disclosure.compareNote')}</p>
         <div className="table-scroll" role="region" aria-labelledby={titleId} tabIndex={0}>
           <table className="results-table" data-testid="compare-table">
             <thead>
@@ -241,7 +252,7 @@ function CompareView({ data }: { data: Comparison }) {
             <tfoot>{row(data.total, true)}</tfoot>
           </table>
         </div>
-        <SuppressedLegend minCell={data.minCell} shown={protect} />
+        <SuppressedLegend legend={data.legend} smallBase={data.smallBase} />
       </section>
     </>
   );
@@ -268,13 +279,13 @@ function fmtChange(c: Change, lng: Locale, digits: number): string {
 function NumericCompareView({ data }: { data: Comparison }) {
   const { t } = useTranslation();
   const lng = useLocale();
-  const { params, set, filters, protect } = useAnalysisParams();
+  const { params, set, filters } = useAnalysisParams();
   const titleId = useId();
   const orderId = useId();
   const order = params.get('order') === 'code' ? 'code' : 'name';
   const nameA = pick(data.a.title, lng) || data.a.code;
   const nameB = pick(data.b.title, lng) || data.b.code;
-  const exportExtra = { b: data.b.code, question: data.variable.name, order, locale: lng };
+  const exportExtra = { b: data.b.code, question: data.variable.name, order, locale: lng, k: String(data.minCell) };
   const rows = sortRegions(data.regions, order, lng);
 
   const stats = (s: SideRow | null) => {
@@ -288,7 +299,10 @@ function NumericCompareView({ data }: { data: Comparison }) {
     const only = t(r.presence === 'a' ? 'analysis.compare.onlyA' : 'analysis.compare.onlyB');
     return (
       <tr key={r.code} data-testid={`compare-row-${r.code}`} className={one ? 'only-one' : undefined}>
-        <th scope="row">{total ? t('results.total') : pick(r.names, lng) || r.code}</th>
+        <th scope="row">
+          {total ? t('results.total') : pick(r.names, lng) || r.code}
+          {r.smallBase && <SmallBaseMark smallBase={data.smallBase} />}
+        </th>
         {[...stats(r.a), ...stats(r.b)].map((x, i) => (
           <td key={i} className="num">
             {x}
@@ -370,7 +384,7 @@ function NumericCompareView({ data }: { data: Comparison }) {
             <tfoot>{row(data.total, true)}</tfoot>
           </table>
         </div>
-        <SuppressedLegend minCell={data.minCell} shown={protect} />
+        <SuppressedLegend legend={data.legend} smallBase={data.smallBase} />
       </section>
     </>
   );

@@ -25,6 +25,7 @@ import {
   fmtP,
   fmtShare,
   SUPPRESSED,
+  SmallBaseMark,
   SuppressedLegend,
   useAnalysisParams,
   useLocale,
@@ -85,13 +86,13 @@ export function QuestionSelect({
 export default function CrosstabPage() {
   const { code = '' } = useParams();
   const { t } = useTranslation();
-  const { params, set, filters, protect, key } = useAnalysisParams();
+  const { params, set, filters, k, key } = useAnalysisParams();
   const row = params.get('row') ?? '';
   const col = params.get('col') ?? '';
   const context = useRequest((signal) => loadContext(code, signal), code);
   const ready = row !== '' && col !== '';
   const table = useRequest(
-    (signal) => (ready ? getCrosstab(code, row, col, filters, protect, signal) : Promise.resolve(null)),
+    (signal) => (ready ? getCrosstab(code, row, col, filters, k, signal) : Promise.resolve(null)),
     `${code}|${row}|${col}|${key}`,
   );
 
@@ -152,7 +153,7 @@ export default function CrosstabPage() {
 function CrosstabView({ data }: { data: Crosstab }) {
   const { t } = useTranslation();
   const lng = useLocale();
-  const { filters, protect } = useAnalysisParams();
+  const { filters } = useAnalysisParams();
   const [mode, setMode] = useState<Mode>('count');
   const titleId = useId();
   const label = (o: { value: string; labels: Crosstab['rows'][number]['labels'] }) => pick(o.labels, lng) || o.value;
@@ -163,11 +164,16 @@ function CrosstabView({ data }: { data: Crosstab }) {
     return s === null ? SUPPRESSED : fmtShare(s, lng);
   };
   const total = (n: number | null) => (n === null ? SUPPRESSED : fmtNumber(n, lng));
+  // The margin across the percentages in the table's own terms: in row % the total row is each
+  // column's share of everyone (the column % mode likewise for the total column); the other
+  // margin stays the base (count) of the percentages.
+  const margin = (n: number | null) => (n === null ? SUPPRESSED : data.n ? fmtShare(n / data.n, lng) : '');
   const chi = data.chiSquare;
+  const test = data.test;
   // Answers nobody gave are left out of the table (and of the test).
   const rowIdx = data.rows.map((_r, i) => i).filter((i) => data.rowTotals[i] !== 0);
   const colIdx = data.cols.map((_c, j) => j).filter((j) => data.colTotals[j] !== 0);
-  const exportExtra = { row: data.row.name, col: data.col.name, locale: lng };
+  const exportExtra = { row: data.row.name, col: data.col.name, locale: lng, k: String(data.minCell) };
 
   return (
     <>
@@ -220,7 +226,7 @@ function CrosstabView({ data }: { data: Crosstab }) {
                       {cell(data.cells[i][j])}
                     </td>
                   ))}
-                  <td className="num">{total(data.rowTotals[i])}</td>
+                  <td className="num">{mode === 'col' ? margin(data.rowTotals[i]) : total(data.rowTotals[i])}</td>
                 </tr>
               ))}
             </tbody>
@@ -229,7 +235,7 @@ function CrosstabView({ data }: { data: Crosstab }) {
                 <th scope="row">{t('results.total')}</th>
                 {colIdx.map((j) => (
                   <td className="num" key={data.cols[j].value}>
-                    {total(data.colTotals[j])}
+                    {mode === 'row' ? margin(data.colTotals[j]) : total(data.colTotals[j])}
                   </td>
                 ))}
                 <td className="num">{fmtNumber(data.n, lng)}</td>
@@ -237,7 +243,7 @@ function CrosstabView({ data }: { data: Crosstab }) {
             </tfoot>
           </table>
         </div>
-        <SuppressedLegend minCell={data.minCell} shown={protect} />
+        <SuppressedLegend legend={data.legend} smallBase={data.smallBase} />
       </section>
       <section className="card" aria-label={t('analysis.crosstab.test')} data-testid="chi-square">
         <h2>{t('analysis.crosstab.test')}</h2>
@@ -248,16 +254,38 @@ function CrosstabView({ data }: { data: Crosstab }) {
               <dd data-testid="chi-statistic">{fmtNumber(chi.statistic, lng, 3)}</dd>
               <dt>{t('analysis.crosstab.df')}</dt>
               <dd data-testid="chi-df">{fmtNumber(chi.df, lng)}</dd>
-              <dt>{t('analysis.pValue')}</dt>
-              <dd data-testid="chi-p">{fmtP(chi.p, lng)}</dd>
+              {test?.method === 'chi-square' && (
+                <>
+                  <dt>{t('analysis.pValue')}</dt>
+                  <dd data-testid="chi-p">{fmtP(test.p, lng)}</dd>
+                </>
+              )}
             </dl>
-            <p>{chi.p < 0.05 ? t('analysis.crosstab.significant') : t('analysis.crosstab.notSignificant')}</p>
-            {chi.warning && (
+            {test?.method === 'chi-square' && (
+              <p>{test.p < 0.05 ? t('analysis.crosstab.significant') : t('analysis.crosstab.notSignificant')}</p>
+            )}
+            {test?.method === 'fisher' && (
+              <p data-testid="fisher-p">{t('disclosure.fisherP', { p: fmtP(test.p, lng) })}</p>
+            )}
+            {test?.method === 'invalid' && (
+              <p className="notice notice--info" data-testid="chi-warning">
+                {t('disclosure.chiInvalid', {
+                  n: fmtNumber(chi.lowExpected, lng),
+                  m: fmtNumber(chi.cells, lng),
+                })}
+              </p>
+            )}
+            {test?.method === 'fisher' && (
               <p className="notice notice--info" data-testid="chi-warning">
                 {t('analysis.crosstab.lowExpected', {
                   low: fmtNumber(chi.lowExpected, lng),
                   cells: fmtNumber(chi.cells, lng),
                 })}
+              </p>
+            )}
+            {data.n < data.smallBase && (
+              <p data-testid="crosstab-small-base">
+                <SmallBaseMark smallBase={data.smallBase} /> {t('disclosure.smallBase', { n: data.smallBase })}
               </p>
             )}
           </>

@@ -22,11 +22,13 @@ import { countryOf } from './tile-grid';
 import {
   AnalysisNav,
   BaseLine,
+  byShareHiddenLast,
   cellText,
   DownloadLink,
   Downloads,
   FilterBar,
   fmtNumber,
+  SmallBaseMark,
   SuppressedLegend,
   useAnalysisParams,
   useLocale,
@@ -48,9 +50,9 @@ export default function DashboardPage() {
   const { code = '' } = useParams();
   const { t } = useTranslation();
   const lng = useLocale();
-  const { filters, protect, key } = useAnalysisParams();
+  const { filters, k, key } = useAnalysisParams();
   const context = useRequest((signal) => loadContext(code, signal), code);
-  const tally = useRequest((signal) => getObstacleTally(code, filters, protect, signal), `${code}|${key}`);
+  const tally = useRequest((signal) => getObstacleTally(code, filters, k, signal), `${code}|${key}`);
 
   if (context.status === 'error') {
     return (
@@ -98,24 +100,20 @@ export default function DashboardPage() {
 }
 
 /** The wave's downloads: the obstacle table (when there is one) and the raw data files. */
-function WaveDownloads({ code, tally }: { code: string; tally: boolean }) {
+function WaveDownloads({ code, tally, k }: { code: string; tally: boolean; k?: number }) {
   const { t } = useTranslation();
   const lng = useLocale();
   const { filters } = useAnalysisParams();
+  // The table export is built with the same k as the table on screen (the server checks the caller may use it).
+  const exportExtra = { locale: lng, k: k === undefined ? undefined : String(k) };
   return (
     <Downloads label={t('results.downloads')} code={code}>
       {tally && (
         <>
-          <DownloadLink
-            href={tableExportUrl(code, 'tally', 'xlsx', filters, { locale: lng })}
-            testId="download-tally-xlsx"
-          >
+          <DownloadLink href={tableExportUrl(code, 'tally', 'xlsx', filters, exportExtra)} testId="download-tally-xlsx">
             {t('analysis.downloads.tallyXlsx')}
           </DownloadLink>
-          <DownloadLink
-            href={tableExportUrl(code, 'tally', 'csv', filters, { locale: lng })}
-            testId="download-tally-csv"
-          >
+          <DownloadLink href={tableExportUrl(code, 'tally', 'csv', filters, exportExtra)} testId="download-tally-csv">
             {t('analysis.downloads.tallyCsv')}
           </DownloadLink>
         </>
@@ -141,13 +139,12 @@ function WaveDownloads({ code, tally }: { code: string; tally: boolean }) {
 function Dashboard({ tally }: { tally: ObstacleTally }) {
   const { t } = useTranslation();
   const lng = useLocale();
-  const { protect } = useAnalysisParams();
   const code = tally.wave.code;
   const hasData = tally.total.respondents > 0;
   const label = (l: Localized, fallback: string) => pick(l, lng) || fallback;
   const overall = tally.obstacles
     .map((o) => ({ label: label(o.labels, o.code), cell: tally.total.counts[o.code] }))
-    .sort((a, b) => (b.cell?.share ?? -1) - (a.cell?.share ?? -1));
+    .sort((a, b) => byShareHiddenLast(a.cell, b.cell));
   const perRegion = tally.regions.map((r) => ({ label: label(r.names, r.code), n: r.respondents }));
 
   return (
@@ -158,7 +155,7 @@ function Dashboard({ tally }: { tally: ObstacleTally }) {
         </p>
         <BaseLine text={tally.base.text} testId="results-base" />
       </div>
-      <WaveDownloads code={code} tally />
+      <WaveDownloads code={code} tally k={tally.minCell} />
       {!hasData ? (
         <p className="notice">{t('analysis.dashboard.empty')}</p>
       ) : (
@@ -174,7 +171,7 @@ function Dashboard({ tally }: { tally: ObstacleTally }) {
               total={i === all.length - 1 ? t(all.length > 1 ? 'heatMap.totalAll' : 'results.total') : null}
             />
           ))}
-          <SuppressedLegend minCell={tally.minCell} shown={protect} />
+          <SuppressedLegend legend={tally.legend} smallBase={tally.smallBase} />
           <div className="analysis-grid">
             <section className="card chart-card" aria-labelledby="overall-chart">
               <h2 id="overall-chart">{t('analysis.dashboard.overallChart')}</h2>
@@ -233,8 +230,9 @@ function luminance(rgb: number[]): number {
  * The cell's blue grows with the share; its figure is white or black, whichever contrasts more
  * with the blended colour (at least 4.58:1 for any shade, so WCAG AA holds in every cell).
  */
-function heatStyle(c: StatCell | undefined) {
-  if (!c || c.share === null || c.suppressed || !c.count) return undefined;
+function heatStyle(c: StatCell | undefined, small: boolean) {
+  // A small base is not shaded: a colour would read as a reliable share.
+  if (small || !c || c.share === null || c.suppressed || !c.count) return undefined;
   const alpha = 0.08 + c.share * 0.8;
   const L = luminance(HEAT.split(',').map((v) => 255 + (Number(v) - 255) * alpha));
   const onWhite = 1.05 / (L + 0.05);
@@ -274,7 +272,7 @@ function HeatLegend() {
       <span className="heat-legend__label">{t('heatMap.legend')}</span>
       <ul className="heat-legend__scale">
         {steps.map((s) => (
-          <li key={s} style={heatStyle({ count: 1, share: s, low: null, high: null })}>
+          <li key={s} style={heatStyle({ count: 1, share: s, low: null, high: null }, false)}>
             {Math.round(s * 100)}%
           </li>
         ))}
@@ -311,7 +309,11 @@ function HeatMap({
     if (sort.by === 'respondents') return r.respondents;
     return r.counts[sort.obstacle!]?.share ?? -1;
   };
+  const hidden = (r: (typeof rows)[number]) =>
+    sort.by === 'obstacle' && (r.counts[sort.obstacle!]?.suppressed || r.counts[sort.obstacle!]?.share === null);
   rows.sort((a, b) => {
+    // Hidden shares are unknown, not small: last whichever the direction.
+    if (hidden(a) !== hidden(b)) return hidden(a) ? 1 : -1;
     const va = valueOf(a);
     const vb = valueOf(b);
     const c = typeof va === 'string' ? va.localeCompare(vb as string, lng) : va - (vb as number);
@@ -343,7 +345,9 @@ function HeatMap({
       <h2 id={titleId}>
         {t('results.tableTitle')}: {title}
       </h2>
-      <p className="table-note">{t('analysis.dashboard.tableNote')}</p>
+      <p className="table-note">
+        {t('analysis.dashboard.tableNote')} {t('disclosure.noShade', { n: tally.smallBase })}.
+      </p>
       <div className="table-scroll table-scroll--sticky" role="region" aria-labelledby={titleId} tabIndex={0}>
         <table className="results-table heat-table" data-testid="results-table">
           <caption className="visually-hidden">
@@ -369,10 +373,15 @@ function HeatMap({
                   >
                     {r.name}
                   </Link>
+                  {r.answered < tally.smallBase && <SmallBaseMark smallBase={tally.smallBase} />}
                 </th>
                 <td className="num">{fmtNumber(r.respondents, lng)}</td>
                 {tally.obstacles.map((o) => (
-                  <td key={o.code} className="num heat" style={heatStyle(r.counts[o.code])}>
+                  <td
+                    key={o.code}
+                    className="num heat"
+                    style={heatStyle(r.counts[o.code], r.answered < tally.smallBase)}
+                  >
                     {cellText(r.counts[o.code], lng)}
                   </td>
                 ))}

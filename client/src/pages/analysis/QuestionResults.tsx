@@ -27,6 +27,7 @@ import {
   fmtShare,
   shareWithCi,
   SUPPRESSED,
+  SmallBaseMark,
   SuppressedLegend,
   useAnalysisParams,
   useLocale,
@@ -149,9 +150,9 @@ function TallyResults({
   names: Record<string, Localized>;
 }) {
   const { t } = useTranslation();
-  const { filters, protect, key } = useAnalysisParams();
+  const { filters, k, key } = useAnalysisParams();
   const tally = useRequest(
-    (signal) => getQuestionTally(code, variable.name, filters, protect, signal),
+    (signal) => getQuestionTally(code, variable.name, filters, k, signal),
     `${code}|${variable.name}|${key}`,
   );
   if (tally.status === 'loading') return <Loading label={t('results.loading')} />;
@@ -165,7 +166,7 @@ function TallyResults({
 function TallyView({ data, names }: { data: QuestionTally; names: Record<string, Localized> }) {
   const { t } = useTranslation();
   const lng = useLocale();
-  const { params, set, filters, protect } = useAnalysisParams();
+  const { params, set, filters } = useAnalysisParams();
   const titleId = useId();
   const optionId = useId();
   const statId = useId();
@@ -175,7 +176,7 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
   const stat: Stat = (['sum', 'mean', 'median'] as const).find((s) => s === params.get('stat')) ?? 'sum';
   const rows = sortRegions(data.groups, order, lng);
   const title = pick(data.variable.title, lng) || data.variable.name;
-  const exportExtra = { question: data.variable.name, by: 'region', order, locale: lng };
+  const exportExtra = { question: data.variable.name, by: 'region', order, locale: lng, k: String(data.minCell) };
 
   const numberCells = (r: QuestionRow) => {
     const n = r.numbers;
@@ -206,7 +207,10 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
   // A rating has both: the choice table, then the numbers table (`numbers-` test ids).
   const line = (r: QuestionRow, total: boolean, asNumbers: boolean, prefix: string) => (
     <tr key={r.code} data-testid={total ? `${prefix}total` : `${prefix}row-${r.code}`}>
-      <th scope="row">{total ? t('results.total') : pick(r.names, lng) || r.code}</th>
+      <th scope="row">
+        {total ? t('results.total') : pick(r.names, lng) || r.code}
+        {r.answered < data.smallBase && <SmallBaseMark smallBase={data.smallBase} />}
+      </th>
       <td className="code-cell">{total ? '' : r.code}</td>
       <td className="num">{fmtNumber(r.respondents, lng)}</td>
       {asNumbers ? (
@@ -264,7 +268,7 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
           <tfoot>{line(data.total, true, asNumbers, prefix)}</tfoot>
         </table>
       </div>
-      <SuppressedLegend minCell={data.minCell} shown={protect} />
+      <SuppressedLegend legend={data.legend} smallBase={data.smallBase} />
     </section>
   );
 

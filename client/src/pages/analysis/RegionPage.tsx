@@ -24,6 +24,7 @@ import {
   fmtP,
   fmtPp,
   shareWithCi,
+  SmallBaseMark,
   SuppressedLegend,
   useAnalysisParams,
   useLocale,
@@ -36,10 +37,10 @@ export default function RegionPage() {
   const { code = '', region = '' } = useParams();
   const { t } = useTranslation();
   const lng = useLocale();
-  const { filters, protect, key, carried } = useAnalysisParams();
+  const { filters, k, key, carried } = useAnalysisParams();
   const variables = useRequest((signal) => getVariables(code, signal), code);
   const profile = useRequest(
-    (signal) => getRegionProfile(code, region, filters, protect, signal),
+    (signal) => getRegionProfile(code, region, filters, k, signal),
     `${code}|${region}|${key}`,
   );
   const regionName = profile.status === 'ok' ? pick(profile.data.region.names, lng) || region : region;
@@ -82,8 +83,9 @@ export default function RegionPage() {
 function Profile({ data, variables }: { data: RegionProfile; variables: AnalysisVariable[] }) {
   const { t } = useTranslation();
   const lng = useLocale();
-  const { filters, protect } = useAnalysisParams();
+  const { filters } = useAnalysisParams();
   const tableId = useId();
+  const country = pick(data.baseline.names, lng) || data.baseline.country;
   const muniId = useId();
   const name = pick(data.region.names, lng) || data.region.code;
   const rows = [...data.obstacles].sort((a, b) => (b.overall.share ?? 0) - (a.overall.share ?? 0));
@@ -114,6 +116,7 @@ function Profile({ data, variables }: { data: RegionProfile; variables: Analysis
             {
               regionCode: data.region.code,
               locale: lng,
+              k: String(data.minCell),
             },
           )}
           testId="download-region-xlsx"
@@ -129,6 +132,7 @@ function Profile({ data, variables }: { data: RegionProfile; variables: Analysis
             {
               regionCode: data.region.code,
               locale: lng,
+              k: String(data.minCell),
             },
           )}
         >
@@ -166,7 +170,10 @@ function Profile({ data, variables }: { data: RegionProfile; variables: Analysis
           </section>
           <section className="card table-card" aria-labelledby={tableId}>
             <h2 id={tableId}>{t('analysis.region.tableTitle')}</h2>
-            <p className="table-note">{t('analysis.region.tableNote')}</p>
+            <p className="table-note">{t('disclosure.regionNote')}</p>
+            <p className="table-note" data-testid="region-baseline">
+              {t('disclosure.baseline', { country, n: fmtNumber(data.baseline.respondents, lng) })}
+            </p>
             <div className="table-scroll" role="region" aria-labelledby={tableId} tabIndex={0}>
               <table className="results-table" data-testid="region-table">
                 <thead>
@@ -182,11 +189,12 @@ function Profile({ data, variables }: { data: RegionProfile; variables: Analysis
                       {t('analysis.region.overall')}
                     </th>
                     <th scope="col" className="num">
-                      {t('analysis.region.diff')}
+                      {t('disclosure.vsRest', { country })}
                     </th>
                     <th scope="col" className="num">
                       {t('analysis.pValue')}
                     </th>
+                    <th scope="col">{t('disclosure.test')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -196,16 +204,23 @@ function Profile({ data, variables }: { data: RegionProfile; variables: Analysis
                       <td className="num">{shareWithCi(o.region, lng)}</td>
                       <td className="num">{shareWithCi(o.country, lng)}</td>
                       <td className="num">{shareWithCi(o.overall, lng)}</td>
-                      <td className="num">{o.diffPp === null ? '—' : fmtPp(o.diffPp, lng)}</td>
-                      <td className={o.p !== null && o.p < 0.05 ? 'num significant' : 'num'}>
+                      <td className="num">
+                        {o.diffPp === null ? '—' : fmtPp(o.diffPp, lng)}
+                        {o.diffPp !== null && o.smallBase && <SmallBaseMark smallBase={data.smallBase} />}
+                      </td>
+                      <td className={o.p !== null && o.p < 0.05 && !o.smallBase ? 'num significant' : 'num'}>
                         {o.p === null ? '—' : fmtP(o.p, lng)}
+                        {o.p !== null && o.smallBase && <SmallBaseMark smallBase={data.smallBase} />}
+                      </td>
+                      <td>
+                        {o.test === 'fisher' ? t('disclosure.fisher') : o.test === 'z' ? t('disclosure.zTest') : ''}
                       </td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </div>
-            <SuppressedLegend minCell={data.minCell} shown={protect} />
+            <SuppressedLegend legend={data.legend} smallBase={data.smallBase} />
           </section>
         </>
       )}

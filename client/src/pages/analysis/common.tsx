@@ -3,10 +3,11 @@
 // with small-cell suppression, and download links.
 import { useId, type MouseEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NavLink, useSearchParams } from 'react-router';
+import { NavLink, useParams, useSearchParams } from 'react-router';
 import type { Locale, Localized, Region } from '../../api/api';
 import {
   FILTER_DIMENSIONS,
+  getAnalysisSettings,
   queryString,
   type AnalysisFilters,
   type AnalysisVariable,
@@ -15,6 +16,7 @@ import {
 } from '../../api/analysis';
 import { currentLocale } from '../../i18n';
 import { pick } from '../../lib/format';
+import { useRequest } from '../../lib/useRequest';
 import { ExportJobsProvider, useExportJobs } from './exports';
 
 const INTL_LOCALE: Record<Locale, string> = { ru: 'ru-RU', uk: 'uk-UA', en: 'en-GB' };
@@ -24,7 +26,7 @@ export function useLocale(): Locale {
   return currentLocale(i18n.language);
 }
 
-/** Filters and the small-cell switch, read from and written to the address. */
+/** Filters and k (the disclosure threshold; none = the wave's minimum), read from and written to the address. */
 export function useAnalysisParams() {
   const [params, setParams] = useSearchParams();
   const filters: AnalysisFilters = {};
@@ -33,7 +35,8 @@ export function useAnalysisParams() {
     if (v) filters[d] = v;
   }
   if (params.get('status') === 'all') filters.status = 'all';
-  const protect = params.get('protect') === '1';
+  const kText = params.get('k');
+  const k = kText && /^\d{1,2}$/.test(kText) ? Number(kText) : undefined;
   const set = (changes: Record<string, string | undefined>) => {
     // From the address as it is now: two changes in a row must both stay (the router's `prev`
     // can lag behind the first one).
@@ -44,9 +47,9 @@ export function useAnalysisParams() {
     }
     setParams(next, { replace: true });
   };
-  /** The query string of filters and protection, to carry them to another analysis page. */
-  const carried = [queryString(filters), protect ? 'protect=1' : ''].filter(Boolean).join('&');
-  return { params, filters, protect, set, carried, key: `${queryString(filters)}|${protect}` };
+  /** The query string of filters and k, to carry them to another analysis page. */
+  const carried = [queryString(filters), k !== undefined ? `k=${k}` : ''].filter(Boolean).join('&');
+  return { params, filters, k, set, carried, key: `${queryString(filters)}|${k ?? ''}` };
 }
 
 // ---- numbers ----
@@ -82,16 +85,17 @@ export function fmtP(p: number, lng: Locale): string {
   return fmtNumber(p, lng, 3);
 }
 
-export const SUPPRESSED = '—';
+/** A hidden cell: the same mark as in the exports (server/src/analytics/disclosure.ts). */
+export const SUPPRESSED = '[c]';
 
-/** "12 (34,5 %)", or "—" when suppressed. */
+/** "12 (34,5 %)", or "[c]" when hidden. */
 export function cellText(c: StatCell | undefined, lng: Locale): string {
   if (!c) return fmtNumber(0, lng);
   if (c.suppressed || c.count === null || c.share === null) return SUPPRESSED;
   return `${fmtNumber(c.count, lng)} (${fmtShare(c.share, lng)})`;
 }
 
-/** "34,5 % [30,1–39,2]" (the 95% Wilson interval), or "—". */
+/** "34,5 % [30,1–39,2]" (the 95% Wilson interval), or "[c]". */
 export function shareWithCi(c: StatCell | undefined, lng: Locale): string {
   if (!c || c.suppressed || c.share === null) return SUPPRESSED;
   const ci =
@@ -131,13 +135,41 @@ export function BaseLine({ text, testId = 'analysis-base' }: { text: Localized; 
   );
 }
 
-export function SuppressedLegend({ minCell, shown }: { minCell: number; shown: boolean }) {
+/** Sort by share, largest first, hidden (unknown) shares last. */
+export function byShareHiddenLast(a: StatCell | undefined, b: StatCell | undefined): number {
+  const ha = !a || a.suppressed || a.share === null;
+  const hb = !b || b.suppressed || b.share === null;
+  if (ha !== hb) return ha ? 1 : -1;
+  return (b?.share ?? 0) - (a?.share ?? 0);
+}
+
+/** A base below the small-base threshold: a mark next to the share, change or test. */
+export const SMALL_BASE_MARK = '*';
+
+/**
+ * The legend of every table: the disclosure rule the server applied (the same sentence as in the
+ * exports) and the small-base flag.
+ */
+export function SuppressedLegend({ legend, smallBase }: { legend: Localized; smallBase: number }) {
   const { t } = useTranslation();
-  if (!shown) return null;
+  const lng = useLocale();
   return (
-    <p className="analysis-legend" data-testid="suppressed-legend">
-      <span className="analysis-legend__mark">{SUPPRESSED}</span> {t('analysis.suppressedLegend', { k: minCell })}
-    </p>
+    <div className="analysis-legend" data-testid="suppressed-legend">
+      <p>{pick(legend, lng)}</p>
+      <p data-testid="small-base-legend">
+        <span className="analysis-legend__mark">{SMALL_BASE_MARK}</span> {t('disclosure.smallBase', { n: smallBase })}
+      </p>
+    </div>
+  );
+}
+
+/** "*" with its explanation, for a share, change or test on a small base. */
+export function SmallBaseMark({ smallBase }: { smallBase: number }) {
+  const { t } = useTranslation();
+  return (
+    <abbr className="analysis-small-base" title={t('disclosure.smallBase', { n: smallBase })}>
+      {SMALL_BASE_MARK}
+    </abbr>
   );
 }
 
@@ -225,12 +257,20 @@ export function FilterBar({
   regions: Region[];
   minCell: number;
   hideRegion?: boolean;
-  /** The small-cell switch (not on pages without counts). */
+  /** The k selector (not on pages without counts). */
   showProtect?: boolean;
 }) {
   const { t } = useTranslation();
   const lng = useLocale();
-  const { filters, protect, set } = useAnalysisParams();
+  const { filters, k, set } = useAnalysisParams();
+  const { code = '' } = useParams();
+  const settings = useRequest(
+    (signal) => (showProtect && code ? getAnalysisSettings(code, signal) : Promise.resolve(null)),
+    `${code}|${showProtect}`,
+  );
+  const minimum = settings.status === 'ok' && settings.data ? settings.data.minCell : minCell;
+  const lowest = settings.status === 'ok' && settings.data?.maySeeUnsuppressed ? 1 : minimum;
+  const kChoices = Array.from({ length: Math.max(0, 10 - lowest + 1) }, (_x, i) => lowest + i);
   const choicesOf = (d: Exclude<FilterDimension, 'region'>): Choice[] =>
     (variables.find((v) => v.role === ROLE_OF[d])?.options ?? []).map((o) => ({
       value: o.value,
@@ -285,16 +325,21 @@ export function FilterBar({
         onChange={(v) => set({ status: v === 'all' ? 'all' : undefined })}
       />
       {showProtect && (
-        <div className="analysis-filter analysis-filter--check">
-          <label>
-            <input
-              type="checkbox"
-              name="protect"
-              checked={protect}
-              onChange={(e) => set({ protect: e.target.checked ? '1' : undefined })}
-            />{' '}
-            {t('analysis.filters.protect', { k: minCell })}
-          </label>
+        <div className="analysis-filter">
+          <label htmlFor="analysis-k">{t('disclosure.k')}</label>
+          <select
+            id="analysis-k"
+            name="k"
+            value={String(k ?? minimum)}
+            onChange={(e) => set({ k: Number(e.target.value) === minimum ? undefined : e.target.value })}
+            data-testid="disclosure-k"
+          >
+            {kChoices.map((x) => (
+              <option key={x} value={x}>
+                {x === 1 ? t('disclosure.kNone') : x === minimum ? t('disclosure.kMinimum', { k: x }) : String(x)}
+              </option>
+            ))}
+          </select>
         </div>
       )}
       {any && (
