@@ -14,7 +14,7 @@ export const RESPONDENT_JS_TARGET_KIB = 300;
  * measured size plus a little room. Lower it whenever a route gets lighter; never raise it without
  * a figure in docs/performance.md saying why.
  */
-export const RESPONDENT_JS_CEILING_KIB = 470;
+export const RESPONDENT_JS_CEILING_KIB = 480;
 
 /** The respondent's routes and the page module (manifest key) each loads lazily. */
 export const RESPONDENT_ROUTES = {

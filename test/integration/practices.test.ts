@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
+import { setMinCell } from '../../server/src/analytics/coding.service';
 import { createApp } from '../../server/src/app';
 import { AuditModel } from '../../server/src/audit/audit.model';
 import { PracticeModel } from '../../server/src/practices/practice.model';
@@ -337,6 +338,16 @@ describe('coverage', () => {
       expect(r.status).toBe(201);
     }
     expect((await request(app).get(`/api/practices/coverage?wave=${wave}`)).status).toBe(401);
+    // At the wave's minimum k = 3 the count of 2 is hidden, as on every table (analytics/disclosure.ts).
+    const hidden = await researcher.get(`/api/practices/coverage?wave=${wave}`);
+    expect(hidden.status).toBe(200);
+    const hiddenRow = (code: string) => hidden.body.rows.find((r: { obstacle: string }) => r.obstacle === code);
+    expect(hiddenRow('staff')).toMatchObject({ named: null, suppressed: true, gap: false });
+    expect(hiddenRow('legal')).toMatchObject({ named: 8, gap: true });
+    expect(hidden.body.gaps).toEqual(['legal']);
+
+    // With the coordinator's minimum k = 1 every count shows.
+    await setMinCell(wave, 1);
     const res = await researcher.get(`/api/practices/coverage?wave=${wave}`);
     expect(res.status).toBe(200);
     expect(res.body.wave).toEqual({ code: wave, respondents: 10 });

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { createApp } from '../../server/src/app';
 import { useTestDatabase, storeKind } from '../helpers/db';
 import { createFixtureWave } from '../helpers/fixtures';
+import { setMinCell } from '../../server/src/analytics/coding.service';
 import { agentAs, type TestAgent } from '../helpers/auth';
 
 useTestDatabase();
@@ -24,6 +25,9 @@ let researcher: TestAgent;
 beforeAll(async () => {
   researcher = await agentAs(app, ['researcher']);
   wave = await createFixtureWave();
+  // Worked by hand on a few respondents: the coordinator's minimum k = 1 shows every cell (at the
+  // default k = 3 the one disclosure rule hides them, test/integration/disclosure.test.ts).
+  await setMinCell(wave, 1);
   const other = await createFixtureWave();
   for (const [region, obstacles, extra] of FIXTURE) {
     const res = await request(app)
@@ -85,6 +89,7 @@ describe('GET /api/waves/:code/tally', () => {
 
   it('when the wave has no responses, then every count is zero', async () => {
     const empty = await createFixtureWave();
+    await setMinCell(empty, 1);
     const res = await researcher.get(`/api/waves/${empty}/tally`);
     expect(res.status).toBe(200);
     expect(res.body.regions).toEqual([]);

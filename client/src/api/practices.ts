@@ -162,6 +162,8 @@ export type CoverageRow = {
   obstacle: string;
   labels: Localized;
   named: number | null;
+  /** Hidden by the wave's disclosure rule (fewer than k respondents). */
+  suppressed?: true;
   share: number | null;
   published: number;
   drafts: number;

@@ -123,7 +123,7 @@ export function practicesRoutes(api: Api): void {
           r.obstacle,
           r.labels.ru,
           r.labels.en,
-          r.named ?? '',
+          r.suppressed ? '[c]' : (r.named ?? ''),
           r.share === null ? '' : Math.round(r.share * 1000) / 1000,
           r.published,
           r.drafts,

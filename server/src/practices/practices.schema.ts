@@ -225,6 +225,7 @@ export const CoverageOut = z.object({
       obstacle: z.string(),
       labels: z.object({ ru: z.string(), en: z.string(), uk: z.string() }),
       named: z.number().nullable(),
+      suppressed: z.literal(true).optional(),
       share: z.number().nullable(),
       published: z.number(),
       drafts: z.number(),

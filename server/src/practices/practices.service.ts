@@ -543,18 +543,23 @@ export async function coverage(waveCode?: string) {
   const rows = referenceObstacles
     .filter((o) => OBSTACLE_CODES.includes(o.code))
     .map((o) => {
-      const named = tally ? (tally.total.counts[o.code]?.count ?? 0) : null;
+      // The counts follow the wave's disclosure rule (analytics/disclosure.ts), as on every table:
+      // a hidden count (fewer than k respondents) is not shown, and so small it is never frequent.
+      const cell = tally?.total.counts[o.code];
+      const suppressed = !!cell?.suppressed;
+      const named = !tally || suppressed ? null : (cell?.count ?? 0);
       const share = named !== null && respondents > 0 ? named / respondents : null;
       const pub = published.get(o.code) ?? 0;
-      const frequent = share === null ? true : share >= FREQUENT_SHARE;
+      const frequent = !tally ? true : share !== null && share >= FREQUENT_SHARE;
       return {
         obstacle: o.code,
         labels: o.labels,
         named,
+        ...(suppressed ? { suppressed: true as const } : {}),
         share,
         published: pub,
         drafts: drafts.get(o.code) ?? 0,
-        gap: frequent && pub <= FEW_PRACTICES && (share === null ? pub === 0 : true),
+        gap: frequent && pub <= FEW_PRACTICES && (!tally ? pub === 0 : true),
       };
     });
   rows.sort((a, b) => (b.named ?? 0) - (a.named ?? 0) || a.published - b.published);

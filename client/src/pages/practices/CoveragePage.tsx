@@ -106,9 +106,11 @@ export default function CoveragePage() {
                             aria-hidden="true"
                           />
                         )}
-                        {r.named === null
-                          ? '—'
-                          : `${r.named}${r.share !== null ? ` (${formatShare(r.share, lng)})` : ''}`}
+                        {r.suppressed
+                          ? '[c]'
+                          : r.named === null
+                            ? '—'
+                            : `${r.named}${r.share !== null ? ` (${formatShare(r.share, lng)})` : ''}`}
                       </td>
                       <td className="num">{r.published}</td>
                       <td className="num">{r.drafts}</td>

@@ -23,7 +23,7 @@ export function ObstaclePracticeLinks({ obstacles, region }: { obstacles: string
     <section className="card table-card practice-links" aria-labelledby="practice-links" data-testid="practice-links">
       <h2 id="practice-links">{t('practices.links.title')}</h2>
       <p className="muted">{t('practices.links.intro')}</p>
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0}>
         <table className="results-table">
           <thead>
             <tr>
