@@ -86,7 +86,15 @@ export const cubeRead: Benchmark = {
       }
       out.push({ benchmark: 'cube-read', size, metric: 'cold reads refused', value: refused, unit: 'count' });
       for (const [label, path] of READS) {
-        const first = await get(path);
+        // A read that fails (e.g. 503 at its deadline) is reported, and the other reads still run.
+        let first: Awaited<ReturnType<typeof get>>;
+        try {
+          first = await get(path);
+        } catch (err) {
+          const note = err instanceof Error ? err.message.slice(0, 200) : String(err);
+          out.push({ benchmark: 'cube-read', size, metric: `${label} FAILED`, value: NaN, unit: 'ms', note });
+          continue;
+        }
         const source = first.body.source;
         const times: number[] = [];
         for (let i = 0; i < N; i++) times.push((await get(path)).ms);
