@@ -204,6 +204,8 @@ export type QuestionTally = DisclosureRule & {
   source: 'kept' | 'scan';
   options: Option[];
   groups: QuestionRow[];
+  /** By region across countries: one subtotal per country (`code` = the country) with its regions. */
+  subtotals: (QuestionRow & { regions: string[] })[];
   total: QuestionRow;
 };
 
@@ -335,4 +337,9 @@ export function getAnalysisSettings(
   signal?: AbortSignal,
 ): Promise<{ minCell: number; maySeeUnsuppressed?: boolean }> {
   return request(`/waves/${enc(code)}/analysis-settings`, { signal });
+}
+
+/** Sets the wave's minimum k (coordinators and admins; the server validates 1…50 and audits it). */
+export function setAnalysisMinCell(code: string, minCell: number): Promise<{ minCell: number }> {
+  return request(`/waves/${enc(code)}/analysis-settings`, { method: 'PUT', body: { minCell } });
 }

@@ -55,6 +55,7 @@ import {
 } from './coding.service';
 import { rebuildCounters, verifyCounters } from './counters.service';
 import { maySeeUnsuppressed } from './disclosure';
+import { recordAudit } from '../audit/audit.service';
 import type { Filters } from './filters';
 
 const filtersOf = (q: Filters): Filters => ({
@@ -270,7 +271,11 @@ export function analyticsRoutes(api: Api): void {
     params: WaveParams,
     body: SettingsBody,
     responses: { 200: { description: 'Settings', schema: Settings } },
-    handler: async ({ params, body }) => ({ minCell: await setMinCell(params.code, body.minCell) }),
+    handler: async ({ params, body, user }) => {
+      const { minCell, previous } = await setMinCell(params.code, body.minCell);
+      await recordAudit(user!.email, 'wave.min_cell', params.code, { from: previous, to: minCell });
+      return { minCell, maySeeUnsuppressed: maySeeUnsuppressed(user) };
+    },
   });
 
   api.route({

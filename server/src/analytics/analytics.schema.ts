@@ -147,6 +147,9 @@ export const QuestionTallySchema = z.object({
   source: z.enum(['kept', 'scan']),
   options: z.array(option),
   groups: z.array(row),
+  subtotals: z
+    .array(row.extend({ regions: z.array(z.string()).describe("the codes of the country's regions") }))
+    .describe('by region, when the regions span more than one country: one subtotal per country'),
   total: row,
 });
 

@@ -191,8 +191,10 @@ export async function getMinCell(wave: string): Promise<number> {
   return doc?.minCell ?? DEFAULT_MIN_CELL;
 }
 
-export async function setMinCell(wave: string, minCell: number): Promise<number> {
+/** Sets the wave's minimum k; returns it and the one it replaces (for the audit log). */
+export async function setMinCell(wave: string, minCell: number): Promise<{ minCell: number; previous: number }> {
   await waveCatalogue(wave); // 404 for an unknown wave
+  const previous = await getMinCell(wave);
   await AnalysisSettingsModel.updateOne({ _id: wave }, { $set: { minCell, updatedAt: new Date() } }, { upsert: true });
-  return minCell;
+  return { minCell, previous };
 }

@@ -224,8 +224,35 @@ export type QuestionTally = {
   source: 'kept' | 'scan';
   options: Option[];
   groups: Row[];
+  /**
+   * By region, when the regions belong to more than one country: one subtotal per country
+   * (`code` = the country), with the codes of its regions. The disclosure rule covers them
+   * (the regions of a country add up to it).
+   */
+  subtotals: Subtotal[];
   total: Row;
 };
+
+export type Subtotal = Row & { regions: string[] };
+
+/**
+ * The countries of a table by region, as subtotals: none when one country holds every region (its
+ * subtotal would repeat the total). Regions of no known country stay outside any subtotal.
+ */
+function countrySubtotals(lines: Line[]): { line: Line; members: number[] }[] {
+  const byCountry = new Map<string, number[]>();
+  lines.forEach((l, i) => {
+    const c = findRegion(l.code)?.country;
+    if (c) byCountry.set(c, [...(byCountry.get(c) ?? []), i]);
+  });
+  if (byCountry.size === 1 && [...byCountry.values()][0].length === lines.length) return [];
+  return [...byCountry.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([c, members]) => ({
+      line: { code: c, names: countryName(c), g: mergeGroups(members.map((i) => lines[i].g!)) },
+      members,
+    }));
+}
 
 export function requireVariable(variables: Variable[], name: string, where = 'query.question'): Variable {
   const v = findVariable(variables, name);
@@ -265,10 +292,13 @@ export async function questionTally(
     .filter(([, g]) => g.respondents > 0)
     .map(([code, g]) => ({ code, names: dimensionLabel(by, code), g }));
   const all = mergeGroups(groups.values());
+  // By region, the countries are subtotals shown on the page and in the exports: they take part
+  // in the suppression (each country's regions add up to it, the countries to the total).
+  const subtotals = by === 'region' ? countrySubtotals(lines) : [];
   const built = tableRows(
     by === 'none' ? [] : lines,
     { code: ALL, names: DIMENSION_NAMES.none, g: all },
-    [],
+    subtotals,
     v,
     options,
     minCell,
@@ -276,6 +306,10 @@ export async function questionTally(
   );
   const rows = built.rows;
   const total = built.total;
+  const countries: Subtotal[] = built.subtotals.map((r, i) => ({
+    ...r,
+    regions: subtotals[i].members.map((m) => lines[m].code),
+  }));
   rows.sort((a, b) => b.respondents - a.respondents || a.code.localeCompare(b.code));
   return {
     wave: { code: wave.code, title: wave.title },
@@ -291,6 +325,7 @@ export async function questionTally(
     source,
     options,
     groups: by === 'none' ? [] : rows,
+    subtotals: countries,
     total,
   };
 }

@@ -11,6 +11,7 @@ export type AuditAction =
   | 'wave.reopen'
   | 'wave.archive'
   | 'wave.clone'
+  | 'wave.min_cell'
   | 'invitations.import'
   | 'invitations.revoke'
   | 'invitations.reissue'

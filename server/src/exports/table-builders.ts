@@ -24,6 +24,7 @@ const WORDS = {
     low: '95% ДИ от, %',
     high: '95% ДИ до, %',
     total: 'Всего',
+    subtotal: '{c}: итого',
     wave: 'Волна',
     tally: 'Препятствия по регионам',
     overall: 'Препятствия в целом',
@@ -90,6 +91,7 @@ const WORDS = {
     low: '95% CI low, %',
     high: '95% CI high, %',
     total: 'Total',
+    subtotal: '{c}: subtotal',
     wave: 'Wave',
     tally: 'Obstacles by region',
     overall: 'Obstacles overall',
@@ -156,6 +158,7 @@ const WORDS = {
     low: '95% ДІ від, %',
     high: '95% ДІ до, %',
     total: 'Усього',
+    subtotal: '{c}: разом',
     wave: 'Хвиля',
     tally: 'Перешкоди за регіонами',
     overall: 'Перешкоди загалом',
@@ -315,7 +318,44 @@ export function orderRows<T extends { code: string; names: Localized }>(rows: T[
 }
 
 /**
- * One question by a dimension: code and name columns first, the groups in the chosen order, the
+ * The rows of a table by region in reading order: each country's regions (in the chosen order),
+ * then that country's subtotal; regions of no country; the total last. Without subtotals the
+ * groups in the chosen order, then the total.
+ */
+export function rowsWithSubtotals<R extends { code: string; names: Localized }, S extends R & { regions: string[] }>(
+  groups: R[],
+  subtotals: S[],
+  total: R,
+  order: RowOrder,
+  lng: Lng,
+): { row: R; kind: 'group' | 'subtotal' | 'total' }[] {
+  const out: { row: R; kind: 'group' | 'subtotal' | 'total' }[] = [];
+  const placed = new Set<string>();
+  for (const s of orderRows(subtotals, order, lng)) {
+    const members = new Set(s.regions);
+    for (const g of orderRows(
+      groups.filter((x) => members.has(x.code)),
+      order,
+      lng,
+    )) {
+      out.push({ row: g, kind: 'group' });
+      placed.add(g.code);
+    }
+    out.push({ row: s, kind: 'subtotal' });
+  }
+  for (const g of orderRows(
+    groups.filter((x) => !placed.has(x.code)),
+    order,
+    lng,
+  ))
+    out.push({ row: g, kind: 'group' });
+  out.push({ row: total, kind: 'total' });
+  return out;
+}
+
+/**
+ * One question by a dimension: code and name columns first, the groups in the chosen order (by
+ * region across countries: each country's regions followed by the country's subtotal), the
  * total row last. Choice questions: count, share and its 95% Wilson interval per answer; numbers:
  * n, sum, mean, median, min, max.
  */
@@ -326,8 +366,15 @@ export function questionSheets(q: QuestionTally, lng: Lng, order: RowOrder = 'na
     q.base.text[lng],
     ...protectionNote(lng, q.protected, q.minCell, q.legend),
   ];
-  const rows = [...orderRows(q.groups, order, lng), q.total];
-  const first = (r: (typeof rows)[number]): SheetCell[] => (r.code === 'all' ? ['', w.total] : [r.code, r.names[lng]]);
+  const lines = rowsWithSubtotals(q.groups, q.subtotals ?? [], q.total, order, lng);
+  const rows = lines.map((l) => l.row);
+  const kindOf = new Map(lines.map((l) => [l.row, l.kind]));
+  const first = (r: (typeof rows)[number]): SheetCell[] =>
+    kindOf.get(r) === 'total'
+      ? ['', w.total]
+      : kindOf.get(r) === 'subtotal'
+        ? [r.code, w.subtotal.replace('{c}', r.names[lng])]
+        : [r.code, r.names[lng]];
   const sheets: Sheet[] = [];
   if (q.options.length) {
     sheets.push({

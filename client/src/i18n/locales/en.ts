@@ -812,7 +812,7 @@ const en: Messages = {
   },
   tileMap: {
     title: 'Map of regions',
-    note: 'Each region is an equal square placed roughly as on a map. The colour is the value of the chosen statistic; hatched tiles are suppressed small cells, white tiles regions without answers.',
+    note: 'Each region is an equal square placed roughly as on a map. The colour is the value of the chosen statistic; hatched tiles are suppressed small cells, white tiles regions without answers; a dashed outline and “*” mark a small base.',
     colourBy: 'Colour by',
     colourByAnswer: 'Colour by the share of',
     suppressed: 'suppressed (small cell)',
@@ -861,6 +861,7 @@ const en: Messages = {
       'wave.create': 'Wave created',
       'wave.update': 'Wave changed',
       'wave.clone': 'Wave copied',
+      'wave.min_cell': 'Minimum k changed',
       'wave.open': 'Survey opened',
       'wave.close': 'Survey closed',
       'wave.reopen': 'Survey reopened',
@@ -1076,6 +1077,27 @@ const en: Messages = {
       history: 'History of changes',
       stale: 'Someone else has changed this practice. Reload the page and make your change again.',
     },
+  },
+  issue12Finish: {
+    subtotalRow: '{{country}}: subtotal',
+    minK: {
+      title: 'Small-cell protection',
+      intro:
+        "The wave's minimum threshold k: tables on screen and in the exports hide values based on fewer than k respondents (and as many more as needed so that none can be worked out from the totals). Researchers choose a k at or above the minimum; coordinators and admins any k down to 1.",
+      current: 'Now: k = {{k}}',
+      label: 'Minimum k (a whole number from 1 to 50)',
+      save: 'Save k',
+      saving: 'Saving…',
+      saved: "The wave's minimum k is now {{k}}.",
+      invalid: 'Enter a whole number from 1 to 50.',
+      problems: 'The minimum k was not saved',
+      oneWarning:
+        "At k = 1 no cells are hidden: everyone who sees the wave's results sees the data without small-cell protection.",
+      readOnly: "The wave's minimum k: {{k}} (set by a coordinator).",
+      manage: 'Change',
+    },
+    smallBaseTile: 'small base: {{n}} answered',
+    smallBaseLegend: 'small base (<{{n}})',
   },
 };
 

@@ -26,6 +26,7 @@ import { useRequest } from '../../lib/useRequest';
 import { AdminNav } from './AdminNav';
 import { ResponseBoard } from './ResponseBoard';
 import { TallyJobs } from './TallyJobs';
+import { MinCellForm } from './MinCellForm';
 import { dateInputToIso } from './dates';
 import ru from '../../i18n/locales/ru';
 import { errorText, ProblemList, type CodeNames } from './ProblemList';
@@ -120,6 +121,7 @@ export default function WavePage() {
         </section>
       )}
       <ResponseBoard code={w.code} />
+      <MinCellForm code={w.code} />
       <TallyJobs code={w.code} />
       <div className="admin-columns">
         <CloneForm wave={w} />

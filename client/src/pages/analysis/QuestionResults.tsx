@@ -62,6 +62,39 @@ export function sortRegions<T extends { code: string; names: Localized }>(rows: 
   );
 }
 
+/**
+ * The body rows of a table by region: each country's regions (in the chosen order) followed by
+ * the country's subtotal, then regions of no country (the same order as the exports).
+ */
+export function withSubtotals<R extends { code: string; names: Localized }>(
+  groups: R[],
+  subtotals: (R & { regions: string[] })[],
+  order: Order,
+  lng: Locale,
+): { row: R; subtotal: boolean }[] {
+  const out: { row: R; subtotal: boolean }[] = [];
+  const placed = new Set<string>();
+  for (const s of sortRegions(subtotals, order, lng)) {
+    const members = new Set(s.regions);
+    for (const g of sortRegions(
+      groups.filter((x) => members.has(x.code)),
+      order,
+      lng,
+    )) {
+      out.push({ row: g, subtotal: false });
+      placed.add(g.code);
+    }
+    out.push({ row: s, subtotal: true });
+  }
+  for (const g of sortRegions(
+    groups.filter((x) => !placed.has(x.code)),
+    order,
+    lng,
+  ))
+    out.push({ row: g, subtotal: false });
+  return out;
+}
+
 export function QuestionResults({
   code,
   variables,
@@ -174,7 +207,7 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
   const numeric = data.variable.numeric && data.options.length === 0;
   const option = params.get('option') || data.options[0]?.value || '';
   const stat: Stat = (['sum', 'mean', 'median'] as const).find((s) => s === params.get('stat')) ?? 'sum';
-  const rows = sortRegions(data.groups, order, lng);
+  const rows = withSubtotals(data.groups, data.subtotals ?? [], order, lng);
   const title = pick(data.variable.title, lng) || data.variable.name;
   const exportExtra = { question: data.variable.name, by: 'region', order, locale: lng, k: String(data.minCell) };
 
@@ -205,10 +238,18 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
   };
 
   // A rating has both: the choice table, then the numbers table (`numbers-` test ids).
-  const line = (r: QuestionRow, total: boolean, asNumbers: boolean, prefix: string) => (
-    <tr key={r.code} data-testid={total ? `${prefix}total` : `${prefix}row-${r.code}`}>
+  const line = (r: QuestionRow, total: boolean, asNumbers: boolean, prefix: string, subtotal = false) => (
+    <tr
+      key={subtotal ? `subtotal-${r.code}` : r.code}
+      className={subtotal ? 'results-subtotal' : undefined}
+      data-testid={total ? `${prefix}total` : subtotal ? `${prefix}subtotal-${r.code}` : `${prefix}row-${r.code}`}
+    >
       <th scope="row">
-        {total ? t('results.total') : pick(r.names, lng) || r.code}
+        {total
+          ? t('results.total')
+          : subtotal
+            ? t('issue12Finish.subtotalRow', { country: pick(r.names, lng) || r.code })
+            : pick(r.names, lng) || r.code}
         {r.answered < data.smallBase && <SmallBaseMark smallBase={data.smallBase} />}
       </th>
       <td className="code-cell">{total ? '' : r.code}</td>
@@ -264,7 +305,7 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
               )}
             </tr>
           </thead>
-          <tbody>{rows.map((r) => line(r, false, asNumbers, prefix))}</tbody>
+          <tbody>{rows.map((r) => line(r.row, false, asNumbers, prefix, r.subtotal))}</tbody>
           <tfoot>{line(data.total, true, asNumbers, prefix)}</tfoot>
         </table>
       </div>
@@ -277,13 +318,14 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
   for (const r of data.groups) {
     if (numeric) {
       const n = r.numbers;
-      if (n && 'suppressed' in n) tileValues[r.code] = { value: null, suppressed: true, text: SUPPRESSED };
-      else if (isNumbers(n)) tileValues[r.code] = { value: n[stat], text: fmtCompact(n[stat], lng) };
+      if (n && 'suppressed' in n)
+        tileValues[r.code] = { value: null, suppressed: true, text: SUPPRESSED, base: r.answered };
+      else if (isNumbers(n)) tileValues[r.code] = { value: n[stat], text: fmtCompact(n[stat], lng), base: r.answered };
     } else {
       const c = r.cells[option];
-      if (c?.suppressed) tileValues[r.code] = { value: null, suppressed: true, text: SUPPRESSED };
+      if (c?.suppressed) tileValues[r.code] = { value: null, suppressed: true, text: SUPPRESSED, base: r.answered };
       else if (c && c.share !== null && r.answered > 0)
-        tileValues[r.code] = { value: c.share, text: fmtNumber(c.share * 100, lng, 0) + '%' };
+        tileValues[r.code] = { value: c.share, text: fmtNumber(c.share * 100, lng, 0) + '%', base: r.answered };
     }
   }
   const present = [...new Set(data.groups.map((g) => countryOf(g.code)).filter((c): c is Country => c !== null))];
@@ -358,6 +400,7 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
               format={(x) => (numeric ? fmtCompact(x, lng) : fmtShare(x, lng).replace(/,0|\.0/, ''))}
               file={`${data.wave.code}-${data.variable.name}-${c}`}
               testId={`tile-map-${c}`}
+              smallBase={data.smallBase}
             />
           ))}
         </section>

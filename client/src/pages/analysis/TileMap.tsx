@@ -1,7 +1,9 @@
 // A tile-grid map: one equal square per region, placed roughly as on a map (tile-grid.ts), one
 // map per country, coloured by a value of the chosen question (a share, or a number such as the
-// sum). Suppressed cells are hatched and marked "—", regions without answers are left white. The
-// legend is part of the drawing, so the SVG and PNG downloads carry it.
+// sum). Suppressed cells are hatched and marked "[c]", regions without answers are left white, and
+// a region whose base (those who answered) is below the small-base threshold gets a dashed dark
+// outline and "*" after its value, as "*" flags small bases in the tables. The legend is part of
+// the drawing, so the SVG and PNG downloads carry it.
 import { useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Localized } from '../../api/api';
@@ -9,12 +11,19 @@ import { pick } from '../../lib/format';
 import { gridOf, tileLabel, type Country } from './tile-grid';
 import { SUPPRESSED, useLocale } from './common';
 
-export type TileValue = { value: number | null; suppressed?: boolean; text: string };
+export type TileValue = {
+  value: number | null;
+  suppressed?: boolean;
+  text: string;
+  /** Those who answered in the region: below `smallBase` the tile is flagged. */
+  base?: number;
+};
 
 const TILE = 46;
 const GAP = 4;
 const PAD = 8;
-const LEGEND_H = 58;
+const LEGEND_H = 78;
+const SMALL_INK = '#1d2430';
 const FONT = 'system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif';
 /** Light to dark blue; the last stop is the app's primary colour darkened. */
 const LOW = [232, 240, 250];
@@ -57,6 +66,7 @@ export function TileMap({
   format,
   file,
   testId,
+  smallBase,
 }: {
   country: Country;
   title: string;
@@ -68,6 +78,8 @@ export function TileMap({
   format: (v: number) => string;
   file: string;
   testId: string;
+  /** Bases below this are flagged as small (the same threshold as the tables'). */
+  smallBase: number;
 }) {
   const { t } = useTranslation();
   const lng = useLocale();
@@ -148,6 +160,7 @@ export function TileMap({
             let ink = '#4f5968';
             let label = '';
             let state = 'empty';
+            const small = !!v && v.base !== undefined && v.base < smallBase;
             if (v?.suppressed) {
               fill = `url(#${patternId})`;
               ink = '#1d2430';
@@ -157,12 +170,14 @@ export function TileMap({
               const rgb = stepColour[stepOf(v.value, min, max)];
               fill = rgbText(rgb);
               ink = inkOn(rgb);
-              label = v.text;
+              label = small ? `${v.text}*` : v.text;
               state = 'value';
             }
+            const what = v ? (v.suppressed ? t('tileMap.suppressed') : v.text) : t('tileMap.noData');
+            const smallNote = small ? `; ${t('issue12Finish.smallBaseTile', { n: v.base })}` : '';
             return (
-              <g key={code} data-region={code} data-state={state}>
-                <title>{`${name}: ${v ? (v.suppressed ? t('tileMap.suppressed') : v.text) : t('tileMap.noData')}`}</title>
+              <g key={code} data-region={code} data-state={state} data-small-base={small ? 'true' : undefined}>
+                <title>{`${name}: ${what}${smallNote}`}</title>
                 <rect
                   x={left}
                   y={top}
@@ -172,6 +187,20 @@ export function TileMap({
                   fill={fill}
                   stroke={state === 'empty' ? '#c3cad5' : '#ffffff'}
                 />
+                {small && (
+                  <rect
+                    x={left + 1.5}
+                    y={top + 1.5}
+                    width={TILE - 3}
+                    height={TILE - 3}
+                    rx={2}
+                    fill="none"
+                    stroke={SMALL_INK}
+                    strokeWidth={2}
+                    strokeDasharray="4 3"
+                    data-small-base-outline=""
+                  />
+                )}
                 <text x={left + TILE / 2} y={top + 17} textAnchor="middle" fontSize="11" fontWeight="700" fill={ink}>
                   {short}
                 </text>
@@ -199,6 +228,19 @@ export function TileMap({
             <rect x={STEPS * swatch + 24} y={26} width={14} height={14} fill="#ffffff" stroke="#c3cad5" />
             <text x={STEPS * swatch + 42} y={37} fontSize="10" fill="#1d2430">
               {t('tileMap.noData')}
+            </text>
+            <rect
+              x={STEPS * swatch + 25}
+              y={47}
+              width={12}
+              height={12}
+              fill="#ffffff"
+              stroke={SMALL_INK}
+              strokeWidth={2}
+              strokeDasharray="4 3"
+            />
+            <text x={STEPS * swatch + 42} y={57} fontSize="10" fill="#1d2430" data-testid={`${testId}-legend-small`}>
+              {`* ${t('issue12Finish.smallBaseLegend', { n: smallBase })}`}
             </text>
           </g>
         </svg>

@@ -3,7 +3,7 @@
 // with small-cell suppression, and download links.
 import { useId, type MouseEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NavLink, useParams, useSearchParams } from 'react-router';
+import { Link, NavLink, useParams, useSearchParams } from 'react-router';
 import type { Locale, Localized, Region } from '../../api/api';
 import {
   FILTER_DIMENSIONS,
@@ -340,6 +340,17 @@ export function FilterBar({
               </option>
             ))}
           </select>
+          {settings.status === 'ok' && settings.data && (
+            <p className="analysis-filter__hint" data-testid="disclosure-minimum">
+              {t('issue12Finish.minK.readOnly', { k: minimum })}
+              {settings.data.maySeeUnsuppressed && (
+                <>
+                  {' '}
+                  <Link to={`/admin/waves/${encodeURIComponent(code)}`}>{t('issue12Finish.minK.manage')}</Link>
+                </>
+              )}
+            </p>
+          )}
         </div>
       )}
       {any && (

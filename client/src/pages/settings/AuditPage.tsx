@@ -13,6 +13,7 @@ const ACTIONS = [
   'wave.create',
   'wave.update',
   'wave.clone',
+  'wave.min_cell',
   'questionnaire.upload',
   'questionnaire.roles',
   'invitations.import',

@@ -1,0 +1,125 @@
+// The wave's minimum k (small-cell threshold) for coordinators and admins: every table on screen
+// and in the exports hides values of fewer respondents; researchers may only choose a larger k.
+// The server checks the value (a whole number 1…50) and writes the change to the audit log.
+import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../api/api';
+import { getAnalysisSettings, setAnalysisMinCell } from '../../api/analysis';
+import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
+import { useRequest } from '../../lib/useRequest';
+import { errorText } from './ProblemList';
+
+const MIN = 1;
+const MAX = 50;
+
+/** The typed value as k, or null when it is not a whole number from 1 to 50. */
+export function parseK(text: string): number | null {
+  const s = text.trim();
+  if (!/^\d{1,3}$/.test(s)) return null;
+  const k = Number(s);
+  return k >= MIN && k <= MAX ? k : null;
+}
+
+export function MinCellForm({ code }: { code: string }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [version, setVersion] = useState(0);
+  const settings = useRequest((signal) => getAnalysisSettings(code, signal), `min-k-${code}#${version}`);
+  const [typed, setTyped] = useState<string | null>(null);
+  const [invalid, setInvalid] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState<number | null>(null);
+
+  if (settings.status === 'loading') return null;
+  if (settings.status === 'error')
+    return <ErrorNotice error={settings.error} onRetry={isRetryable(settings.error) ? settings.reload : undefined} />;
+  const current = settings.data.minCell;
+  const value = typed ?? String(current);
+  const k = parseK(value);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setSaved(null);
+    setError(null);
+    if (k === null) {
+      setInvalid(true);
+      return;
+    }
+    setInvalid(false);
+    setBusy(true);
+    try {
+      const out = await setAnalysisMinCell(code, k);
+      setSaved(out.minCell);
+      setTyped(null);
+      setVersion((v) => v + 1);
+    } catch (err) {
+      // The server's verdict on the field reads like the form's own check; anything else as is.
+      if (err instanceof ApiError && err.invalidParams.some((p) => p.name === 'body.minCell')) setInvalid(true);
+      else setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      className="card admin-form min-k-form"
+      onSubmit={(e) => void submit(e)}
+      aria-labelledby={`${id}-h`}
+      noValidate
+      data-testid="min-k-form"
+    >
+      <h2 id={`${id}-h`}>{t('issue12Finish.minK.title')}</h2>
+      <p className="muted">{t('issue12Finish.minK.intro')}</p>
+      <p data-testid="min-k-current">
+        <strong>{t('issue12Finish.minK.current', { k: current })}</strong>
+      </p>
+      <div className="field">
+        <label htmlFor={`${id}-k`}>{t('issue12Finish.minK.label')}</label>
+        <input
+          id={`${id}-k`}
+          type="number"
+          inputMode="numeric"
+          min={MIN}
+          max={MAX}
+          step={1}
+          value={value}
+          aria-invalid={invalid || undefined}
+          aria-describedby={invalid ? `${id}-err` : k === 1 ? `${id}-warn` : undefined}
+          onChange={(e) => {
+            setTyped(e.target.value);
+            setInvalid(false);
+            setSaved(null);
+          }}
+          data-testid="min-k-input"
+        />
+        {invalid && (
+          <p id={`${id}-err`} className="form-error" role="alert" data-testid="min-k-error">
+            {t('issue12Finish.minK.invalid')}
+          </p>
+        )}
+      </div>
+      {k === 1 && (
+        <p id={`${id}-warn`} className="notice notice--info" data-testid="min-k-warning">
+          {t('issue12Finish.minK.oneWarning')}
+        </p>
+      )}
+      {error !== null && (
+        <p className="notice notice--error" role="alert" data-testid="min-k-problem">
+          {t('issue12Finish.minK.problems')}: {errorText(t, error)}
+        </p>
+      )}
+      {saved !== null && (
+        <p className="notice notice--success" role="status" data-testid="min-k-saved">
+          {t('issue12Finish.minK.saved', { k: saved })}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="button" disabled={busy} data-testid="min-k-save">
+          {busy ? t('issue12Finish.minK.saving') : t('issue12Finish.minK.save')}
+        </button>
+      </div>
+    </form>
+  );
+}
