@@ -199,18 +199,28 @@ describe('results of any question per region (no obstacle question in the questi
     ]);
   });
 
-  it('question CSV: code and name columns, rows by name or by code, total row last', async () => {
+  it('question CSV: code and name columns, rows by name or by code, country subtotals, total row last', async () => {
     const path = `/api/waves/${waveA}/exports/question.csv?question=partners&locale=en&delimiter=comma`;
     const byName = csv(await download(`${path}&order=name`));
     expect(Object.keys(byName[0]).slice(0, 4)).toEqual(['Code', 'Region', 'Respondents', 'n']);
-    // English names: Moscow Oblast < Vinnytsia Oblast < Vologda Oblast.
-    expect(byName.map((r) => r.Code)).toEqual(['RU-MOS', 'UA-05', 'RU-VLG', '']);
-    expect(byName.map((r) => r.Region)).toEqual(['Moscow Oblast', 'Vinnytsia Oblast', 'Vologda Oblast', 'Total']);
+    // Each country's regions (English names: Moscow Oblast < Vologda Oblast), then its subtotal.
+    expect(byName.map((r) => r.Code)).toEqual(['RU-MOS', 'RU-VLG', 'RU', 'UA-05', 'UA', '']);
+    expect(byName.map((r) => r.Region)).toEqual([
+      'Moscow Oblast',
+      'Vologda Oblast',
+      'Russia: subtotal',
+      'Vinnytsia Oblast',
+      'Ukraine: subtotal',
+      'Total',
+    ]);
     const byCode = csv(await download(`${path}&order=code`));
-    expect(byCode.map((r) => r.Code)).toEqual(['RU-MOS', 'RU-VLG', 'UA-05', '']);
+    expect(byCode.map((r) => r.Code)).toEqual(['RU-MOS', 'RU-VLG', 'RU', 'UA-05', 'UA', '']);
     const vlg = byCode[1];
     expect([vlg.n, vlg.sum, vlg.mean, vlg.median, vlg.min, vlg.max]).toEqual(['3', '12', '4', '4', '3', '5']);
-    const total = byCode[3];
+    // Russia: 3 5 4 10 2 → sum 24, mean 4.8, median 4.
+    const ru = byCode[2];
+    expect([ru.n, ru.sum, ru.mean, ru.median, ru.min, ru.max]).toEqual(['5', '24', '4.8', '4', '2', '10']);
+    const total = byCode[5];
     expect([total.n, total.sum, total.mean, total.median]).toEqual(['6', '31', '5.1667', '4.5']);
   });
 
@@ -248,10 +258,12 @@ describe('results of any question per region (no obstacle question in the questi
         ),
       );
       // One mark for every hidden cell (docs/disclosure.md); Moscow (2) and Ukraine's region (1) are
-      // both hidden, so the total does not give either away and Vologda (3) stays shown.
-      expect(rows.find((r) => r.Code === 'RU-MOS')!.n).toBe('[c]');
-      expect(rows.find((r) => r.Code === 'UA-05')!.n).toBe('[c]');
-      expect(rows.find((r) => r.Code === 'RU-VLG')!.sum).toBe('12');
+      // hidden. Russia's subtotal (5) minus Vologda (3) would give Moscow away, so Vologda is hidden
+      // as well; Ukraine's subtotal (1) is small itself, and with it Russia's (the countries add up
+      // to the total). The total (6) stays: it has no single hidden member to give away.
+      for (const code of ['RU-MOS', 'UA-05', 'RU-VLG', 'RU', 'UA'])
+        expect(rows.find((r) => r.Code === code)!.n).toBe('[c]');
+      expect(rows.find((r) => r.Code === '')!.sum).toBe('31');
     } finally {
       await coordinator.put(`/api/waves/${waveA}/analysis-settings`).send({ minCell: 1 });
     }

@@ -155,6 +155,18 @@ function tableRows(
     summaries.map((x) => !!x && k > 1 && x.n < k),
     [
       ...subtotals.map((s, i) => ({ parts: s.members, total: T + 1 + i })),
+      // The subtotals (and the groups outside any) add up to the total, like the cells' columns.
+      ...(subtotals.length
+        ? [
+            {
+              parts: [
+                ...lines.flatMap((_l, r) => (inSubtotal.has(r) ? [] : [r])),
+                ...subtotals.map((_s, i) => T + 1 + i),
+              ],
+              total: T,
+            },
+          ]
+        : []),
       { parts: lines.map((_l, r) => r), total: T },
     ],
     (i) => !summaries[i],
