@@ -23,24 +23,25 @@ export function parseK(text: string): number | null {
 export function MinCellForm({ code }: { code: string }) {
   const { t } = useTranslation();
   const id = useId();
-  const [version, setVersion] = useState(0);
-  const settings = useRequest((signal) => getAnalysisSettings(code, signal), `min-k-${code}#${version}`);
+  const settings = useRequest((signal) => getAnalysisSettings(code, signal), `min-k-${code}`);
   const [typed, setTyped] = useState<string | null>(null);
   const [invalid, setInvalid] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  /** The k last saved here (shown as the current one), and whether to say so. */
   const [saved, setSaved] = useState<number | null>(null);
+  const [done, setDone] = useState(false);
 
   if (settings.status === 'loading') return null;
   if (settings.status === 'error')
     return <ErrorNotice error={settings.error} onRetry={isRetryable(settings.error) ? settings.reload : undefined} />;
-  const current = settings.data.minCell;
+  const current = saved ?? settings.data.minCell;
   const value = typed ?? String(current);
   const k = parseK(value);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setSaved(null);
+    setDone(false);
     setError(null);
     if (k === null) {
       setInvalid(true);
@@ -51,8 +52,8 @@ export function MinCellForm({ code }: { code: string }) {
     try {
       const out = await setAnalysisMinCell(code, k);
       setSaved(out.minCell);
+      setDone(true);
       setTyped(null);
-      setVersion((v) => v + 1);
     } catch (err) {
       // The server's verdict on the field reads like the form's own check; anything else as is.
       if (err instanceof ApiError && err.invalidParams.some((p) => p.name === 'body.minCell')) setInvalid(true);
@@ -90,7 +91,7 @@ export function MinCellForm({ code }: { code: string }) {
           onChange={(e) => {
             setTyped(e.target.value);
             setInvalid(false);
-            setSaved(null);
+            setDone(false);
           }}
           data-testid="min-k-input"
         />
@@ -110,7 +111,7 @@ export function MinCellForm({ code }: { code: string }) {
           {t('issue12Finish.minK.problems')}: {errorText(t, error)}
         </p>
       )}
-      {saved !== null && (
+      {done && saved !== null && (
         <p className="notice notice--success" role="status" data-testid="min-k-saved">
           {t('issue12Finish.minK.saved', { k: saved })}
         </p>

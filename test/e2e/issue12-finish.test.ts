@@ -1,0 +1,298 @@
+/// <reference lib="dom" />
+// Issue 12, the last pieces, in Chromium: the question picker's table by region has a subtotal per
+// country between its regions and the total; the tile map marks small bases (fewer than 30 answered)
+// on the tile, in its legend and in the SVG download; a coordinator sets the wave's minimum k on the
+// wave page (a wrong value is refused with a clear message) and a researcher's table then hides
+// cells with the new k and says what the minimum is. Screenshots go to docs/screenshots/issue12-*.png.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { useTestDatabase, ROOT } from '../helpers/db';
+import { launchChromium } from '../helpers/browser';
+import { startServer } from '../helpers/server';
+import { createUser } from '../helpers/auth';
+import { axeViolations, describeFindings } from '../helpers/axe';
+import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
+import { createWaveIfAbsent } from '../../server/src/waves/waves.service';
+import { getMinCell } from '../../server/src/analytics/coding.service';
+import { listAudit } from '../../server/src/audit/audit.service';
+
+useTestDatabase({ demo: false });
+
+const SHOTS = path.join(ROOT, 'docs', 'screenshots');
+const WAVE = 'budgets-2026';
+const RESEARCHER = { email: 'reader@e2e.local', password: 'reader password 1' };
+const COORDINATOR = { email: 'coord@e2e.local', password: 'coordinator password 1' };
+
+const QUESTIONNAIRE = {
+  title: { ru: 'Партнёрства по регионам', en: 'Partnerships by region', uk: 'Партнерства за регіонами' },
+  pages: [
+    {
+      name: 'p1',
+      elements: [
+        {
+          type: 'dropdown',
+          name: 'region',
+          lsgRole: 'region',
+          isRequired: true,
+          choices: ['RU-VLG', 'RU-ARK', 'RU-MOS', 'UA-05', 'UA-46'],
+        },
+        { type: 'text', name: 'municipality', lsgRole: 'municipality', isRequired: true, maxLength: 100 },
+        {
+          type: 'text',
+          name: 'partners',
+          title: { ru: 'Число партнёров по сотрудничеству', en: 'Number of cooperation partners' },
+          inputType: 'number',
+          min: 0,
+        },
+      ],
+    },
+  ],
+};
+
+// Vologda 1…5 (n 5, sum 15) · Arkhangelsk 10 20 30 40 (n 4, sum 100) · Moscow Oblast 1…30 (n 30,
+// sum 465) → Russia n 39, sum 580. Vinnytsia 2 4 6 8 10 (n 5, sum 30) · Lviv 7 7 7 7 (n 4, sum 28)
+// → Ukraine n 9, sum 58. Total n 48, sum 638.
+const ANSWERS: [string, number][] = [
+  ...[1, 2, 3, 4, 5].map((n): [string, number] => ['RU-VLG', n]),
+  ...[10, 20, 30, 40].map((n): [string, number] => ['RU-ARK', n]),
+  ...Array.from({ length: 30 }, (_x, i): [string, number] => ['RU-MOS', i + 1]),
+  ...[2, 4, 6, 8, 10].map((n): [string, number] => ['UA-05', n]),
+  ...[7, 7, 7, 7].map((n): [string, number] => ['UA-46', n]),
+];
+
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+let server: { baseUrl: string; close: () => Promise<void> };
+const errors: string[] = [];
+
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const { version } = await registerVersion('partners-by-region', QUESTIONNAIRE, 'upload');
+  await createWaveIfAbsent({
+    code: WAVE,
+    title: { ru: 'Партнёрства 2026', en: 'Partnerships 2026', uk: 'Партнерства 2026' },
+    questionnaireId: version.id,
+    status: 'open',
+    opensAt: null,
+    closesAt: null,
+    scope: { countries: ['RU', 'UA'], regions: [] },
+    access: 'public',
+    anonymous: false,
+  });
+  await createUser(RESEARCHER.email, RESEARCHER.password, ['researcher']);
+  await createUser(COORDINATOR.email, COORDINATOR.password, ['coordinator']);
+  server = await startServer();
+  for (const [i, [region, partners]] of ANSWERS.entries()) {
+    const res = await fetch(`${server.baseUrl}/api/waves/${WAVE}/responses`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({
+        clientId: randomUUID(),
+        locale: 'ru',
+        answers: { region, municipality: `Муниципалитет ${i + 1}`, partners },
+      }),
+    });
+    if (res.status !== 201) throw new Error(`submit ${res.status}: ${await res.text()}`);
+  }
+  browser = await launchChromium();
+}, 300_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await browser?.close();
+  await server?.close();
+});
+
+async function signedIn(user: { email: string; password: string }, lang = 'ru'): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${server.baseUrl}/login`);
+  await page.evaluate((l) => localStorage.setItem('lsg-barometer:lang', l), lang);
+  await page.goto(`${server.baseUrl}/login`);
+  await page.locator('input[type="email"]').fill(user.email);
+  await page.locator('input[type="password"]').fill(user.password);
+  await page.locator('form button[type="submit"]').click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  return page;
+}
+
+/** A screenshot of one element, under 300 KB. */
+async function shot(target: ReturnType<Page['locator']>, name: string): Promise<void> {
+  const file = path.join(SHOTS, name);
+  await target.screenshot({ path: file });
+  expect(fs.statSync(file).size).toBeLessThan(300 * 1024);
+}
+
+const cells = (page: Page, testId: string) => page.getByTestId(testId).locator('td').allInnerTexts();
+const bodyRows = (page: Page) =>
+  page
+    .getByTestId('question-table')
+    .locator('tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-testid')));
+const digits = (s: string) => s.replace(/\s/g, '');
+
+let researcher: Page;
+
+describe('country subtotals, small bases on the tile map, the minimum k on the wave page', () => {
+  it('the question table by region: each country after its regions, then the total (ru and en)', async () => {
+    researcher = await signedIn(RESEARCHER);
+    await researcher.goto(`${server.baseUrl}/w/${WAVE}/questions?question=partners`);
+    await researcher.getByTestId('question-table').waitFor({ state: 'visible', timeout: 15_000 });
+    // By name: Архангельская < Вологодская < Московская, Россия; Винницкая < Львовская, Украина.
+    expect(await bodyRows(researcher)).toEqual([
+      'question-row-RU-ARK',
+      'question-row-RU-VLG',
+      'question-row-RU-MOS',
+      'question-subtotal-RU',
+      'question-row-UA-05',
+      'question-row-UA-46',
+      'question-subtotal-UA',
+    ]);
+    const ru = await cells(researcher, 'question-subtotal-RU');
+    // Code (empty for a country? no: its code), respondents, n, sum, mean 580/39 = 14,87, median
+    // of 1 2 3 4 5 10 20 30 40 1…30 (39 values, the 20th): 1 1 2 2 3 3 4 4 5 5 6 … → 14, min 1, max 40.
+    expect(ru.map(digits)).toEqual(['RU', '39', '39', '580', '14,87', '14', '1', '40']);
+    expect(await researcher.getByTestId('question-subtotal-RU').locator('th').innerText()).toMatch(/^Россия: итого/);
+    const ua = await cells(researcher, 'question-subtotal-UA');
+    // Ukraine: 2 4 6 8 10 7 7 7 7 → sum 58, mean 6,44, median 7.
+    expect(ua.map(digits)).toEqual(['UA', '9', '9', '58', '6,44', '7', '2', '10']);
+    expect((await cells(researcher, 'question-total')).map(digits).slice(1, 4)).toEqual(['48', '48', '638']);
+    // The researcher reads the wave's minimum (3, the default) and has no way to change it.
+    expect(await researcher.getByTestId('disclosure-minimum').innerText()).toBe(
+      'Минимальное k волны: 3 (задаёт координатор).',
+    );
+    expect(await researcher.getByTestId('disclosure-minimum').getByRole('link').count()).toBe(0);
+    await shot(researcher.getByTestId('question-table'), 'issue12-country-subtotals-ru.png');
+
+    await researcher.getByTestId('language-switcher').selectOption('en');
+    await researcher
+      .getByTestId('question-subtotal-UA')
+      .locator('th')
+      .filter({ hasText: 'Ukraine: subtotal' })
+      .waitFor({ timeout: 10_000 });
+    // English names: Lviv < Vinnytsia.
+    expect((await bodyRows(researcher)).slice(4)).toEqual([
+      'question-row-UA-46',
+      'question-row-UA-05',
+      'question-subtotal-UA',
+    ]);
+    await shot(researcher.getByTestId('question-table'), 'issue12-country-subtotals-en.png');
+    await researcher.getByTestId('language-switcher').selectOption('ru');
+  }, 120_000);
+
+  it('the tile map marks small bases on the tile, in its legend and in the SVG download', async () => {
+    const map = researcher.getByTestId('tile-map-RU');
+    await map.waitFor({ state: 'visible', timeout: 15_000 });
+    // Vologda: 5 answered (< 30): a dashed outline and "*" after the value; its tooltip says so.
+    const vlg = map.locator('g[data-region="RU-VLG"]');
+    expect(await vlg.getAttribute('data-state')).toBe('value');
+    expect(await vlg.getAttribute('data-small-base')).toBe('true');
+    expect(await vlg.locator('rect[data-small-base-outline]').count()).toBe(1);
+    expect(await vlg.locator('text').allTextContents()).toEqual(['VLG', '15*']);
+    expect(await vlg.locator('title').textContent()).toContain('малая база: ответили 5');
+    // Moscow Oblast: 30 answered, not small: no mark.
+    const mos = map.locator('g[data-region="RU-MOS"]');
+    expect(await mos.getAttribute('data-small-base')).toBeNull();
+    expect(await mos.locator('rect[data-small-base-outline]').count()).toBe(0);
+    expect(await mos.locator('text').allTextContents()).toEqual(['MOS', '465']);
+    expect(await researcher.getByTestId('tile-map-RU-legend-small').textContent()).toBe('* малая база (<30)');
+
+    const [svgDownload] = await Promise.all([
+      researcher.waitForEvent('download'),
+      researcher.getByTestId('tile-map-RU-svg').click(),
+    ]);
+    const svg = fs.readFileSync((await svgDownload.path())!, 'utf8');
+    expect(svg).toMatch(/data-region="RU-VLG"[^>]*data-small-base="true"/);
+    expect(svg).not.toMatch(/data-region="RU-MOS"[^>]*data-small-base/);
+    expect(svg).toContain('* малая база (&lt;30)');
+    expect(svg).toContain('stroke-dasharray="4 3"');
+    const [pngDownload] = await Promise.all([
+      researcher.waitForEvent('download'),
+      researcher.getByTestId('tile-map-UA-png').click(),
+    ]);
+    expect(
+      fs
+        .readFileSync((await pngDownload.path())!)
+        .subarray(1, 4)
+        .toString('latin1'),
+    ).toBe('PNG');
+
+    // A researcher may choose a larger k: Arkhangelsk (4 answered) is hidden at k = 5, and stays
+    // hatched and flagged as a small base on the map.
+    await researcher.getByTestId('disclosure-k').selectOption('5');
+    await map
+      .locator('g[data-region="RU-ARK"][data-state="suppressed"]')
+      .waitFor({ state: 'attached', timeout: 15_000 });
+    expect(await map.locator('g[data-region="RU-ARK"]').getAttribute('data-small-base')).toBe('true');
+    expect(await map.locator('g[data-region="RU-ARK"] rect').first().getAttribute('fill')).toMatch(/^url\(#hatch-/);
+    await map.scrollIntoViewIfNeeded();
+    await shot(map, 'issue12-tile-map-small-base.png');
+    await researcher.getByTestId('disclosure-k').selectOption('3');
+  }, 120_000);
+
+  it('a coordinator sets the minimum k on the wave page; a wrong value is refused with a clear message', async () => {
+    const page = await signedIn(COORDINATOR);
+    await page.goto(`${server.baseUrl}/admin/waves/${WAVE}`);
+    const form = page.getByTestId('min-k-form');
+    await form.waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await page.getByTestId('min-k-current').innerText()).toBe('Сейчас: k = 3');
+    const input = page.getByLabel('Минимальное k (целое число от 1 до 50)');
+    for (const wrong of ['0', '51', '2.5', '']) {
+      await input.fill(wrong);
+      await page.getByTestId('min-k-save').click();
+      expect(await page.getByTestId('min-k-error').innerText()).toBe('Введите целое число от 1 до 50.');
+      expect(await input.getAttribute('aria-invalid')).toBe('true');
+    }
+    expect(await getMinCell(WAVE)).toBe(3); // nothing was sent
+    // k = 1 warns that nothing will be hidden.
+    await input.fill('1');
+    await page.getByTestId('min-k-warning').waitFor({ state: 'visible' });
+    await input.fill('5');
+    expect(await page.getByTestId('min-k-warning').count()).toBe(0);
+    await page.getByTestId('min-k-save').click();
+    await page.getByTestId('min-k-saved').waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.getByTestId('min-k-saved').innerText()).toBe('Минимальное k волны теперь 5.');
+    expect(await page.getByTestId('min-k-current').innerText()).toBe('Сейчас: k = 5');
+    expect(await getMinCell(WAVE)).toBe(5);
+    const [entry] = await listAudit({ limit: 1, action: 'wave.min_cell' });
+    expect(entry).toMatchObject({ actor: COORDINATOR.email, target: WAVE, details: { from: 3, to: 5 } });
+    expect(describeFindings('minimum k form', await axeViolations(page))).toEqual([]);
+    await form.scrollIntoViewIfNeeded();
+    await shot(form, 'issue12-min-k-ru.png');
+
+    // On the analysis pages the coordinator sees the minimum with a link to change it.
+    await page.goto(`${server.baseUrl}/w/${WAVE}/questions?question=partners`);
+    await page.getByTestId('disclosure-minimum').getByRole('link', { name: 'Изменить' }).waitFor({ timeout: 15_000 });
+  }, 120_000);
+
+  it("the researcher's table then hides cells with the new k, and says what the minimum is", async () => {
+    await researcher.goto(`${server.baseUrl}/w/${WAVE}/questions?question=partners`);
+    await researcher.getByTestId('question-table').waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await researcher.getByTestId('disclosure-minimum').innerText()).toBe(
+      'Минимальное k волны: 5 (задаёт координатор).',
+    );
+    // k = 5: Arkhangelsk (4) and Lviv (4) are hidden; Russia (39) minus Moscow (30) would give
+    // Vologda + Arkhangelsk, and Ukraine (9) gives Lviv from Vinnytsia: so Vologda (5, the smallest
+    // other region of Russia) and Vinnytsia are hidden too. Moscow and the subtotals stay.
+    const n = async (testId: string) => (await cells(researcher, testId))[2];
+    expect(await n('question-row-RU-ARK')).toBe('[c]');
+    expect(await n('question-row-RU-VLG')).toBe('[c]');
+    expect(await n('question-row-UA-46')).toBe('[c]');
+    expect(await n('question-row-UA-05')).toBe('[c]');
+    expect(await n('question-row-RU-MOS')).toBe('30');
+    expect(await n('question-subtotal-RU')).toBe('39');
+    expect(await n('question-subtotal-UA')).toBe('9');
+    // The researcher cannot go below the new minimum: the lowest choice is 5.
+    const options = await researcher
+      .getByTestId('disclosure-k')
+      .locator('option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(options[0]).toBe('5');
+    expect(await researcher.getByTestId('suppressed-legend').innerText()).toContain('меньше 5 респондентов');
+    expect(errors).toEqual([]);
+  }, 60_000);
+});
