@@ -362,6 +362,17 @@ describe("the wave's minimum k: set by a coordinator or admin, validated and aud
     expect((res.body.invalid_params as { name: string }[]).map((p) => p.name)).toContain('body.minCell');
   });
 
+  it('a coordinator reads it (for the wave page), and so may any signed-in user; not anonymously', async () => {
+    const res = await coordinator.get(`/api/waves/${whole}/analysis-settings`);
+    expect(res.status).toBe(200);
+    expect(res.body.maySeeUnsuppressed).toBe(true);
+    const editor = await agentAs(app, ['editor']);
+    expect((await editor.get(`/api/waves/${whole}/analysis-settings`)).body.maySeeUnsuppressed).toBe(false);
+    const anonymous = await request(app).get(`/api/waves/${whole}/analysis-settings`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers['content-type']).toContain('application/problem+json');
+  });
+
   it('a researcher may not set it; an unknown wave is 404', async () => {
     const res = await researcher.put(`/api/waves/${whole}/analysis-settings`).send({ minCell: 3 });
     expect(res.status).toBe(403);

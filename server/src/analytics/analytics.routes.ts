@@ -9,7 +9,7 @@
 // DELETE /api/waves/{code}/other-codes/{responseId}/{variable}   researcher: remove that code
 // GET    /api/waves/{code}/codes                       researcher: codes added by researchers
 // POST   /api/waves/{code}/codes                       researcher: add a code for a question
-// GET    /api/waves/{code}/analysis-settings           researcher: the wave's minimum k
+// GET    /api/waves/{code}/analysis-settings           any user: the wave's minimum k
 // PUT    /api/waves/{code}/analysis-settings           coordinator: set the wave's minimum k
 // GET    /api/waves/{code}/tally/verify                researcher: kept counts against a recount
 // POST   /api/waves/{code}/tally/rebuild               admin: rebuild the kept counts from the responses
@@ -251,8 +251,10 @@ export function analyticsRoutes(api: Api): void {
   api.route({
     method: 'get',
     path: '/waves/{code}/analysis-settings',
-    summary: 'Analysis settings of a wave (small-cell threshold k)',
-    access: 'researcher',
+    summary: 'Analysis settings of a wave (small-cell threshold k), for any signed-in user',
+    // Researchers read the minimum they work at, coordinators the one they set on the wave page;
+    // a threshold is no secret, so any signed-in user may read it.
+    access: 'user',
     tags,
     params: WaveParams,
     responses: { 200: { description: 'Settings', schema: Settings } },
