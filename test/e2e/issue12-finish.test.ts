@@ -24,6 +24,7 @@ const SHOTS = path.join(ROOT, 'docs', 'screenshots');
 const WAVE = 'budgets-2026';
 const RESEARCHER = { email: 'reader@e2e.local', password: 'reader password 1' };
 const COORDINATOR = { email: 'coord@e2e.local', password: 'coordinator password 1' };
+const ADMIN = { email: 'admin@e2e.local', password: 'admin password 1' };
 
 const QUESTIONNAIRE = {
   title: { ru: 'Партнёрства по регионам', en: 'Partnerships by region', uk: 'Партнерства за регіонами' },
@@ -83,6 +84,7 @@ beforeAll(async () => {
   });
   await createUser(RESEARCHER.email, RESEARCHER.password, ['researcher']);
   await createUser(COORDINATOR.email, COORDINATOR.password, ['coordinator']);
+  await createUser(ADMIN.email, ADMIN.password, ['admin']);
   server = await startServer();
   for (const [i, [region, partners]] of ANSWERS.entries()) {
     const res = await fetch(`${server.baseUrl}/api/waves/${WAVE}/responses`, {
@@ -264,9 +266,12 @@ describe('country subtotals, small bases on the tile map, the minimum k on the w
     await form.scrollIntoViewIfNeeded();
     await shot(form, 'issue12-min-k-ru.png');
 
-    // On the analysis pages the coordinator sees the minimum with a link to change it.
-    await page.goto(`${server.baseUrl}/w/${WAVE}/questions?question=partners`);
-    await page.getByTestId('disclosure-minimum').getByRole('link', { name: 'Изменить' }).waitFor({ timeout: 15_000 });
+    // On the analysis pages an admin (who may also change it) sees the minimum with a link to the wave page.
+    const adminPage = await signedIn(ADMIN);
+    await adminPage.goto(`${server.baseUrl}/w/${WAVE}/questions?question=partners`);
+    const link = adminPage.getByTestId('disclosure-minimum').getByRole('link', { name: 'Изменить' });
+    await link.waitFor({ timeout: 15_000 });
+    expect(await link.getAttribute('href')).toBe(`/admin/waves/${WAVE}`);
   }, 120_000);
 
   it("the researcher's table then hides cells with the new k, and says what the minimum is", async () => {
