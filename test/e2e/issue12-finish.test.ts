@@ -37,7 +37,7 @@ const QUESTIONNAIRE = {
           name: 'region',
           lsgRole: 'region',
           isRequired: true,
-          choices: ['RU-VLG', 'RU-ARK', 'RU-MOS', 'UA-05', 'UA-46'],
+          choices: ['RU-VLG', 'RU-ARK', 'RU-KR', 'RU-MOS', 'UA-05', 'UA-46'],
         },
         { type: 'text', name: 'municipality', lsgRole: 'municipality', isRequired: true, maxLength: 100 },
         {
@@ -52,12 +52,15 @@ const QUESTIONNAIRE = {
   ],
 };
 
-// Vologda 1…5 (n 5, sum 15) · Arkhangelsk 10 20 30 40 (n 4, sum 100) · Moscow Oblast 1…30 (n 30,
-// sum 465) → Russia n 39, sum 580. Vinnytsia 2 4 6 8 10 (n 5, sum 30) · Lviv 7 7 7 7 (n 4, sum 28)
-// → Ukraine n 9, sum 58. Total n 48, sum 638.
+// Vologda 1…5 (n 5, sum 15) · Arkhangelsk 10 20 30 40 (n 4, sum 100) · Karelia 50 60 (n 2, sum
+// 110) · Moscow Oblast 1…30 (n 30, sum 465) → Russia n 41, sum 690. Vinnytsia 2 4 6 8 10 (n 5, sum
+// 30) · Lviv 7 7 7 7 (n 4, sum 28) → Ukraine n 9, sum 58. Total n 50, sum 748.
+// At the default k = 3 Karelia (2) is hidden, and with it Arkhangelsk (4, the smallest other region
+// of Russia: Russia's subtotal would give Karelia away).
 const ANSWERS: [string, number][] = [
   ...[1, 2, 3, 4, 5].map((n): [string, number] => ['RU-VLG', n]),
   ...[10, 20, 30, 40].map((n): [string, number] => ['RU-ARK', n]),
+  ...[50, 60].map((n): [string, number] => ['RU-KR', n]),
   ...Array.from({ length: 30 }, (_x, i): [string, number] => ['RU-MOS', i + 1]),
   ...[2, 4, 6, 8, 10].map((n): [string, number] => ['UA-05', n]),
   ...[7, 7, 7, 7].map((n): [string, number] => ['UA-46', n]),
@@ -144,25 +147,32 @@ describe('country subtotals, small bases on the tile map, the minimum k on the w
     researcher = await signedIn(RESEARCHER);
     await researcher.goto(`${server.baseUrl}/w/${WAVE}/questions?question=partners`);
     await researcher.getByTestId('question-table').waitFor({ state: 'visible', timeout: 15_000 });
-    // By name: Архангельская < Вологодская < Московская, Россия; Винницкая < Львовская, Украина.
+    // By name: Архангельская < Вологодская < Московская < Республика Карелия, Россия; Винницкая <
+    // Львовская, Украина.
     expect(await bodyRows(researcher)).toEqual([
       'question-row-RU-ARK',
       'question-row-RU-VLG',
       'question-row-RU-MOS',
+      'question-row-RU-KR',
       'question-subtotal-RU',
       'question-row-UA-05',
       'question-row-UA-46',
       'question-subtotal-UA',
     ]);
     const ru = await cells(researcher, 'question-subtotal-RU');
-    // Code (empty for a country? no: its code), respondents, n, sum, mean 580/39 = 14,87, median
-    // of 1 2 3 4 5 10 20 30 40 1…30 (39 values, the 20th): 1 1 2 2 3 3 4 4 5 5 6 … → 14, min 1, max 40.
-    expect(ru.map(digits)).toEqual(['RU', '39', '39', '580', '14,87', '14', '1', '40']);
+    // Code, respondents, n, sum, mean 690/41 = 16,83, median of 1…5, 10 20 30 40, 50 60, 1…30 (41
+    // values, the 21st): 1 1 2 2 3 3 4 4 5 5 6 7 8 9 10 10 11 12 13 14 15 → 15, min 1, max 60.
+    expect(ru.map(digits)).toEqual(['RU', '41', '41', '690', '16,83', '15', '1', '60']);
     expect(await researcher.getByTestId('question-subtotal-RU').locator('th').innerText()).toMatch(/^Россия: итого/);
     const ua = await cells(researcher, 'question-subtotal-UA');
     // Ukraine: 2 4 6 8 10 7 7 7 7 → sum 58, mean 6,44, median 7.
     expect(ua.map(digits)).toEqual(['UA', '9', '9', '58', '6,44', '7', '2', '10']);
-    expect((await cells(researcher, 'question-total')).map(digits).slice(1, 4)).toEqual(['48', '48', '638']);
+    expect((await cells(researcher, 'question-total')).map(digits).slice(1, 4)).toEqual(['50', '50', '748']);
+    // k = 3: Karelia hidden, and Arkhangelsk with it; Vologda shown.
+    expect((await cells(researcher, 'question-row-RU-KR'))[2]).toBe('[c]');
+    expect((await cells(researcher, 'question-row-RU-ARK'))[2]).toBe('[c]');
+    expect((await cells(researcher, 'question-row-RU-VLG'))[2]).toBe('5');
+    expect((await cells(researcher, 'question-row-UA-46'))[2]).toBe('4');
     // The researcher reads the wave's minimum (3, the default) and has no way to change it.
     expect(await researcher.getByTestId('disclosure-minimum').innerText()).toBe(
       'Минимальное k волны: 3 (задаёт координатор).',
@@ -177,7 +187,7 @@ describe('country subtotals, small bases on the tile map, the minimum k on the w
       .filter({ hasText: 'Ukraine: subtotal' })
       .waitFor({ timeout: 10_000 });
     // English names: Lviv < Vinnytsia.
-    expect((await bodyRows(researcher)).slice(4)).toEqual([
+    expect((await bodyRows(researcher)).slice(5)).toEqual([
       'question-row-UA-46',
       'question-row-UA-05',
       'question-subtotal-UA',
@@ -223,17 +233,16 @@ describe('country subtotals, small bases on the tile map, the minimum k on the w
         .toString('latin1'),
     ).toBe('PNG');
 
-    // A researcher may choose a larger k: Arkhangelsk (4 answered) is hidden at k = 5, and stays
-    // hatched and flagged as a small base on the map.
-    await researcher.getByTestId('disclosure-k').selectOption('5');
-    await map
-      .locator('g[data-region="RU-ARK"][data-state="suppressed"]')
-      .waitFor({ state: 'attached', timeout: 15_000 });
-    expect(await map.locator('g[data-region="RU-ARK"]').getAttribute('data-small-base')).toBe('true');
-    expect(await map.locator('g[data-region="RU-ARK"] rect').first().getAttribute('fill')).toMatch(/^url\(#hatch-/);
+    // Suppressed cells stay hatched, and a small base is flagged on them too: Karelia (2 answered)
+    // and Arkhangelsk (4, hidden so that Russia's subtotal does not give Karelia away).
+    for (const code of ['RU-KR', 'RU-ARK']) {
+      const g = map.locator(`g[data-region="${code}"]`);
+      expect(await g.getAttribute('data-state')).toBe('suppressed');
+      expect(await g.getAttribute('data-small-base')).toBe('true');
+      expect(await g.locator('rect').first().getAttribute('fill')).toMatch(/^url\(#hatch-/);
+    }
     await map.scrollIntoViewIfNeeded();
     await shot(map, 'issue12-tile-map-small-base.png');
-    await researcher.getByTestId('disclosure-k').selectOption('3');
   }, 120_000);
 
   it('a coordinator sets the minimum k on the wave page; a wrong value is refused with a clear message', async () => {
@@ -280,16 +289,17 @@ describe('country subtotals, small bases on the tile map, the minimum k on the w
     expect(await researcher.getByTestId('disclosure-minimum').innerText()).toBe(
       'Минимальное k волны: 5 (задаёт координатор).',
     );
-    // k = 5: Arkhangelsk (4) and Lviv (4) are hidden; Russia (39) minus Moscow (30) would give
-    // Vologda + Arkhangelsk, and Ukraine (9) gives Lviv from Vinnytsia: so Vologda (5, the smallest
-    // other region of Russia) and Vinnytsia are hidden too. Moscow and the subtotals stay.
+    // k = 5: Karelia (2), Arkhangelsk (4) and Lviv (4) are hidden; Russia keeps two hidden regions,
+    // so Vologda (5) stays; Ukraine (9) would give Lviv away from Vinnytsia (5), so Vinnytsia is
+    // hidden too — both were shown at k = 3. Moscow and the subtotals stay.
     const n = async (testId: string) => (await cells(researcher, testId))[2];
+    expect(await n('question-row-RU-KR')).toBe('[c]');
     expect(await n('question-row-RU-ARK')).toBe('[c]');
-    expect(await n('question-row-RU-VLG')).toBe('[c]');
+    expect(await n('question-row-RU-VLG')).toBe('5');
     expect(await n('question-row-UA-46')).toBe('[c]');
     expect(await n('question-row-UA-05')).toBe('[c]');
     expect(await n('question-row-RU-MOS')).toBe('30');
-    expect(await n('question-subtotal-RU')).toBe('39');
+    expect(await n('question-subtotal-RU')).toBe('41');
     expect(await n('question-subtotal-UA')).toBe('9');
     // The researcher cannot go below the new minimum: the lowest choice is 5.
     const options = await researcher
