@@ -1080,6 +1080,7 @@ const en: Messages = {
   },
   issue12Finish: {
     subtotalRow: '{{country}}: subtotal',
+    subtotalNote: 'The “country: subtotal” rows are for the regions of that country together.',
     minK: {
       title: 'Small-cell protection',
       intro:

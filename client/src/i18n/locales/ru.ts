@@ -1083,6 +1083,7 @@ const ru = {
   },
   issue12Finish: {
     subtotalRow: '{{country}}: итого',
+    subtotalNote: 'Строки «страна: итого» — по регионам этой страны вместе.',
     minK: {
       title: 'Защита малых ячеек',
       intro:

@@ -1078,6 +1078,7 @@ const uk: Messages = {
   },
   issue12Finish: {
     subtotalRow: '{{country}}: разом',
+    subtotalNote: 'Рядки «країна: разом» — по регіонах цієї країни разом.',
     minK: {
       title: 'Захист малих клітинок',
       intro:

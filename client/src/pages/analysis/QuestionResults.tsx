@@ -275,7 +275,10 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
   const tableCard = (asNumbers: boolean, prefix: string, id: string) => (
     <section key={prefix} className="card table-card" aria-labelledby={id}>
       <h3 id={id}>{title}</h3>
-      <p className="table-note">{asNumbers ? t('questionResults.noteNumeric') : t('questionResults.noteChoice')}</p>
+      <p className="table-note">
+        {asNumbers ? t('questionResults.noteNumeric') : t('questionResults.noteChoice')}
+        {(data.subtotals ?? []).length > 0 && ` ${t('issue12Finish.subtotalNote')}`}
+      </p>
       <div className="table-scroll table-scroll--sticky" role="region" aria-labelledby={id} tabIndex={0}>
         <table className="results-table" data-testid={`${prefix}table`}>
           <thead>
