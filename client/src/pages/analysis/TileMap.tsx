@@ -188,6 +188,19 @@ export function TileMap({
                   stroke={state === 'empty' ? '#c3cad5' : '#ffffff'}
                 />
                 {small && (
+                  // White under the dark dashes, so the outline shows on light and dark tiles alike.
+                  <rect
+                    x={left + 1.5}
+                    y={top + 1.5}
+                    width={TILE - 3}
+                    height={TILE - 3}
+                    rx={2}
+                    fill="none"
+                    stroke="#ffffff"
+                    strokeWidth={2}
+                  />
+                )}
+                {small && (
                   <rect
                     x={left + 1.5}
                     y={top + 1.5}
