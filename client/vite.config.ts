@@ -39,7 +39,9 @@ function precompress(): Plugin {
  * set the saved language on <html> before the first paint (for the server's first-page preview,
  * server/src/waves/first-page.ts), hide the preview when the browser holds a draft of the wave
  * (the form then opens where the respondent left it, not on the first page), and on /w/:code
- * start the wave's JSON in parallel with the scripts.
+ * start the wave's JSON in parallel with the scripts. Links start the pages' chunk
+ * (client/src/respondent/pages.ts: SurveyJS) and its CSS with the entry instead of after it,
+ * without making that CSS block the first paint.
  */
 function respondentHead(): Plugin {
   const code =
@@ -54,7 +56,34 @@ function respondentHead(): Plugin {
     apply: 'build',
     transformIndexHtml: {
       order: 'post',
-      handler: () => [{ tag: 'script', children: code, injectTo: 'head' }],
+      handler(_html, ctx) {
+        const bundle = ctx.bundle ?? {};
+        const pages = Object.values(bundle).find(
+          (c) => c.type === 'chunk' && c.facadeModuleId?.endsWith('/src/respondent/pages.ts'),
+        );
+        if (!pages || pages.type !== 'chunk') throw new Error('lsg-respondent-head: no chunk for respondent/pages.ts');
+        const links: { tag: string; attrs: Record<string, string | boolean>; injectTo: 'head' }[] = [];
+        const seen = new Set<string>();
+        const walk = (fileName: string) => {
+          const c = bundle[fileName];
+          if (!c || c.type !== 'chunk' || seen.has(fileName) || c.isEntry) return;
+          seen.add(fileName);
+          links.push({
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `/${fileName}` },
+            injectTo: 'head',
+          });
+          for (const css of c.viteMetadata?.importedCss ?? [])
+            links.push({
+              tag: 'link',
+              attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `/${css}` },
+              injectTo: 'head',
+            });
+          for (const i of c.imports) walk(i);
+        };
+        walk(pages.fileName);
+        return [{ tag: 'script', children: code, injectTo: 'head' }, ...links];
+      },
     },
   };
 }

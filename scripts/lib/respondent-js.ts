@@ -1,7 +1,9 @@
 // The JavaScript the respondent's routes load, read from the Vite manifest of the respondent's
 // entry (client/respond.html, built by `vite build --mode respondent` into dist/client with
-// .vite/respondent-manifest.json): the entry chunk and its static imports. /w/:code and /i/:token
-// load the same entry; Ukrainian or English strings add a ~2 KiB chunk when chosen. Sizes are
+// .vite/respondent-manifest.json): the entry chunk, the pages' chunk it imports at once
+// (client/src/respondent/pages.ts, preloaded by respond.html) and their static imports.
+// /w/:code and /i/:token load the same files; Ukrainian or English strings add a ~2 KiB chunk
+// when chosen. Sizes are
 // gzip -9 and brotli q11, the two copies the build writes beside each file
 // (client/vite.config.ts) and the server sends (express-static-gzip: .br when the browser
 // accepts it, as every current browser does over HTTPS and to localhost, else .gz).
@@ -35,7 +37,10 @@ export type RespondentRoute = keyof typeof RESPONDENT_ROUTES;
 
 export type JsFile = { file: string; raw: number; gzip: number; br: number };
 
-type ManifestChunk = { file: string; imports?: string[] };
+type ManifestChunk = { file: string; imports?: string[]; dynamicImports?: string[] };
+
+/** The pages' chunk, imported by the entry before it renders anything. */
+const PAGES = 'src/respondent/pages.ts';
 
 /** The JS files of `route`, with raw, gzip -9 and brotli q11 sizes in bytes. */
 export function routeJs(dist: string, route: RespondentRoute): JsFile[] {
@@ -52,6 +57,9 @@ export function routeJs(dist: string, route: RespondentRoute): JsFile[] {
     for (const dep of chunk.imports ?? []) add(dep);
   };
   add(RESPONDENT_ROUTES[route]);
+  if (!manifest[RESPONDENT_ROUTES[route]].dynamicImports?.includes(PAGES))
+    throw new Error(`${RESPONDENT_ROUTES[route]} does not import ${PAGES}`);
+  add(PAGES);
   return [...files].map((file) => {
     const bytes = fs.readFileSync(path.join(dist, file));
     return {

@@ -6,8 +6,6 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../styles.css';
 import { LanguageSwitcher } from '../components/LanguageSwitcher';
-import InvitePage from '../pages/invite/InvitePage';
-import RespondPage from '../pages/respond/RespondPage';
 import { dropPrerender } from '../pages/respond/prerender';
 import { prefetchWave } from '../pages/respond/wavePrefetch';
 import { useTranslation } from 'react-i18next';
@@ -28,7 +26,9 @@ if (wave) {
 // The first-page preview (respond/prerender.ts) never outstays a page that failed to load.
 setTimeout(dropPrerender, 20_000);
 
-function RespondentApp() {
+type Pages = typeof import('./pages');
+
+function RespondentApp({ pages: { RespondPage, InvitePage } }: { pages: Pages }) {
   const { t } = useTranslation();
   return (
     <div className="app">
@@ -59,11 +59,11 @@ function RespondentApp() {
   );
 }
 
-void loadSavedLocale().then(() => {
+void Promise.all([import('./pages'), loadSavedLocale()]).then(([pages]) => {
   if (i18n.language !== i18n.resolvedLanguage) void i18n.changeLanguage(i18n.language);
   createRoot(container).render(
     <StrictMode>
-      <RespondentApp />
+      <RespondentApp pages={pages} />
     </StrictMode>,
   );
 });
