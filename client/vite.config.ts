@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import react from '@vitejs/plugin-react';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, transformWithOxc, type Plugin, type UserConfig } from 'vite';
 
 const clientDir = fileURLToPath(new URL('.', import.meta.url));
 const outDir = fileURLToPath(new URL('../dist/client', import.meta.url));
@@ -11,7 +11,7 @@ const apiProxy = { '/api': { target: 'http://127.0.0.1:3000', changeOrigin: fals
 
 /**
  * Writes .gz and .br next to each text asset, so the server can send them pre-compressed
- * (the respondent route is ~1.8 MB of JS raw, ~0.47 MB gzip, ~0.37 MB brotli).
+ * (the respondent entry is ~1.5 MB of JS raw, ~0.37 MB gzip, ~0.29 MB brotli).
  */
 function precompress(): Plugin {
   return {
@@ -35,65 +35,108 @@ function precompress(): Plugin {
 }
 
 /**
- * The respondent's pages are what slow connections open. A few lines in index.html start their
- * chunks, their CSS and (on /w/:code) the wave's JSON right away, in parallel with the entry
- * script, instead of after it.
+ * The respondent's entry (respond.html) is what slow connections open. A few lines in its head
+ * set the saved language on <html> before the first paint (for the server's first-page preview,
+ * server/src/waves/first-page.ts), hide the preview when the browser holds a draft of the wave
+ * (the form then opens where the respondent left it, not on the first page), and on /w/:code
+ * start the wave's JSON in parallel with the scripts. Links start the pages' chunk
+ * (client/src/respondent/pages.ts: SurveyJS) and its CSS with the entry instead of after it,
+ * without making that CSS block the first paint.
  */
-function respondentPreload(): Plugin {
+function respondentHead(): Plugin {
+  const code =
+    `(function(){var m=/^\\/w\\/([^/]+)\\/?$/.exec(location.pathname);` +
+    `try{var s=localStorage,g=s.getItem("lsg-barometer:lang"),h=document.documentElement;` +
+    `if(g==="ru"||g==="uk"||g==="en")h.lang=g;` +
+    `if(m&&s.getItem("lsg-barometer:draft:"+decodeURIComponent(m[1])))h.className+=" prerender-off"}catch(e){}` +
+    `if(m){var l=document.createElement("link");l.href="/api/waves/"+m[1];l.rel="preload";l.as="fetch";` +
+    `l.crossOrigin="anonymous";document.head.appendChild(l)}})();`;
   return {
-    name: 'lsg-respondent-preload',
+    name: 'lsg-respondent-head',
     apply: 'build',
     transformIndexHtml: {
       order: 'post',
       handler(_html, ctx) {
         const bundle = ctx.bundle ?? {};
-        const pageChunk = (page: string) =>
-          Object.values(bundle).find((c) => c.type === 'chunk' && c.facadeModuleId?.endsWith(page));
-        // The page's chunk and every chunk it imports statically (survey-core is one of them,
-        // the largest), minus those the entry already loads: all start with the entry, instead
-        // of one round trip after another.
-        const walk = (fileName: string, into: Set<string>) => {
+        const pages = Object.values(bundle).find(
+          (c) => c.type === 'chunk' && c.facadeModuleId?.endsWith('/src/respondent/pages.ts'),
+        );
+        if (!pages || pages.type !== 'chunk') throw new Error('lsg-respondent-head: no chunk for respondent/pages.ts');
+        const links: { tag: string; attrs: Record<string, string | boolean>; injectTo: 'head' }[] = [];
+        const seen = new Set<string>();
+        const walk = (fileName: string) => {
           const c = bundle[fileName];
-          if (!c || c.type !== 'chunk' || into.has(fileName)) return;
-          into.add(fileName);
-          for (const i of c.imports) walk(i, into);
+          if (!c || c.type !== 'chunk' || seen.has(fileName) || c.isEntry) return;
+          seen.add(fileName);
+          links.push({
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `/${fileName}` },
+            injectTo: 'head',
+          });
+          for (const css of c.viteMetadata?.importedCss ?? [])
+            links.push({
+              tag: 'link',
+              attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `/${css}` },
+              injectTo: 'head',
+            });
+          for (const i of c.imports) walk(i);
         };
-        const byEntry = new Set<string>();
-        for (const c of Object.values(bundle)) if (c.type === 'chunk' && c.isEntry) walk(c.fileName, byEntry);
-        const base = '/';
-        const linksFor = (page: string) => {
-          const chunk = pageChunk(page);
-          if (!chunk) throw new Error(`lsg-respondent-preload: no chunk for ${page}`);
-          const needed = new Set<string>();
-          walk(chunk.fileName, needed);
-          const links: [string, string, string?][] = [];
-          for (const fileName of needed) {
-            if (byEntry.has(fileName)) continue;
-            links.push([`${base}${fileName}`, 'modulepreload']);
-            const c = bundle[fileName];
-            for (const css of (c.type === 'chunk' && c.viteMetadata?.importedCss) || [])
-              links.push([`${base}${css}`, 'preload', 'style']);
-          }
-          return links;
-        };
-        const respond = linksFor('/pages/respond/RespondPage.tsx');
-        // The invitation page (/i/:token) loads the same form: its chunks start early too.
-        const invite = linksFor('/pages/invite/InvitePage.tsx');
-        const add =
-          `function a(l){l.forEach(function(a){var e=document.createElement("link");e.href=a[0];e.rel=a[1];` +
-          `if(a[2]){e.as=a[2];e.crossOrigin="anonymous"}document.head.appendChild(e)})}`;
-        // Also for the server's first-page preview (server/src/waves/first-page.ts): the saved
-        // language on <html> before the first paint, and no preview over a draft (the form then
-        // opens where the respondent left it, not on the first page).
-        const code =
-          `(function(){${add}if(/^\\/i\\/[^/]+\\/?$/.test(location.pathname))return a(${JSON.stringify(invite)});` +
-          `var m=/^\\/w\\/([^/]+)\\/?$/.exec(location.pathname);if(!m)return;` +
-          `try{var s=localStorage,g=s.getItem("lsg-barometer:lang"),h=document.documentElement;` +
-          `if(g==="ru"||g==="uk"||g==="en")h.lang=g;` +
-          `if(s.getItem("lsg-barometer:draft:"+decodeURIComponent(m[1])))h.className+=" prerender-off"}catch(e){}` +
-          `a(${JSON.stringify(respond)}.concat([["/api/waves/"+m[1],"preload","fetch"]]))})();`;
-        return [{ tag: 'script', children: code, injectTo: 'head' }];
+        walk(pages.fileName);
+        return [{ tag: 'script', children: code, injectTo: 'head' }, ...links];
       },
+    },
+  };
+}
+
+/** The sections of the app's locales the respondent's pages use (keys as in client/src/i18n/locales). */
+const RESPONDENT_SECTIONS = ['app', 'respond', 'errors', 'admin.invite', 'practices.nav', 'practices.suggestions'];
+const MESSAGES_ID = 'virtual:lsg-respondent-messages/';
+
+/**
+ * `virtual:lsg-respondent-messages/<lng>`: the respondent's strings in one language, taken from
+ * client/src/i18n/locales/<lng>.ts at build time, so the respondent entry carries a few KiB of
+ * strings instead of the staff app's ~40 KiB per language, and the locales stay the one source.
+ */
+function respondentMessages(): Plugin {
+  return {
+    name: 'lsg-respondent-messages',
+    resolveId(id) {
+      return id.startsWith(MESSAGES_ID) ? `\0${id}` : undefined;
+    },
+    async load(id) {
+      if (!id.startsWith(`\0${MESSAGES_ID}`)) return undefined;
+      const lng = id.slice(MESSAGES_ID.length + 1);
+      if (!/^(ru|uk|en)$/.test(lng)) throw new Error(`lsg-respondent-messages: no locale ${lng}`);
+      const file = path.join(clientDir, 'src', 'i18n', 'locales', `${lng}.ts`);
+      this.addWatchFile(file);
+      const { code } = await transformWithOxc(fs.readFileSync(file, 'utf8'), file, { lang: 'ts' });
+      const all = (await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`)) as {
+        default: Record<string, unknown>;
+      };
+      const picked: Record<string, unknown> = {};
+      for (const key of RESPONDENT_SECTIONS) {
+        const [section, sub] = key.split('.');
+        const value = sub ? (all.default[section] as Record<string, unknown> | undefined)?.[sub] : all.default[section];
+        if (value === undefined) throw new Error(`lsg-respondent-messages: ${lng} has no ${key}`);
+        if (sub) picked[section] = { ...(picked[section] as object), [sub]: value };
+        else picked[section] = value;
+      }
+      return `export default ${JSON.stringify(picked)};`;
+    },
+  };
+}
+
+/** In the respondent entry, client/src/i18n/index.ts is replaced by client/src/respondent/i18n.ts. */
+function respondentI18n(): Plugin {
+  const appI18n = path.join(clientDir, 'src', 'i18n', 'index.ts');
+  const own = path.join(clientDir, 'src', 'respondent', 'i18n.ts');
+  return {
+    name: 'lsg-respondent-i18n',
+    enforce: 'pre',
+    async resolveId(source, importer) {
+      if (!importer || !/(^|\/)i18n(\/index)?$/.test(source)) return undefined;
+      const resolved = await this.resolve(source, importer, { skipSelf: true });
+      return resolved && path.normalize(resolved.id) === appI18n ? own : undefined;
     },
   };
 }
@@ -147,22 +190,62 @@ function surveyBaseThemeCss(): Plugin {
   };
 }
 
+/** `vite build --mode respondent` builds the respondent's entry (respond.html) into the same folder. */
+export const RESPONDENT_MODE = 'respondent';
+
+const src = (file: string) => path.join(clientDir, 'src', file);
+
 // Paths are resolved from this file, so the config works from the repo root
 // (`npm run build:client`) and from inside client/.
-export default defineConfig({
+const shared: UserConfig = {
   root: clientDir,
   // Keep the dev pre-bundle cache out of client/ (it would otherwise live in client/node_modules).
   cacheDir: fileURLToPath(new URL('../node_modules/.vite', import.meta.url)),
-  plugins: [react(), surveyBaseThemeCss(), respondentPreload(), precompress()],
+  server: { proxy: apiProxy },
+  preview: { proxy: apiProxy },
+};
+
+/** The staff app and the public pages (index.html); it also renders /w/:code after in-app navigation. */
+const appConfig: UserConfig = {
+  ...shared,
+  plugins: [react(), surveyBaseThemeCss(), precompress()],
   build: {
     outDir,
     emptyOutDir: true,
-    // Read by scripts/lib/respondent-js.ts to sum the JS the respondent routes load.
+    // Read by scripts/lib/respondent-js.ts.
     manifest: true,
-    // survey-core alone is ~1.2 MB minified; the respondent routes are held in gzip by
-    // test/e2e/respondent-weight.test.ts.
+    // survey-core alone is ~1.2 MB minified.
     chunkSizeWarningLimit: 1700,
   },
-  server: { proxy: apiProxy },
-  preview: { proxy: apiProxy },
-});
+};
+
+/**
+ * The respondent's entry (respond.html, served at /w/:code and /i/:token): the same pages on
+ * preact/compat instead of React (survey-react-ui runs on it, as SurveyJS's own preact build
+ * does), with the respondent's strings only and no router. Built after the app, into the same
+ * folder, with its own manifest; test/e2e/respondent-weight.test.ts holds its weight.
+ */
+const respondentConfig: UserConfig = {
+  ...shared,
+  resolve: {
+    alias: [
+      { find: /^react$/, replacement: 'preact/compat' },
+      { find: /^react-dom$/, replacement: 'preact/compat' },
+      { find: /^react-dom\/client$/, replacement: 'preact/compat/client' },
+      { find: /^react\/jsx-runtime$/, replacement: 'preact/jsx-runtime' },
+      { find: /^react\/jsx-dev-runtime$/, replacement: 'preact/jsx-dev-runtime' },
+      { find: /^react-i18next$/, replacement: src('respondent/react-i18next.ts') },
+      { find: /^react-router$/, replacement: src('respondent/react-router.tsx') },
+    ],
+  },
+  plugins: [react(), respondentI18n(), respondentMessages(), surveyBaseThemeCss(), respondentHead(), precompress()],
+  build: {
+    outDir,
+    emptyOutDir: false,
+    manifest: '.vite/respondent-manifest.json',
+    chunkSizeWarningLimit: 1700,
+    rolldownOptions: { input: path.join(clientDir, 'respond.html') },
+  },
+};
+
+export default defineConfig(({ mode }) => (mode === RESPONDENT_MODE ? respondentConfig : appConfig));

@@ -1,5 +1,6 @@
-// Respondent page: gzip size of the JavaScript the respondent routes load (/w/:code and
-// /i/:token, from the Vite manifest: scripts/lib/respondent-js.ts), against the 300 KiB target;
+// Respondent page: size of the JavaScript the respondent routes load (/w/:code and /i/:token,
+// from the respondent entry's Vite manifest: scripts/lib/respondent-js.ts), brotli (as the server
+// sends it to a browser) against the 300 KiB target, and gzip; the JS bytes Chromium received;
 // the time until the first question is visible (in the server's static preview of the first page)
 // and until SurveyJS's form shows it (answerable), in Chromium on an emulated slow link (1.6 Mbps
 // down, 750 kbps up, 150 ms RTT), median of several cold loads. Baseline: the same measure for the app's 404 page (same
@@ -28,7 +29,11 @@ const median = (xs: number[]) => {
  * ms from navigation start until each of `selectors` is visible (in order), on a fresh (cold)
  * browser context, and the bytes received meanwhile.
  */
-async function coldLoad(browser: Browser, url: string, selectors: string[]): Promise<{ ms: number[]; bytes: number }> {
+async function coldLoad(
+  browser: Browser,
+  url: string,
+  selectors: string[],
+): Promise<{ ms: number[]; bytes: number; jsBytes: number }> {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   try {
     const page = await context.newPage();
@@ -37,7 +42,15 @@ async function coldLoad(browser: Browser, url: string, selectors: string[]): Pro
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
     await cdp.send('Network.emulateNetworkConditions', SLOW_LINK);
     let bytes = 0;
-    cdp.on('Network.loadingFinished', (e: { encodedDataLength: number }) => (bytes += e.encodedDataLength));
+    let jsBytes = 0;
+    const scripts = new Set<string>();
+    cdp.on('Network.responseReceived', (e: { requestId: string; type: string }) => {
+      if (e.type === 'Script') scripts.add(e.requestId);
+    });
+    cdp.on('Network.loadingFinished', (e: { requestId: string; encodedDataLength: number }) => {
+      bytes += e.encodedDataLength;
+      if (scripts.has(e.requestId)) jsBytes += e.encodedDataLength;
+    });
     const started = performance.now();
     await page.goto(url, { waitUntil: 'commit', timeout: 60_000 });
     const ms: number[] = [];
@@ -45,7 +58,7 @@ async function coldLoad(browser: Browser, url: string, selectors: string[]): Pro
       await page.locator(selector).first().waitFor({ state: 'visible', timeout: 60_000 });
       ms.push(performance.now() - started);
     }
-    return { ms, bytes };
+    return { ms, bytes, jsBytes };
   } finally {
     await context.close();
   }
@@ -59,10 +72,13 @@ async function measure(ctx: BenchContext, size: number): Promise<Result[]> {
   const dist = ensureClientBuilt(ROOT);
   const files = routeJs(dist, '/w/:code');
   const gzipKb = kib(files);
+  const brKb = kib(files, 'br');
   const rawKb = kib(files, 'raw');
-  const inviteGzipKb = kib(routeJs(dist, '/i/:token'));
+  const inviteBrKb = kib(routeJs(dist, '/i/:token'), 'br');
   for (const f of [...files].sort((a, b) => b.gzip - a.gzip))
-    ctx.log(`  page: /w/:code loads ${f.file} ${(f.gzip / 1024).toFixed(1)} KiB gzip`);
+    ctx.log(
+      `  page: /w/:code loads ${f.file} ${(f.br / 1024).toFixed(1)} KiB brotli, ${(f.gzip / 1024).toFixed(1)} KiB gzip`,
+    );
 
   const server = await startServerProcess(ctx.uri, ctx.dbName);
   const browser = await chromium.launch({
@@ -74,6 +90,7 @@ async function measure(ctx: BenchContext, size: number): Promise<Result[]> {
   const respond: number[] = [];
   const notFound: number[] = [];
   let respondBytes = 0;
+  let respondJsBytes = 0;
   try {
     // One unmeasured load each, so the server's first-request costs do not count.
     await coldLoad(browser, `${server.url}/w/${ctx.wave}`, [PREVIEW, FORM]);
@@ -83,6 +100,7 @@ async function measure(ctx: BenchContext, size: number): Promise<Result[]> {
       preview.push(r.ms[0]);
       respond.push(r.ms[1]);
       respondBytes = r.bytes;
+      respondJsBytes = r.jsBytes;
       notFound.push((await coldLoad(browser, `${server.url}/no-such-page`, ['h1'])).ms[0]);
     }
   } finally {
@@ -101,9 +119,11 @@ async function measure(ctx: BenchContext, size: number): Promise<Result[]> {
     ...(note ? { note } : {}),
   });
   return [
-    r('respondent JS gzip', gzipKb, 'KiB', `/w/:code; target ≤ ${RESPONDENT_JS_TARGET_KIB}`),
+    r('respondent JS brotli', brKb, 'KiB', `/w/:code, as sent to a browser; target ≤ ${RESPONDENT_JS_TARGET_KIB}`),
+    r('respondent JS gzip', gzipKb, 'KiB', '/w/:code, for clients without brotli'),
     r('respondent JS raw', rawKb, 'KiB'),
-    r('invitation JS gzip', inviteGzipKb, 'KiB', `/i/:token; target ≤ ${RESPONDENT_JS_TARGET_KIB}`),
+    r('invitation JS brotli', inviteBrKb, 'KiB', `/i/:token; target ≤ ${RESPONDENT_JS_TARGET_KIB}`),
+    r('JS on the wire', respondJsBytes / 1024, 'KiB', 'one cold load of /w/:code, scripts as received by Chromium'),
     r('bytes on the wire', respondBytes / 1024, 'KiB', 'one cold load, all resources, as sent (br/gzip)'),
     r(
       'first question (median)',

@@ -14,6 +14,7 @@ function newestMtime(dir: string): number {
 
 function isStale(outDir: string, root: string): boolean {
   const index = path.join(outDir, 'index.html');
+  if (!fs.existsSync(path.join(outDir, 'respond.html'))) return true;
   return !fs.existsSync(index) || fs.statSync(index).mtimeMs < newestMtime(path.join(root, 'client'));
 }
 
@@ -48,26 +49,29 @@ export function ensureClientBuilt(root: string, log: (msg: string) => void = () 
     log('Building the web client (vite)...');
     // Build beside the live folder and swap it in, so a server reading dist/client never sees it half-built.
     const fresh = `${outDir}.build-${process.pid}`;
-    execFileSync(
-      process.execPath,
-      [
-        path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
-        'build',
-        '--config',
-        'client/vite.config.ts',
-        '--outDir',
-        fresh,
-        '--emptyOutDir',
-        '--logLevel',
-        'warn',
-      ],
-      {
-        cwd: root,
-        stdio: ['ignore', 'inherit', 'inherit'],
-        // Always a production bundle, also when started from the tests (NODE_ENV=test would give React's dev build).
-        env: { ...process.env, NODE_ENV: 'production' },
-      },
-    );
+    // Two builds into one folder: the app (index.html), then the respondent's entry (respond.html,
+    // client/vite.config.ts `--mode respondent`), which keeps what the first one wrote.
+    for (const extra of [[], ['--mode', 'respondent']])
+      execFileSync(
+        process.execPath,
+        [
+          path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+          'build',
+          '--config',
+          'client/vite.config.ts',
+          '--outDir',
+          fresh,
+          ...(extra.length ? extra : ['--emptyOutDir']),
+          '--logLevel',
+          'warn',
+        ],
+        {
+          cwd: root,
+          stdio: ['ignore', 'inherit', 'inherit'],
+          // Always a production bundle, also when started from the tests (NODE_ENV=test would give React's dev build).
+          env: { ...process.env, NODE_ENV: 'production' },
+        },
+      );
     const old = `${outDir}.old-${process.pid}`;
     if (fs.existsSync(outDir)) fs.renameSync(outDir, old);
     fs.renameSync(fresh, outDir);

@@ -135,10 +135,12 @@ export function createApp(deps: AppDeps): express.Express {
       }),
     );
     app.use(express.static(clientDir, { index: false, maxAge: 0 }));
-    // A public wave's address: the app shell with a static preview of the first page (waves/first-page.ts).
+    // The respondent's addresses get their own, lighter entry (client/respond.html: no staff app),
+    // when the build has it; /w/:code with a static preview of the first page (waves/first-page.ts).
+    const respondentShell = () => (fs.existsSync(path.join(clientDir, 'respond.html')) ? 'respond.html' : 'index.html');
     app.get(/^\/w\/[^/]+\/?$/, compression(), async (req, res, next) => {
       try {
-        const html = await fs.promises.readFile(path.join(clientDir, 'index.html'), 'utf8');
+        const html = await fs.promises.readFile(path.join(clientDir, respondentShell()), 'utf8');
         const preview = await previewFor(req.path.split('/')[2]);
         res.setHeader('Cache-Control', 'no-cache');
         res
@@ -147,6 +149,10 @@ export function createApp(deps: AppDeps): express.Express {
       } catch (err) {
         next(err);
       }
+    });
+    app.get(/^\/i\/[^/]+\/?$/, (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(path.join(clientDir, respondentShell()));
     });
     // Client-side routes: every other GET gets the app shell.
     app.get(/.*/, (_req, res) => {

@@ -5,15 +5,18 @@ import path from 'node:path';
 import helmet from 'helmet';
 import type { RequestHandler } from 'express';
 
-/** sha256 sources for the inline scripts of the built index.html (the respondent preload). */
+/** sha256 sources for the inline scripts of the built pages (respond.html's early lines). */
 export function inlineScriptHashes(clientDir: string | undefined): string[] {
   if (!clientDir) return [];
-  const file = path.join(clientDir, 'index.html');
-  if (!fs.existsSync(file)) return [];
-  const html = fs.readFileSync(file, 'utf8');
-  return [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
-    (m) => `'sha256-${createHash('sha256').update(m[1]).digest('base64')}'`,
-  );
+  const hashes = new Set<string>();
+  for (const page of ['index.html', 'respond.html']) {
+    const file = path.join(clientDir, page);
+    if (!fs.existsSync(file)) continue;
+    const html = fs.readFileSync(file, 'utf8');
+    for (const m of html.matchAll(/<script>([\s\S]*?)<\/script>/g))
+      hashes.add(`'sha256-${createHash('sha256').update(m[1]).digest('base64')}'`);
+  }
+  return [...hashes];
 }
 
 export function securityHeaders(opts: { scriptHashes: string[]; production: boolean }): RequestHandler {
