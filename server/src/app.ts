@@ -28,6 +28,7 @@ import { jobsRoutes } from './jobs/jobs.routes';
 import { questionnairesRoutes } from './questionnaires/questionnaires.routes';
 import { invitationsRoutes } from './invitations/invitations.routes';
 import { practicesRoutes } from './practices/practices.routes';
+import { trendsRoutes } from './trends/trends.routes';
 import { carriesToken, redactUrl } from './http/redact';
 import { previewFor } from './waves/first-page';
 
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps): express.Express {
   questionnairesRoutes(api);
   invitationsRoutes(api, { publicUrl: deps.publicUrl ?? config().publicUrl });
   practicesRoutes(api);
+  trendsRoutes(api);
 
   const openapi = new OpenApiGeneratorV31(api.registry.definitions).generateDocument({
     openapi: '3.1.0',
