@@ -29,6 +29,7 @@ import { questionnairesRoutes } from './questionnaires/questionnaires.routes';
 import { invitationsRoutes } from './invitations/invitations.routes';
 import { practicesRoutes } from './practices/practices.routes';
 import { trendsRoutes } from './trends/trends.routes';
+import { publicationRoutes } from './publication/publication.routes';
 import { carriesToken, redactUrl } from './http/redact';
 import { previewFor } from './waves/first-page';
 
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps): express.Express {
   invitationsRoutes(api, { publicUrl: deps.publicUrl ?? config().publicUrl });
   practicesRoutes(api);
   trendsRoutes(api);
+  publicationRoutes(api);
 
   const openapi = new OpenApiGeneratorV31(api.registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -233,7 +233,7 @@ export async function trendSeries(
   const matched = waves.filter((w) => w.match !== 'missing').map((w) => w.wave);
 
   const tally = (k?: KRequest) =>
-    Promise.all(matched.map((w) => questionTally(w, question, 'region', filters, k ?? { k: opts.k, user: opts.user })));
+    Promise.all(matched.map((w) => questionTally(w, question, 'region', filters, k ?? { k: opts.k, user: opts.user, trusted: opts.trusted })));
   let tables: QuestionTally[] = await tally();
   const k = Math.max(...tables.map((t) => t.minCell));
   if (tables.some((t) => t.minCell !== k)) tables = await tally({ k, user: opts.user, trusted: true });
