@@ -26,6 +26,7 @@ import { useRequest } from '../../lib/useRequest';
 import { AdminNav } from './AdminNav';
 import { ResponseBoard } from './ResponseBoard';
 import { TallyJobs } from './TallyJobs';
+import { PublishPanel } from '../monitor/PublishPanel';
 import { dateInputToIso } from './dates';
 import ru from '../../i18n/locales/ru';
 import { errorText, ProblemList, type CodeNames } from './ProblemList';
@@ -121,6 +122,7 @@ export default function WavePage() {
       )}
       <ResponseBoard code={w.code} />
       <TallyJobs code={w.code} />
+      <PublishPanel code={w.code} />
       <div className="admin-columns">
         <CloneForm wave={w} />
         <section className="card" aria-labelledby="history-h">
