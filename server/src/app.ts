@@ -30,6 +30,7 @@ import { invitationsRoutes } from './invitations/invitations.routes';
 import { practicesRoutes } from './practices/practices.routes';
 import { trendsRoutes } from './trends/trends.routes';
 import { publicationRoutes } from './publication/publication.routes';
+import { reportRoutes } from './report/report.routes';
 import { carriesToken, redactUrl } from './http/redact';
 import { previewFor } from './waves/first-page';
 
@@ -109,6 +110,7 @@ export function createApp(deps: AppDeps): express.Express {
   practicesRoutes(api);
   trendsRoutes(api);
   publicationRoutes(api);
+  reportRoutes(api);
 
   const openapi = new OpenApiGeneratorV31(api.registry.definitions).generateDocument({
     openapi: '3.1.0',
