@@ -9,7 +9,7 @@ import { InvitationModel } from '../invitations/invitation.model';
 import { waveCatalogue } from '../analytics/catalogue';
 import { collect } from '../analytics/collect.service';
 import { getMinCell } from '../analytics/coding.service';
-import { effectiveK, SMALL_BASE } from '../analytics/disclosure';
+import { effectiveK, primary, SMALL_BASE } from '../analytics/disclosure';
 import { NO_FILTERS } from '../analytics/filters';
 import { compareProportions, wilson } from '../analytics/stats';
 import { questionTally, type KRequest, type Row } from '../analytics/tally.service';
@@ -76,17 +76,25 @@ const NONE: Estimate = {
  * gave a point ("not relevant" and the like left out) and the mean; else the share of `option`
  * among those who answered. Hidden when any count it needs is hidden.
  */
-function estimate(row: Row | undefined, measure: 'acute' | 'top', options: Option[], option: string | null): Estimate {
+function estimate(
+  row: Row | undefined,
+  measure: 'acute' | 'top',
+  options: Option[],
+  option: string | null,
+  k: number,
+): Estimate {
   if (!row || row.answered === 0) return NONE;
   if (measure === 'acute') {
+    // `row` holds the full counts (the table at k = 1): the two-cell table "4–5 / 1–3" of those
+    // who gave a point gets the rule of its own — hidden when either cell is 1 … k−1 or n < k.
     const scale = numericCodes(options);
-    if (scale.some((c) => row.cells[c]?.suppressed))
-      return { ...NONE, n: row.answered, suppressed: true, smallBase: row.answered < SMALL_BASE };
     const counts = scale.map((c) => row.cells[c]?.count ?? 0);
     const n = counts.reduce((a, b) => a + b, 0);
     if (n === 0) return NONE;
     const top = acuteCodes(options);
     const count = scale.reduce((s, c, i) => s + (top.includes(c) ? counts[i] : 0), 0);
+    if (primary(count, n, k) || primary(n - count, n, k))
+      return { ...NONE, n, suppressed: true, smallBase: n < SMALL_BASE };
     const mean = scale.reduce((s, c, i) => s + Number(c) * counts[i], 0) / n;
     const ci = wilson(count, n);
     return {
@@ -154,6 +162,7 @@ export async function buildReport(waveCode: string, opts: { previous?: string } 
   const minimum = Math.max(await getMinCell(waveCode), prev ? await getMinCell(prev.wave.code) : 1);
   const k = effectiveK(minimum, opts.k ?? Math.max(minimum, PUBLIC_K_DEFAULT), opts.user, opts.trusted);
   const kReq: KRequest = { k, trusted: true };
+  const FULL: KRequest = { k: 1, trusted: true };
 
   // Response per region: respondents from the cube, invitations from the invitation list.
   const { groups } = await collect({ wave: waveCode, variables: [], by: 'region', filters: NO_FILTERS });
@@ -182,8 +191,10 @@ export async function buildReport(waveCode: string, opts: { previous?: string } 
 
   const findings: Finding[] = [];
   for (const v of reportVariables(cat.variables)) {
-    const t = await questionTally(waveCode, v.name, 'region', NO_FILTERS, kReq);
-    const measure: Finding['measure'] = acuteCodes(t.options).length ? 'acute' : 'top';
+    const shown = await questionTally(waveCode, v.name, 'region', NO_FILTERS, kReq);
+    const measure: Finding['measure'] = acuteCodes(shown.options).length ? 'acute' : 'top';
+    // Shares of one answer read the table at the report's k; "4–5" shares the full counts (see estimate).
+    const t = measure === 'acute' ? await questionTally(waveCode, v.name, 'region', NO_FILTERS, FULL) : shown;
     let option: Option | null = null;
     if (measure === 'top') {
       const shown = t.options.filter((o) => t.total.cells[o.value]?.count !== null && t.total.cells[o.value]);
@@ -191,12 +202,12 @@ export async function buildReport(waveCode: string, opts: { previous?: string } 
       option = shown[0] ?? null;
       if (!option) option = t.options[0] ?? null;
     }
-    const est = estimate(t.total, measure, t.options, option?.value ?? null);
+    const est = estimate(t.total, measure, t.options, option?.value ?? null, k);
     let change: Finding['change'] = null;
     const pv = prev && findVariable(prev.variables, v.name);
     if (prev && pv && (pv.kind === 'single' || pv.kind === 'multi')) {
-      const pt = await questionTally(prev.wave.code, v.name, 'region', NO_FILTERS, kReq);
-      const pe = estimate(pt.total, measure, measure === 'acute' ? pt.options : t.options, option?.value ?? null);
+      const pt = await questionTally(prev.wave.code, v.name, 'region', NO_FILTERS, measure === 'acute' ? FULL : kReq);
+      const pe = estimate(pt.total, measure, measure === 'acute' ? pt.options : t.options, option?.value ?? null, k);
       if (pe.count !== null && pe.share !== null && est.count !== null && est.share !== null) {
         const test = compareProportions(pe.count, pe.n, est.count, est.n);
         change = {
@@ -217,7 +228,7 @@ export async function buildReport(waveCode: string, opts: { previous?: string } 
       regions: t.groups.map((g) => ({
         code: g.code,
         names: g.names,
-        ...estimate(g, measure, t.options, option?.value ?? null),
+        ...estimate(g, measure, t.options, option?.value ?? null, k),
       })),
     });
   }

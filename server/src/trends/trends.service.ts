@@ -107,14 +107,15 @@ export function meanInterval(n: number, mean: number, sd: number): { low: number
 
 /**
  * Mean of the numeric answer codes of a row (1–5; "not relevant" and other non-numeric codes left
- * out), from the shown counts. Hidden when any of those counts is hidden: it could not be
- * computed from what is shown, and showing it would give the hidden counts away.
+ * out), from the row's full counts (`row` comes from the table at k = 1). Hidden when fewer than k
+ * gave a number — the rule every summary of numbers follows (tally.service.ts).
  */
-function codeMeanPoint(wave: string, row: Row | undefined, options: Option[]): TrendPoint {
+function codeMeanPoint(wave: string, row: Row | undefined, options: Option[], k: number): TrendPoint {
   if (!row || row.answered === 0) return EMPTY(wave);
   const numeric = numericOptions(options);
-  if (numeric.some((o) => row.cells[o.value]?.suppressed))
-    return { ...EMPTY(wave), n: row.answered, suppressed: true, smallBase: row.answered < SMALL_BASE };
+  const given = numeric.reduce((s, o) => s + (row.cells[o.value]?.count ?? 0), 0);
+  if (k > 1 && given > 0 && given < k)
+    return { ...EMPTY(wave), n: given, suppressed: true, smallBase: given < SMALL_BASE };
   let n = 0;
   let sum = 0;
   for (const o of numeric) {
@@ -233,7 +234,11 @@ export async function trendSeries(
   const matched = waves.filter((w) => w.match !== 'missing').map((w) => w.wave);
 
   const tally = (k?: KRequest) =>
-    Promise.all(matched.map((w) => questionTally(w, question, 'region', filters, k ?? { k: opts.k, user: opts.user, trusted: opts.trusted })));
+    Promise.all(
+      matched.map((w) =>
+        questionTally(w, question, 'region', filters, k ?? { k: opts.k, user: opts.user, trusted: opts.trusted }),
+      ),
+    );
   let tables: QuestionTally[] = await tally();
   const k = Math.max(...tables.map((t) => t.minCell));
   if (tables.some((t) => t.minCell !== k)) tables = await tally({ k, user: opts.user, trusted: true });
@@ -270,11 +275,20 @@ export async function trendSeries(
         ).then((list) => new Map(list))
       : undefined;
 
+  // Means of answer codes are computed from the full counts (k = 1) and hidden by their own n.
+  const raw =
+    measure === 'mean' && reference.kind !== 'numeric'
+      ? await Promise.all(matched.map((w) => questionTally(w, question, 'region', filters, { k: 1, trusted: true })))
+      : undefined;
+  const rawRow = (i: number, row: Row | undefined, code: string): Row | undefined => {
+    if (!raw || !row) return row;
+    return code === 'all' ? raw[i].total : raw[i].groups.find((g) => g.code === code);
+  };
   const pointOf = (i: number, row: Row | undefined, code: string): TrendPoint => {
     const wave = matched[i];
     if (measure === 'share') return sharePoint(wave, row, value!.code);
     if (reference.kind === 'numeric') return numberMeanPoint(wave, row, sds?.get(i)?.get(code));
-    return codeMeanPoint(wave, row, options);
+    return codeMeanPoint(wave, rawRow(i, row, code), options, k);
   };
   const lineOf = (code: string, names: Localized, rowAt: (t: QuestionTally) => Row | undefined): TrendLine => ({
     code,

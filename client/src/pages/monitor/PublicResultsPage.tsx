@@ -21,7 +21,14 @@ function heat(c: PublicCell | undefined): React.CSSProperties {
   if (!c || c.suppressed || c.share === null) return {};
   const t = c.share;
   const rgb = [232, 240, 250].map((l, i) => Math.round(l + ([11, 46, 92][i] - l) * t));
-  return { background: `rgb(${rgb.join(',')})`, color: t > 0.45 ? '#ffffff' : '#000000' };
+  // Black or white, whichever contrasts more with the background (WCAG relative luminance).
+  const [r, g, b] = rgb.map((v) => {
+    const c = v / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  const lum = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  const white = 1.05 / (lum + 0.05) >= (lum + 0.05) / 0.05;
+  return { background: `rgb(${rgb.join(',')})`, color: white ? '#ffffff' : '#000000' };
 }
 
 const cellText = (c: PublicCell | undefined, lng: 'ru' | 'uk' | 'en') =>
