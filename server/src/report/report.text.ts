@@ -84,5 +84,10 @@ export function areaLabel(f: Finding, lng: Lng): string {
   return f.name.includes('_') && i > 0 && f.measure === 'acute' ? t.slice(i + 2) : t;
 }
 
-export const byShare = (r: Report) =>
-  [...r.findings].filter((f) => f.share !== null).sort((a, b) => (b.share ?? 0) - (a.share ?? 0));
+/** The problem areas (rated 1–5) when there are any, else every question; largest share first. */
+export function byShare(r: Report): Finding[] {
+  const areas = r.findings.some((f) => f.measure === 'acute')
+    ? r.findings.filter((f) => f.measure === 'acute')
+    : r.findings;
+  return areas.filter((f) => f.share !== null).sort((a, b) => (b.share ?? 0) - (a.share ?? 0));
+}

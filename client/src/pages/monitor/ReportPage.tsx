@@ -43,7 +43,7 @@ function testText(f: ReportFinding, lng: Locale, words: { yes: string; no: strin
 /** Horizontal bars with 95% whiskers, as SVG (prints sharp). */
 function ShareBars({ findings, lng, title }: { findings: ReportFinding[]; lng: Locale; title: string }) {
   const rows = findings.filter((f) => f.share !== null).slice(0, 15);
-  const labelW = 300;
+  const labelW = 290;
   const barW = 340;
   const rowH = 22;
   const height = 40 + rows.length * rowH + 24;
@@ -76,8 +76,8 @@ function ShareBars({ findings, lng, title }: { findings: ReportFinding[]; lng: L
         const label = areaLabel(f, lng);
         return (
           <g key={f.name}>
-            <text x={labelW - 8} y={y + 13} fontSize={11} textAnchor="end" fill="#1c2430">
-              {label.length > 46 ? `${label.slice(0, 45)}…` : label}
+            <text x={labelW - 8} y={y + 13} fontSize={10} textAnchor="end" fill="#1c2430">
+              {label.length > 40 ? `${label.slice(0, 39)}…` : label}
             </text>
             <rect x={labelW} y={y + 3} width={(f.share ?? 0) * barW} height={rowH - 8} fill="#1f3f6e" />
             {f.low !== null && f.high !== null && (
@@ -153,7 +153,11 @@ export default function ReportPage() {
 function ReportBody({ r }: { r: Report }) {
   const { t } = useTranslation();
   const lng = useLocale();
-  const ranked = [...r.findings].filter((f) => f.share !== null).sort((a, b) => (b.share ?? 0) - (a.share ?? 0));
+  // The problem areas (rated 1–5) when the questionnaire has them; otherwise every question.
+  const areas = r.findings.some((f) => f.measure === 'acute')
+    ? r.findings.filter((f) => f.measure === 'acute')
+    : r.findings;
+  const ranked = [...areas].filter((f) => f.share !== null).sort((a, b) => (b.share ?? 0) - (a.share ?? 0));
   const sig = { yes: t('monitor.report.significant'), no: t('monitor.report.notSignificant') };
   const changes = r.largestChanges.map((n) => r.findings.find((f) => f.name === n)!).filter(Boolean);
   const measure = (f: ReportFinding) =>

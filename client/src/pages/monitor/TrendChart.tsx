@@ -22,12 +22,21 @@ type Props = {
 
 const esc = (s: string) => s;
 
+/** A title in at most two lines (a matrix row is "question: row": the row goes on the second line). */
+function titleLines(title: string, max: number): string[] {
+  const cut = (s: string) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+  if (title.length <= max) return [title];
+  const at = title.lastIndexOf(': ');
+  if (at > 0) return [cut(title.slice(0, at + 1)), cut(title.slice(at + 2))];
+  return [cut(title.slice(0, max)), cut(title.slice(max))];
+}
+
 export const TrendChart = forwardRef<SVGSVGElement, Props>(function TrendChart(
   { lines, waves, measure, title, smallBaseLabel, width = 760, height = 360, lng },
   ref,
 ) {
   const legendRows = Math.ceil((lines.length + 1) / 3);
-  const margin = { top: 36, right: 24, bottom: 44 + legendRows * 18, left: 56 };
+  const margin = { top: 50, right: 24, bottom: 44 + legendRows * 18, left: 56 };
   const w = width - margin.left - margin.right;
   const h = height - margin.top - margin.bottom;
   const values = lines.flatMap((l) =>
@@ -70,9 +79,11 @@ export const TrendChart = forwardRef<SVGSVGElement, Props>(function TrendChart(
     >
       <title>{esc(title)}</title>
       <rect width={width} height={height} fill="#ffffff" />
-      <text x={margin.left} y={20} fontSize={13} fontWeight={600} fill="#1c2430">
-        {title}
-      </text>
+      {titleLines(title, Math.floor(width / 7.2)).map((line, i) => (
+        <text key={i} x={8} y={16 + i * 16} fontSize={12.5} fontWeight={600} fill="#1c2430">
+          {line}
+        </text>
+      ))}
       {ticks.map((t) => (
         <g key={t}>
           <line x1={margin.left} x2={margin.left + w} y1={y(t)} y2={y(t)} stroke="#e3e7ee" />

@@ -169,29 +169,31 @@ export function MatchingTable({ data }: { data: Trends }) {
   const { t } = useTranslation();
   const lng = useLocale();
   return (
-    <div className="table-scroll" role="region" aria-label={t('monitor.trends.matching')} tabIndex={0}>
-      <table className="results-table" data-testid="trend-matching">
-        <caption>{t('monitor.trends.matching')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('monitor.trends.wave')}</th>
-            <th scope="col">{t('monitor.trends.questionnaire')}</th>
-            <th scope="col">{t('monitor.trends.match')}</th>
-            <th scope="col">{t('monitor.trends.questionText')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.waves.map((w) => (
-            <tr key={w.wave} data-testid={`match-${w.wave}`}>
-              <th scope="row">{pick(w.title, lng) || w.wave}</th>
-              <td>{w.questionnaire}</td>
-              <td>{t(`monitor.trends.match_${w.match}`)}</td>
-              <td>{w.questionTitle ? pick(w.questionTitle, lng) : '—'}</td>
+    <section className="card table-card">
+      <div className="table-scroll" role="region" aria-label={t('monitor.trends.matching')} tabIndex={0}>
+        <table className="results-table" data-testid="trend-matching">
+          <caption>{t('monitor.trends.matching')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('monitor.trends.wave')}</th>
+              <th scope="col">{t('monitor.trends.questionnaire')}</th>
+              <th scope="col">{t('monitor.trends.match')}</th>
+              <th scope="col">{t('monitor.trends.questionText')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {data.waves.map((w) => (
+              <tr key={w.wave} data-testid={`match-${w.wave}`}>
+                <th scope="row">{pick(w.title, lng) || w.wave}</th>
+                <td>{w.questionnaire}</td>
+                <td>{t(`monitor.trends.match_${w.match}`)}</td>
+                <td>{w.questionTitle ? pick(w.questionTitle, lng) : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
   );
 }
 
