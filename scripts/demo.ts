@@ -1,12 +1,15 @@
-// `npm run demo -- --responses 500 [--wave CODE] [--seed N]`: fills a wave with plausible
-// synthetic answers across regions, submitted through the same service as real ones.
+// `npm run demo -- --responses 500 [--wave CODE | --questionnaire KEY] [--seed N]`: fills a wave
+// with plausible synthetic answers across regions, submitted through the same service as real
+// ones. `--questionnaire lsg-problems` fills (and first opens, if absent) the demo wave of that
+// shipped questionnaire's latest version, `demo-<key>-<year>`.
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { ItemValue, Question } from 'survey-core';
 import { config } from '../server/src/config';
 import { openDatabase } from '../server/src/db/connection';
 import { prepareDatabase } from '../server/src/bootstrap';
-import { getWaveWithQuestionnaire, listWaves } from '../server/src/waves/waves.service';
+import { createWaveIfAbsent, getWaveWithQuestionnaire, listWaves } from '../server/src/waves/waves.service';
+import { listQuestionnaires, lockRoles } from '../server/src/questionnaires/questionnaires.service';
 import { submitResponse } from '../server/src/responses/responses.service';
 import { createModel } from '../server/src/questionnaires/survey-model';
 import { roleOf, type Roles } from '../server/src/questionnaires/roles';
@@ -108,13 +111,21 @@ function fill(
     else if (role === 'region')
       model.setValue(name, pick((ua ? UA_REGIONS : RU_REGIONS).filter((r) => choices.includes(r))));
     else if (role === 'municipality') model.setValue(name, `${pick(TOWNS)} №${i}`);
-    else if (role === 'obstacles') {
+    else if (type === 'ranking') {
+      const max = Number((q as unknown as { maxSelectedChoices?: number }).maxSelectedChoices) || choices.length;
+      const left = [...choices];
+      const ranked: string[] = [];
+      while (ranked.length < Math.min(max, left.length + ranked.length) && left.length)
+        ranked.push(left.splice(Math.floor(rand() * rand() * left.length), 1)[0]);
+      model.setValue(name, ranked);
+    } else if (role === 'obstacles') {
       const chosen = choices.filter((c) => rand() < (c === 'security' && ua ? 0.55 : (OBSTACLE_WEIGHT[c] ?? 0.1)));
       model.setValue(name, chosen.length ? chosen : ['funding']);
     } else if (type === 'radiogroup' || type === 'dropdown') {
       if (choices.length && (q.isRequired || rand() < 0.8)) model.setValue(name, pick(choices));
     } else if (type === 'checkbox' || type === 'tagbox') {
-      const chosen = choices.filter(() => rand() < 0.3);
+      const max = Number((q as unknown as { maxSelectedChoices?: number }).maxSelectedChoices) || choices.length;
+      const chosen = choices.filter(() => rand() < 0.3).slice(0, max);
       if (chosen.length || q.isRequired) model.setValue(name, chosen.length ? chosen : [choices[0]]);
     } else if (type === 'matrix') {
       const rows = ((q as unknown as { visibleRows?: { name: string }[] }).visibleRows ?? []).map((r) => r.name);
@@ -129,11 +140,39 @@ function fill(
   return model.data as Record<string, unknown>;
 }
 
+/** The open demo wave of a shipped questionnaire's latest version (created when absent). */
+async function demoWaveOf(key: string): Promise<string> {
+  const latest = (await listQuestionnaires()).filter((q) => q.key === key).sort((a, b) => b.version - a.version)[0];
+  if (!latest) throw new Error(`No questionnaire "${key}" in the library.`);
+  const year = new Date().getFullYear();
+  const code = `demo-${key}-${year}`;
+  const title = latest.title;
+  await createWaveIfAbsent({
+    code,
+    title: {
+      ru: `${title.ru} — ${year} (демонстрационная волна)`,
+      en: `${title.en} — ${year} (demo wave)`,
+      uk: `${title.uk} — ${year} (демонстраційна хвиля)`,
+    },
+    questionnaireId: latest.id,
+    status: 'open',
+    opensAt: null,
+    closesAt: null,
+    scope: { countries: ['RU', 'UA'], regions: [] },
+    access: 'public',
+    anonymous: false,
+    demo: true,
+  });
+  await lockRoles(latest.id);
+  return code;
+}
+
 async function run(): Promise<void> {
   const { values } = parseArgs({
     options: {
       responses: { type: 'string', default: '500' },
       wave: { type: 'string' },
+      questionnaire: { type: 'string' },
       seed: { type: 'string', default: '1' },
     },
   });
@@ -144,7 +183,11 @@ async function run(): Promise<void> {
   const db = await openDatabase(cfg, (m) => process.stdout.write(`${m}\n`));
   try {
     await prepareDatabase({ rootDir: cfg.rootDir, demo: true });
-    const code = values.wave ?? (await listWaves()).find((w) => w.status === 'open')?.code;
+    const code =
+      values.wave ??
+      (values.questionnaire
+        ? await demoWaveOf(values.questionnaire)
+        : (await listWaves()).find((w) => w.status === 'open')?.code);
     if (!code) throw new Error('No open wave: pass --wave CODE.');
     const { questionnaire } = await getWaveWithQuestionnaire(code);
     const rand = rng(Number(values.seed));

@@ -18,6 +18,10 @@ const CrosstabPage = lazy(() => import('./pages/analysis/CrosstabPage'));
 const ComparePage = lazy(() => import('./pages/analysis/ComparePage'));
 const TextsPage = lazy(() => import('./pages/analysis/TextsPage'));
 const QuestionsPage = lazy(() => import('./pages/analysis/QuestionsPage'));
+// The standing monitor: trends across waves, published results (public) and the annual report.
+const TrendsPage = lazy(() => import('./pages/monitor/TrendsPage'));
+const PublicResultsPage = lazy(() => import('./pages/monitor/PublicResultsPage'));
+const ReportPage = lazy(() => import('./pages/monitor/ReportPage'));
 const LoginPage = lazy(() => import('./pages/login/LoginPage'));
 // Coordinator pages and the official's invitation link.
 const InvitePage = lazy(() => import('./pages/invite/InvitePage'));
@@ -84,6 +88,9 @@ function AppShell() {
             <Route path="/w/:code/compare" element={<Researcher page={<ComparePage />} />} />
             <Route path="/w/:code/texts" element={<Researcher page={<TextsPage />} />} />
             <Route path="/w/:code/questions" element={<Researcher page={<QuestionsPage />} />} />
+            <Route path="/trends" element={<Researcher page={<TrendsPage />} />} />
+            <Route path="/w/:code/report" element={<Researcher page={<ReportPage />} />} />
+            <Route path="/p/:code" element={<PublicResultsPage />} />
             <Route path="/practices" element={<PracticesPage />} />
             <Route path="/practices/coverage" element={<RequireRole role="user">{<CoveragePage />}</RequireRole>} />
             <Route path="/practices/:id" element={<PracticePage />} />

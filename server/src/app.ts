@@ -28,6 +28,9 @@ import { jobsRoutes } from './jobs/jobs.routes';
 import { questionnairesRoutes } from './questionnaires/questionnaires.routes';
 import { invitationsRoutes } from './invitations/invitations.routes';
 import { practicesRoutes } from './practices/practices.routes';
+import { trendsRoutes } from './trends/trends.routes';
+import { publicationRoutes } from './publication/publication.routes';
+import { reportRoutes } from './report/report.routes';
 import { carriesToken, redactUrl } from './http/redact';
 import { previewFor } from './waves/first-page';
 
@@ -105,6 +108,9 @@ export function createApp(deps: AppDeps): express.Express {
   questionnairesRoutes(api);
   invitationsRoutes(api, { publicUrl: deps.publicUrl ?? config().publicUrl });
   practicesRoutes(api);
+  trendsRoutes(api);
+  publicationRoutes(api);
+  reportRoutes(api);
 
   const openapi = new OpenApiGeneratorV31(api.registry.definitions).generateDocument({
     openapi: '3.1.0',

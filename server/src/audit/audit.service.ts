@@ -35,7 +35,9 @@ export type AuditAction =
   | 'practice.delete'
   | 'practices.import'
   | 'practices.export'
-  | 'practices.from_call';
+  | 'practices.from_call'
+  | 'results.publish'
+  | 'results.unpublish';
 
 export type AuditEntry = {
   id: string;

@@ -13,6 +13,7 @@ import '../http/rate-limit';
 import '../invitations/invitation.model';
 import '../jobs/job.model';
 import '../practices/practice.model';
+import '../publication/publication.model';
 import '../questionnaires/questionnaire.model';
 import '../responses/response.model';
 import '../waves/wave.model';

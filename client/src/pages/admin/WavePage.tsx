@@ -27,6 +27,7 @@ import { AdminNav } from './AdminNav';
 import { ResponseBoard } from './ResponseBoard';
 import { TallyJobs } from './TallyJobs';
 import { MinCellForm } from './MinCellForm';
+import { PublishPanel } from '../monitor/PublishPanel';
 import { dateInputToIso } from './dates';
 import ru from '../../i18n/locales/ru';
 import { errorText, ProblemList, type CodeNames } from './ProblemList';
@@ -123,6 +124,7 @@ export default function WavePage() {
       <ResponseBoard code={w.code} />
       <MinCellForm code={w.code} />
       <TallyJobs code={w.code} />
+      <PublishPanel code={w.code} />
       <div className="admin-columns">
         <CloneForm wave={w} />
         <section className="card" aria-labelledby="history-h">

@@ -121,6 +121,10 @@ export function AnalysisNav({ code }: { code: string }) {
       {link('crosstab', t('analysis.nav.crosstab'))}
       {link('compare', t('analysis.nav.compare'))}
       {link('texts', t('analysis.nav.texts'))}
+      {link('report', t('monitor.report.nav'))}
+      <NavLink to={`/trends?waves=${encodeURIComponent(code)}`} className="analysis-tab">
+        {t('monitor.trends.nav')}
+      </NavLink>
     </nav>
   );
 }

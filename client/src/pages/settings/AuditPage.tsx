@@ -14,6 +14,8 @@ const ACTIONS = [
   'wave.update',
   'wave.clone',
   'wave.min_cell',
+  'results.publish',
+  'results.unpublish',
   'questionnaire.upload',
   'questionnaire.roles',
   'invitations.import',

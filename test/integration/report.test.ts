@@ -1,0 +1,165 @@
+// The annual report (issue 17, item 4), over HTTP on the real store: a two-area monitor in two
+// waves. Worked by hand: "roads" rated 5,5,4,2,1,n/a in A → 3 of 5 rate it 4–5 (60%, Wilson
+// [23.07%, 88.24%], mean 17/5 = 3.4); in B 5,4,3,2,1,1 → 2 of 6 (33.3%, Wilson [9.68%, 70.00%],
+// mean 16/6); change −26.7 pp; expected counts below 5 → Fisher's exact test on [[3,2],[2,4]]:
+// p = 0.5671 (the sum of the table probabilities no more likely than the one observed).
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import JSZip from 'jszip';
+import { createApp } from '../../server/src/app';
+import { useTestDatabase, storeKind } from '../helpers/db';
+import { agentAs, type TestAgent } from '../helpers/auth';
+import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
+import { createWaveIfAbsent } from '../../server/src/waves/waves.service';
+
+useTestDatabase();
+const app = createApp({ store: { kind: storeKind() } });
+let researcher: TestAgent;
+let coordinator: TestAgent;
+
+const SCALE = [1, 2, 3, 4, 5, 'na'];
+const Q = {
+  title: { ru: 'Монитор', en: 'Monitor', uk: 'Монітор' },
+  pages: [
+    {
+      name: 'p1',
+      elements: [
+        { type: 'dropdown', name: 'region', lsgRole: 'region', isRequired: true, choices: ['RU-VLG', 'RU-MOS'] },
+        { type: 'text', name: 'municipality', lsgRole: 'municipality', isRequired: true, maxLength: 100 },
+        {
+          type: 'matrix',
+          name: 'severity',
+          title: { ru: 'Острота', en: 'Acuteness', uk: 'Гострота' },
+          columns: SCALE,
+          rows: [
+            { value: 'roads', text: { ru: 'Дороги', en: 'Roads', uk: 'Дороги' } },
+            { value: 'staff', text: { ru: 'Кадры', en: 'Staff', uk: 'Кадри' } },
+          ],
+        },
+      ],
+    },
+  ],
+};
+let a: string;
+let b: string;
+
+async function wave(id: string, rows: [string, number | string][]): Promise<string> {
+  const code = `r-${randomUUID().slice(0, 8)}`;
+  await createWaveIfAbsent({
+    code,
+    title: { ru: `Волна ${code}`, en: `Wave ${code}`, uk: `Хвиля ${code}` },
+    questionnaireId: id,
+    status: 'open',
+    opensAt: null,
+    closesAt: null,
+    scope: { countries: ['RU'], regions: [] },
+    access: 'public',
+    anonymous: false,
+  });
+  for (const [i, [region, roads]] of rows.entries()) {
+    const res = await request(app)
+      .post(`/api/waves/${code}/responses`)
+      .send({
+        clientId: randomUUID(),
+        locale: 'ru',
+        answers: { region, municipality: `М-${i}`, severity: { roads, staff: 3 } },
+      });
+    expect(res.status).toBe(201);
+  }
+  return code;
+}
+
+beforeAll(async () => {
+  researcher = await agentAs(app, ['researcher']);
+  coordinator = await agentAs(app, ['researcher', 'coordinator']);
+  const { version } = await registerVersion('report-monitor', Q, 'upload');
+  a = await wave(version.id, [
+    ['RU-VLG', 5],
+    ['RU-VLG', 5],
+    ['RU-VLG', 4],
+    ['RU-MOS', 2],
+    ['RU-MOS', 1],
+    ['RU-MOS', 'na'],
+  ]);
+  b = await wave(version.id, [
+    ['RU-VLG', 5],
+    ['RU-VLG', 4],
+    ['RU-VLG', 3],
+    ['RU-MOS', 2],
+    ['RU-MOS', 1],
+    ['RU-MOS', 1],
+  ]);
+}, 120_000);
+
+type Finding = {
+  name: string;
+  share: number | null;
+  low: number | null;
+  high: number | null;
+  mean: number | null;
+  n: number;
+  suppressed: boolean;
+  change: { pp: number; p: number; test: string } | null;
+  regions: { code: string; n: number; share: number | null; suppressed: boolean }[];
+};
+const r4 = (x: number | null) => (x === null ? null : +x.toFixed(4));
+
+describe('the annual report', () => {
+  it('gives the share rating 4–5, its interval, the mean and the tested change since the previous wave', async () => {
+    const res = await coordinator.get(`/api/waves/${b}/report`).query({ previous: a, k: 1 });
+    expect(res.status).toBe(200);
+    expect(res.body.k).toBe(1);
+    expect(res.body.respondents).toBe(6);
+    expect(
+      res.body.response.map((x: { code: string; responded: number; invited: null }) => [
+        x.code,
+        x.responded,
+        x.invited,
+      ]),
+    ).toEqual([
+      ['RU-MOS', 3, null],
+      ['RU-VLG', 3, null],
+    ]);
+    const roads = res.body.findings.find((f: Finding) => f.name === 'severity_roads') as Finding;
+    expect([roads.n, r4(roads.share), r4(roads.low), r4(roads.high), r4(roads.mean)]).toEqual([
+      6, 0.3333, 0.0968, 0.7, 2.6667,
+    ]);
+    expect(roads.change!.test).toBe('fisher');
+    expect(+roads.change!.pp.toFixed(2)).toBe(-26.67);
+    expect(+roads.change!.p.toFixed(4)).toBe(0.5671);
+    expect(res.body.largestChanges[0]).toBe('severity_roads');
+    // Vologda 5,4,3 → 2 of 3.
+    expect(roads.regions.find((x) => x.code === 'RU-VLG')).toMatchObject({ n: 3 });
+    expect(r4(roads.regions.find((x) => x.code === 'RU-VLG')!.share)).toBe(0.6667);
+    expect(res.body.method).toHaveLength(4);
+  });
+
+  it('hides small figures at the report k (at least 5 by default)', async () => {
+    const res = await researcher.get(`/api/waves/${b}/report`);
+    expect(res.status).toBe(200);
+    expect(res.body.k).toBe(5);
+    const roads = res.body.findings.find((f: Finding) => f.name === 'severity_roads') as Finding;
+    expect(roads.suppressed).toBe(true);
+    expect(roads.share).toBeNull();
+    expect(roads.regions.every((x) => x.suppressed)).toBe(true);
+    expect((await researcher.get(`/api/waves/${b}/report`).query({ k: 1 })).status).toBe(403);
+  });
+
+  it('exports the same report as DOCX', async () => {
+    const res = await coordinator
+      .get(`/api/waves/${b}/report.docx`)
+      .query({ previous: a, k: 1, lng: 'en' })
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('wordprocessingml');
+    const zip = await JSZip.loadAsync(res.body as Buffer);
+    const xml = await zip.file('word/document.xml')!.async('string');
+    for (const text of ['Annual report', '1. Method', 'Roads', '33.3%', 'Fisher, p = 0.567', 'Response by region'])
+      expect(xml).toContain(text);
+  });
+});
