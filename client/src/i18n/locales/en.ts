@@ -1078,6 +1078,10 @@ const en: Messages = {
     },
   },
   editor: {
+    clone: {
+      version: 'Questionnaire version',
+      allowMissing: 'Use it even if translations are missing',
+    },
     open: 'Edit',
     openLabel: 'Edit {{key}}, version {{version}}',
     pageTitle: 'Questionnaire editor: {{key}} (from version {{version}})',

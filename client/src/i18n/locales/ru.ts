@@ -1081,6 +1081,10 @@ const ru = {
     },
   },
   editor: {
+    clone: {
+      version: 'Версия анкеты',
+      allowMissing: 'Использовать, даже если не хватает переводов',
+    },
     open: 'Редактировать',
     openLabel: 'Редактировать {{key}}, версия {{version}}',
     pageTitle: 'Редактор анкеты {{key}} (от версии {{version}})',

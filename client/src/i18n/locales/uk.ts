@@ -1076,6 +1076,10 @@ const uk: Messages = {
     },
   },
   editor: {
+    clone: {
+      version: 'Версія анкети',
+      allowMissing: 'Використати, навіть якщо бракує перекладів',
+    },
     open: 'Редагувати',
     openLabel: 'Редагувати {{key}}, версія {{version}}',
     pageTitle: 'Редактор анкети {{key}} (від версії {{version}})',

@@ -133,7 +133,8 @@ function Editor({ base }: { base: QuestionnaireDetail }) {
   const { def, roles } = h.present;
   const [sel, setSel] = useState<At | null>(() => (def.pages[0]?.elements.length ? { page: 0, index: 0 } : null));
   const [tab, setTab] = useState<'structure' | 'translations'>('structure');
-  const [locale, setLocale] = useState<'ru' | 'uk' | 'en'>('ru');
+  // Texts are edited in the user's language first; the other languages in the translation table.
+  const [locale, setLocale] = useState<'ru' | 'uk' | 'en'>(lng);
   const [savedAt, setSavedAt] = useState<string | null>(restored?.savedAt ?? null);
   const [problems, setProblems] = useState<InvalidParam[]>([]);
   const [saveError, setSaveError] = useState<unknown>(null);
