@@ -13,6 +13,7 @@ import { useTestDatabase, ROOT } from '../helpers/db';
 import { launchChromium } from '../helpers/browser';
 import { startServer } from '../helpers/server';
 import { createUser } from '../helpers/auth';
+import { axeViolations, describeFindings } from '../helpers/axe';
 import { QuestionnaireModel } from '../../server/src/questionnaires/questionnaire.model';
 import { getQuestionnaire } from '../../server/src/questionnaires/questionnaires.service';
 import { createWave, getWave } from '../../server/src/waves/waves.service';
@@ -108,7 +109,7 @@ it('refuses an unsafe question name: shown while typing, and the save names the 
   expect(problems).toMatch(/name/i);
   expect(await versions()).toBe(before); // nothing stored
   expect(errors).toEqual([]);
-});
+}, 120_000);
 
 it('edits one question with the keyboard only: reorder, title, required, undo', async () => {
   const { page, errors } = await signedIn('en');
@@ -149,12 +150,13 @@ it('edits one question with the keyboard only: reorder, title, required, undo', 
   // The draft autosaves in this browser.
   await page.getByTestId('draft-status').filter({ hasText: 'Draft saved' }).waitFor();
   expect(errors).toEqual([]);
-});
+}, 120_000);
 
 it('journey: a rating question with a condition on an obstacle, translated (one XLSX round trip), previewed on a phone, saved, used by a cloned wave', async () => {
   const { page, errors } = await signedIn('ru');
   await openEditor(page, 'Редактировать imc-barriers, версия 1');
-  await page.screenshot({ path: path.join(SHOTS, 'editor-ru.png') });
+  await page.getByTestId('question-form').waitFor();
+  await page.screenshot({ path: path.join(SHOTS, 'editor-ru.png'), fullPage: true });
 
   // Add a rating question at the end of the obstacles page (page 3).
   await page.getByLabel('Тип нового вопроса').selectOption('rating');
@@ -213,6 +215,7 @@ it('journey: a rating question with a condition on an obstacle, translated (one 
   await table.getByTestId('missing-counts').filter({ hasText: 'переведены на три языка' }).waitFor();
 
   // Preview at phone width, in English; "try it" asks the server.
+  await page.getByRole('button', { name: 'Вопросы' }).click();
   const preview = page.getByTestId('editor-preview');
   await preview.getByText('телефон', { exact: true }).click();
   await preview.getByText('English', { exact: true }).click();
@@ -222,7 +225,13 @@ it('journey: a rating question with a condition on an obstacle, translated (one 
   await preview.getByRole('button', { name: 'Проверить ответы на сервере' }).click();
   await preview.getByTestId('try-result').filter({ hasText: 'Сервер не принял бы ответы' }).waitFor();
   await preview.getByText('Русский', { exact: true }).click();
-  await preview.screenshot({ path: path.join(SHOTS, 'editor-preview-phone-ru.png') });
+  // The preview is sticky beside the editor: the picture is what the viewport shows of it.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const box = (await page.locator('.editor-side').boundingBox())!;
+  await page.screenshot({
+    path: path.join(SHOTS, 'editor-preview-phone-ru.png'),
+    clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 1000 - box.y) },
+  });
 
   // Save: the diff against version 1 first, then the server's checks.
   await page.getByRole('button', { name: 'Сохранить как новую версию…' }).click();
@@ -258,9 +267,9 @@ it('journey: a rating question with a condition on an obstacle, translated (one 
   await clone.getByRole('link', { name: 'Перейти к новой волне' }).waitFor();
   expect((await getWave('barometer-2027')).questionnaireId).toBe('imc-barriers@2');
   expect(errors).toEqual([]);
-});
+}, 120_000);
 
-it('the editor in English', async () => {
+it('the editor in English: an existing condition parsed back into the builder; no serious axe findings', async () => {
   const { page, errors } = await signedIn('en');
   await openEditor(page, 'Edit imc-barriers, version 1');
   await page
@@ -270,6 +279,15 @@ it('the editor in English', async () => {
   await page.getByTestId('question-form').waitFor();
   // An existing two-clause condition is parsed back into the builder.
   expect(await page.getByTestId('cond-visibleIf').getByLabel('Condition 2: operator').inputValue()).toBe('notcontains');
+  // 'none' is the value of the "None of these" item: shown as itself, not as another choice.
+  expect(await page.getByTestId('cond-visibleIf').getByLabel('Condition 2: value').inputValue()).toBe('none');
+  await page.getByTestId('question-form').getByText('Show if').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS, 'editor-en.png') });
+  // No serious or critical axe findings on either view of the editor.
+  const findings = describeFindings('editor', await axeViolations(page));
+  await page.getByRole('button', { name: 'Translations' }).click();
+  await page.getByTestId('translations').waitFor();
+  findings.push(...describeFindings('translations', await axeViolations(page)));
+  expect(findings).toEqual([]);
   expect(errors).toEqual([]);
-});
+}, 120_000);

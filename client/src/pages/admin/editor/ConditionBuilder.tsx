@@ -88,6 +88,9 @@ export function ConditionBuilder({ property, expression, questions, locale, onCh
         {parsed.clauses.map((c, i) => {
           const q = questions.find((x) => x.name === c.question);
           const choices = q ? choicesOf(q, q.type === 'matrix' ? 'columns' : 'choices') : [];
+          // The "other" and "none" items answer with these values.
+          if (q?.showOtherItem) choices.push({ value: 'other', text: t('editor.other') });
+          if (q?.showNoneItem) choices.push({ value: 'none', text: t('editor.none') });
           const n = i + 1;
           return (
             <li key={i} className="editor-cond__clause">
@@ -176,7 +179,7 @@ export function ConditionBuilder({ property, expression, questions, locale, onCh
 function ValueInput({
   clause,
   label,
-  choices,
+  choices: listedChoices,
   isBoolean,
   onChange,
 }: {
@@ -187,12 +190,20 @@ function ValueInput({
   onChange: (v: Scalar | Scalar[]) => void;
 }) {
   const { t } = useTranslation();
+  let choices = listedChoices;
   const typed = (raw: string): Scalar => {
     const c = choices.find((x) => String(x.value) === raw);
     if (c) return c.value;
     if (NUMERIC.has(clause.operator) && raw.trim() !== '' && !Number.isNaN(Number(raw))) return Number(raw);
     return raw;
   };
+  // A value the question does not list (any more) is still shown as it is, never as another choice.
+  const listed = new Set(choices.map((c) => String(c.value)));
+  const given = (Array.isArray(clause.value) ? clause.value : clause.value === undefined ? [] : [clause.value]).filter(
+    (v) => !listed.has(String(v)),
+  );
+  if (listedChoices.length)
+    choices = [...given.map((v) => ({ value: typeof v === 'number' ? v : String(v), text: String(v) })), ...choices];
   if (takesList(clause.operator) && choices.length) {
     const selected = (Array.isArray(clause.value) ? clause.value : []).map(String);
     return (

@@ -409,7 +409,7 @@ function Editor({ base }: { base: QuestionnaireDetail }) {
         </button>
       </div>
 
-      <div className="editor-columns">
+      <div className={`editor-columns${tab === 'translations' ? ' editor-columns--wide' : ''}`}>
         <div className="editor-main">
           {tab === 'translations' ? (
             <TranslationTable

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Survey } from 'survey-react-ui';
 import type { InvalidParam } from '../../../api/api';
 import { checkDraft } from '../../../api/editor';
-import { LOCALES } from '../../../i18n';
+import { currentLocale, LOCALES } from '../../../i18n';
 import { createSurvey, setSurveyLocale } from '../../respond/survey';
 import { problemText } from '../ProblemList';
 import type { Json } from './ops';
@@ -13,9 +13,9 @@ import type { Json } from './ops';
  * phone width. "Try it": the answers given are checked by the server's own submission check.
  */
 export function PreviewPane({ definition }: { definition: Json }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const id = useId();
-  const [locale, setLocale] = useState('ru');
+  const [locale, setLocale] = useState<string>(() => currentLocale(i18n.language));
   const [width, setWidth] = useState<'desktop' | 'phone'>('desktop');
   // Rebuilt a moment after the last edit, not on every keystroke.
   const [shown, setShown] = useState(definition);

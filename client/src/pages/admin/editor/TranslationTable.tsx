@@ -152,7 +152,7 @@ export function TranslationTable({ definition, fileName, onChange }: Props) {
                   return (
                     <td key={l} className={empty ? 'editor-missing' : undefined}>
                       <textarea
-                        rows={x.values.ru.length > 80 ? 3 : 1}
+                        rows={x.values.ru.length > 80 ? 3 : 2}
                         aria-label={t('editor.tr.cell', { key: x.key, lang: l })}
                         aria-invalid={empty}
                         value={x.values[l]}
