@@ -15,7 +15,7 @@ import { startServer } from '../helpers/server';
 import { createUser } from '../helpers/auth';
 import { axeViolations, describeFindings } from '../helpers/axe';
 import { QuestionnaireModel } from '../../server/src/questionnaires/questionnaire.model';
-import { getQuestionnaire } from '../../server/src/questionnaires/questionnaires.service';
+import { getQuestionnaire, registerVersion } from '../../server/src/questionnaires/questionnaires.service';
 import { createWave, getWave } from '../../server/src/waves/waves.service';
 
 useTestDatabase({ demo: false });
@@ -289,5 +289,35 @@ it('the editor in English: an existing condition parsed back into the builder; n
   await page.getByTestId('translations').waitFor();
   findings.push(...describeFindings('translations', await axeViolations(page)));
   expect(findings).toEqual([]);
+  expect(errors).toEqual([]);
+}, 120_000);
+
+it('a new wave on a version with a missing language is refused until the coordinator says so', async () => {
+  const definition = {
+    title: { ru: 'Короткая анкета', uk: 'Коротка анкета', en: 'Short questionnaire' },
+    pages: [
+      {
+        name: 'p1',
+        elements: [
+          { type: 'rating', name: 'trust', title: { ru: 'Доверие', en: 'Trust' } }, // no Ukrainian
+        ],
+      },
+    ],
+  };
+  const { version } = await registerVersion('short-untranslated', definition, 'upload');
+  const { page, errors } = await signedIn('ru');
+  await page.goto(`${server.baseUrl}/admin/waves/new`);
+  await page.getByLabel('Код волны').fill('short-2026');
+  await page.getByLabel('Название по-русски').fill('Короткая волна');
+  await page.getByLabel('Версия анкеты').selectOption(version.id);
+  await page.getByLabel('Открытая ссылка: отвечает любой').check();
+  await page.getByRole('button', { name: 'Создать волну' }).click();
+  const problems = page.getByTestId('problems');
+  await problems.waitFor();
+  expect(await problems.innerText()).toMatch(/uk 1/);
+  await page.getByLabel('Использовать, даже если не хватает переводов').check();
+  await page.getByRole('button', { name: 'Создать волну' }).click();
+  await page.waitForURL(/\/admin\/waves\/short-2026$/);
+  expect((await getWave('short-2026')).questionnaireId).toBe(version.id);
   expect(errors).toEqual([]);
 }, 120_000);

@@ -140,6 +140,8 @@ export type NewWave = {
   access: WaveAccess;
   anonymous: boolean;
   noRegionalBreakdown?: boolean;
+  /** Use a version whose texts lack one of its languages (otherwise 422 missing_translations). */
+  allowMissingTranslations?: boolean;
 };
 
 /** PATCH body: only what changes (a draft: anything; open: title and dates; closed: title). */
