@@ -149,6 +149,14 @@ it('edits one question with the keyboard only: reorder, title, required, undo', 
   await poll(() => form.getByLabel('Required').isChecked(), true);
   // The draft autosaves in this browser.
   await page.getByTestId('draft-status').filter({ hasText: 'Draft saved' }).waitFor();
+  // ... and comes back when the editor is opened again.
+  await page.reload();
+  await page.getByText('Your draft from').waitFor();
+  expect(await page.getByTestId('page-help').getByTestId('q-comment').innerText()).toContain(
+    'Anything else for the association?',
+  );
+  await page.getByRole('button', { name: 'Discard the draft' }).click();
+  expect(await page.getByTestId('page-help').getByTestId('q-comment').innerText()).not.toContain('association');
   expect(errors).toEqual([]);
 }, 120_000);
 
