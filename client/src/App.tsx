@@ -26,6 +26,7 @@ const LoginPage = lazy(() => import('./pages/login/LoginPage'));
 // Coordinator pages and the official's invitation link.
 const InvitePage = lazy(() => import('./pages/invite/InvitePage'));
 const LibraryPage = lazy(() => import('./pages/admin/LibraryPage'));
+const EditorPage = lazy(() => import('./pages/admin/editor/EditorPage'));
 const WavesAdminPage = lazy(() => import('./pages/admin/WavesAdminPage'));
 const WaveCreatePage = lazy(() => import('./pages/admin/WaveCreatePage'));
 const WavePage = lazy(() => import('./pages/admin/WavePage'));
@@ -110,6 +111,7 @@ function AppShell() {
             <Route path="/i/:token" element={<InvitePage />} />
             <Route path="/admin" element={<Navigate to="/admin/waves" replace />} />
             <Route path="/admin/questionnaires" element={<Coordinator page={<LibraryPage />} />} />
+            <Route path="/admin/questionnaires/:key/:version/edit" element={<Coordinator page={<EditorPage />} />} />
             <Route path="/admin/waves" element={<Coordinator page={<WavesAdminPage />} />} />
             <Route path="/admin/waves/new" element={<Coordinator page={<WaveCreatePage />} />} />
             <Route path="/admin/waves/:code" element={<Coordinator page={<WavePage />} />} />

@@ -12,10 +12,17 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+/** Server modules the client bundles too (shared, dependency-free). */
+const SHARED_WITH_CLIENT = ['server/src/questionnaires/texts.ts'];
+
 function isStale(outDir: string, root: string): boolean {
   const index = path.join(outDir, 'index.html');
-  if (!fs.existsSync(path.join(outDir, 'respond.html'))) return true;
-  return !fs.existsSync(index) || fs.statSync(index).mtimeMs < newestMtime(path.join(root, 'client'));
+  if (!fs.existsSync(index) || !fs.existsSync(path.join(outDir, 'respond.html'))) return true;
+  const newest = Math.max(
+    newestMtime(path.join(root, 'client')),
+    ...SHARED_WITH_CLIENT.map((f) => fs.statSync(path.join(root, f)).mtimeMs),
+  );
+  return fs.statSync(index).mtimeMs < newest;
 }
 
 /** Waits (synchronously) for a lock directory, so parallel test runs do not build over each other. */

@@ -140,6 +140,8 @@ export type NewWave = {
   access: WaveAccess;
   anonymous: boolean;
   noRegionalBreakdown?: boolean;
+  /** Use a version whose texts lack one of its languages (otherwise 422 missing_translations). */
+  allowMissingTranslations?: boolean;
 };
 
 /** PATCH body: only what changes (a draft: anything; open: title and dates; closed: title). */
@@ -166,7 +168,11 @@ export function changeWaveStatus(code: string, action: LifecycleAction, closesAt
   });
 }
 
-export type CloneWaveBody = Pick<NewWave, 'code' | 'title' | 'opensAt' | 'closesAt'> & { questionnaireId?: string };
+export type CloneWaveBody = Pick<NewWave, 'code' | 'title' | 'opensAt' | 'closesAt'> & {
+  questionnaireId?: string;
+  /** Use a version whose texts lack one of its languages (otherwise 422 missing_translations). */
+  allowMissingTranslations?: boolean;
+};
 
 export function cloneWave(code: string, body: CloneWaveBody): Promise<WaveAdmin & { invitationsCopied: number }> {
   return request(`/waves/${enc(code)}/clone`, { method: 'POST', body });

@@ -4,12 +4,18 @@
 //                                                       (201 new version, 200 identical to an existing one, 422 with every problem; nothing stored then)
 // GET  /api/questionnaires/{key}/diff?from=&to=          coordinator: question names added, removed, changed between two versions
 // PUT  /api/questionnaires/{key}/versions/{version}/roles coordinator: which question is the region, municipality, ... (409 once a wave opened on it)
+// POST /api/questionnaires/check                         coordinator: the upload's checks on an editor's draft (nothing stored),
+//                                                       its missing translations, and optionally answers checked against it
+// POST /api/questionnaires/{key}/diff-draft              coordinator: the library's diff between a version and an editor's draft
 import type { Api } from '../http/route';
 import { recordAudit } from '../audit/audit.service';
 import { listWaves } from '../waves/waves.service';
 import {
+  checkDraft,
+  diffDefinitions,
   diffVersions,
   getQuestionnaireVersion,
+  parseDefinitionText,
   listQuestionnaires,
   questionsOf,
   uploadQuestionnaire,
@@ -18,8 +24,12 @@ import {
   type QuestionnaireVersion,
 } from './questionnaires.service';
 import {
+  CheckDraftBody,
+  DiffDraftBody,
   DiffQuery,
   DiffResult,
+  DraftCheckResult,
+  DraftDiffResult,
   QuestionnaireDetail,
   QuestionnaireKeyParams,
   QuestionnaireSummary,
@@ -173,5 +183,39 @@ export function questionnairesRoutes(api: Api): void {
     query: DiffQuery,
     responses: { 200: { description: 'The difference', schema: DiffResult }, 404: { description: 'No such version' } },
     handler: ({ params, query }) => diffVersions(params.key, query.from, query.to),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/questionnaires/check',
+    summary: "Check an editor's draft as an upload would (nothing stored); optionally answers against it",
+    access: 'coordinator',
+    tags: ['questionnaires'],
+    body: CheckDraftBody,
+    responses: {
+      200: { description: 'Problems (empty when an upload would be accepted)', schema: DraftCheckResult },
+      422: { description: 'The text is not a JSON object' },
+    },
+    handler: ({ body }) => checkDraft(parseDefinitionText(body.definition), body.answers),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/questionnaires/{key}/diff-draft',
+    summary: "Questions added, removed and changed between a version and an editor's draft",
+    access: 'coordinator',
+    tags: ['questionnaires'],
+    params: QuestionnaireKeyParams,
+    body: DiffDraftBody,
+    responses: {
+      200: { description: 'The difference', schema: DraftDiffResult },
+      404: { description: 'No such version' },
+      422: { description: 'The draft is not a JSON object, or does not load' },
+    },
+    handler: async ({ params, body }) => {
+      const base = await getQuestionnaireVersion(params.key, body.from);
+      const draft = parseDefinitionText(body.definition);
+      return { key: params.key, from: body.from, ...diffDefinitions(base.definition, draft) };
+    },
   });
 }

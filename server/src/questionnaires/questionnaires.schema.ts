@@ -94,3 +94,35 @@ export const DiffResult = z.object({
   changed: z.array(QuestionSummary),
   unchanged: z.array(z.string()),
 });
+
+/** The editor's draft: checked as an upload would be, nothing stored; `answers` for "try it". */
+export const CheckDraftBody = z
+  .object({
+    definition: z.string().min(1, 'the questionnaire is empty').max(2_000_000, 'at most 2 MB'),
+    answers: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+export type CheckDraftBody = z.infer<typeof CheckDraftBody>;
+
+const Problem = z.object({ name: z.string(), reason: z.string(), code: z.string().optional() });
+const PerLocale = z.object({ ru: z.number().int(), uk: z.number().int(), en: z.number().int() });
+
+export const DraftCheckResult = z.object({
+  problems: z.array(Problem),
+  translations: z.object({
+    locales: z.array(z.enum(['ru', 'uk', 'en'])),
+    missing: PerLocale,
+    keys: z.array(z.string()),
+  }),
+  answerProblems: z.array(Problem).nullable(),
+});
+
+/** The draft compared with the version it started from (`from`). */
+export const DiffDraftBody = z
+  .object({
+    from: z.number().int().min(1).max(100_000),
+    definition: z.string().min(1).max(2_000_000, 'at most 2 MB'),
+  })
+  .strict();
+
+export const DraftDiffResult = DiffResult.omit({ to: true });

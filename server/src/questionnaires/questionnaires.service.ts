@@ -10,6 +10,8 @@ import type { InvalidParam } from '../http/errors';
 import { createModel, questionsIn } from './survey-model';
 import { LSG_ROLES, roleProblems, rolesFromDefinition, roleWarnings, type Roles } from './roles';
 import { ConflictError } from '../http/errors';
+import { checkAnswers } from './answers';
+import { missingTranslations, type MissingTranslations } from './texts';
 
 export type QuestionnaireVersion = {
   id: string;
@@ -250,27 +252,7 @@ export const QUESTIONNAIRE_KEY = /^[a-z0-9][a-z0-9_-]{0,60}$/;
  * Nothing is stored when anything is wrong.
  */
 export async function uploadQuestionnaire(key: string, text: string): Promise<Registered> {
-  const parsed = parseJsonText(text);
-  if (!parsed.ok) {
-    const { line, column, message } = parsed.error;
-    throw new AppError(
-      422,
-      'Unprocessable Content',
-      'invalid_questionnaire',
-      `The file is not valid JSON (line ${line}, column ${column}).`,
-      [{ name: '(json)', reason: `line ${line}, column ${column}: ${message}`, code: 'invalid_json' }],
-      { jsonError: { line, column, message } },
-    );
-  }
-  const value = parsed.value;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ValidationError(
-      'A questionnaire must be a JSON object.',
-      [{ name: '(root)', reason: 'a questionnaire must be a JSON object', code: 'not_object' }],
-      'invalid_questionnaire',
-    );
-  }
-  return registerVersion(key, value as Record<string, unknown>, 'upload');
+  return registerVersion(key, parseDefinitionText(text), 'upload');
 }
 
 export type QuestionSummary = { name: string; type: string; page: string; title: Localized };
@@ -317,17 +299,70 @@ export type QuestionnaireDiff = {
 /** Which question names two versions share, add, drop or define differently. */
 export async function diffVersions(key: string, from: number, to: number): Promise<QuestionnaireDiff> {
   const [a, b] = await Promise.all([getQuestionnaireVersion(key, from), getQuestionnaireVersion(key, to)]);
-  const before = new Map(questionsOf(a.definition).map((q) => [q.name, q]));
-  const after = questionsOf(b.definition);
+  return { key, from, to, ...diffDefinitions(a.definition, b.definition) };
+}
+
+/** The same comparison between two definitions (the editor compares its draft with the version it started from). */
+export function diffDefinitions(
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+): Omit<QuestionnaireDiff, 'key' | 'from' | 'to'> {
+  const before = new Map(questionsOf(a).map((q) => [q.name, q]));
+  const after = questionsOf(b);
   const afterNames = new Set(after.map((q) => q.name));
   const strip = ({ json: _json, ...q }: QuestionSummary & { json: string }) => q;
   return {
-    key,
-    from,
-    to,
     added: after.filter((q) => !before.has(q.name)).map(strip),
     removed: [...before.values()].filter((q) => !afterNames.has(q.name)).map(strip),
     changed: after.filter((q) => before.has(q.name) && before.get(q.name)!.json !== q.json).map(strip),
     unchanged: after.filter((q) => before.has(q.name) && before.get(q.name)!.json === q.json).map((q) => q.name),
   };
+}
+
+export type DraftCheck = {
+  /** What an upload of this draft would refuse (empty: it would be stored). */
+  problems: InvalidParam[];
+  /** Texts missing one of the questionnaire's languages. */
+  translations: MissingTranslations;
+  /** Problems of `answers` (the editor's "try it"), when answers were given and the draft is valid. */
+  answerProblems: InvalidParam[] | null;
+};
+
+/**
+ * Runs the upload's checks on a draft without storing anything, and optionally the server's
+ * check of a set of answers against it (the same check a submission goes through).
+ */
+export function checkDraft(definition: Record<string, unknown>, answers?: Record<string, unknown>): DraftCheck {
+  const problems = checkDefinition(definition);
+  if (!problems.length) {
+    const model = createModel(definition);
+    problems.push(...roleProblems(model, rolesFromDefinition(model)));
+  }
+  const answerProblems = answers && !problems.length ? checkAnswers(definition, answers).problems : null;
+  return { problems, translations: missingTranslations(definition), answerProblems };
+}
+
+/** Parses a draft's JSON text as an upload does (422 with line and column when it is not JSON). */
+export function parseDefinitionText(text: string): Record<string, unknown> {
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) {
+    const { line, column, message } = parsed.error;
+    throw new AppError(
+      422,
+      'Unprocessable Content',
+      'invalid_questionnaire',
+      `The file is not valid JSON (line ${line}, column ${column}).`,
+      [{ name: '(json)', reason: `line ${line}, column ${column}: ${message}`, code: 'invalid_json' }],
+      { jsonError: { line, column, message } },
+    );
+  }
+  const value = parsed.value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError(
+      'A questionnaire must be a JSON object.',
+      [{ name: '(root)', reason: 'a questionnaire must be a JSON object', code: 'not_object' }],
+      'invalid_questionnaire',
+    );
+  }
+  return value as Record<string, unknown>;
 }

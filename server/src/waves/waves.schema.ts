@@ -33,11 +33,15 @@ export const CreateWaveBody = z
     anonymous: z.boolean(),
     /** No regional breakdown: answers need no region question. */
     noRegionalBreakdown: z.boolean().optional(),
+    /** Use the questionnaire version although some texts lack one of its languages (the coordinator says so). */
+    allowMissingTranslations: z.boolean().optional(),
   })
   .strict();
 export type CreateWaveBody = z.infer<typeof CreateWaveBody>;
 
 export const UpdateWaveBody = CreateWaveBody.omit({ code: true }).partial().strict();
+/** The stored fields of a wave (allowMissingTranslations is a permission given with the request, not stored). */
+export type WaveFieldsPatch = Omit<UpdateWaveBody, 'allowMissingTranslations'>;
 export type UpdateWaveBody = z.infer<typeof UpdateWaveBody>;
 
 export const LifecycleBody = z
@@ -49,7 +53,13 @@ export const LifecycleBody = z
   .strict();
 export type LifecycleBody = z.infer<typeof LifecycleBody>;
 
-export const CloneWaveBody = CreateWaveBody.pick({ code: true, title: true, opensAt: true, closesAt: true })
+export const CloneWaveBody = CreateWaveBody.pick({
+  code: true,
+  title: true,
+  opensAt: true,
+  closesAt: true,
+  allowMissingTranslations: true,
+})
   .extend({ questionnaireId: questionnaireId.optional() })
   .strict();
 export type CloneWaveBody = z.infer<typeof CloneWaveBody>;

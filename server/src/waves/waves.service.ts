@@ -4,7 +4,8 @@ import { cachedWave } from './wave-cache';
 import { getQuestionnaire, lockRoles, type QuestionnaireVersion } from '../questionnaires/questionnaires.service';
 import type { Localized } from '../questionnaires/definition';
 import { findRegion } from '../reference/reference.service';
-import type { CloneWaveBody, CreateWaveBody, LifecycleBody, UpdateWaveBody } from './waves.schema';
+import type { CloneWaveBody, CreateWaveBody, LifecycleBody, UpdateWaveBody, WaveFieldsPatch } from './waves.schema';
+import { missingTranslations } from '../questionnaires/texts';
 
 export const WAVE_CODE = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -210,6 +211,7 @@ function fillTitle(t: { ru: string; uk: string; en: string }): Localized {
 /** Field-level checks that zod cannot do: dates in order, regions inside the countries, questionnaire exists. */
 async function checkWaveFields(w: {
   questionnaireId?: string;
+  allowMissingTranslations?: boolean;
   opensAt?: string | null;
   closesAt?: string | null;
   scope?: { countries: string[]; regions: string[] };
@@ -237,7 +239,8 @@ async function checkWaveFields(w: {
   }
   if (w.questionnaireId) {
     try {
-      await getQuestionnaire(w.questionnaireId);
+      const q = await getQuestionnaire(w.questionnaireId);
+      if (!w.allowMissingTranslations) problems.push(...translationProblems(q));
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
       problems.push({
@@ -248,6 +251,25 @@ async function checkWaveFields(w: {
     }
   }
   if (problems.length) throw new ValidationError('The wave is not valid.', problems, 'invalid_wave');
+}
+
+/**
+ * A version whose texts lack one of the languages the questionnaire is offered in cannot be
+ * used by a wave unless the coordinator says so (allowMissingTranslations).
+ */
+function translationProblems(q: QuestionnaireVersion): InvalidParam[] {
+  const m = missingTranslations(q.definition);
+  const short = m.locales.filter((l) => m.missing[l] > 0);
+  if (!short.length) return [];
+  return [
+    {
+      name: 'body.questionnaireId',
+      reason:
+        `${q.id} has texts without a translation: ${short.map((l) => `${l} ${m.missing[l]}`).join(', ')} ` +
+        `(e.g. ${m.keys.slice(0, 3).join(', ')}). Translate them in the editor, or confirm with allowMissingTranslations.`,
+      code: 'missing_translations',
+    },
+  ];
 }
 
 export async function createWave(input: CreateWaveBody, actor: string, now = new Date()): Promise<WaveAdmin> {
@@ -280,7 +302,7 @@ export async function createWave(input: CreateWaveBody, actor: string, now = new
 }
 
 /** What may change in each state: a draft anything; an open wave its title and dates; a closed one its title. */
-const EDITABLE: Record<WaveStatus, readonly (keyof UpdateWaveBody)[]> = {
+const EDITABLE: Record<WaveStatus, readonly (keyof WaveFieldsPatch)[]> = {
   draft: ['title', 'questionnaireId', 'opensAt', 'closesAt', 'scope', 'access', 'anonymous', 'noRegionalBreakdown'],
   open: ['title', 'opensAt', 'closesAt'],
   closed: ['title'],
@@ -292,12 +314,13 @@ const sameValue = (a: unknown, b: unknown) =>
 
 export async function updateWave(
   code: string,
-  patch: UpdateWaveBody,
+  request: UpdateWaveBody,
   actor: string,
   now = new Date(),
 ): Promise<WaveAdmin> {
+  const { allowMissingTranslations, ...patch } = request;
   const wave = await getWave(code);
-  const current: Record<keyof UpdateWaveBody, unknown> = {
+  const current: Record<keyof WaveFieldsPatch, unknown> = {
     title: wave.title,
     questionnaireId: wave.questionnaireId,
     opensAt: wave.opensAt?.toISOString() ?? null,
@@ -308,7 +331,7 @@ export async function updateWave(
     noRegionalBreakdown: wave.noRegionalBreakdown,
   };
   const next = { ...patch, ...(patch.title ? { title: fillTitle(patch.title) } : {}) };
-  const changed = (Object.keys(next) as (keyof UpdateWaveBody)[]).filter((k) => {
+  const changed = (Object.keys(next) as (keyof WaveFieldsPatch)[]).filter((k) => {
     const v = next[k];
     if (k === 'opensAt' || k === 'closesAt')
       return !sameValue(date(v as string | null), date(current[k] as string | null));
@@ -327,6 +350,7 @@ export async function updateWave(
   }
   await checkWaveFields({
     questionnaireId: changed.includes('questionnaireId') ? patch.questionnaireId : undefined,
+    allowMissingTranslations,
     opensAt: patch.opensAt !== undefined ? patch.opensAt : (current.opensAt as string | null),
     closesAt: patch.closesAt !== undefined ? patch.closesAt : (current.closesAt as string | null),
     scope: patch.scope,
@@ -468,7 +492,12 @@ export async function cloneWave(
       'invalid_wave',
     );
   }
-  await checkWaveFields({ questionnaireId, opensAt: input.opensAt, closesAt: input.closesAt });
+  await checkWaveFields({
+    questionnaireId,
+    opensAt: input.opensAt,
+    closesAt: input.closesAt,
+    allowMissingTranslations: input.allowMissingTranslations,
+  });
   const res = await WaveModel.updateOne(
     { _id: input.code },
     {

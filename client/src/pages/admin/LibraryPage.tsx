@@ -1,5 +1,6 @@
 import { lazy, Suspense, useId, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import {
   diffQuestionnaire,
   getQuestionnaireVersion,
@@ -104,7 +105,14 @@ export default function LibraryPage() {
                         onClick={() => setPreview({ key: q.key, version: q.version })}
                       >
                         {t('admin.library.preview')}
-                      </button>
+                      </button>{' '}
+                      <Link
+                        className="button button--small button--secondary"
+                        to={`/admin/questionnaires/${q.key}/${q.version}/edit`}
+                        aria-label={t('editor.openLabel', { key: q.key, version: q.version })}
+                      >
+                        {t('editor.open')}
+                      </Link>
                     </td>
                   </tr>
                 ))}

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { listRegions } from '../../api/api';
+import { ApiError, listRegions } from '../../api/api';
 import { createWave, listQuestionnaires } from '../../api/admin';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { PageHeading } from '../../components/PageHeading';
@@ -21,6 +21,10 @@ export default function WaveCreatePage() {
   const [form, setForm] = useState<WaveForm>(EMPTY_WAVE_FORM);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [allowMissing, setAllowMissing] = useState(false);
+  // Offered once the server refused the version for missing translations (issue 19).
+  const missingLanguages =
+    error instanceof ApiError && error.invalidParams.some((p) => p.code === 'missing_translations');
   const set = <K extends keyof WaveForm>(k: K, v: WaveForm[K]) => setForm((f) => ({ ...f, [k]: v }));
 
   const submit = async (e: FormEvent) => {
@@ -38,6 +42,7 @@ export default function WaveCreatePage() {
         access: form.access,
         anonymous: form.anonymous,
         noRegionalBreakdown: form.noRegionalBreakdown,
+        ...(allowMissing ? { allowMissingTranslations: true } : {}),
       });
       navigate(`/admin/waves/${encodeURIComponent(wave.code)}`);
     } catch (err) {
@@ -78,6 +83,17 @@ export default function WaveCreatePage() {
           regions={regions.status === 'ok' ? regions.data : []}
         />
         {error !== null && <ProblemList error={error} title={t('admin.form.problemsTitle')} kind="form" />}
+        {(missingLanguages || allowMissing) && (
+          <div className="field field--check">
+            <input
+              id={`${id}-allow`}
+              type="checkbox"
+              checked={allowMissing}
+              onChange={(e) => setAllowMissing(e.target.checked)}
+            />
+            <label htmlFor={`${id}-allow`}>{t('editor.clone.allowMissing')}</label>
+          </div>
+        )}
         <div className="form-actions">
           <button type="submit" className="button" disabled={busy}>
             {busy ? t('admin.form.submitting') : t('admin.form.submit')}

@@ -561,6 +561,15 @@ function CloneForm({ wave: w }: { wave: WaveAdmin }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<{ code: string; n: number } | null>(null);
+  // The same questionnaire or a newer version of it (e.g. one saved in the editor).
+  const [qKey, qVersion] = w.questionnaireId.split('@');
+  const library = useRequest((signal) => listQuestionnaires(signal), `clone-versions-${w.questionnaireId}`);
+  const versions =
+    library.status === 'ok'
+      ? library.data.filter((q) => q.key === qKey && q.version >= Number(qVersion)).map((q) => q.id)
+      : [w.questionnaireId];
+  const [questionnaireId, setQuestionnaireId] = useState(w.questionnaireId);
+  const [allowMissing, setAllowMissing] = useState(false);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -571,6 +580,8 @@ function CloneForm({ wave: w }: { wave: WaveAdmin }) {
         title: { ...w.title, ru: titleRu },
         opensAt: dateInputToIso(opensAt),
         closesAt: dateInputToIso(closesAt),
+        questionnaireId,
+        ...(allowMissing ? { allowMissingTranslations: true } : {}),
       });
       setDone({ code: res.code, n: res.invitationsCopied });
     } catch (err) {
@@ -606,6 +617,25 @@ function CloneForm({ wave: w }: { wave: WaveAdmin }) {
           <label htmlFor={`${id}-closes`}>{t('admin.form.closesAt')}</label>
           <input id={`${id}-closes`} type="date" value={closesAt} onChange={(e) => setClosesAt(e.target.value)} />
         </div>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-version`}>{t('editor.clone.version')}</label>
+        <select id={`${id}-version`} value={questionnaireId} onChange={(e) => setQuestionnaireId(e.target.value)}>
+          {versions.map((v) => (
+            <option key={v} value={v}>
+              {v}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field field--check">
+        <input
+          id={`${id}-allow`}
+          type="checkbox"
+          checked={allowMissing}
+          onChange={(e) => setAllowMissing(e.target.checked)}
+        />
+        <label htmlFor={`${id}-allow`}>{t('editor.clone.allowMissing')}</label>
       </div>
       {error !== null && <ProblemList error={error} title={t('admin.wave.cloneProblems')} kind="form" />}
       {done && (

@@ -1,0 +1,466 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { QUESTION_ROLES, type QuestionRole, type Roles } from '../../../api/admin';
+import type { InvalidParam } from '../../../api/api';
+import { getReferenceList, type ReferenceList } from '../../../api/editor';
+import { problemText } from '../ProblemList';
+import { ConditionBuilder } from './ConditionBuilder';
+import {
+  CHOICE_TYPES,
+  choiceListText,
+  choicesOf,
+  mergeChoices,
+  nameIsSafe,
+  parseChoiceList,
+  textIn,
+  withText,
+  type Choice,
+  type Element,
+  type Json,
+} from './ops';
+
+type Props = {
+  question: Element;
+  /** The questions before and after it, for conditions. */
+  others: Element[];
+  locale: string;
+  roles: Roles;
+  problems: InvalidParam[];
+  onPatch: (patch: Json, coalesce?: string) => void;
+  onRename: (name: string) => void;
+  onRoles: (roles: Roles) => void;
+};
+
+const VALIDATOR_TYPES = ['numeric', 'text', 'regex', 'email', 'answercount'] as const;
+type ValidatorType = (typeof VALIDATOR_TYPES)[number];
+type Param = 'minValue' | 'maxValue' | 'minLength' | 'maxLength' | 'regex' | 'minCount' | 'maxCount';
+const VALIDATOR_PARAMS: Record<ValidatorType, Param[]> = {
+  numeric: ['minValue', 'maxValue'],
+  text: ['minLength', 'maxLength'],
+  regex: ['regex'],
+  email: [],
+  answercount: ['minCount', 'maxCount'],
+};
+const REFERENCE_LISTS: ReferenceList[] = [
+  'obstacles',
+  'regions',
+  'municipality-types',
+  'size-classes',
+  'respondent-roles',
+];
+
+/** The properties of one question: texts in the editing language, choices, validators, role, conditions. */
+export function QuestionForm({ question: q, others, locale, roles, problems, onPatch, onRename, onRoles }: Props) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [name, setName] = useState(q.name);
+  // A rename elsewhere (undo, redo) shows in the field.
+  const [shownName, setShownName] = useState(q.name);
+  if (shownName !== q.name) {
+    setShownName(q.name);
+    setName(q.name);
+  }
+  const nameOk = nameIsSafe(name);
+  const commitName = () => {
+    // An unsafe name is kept in the draft (and shown as a problem): the server refuses it on saving.
+    if (name !== q.name && name && !others.some((o) => o.name === name)) onRename(name);
+  };
+  const nameTaken = name !== q.name && others.some((o) => o.name === name);
+  const text = (prop: string) => textIn(q[prop], locale);
+  const setText = (prop: string, value: string) => onPatch({ [prop]: withText(q[prop], locale, value) }, prop);
+  const myRole = QUESTION_ROLES.find((r) => roles[r] === q.name) ?? '';
+  const isChoice = CHOICE_TYPES.has(q.type);
+
+  return (
+    <section className="card editor-form" aria-labelledby={`${id}-h`} data-testid="question-form">
+      <h2 id={`${id}-h`}>
+        {t('editor.question')} <code>{q.name}</code>{' '}
+        <span className="muted">({t(`editor.type.${q.type}`, q.type)})</span>
+      </h2>
+      {problems.length > 0 && (
+        <ul className="notice notice--error editor-problems" role="alert" data-testid="question-problems">
+          {problems.map((p, i) => (
+            <li key={i}>{problemText(t, p, 'questionnaire').what}</li>
+          ))}
+        </ul>
+      )}
+      <div className="field">
+        <label htmlFor={`${id}-name`}>{t('editor.name')}</label>
+        <input
+          id={`${id}-name`}
+          value={name}
+          spellCheck={false}
+          aria-invalid={!nameOk || nameTaken}
+          aria-describedby={`${id}-name-hint`}
+          onChange={(e) => setName(e.target.value)}
+          onBlur={commitName}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              commitName();
+            }
+          }}
+        />
+        <p id={`${id}-name-hint`} className={!nameOk || nameTaken ? 'field__error' : 'field__hint'}>
+          {nameTaken ? t('editor.nameTaken') : nameOk ? t('editor.nameHint') : t('editor.nameUnsafe')}
+        </p>
+      </div>
+      {q.type !== 'html' && (
+        <>
+          <div className="field">
+            <label htmlFor={`${id}-title`}>{t('editor.titleIn', { lang: locale })}</label>
+            <textarea
+              id={`${id}-title`}
+              rows={2}
+              value={text('title')}
+              onChange={(e) => setText('title', e.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-desc`}>{t('editor.descriptionIn', { lang: locale })}</label>
+            <textarea
+              id={`${id}-desc`}
+              rows={2}
+              value={text('description')}
+              onChange={(e) => setText('description', e.target.value)}
+            />
+          </div>
+          <div className="field field--check">
+            <input
+              id={`${id}-req`}
+              type="checkbox"
+              checked={q.isRequired === true}
+              onChange={(e) => onPatch({ isRequired: e.target.checked || undefined })}
+            />
+            <label htmlFor={`${id}-req`}>{t('editor.required')}</label>
+          </div>
+        </>
+      )}
+      {q.type === 'html' && (
+        <div className="field">
+          <label htmlFor={`${id}-html`}>{t('editor.htmlIn', { lang: locale })}</label>
+          <textarea id={`${id}-html`} rows={4} value={text('html')} onChange={(e) => setText('html', e.target.value)} />
+        </div>
+      )}
+      {isChoice && (
+        <ChoicesEditor
+          label={t('editor.choices')}
+          choices={choicesOf(q)}
+          locale={locale}
+          onChange={(choices) => onPatch({ choices })}
+        />
+      )}
+      {isChoice && q.type !== 'ranking' && (
+        <div className="field-row">
+          <div className="field field--check">
+            <input
+              id={`${id}-other`}
+              type="checkbox"
+              checked={q.showOtherItem === true}
+              onChange={(e) => onPatch({ showOtherItem: e.target.checked || undefined })}
+            />
+            <label htmlFor={`${id}-other`}>{t('editor.other')}</label>
+          </div>
+          {q.type === 'checkbox' && (
+            <div className="field field--check">
+              <input
+                id={`${id}-none`}
+                type="checkbox"
+                checked={q.showNoneItem === true}
+                onChange={(e) => onPatch({ showNoneItem: e.target.checked || undefined })}
+              />
+              <label htmlFor={`${id}-none`}>{t('editor.none')}</label>
+            </div>
+          )}
+          {q.type === 'dropdown' && (
+            <div className="field field--check">
+              <input
+                id={`${id}-search`}
+                type="checkbox"
+                checked={q.searchEnabled !== false}
+                onChange={(e) => onPatch({ searchEnabled: e.target.checked })}
+              />
+              <label htmlFor={`${id}-search`}>{t('editor.search')}</label>
+            </div>
+          )}
+        </div>
+      )}
+      {q.type === 'matrix' && (
+        <>
+          <ChoicesEditor
+            label={t('editor.rows')}
+            choices={choicesOf(q, 'rows')}
+            locale={locale}
+            onChange={(rows) => onPatch({ rows })}
+          />
+          <ChoicesEditor
+            label={t('editor.columns')}
+            choices={choicesOf(q, 'columns')}
+            locale={locale}
+            onChange={(columns) => onPatch({ columns })}
+          />
+        </>
+      )}
+      {q.type === 'text' && (
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor={`${id}-input`}>{t('editor.inputType')}</label>
+            <select
+              id={`${id}-input`}
+              value={typeof q.inputType === 'string' ? q.inputType : 'text'}
+              onChange={(e) => onPatch({ inputType: e.target.value === 'text' ? undefined : e.target.value })}
+            >
+              {(['text', 'number', 'email', 'date', 'tel'] as const).map((v) => (
+                <option key={v} value={v}>
+                  {t(`editor.input.${v}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          {q.inputType === 'number' && (
+            <>
+              <NumberField label={t('editor.min')} value={q.min} onChange={(min) => onPatch({ min }, 'min')} />
+              <NumberField label={t('editor.max')} value={q.max} onChange={(max) => onPatch({ max }, 'max')} />
+            </>
+          )}
+        </div>
+      )}
+      {q.type === 'rating' && (
+        <div className="field-row">
+          <NumberField
+            label={t('editor.rateMin')}
+            value={q.rateMin ?? 1}
+            onChange={(v) => onPatch({ rateMin: v }, 'rmin')}
+          />
+          <NumberField
+            label={t('editor.rateMax')}
+            value={q.rateMax ?? 5}
+            onChange={(v) => onPatch({ rateMax: v }, 'rmax')}
+          />
+        </div>
+      )}
+      {q.type === 'paneldynamic' && <p className="muted small">{t('editor.panelNote')}</p>}
+
+      {q.type !== 'html' && <Validators q={q} onPatch={onPatch} />}
+
+      {q.type !== 'html' && (
+        <div className="field">
+          <label htmlFor={`${id}-role`}>{t('editor.role')}</label>
+          <select
+            id={`${id}-role`}
+            value={myRole}
+            aria-describedby={`${id}-role-hint`}
+            onChange={(e) => {
+              const next: Roles = {};
+              for (const r of QUESTION_ROLES) if (roles[r] && roles[r] !== q.name) next[r] = roles[r];
+              if (e.target.value) next[e.target.value as QuestionRole] = q.name;
+              onRoles(next);
+            }}
+          >
+            <option value="">{t('questionRoles.noQuestion')}</option>
+            {QUESTION_ROLES.map((r) => (
+              <option key={r} value={r}>
+                {t(`questionRoles.role.${r}`)}
+              </option>
+            ))}
+          </select>
+          <p id={`${id}-role-hint`} className="field__hint">
+            {t('editor.roleHint')}
+          </p>
+        </div>
+      )}
+
+      {(['visibleIf', 'enableIf', 'requiredIf'] as const).map((p) => (
+        <ConditionBuilder
+          key={p}
+          property={p}
+          expression={typeof q[p] === 'string' ? (q[p] as string) : ''}
+          questions={others}
+          locale={locale}
+          onChange={(expr) => onPatch({ [p]: expr })}
+        />
+      ))}
+    </section>
+  );
+}
+
+function NumberField({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: unknown;
+  onChange: (v: number | undefined) => void;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="number"
+        value={typeof value === 'number' ? value : ''}
+        onChange={(e) => onChange(e.target.value === '' ? undefined : Number(e.target.value))}
+      />
+    </div>
+  );
+}
+
+/** Choices (or rows, columns) as `code | text` lines: typed, pasted, or imported from a reference list. */
+function ChoicesEditor({
+  label,
+  choices,
+  locale,
+  onChange,
+}: {
+  label: string;
+  choices: Choice[];
+  locale: string;
+  onChange: (c: Choice[]) => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const shown = choiceListText(choices, locale);
+  const [draft, setDraft] = useState(shown);
+  const [last, setLast] = useState(shown);
+  if (last !== shown) {
+    setLast(shown);
+    setDraft(shown);
+  }
+  const [list, setList] = useState<ReferenceList>('obstacles');
+  const [error, setError] = useState<string | null>(null);
+  const apply = () => {
+    if (draft !== shown) onChange(mergeChoices(choices, parseChoiceList(draft, locale), locale));
+  };
+  const importList = async () => {
+    setError(null);
+    try {
+      const items = await getReferenceList(list);
+      onChange(
+        items.map((it) => {
+          const names = it.names ?? it.labels;
+          return { value: it.code, text: names ? { ru: names.ru, uk: names.uk, en: names.en } : undefined };
+        }),
+      );
+    } catch {
+      setError(t('editor.importFailed'));
+    }
+  };
+  return (
+    <div className="field editor-choices">
+      <label htmlFor={`${id}-list`}>{label}</label>
+      <textarea
+        id={`${id}-list`}
+        rows={Math.min(10, Math.max(3, choices.length + 1))}
+        spellCheck={false}
+        className="code-input"
+        aria-describedby={`${id}-hint`}
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={apply}
+      />
+      <p id={`${id}-hint`} className="field__hint">
+        {t('editor.choicesHint', { lang: locale })}
+      </p>
+      <div className="field-row">
+        <button type="button" className="button button--small button--secondary" onClick={apply}>
+          {t('editor.applyList')}
+        </button>
+        <label htmlFor={`${id}-ref`} className="visually-hidden">
+          {t('editor.referenceList')}
+        </label>
+        <select id={`${id}-ref`} value={list} onChange={(e) => setList(e.target.value as ReferenceList)}>
+          {REFERENCE_LISTS.map((l) => (
+            <option key={l} value={l}>
+              {t(`editor.ref.${l}`)}
+            </option>
+          ))}
+        </select>
+        <button type="button" className="button button--small button--secondary" onClick={() => void importList()}>
+          {t('editor.importList')}
+        </button>
+      </div>
+      {error && (
+        <p className="field__error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Validators from a safe set: numeric range, text length, pattern (run in RE2 on the server), e-mail, answer count. */
+function Validators({ q, onPatch }: { q: Element; onPatch: (patch: Json, coalesce?: string) => void }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const list = (Array.isArray(q.validators) ? q.validators : []) as Json[];
+  const [type, setType] = useState<ValidatorType>('numeric');
+  const set = (next: Json[], coalesce?: string) => onPatch({ validators: next.length ? next : undefined }, coalesce);
+  return (
+    <fieldset className="editor-validators">
+      <legend>{t('editor.validators')}</legend>
+      {list.length === 0 && <p className="muted small">{t('editor.noValidators')}</p>}
+      <ul>
+        {list.map((v, i) => {
+          const vt = String(v.type) as ValidatorType;
+          return (
+            <li key={i} className="field-row">
+              <span>{t(`editor.validator.${vt}`, vt)}</span>
+              {(VALIDATOR_PARAMS[vt] ?? []).map((p) => (
+                <label key={p} className="field field--inline">
+                  <span>{t(`editor.param.${p}`)}</span>
+                  <input
+                    type={p === 'regex' ? 'text' : 'number'}
+                    spellCheck={false}
+                    value={v[p] === undefined ? '' : String(v[p])}
+                    onChange={(e) => {
+                      const raw = e.target.value;
+                      const value = raw === '' ? undefined : p === 'regex' ? raw : Number(raw);
+                      set(
+                        list.map((x, j) => {
+                          if (j !== i) return x;
+                          const n = { ...x, [p]: value };
+                          if (value === undefined) delete n[p];
+                          return n;
+                        }),
+                        `v${i}${p}`,
+                      );
+                    }}
+                  />
+                </label>
+              ))}
+              <button
+                type="button"
+                className="button button--small button--secondary"
+                aria-label={t('editor.removeValidator', { n: i + 1 })}
+                onClick={() => set(list.filter((_, j) => j !== i))}
+              >
+                ✕
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      <div className="field-row">
+        <label htmlFor={`${id}-type`} className="visually-hidden">
+          {t('editor.validatorType')}
+        </label>
+        <select id={`${id}-type`} value={type} onChange={(e) => setType(e.target.value as ValidatorType)}>
+          {VALIDATOR_TYPES.map((v) => (
+            <option key={v} value={v}>
+              {t(`editor.validator.${v}`)}
+            </option>
+          ))}
+        </select>
+        <button
+          type="button"
+          className="button button--small button--secondary"
+          onClick={() => set([...list, { type }])}
+        >
+          {t('editor.addValidator')}
+        </button>
+      </div>
+    </fieldset>
+  );
+}

@@ -1,0 +1,331 @@
+// The questionnaire editor in Chromium (issue 19): the coordinator's journey (open the barriers
+// questionnaire, add a rating question shown only when "funding" is an obstacle, translate it
+// into Ukrainian in the table and into English by an XLSX round trip, preview it at phone width,
+// save it as a new version and clone a wave onto that version), keyboard-only editing of one
+// question, and the server's refusal of an unsafe name shown next to the question.
+// Screenshots: docs/screenshots/editor-*.png.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { useTestDatabase, ROOT } from '../helpers/db';
+import { launchChromium } from '../helpers/browser';
+import { startServer } from '../helpers/server';
+import { createUser } from '../helpers/auth';
+import { axeViolations, describeFindings } from '../helpers/axe';
+import { QuestionnaireModel } from '../../server/src/questionnaires/questionnaire.model';
+import { getQuestionnaire, registerVersion } from '../../server/src/questionnaires/questionnaires.service';
+import { createWave, getWave } from '../../server/src/waves/waves.service';
+
+useTestDatabase({ demo: false });
+
+const SHOTS = path.join(ROOT, 'docs', 'screenshots');
+let browser: Browser;
+let server: { baseUrl: string; close: () => Promise<void> };
+const contexts: BrowserContext[] = [];
+const EMAIL = 'editor@e2e.local';
+const PASSWORD = 'editor password 1';
+
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  server = await startServer();
+  browser = await launchChromium();
+  await createUser(EMAIL, PASSWORD, ['coordinator']);
+  await createWave(
+    {
+      code: 'barometer-2026',
+      title: { ru: 'Барометр 2026', uk: 'Барометр 2026', en: 'Barometer 2026' },
+      questionnaireId: 'imc-barriers@1',
+      opensAt: null,
+      closesAt: null,
+      scope: { countries: ['RU'], regions: [] },
+      access: 'public',
+      anonymous: false,
+    },
+    'e2e',
+  );
+}, 300_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await browser?.close();
+  await server?.close();
+});
+
+async function signedIn(lang: 'ru' | 'en', width = 1440): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width, height: 1000 }, acceptDownloads: true });
+  contexts.push(context);
+  await context.addInitScript((l) => localStorage.setItem('lsg-barometer:lang', l), lang);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.stack ?? e.message));
+  await page.goto(`${server.baseUrl}/login`);
+  await page.locator('input[type="email"]').fill(EMAIL);
+  await page.locator('input[type="password"]').fill(PASSWORD);
+  await page.locator('form button[type="submit"]').click();
+  await page.getByTestId('admin-link').waitFor();
+  return { page, errors };
+}
+
+async function openEditor(page: Page, label: string): Promise<void> {
+  await page.goto(`${server.baseUrl}/admin/questionnaires`);
+  await page.getByRole('link', { name: label }).click();
+  await page.getByTestId('outline').waitFor();
+  await page.locator('.editor-preview .sd-root-modern, .editor-preview .sv-root-modern').first().waitFor();
+}
+
+/** Waits until `read` returns `expected` (the UI settles after a render or a debounce). */
+async function poll<T>(read: () => Promise<T>, expected: T, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (JSON.stringify(last) !== JSON.stringify(expected) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    last = await read();
+  }
+  expect(last).toEqual(expected);
+}
+
+const versions = () => QuestionnaireModel.countDocuments({ key: 'imc-barriers' });
+
+it('refuses an unsafe question name: shown while typing, and the save names the problem next to the question', async () => {
+  const { page, errors } = await signedIn('en');
+  await openEditor(page, 'Edit imc-barriers, version 1');
+  const before = await versions();
+  await page
+    .getByTestId('q-municipality')
+    .getByRole('button', { name: /municipality —/ })
+    .click();
+  const form = page.getByTestId('question-form');
+  await form.getByLabel('Question name (code)').fill('head of town');
+  await form.getByText('Not an allowed name').waitFor();
+  await form.getByLabel('Question name (code)').press('Tab');
+  // The server's check (debounced) marks the question in the outline and in its form.
+  await page.getByTestId('q-head of town').locator('.badge').waitFor();
+  await page.getByRole('button', { name: 'Save as new version…' }).click();
+  await page.getByTestId('save-review').getByRole('button', { name: 'Check and save' }).click();
+  await page.getByTestId('save-error').waitFor();
+  const problems = await form.getByTestId('question-problems').innerText();
+  expect(problems).toMatch(/name/i);
+  expect(await versions()).toBe(before); // nothing stored
+  expect(errors).toEqual([]);
+}, 120_000);
+
+it('edits one question with the keyboard only: reorder, title, required, undo', async () => {
+  const { page, errors } = await signedIn('en');
+  await openEditor(page, 'Edit imc-barriers, version 1');
+  const help = page.getByTestId('page-help');
+  const order = async () =>
+    help.locator('.editor-q').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+  expect(await order()).toEqual(['q-measures', 'q-comment']);
+
+  // Move "comment" above "measures": focus its button as Tab would, press Enter.
+  await page.getByRole('button', { name: 'Move comment up' }).focus();
+  await page.keyboard.press('Enter');
+  await poll(order, ['q-comment', 'q-measures']);
+  // The focus follows the moved question: Enter again moves it on to the previous page.
+  expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Move comment up');
+
+  // Select it with Shift+Tab back to its row button and Enter; then Tab into the form.
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Enter');
+  const form = page.getByTestId('question-form');
+  await form.waitFor();
+  expect(await form.locator('h2 code').innerText()).toBe('comment');
+  await form.getByLabel('Question text (en)').focus();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('Anything else for the association?');
+  await page.keyboard.press('Tab'); // description
+  await page.keyboard.press('Tab'); // required
+  await page.keyboard.press('Space');
+  expect(await form.getByLabel('Required').isChecked()).toBe(true);
+  expect(await help.getByTestId('q-comment').innerText()).toContain('Anything else for the association?');
+
+  // Undo (Ctrl+Z outside a text field) takes back the last step: "required".
+  await page.getByRole('button', { name: 'Move comment up' }).focus();
+  await page.keyboard.press('Control+Z');
+  await poll(() => form.getByLabel('Required').isChecked(), false);
+  await page.keyboard.press('Control+Shift+Z');
+  await poll(() => form.getByLabel('Required').isChecked(), true);
+  // The draft autosaves in this browser.
+  await page.getByTestId('draft-status').filter({ hasText: 'Draft saved' }).waitFor();
+  // ... and comes back when the editor is opened again.
+  await page.reload();
+  await page.getByText('Your draft from').waitFor();
+  expect(await page.getByTestId('page-help').getByTestId('q-comment').innerText()).toContain(
+    'Anything else for the association?',
+  );
+  await page.getByRole('button', { name: 'Discard the draft' }).click();
+  expect(await page.getByTestId('page-help').getByTestId('q-comment').innerText()).not.toContain('association');
+  expect(errors).toEqual([]);
+}, 120_000);
+
+it('journey: a rating question with a condition on an obstacle, translated (one XLSX round trip), previewed on a phone, saved, used by a cloned wave', async () => {
+  const { page, errors } = await signedIn('ru');
+  await openEditor(page, 'Редактировать imc-barriers, версия 1');
+  await page.getByTestId('question-form').waitFor();
+  await page.screenshot({ path: path.join(SHOTS, 'editor-ru.png'), fullPage: true });
+
+  // Add a rating question at the end of the obstacles page (page 3).
+  await page.getByLabel('Тип нового вопроса').selectOption('rating');
+  await page.getByRole('button', { name: 'Добавить вопрос (оценка по шкале) на страницу 3' }).click();
+  const form = page.getByTestId('question-form');
+  await form.waitFor();
+  await form.getByLabel('Имя (код) вопроса').fill('trust_partners');
+  await form.getByLabel('Имя (код) вопроса').press('Tab');
+  await page.getByTestId('q-trust_partners').waitFor();
+  await form.getByLabel('Текст вопроса (ru)').fill('Насколько вы доверяете соседним муниципалитетам?');
+  await form.getByLabel('Обязательный вопрос').check();
+
+  // Shown only when "funding" is among the obstacles.
+  const visible = form.getByTestId('cond-visibleIf');
+  await visible.getByRole('button', { name: '+ Условие' }).click();
+  await visible.getByLabel('Условие 1: вопрос').selectOption('obstacles');
+  await visible.getByLabel('Условие 1: оператор').selectOption('contains');
+  await visible.getByLabel('Условие 1: значение').selectOption('funding');
+  expect(await visible.getByTestId('cond-visibleIf-expr').innerText()).toBe("{obstacles} contains 'funding'");
+  await form.screenshot({ path: path.join(SHOTS, 'editor-conditions-ru.png') });
+
+  // Translations: Ukrainian typed in the table, English through an XLSX round trip.
+  await page.getByRole('button', { name: 'Переводы' }).click();
+  const table = page.getByTestId('translations');
+  const key = 'obstacles.trust_partners.title';
+  await table.getByTestId('missing-counts').filter({ hasText: 'uk 1, en 1' }).waitFor();
+  await table.getByLabel(`${key}, uk`).fill('Наскільки ви довіряєте сусіднім громадам?');
+  await table.getByTestId('missing-counts').filter({ hasText: 'uk 0, en 1' }).waitFor();
+  await table.getByLabel('Только с недостающими переводами').check();
+  expect(await table.locator('tbody tr').count()).toBe(1);
+  await table.screenshot({ path: path.join(SHOTS, 'editor-translations-ru.png') });
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    table.getByRole('button', { name: 'Выгрузить в XLSX' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('imc-barriers-translations.xlsx');
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile((await download.path())!);
+  const ws = wb.getWorksheet('translations')!;
+  let found = 0;
+  ws.eachRow((row) => {
+    if (row.getCell(1).value === key) {
+      expect(row.getCell(3).value).toBe('Наскільки ви довіряєте сусіднім громадам?');
+      row.getCell(4).value = 'How much do you trust the neighbouring municipalities?';
+      found++;
+    }
+  });
+  expect(found).toBe(1);
+  const translated = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'editor-')), 'translated.xlsx');
+  await wb.xlsx.writeFile(translated);
+  await table.getByTestId('translations-import').setInputFiles(translated);
+  const report = table.getByTestId('import-report');
+  await report.waitFor();
+  expect(await report.innerText()).toContain('изменено текстов — 1, неизвестных ключей — 0');
+  await table.getByTestId('missing-counts').filter({ hasText: 'переведены на три языка' }).waitFor();
+
+  // Preview at phone width, in English; "try it" asks the server.
+  await page.getByRole('button', { name: 'Вопросы' }).click();
+  const preview = page.getByTestId('editor-preview');
+  await preview.getByText('телефон', { exact: true }).click();
+  await preview.getByText('English', { exact: true }).click();
+  const frame = preview.getByTestId('preview-frame');
+  await poll(async () => Math.round((await frame.boundingBox())!.width), 375);
+  await preview.getByText('Inter-municipal cooperation: experience and obstacles').first().waitFor();
+  await preview.getByRole('button', { name: 'Проверить ответы на сервере' }).click();
+  await preview.getByTestId('try-result').filter({ hasText: 'Сервер не принял бы ответы' }).waitFor();
+  await preview.getByText('Русский', { exact: true }).click();
+  // The preview is sticky beside the editor: the picture is what the viewport shows of it.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const box = (await page.locator('.editor-side').boundingBox())!;
+  await page.screenshot({
+    path: path.join(SHOTS, 'editor-preview-phone-ru.png'),
+    clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 1000 - box.y) },
+  });
+
+  // Save: the diff against version 1 first, then the server's checks.
+  await page.getByRole('button', { name: 'Сохранить как новую версию…' }).click();
+  const review = page.getByTestId('save-review');
+  await review.waitFor();
+  expect(await review.getByTestId('diff-added').innerText()).toContain('trust_partners');
+  expect(await review.getByTestId('diff-removed').locator('li').count()).toBe(0);
+  await review.getByRole('button', { name: 'Проверить и сохранить' }).click();
+  await page.getByTestId('save-done').filter({ hasText: 'imc-barriers, версия 2' }).waitFor();
+
+  const v2 = await getQuestionnaire('imc-barriers@2');
+  const pages = v2.definition.pages as { name: string; elements: Record<string, unknown>[] }[];
+  const added = pages.find((p) => p.name === 'obstacles')!.elements.at(-1)!;
+  expect(added).toMatchObject({
+    type: 'rating',
+    name: 'trust_partners',
+    isRequired: true,
+    visibleIf: "{obstacles} contains 'funding'",
+    title: {
+      ru: 'Насколько вы доверяете соседним муниципалитетам?',
+      uk: 'Наскільки ви довіряєте сусіднім громадам?',
+      en: 'How much do you trust the neighbouring municipalities?',
+    },
+  });
+  expect(v2.roles).toMatchObject({ region: 'region', obstacles: 'obstacles' });
+
+  // A clone of last year's wave uses the new version.
+  await page.goto(`${server.baseUrl}/admin/waves/barometer-2026`);
+  const clone = page.locator('form').filter({ has: page.getByLabel('Версия анкеты') });
+  await clone.getByLabel('Версия анкеты').selectOption('imc-barriers@2');
+  await clone.getByLabel('Код волны').fill('barometer-2027');
+  await clone.getByRole('button', { name: 'Создать копию' }).click();
+  await clone.getByRole('link', { name: 'Перейти к новой волне' }).waitFor();
+  expect((await getWave('barometer-2027')).questionnaireId).toBe('imc-barriers@2');
+  expect(errors).toEqual([]);
+}, 120_000);
+
+it('the editor in English: an existing condition parsed back into the builder; no serious axe findings', async () => {
+  const { page, errors } = await signedIn('en');
+  await openEditor(page, 'Edit imc-barriers, version 1');
+  await page
+    .getByTestId('q-obstacle_severity')
+    .getByRole('button', { name: /obstacle_severity —/ })
+    .click();
+  await page.getByTestId('question-form').waitFor();
+  // An existing two-clause condition is parsed back into the builder.
+  expect(await page.getByTestId('cond-visibleIf').getByLabel('Condition 2: operator').inputValue()).toBe('notcontains');
+  // 'none' is the value of the "None of these" item: shown as itself, not as another choice.
+  expect(await page.getByTestId('cond-visibleIf').getByLabel('Condition 2: value').inputValue()).toBe('none');
+  await page.getByTestId('question-form').getByText('Show if').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SHOTS, 'editor-en.png') });
+  // No serious or critical axe findings on either view of the editor.
+  const findings = describeFindings('editor', await axeViolations(page));
+  await page.getByRole('button', { name: 'Translations' }).click();
+  await page.getByTestId('translations').waitFor();
+  findings.push(...describeFindings('translations', await axeViolations(page)));
+  expect(findings).toEqual([]);
+  expect(errors).toEqual([]);
+}, 120_000);
+
+it('a new wave on a version with a missing language is refused until the coordinator says so', async () => {
+  const definition = {
+    title: { ru: 'Короткая анкета', uk: 'Коротка анкета', en: 'Short questionnaire' },
+    pages: [
+      {
+        name: 'p1',
+        elements: [
+          { type: 'rating', name: 'trust', title: { ru: 'Доверие', en: 'Trust' } }, // no Ukrainian
+        ],
+      },
+    ],
+  };
+  const { version } = await registerVersion('short-untranslated', definition, 'upload');
+  const { page, errors } = await signedIn('ru');
+  await page.goto(`${server.baseUrl}/admin/waves/new`);
+  await page.getByLabel('Код волны').fill('short-2026');
+  await page.getByLabel('Название по-русски').fill('Короткая волна');
+  await page.getByLabel('Версия анкеты').selectOption(version.id);
+  await page.getByLabel('Открытая ссылка: отвечает любой').check();
+  await page.getByRole('button', { name: 'Создать волну' }).click();
+  const problems = page.getByTestId('problems');
+  await problems.waitFor();
+  expect(await problems.innerText()).toMatch(/uk 1/);
+  await page.getByLabel('Использовать, даже если не хватает переводов').check();
+  await page.getByRole('button', { name: 'Создать волну' }).click();
+  await page.waitForURL(/\/admin\/waves\/short-2026$/);
+  expect((await getWave('short-2026')).questionnaireId).toBe(version.id);
+  expect(errors).toEqual([]);
+}, 120_000);
