@@ -30,6 +30,8 @@ import { invitationsRoutes } from './invitations/invitations.routes';
 import { practicesRoutes } from './practices/practices.routes';
 import { carriesToken, redactUrl } from './http/redact';
 import { previewFor } from './waves/first-page';
+import { mailRoutes, type MailDeps } from './mail/mail.routes';
+import { optOutPages } from './mail/opt-out.page';
 
 export type AppDeps = {
   store: { kind: 'embedded' | 'external' };
@@ -47,6 +49,8 @@ export type AppDeps = {
   publicUrl?: string;
   /** Request logger (defaults to the process logger). */
   logger?: Logger;
+  /** Outgoing mail and, in catcher mode, the local inbox (mail off when absent). */
+  mail?: MailDeps;
 };
 
 export function createApp(deps: AppDeps): express.Express {
@@ -104,6 +108,7 @@ export function createApp(deps: AppDeps): express.Express {
   jobsRoutes(api);
   questionnairesRoutes(api);
   invitationsRoutes(api, { publicUrl: deps.publicUrl ?? config().publicUrl });
+  mailRoutes(api, { publicUrl: deps.publicUrl ?? config().publicUrl, mail: deps.mail ?? { transport: 'off' } });
   practicesRoutes(api);
 
   const openapi = new OpenApiGeneratorV31(api.registry.definitions).generateDocument({
@@ -122,6 +127,8 @@ export function createApp(deps: AppDeps): express.Express {
   router.use(notFoundHandler);
 
   app.use('/api', router);
+  // The opt-out link of every mail (a small page of its own, before the client's routes).
+  app.use(optOutPages());
 
   if (deps.clientDir && fs.existsSync(path.join(deps.clientDir, 'index.html'))) {
     const clientDir = deps.clientDir;

@@ -34,7 +34,15 @@ export type AuditAction =
   | 'practice.delete'
   | 'practices.import'
   | 'practices.export'
-  | 'practices.from_call';
+  | 'practices.from_call'
+  | 'mail.settings'
+  | 'mail.test'
+  | 'mail.campaign'
+  | 'mail.campaign.done'
+  | 'mail.campaign.pause'
+  | 'mail.campaign.resume'
+  | 'mail.campaign.cancel'
+  | 'mail.opt_out';
 
 export type AuditEntry = {
   id: string;
