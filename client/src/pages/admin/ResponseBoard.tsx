@@ -1,6 +1,7 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
+  boardExportUrl,
   getBoard,
   reissueInvitation,
   revokeInvitation,
@@ -46,7 +47,7 @@ async function copyText(text: string): Promise<boolean> {
 }
 
 /** Polls the board every 10 s (and on demand) without reloading the page; keeps the last good copy on errors. */
-function useBoard(code: string) {
+function useBoard(code: string, version: number) {
   const [board, setBoard] = useState<Board | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [tick, setTick] = useState(0);
@@ -66,15 +67,15 @@ function useBoard(code: string) {
       controller.abort();
       clearTimeout(timer);
     };
-  }, [code, tick]);
+  }, [code, tick, version]);
   return { board, error, refresh: () => setTick((n) => n + 1) };
 }
 
-export function ResponseBoard({ code }: { code: string }) {
+export function ResponseBoard({ code, version = 0 }: { code: string; version?: number }) {
   const { t, i18n } = useTranslation();
   const lng = currentLocale(i18n.language);
   const id = useId();
-  const { board, error, refresh } = useBoard(code);
+  const { board, error, refresh } = useBoard(code, version);
   const [search, setSearch] = useState('');
   const [region, setRegion] = useState('');
   const [status, setStatus] = useState<InvitationStatus | ''>('');
@@ -216,6 +217,18 @@ export function ResponseBoard({ code }: { code: string }) {
                   <th scope="col" className="num">
                     {t('admin.board.rate')}
                   </th>
+                  <th scope="col" className="num">
+                    {t('mail.board.mailed')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('mail.board.reminders')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('mail.board.failed')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('mail.board.optedOut')}
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -243,6 +256,18 @@ export function ResponseBoard({ code }: { code: string }) {
                         label={formatShare(r.invited ? r.completed / r.invited : 0, lng)}
                       />
                     </td>
+                    <td className="num" data-col="mailed">
+                      {r.mailed}
+                    </td>
+                    <td className="num" data-col="reminders">
+                      {r.reminders}
+                    </td>
+                    <td className="num" data-col="mailFailed">
+                      {r.mailFailed}
+                    </td>
+                    <td className="num" data-col="optedOut">
+                      {r.optedOut}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -257,11 +282,23 @@ export function ResponseBoard({ code }: { code: string }) {
                   <td className="num">
                     {formatShare(board.totals.invited ? board.totals.completed / board.totals.invited : 0, lng)}
                   </td>
+                  <td className="num">{board.totals.mailed}</td>
+                  <td className="num">{board.totals.reminders}</td>
+                  <td className="num">{board.totals.mailFailed}</td>
+                  <td className="num">{board.totals.optedOut}</td>
                 </tr>
               </tfoot>
             </table>
           </div>
 
+          <p className="form-actions">
+            <a className="button button--small button--secondary" href={boardExportUrl(code, 'csv', lng)} download>
+              {t('mail.board.exportCsv')}
+            </a>
+            <a className="button button--small button--secondary" href={boardExportUrl(code, 'xlsx', lng)} download>
+              {t('mail.board.exportXlsx')}
+            </a>
+          </p>
           <h3>{t('admin.board.municipalities')}</h3>
           <div className="filters" role="search">
             <div className="field">
@@ -337,6 +374,7 @@ export function ResponseBoard({ code }: { code: string }) {
                   {header('region', t('admin.board.region'))}
                   {header('status', t('admin.board.statusCol'))}
                   {header('lastActivity', t('admin.board.lastActivity'))}
+                  <th scope="col">{t('mail.board.mail')}</th>
                   <th scope="col">{t('admin.board.actions')}</th>
                 </tr>
               </thead>
@@ -352,6 +390,9 @@ export function ResponseBoard({ code }: { code: string }) {
                       <span className={`badge badge--${i.status}`}>{t(`admin.board.status.${i.status}`)}</span>
                     </td>
                     <td>{i.lastActivityAt ? formatDateTime(i.lastActivityAt, lng) : t('admin.none')}</td>
+                    <td data-col="mail">
+                      <MailCell i={i} />
+                    </td>
                     <td className="actions">
                       {i.status !== 'completed' && (
                         <>
@@ -401,6 +442,37 @@ export function ResponseBoard({ code }: { code: string }) {
         </>
       )}
     </section>
+  );
+}
+
+/** Invited at, reminders, the last mail's outcome (the reason of a failure), the opt-out. */
+function MailCell({ i }: { i: Invitation }) {
+  const { t, i18n } = useTranslation();
+  const lng = currentLocale(i18n.language);
+  if (!i.invitedAt && !i.lastMail && !i.optedOutAt) return <span className="muted">{t('mail.board.notMailed')}</span>;
+  return (
+    <div className="small">
+      {i.invitedAt && <div>{t('mail.board.invitedAt', { at: formatDateTime(i.invitedAt, lng) })}</div>}
+      {i.remindersSent > 0 && <div>{t('mail.board.remindersSent', { count: i.remindersSent })}</div>}
+      {i.lastMail && (
+        <div>
+          <span className={`badge badge--mail-${i.lastMail.status}`} data-testid="last-mail-status">
+            {t(`mail.board.status.${i.lastMail.status}`)}
+          </span>{' '}
+          <span className="muted">
+            {t(`mail.campaignKind.${i.lastMail.kind}`)}, {formatDateTime(i.lastMail.at, lng)}
+          </span>
+          {i.lastMail.error && <div className="muted">{i.lastMail.error}</div>}
+        </div>
+      )}
+      {i.optedOutAt && (
+        <div>
+          <span className="badge badge--revoked" data-testid="opted-out">
+            {t('mail.board.optedOutAt', { at: formatDateTime(i.optedOutAt, lng) })}
+          </span>
+        </div>
+      )}
+    </div>
   );
 }
 

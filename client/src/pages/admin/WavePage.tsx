@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { Link, useParams } from 'react-router';
@@ -25,6 +25,7 @@ import { formatDate, formatDateTime, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { AdminNav } from './AdminNav';
 import { ResponseBoard } from './ResponseBoard';
+import { MailPanel } from './MailPanel';
 import { TallyJobs } from './TallyJobs';
 import { dateInputToIso } from './dates';
 import ru from '../../i18n/locales/ru';
@@ -46,6 +47,8 @@ export default function WavePage() {
   const [version, setVersion] = useState(0);
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState(false);
+  const [boardVersion, setBoardVersion] = useState(0);
+  const bumpBoard = useCallback(() => setBoardVersion((v) => v + 1), []);
   const wave = useRequest((signal) => getWaveAdmin(code, signal), `${code}#${version}`);
 
   if (wave.status === 'loading') return <Loading label={t('admin.wave.loading')} />;
@@ -119,7 +122,8 @@ export default function WavePage() {
           </div>
         </section>
       )}
-      <ResponseBoard code={w.code} />
+      {w.access === 'invitation' && <MailPanel code={w.code} open={w.status === 'open'} onSent={bumpBoard} />}
+      <ResponseBoard code={w.code} version={boardVersion} />
       <TallyJobs code={w.code} />
       <div className="admin-columns">
         <CloneForm wave={w} />
