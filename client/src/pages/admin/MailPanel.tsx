@@ -31,7 +31,18 @@ const LANGS: Locale[] = ['ru', 'uk', 'en'];
 const KINDS: MailKind[] = ['invitation', 'reminder'];
 const POLL_MS = 1000;
 
-export function MailPanel({ code, open, onSent }: { code: string; open: boolean; onSent: () => void }) {
+export function MailPanel({
+  code,
+  open,
+  onSent,
+  version = 0,
+}: {
+  code: string;
+  open: boolean;
+  onSent: () => void;
+  /** Grows when the list of municipalities changed (an import): the preview's list is read again. */
+  version?: number;
+}) {
   const { t, i18n } = useTranslation();
   const lng = currentLocale(i18n.language);
   const id = useId();
@@ -78,6 +89,15 @@ export function MailPanel({ code, open, onSent }: { code: string; open: boolean;
     const c = load();
     return () => c.abort();
   }, [load]);
+  useEffect(() => {
+    if (version === 0) return;
+    const controller = new AbortController();
+    getBoard(code, controller.signal).then(
+      (b) => mounted.current && setInvitations(b.invitations),
+      () => undefined,
+    );
+    return () => controller.abort();
+  }, [code, version]);
 
   // Follow the running campaigns; when one ends, the board and the counts are read again.
   const active = campaigns.some((c) => !isFinished(c) && c.state !== 'paused');

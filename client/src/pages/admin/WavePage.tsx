@@ -117,12 +117,14 @@ export default function WavePage() {
         <section className="admin-section" aria-labelledby="invitations-h">
           <h2 id="invitations-h">{t('admin.invitations.title')}</h2>
           <div className="admin-columns">
-            <ImportForm code={w.code} />
+            <ImportForm code={w.code} onImported={bumpBoard} />
             <LinksForm code={w.code} />
           </div>
         </section>
       )}
-      {w.access === 'invitation' && <MailPanel code={w.code} open={w.status === 'open'} onSent={bumpBoard} />}
+      {w.access === 'invitation' && (
+        <MailPanel code={w.code} open={w.status === 'open'} onSent={bumpBoard} version={boardVersion} />
+      )}
       <ResponseBoard code={w.code} version={boardVersion} />
       <TallyJobs code={w.code} />
       <div className="admin-columns">
@@ -399,7 +401,7 @@ function useCodeNames(lng: ReturnType<typeof currentLocale>): CodeNames {
   return (c) => names.get(c);
 }
 
-function ImportForm({ code }: { code: string }) {
+function ImportForm({ code, onImported }: { code: string; onImported?: () => void }) {
   const { t, i18n } = useTranslation();
   const lng = currentLocale(i18n.language);
   const codeNames = useCodeNames(lng);
@@ -418,6 +420,7 @@ function ImportForm({ code }: { code: string }) {
       const xlsx = /\.xlsx$/i.test(file.name);
       const content = xlsx ? await toBase64(file) : await file.text();
       setResult(await importInvitations(code, xlsx ? 'xlsx' : 'csv', content));
+      onImported?.();
     } catch (err) {
       setError(err);
     } finally {
