@@ -158,10 +158,12 @@ describe('invitations and reminders by e-mail, from the UI', () => {
     expect(await tot.locator('[data-col="mail"]').innerText()).toMatch(/приглашение/);
     const kir = board.locator('[data-municipality="kir"]');
     await visible(kir.locator('[data-col="mail"]').filter({ hasText: '1 напоминание' }));
+    await page.setViewportSize({ width: 1440, height: 900 });
     await board.scrollIntoViewIfNeeded();
     await board.screenshot({ path: path.join(DOCS, 'mail-board-ru.png') });
 
     // The editor in English, on the English text of the reminder.
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.evaluate(() => localStorage.setItem('lsg-barometer:lang', 'en'));
     await page.reload();
     const en = page.getByTestId('mail-panel');

@@ -1137,7 +1137,8 @@ const en: Messages = {
     resume: 'Resume',
     cancel: 'Cancel',
     board: {
-      mailed: 'Invited by mail',
+      lastKind: { invitation: 'invitation', reminder: 'reminder' },
+      mailed: 'Mailed',
       reminders: 'Reminders',
       failed: 'Mail failures',
       optedOut: 'Opted out',

@@ -13,7 +13,7 @@ import { isAbortError } from '../../api/api';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { currentLocale } from '../../i18n';
-import { formatDateTime, formatShare, pick } from '../../lib/format';
+import { formatDate, formatDateTime, formatShare, pick } from '../../lib/format';
 import { errorText } from './ProblemList';
 
 const REFRESH_MS = 10_000;
@@ -451,24 +451,26 @@ function MailCell({ i }: { i: Invitation }) {
   const lng = currentLocale(i18n.language);
   if (!i.invitedAt && !i.lastMail && !i.optedOutAt) return <span className="muted">{t('mail.board.notMailed')}</span>;
   return (
-    <div className="small">
-      {i.invitedAt && <div>{t('mail.board.invitedAt', { at: formatDateTime(i.invitedAt, lng) })}</div>}
+    <div className="small mail-cell">
+      {i.invitedAt && (
+        <div title={formatDateTime(i.invitedAt, lng)}>
+          {t('mail.board.invitedAt', { at: formatDate(i.invitedAt, lng) })}
+        </div>
+      )}
       {i.remindersSent > 0 && <div>{t('mail.board.remindersSent', { count: i.remindersSent })}</div>}
       {i.lastMail && (
-        <div>
+        <div title={formatDateTime(i.lastMail.at, lng)}>
           <span className={`badge badge--mail-${i.lastMail.status}`} data-testid="last-mail-status">
             {t(`mail.board.status.${i.lastMail.status}`)}
           </span>{' '}
-          <span className="muted">
-            {t(`mail.campaignKind.${i.lastMail.kind}`)}, {formatDateTime(i.lastMail.at, lng)}
-          </span>
+          <span className="muted">{t(`mail.board.lastKind.${i.lastMail.kind}`)}</span>
           {i.lastMail.error && <div className="muted">{i.lastMail.error}</div>}
         </div>
       )}
       {i.optedOutAt && (
         <div>
           <span className="badge badge--revoked" data-testid="opted-out">
-            {t('mail.board.optedOutAt', { at: formatDateTime(i.optedOutAt, lng) })}
+            {t('mail.board.optedOutAt', { at: formatDate(i.optedOutAt, lng) })}
           </span>
         </div>
       )}
