@@ -162,6 +162,14 @@ describe('invitations and reminders by e-mail, from the UI', () => {
     await board.scrollIntoViewIfNeeded();
     await board.screenshot({ path: path.join(DOCS, 'mail-board-ru.png') });
 
+    // A selection on the board: one more reminder to Vytegra only.
+    await catcher.clear();
+    await board.getByLabel('Выбрать «Вытегорский муниципальный район»').check();
+    await board.getByTestId('board-selection').getByRole('button', { name: 'Отправить напоминание выбранным' }).click();
+    await visible(board.getByTestId('board-message').filter({ hasText: 'запущена' }));
+    await visible(board.locator('[data-municipality="vyt"] [data-col="mail"]').filter({ hasText: '2 напоминания' }));
+    expect((await catcher.list()).flatMap((m) => m.to)).toEqual(['vyt@example.org']);
+
     // The editor in English, on the English text of the reminder.
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.evaluate(() => localStorage.setItem('lsg-barometer:lang', 'en'));

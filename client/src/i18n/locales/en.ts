@@ -604,7 +604,7 @@ const en: Messages = {
       title: 'Invitations',
       importTitle: 'Import municipalities',
       importIntro:
-        'CSV (separated by “;” or “,”) or XLSX with the columns id, name, region, type, population, email. Every row is checked; if any has problems, nothing is imported.',
+        'CSV (separated by “;” or “,”) or XLSX with the columns id, name, region, type, population, email (and optionally language: ru, uk or en, the language of its mails). Every row is checked; if any has problems, nothing is imported.',
       file: 'CSV or XLSX file',
       import: 'Import',
       importing: 'Importing…',
@@ -1136,6 +1136,16 @@ const en: Messages = {
     pause: 'Pause',
     resume: 'Resume',
     cancel: 'Cancel',
+    selection: {
+      column: 'Select',
+      select: 'Select {{name}}',
+      count: '{{count}} selected',
+      invitation: 'Send the invitation to the selected',
+      reminder: 'Send a reminder to the selected',
+      clear: 'Clear the selection',
+      confirm: 'Send a mail to the {{count}} selected municipalities? Those who answered or opted out will not get it.',
+      started: 'Sending to the {{count}} selected has started; follow it in the E-mail section.',
+    },
     board: {
       lastKind: { invitation: 'invitation', reminder: 'reminder' },
       mailed: 'Mailed',

@@ -603,7 +603,7 @@ const uk: Messages = {
       title: 'Запрошення',
       importTitle: 'Імпорт громад',
       importIntro:
-        'CSV (роздільник «;» або «,») або XLSX зі стовпцями id, name, region, type, population, email. Перевіряється кожен рядок; якщо є помилки, не імпортується нічого.',
+        'CSV (роздільник «;» або «,») або XLSX зі стовпцями id, name, region, type, population, email (і за бажанням language: ru, uk або en — мова листів). Перевіряється кожен рядок; якщо є помилки, не імпортується нічого.',
       file: 'Файл CSV або XLSX',
       import: 'Імпортувати',
       importing: 'Імпортуємо…',
@@ -1134,6 +1134,16 @@ const uk: Messages = {
     pause: 'Пауза',
     resume: 'Продовжити',
     cancel: 'Скасувати',
+    selection: {
+      column: 'Вибір',
+      select: 'Вибрати «{{name}}»',
+      count: 'Вибрано: {{count}}',
+      invitation: 'Надіслати запрошення вибраним',
+      reminder: 'Надіслати нагадування вибраним',
+      clear: 'Зняти вибір',
+      confirm: 'Надіслати лист вибраним громадам ({{count}})? Ті, хто відповів або відмовився, його не отримають.',
+      started: 'Розсилку вибраним ({{count}}) запущено; хід видно в розділі «Розсилка».',
+    },
     board: {
       lastKind: { invitation: 'запрошення', reminder: 'нагадування' },
       mailed: 'Листом',

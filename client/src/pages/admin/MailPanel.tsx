@@ -96,6 +96,10 @@ export function MailPanel({
       (b) => mounted.current && setInvitations(b.invitations),
       () => undefined,
     );
+    listCampaigns(code, controller.signal).then(
+      (c) => mounted.current && setCampaigns(c),
+      () => undefined,
+    );
     return () => controller.abort();
   }, [code, version]);
 

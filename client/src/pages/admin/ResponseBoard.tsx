@@ -10,6 +10,7 @@ import {
   type InvitationStatus,
 } from '../../api/admin';
 import { isAbortError } from '../../api/api';
+import { startCampaign } from '../../api/mail';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { currentLocale } from '../../i18n';
@@ -71,7 +72,16 @@ function useBoard(code: string, version: number) {
   return { board, error, refresh: () => setTick((n) => n + 1) };
 }
 
-export function ResponseBoard({ code, version = 0 }: { code: string; version?: number }) {
+export function ResponseBoard({
+  code,
+  version = 0,
+  onCampaign,
+}: {
+  code: string;
+  version?: number;
+  /** Called when a campaign to a selection was started (the mail panel follows it). */
+  onCampaign?: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const lng = currentLocale(i18n.language);
   const id = useId();
@@ -81,6 +91,28 @@ export function ResponseBoard({ code, version = 0 }: { code: string; version?: n
   const [status, setStatus] = useState<InvitationStatus | ''>('');
   const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: 'region', dir: 1 });
   const [busy, setBusy] = useState<string | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const toggle = (mid: string, on: boolean) =>
+    setSelected((old) => {
+      const next = new Set(old);
+      if (on) next.add(mid);
+      else next.delete(mid);
+      return next;
+    });
+  /** A campaign to the selected municipalities only (the server skips those answered or opted out). */
+  const mailSelected = async (kind: 'invitation' | 'reminder') => {
+    const ids = [...selected];
+    if (!window.confirm(t('mail.selection.confirm', { count: ids.length }))) return;
+    setMessage(null);
+    try {
+      await startCampaign(code, { kind, ids });
+      setSelected(new Set());
+      setMessage({ kind: 'copied', text: t('mail.selection.started', { count: ids.length }) });
+      onCampaign?.();
+    } catch (err) {
+      setMessage({ kind: 'error', text: errorText(t, err) });
+    }
+  };
   const [message, setMessage] = useState<{
     kind: 'error' | 'link' | 'copied';
     text: string;
@@ -364,12 +396,33 @@ export function ResponseBoard({ code, version = 0 }: { code: string; version?: n
           <p className="muted small" aria-live="polite">
             {t('admin.board.shown', { shown: rows.length, total: board.invitations.length })}
           </p>
+          {selected.size > 0 && (
+            <div className="form-actions" data-testid="board-selection">
+              <span>{t('mail.selection.count', { count: selected.size })}</span>
+              <button type="button" className="button button--small" onClick={() => void mailSelected('invitation')}>
+                {t('mail.selection.invitation')}
+              </button>
+              <button type="button" className="button button--small" onClick={() => void mailSelected('reminder')}>
+                {t('mail.selection.reminder')}
+              </button>
+              <button
+                type="button"
+                className="button button--small button--secondary"
+                onClick={() => setSelected(new Set())}
+              >
+                {t('mail.selection.clear')}
+              </button>
+            </div>
+          )}
           {/* Focusable, so a keyboard can scroll the wide table sideways on a phone. */}
           <div className="table-scroll" tabIndex={0} role="region" aria-label={t('admin.board.municipalitiesCaption')}>
             <table className="data-table" data-testid="board-municipalities">
               <caption className="visually-hidden">{t('admin.board.municipalitiesCaption')}</caption>
               <thead>
                 <tr>
+                  <th scope="col">
+                    <span className="visually-hidden">{t('mail.selection.column')}</span>
+                  </th>
                   {header('name', t('admin.board.municipality'))}
                   {header('region', t('admin.board.region'))}
                   {header('status', t('admin.board.statusCol'))}
@@ -381,6 +434,14 @@ export function ResponseBoard({ code, version = 0 }: { code: string; version?: n
               <tbody>
                 {rows.map((i) => (
                   <tr key={i.id} data-municipality={i.id}>
+                    <td>
+                      <input
+                        type="checkbox"
+                        checked={selected.has(i.id)}
+                        aria-label={t('mail.selection.select', { name: i.municipality.name })}
+                        onChange={(e) => toggle(i.id, e.target.checked)}
+                      />
+                    </td>
                     <td>
                       {i.municipality.name}
                       <div className="muted small">{i.email}</div>

@@ -125,7 +125,7 @@ export default function WavePage() {
       {w.access === 'invitation' && (
         <MailPanel code={w.code} open={w.status === 'open'} onSent={bumpBoard} version={boardVersion} />
       )}
-      <ResponseBoard code={w.code} version={boardVersion} />
+      <ResponseBoard code={w.code} version={boardVersion} onCampaign={bumpBoard} />
       <TallyJobs code={w.code} />
       <div className="admin-columns">
         <CloneForm wave={w} />
