@@ -213,7 +213,7 @@ export function MailPanel({
       </p>
 
       <div className="admin-columns">
-        <section className="card" aria-labelledby={`${id}-tpl`} data-testid="mail-editor">
+        <section className="card mail-card" aria-labelledby={`${id}-tpl`} data-testid="mail-editor">
           <h3 id={`${id}-tpl`}>{t('mail.templates')}</h3>
           <fieldset className="segmented">
             <legend>{t('mail.kind')}</legend>
@@ -323,11 +323,16 @@ export function MailPanel({
           </div>
         </section>
 
-        <section className="card" aria-labelledby={`${id}-pv`} data-testid="mail-preview">
+        <section className="card mail-card" aria-labelledby={`${id}-pv`} data-testid="mail-preview">
           <h3 id={`${id}-pv`}>{t('mail.preview')}</h3>
           <div className="field">
             <label htmlFor={`${id}-for`}>{t('mail.previewFor')}</label>
-            <select id={`${id}-for`} value={previewFor} onChange={(e) => setPreviewFor(e.target.value)}>
+            <select
+              id={`${id}-for`}
+              className="mail-select"
+              value={previewFor}
+              onChange={(e) => setPreviewFor(e.target.value)}
+            >
               <option value="">{t('mail.previewFirst')}</option>
               {invitations.map((i) => (
                 <option key={i.id} value={i.id}>
