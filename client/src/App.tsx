@@ -30,6 +30,7 @@ const EditorPage = lazy(() => import('./pages/admin/editor/EditorPage'));
 const WavesAdminPage = lazy(() => import('./pages/admin/WavesAdminPage'));
 const WaveCreatePage = lazy(() => import('./pages/admin/WaveCreatePage'));
 const WavePage = lazy(() => import('./pages/admin/WavePage'));
+const DevMailPage = lazy(() => import('./pages/devmail/DevMailPage'));
 // Administration and the signed-in user's own account.
 const UsersPage = lazy(() => import('./pages/settings/UsersPage'));
 const AuditPage = lazy(() => import('./pages/settings/AuditPage'));
@@ -115,6 +116,7 @@ function AppShell() {
             <Route path="/admin/waves" element={<Coordinator page={<WavesAdminPage />} />} />
             <Route path="/admin/waves/new" element={<Coordinator page={<WaveCreatePage />} />} />
             <Route path="/admin/waves/:code" element={<Coordinator page={<WavePage />} />} />
+            <Route path="/dev/mail" element={<Coordinator page={<DevMailPage />} />} />
             <Route
               path="/settings/users"
               element={

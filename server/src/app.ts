@@ -33,6 +33,8 @@ import { publicationRoutes } from './publication/publication.routes';
 import { reportRoutes } from './report/report.routes';
 import { carriesToken, redactUrl } from './http/redact';
 import { previewFor } from './waves/first-page';
+import { mailRoutes, type MailDeps } from './mail/mail.routes';
+import { optOutPages } from './mail/opt-out.page';
 
 export type AppDeps = {
   store: { kind: 'embedded' | 'external' };
@@ -50,6 +52,8 @@ export type AppDeps = {
   publicUrl?: string;
   /** Request logger (defaults to the process logger). */
   logger?: Logger;
+  /** Outgoing mail and, in catcher mode, the local inbox (mail off when absent). */
+  mail?: MailDeps;
 };
 
 export function createApp(deps: AppDeps): express.Express {
@@ -107,6 +111,7 @@ export function createApp(deps: AppDeps): express.Express {
   jobsRoutes(api);
   questionnairesRoutes(api);
   invitationsRoutes(api, { publicUrl: deps.publicUrl ?? config().publicUrl });
+  mailRoutes(api, { publicUrl: deps.publicUrl ?? config().publicUrl, mail: deps.mail ?? { transport: 'off' } });
   practicesRoutes(api);
   trendsRoutes(api);
   publicationRoutes(api);
@@ -128,6 +133,8 @@ export function createApp(deps: AppDeps): express.Express {
   router.use(notFoundHandler);
 
   app.use('/api', router);
+  // The opt-out link of every mail (a small page of its own, before the client's routes).
+  app.use(optOutPages());
 
   if (deps.clientDir && fs.existsSync(path.join(deps.clientDir, 'index.html'))) {
     const clientDir = deps.clientDir;

@@ -39,6 +39,28 @@ const EnvSchema = z.object({
     .default(24),
   WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   PUBLIC_URL: z.string().optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps:// (e.g. smtps://user:pass@mail.example.org:465)')
+    .optional(),
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASSWORD: z.string().min(1).optional(),
+  SMTP_SECURE: boolish.optional(),
+  MAIL_FROM: z
+    .string()
+    .regex(/^[^\r\n]+$/, 'one line')
+    .default('lsg-barometer <noreply@localhost>'),
+  MAIL_RATE_PER_MIN: z.coerce.number().int().min(1).max(100_000).default(120),
+  MAIL_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
+  MAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(5000),
+  MAIL_CATCHER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  // Set by the cluster's primary for its workers: the catcher it runs (not for people to set).
+  MAIL_CATCHER_URL: z
+    .string()
+    .regex(/^smtp:\/\/127\.0\.0\.1:\d+$/)
+    .optional(),
   TRUST_PROXY: z.string().default('loopback'),
 });
 
@@ -120,6 +142,24 @@ export type Config = {
   exportRetentionMs: number;
   /** Where officials open their invitation links (links are built from this, never from the request's Host). */
   publicUrl: string;
+  /**
+   * Outgoing mail. `smtp` is the server to send through (SMTP_URL, or SMTP_HOST and friends);
+   * without one, outside production, `npm start` runs the local mail catcher (mail/catcher.ts)
+   * on 127.0.0.1:`catcherPort` and sends there; in production without one, mail is off.
+   */
+  mail: {
+    smtp: { url: string } | { host: string; port: number; secure: boolean; user?: string; password?: string } | null;
+    catcher: boolean;
+    catcherPort: number;
+    /** In a worker process: the primary's catcher. */
+    catcherUrl: string | undefined;
+    /** Where the catcher keeps the mails (under DATA_DIR). */
+    catcherDir: string;
+    from: string;
+    ratePerMin: number;
+    retries: number;
+    retryBaseMs: number;
+  };
   /** Which proxies in front of the app are trusted to say the client's address (X-Forwarded-For). */
   trustProxy: TrustProxy;
   /** App processes serving requests (Node's cluster); 1 runs the app in this process. */
@@ -153,6 +193,13 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   if (typeof trustProxy === 'object' && !Array.isArray(trustProxy)) problems.push(`  TRUST_PROXY: ${trustProxy.error}`);
   if (e.DB_OP_TIMEOUT_MS !== undefined && e.DB_OP_TIMEOUT_MS >= e.REQUEST_DEADLINE_MS)
     problems.push(`  DB_OP_TIMEOUT_MS: must be lower than REQUEST_DEADLINE_MS (${e.REQUEST_DEADLINE_MS})`);
+  let smtp: Config['mail']['smtp'] = null;
+  if (e.SMTP_URL) smtp = { url: e.SMTP_URL };
+  else if (e.SMTP_HOST) {
+    const secure = e.SMTP_SECURE ?? e.SMTP_PORT === 465;
+    smtp = { host: e.SMTP_HOST, port: e.SMTP_PORT ?? (secure ? 465 : 587), secure };
+    if (e.SMTP_USER) smtp = { ...smtp, user: e.SMTP_USER, password: e.SMTP_PASSWORD };
+  }
   if (problems.length) throw new ConfigError(`Invalid environment:\n${problems.join('\n')}`);
   return {
     env: e.NODE_ENV,
@@ -178,6 +225,17 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       perTokenPerMin: e.RATE_LIMIT_PER_TOKEN_PER_MIN,
     },
     publicUrl,
+    mail: {
+      smtp,
+      catcher: !smtp && e.NODE_ENV !== 'production',
+      catcherPort: e.MAIL_CATCHER_PORT,
+      catcherUrl: e.MAIL_CATCHER_URL,
+      catcherDir: path.join(path.resolve(ROOT_DIR, e.DATA_DIR), 'mail-catcher'),
+      from: e.MAIL_FROM,
+      ratePerMin: e.MAIL_RATE_PER_MIN,
+      retries: e.MAIL_RETRIES,
+      retryBaseMs: e.MAIL_RETRY_BASE_MS,
+    },
     trustProxy: trustProxy as TrustProxy,
   };
 }

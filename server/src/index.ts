@@ -19,9 +19,34 @@ import { randomBytes } from 'node:crypto';
 import { startJobRunner } from './jobs/jobs.runner';
 import { startTallyMaintenance } from './analytics/counters.service';
 import { warmCubes } from './analytics/cube.service';
+import { folderMailbox, startMailCatcher, type MailCatcher } from './mail/catcher';
+import { createMailer } from './mail/mailer';
+import type { MailDeps } from './mail/mail.routes';
 
 type Config = ReturnType<typeof config>;
 type Say = (msg: string) => void;
+
+/**
+ * Outgoing mail: the configured SMTP server; or, without one outside production, the local
+ * catcher (started here by the first process, joined by cluster workers); or none.
+ */
+async function setUpMail(cfg: Config): Promise<{ deps: MailDeps; catcher?: MailCatcher }> {
+  const m = cfg.mail;
+  const mailer = (smtp: NonNullable<Config['mail']['smtp']>) =>
+    createMailer({ smtp, from: m.from, ratePerMin: m.ratePerMin, retries: m.retries, retryBaseMs: m.retryBaseMs });
+  if (m.smtp) return { deps: { transport: 'smtp', mailer: mailer(m.smtp) } };
+  if (!m.catcher) return { deps: { transport: 'off' } };
+  if (m.catcherUrl) {
+    return {
+      deps: { transport: 'catcher', mailer: mailer({ url: m.catcherUrl }), mailbox: folderMailbox(m.catcherDir) },
+    };
+  }
+  const catcher = await startMailCatcher({ port: m.catcherPort, dir: m.catcherDir });
+  return {
+    deps: { transport: 'catcher', mailer: mailer({ url: catcher.url }), mailbox: folderMailbox(m.catcherDir) },
+    catcher,
+  };
+}
 
 /** The address lines, and the demo admin on an empty demo database. */
 async function printBanner(cfg: Config, say: Say, base: string, storeKind: string, started: number, workers = 1) {
@@ -37,6 +62,10 @@ async function printBanner(cfg: Config, say: Say, base: string, storeKind: strin
   }
   say(`  API docs:   ${base}/api/openapi.json`);
   say(`  Health:     ${base}/api/health`);
+  if (cfg.mail.smtp) say('  Mail:       sent through the configured SMTP server');
+  else if (cfg.mail.catcher)
+    say(`  Mail inbox: ${base}/dev/mail   (local catcher: no mail leaves this machine; set SMTP_URL to send)`);
+  else say('  Mail:       off (set SMTP_URL to send invitations by e-mail)');
   if ((await countUsers()) === 0) {
     if (cfg.demo && cfg.env !== 'production') {
       // Demo mode only: an admin to look around with, printed here and nowhere else.
@@ -63,7 +92,8 @@ async function runPrimary(cfg: Config, say: Say): Promise<void> {
   await prepareDatabase({ rootDir: cfg.rootDir, demo: cfg.demo });
   cluster.setupPrimary({ exec: __filename });
   let stopping = false;
-  const fork = () => cluster.fork();
+  const mail = await setUpMail(cfg);
+  const fork = () => cluster.fork(mail.catcher ? { MAIL_CATCHER_URL: mail.catcher.url } : {});
   const first = new Promise<number>((resolve) =>
     cluster.once('listening', (_w, address) => resolve((address as { port: number }).port)),
   );
@@ -93,6 +123,7 @@ async function runPrimary(cfg: Config, say: Say): Promise<void> {
           }),
       ),
     );
+    await mail.catcher?.close();
     await db.close();
     process.exit(0);
   };
@@ -109,7 +140,9 @@ export async function main(): Promise<void> {
   // A worker joins the store its primary started (or MONGODB_URI); the primary prepared the database.
   const db = await openDatabase(cfg, worker ? () => {} : say);
   if (!worker) await prepareDatabase({ rootDir: cfg.rootDir, demo: cfg.demo });
+  const mail = await setUpMail(cfg);
   const app = createApp({
+    mail: mail.deps,
     store: db.store,
     clientDir: path.join(cfg.rootDir, 'dist', 'client'),
     production: cfg.env === 'production',
@@ -135,7 +168,7 @@ export async function main(): Promise<void> {
   );
   sweeper.unref();
   // Exports and recounts run here, outside any request; any instance may take any job.
-  const jobs = startJobRunner({ retentionMs: cfg.exportRetentionMs });
+  const jobs = startJobRunner({ retentionMs: cfg.exportRetentionMs, mailer: mail.deps.mailer });
 
   // Kept tally counts heal themselves: responses whose counter update failed are counted, and
   // the counters' `recent` guard lists are pruned (one instance at a time, see counters.service.ts).
@@ -157,6 +190,8 @@ export async function main(): Promise<void> {
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await stopTallyMaintenance();
+    mail.deps.mailer?.close();
+    await mail.catcher?.close();
     await db.close();
     process.exit(0);
   };

@@ -6,15 +6,16 @@ import { createApp } from '../../server/src/app';
 import { startJobRunner, type RunnerOptions } from '../../server/src/jobs/jobs.runner';
 import { ensureClientBuilt } from '../../scripts/lib/client-build';
 import { ROOT, storeKind } from './db';
+import type { MailDeps } from '../../server/src/mail/mail.routes';
 
 export async function startServer(
-  opts: { jobs?: Partial<RunnerOptions> } = {},
+  opts: { jobs?: Partial<RunnerOptions>; mail?: MailDeps } = {},
 ): Promise<{ baseUrl: string; close: () => Promise<void> }> {
   const clientDir = ensureClientBuilt(ROOT);
-  const server = http.createServer(createApp({ store: { kind: storeKind() }, clientDir }));
+  const server = http.createServer(createApp({ store: { kind: storeKind() }, clientDir, mail: opts.mail }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const jobs = startJobRunner({ pollMs: 200, retentionMs: 3_600_000, ...opts.jobs });
+  const jobs = startJobRunner({ pollMs: 200, retentionMs: 3_600_000, mailer: opts.mail?.mailer, ...opts.jobs });
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     close: async () => {

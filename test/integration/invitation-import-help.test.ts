@@ -151,8 +151,10 @@ describe('the import template', () => {
       'type',
       'population',
       'email',
+      'language',
     ]);
     expect(String(list.getCell('C1').note)).toMatch(/Коди регіонів/);
+    expect(String(list.getCell('G1').note)).toMatch(/Мова листів/);
     expect(list.rowCount).toBe(1);
     const rows = (s: ExcelJS.Worksheet) =>
       s
@@ -179,7 +181,7 @@ describe('the import template', () => {
     const template = await coordinator.get(`/api/waves/${wave}/invitations/template?format=csv`);
     expect(template.status).toBe(200);
     expect(template.headers['content-type']).toMatch(/text\/csv/);
-    expect(template.text.replace(/^\uFEFF/, '').trim()).toBe('id;name;region;type;population;email');
+    expect(template.text.replace(/^\uFEFF/, '').trim()).toBe('id;name;region;type;population;email;language');
 
     const codes = await coordinator.get(`/api/waves/${wave}/invitations/template?format=codes-csv&lang=en`);
     expect(codes.status).toBe(200);

@@ -359,7 +359,18 @@ describe('the response-rate board', () => {
     const res = await coordinator.get(`/api/waves/${wave}/invitations/board`);
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body.totals).toEqual({ invited: 4, notStarted: 2, started: 1, completed: 1, revoked: 0 });
+    expect(res.body.totals).toEqual({
+      invited: 4,
+      notStarted: 2,
+      started: 1,
+      completed: 1,
+      revoked: 0,
+      // Nothing was mailed: the links went out by mail merge.
+      mailed: 0,
+      reminders: 0,
+      mailFailed: 0,
+      optedOut: 0,
+    });
     const byCode = Object.fromEntries((res.body.regions as { code: string }[]).map((r) => [r.code, r])) as Record<
       string,
       unknown

@@ -193,9 +193,35 @@ export type Invitation = {
   startedAt: string | null;
   lastActivityAt: string | null;
   completedAt: string | null;
+  /** Mail (see api/mail.ts): the imported language, when invited, reminders, the last mail, the opt-out. */
+  language: Locale | null;
+  invitedAt: string | null;
+  remindersSent: number;
+  lastMail: {
+    at: string;
+    kind: 'invitation' | 'reminder';
+    status: 'sent' | 'failed' | 'uncertain';
+    error: string | null;
+  } | null;
+  optedOutAt: string | null;
 };
 
-export type Rate = { invited: number; notStarted: number; started: number; completed: number; revoked: number };
+export type Rate = {
+  invited: number;
+  notStarted: number;
+  started: number;
+  completed: number;
+  revoked: number;
+  mailed: number;
+  reminders: number;
+  mailFailed: number;
+  optedOut: number;
+};
+
+/** The board per municipality (status, mails, opt-out) as a file. */
+export function boardExportUrl(code: string, format: 'csv' | 'xlsx', lang: Locale): string {
+  return `/api/waves/${enc(code)}/invitations/board/export?format=${format}&lang=${lang}`;
+}
 
 export type Board = {
   wave: { code: string; status: string; anonymous: boolean };

@@ -37,7 +37,15 @@ export type AuditAction =
   | 'practices.export'
   | 'practices.from_call'
   | 'results.publish'
-  | 'results.unpublish';
+  | 'results.unpublish'
+  | 'mail.settings'
+  | 'mail.test'
+  | 'mail.campaign'
+  | 'mail.campaign.done'
+  | 'mail.campaign.pause'
+  | 'mail.campaign.resume'
+  | 'mail.campaign.cancel'
+  | 'mail.opt_out';
 
 export type AuditEntry = {
   id: string;

@@ -12,6 +12,7 @@ import '../auth/user.model';
 import '../http/rate-limit';
 import '../invitations/invitation.model';
 import '../jobs/job.model';
+import '../mail/mail.model';
 import '../practices/practice.model';
 import '../publication/publication.model';
 import '../questionnaires/questionnaire.model';

@@ -1,8 +1,8 @@
 // Invitation tokens travel in URLs (/i/<token> in the browser, /api/invitations/<token>/... in
-// the API); the request log shows those paths with the token replaced, never the token itself.
+// the API, and opt-out tokens as /o/<token>); the request log shows those paths with the token replaced, never the token itself.
 // Express matches routes case-insensitively and the client shell answers any path, so the match
 // is case-insensitive, tolerates repeated slashes and also looks at the percent-decoded path.
-const TOKEN_PATH = /^(\/+(?:api\/+invitations|i)\/+)[^/?#]+/i;
+const TOKEN_PATH = /^(\/+(?:api\/+invitations|i|o)\/+)[^/?#]+/i;
 
 export function redactUrl(url: string): string {
   const cut = url.search(/[?#]/);

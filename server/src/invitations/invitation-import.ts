@@ -15,12 +15,19 @@ export type MunicipalityRow = {
   type: string;
   population: number | null;
   email: string;
+  /** The language of its mails (ru/uk/en); null: from the country (see mail/templates.ts). */
+  language: 'ru' | 'uk' | 'en' | null;
 };
+
+export const LANGUAGES = ['ru', 'uk', 'en'] as const;
+/** Line breaks and other control characters: never in a name that may end up in a mail header. */
+// eslint-disable-next-line no-control-regex -- control characters are what this looks for
+export const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 export const MAX_ROWS = 10_000;
 export const MUNICIPALITY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-type Field = 'id' | 'name' | 'regionCode' | 'type' | 'population' | 'email';
+type Field = 'id' | 'name' | 'regionCode' | 'type' | 'population' | 'email' | 'language';
 
 // Column headings we recognise (compared lower-case, without spaces, dashes or underscores).
 const ALIASES: Record<Field, string[]> = {
@@ -30,6 +37,7 @@ const ALIASES: Record<Field, string[]> = {
   type: ['type', 'municipalitytype', 'тип', 'типмо', 'типмуниципалитета', 'типгромади'],
   population: ['population', 'население', 'численность', 'населення'],
   email: ['email', 'e-mail', 'mail', 'contactemail', 'почта', 'электроннаяпочта', 'пошта', 'електроннапошта'],
+  language: ['language', 'lang', 'язык', 'мова'],
 };
 const REQUIRED: Field[] = ['name', 'regionCode', 'type', 'population', 'email'];
 
@@ -144,6 +152,14 @@ export function checkRows(
     const name = get('name');
     if (!name) bad('name', 'the name is empty', 'required');
     else if (name.length > 200) bad('name', 'at most 200 characters', 'too_long');
+    else if (CONTROL_CHARS.test(name)) bad('name', 'no line breaks or control characters', 'control_characters');
+
+    const languageText = get('language').toLowerCase();
+    const language = (LANGUAGES as readonly string[]).includes(languageText)
+      ? (languageText as MunicipalityRow['language'])
+      : null;
+    if (languageText && !language)
+      bad('language', `"${get('language')}" is not one of ru, uk, en`, 'unknown_language', { allowed: [...LANGUAGES] });
 
     const regionCode = get('regionCode').toUpperCase();
     const region = findRegion(regionCode);
@@ -197,7 +213,7 @@ export function checkRows(
       } else seenIds.set(id, line);
     }
     if (problems.length === before) {
-      rows.push({ line, id, name, regionCode, type, population, email: email.toLowerCase() });
+      rows.push({ line, id, name, regionCode, type, population, email: email.toLowerCase(), language });
     }
   }
   return { rows, problems };

@@ -10,7 +10,7 @@ import { regionsInScope, typesOf, type ImportScope } from './invitation-import';
 export type TemplateLang = 'ru' | 'uk' | 'en';
 
 /** The headings the import recognises, in the order of the template. */
-export const TEMPLATE_COLUMNS = ['id', 'name', 'region', 'type', 'population', 'email'] as const;
+export const TEMPLATE_COLUMNS = ['id', 'name', 'region', 'type', 'population', 'email', 'language'] as const;
 
 const TEXT: Record<
   TemplateLang,
@@ -40,6 +40,7 @@ const TEXT: Record<
       type: 'Код типа с листа «Типы муниципалитетов», например municipal_okrug.',
       population: 'Численность населения, целое число.',
       email: 'Адрес электронной почты для рассылки ссылки.',
+      language: 'Язык писем: ru, uk или en. Можно оставить пустым: тогда по стране (Россия — ru, Украина — uk).',
     },
   },
   uk: {
@@ -57,6 +58,7 @@ const TEXT: Record<
       type: 'Код типу з аркуша «Типи громад», наприклад hromada_rural.',
       population: 'Чисельність населення, ціле число.',
       email: 'Адреса електронної пошти для надсилання посилання.',
+      language: 'Мова листів: ru, uk або en. Можна залишити порожнім: тоді за країною (Україна — uk, Росія — ru).',
     },
   },
   en: {
@@ -74,6 +76,8 @@ const TEXT: Record<
       type: 'Type code from the "Municipality types" sheet, e.g. municipal_okrug.',
       population: 'Population, a whole number.',
       email: 'E-mail address the link is sent to.',
+      language:
+        'Language of the mails: ru, uk or en. May be left empty: then from the country (Russia ru, Ukraine uk).',
     },
   },
 };

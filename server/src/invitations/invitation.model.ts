@@ -48,6 +48,24 @@ const invitationSchema = new Schema(
     // refused (409 with the current draft) unless that is still the current one.
     draftRevision: { type: Number, default: 0 },
     createdAt: { type: Date, required: true },
+    // Mail (server/src/mail): the language of its mails (null: from the country), when the
+    // invitation went out, how many reminders followed, the last mail's outcome, the opt-out.
+    language: { type: String, default: null },
+    invitedAt: { type: Date, default: null },
+    remindersSent: { type: Number, default: 0 },
+    lastMail: {
+      type: new Schema(
+        {
+          at: { type: Date, required: true },
+          kind: { type: String, required: true },
+          status: { type: String, required: true },
+          error: { type: String, default: null },
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
+    optedOutAt: { type: Date, default: null },
   },
   { versionKey: false },
 );

@@ -1,6 +1,7 @@
 // POST /api/waves/{code}/invitations/import        coordinator: add municipalities from CSV or XLSX (all rows valid, or 422 by line and nothing imported)
 // GET  /api/waves/{code}/invitations/template      coordinator: the import template (CSV or XLSX columns; XLSX also lists the wave's codes) or the codes as CSV
 // GET  /api/waves/{code}/invitations/board         coordinator: response rate per region and every municipality's status and last activity
+// GET  /api/waves/{code}/invitations/board/export  coordinator: the board per municipality (status, mails, opt-out) as CSV or XLSX
 // POST /api/waves/{code}/invitations/links         coordinator: issue links and download them as CSV/XLSX for mail merge
 //                                                  (unissued: new invitations only; all: replaces every open link; selected: the given ids)
 // POST /api/waves/{code}/invitations/{id}/revoke   coordinator: the link stops working
@@ -25,6 +26,7 @@ import {
   type IssuedLink,
 } from './invitations.service';
 import {
+  BoardExportQuery,
   BoardOut,
   ImportBody,
   ImportResultOut,
@@ -45,7 +47,52 @@ function out(i: Invitation) {
     startedAt: iso(i.startedAt),
     lastActivityAt: iso(i.lastActivityAt),
     completedAt: iso(i.completedAt),
+    invitedAt: iso(i.invitedAt),
+    optedOutAt: iso(i.optedOutAt),
+    lastMail: i.lastMail ? { ...i.lastMail, at: i.lastMail.at.toISOString() } : null,
   };
+}
+
+const BOARD_HEADINGS = [
+  'id',
+  'name',
+  'region',
+  'region_name',
+  'email',
+  'language',
+  'status',
+  'invited_at',
+  'reminders_sent',
+  'last_mail_at',
+  'last_mail_kind',
+  'last_mail_status',
+  'last_mail_error',
+  'opted_out_at',
+  'last_activity_at',
+  'completed_at',
+];
+
+function boardRows(invitations: Invitation[], lang: 'ru' | 'uk' | 'en'): (string | number)[][] {
+  return invitations.map((i) =>
+    [
+      i.municipality.id,
+      i.municipality.name,
+      i.municipality.regionCode,
+      findRegion(i.municipality.regionCode)?.names[lang] ?? '',
+      i.email,
+      i.language ?? '',
+      i.status,
+      iso(i.invitedAt) ?? '',
+      i.remindersSent,
+      i.lastMail ? i.lastMail.at.toISOString() : '',
+      i.lastMail?.kind ?? '',
+      i.lastMail?.status ?? '',
+      i.lastMail?.error ?? '',
+      iso(i.optedOutAt) ?? '',
+      iso(i.lastActivityAt) ?? '',
+      iso(i.completedAt) ?? '',
+    ].map(safeCell),
+  );
 }
 
 /** Where respondents open their link: the configured PUBLIC_URL, never the request's Host header. */
@@ -163,6 +210,53 @@ export function invitationsRoutes(api: Api, opts: { publicUrl: string }): void {
         regions: board.regions,
         invitations: board.invitations.map(out),
       };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/waves/{code}/invitations/board/export',
+    summary: 'The board per municipality (status, mails, opt-out) as CSV or XLSX',
+    access: 'coordinator',
+    tags: ['invitations'],
+    params: WaveParams,
+    query: BoardExportQuery,
+    responses: {
+      200: { description: 'CSV or XLSX', schema: binarySchema, contentType: 'application/octet-stream' },
+    },
+    handler: async ({ params, query }, _req, res) => {
+      const board = await responseBoard(params.code);
+      const rows = boardRows(board.invitations, query.lang);
+      res.setHeader('Cache-Control', 'no-store');
+      if (query.format === 'csv') {
+        res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+        res.setHeader('Content-Disposition', `attachment; filename="${params.code}-board.csv"`);
+        res.send(UTF8_BOM + stringify([BOARD_HEADINGS, ...rows], { delimiter: ';', record_delimiter: 'windows' }));
+        return;
+      }
+      const workbook = new ExcelJS.Workbook();
+      const sheet = workbook.addWorksheet('board');
+      sheet.addRow(BOARD_HEADINGS).font = { bold: true };
+      for (const row of rows) sheet.addRow(row);
+      const regions = workbook.addWorksheet('regions');
+      const keys = [
+        'invited',
+        'notStarted',
+        'started',
+        'completed',
+        'revoked',
+        'mailed',
+        'reminders',
+        'mailFailed',
+        'optedOut',
+      ] as const;
+      regions.addRow(['region', 'region_name', ...keys]).font = { bold: true };
+      for (const r of board.regions)
+        regions.addRow([r.code, r.names[query.lang], ...keys.map((k) => r[k])].map(safeCell));
+      const buffer = await workbook.xlsx.writeBuffer();
+      res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      res.setHeader('Content-Disposition', `attachment; filename="${params.code}-board.xlsx"`);
+      res.send(Buffer.from(buffer as ArrayBuffer));
     },
   });
 

@@ -52,6 +52,19 @@ export const InvitationOut = z.object({
   startedAt: z.string().nullable(),
   lastActivityAt: z.string().nullable(),
   completedAt: z.string().nullable(),
+  /** The language of its mails as imported (null: from the country). */
+  language: z.enum(['ru', 'uk', 'en']).nullable(),
+  invitedAt: z.string().nullable(),
+  remindersSent: z.number().int(),
+  lastMail: z
+    .object({
+      at: z.string(),
+      kind: z.enum(['invitation', 'reminder']),
+      status: z.enum(['sent', 'failed', 'uncertain']),
+      error: z.string().nullable(),
+    })
+    .nullable(),
+  optedOutAt: z.string().nullable(),
 });
 
 const Rate = z.object({
@@ -60,7 +73,15 @@ const Rate = z.object({
   started: z.number().int(),
   completed: z.number().int(),
   revoked: z.number().int(),
+  mailed: z.number().int(),
+  reminders: z.number().int(),
+  mailFailed: z.number().int(),
+  optedOut: z.number().int(),
 });
+
+export const BoardExportQuery = z
+  .object({ format: z.enum(['csv', 'xlsx']), lang: z.enum(['ru', 'uk', 'en']).default('ru') })
+  .strict();
 
 export const BoardOut = z.object({
   wave: z.object({ code: z.string(), status: z.string(), anonymous: z.boolean() }),

@@ -39,6 +39,20 @@ export type InvitationDoc = {
   /** 0 (or absent, on invitations from before revisions) until the first draft is saved. */
   draftRevision?: number;
   createdAt: Date;
+  language?: MailLanguage | null;
+  invitedAt?: Date | null;
+  remindersSent?: number;
+  lastMail?: LastMail | null;
+  optedOutAt?: Date | null;
+};
+
+export type MailLanguage = 'ru' | 'uk' | 'en';
+/** The outcome of the last mail to a municipality: sent, failed (with the server's reason) or uncertain (see mail/). */
+export type LastMail = {
+  at: Date;
+  kind: 'invitation' | 'reminder';
+  status: 'sent' | 'failed' | 'uncertain';
+  error: string | null;
 };
 
 export type Invitation = {
@@ -51,6 +65,11 @@ export type Invitation = {
   startedAt: Date | null;
   lastActivityAt: Date | null;
   completedAt: Date | null;
+  language: MailLanguage | null;
+  invitedAt: Date | null;
+  remindersSent: number;
+  lastMail: LastMail | null;
+  optedOutAt: Date | null;
 };
 
 export const TOKEN_FORMAT = /^[A-Za-z0-9_-]{22}$/;
@@ -77,6 +96,11 @@ export function toInvitation(d: InvitationDoc): Invitation {
     startedAt: d.startedAt ?? null,
     lastActivityAt: d.lastActivityAt ?? null,
     completedAt: d.completedAt ?? null,
+    language: d.language ?? null,
+    invitedAt: d.invitedAt ?? null,
+    remindersSent: d.remindersSent ?? 0,
+    lastMail: d.lastMail ?? null,
+    optedOutAt: d.optedOutAt ?? null,
   };
 }
 
@@ -93,6 +117,11 @@ const ADMIN_FIELDS = {
   lastActivityAt: 1,
   completedAt: 1,
   createdAt: 1,
+  language: 1,
+  invitedAt: 1,
+  remindersSent: 1,
+  lastMail: 1,
+  optedOutAt: 1,
 } as const;
 
 function assertWaveTakesChanges(wave: Wave, what: string): void {
@@ -147,8 +176,8 @@ export async function importInvitations(waveCode: string, input: ImportInput, no
   const rows = await parseImport(wave, input);
   const existing = new Map(
     (
-      await InvitationModel.find({ waveCode }, { municipality: 1, email: 1 }).lean<
-        Pick<InvitationDoc, '_id' | 'municipality' | 'email'>[]
+      await InvitationModel.find({ waveCode }, { municipality: 1, email: 1, language: 1 }).lean<
+        Pick<InvitationDoc, '_id' | 'municipality' | 'email' | 'language'>[]
       >()
     ).map((d) => [d._id, d]),
   );
@@ -176,12 +205,14 @@ export async function importInvitations(waveCode: string, input: ImportInput, no
     const before = existing.get(_id);
     if (before) {
       const same =
-        before.email === r.email && JSON.stringify({ ...before.municipality }) === JSON.stringify(municipality);
+        before.email === r.email &&
+        (before.language ?? null) === r.language &&
+        JSON.stringify({ ...before.municipality }) === JSON.stringify(municipality);
       if (same) {
         result.unchanged++;
         continue;
       }
-      await InvitationModel.updateOne({ _id }, { $set: { municipality, email: r.email } });
+      await InvitationModel.updateOne({ _id }, { $set: { municipality, email: r.email, language: r.language } });
       result.updated++;
       continue;
     }
@@ -207,6 +238,7 @@ export async function importInvitations(waveCode: string, input: ImportInput, no
           draftLocale: null,
           draftSavedAt: null,
           createdAt: now,
+          language: r.language,
         },
       },
       { upsert: true },
@@ -219,8 +251,8 @@ export async function importInvitations(waveCode: string, input: ImportInput, no
 
 /** Copies a wave's invitation list (municipalities and contacts, no links, no progress) to another wave. */
 export async function copyInvitations(fromWave: string, toWave: string, now = new Date()): Promise<number> {
-  const docs = await InvitationModel.find({ waveCode: fromWave }, { municipality: 1, email: 1 }).lean<
-    Pick<InvitationDoc, '_id' | 'municipality' | 'email'>[]
+  const docs = await InvitationModel.find({ waveCode: fromWave }, { municipality: 1, email: 1, language: 1 }).lean<
+    Pick<InvitationDoc, '_id' | 'municipality' | 'email' | 'language'>[]
   >();
   let copied = 0;
   for (const d of docs) {
@@ -246,6 +278,7 @@ export async function copyInvitations(fromWave: string, toWave: string, now = ne
           draftLocale: null,
           draftSavedAt: null,
           createdAt: now,
+          language: d.language ?? null,
         },
       },
       { upsert: true },
@@ -258,7 +291,7 @@ export async function copyInvitations(fromWave: string, toWave: string, now = ne
 // ------------------------------------------------------------------------------------------
 // Links
 
-async function findInvitation(waveCode: string, municipalityId: string): Promise<InvitationDoc> {
+export async function findInvitation(waveCode: string, municipalityId: string): Promise<InvitationDoc> {
   const doc = await InvitationModel.findById(
     invitationId(waveCode, municipalityId),
     ADMIN_FIELDS,
@@ -276,7 +309,7 @@ const liveStatus = (d: Pick<InvitationDoc, 'startedAt'>): InvitationStatus => (d
  * nothing changed since it was read; (3) delete the old token document. After (1) alone the new
  * token is refused (the invitation names another hash); after (2) the old one is refused.
  */
-async function issueLink(doc: InvitationDoc, now: Date): Promise<{ token: string; invitation: Invitation }> {
+export async function issueLink(doc: InvitationDoc, now: Date): Promise<{ token: string; invitation: Invitation }> {
   for (let attempt = 0; attempt < 5; attempt++) {
     if (doc.completedAt) {
       throw new ConflictError(
@@ -518,6 +551,11 @@ export type RegionRate = {
   started: number;
   completed: number;
   revoked: number;
+  /** Mail: invitations sent, reminders sent, municipalities whose last mail failed, opted out. */
+  mailed: number;
+  reminders: number;
+  mailFailed: number;
+  optedOut: number;
 };
 
 export type Board = {
@@ -545,7 +583,17 @@ export async function responseBoard(waveCode: string): Promise<Board> {
     InvitationModel.find({ waveCode }, ADMIN_FIELDS).lean<InvitationDoc[]>(),
   ]);
   const byRegion = new Map<string, RegionRate>();
-  const empty = () => ({ invited: 0, notStarted: 0, started: 0, completed: 0, revoked: 0 });
+  const empty = () => ({
+    invited: 0,
+    notStarted: 0,
+    started: 0,
+    completed: 0,
+    revoked: 0,
+    mailed: 0,
+    reminders: 0,
+    mailFailed: 0,
+    optedOut: 0,
+  });
   const totals = empty();
   for (const g of groups) {
     const cut = g._id.lastIndexOf('|');
@@ -566,6 +614,18 @@ export async function responseBoard(waveCode: string): Promise<Board> {
       r.invited += g.n;
       totals.invited += g.n;
     }
+  }
+  // Mail counts come from the documents read for the list anyway.
+  for (const d of docs) {
+    const r = byRegion.get(d.municipality.regionCode);
+    const add = (key: 'mailed' | 'reminders' | 'mailFailed' | 'optedOut', n: number) => {
+      if (r) r[key] += n;
+      totals[key] += n;
+    };
+    if (d.invitedAt) add('mailed', 1);
+    add('reminders', d.remindersSent ?? 0);
+    if (d.lastMail?.status === 'failed') add('mailFailed', 1);
+    if (d.optedOutAt) add('optedOut', 1);
   }
   return {
     totals,

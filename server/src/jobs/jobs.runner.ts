@@ -18,6 +18,9 @@ import { rebuildCounters, verifyCounters } from '../analytics/counters.service';
 import { countRawRows } from '../exports/exports.service';
 import { CHUNK_BYTES, chunkId, JobChunkModel, JobModel } from './job.model';
 import type { JobDoc } from './jobs.service';
+import { runCampaign } from '../mail/mail.service';
+import type { Mailer } from '../mail/mailer';
+import { config } from '../config';
 
 export type RunnerOptions = {
   /** Identifies this instance in `owner` (random by default). */
@@ -36,6 +39,10 @@ export type RunnerOptions = {
   batchDelayMs?: number;
   /** Time limit of a job's cursors on the store. */
   cursorMaxMs?: number;
+  /** Where mail campaigns send (none: campaigns fail with "mail is not configured"). */
+  mailer?: Mailer;
+  /** Base of the links in mails (defaults to PUBLIC_URL). */
+  publicUrl?: string;
 };
 
 const PROGRESS_EVERY_MS = 500;
@@ -218,6 +225,11 @@ export function startJobRunner(opts: RunnerOptions): JobRunner {
         await Promise.race([finished(sink), sinkFailed]);
         set = {
           file: { name: plan.fileName, contentType: plan.contentType, size: sink.size, chunks: sink.chunks },
+        };
+      } else if (job.kind === 'mail.campaign') {
+        const setTotal = (n: number) => renew(id, ac, { rowsTotal: n, rowsDone: 0 });
+        set = {
+          result: await runCampaign(job, { ...step, setTotal }, opts.mailer, opts.publicUrl ?? config().publicUrl),
         };
       } else if (job.kind === 'tally.verify') {
         // A recount reads every completed response of the wave: that many rows, for the progress bar.

@@ -1,9 +1,10 @@
 // Shapes of the jobs API (input and output); imported by routes and, for types, by the service.
 import { z } from 'zod';
 
-export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+// `paused`: a mail campaign the coordinator paused (resume puts it back in the queue).
+export const JOB_STATES = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
-export const JOB_KINDS = ['export', 'tally.verify', 'tally.rebuild'] as const;
+export const JOB_KINDS = ['export', 'tally.verify', 'tally.rebuild', 'mail.campaign'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export const JobParams = z.object({ id: z.uuid() }).strict();

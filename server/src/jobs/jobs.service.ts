@@ -127,9 +127,9 @@ export async function getJob(id: string): Promise<JobView> {
   return jobView(await findJob(id));
 }
 
-/** The wave's most recent jobs, newest first. */
+/** The wave's most recent exports and recounts, newest first (mail campaigns are listed by mail/). */
 export async function listWaveJobs(code: string, limit = 20): Promise<JobView[]> {
-  const docs = await JobModel.find({ waveCode: code })
+  const docs = await JobModel.find({ waveCode: code, kind: { $ne: 'mail.campaign' } })
     .sort({ createdAt: -1 })
     .limit(limit)
     .maxTimeMS(OP_MS)

@@ -1,6 +1,7 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
+  boardExportUrl,
   getBoard,
   reissueInvitation,
   revokeInvitation,
@@ -9,10 +10,11 @@ import {
   type InvitationStatus,
 } from '../../api/admin';
 import { isAbortError } from '../../api/api';
+import { startCampaign } from '../../api/mail';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { currentLocale } from '../../i18n';
-import { formatDateTime, formatShare, pick } from '../../lib/format';
+import { formatDate, formatDateTime, formatShare, pick } from '../../lib/format';
 import { errorText } from './ProblemList';
 
 const REFRESH_MS = 10_000;
@@ -46,7 +48,7 @@ async function copyText(text: string): Promise<boolean> {
 }
 
 /** Polls the board every 10 s (and on demand) without reloading the page; keeps the last good copy on errors. */
-function useBoard(code: string) {
+function useBoard(code: string, version: number) {
   const [board, setBoard] = useState<Board | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [tick, setTick] = useState(0);
@@ -66,20 +68,51 @@ function useBoard(code: string) {
       controller.abort();
       clearTimeout(timer);
     };
-  }, [code, tick]);
+  }, [code, tick, version]);
   return { board, error, refresh: () => setTick((n) => n + 1) };
 }
 
-export function ResponseBoard({ code }: { code: string }) {
+export function ResponseBoard({
+  code,
+  version = 0,
+  onCampaign,
+}: {
+  code: string;
+  version?: number;
+  /** Called when a campaign to a selection was started (the mail panel follows it). */
+  onCampaign?: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const lng = currentLocale(i18n.language);
   const id = useId();
-  const { board, error, refresh } = useBoard(code);
+  const { board, error, refresh } = useBoard(code, version);
   const [search, setSearch] = useState('');
   const [region, setRegion] = useState('');
   const [status, setStatus] = useState<InvitationStatus | ''>('');
   const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: 'region', dir: 1 });
   const [busy, setBusy] = useState<string | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const toggle = (mid: string, on: boolean) =>
+    setSelected((old) => {
+      const next = new Set(old);
+      if (on) next.add(mid);
+      else next.delete(mid);
+      return next;
+    });
+  /** A campaign to the selected municipalities only (the server skips those answered or opted out). */
+  const mailSelected = async (kind: 'invitation' | 'reminder') => {
+    const ids = [...selected];
+    if (!window.confirm(t('mail.selection.confirm', { count: ids.length }))) return;
+    setMessage(null);
+    try {
+      await startCampaign(code, { kind, ids });
+      setSelected(new Set());
+      setMessage({ kind: 'copied', text: t('mail.selection.started', { count: ids.length }) });
+      onCampaign?.();
+    } catch (err) {
+      setMessage({ kind: 'error', text: errorText(t, err) });
+    }
+  };
   const [message, setMessage] = useState<{
     kind: 'error' | 'link' | 'copied';
     text: string;
@@ -216,6 +249,18 @@ export function ResponseBoard({ code }: { code: string }) {
                   <th scope="col" className="num">
                     {t('admin.board.rate')}
                   </th>
+                  <th scope="col" className="num">
+                    {t('mail.board.mailed')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('mail.board.reminders')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('mail.board.failed')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('mail.board.optedOut')}
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -243,6 +288,18 @@ export function ResponseBoard({ code }: { code: string }) {
                         label={formatShare(r.invited ? r.completed / r.invited : 0, lng)}
                       />
                     </td>
+                    <td className="num" data-col="mailed">
+                      {r.mailed}
+                    </td>
+                    <td className="num" data-col="reminders">
+                      {r.reminders}
+                    </td>
+                    <td className="num" data-col="mailFailed">
+                      {r.mailFailed}
+                    </td>
+                    <td className="num" data-col="optedOut">
+                      {r.optedOut}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -257,11 +314,23 @@ export function ResponseBoard({ code }: { code: string }) {
                   <td className="num">
                     {formatShare(board.totals.invited ? board.totals.completed / board.totals.invited : 0, lng)}
                   </td>
+                  <td className="num">{board.totals.mailed}</td>
+                  <td className="num">{board.totals.reminders}</td>
+                  <td className="num">{board.totals.mailFailed}</td>
+                  <td className="num">{board.totals.optedOut}</td>
                 </tr>
               </tfoot>
             </table>
           </div>
 
+          <p className="form-actions">
+            <a className="button button--small button--secondary" href={boardExportUrl(code, 'csv', lng)} download>
+              {t('mail.board.exportCsv')}
+            </a>
+            <a className="button button--small button--secondary" href={boardExportUrl(code, 'xlsx', lng)} download>
+              {t('mail.board.exportXlsx')}
+            </a>
+          </p>
           <h3>{t('admin.board.municipalities')}</h3>
           <div className="filters" role="search">
             <div className="field">
@@ -327,22 +396,52 @@ export function ResponseBoard({ code }: { code: string }) {
           <p className="muted small" aria-live="polite">
             {t('admin.board.shown', { shown: rows.length, total: board.invitations.length })}
           </p>
+          {selected.size > 0 && (
+            <div className="form-actions" data-testid="board-selection">
+              <span>{t('mail.selection.count', { count: selected.size })}</span>
+              <button type="button" className="button button--small" onClick={() => void mailSelected('invitation')}>
+                {t('mail.selection.invitation')}
+              </button>
+              <button type="button" className="button button--small" onClick={() => void mailSelected('reminder')}>
+                {t('mail.selection.reminder')}
+              </button>
+              <button
+                type="button"
+                className="button button--small button--secondary"
+                onClick={() => setSelected(new Set())}
+              >
+                {t('mail.selection.clear')}
+              </button>
+            </div>
+          )}
           {/* Focusable, so a keyboard can scroll the wide table sideways on a phone. */}
           <div className="table-scroll" tabIndex={0} role="region" aria-label={t('admin.board.municipalitiesCaption')}>
             <table className="data-table" data-testid="board-municipalities">
               <caption className="visually-hidden">{t('admin.board.municipalitiesCaption')}</caption>
               <thead>
                 <tr>
+                  <th scope="col">
+                    <span className="visually-hidden">{t('mail.selection.column')}</span>
+                  </th>
                   {header('name', t('admin.board.municipality'))}
                   {header('region', t('admin.board.region'))}
                   {header('status', t('admin.board.statusCol'))}
                   {header('lastActivity', t('admin.board.lastActivity'))}
+                  <th scope="col">{t('mail.board.mail')}</th>
                   <th scope="col">{t('admin.board.actions')}</th>
                 </tr>
               </thead>
               <tbody>
                 {rows.map((i) => (
                   <tr key={i.id} data-municipality={i.id}>
+                    <td>
+                      <input
+                        type="checkbox"
+                        checked={selected.has(i.id)}
+                        aria-label={t('mail.selection.select', { name: i.municipality.name })}
+                        onChange={(e) => toggle(i.id, e.target.checked)}
+                      />
+                    </td>
                     <td>
                       {i.municipality.name}
                       <div className="muted small">{i.email}</div>
@@ -352,6 +451,9 @@ export function ResponseBoard({ code }: { code: string }) {
                       <span className={`badge badge--${i.status}`}>{t(`admin.board.status.${i.status}`)}</span>
                     </td>
                     <td>{i.lastActivityAt ? formatDateTime(i.lastActivityAt, lng) : t('admin.none')}</td>
+                    <td data-col="mail">
+                      <MailCell i={i} />
+                    </td>
                     <td className="actions">
                       {i.status !== 'completed' && (
                         <>
@@ -401,6 +503,39 @@ export function ResponseBoard({ code }: { code: string }) {
         </>
       )}
     </section>
+  );
+}
+
+/** Invited at, reminders, the last mail's outcome (the reason of a failure), the opt-out. */
+function MailCell({ i }: { i: Invitation }) {
+  const { t, i18n } = useTranslation();
+  const lng = currentLocale(i18n.language);
+  if (!i.invitedAt && !i.lastMail && !i.optedOutAt) return <span className="muted">{t('mail.board.notMailed')}</span>;
+  return (
+    <div className="small mail-cell">
+      {i.invitedAt && (
+        <div title={formatDateTime(i.invitedAt, lng)}>
+          {t('mail.board.invitedAt', { at: formatDate(i.invitedAt, lng) })}
+        </div>
+      )}
+      {i.remindersSent > 0 && <div>{t('mail.board.remindersSent', { count: i.remindersSent })}</div>}
+      {i.lastMail && (
+        <div title={formatDateTime(i.lastMail.at, lng)}>
+          <span className={`badge badge--mail-${i.lastMail.status}`} data-testid="last-mail-status">
+            {t(`mail.board.status.${i.lastMail.status}`)}
+          </span>{' '}
+          <span className="muted">{t(`mail.board.lastKind.${i.lastMail.kind}`)}</span>
+          {i.lastMail.error && <div className="muted">{i.lastMail.error}</div>}
+        </div>
+      )}
+      {i.optedOutAt && (
+        <div>
+          <span className="badge badge--revoked" data-testid="opted-out">
+            {t('mail.board.optedOutAt', { at: formatDate(i.optedOutAt, lng) })}
+          </span>
+        </div>
+      )}
+    </div>
   );
 }
 

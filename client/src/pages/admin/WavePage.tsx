@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { Link, useParams } from 'react-router';
@@ -25,6 +25,7 @@ import { formatDate, formatDateTime, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { AdminNav } from './AdminNav';
 import { ResponseBoard } from './ResponseBoard';
+import { MailPanel } from './MailPanel';
 import { TallyJobs } from './TallyJobs';
 import { MinCellForm } from './MinCellForm';
 import { PublishPanel } from '../monitor/PublishPanel';
@@ -48,6 +49,8 @@ export default function WavePage() {
   const [version, setVersion] = useState(0);
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState(false);
+  const [boardVersion, setBoardVersion] = useState(0);
+  const bumpBoard = useCallback(() => setBoardVersion((v) => v + 1), []);
   const wave = useRequest((signal) => getWaveAdmin(code, signal), `${code}#${version}`);
 
   if (wave.status === 'loading') return <Loading label={t('admin.wave.loading')} />;
@@ -116,12 +119,15 @@ export default function WavePage() {
         <section className="admin-section" aria-labelledby="invitations-h">
           <h2 id="invitations-h">{t('admin.invitations.title')}</h2>
           <div className="admin-columns">
-            <ImportForm code={w.code} />
+            <ImportForm code={w.code} onImported={bumpBoard} />
             <LinksForm code={w.code} />
           </div>
         </section>
       )}
-      <ResponseBoard code={w.code} />
+      {w.access === 'invitation' && (
+        <MailPanel code={w.code} open={w.status === 'open'} onSent={bumpBoard} version={boardVersion} />
+      )}
+      <ResponseBoard code={w.code} version={boardVersion} onCampaign={bumpBoard} />
       <MinCellForm code={w.code} />
       <TallyJobs code={w.code} />
       <PublishPanel code={w.code} />
@@ -399,7 +405,7 @@ function useCodeNames(lng: ReturnType<typeof currentLocale>): CodeNames {
   return (c) => names.get(c);
 }
 
-function ImportForm({ code }: { code: string }) {
+function ImportForm({ code, onImported }: { code: string; onImported?: () => void }) {
   const { t, i18n } = useTranslation();
   const lng = currentLocale(i18n.language);
   const codeNames = useCodeNames(lng);
@@ -418,6 +424,7 @@ function ImportForm({ code }: { code: string }) {
       const xlsx = /\.xlsx$/i.test(file.name);
       const content = xlsx ? await toBase64(file) : await file.text();
       setResult(await importInvitations(code, xlsx ? 'xlsx' : 'csv', content));
+      onImported?.();
     } catch (err) {
       setError(err);
     } finally {
