@@ -6,6 +6,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { InvalidParam } from '../http/errors';
 import { findRegion, municipalityTypes, regions } from '../reference/reference.service';
+import { MUNICIPALITY_ID } from './invitations.schema';
 
 export type MunicipalityRow = {
   line: number;
@@ -18,7 +19,6 @@ export type MunicipalityRow = {
 };
 
 export const MAX_ROWS = 10_000;
-export const MUNICIPALITY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 type Field = 'id' | 'name' | 'regionCode' | 'type' | 'population' | 'email';
 

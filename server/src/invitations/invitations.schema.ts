@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { WaveParams } from '../responses/responses.schema';
-import { MUNICIPALITY_ID } from './invitation-import';
+
+/** A municipality's id in an invitation list (also checked row by row in invitation-import.ts). */
+export const MUNICIPALITY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const InvitationParams = WaveParams.extend({
   id: z.string().regex(MUNICIPALITY_ID, 'a municipality id'),

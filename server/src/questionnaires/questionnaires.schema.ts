@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { QUESTIONNAIRE_KEY } from './questionnaires.service';
+
+/** A questionnaire's key (versions are `key@n`). */
+export const QUESTIONNAIRE_KEY = /^[a-z0-9][a-z0-9_-]{0,60}$/;
 
 export const Localized = z.object({ ru: z.string(), en: z.string(), uk: z.string() });
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { WAVE_CODE } from './waves.service';
+
+/** A wave's code (its `_id` and the `/w/<code>` link). */
+export const WAVE_CODE = /^[A-Za-z0-9_-]{1,64}$/;
 
 const text = (max: number) => z.string().trim().max(max);
 

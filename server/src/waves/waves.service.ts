@@ -6,8 +6,6 @@ import type { Localized } from '../questionnaires/definition';
 import { findRegion } from '../reference/reference.service';
 import type { CloneWaveBody, CreateWaveBody, LifecycleBody, UpdateWaveBody } from './waves.schema';
 
-export const WAVE_CODE = /^[A-Za-z0-9_-]{1,64}$/;
-
 export type WaveStatus = 'draft' | 'open' | 'closed' | 'archived';
 
 export type Wave = {
