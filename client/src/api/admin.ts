@@ -9,6 +9,7 @@ import {
   type Problem,
   type SurveyDefinition,
 } from './api';
+import type { BodyOf, ResponseOf, Schemas } from './types';
 
 const enc = encodeURIComponent;
 
@@ -109,47 +110,20 @@ export function diffQuestionnaire(key: string, from: number, to: number, signal?
 // ------------------------------------------------------------------------------------------
 // Waves
 
-export type WaveAccess = 'public' | 'invitation';
-export type WaveScope = { countries: ('RU' | 'UA')[]; regions: string[] };
-
-export type WaveAdmin = {
-  code: string;
-  title: Localized;
-  status: 'draft' | 'open' | 'closed' | 'archived';
-  questionnaireId: string;
-  opensAt: string | null;
-  closesAt: string | null;
-  scope: WaveScope;
-  access: WaveAccess;
-  anonymous: boolean;
-  noRegionalBreakdown: boolean;
-  acceptsAnswers: boolean;
-  createdAt: string;
-  updatedAt: string | null;
-  clonedFrom: string | null;
-  history: { at: string; by: string; action: string; from: string | null; to: string | null; fields?: string[] }[];
-};
-
-export type NewWave = {
-  code: string;
-  title: Localized;
-  questionnaireId: string;
-  opensAt: string | null;
-  closesAt: string | null;
-  scope: WaveScope;
-  access: WaveAccess;
-  anonymous: boolean;
-  noRegionalBreakdown?: boolean;
-};
-
-/** PATCH body: only what changes (a draft: anything; open: title and dates; closed: title). */
-export type WaveUpdate = Partial<Omit<NewWave, 'code'>>;
+export type WaveAdmin = Schemas['WaveAdmin'];
+export type WaveAccess = WaveAdmin['access'];
+export type WaveScope = BodyOf<'/waves', 'post'>['scope'];
+export type NewWave = BodyOf<'/waves', 'post'>;
+/** PATCH body: only what changes (`editableFields` of the wave says what may). */
+export type WaveUpdate = BodyOf<'/waves/{code}', 'patch'>;
+/** The lifecycle actions (`allowedTransitions` of the wave says which its state allows). */
+export type LifecycleAction = BodyOf<'/waves/{code}/lifecycle', 'post'>['action'];
+export type CloneWaveBody = BodyOf<'/waves/{code}/clone', 'post'>;
+export type ClonedWave = ResponseOf<'/waves/{code}/clone', 'post', 201>;
 
 export function updateWave(code: string, body: WaveUpdate): Promise<WaveAdmin> {
   return request(`/waves/${enc(code)}`, { method: 'PATCH', body });
 }
-
-export type LifecycleAction = 'open' | 'close' | 'reopen' | 'archive';
 
 export function getWaveAdmin(code: string, signal?: AbortSignal): Promise<WaveAdmin> {
   return request(`/waves/${enc(code)}/admin`, { signal });
@@ -166,9 +140,7 @@ export function changeWaveStatus(code: string, action: LifecycleAction, closesAt
   });
 }
 
-export type CloneWaveBody = Pick<NewWave, 'code' | 'title' | 'opensAt' | 'closesAt'> & { questionnaireId?: string };
-
-export function cloneWave(code: string, body: CloneWaveBody): Promise<WaveAdmin & { invitationsCopied: number }> {
+export function cloneWave(code: string, body: CloneWaveBody): Promise<ClonedWave> {
   return request(`/waves/${enc(code)}/clone`, { method: 'POST', body });
 }
 

@@ -1582,6 +1582,40 @@ export interface components {
       status: 'draft' | 'open' | 'closed' | 'archived';
       title: components['schemas']['LocalizedText'];
     };
+    /** @description A wave as its coordinator sees it: settings, history, what may change now */
+    WaveAdmin: {
+      acceptsAnswers: boolean;
+      /** @enum {string} */
+      access: 'public' | 'invitation';
+      allowedTransitions: ('open' | 'close' | 'reopen' | 'archive')[];
+      anonymous: boolean;
+      clonedFrom: string | null;
+      closesAt: string | null;
+      code: string;
+      createdAt: string;
+      editableFields: (
+        'title' | 'questionnaireId' | 'opensAt' | 'closesAt' | 'scope' | 'access' | 'anonymous' | 'noRegionalBreakdown'
+      )[];
+      history: {
+        action: string;
+        at: string;
+        by: string;
+        fields?: string[];
+        from: string | null;
+        to: string | null;
+      }[];
+      noRegionalBreakdown: boolean;
+      opensAt: string | null;
+      questionnaireId: string;
+      scope: {
+        countries: ('RU' | 'UA')[];
+        regions: string[];
+      };
+      /** @enum {string} */
+      status: 'draft' | 'open' | 'closed' | 'archived';
+      title: components['schemas']['LocalizedText'];
+      updatedAt: string | null;
+    };
   };
   responses: never;
   parameters: never;
@@ -5167,39 +5201,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            acceptsAnswers: boolean;
-            /** @enum {string} */
-            access: 'public' | 'invitation';
-            anonymous: boolean;
-            clonedFrom: string | null;
-            closesAt: string | null;
-            code: string;
-            createdAt: string;
-            history: {
-              action: string;
-              at: string;
-              by: string;
-              fields?: string[];
-              from: string | null;
-              to: string | null;
-            }[];
-            noRegionalBreakdown: boolean;
-            opensAt: string | null;
-            questionnaireId: string;
-            scope: {
-              countries: string[];
-              regions: string[];
-            };
-            /** @enum {string} */
-            status: 'draft' | 'open' | 'closed' | 'archived';
-            title: {
-              en: string;
-              ru: string;
-              uk: string;
-            };
-            updatedAt: string | null;
-          };
+          'application/json': components['schemas']['WaveAdmin'];
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
@@ -5371,39 +5373,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            acceptsAnswers: boolean;
-            /** @enum {string} */
-            access: 'public' | 'invitation';
-            anonymous: boolean;
-            clonedFrom: string | null;
-            closesAt: string | null;
-            code: string;
-            createdAt: string;
-            history: {
-              action: string;
-              at: string;
-              by: string;
-              fields?: string[];
-              from: string | null;
-              to: string | null;
-            }[];
-            noRegionalBreakdown: boolean;
-            opensAt: string | null;
-            questionnaireId: string;
-            scope: {
-              countries: string[];
-              regions: string[];
-            };
-            /** @enum {string} */
-            status: 'draft' | 'open' | 'closed' | 'archived';
-            title: {
-              en: string;
-              ru: string;
-              uk: string;
-            };
-            updatedAt: string | null;
-          };
+          'application/json': components['schemas']['WaveAdmin'];
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
@@ -5477,39 +5447,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            acceptsAnswers: boolean;
-            /** @enum {string} */
-            access: 'public' | 'invitation';
-            anonymous: boolean;
-            clonedFrom: string | null;
-            closesAt: string | null;
-            code: string;
-            createdAt: string;
-            history: {
-              action: string;
-              at: string;
-              by: string;
-              fields?: string[];
-              from: string | null;
-              to: string | null;
-            }[];
-            noRegionalBreakdown: boolean;
-            opensAt: string | null;
-            questionnaireId: string;
-            scope: {
-              countries: string[];
-              regions: string[];
-            };
-            /** @enum {string} */
-            status: 'draft' | 'open' | 'closed' | 'archived';
-            title: {
-              en: string;
-              ru: string;
-              uk: string;
-            };
-            updatedAt: string | null;
-          };
+          'application/json': components['schemas']['WaveAdmin'];
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
@@ -5746,11 +5684,22 @@ export interface operations {
             acceptsAnswers: boolean;
             /** @enum {string} */
             access: 'public' | 'invitation';
+            allowedTransitions: ('open' | 'close' | 'reopen' | 'archive')[];
             anonymous: boolean;
             clonedFrom: string | null;
             closesAt: string | null;
             code: string;
             createdAt: string;
+            editableFields: (
+              | 'title'
+              | 'questionnaireId'
+              | 'opensAt'
+              | 'closesAt'
+              | 'scope'
+              | 'access'
+              | 'anonymous'
+              | 'noRegionalBreakdown'
+            )[];
             history: {
               action: string;
               at: string;
@@ -5764,16 +5713,12 @@ export interface operations {
             opensAt: string | null;
             questionnaireId: string;
             scope: {
-              countries: string[];
+              countries: ('RU' | 'UA')[];
               regions: string[];
             };
             /** @enum {string} */
             status: 'draft' | 'open' | 'closed' | 'archived';
-            title: {
-              en: string;
-              ru: string;
-              uk: string;
-            };
+            title: components['schemas']['LocalizedText'];
             updatedAt: string | null;
           };
         };
@@ -8494,39 +8439,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            acceptsAnswers: boolean;
-            /** @enum {string} */
-            access: 'public' | 'invitation';
-            anonymous: boolean;
-            clonedFrom: string | null;
-            closesAt: string | null;
-            code: string;
-            createdAt: string;
-            history: {
-              action: string;
-              at: string;
-              by: string;
-              fields?: string[];
-              from: string | null;
-              to: string | null;
-            }[];
-            noRegionalBreakdown: boolean;
-            opensAt: string | null;
-            questionnaireId: string;
-            scope: {
-              countries: string[];
-              regions: string[];
-            };
-            /** @enum {string} */
-            status: 'draft' | 'open' | 'closed' | 'archived';
-            title: {
-              en: string;
-              ru: string;
-              uk: string;
-            };
-            updatedAt: string | null;
-          };
+          'application/json': components['schemas']['WaveAdmin'];
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
