@@ -1428,20 +1428,22 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
-    /** @description A code with its names (or labels) in ru/en/uk */
-    Coded: {
-      code: string;
-      country?: string;
-      labels?: components['schemas']['LocalizedText'];
-      max?: number | null;
-      min?: number;
-      names?: components['schemas']['LocalizedText'];
-    };
     /** @description A text in Russian, English and Ukrainian */
     LocalizedText: {
       en: string;
       ru: string;
       uk: string;
+    };
+    /** @description A code with its names in ru/en/uk */
+    NamedCode: {
+      code: string;
+      country?: string;
+      names: components['schemas']['LocalizedText'];
+    };
+    /** @description An obstacle to inter-municipal cooperation: its code and labels */
+    Obstacle: {
+      code: string;
+      labels: components['schemas']['LocalizedText'];
     };
     /** @description A municipal practice of inter-municipal cooperation */
     Practice: {
@@ -1566,6 +1568,13 @@ export interface components {
       kind?: string;
       names: components['schemas']['LocalizedText'];
       okato?: string;
+    };
+    /** @description A city size class: population from min to max (null: no upper bound) */
+    SizeClass: {
+      code: string;
+      max: number | null;
+      min: number;
+      names: components['schemas']['LocalizedText'];
     };
     /** @description A survey wave as listed: code, title, status, questionnaire, dates, responses */
     Wave: {
@@ -2452,11 +2461,7 @@ export interface operations {
               };
               region: {
                 code: string;
-                names: {
-                  en: string;
-                  ru: string;
-                  uk: string;
-                };
+                names: components['schemas']['LocalizedText'];
               };
               startedAt: string | null;
               /** @enum {string} */
@@ -2470,11 +2475,7 @@ export interface operations {
                 [key: string]: unknown;
               };
               key: string;
-              title: {
-                en: string;
-                ru: string;
-                uk: string;
-              };
+              title: components['schemas']['LocalizedText'];
               version: number;
             };
             wave: {
@@ -2485,11 +2486,7 @@ export interface operations {
               opensAt: string | null;
               /** @enum {string} */
               status: 'draft' | 'open' | 'closed' | 'archived';
-              title: {
-                en: string;
-                ru: string;
-                uk: string;
-              };
+              title: components['schemas']['LocalizedText'];
             };
           };
         };
@@ -3112,11 +3109,7 @@ export interface operations {
             rows: {
               drafts: number;
               gap: boolean;
-              labels: {
-                en: string;
-                ru: string;
-                uk: string;
-              };
+              labels: components['schemas']['LocalizedText'];
               named: number | null;
               obstacle: string;
               published: number;
@@ -3738,11 +3731,7 @@ export interface operations {
             items: {
               code: string;
               status: string;
-              title: {
-                en: string;
-                ru: string;
-                uk: string;
-              };
+              title: components['schemas']['LocalizedText'];
             }[];
           };
         };
@@ -4113,19 +4102,11 @@ export interface operations {
           'application/json': {
             fields: {
               code: string;
-              names: {
-                en: string;
-                ru: string;
-                uk: string;
-              };
+              names: components['schemas']['LocalizedText'];
             }[];
             forms: {
               code: string;
-              names: {
-                en: string;
-                ru: string;
-                uk: string;
-              };
+              names: components['schemas']['LocalizedText'];
             }[];
           };
         };
@@ -4178,11 +4159,7 @@ export interface operations {
               rolesLocked: boolean;
               /** @enum {string} */
               source: 'file' | 'upload';
-              title: {
-                en: string;
-                ru: string;
-                uk: string;
-              };
+              title: components['schemas']['LocalizedText'];
               usedBy: string[];
               version: number;
               warnings: string[];
@@ -4359,21 +4336,13 @@ export interface operations {
             added: {
               name: string;
               page: string;
-              title: {
-                en: string;
-                ru: string;
-                uk: string;
-              };
+              title: components['schemas']['LocalizedText'];
               type: string;
             }[];
             changed: {
               name: string;
               page: string;
-              title: {
-                en: string;
-                ru: string;
-                uk: string;
-              };
+              title: components['schemas']['LocalizedText'];
               type: string;
             }[];
             from: number;
@@ -4381,11 +4350,7 @@ export interface operations {
             removed: {
               name: string;
               page: string;
-              title: {
-                en: string;
-                ru: string;
-                uk: string;
-              };
+              title: components['schemas']['LocalizedText'];
               type: string;
             }[];
             to: number;
@@ -4468,11 +4433,7 @@ export interface operations {
             questions: {
               name: string;
               page: string;
-              title: {
-                en: string;
-                ru: string;
-                uk: string;
-              };
+              title: components['schemas']['LocalizedText'];
               type: string;
             }[];
             roles: {
@@ -4481,11 +4442,7 @@ export interface operations {
             rolesLocked: boolean;
             /** @enum {string} */
             source: 'file' | 'upload';
-            title: {
-              en: string;
-              ru: string;
-              uk: string;
-            };
+            title: components['schemas']['LocalizedText'];
             usedBy: string[];
             version: number;
             warnings: string[];
@@ -4653,7 +4610,7 @@ export interface operations {
         };
         content: {
           'application/json': {
-            items: components['schemas']['Coded'][];
+            items: components['schemas']['NamedCode'][];
           };
         };
       };
@@ -4693,7 +4650,7 @@ export interface operations {
         };
         content: {
           'application/json': {
-            items: components['schemas']['Coded'][];
+            items: components['schemas']['Obstacle'][];
           };
         };
       };
@@ -4775,7 +4732,7 @@ export interface operations {
         };
         content: {
           'application/json': {
-            items: components['schemas']['Coded'][];
+            items: components['schemas']['NamedCode'][];
           };
         };
       };
@@ -4815,7 +4772,7 @@ export interface operations {
         };
         content: {
           'application/json': {
-            items: components['schemas']['Coded'][];
+            items: components['schemas']['SizeClass'][];
           };
         };
       };
@@ -5287,7 +5244,8 @@ export interface operations {
               title: components['schemas']['LocalizedText'];
               version: number;
             };
-            status: string;
+            /** @enum {string} */
+            status: 'draft' | 'open' | 'closed' | 'archived';
             title: components['schemas']['LocalizedText'];
           };
         };
@@ -7900,11 +7858,7 @@ export interface operations {
               code: string;
               completed: number;
               invited: number;
-              names: {
-                en: string;
-                ru: string;
-                uk: string;
-              };
+              names: components['schemas']['LocalizedText'];
               notStarted: number;
               revoked: number;
               started: number;

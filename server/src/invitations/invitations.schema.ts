@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LocalizedText as Localized } from '../http/shared-schemas';
 import { WaveParams } from '../responses/responses.schema';
 
 /** A municipality's id in an invitation list (also checked row by row in invitation-import.ts). */
@@ -35,8 +36,6 @@ export const LinksBody = z
     message: 'ids are given with scope "selected" and only then',
     path: ['ids'],
   });
-
-const Localized = z.object({ ru: z.string(), en: z.string(), uk: z.string() });
 
 export const InvitationOut = z.object({
   id: z.string(),

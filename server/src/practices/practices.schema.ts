@@ -1,5 +1,6 @@
 // zod schemas of the practices API: what an editor sends, what the public filters by, what comes back.
 import { z } from 'zod';
+import { LocalizedText } from '../http/shared-schemas';
 import {
   COUNTRIES,
   FIELD_CODES,
@@ -223,7 +224,7 @@ export const CoverageOut = z.object({
   rows: z.array(
     z.object({
       obstacle: z.string(),
-      labels: z.object({ ru: z.string(), en: z.string(), uk: z.string() }),
+      labels: LocalizedText,
       named: z.number().nullable(),
       suppressed: z.literal(true).optional(),
       share: z.number().nullable(),
@@ -236,6 +237,6 @@ export const CoverageOut = z.object({
 });
 
 export const VocabularyOut = z.object({
-  fields: z.array(z.object({ code: z.string(), names: z.object({ ru: z.string(), en: z.string(), uk: z.string() }) })),
-  forms: z.array(z.object({ code: z.string(), names: z.object({ ru: z.string(), en: z.string(), uk: z.string() }) })),
+  fields: z.array(z.object({ code: z.string(), names: LocalizedText })),
+  forms: z.array(z.object({ code: z.string(), names: LocalizedText })),
 });

@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { LocalizedText as Localized } from '../http/shared-schemas';
 
 /** A questionnaire's key (versions are `key@n`). */
 export const QUESTIONNAIRE_KEY = /^[a-z0-9][a-z0-9_-]{0,60}$/;
-
-export const Localized = z.object({ ru: z.string(), en: z.string(), uk: z.string() });
 
 export const QuestionnaireKeyParams = z
   .object({ key: z.string().regex(QUESTIONNAIRE_KEY, 'a key: lower-case letters, digits, _ and -') })

@@ -130,7 +130,7 @@ export function wavesRoutes(api: Api): void {
         schema: z.object({
           code: z.string(),
           title: localized,
-          status: z.string(),
+          status: z.enum(['draft', 'open', 'closed', 'archived']),
           opensAt: z.string().nullable(),
           closesAt: z.string().nullable(),
           access: z.enum(['public', 'invitation']),
