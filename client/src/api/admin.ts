@@ -1,14 +1,6 @@
 // Typed calls for the coordinator's pages (questionnaire library, waves, invitations) and for
 // the official's invitation link. Built on the shared request helper of api.ts.
-import {
-  ApiError,
-  csrfHeaders,
-  request,
-  type Locale,
-  type Localized,
-  type Problem,
-  type SurveyDefinition,
-} from './api';
+import { ApiError, csrfHeaders, request, type Locale, type Problem } from './api';
 import type { BodyOf, ResponseOf, Schemas } from './types';
 
 const enc = encodeURIComponent;
@@ -16,25 +8,9 @@ const enc = encodeURIComponent;
 // ------------------------------------------------------------------------------------------
 // Questionnaire library
 
-export type QuestionSummary = { name: string; type: string; page: string; title: Localized };
+export type QuestionSummary = QuestionnaireDetail['questions'][number];
 
-export type QuestionnaireSummary = {
-  id: string;
-  key: string;
-  version: number;
-  title: Localized;
-  source: 'file' | 'upload';
-  createdAt: string;
-  questionCount: number;
-  locales: string[];
-  usedBy: string[];
-  /** Role → the value name of the question that has it. */
-  roles: Roles;
-  /** A wave has opened on this version: its roles can no longer change. */
-  rolesLocked: boolean;
-  /** Plain-word warnings (e.g. no region question). */
-  warnings: string[];
-};
+export type QuestionnaireSummary = ResponseOf<'/questionnaires', 'get'>['items'][number];
 
 export const QUESTION_ROLES = [
   'region',
@@ -47,34 +23,14 @@ export const QUESTION_ROLES = [
   'obstacleSeverity',
 ] as const;
 export type QuestionRole = (typeof QUESTION_ROLES)[number];
-export type Roles = Partial<Record<QuestionRole, string>>;
+/** Role → the value name of the question that has it. */
+export type Roles = QuestionnaireSummary['roles'];
 
-export type QuestionnaireDetail = QuestionnaireSummary & {
-  definition: SurveyDefinition;
-  questions: QuestionSummary[];
-};
+export type QuestionnaireDetail = ResponseOf<'/questionnaires/{key}/versions/{version}', 'get'>;
 
-export type UploadResult = {
-  id: string;
-  key: string;
-  version: number;
-  created: boolean;
-  /** Texts whose markup was outside the allow-list: stored with that markup removed (JSON paths). */
-  sanitized: { name: string; reason: string; code?: string }[];
-  /** The roles detected from the file's `lsgRole` properties. */
-  roles: Roles;
-  warnings: string[];
-};
+export type UploadResult = ResponseOf<'/questionnaires', 'post', 201>;
 
-export type QuestionnaireDiff = {
-  key: string;
-  from: number;
-  to: number;
-  added: QuestionSummary[];
-  removed: QuestionSummary[];
-  changed: QuestionSummary[];
-  unchanged: string[];
-};
+export type QuestionnaireDiff = ResponseOf<'/questionnaires/{key}/diff', 'get'>;
 
 export async function listQuestionnaires(signal?: AbortSignal): Promise<QuestionnaireSummary[]> {
   const { items } = await request<{ items: QuestionnaireSummary[] }>('/questionnaires', { signal });
@@ -147,31 +103,15 @@ export function cloneWave(code: string, body: CloneWaveBody): Promise<ClonedWave
 // ------------------------------------------------------------------------------------------
 // Invitations (coordinator)
 
-export type InvitationStatus = 'not_started' | 'started' | 'completed' | 'revoked';
+export type InvitationStatus = Invitation['status'];
 
-export type Invitation = {
-  id: string;
-  municipality: { id: string; name: string; regionCode: string; type: string; population: number | null };
-  email: string;
-  status: InvitationStatus;
-  linkIssuedAt: string | null;
-  revokedAt: string | null;
-  startedAt: string | null;
-  lastActivityAt: string | null;
-  completedAt: string | null;
-};
+export type Invitation = Board['invitations'][number];
 
-export type Rate = { invited: number; notStarted: number; started: number; completed: number; revoked: number };
+export type Rate = Board['totals'];
 
-export type Board = {
-  wave: { code: string; status: string; anonymous: boolean };
-  generatedAt: string;
-  totals: Rate;
-  regions: (Rate & { code: string; names: Localized })[];
-  invitations: Invitation[];
-};
+export type Board = ResponseOf<'/waves/{code}/invitations/board', 'get'>;
 
-export type ImportResult = { total: number; created: number; updated: number; unchanged: number };
+export type ImportResult = ResponseOf<'/waves/{code}/invitations/import', 'post', 201>;
 
 export function getBoard(code: string, signal?: AbortSignal): Promise<Board> {
   return request(`/waves/${enc(code)}/invitations/board`, { signal });
@@ -237,35 +177,7 @@ export async function downloadLinks(
 // ------------------------------------------------------------------------------------------
 // The official's invitation link
 
-export type InvitationView = {
-  invitation: {
-    id: string;
-    status: InvitationStatus;
-    startedAt: string | null;
-    completedAt: string | null;
-    municipality: Invitation['municipality'];
-    region: { code: string; names: Localized };
-  };
-  wave: {
-    code: string;
-    title: Localized;
-    status: WaveAdmin['status'];
-    opensAt: string | null;
-    closesAt: string | null;
-    anonymous: boolean;
-    acceptsAnswers: boolean;
-  };
-  questionnaire: { key: string; version: number; title: Localized; definition: SurveyDefinition };
-  fixedAnswers: Record<string, unknown>;
-  prefill: Record<string, unknown>;
-  draft: {
-    answers: Record<string, unknown>;
-    pageNo: number;
-    locale: string | null;
-    savedAt: string;
-    revision: number;
-  } | null;
-};
+export type InvitationView = ResponseOf<'/invitations/{token}', 'get'>;
 
 /** The server's draft as a `draft_conflict` problem carries it. */
 export type CurrentDraft = {

@@ -1453,12 +1453,13 @@ export interface components {
         url: string;
       }[];
       contact: string;
-      country: string;
+      country: ('RU' | 'UA') | '';
       createdAt: string;
       fields: string[];
       forms: string[];
       id: string;
-      language: string;
+      /** @enum {string} */
+      language: 'ru' | 'uk' | 'en';
       municipalities: string[];
       municipalityCount: number | null;
       municipalityTypes: string[];
@@ -1485,7 +1486,7 @@ export interface components {
         url: string;
       }[];
       contact: string;
-      country: string;
+      country: ('RU' | 'UA') | '';
       createdAt: string;
       fields: string[];
       forms: string[];
@@ -1497,13 +1498,15 @@ export interface components {
         version: number;
       }[];
       id: string;
-      language: string;
+      /** @enum {string} */
+      language: 'ru' | 'uk' | 'en';
       municipalities: string[];
       municipalityCount: number | null;
       municipalityTypes: string[];
       obstacles: string[];
       origin: {
-        kind: string;
+        /** @enum {string} */
+        kind: 'manual' | 'import' | 'call';
         waveCode: string | null;
       };
       problem: string;
@@ -1528,7 +1531,7 @@ export interface components {
     };
     /** @description A practice in a list */
     PracticeSummary: {
-      country: string;
+      country: ('RU' | 'UA') | '';
       fields: string[];
       id: string;
       municipalityTypes: string[];
@@ -3059,7 +3062,8 @@ export interface operations {
               obstacle: string;
               practices: {
                 id: string;
-                nearness: string;
+                /** @enum {string} */
+                nearness: 'region' | 'country' | 'type' | 'other';
                 title: string;
               }[];
             }[];
