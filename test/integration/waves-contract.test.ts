@@ -62,7 +62,7 @@ describe('the rules come with the wave', () => {
       ['title', 'questionnaireId', 'opensAt', 'closesAt', 'scope', 'access', 'anonymous', 'noRegionalBreakdown'],
       ['open', 'archive'],
     ],
-    ['open', ['title', 'opensAt', 'closesAt'], ['close']],
+    ['open', ['title', 'closesAt'], ['close']],
     ['closed', ['title'], ['reopen', 'archive']],
     ['archived', [], []],
   ] as const)('a %s wave lists %j as editable and allows %j', async (status, editable, transitions) => {

@@ -4,7 +4,7 @@
 //                                    404 for drafts and archived waves (staff sessions: any wave)
 // POST  /api/waves                   coordinator: create a draft wave
 // GET   /api/waves/{code}/admin      coordinator: the wave with scope, access, anonymity and its history
-// PATCH /api/waves/{code}            coordinator: edit (draft: anything; open: title and dates; closed: title; archived: nothing)
+// PATCH /api/waves/{code}            coordinator: edit (draft: anything; open: title and closing date; closed: title; archived: nothing)
 // POST  /api/waves/{code}/lifecycle  coordinator: open | close | reopen | archive (409 on a transition the state does not allow)
 // POST  /api/waves/{code}/clone      coordinator: a new draft wave with the same scope and invitation list, new dates
 //                                    (a retry with the same code finishes a clone cut short)

@@ -295,10 +295,14 @@ export async function createWave(input: CreateWaveBody, actor: string, now = new
   return getWaveAdmin(input.code);
 }
 
-/** What may change in each state: a draft anything; an open wave its title and dates; a closed one its title. */
+/**
+ * What may change in each state: a draft anything; an open wave its title and closing date (its
+ * opening date has passed or is what respondents were told); a closed one its title. Sent with the
+ * wave as `editableFields`: the page shows this rule, it does not keep a copy.
+ */
 const EDITABLE: Record<WaveStatus, readonly WaveField[]> = {
   draft: ['title', 'questionnaireId', 'opensAt', 'closesAt', 'scope', 'access', 'anonymous', 'noRegionalBreakdown'],
-  open: ['title', 'opensAt', 'closesAt'],
+  open: ['title', 'closesAt'],
   closed: ['title'],
   archived: [],
 };
