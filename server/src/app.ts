@@ -127,6 +127,8 @@ export function createApp(deps: AppDeps): express.Express {
     },
     servers: [{ url: '/api' }],
   });
+  // Kept on the app too, so scripts (scripts/api-types.ts) read it without listening on a port.
+  app.locals.openapi = openapi;
   router.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });

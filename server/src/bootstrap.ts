@@ -5,6 +5,8 @@ import { allModels } from './db/models';
 import { loadShippedQuestionnaires } from './questionnaires/questionnaires.service';
 import { ensureDemoWave } from './waves/waves.service';
 import { ensurePracticeTextIndex } from './practices/practices.service';
+import { flushAllOutboxes } from './audit/outbox';
+import { WaveModel } from './waves/wave.model';
 
 export const DEFAULT_QUESTIONNAIRE = 'imc-barriers';
 
@@ -24,6 +26,8 @@ export async function prepareDatabase(opts: {
   await ensureIndexes();
   // The practices' full-text index exists on MongoDB only (the embedded store has none).
   await ensurePracticeTextIndex();
+  // Audit records a crash left in the waves' outboxes (audit/outbox.ts) reach the audit log.
+  await flushAllOutboxes(WaveModel);
   const loaded = await loadShippedQuestionnaires(path.join(opts.rootDir, 'surveys'));
   let demoWave: string | undefined;
   if (opts.demo) {

@@ -1,39 +1,16 @@
 // Typed calls for the coordinator's pages (questionnaire library, waves, invitations) and for
 // the official's invitation link. Built on the shared request helper of api.ts.
-import {
-  ApiError,
-  csrfHeaders,
-  request,
-  type Locale,
-  type Localized,
-  type Problem,
-  type SurveyDefinition,
-} from './api';
+import { ApiError, csrfHeaders, request, type Locale, type Problem } from './api';
+import type { BodyOf, ResponseOf, Schemas } from './types';
 
 const enc = encodeURIComponent;
 
 // ------------------------------------------------------------------------------------------
 // Questionnaire library
 
-export type QuestionSummary = { name: string; type: string; page: string; title: Localized };
+export type QuestionSummary = QuestionnaireDetail['questions'][number];
 
-export type QuestionnaireSummary = {
-  id: string;
-  key: string;
-  version: number;
-  title: Localized;
-  source: 'file' | 'upload';
-  createdAt: string;
-  questionCount: number;
-  locales: string[];
-  usedBy: string[];
-  /** Role → the value name of the question that has it. */
-  roles: Roles;
-  /** A wave has opened on this version: its roles can no longer change. */
-  rolesLocked: boolean;
-  /** Plain-word warnings (e.g. no region question). */
-  warnings: string[];
-};
+export type QuestionnaireSummary = ResponseOf<'/questionnaires', 'get'>['items'][number];
 
 export const QUESTION_ROLES = [
   'region',
@@ -46,34 +23,14 @@ export const QUESTION_ROLES = [
   'obstacleSeverity',
 ] as const;
 export type QuestionRole = (typeof QUESTION_ROLES)[number];
-export type Roles = Partial<Record<QuestionRole, string>>;
+/** Role → the value name of the question that has it. */
+export type Roles = QuestionnaireSummary['roles'];
 
-export type QuestionnaireDetail = QuestionnaireSummary & {
-  definition: SurveyDefinition;
-  questions: QuestionSummary[];
-};
+export type QuestionnaireDetail = ResponseOf<'/questionnaires/{key}/versions/{version}', 'get'>;
 
-export type UploadResult = {
-  id: string;
-  key: string;
-  version: number;
-  created: boolean;
-  /** Texts whose markup was outside the allow-list: stored with that markup removed (JSON paths). */
-  sanitized: { name: string; reason: string; code?: string }[];
-  /** The roles detected from the file's `lsgRole` properties. */
-  roles: Roles;
-  warnings: string[];
-};
+export type UploadResult = ResponseOf<'/questionnaires', 'post', 201>;
 
-export type QuestionnaireDiff = {
-  key: string;
-  from: number;
-  to: number;
-  added: QuestionSummary[];
-  removed: QuestionSummary[];
-  changed: QuestionSummary[];
-  unchanged: string[];
-};
+export type QuestionnaireDiff = ResponseOf<'/questionnaires/{key}/diff', 'get'>;
 
 export async function listQuestionnaires(signal?: AbortSignal): Promise<QuestionnaireSummary[]> {
   const { items } = await request<{ items: QuestionnaireSummary[] }>('/questionnaires', { signal });
@@ -109,49 +66,20 @@ export function diffQuestionnaire(key: string, from: number, to: number, signal?
 // ------------------------------------------------------------------------------------------
 // Waves
 
-export type WaveAccess = 'public' | 'invitation';
-export type WaveScope = { countries: ('RU' | 'UA')[]; regions: string[] };
-
-export type WaveAdmin = {
-  code: string;
-  title: Localized;
-  status: 'draft' | 'open' | 'closed' | 'archived';
-  questionnaireId: string;
-  opensAt: string | null;
-  closesAt: string | null;
-  scope: WaveScope;
-  access: WaveAccess;
-  anonymous: boolean;
-  noRegionalBreakdown: boolean;
-  acceptsAnswers: boolean;
-  createdAt: string;
-  updatedAt: string | null;
-  clonedFrom: string | null;
-  history: { at: string; by: string; action: string; from: string | null; to: string | null; fields?: string[] }[];
-};
-
-export type NewWave = {
-  code: string;
-  title: Localized;
-  questionnaireId: string;
-  opensAt: string | null;
-  closesAt: string | null;
-  scope: WaveScope;
-  access: WaveAccess;
-  anonymous: boolean;
-  noRegionalBreakdown?: boolean;
-  /** Use a version whose texts lack one of its languages (otherwise 422 missing_translations). */
-  allowMissingTranslations?: boolean;
-};
-
-/** PATCH body: only what changes (a draft: anything; open: title and dates; closed: title). */
-export type WaveUpdate = Partial<Omit<NewWave, 'code'>>;
+export type WaveAdmin = Schemas['WaveAdmin'];
+export type WaveAccess = WaveAdmin['access'];
+export type WaveScope = BodyOf<'/waves', 'post'>['scope'];
+export type NewWave = BodyOf<'/waves', 'post'>;
+/** PATCH body: only what changes (`editableFields` of the wave says what may). */
+export type WaveUpdate = BodyOf<'/waves/{code}', 'patch'>;
+/** The lifecycle actions (`allowedTransitions` of the wave says which its state allows). */
+export type LifecycleAction = BodyOf<'/waves/{code}/lifecycle', 'post'>['action'];
+export type CloneWaveBody = BodyOf<'/waves/{code}/clone', 'post'>;
+export type ClonedWave = ResponseOf<'/waves/{code}/clone', 'post', 201>;
 
 export function updateWave(code: string, body: WaveUpdate): Promise<WaveAdmin> {
   return request(`/waves/${enc(code)}`, { method: 'PATCH', body });
 }
-
-export type LifecycleAction = 'open' | 'close' | 'reopen' | 'archive';
 
 export function getWaveAdmin(code: string, signal?: AbortSignal): Promise<WaveAdmin> {
   return request(`/waves/${enc(code)}/admin`, { signal });
@@ -168,70 +96,27 @@ export function changeWaveStatus(code: string, action: LifecycleAction, closesAt
   });
 }
 
-export type CloneWaveBody = Pick<NewWave, 'code' | 'title' | 'opensAt' | 'closesAt'> & {
-  questionnaireId?: string;
-  /** Use a version whose texts lack one of its languages (otherwise 422 missing_translations). */
-  allowMissingTranslations?: boolean;
-};
-
-export function cloneWave(code: string, body: CloneWaveBody): Promise<WaveAdmin & { invitationsCopied: number }> {
+export function cloneWave(code: string, body: CloneWaveBody): Promise<ClonedWave> {
   return request(`/waves/${enc(code)}/clone`, { method: 'POST', body });
 }
 
 // ------------------------------------------------------------------------------------------
 // Invitations (coordinator)
 
-export type InvitationStatus = 'not_started' | 'started' | 'completed' | 'revoked';
+export type InvitationStatus = Invitation['status'];
 
-export type Invitation = {
-  id: string;
-  municipality: { id: string; name: string; regionCode: string; type: string; population: number | null };
-  email: string;
-  status: InvitationStatus;
-  linkIssuedAt: string | null;
-  revokedAt: string | null;
-  startedAt: string | null;
-  lastActivityAt: string | null;
-  completedAt: string | null;
-  /** Mail (see api/mail.ts): the imported language, when invited, reminders, the last mail, the opt-out. */
-  language: Locale | null;
-  invitedAt: string | null;
-  remindersSent: number;
-  lastMail: {
-    at: string;
-    kind: 'invitation' | 'reminder';
-    status: 'sent' | 'failed' | 'uncertain';
-    error: string | null;
-  } | null;
-  optedOutAt: string | null;
-};
+export type Invitation = Board['invitations'][number];
 
-export type Rate = {
-  invited: number;
-  notStarted: number;
-  started: number;
-  completed: number;
-  revoked: number;
-  mailed: number;
-  reminders: number;
-  mailFailed: number;
-  optedOut: number;
-};
+export type Rate = Board['totals'];
 
 /** The board per municipality (status, mails, opt-out) as a file. */
 export function boardExportUrl(code: string, format: 'csv' | 'xlsx', lang: Locale): string {
   return `/api/waves/${enc(code)}/invitations/board/export?format=${format}&lang=${lang}`;
 }
 
-export type Board = {
-  wave: { code: string; status: string; anonymous: boolean };
-  generatedAt: string;
-  totals: Rate;
-  regions: (Rate & { code: string; names: Localized })[];
-  invitations: Invitation[];
-};
+export type Board = ResponseOf<'/waves/{code}/invitations/board', 'get'>;
 
-export type ImportResult = { total: number; created: number; updated: number; unchanged: number };
+export type ImportResult = ResponseOf<'/waves/{code}/invitations/import', 'post', 201>;
 
 export function getBoard(code: string, signal?: AbortSignal): Promise<Board> {
   return request(`/waves/${enc(code)}/invitations/board`, { signal });
@@ -297,35 +182,7 @@ export async function downloadLinks(
 // ------------------------------------------------------------------------------------------
 // The official's invitation link
 
-export type InvitationView = {
-  invitation: {
-    id: string;
-    status: InvitationStatus;
-    startedAt: string | null;
-    completedAt: string | null;
-    municipality: Invitation['municipality'];
-    region: { code: string; names: Localized };
-  };
-  wave: {
-    code: string;
-    title: Localized;
-    status: WaveAdmin['status'];
-    opensAt: string | null;
-    closesAt: string | null;
-    anonymous: boolean;
-    acceptsAnswers: boolean;
-  };
-  questionnaire: { key: string; version: number; title: Localized; definition: SurveyDefinition };
-  fixedAnswers: Record<string, unknown>;
-  prefill: Record<string, unknown>;
-  draft: {
-    answers: Record<string, unknown>;
-    pageNo: number;
-    locale: string | null;
-    savedAt: string;
-    revision: number;
-  } | null;
-};
+export type InvitationView = ResponseOf<'/invitations/{token}', 'get'>;
 
 /** The server's draft as a `draft_conflict` problem carries it. */
 export type CurrentDraft = {

@@ -1,75 +1,27 @@
 // The only place the client talks to the server. One typed function per endpoint;
-// every failure becomes an ApiError that the UI can describe in the user's language.
+// every failure becomes an ApiError that the UI can describe in the user's language. The API's
+// shapes are aliases of the types generated from the server's OpenAPI document (types.ts).
+import type { BodyOf, ResponseOf, Schemas } from './types';
 
 export type Locale = 'ru' | 'uk' | 'en';
-export type Localized = Record<Locale, string>;
-export type WaveStatus = 'draft' | 'open' | 'closed' | 'archived';
-
-export type Health = { status: 'ok'; store: { kind: 'embedded' | 'external'; version: string } };
-
-export type WaveSummary = {
-  code: string;
-  title: Localized;
-  status: WaveStatus;
-  questionnaire: { key: string; version: number | string; title: Localized };
-  opensAt: string | null;
-  closesAt: string | null;
-  responses: number;
-};
-
+export type Localized = Schemas['LocalizedText'];
+export type WaveSummary = Schemas['Wave'];
+export type WaveStatus = WaveSummary['status'];
+export type Wave = ResponseOf<'/waves/{code}', 'get'>;
 /** A SurveyJS questionnaire definition, passed to survey-core as is. */
-export type SurveyDefinition = Record<string, unknown>;
-
-export type Wave = {
-  code: string;
-  title: Localized;
-  status: WaveStatus;
-  opensAt: string | null;
-  closesAt: string | null;
-  questionnaire: { key: string; version: number | string; title: Localized; definition: SurveyDefinition };
-};
-
-export type SubmitResponseBody = {
-  clientId: string;
-  locale: Locale;
-  answers: Record<string, unknown>;
-  startedAt?: string;
-};
-
-export type SubmittedResponse = { id: string; submittedAt: string };
-
-export type Cell = { count: number; share: number };
-
-export type Tally = {
-  wave: { code: string; title: Localized };
-  base: { respondents: number; description: string };
-  obstacles: { code: string; labels: Localized }[];
-  regions: { code: string; names: Localized; respondents: number; counts: Record<string, Cell> }[];
-  total: { respondents: number; counts: Record<string, Cell> };
-};
-
-export type Region = { code: string; country: string; names: Localized };
+export type SurveyDefinition = Wave['questionnaire']['definition'];
+export type SubmitResponseBody = BodyOf<'/waves/{code}/responses', 'post'>;
+export type SubmittedResponse = ResponseOf<'/waves/{code}/responses', 'post', 201>;
+export type Region = Schemas['Region'];
 
 /** `value`: the bad value as given; `column`: where it is in an uploaded file; `allowed`: the accepted codes. */
-export type InvalidParam = {
-  name: string;
-  reason: string;
-  code?: string;
-  value?: string;
-  column?: string;
-  allowed?: string[];
-};
+export type InvalidParam = NonNullable<Schemas['ProblemDetails']['invalid_params']>[number];
 
-/** RFC 9457 problem details as the server sends them. */
-export type Problem = {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  instance?: string;
-  requestId?: string;
-  code?: string;
-  invalid_params?: InvalidParam[];
+/**
+ * RFC 9457 problem details as the server sends them; every member may be missing here, since a
+ * proxy or a network failure gives no body.
+ */
+export type Problem = Partial<Schemas['ProblemDetails']> & {
   /** Seconds to wait before retrying (429 problems, and the store's retryable 503s). */
   retryAfter?: number;
   /** Members a particular problem adds (e.g. the current draft of a `draft_conflict`). */
@@ -265,10 +217,6 @@ async function readProblem(res: Response): Promise<Problem> {
 
 const enc = encodeURIComponent;
 
-export function getHealth(signal?: AbortSignal): Promise<Health> {
-  return request('/health', { signal });
-}
-
 export async function listWaves(signal?: AbortSignal): Promise<WaveSummary[]> {
   const { items } = await request<{ items: WaveSummary[] }>('/waves', { signal });
   return items;
@@ -287,34 +235,20 @@ export function submitResponse(
   return request(`/waves/${enc(code)}/responses`, { method: 'POST', body, signal });
 }
 
-export function getTally(code: string, signal?: AbortSignal): Promise<Tally> {
-  return request(`/waves/${enc(code)}/tally`, { signal });
-}
-
 export async function listRegions(signal?: AbortSignal): Promise<Region[]> {
   const { items } = await request<{ items: Region[] }>('/reference/regions', { signal });
   return items;
 }
 
-export type Coded = { code: string; country?: string; names: Localized };
+export type Coded = Schemas['NamedCode'];
 
 export async function listMunicipalityTypes(signal?: AbortSignal): Promise<Coded[]> {
   const { items } = await request<{ items: Coded[] }>('/reference/municipality-types', { signal });
   return items;
 }
 
-/** Plain download links (used in `<a href download>`), not fetched by the app. */
-export const exportUrls = {
-  responsesCsv: (code: string) => `/api/waves/${enc(code)}/exports/responses.csv`,
-  tallyCsv: (code: string) => `/api/waves/${enc(code)}/exports/tally.csv`,
-};
-
-export type Role = 'admin' | 'coordinator' | 'researcher' | 'editor';
-export type SessionInfo = {
-  user: { id: string; email: string; name: string; roles: Role[] };
-  csrfToken: string;
-  expiresAt: string;
-};
+export type SessionInfo = ResponseOf<'/auth/me', 'get'>;
+export type Role = SessionInfo['user']['roles'][number];
 
 export async function login(email: string, password: string, signal?: AbortSignal): Promise<SessionInfo> {
   const session = await request<SessionInfo>('/auth/login', { method: 'POST', body: { email, password }, signal });

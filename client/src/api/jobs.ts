@@ -1,28 +1,12 @@
 // Export and recount jobs: start, follow, cancel, list. Shapes follow server/src/jobs/jobs.schema.ts.
 import { request } from './api';
+import type { ResponseOf } from './types';
 
 const enc = encodeURIComponent;
 
-export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+export type JobState = Job['state'];
 
-export type Job = {
-  id: string;
-  kind: 'export' | 'tally.verify' | 'tally.rebuild';
-  waveCode: string;
-  state: JobState;
-  summary: Record<string, unknown>;
-  rowsDone: number;
-  rowsTotal: number | null;
-  percent: number | null;
-  createdAt: string;
-  createdBy: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  error: string | null;
-  result: Record<string, unknown> | null;
-  file: { name: string; contentType: string; size: number; url: string } | null;
-  fileExpired: boolean;
-};
+export type Job = ResponseOf<'/jobs/{id}', 'get'>;
 
 /** The body of an export job: the same fields as the direct download's query, plus table and format. */
 export type ExportJobBody = Record<string, string | number> & { format: string; table?: string };

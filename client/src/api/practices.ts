@@ -1,71 +1,24 @@
 // Calls of the practices knowledge base (server/src/practices).
 import { request, type Localized, type Region } from './api';
+import type { BodyOf, ResponseOf, Schemas } from './types';
 
-export type PracticeStatus = 'draft' | 'published';
-export type Attachment = { title: string; url: string };
+/** What an editor sends (the body of a create or an update). */
+export type PracticeFields = BodyOf<'/practices/manage', 'post'>['practice'];
 
-export type PracticeFields = {
-  language: 'ru' | 'uk' | 'en';
-  title: string;
-  problem: string;
-  actions: string;
-  results: string;
-  municipalities: string[];
-  municipalityCount: number | null;
-  country: 'RU' | 'UA' | '';
-  regions: string[];
-  municipalityTypes: string[];
-  sizeClasses: string[];
-  obstacles: string[];
-  forms: string[];
-  fields: string[];
-  yearFrom: number | null;
-  yearTo: number | null;
-  source: string;
-  contact: string;
-  attachments: Attachment[];
-};
+export type Practice = Schemas['Practice'];
 
-export type Practice = PracticeFields & {
-  id: string;
-  version: number;
-  status: PracticeStatus;
-  createdAt: string;
-  updatedAt: string;
-  publishedAt: string | null;
-};
+export type Review = EditorPractice['review'];
 
-export type Review = {
-  uniqueness: number | null;
-  typicalProblem: number | null;
-  replicability: number | null;
-  note: string;
-};
+export type EditorPractice = Schemas['PracticeForEditors'];
+export type PracticeStatus = Practice['status'];
+export type Attachment = Practice['attachments'][number];
 
-export type EditorPractice = Practice & {
-  review: Review;
-  origin: { kind: 'manual' | 'import' | 'call'; waveCode: string | null };
-  history: { at: string; by: string; action: string; version: number; fields: string[] }[];
-};
+export type PracticeSummary = Schemas['PracticeSummary'];
 
-export type PracticeSummary = {
-  id: string;
-  title: string;
-  status: PracticeStatus;
-  country: string;
-  regions: string[];
-  obstacles: string[];
-  fields: string[];
-  municipalityTypes: string[];
-  yearFrom: number | null;
-  yearTo: number | null;
-  updatedAt: string;
-  publishedAt: string | null;
-};
-
-export type Term = { code: string; names: Localized };
-export type Obstacle = { code: string; labels: Localized };
-export type Coded = { code: string; names: Localized; country?: string };
+export type Term = ResponseOf<'/practices/vocabulary', 'get'>['fields'][number];
+export type Obstacle = Schemas['Obstacle'];
+export type Coded = Schemas['NamedCode'];
+export type SizeClass = Schemas['SizeClass'];
 
 export type Vocabulary = {
   fields: Term[];
@@ -73,7 +26,7 @@ export type Vocabulary = {
   obstacles: Obstacle[];
   regions: Region[];
   municipalityTypes: Coded[];
-  sizeClasses: Coded[];
+  sizeClasses: SizeClass[];
 };
 
 const enc = encodeURIComponent;
@@ -92,7 +45,7 @@ export function getVocabulary(signal?: AbortSignal): Promise<Vocabulary> {
     request<{ items: Obstacle[] }>('/reference/obstacles', { signal }),
     request<{ items: Region[] }>('/reference/regions', { signal }),
     request<{ items: Coded[] }>('/reference/municipality-types', { signal }),
-    request<{ items: Coded[] }>('/reference/size-classes', { signal }),
+    request<{ items: SizeClass[] }>('/reference/size-classes', { signal }),
   ]).then(
     ([v, o, r, m, s]) => ({
       fields: v.fields,
@@ -121,10 +74,7 @@ export type BrowseFilters = {
   offset?: number;
 };
 
-export function browsePractices(
-  f: BrowseFilters,
-  signal?: AbortSignal,
-): Promise<{ total: number; search: string | null; items: PracticeSummary[] }> {
+export function browsePractices(f: BrowseFilters, signal?: AbortSignal): Promise<ResponseOf<'/practices', 'get'>> {
   return request(`/practices?${qs({ ...f, limit: 20 })}`, { signal });
 }
 
@@ -132,11 +82,7 @@ export function getPublicPractice(id: string, signal?: AbortSignal): Promise<Pra
   return request(`/practices/public/${enc(id)}`, { signal });
 }
 
-export type ObstacleLink = {
-  obstacle: string;
-  count: number;
-  practices: { id: string; title: string; nearness: 'region' | 'country' | 'type' | 'other' }[];
-};
+export type ObstacleLink = ResponseOf<'/practices/by-obstacle', 'get'>['items'][number];
 
 export async function getObstacleLinks(
   place: { region?: string; country?: string; municipalityType?: string },
@@ -158,18 +104,8 @@ export async function getSuggestions(
   return items;
 }
 
-export type CoverageRow = {
-  obstacle: string;
-  labels: Localized;
-  named: number | null;
-  /** Hidden by the wave's disclosure rule (fewer than k respondents). */
-  suppressed?: true;
-  share: number | null;
-  published: number;
-  drafts: number;
-  gap: boolean;
-};
-export type Coverage = { wave: { code: string; respondents: number } | null; rows: CoverageRow[]; gaps: string[] };
+export type CoverageRow = Coverage['rows'][number];
+export type Coverage = ResponseOf<'/practices/coverage', 'get'>;
 
 export function getCoverage(wave: string | undefined, signal?: AbortSignal): Promise<Coverage> {
   return request(`/practices/coverage?${qs({ wave })}`, { signal });

@@ -1,24 +1,11 @@
 // Admin settings and the signed-in user's account: users, audit log, own password.
 import { request } from './api';
 import type { Role } from './api';
+import type { ResponseOf } from './types';
 
-export type UserRow = {
-  id: string;
-  email: string;
-  name: string;
-  roles: Role[];
-  disabled: boolean;
-  createdAt: string;
-};
+export type UserRow = ResponseOf<'/users', 'get'>['items'][number];
 
-export type AuditEntry = {
-  id: string;
-  at: string;
-  actor: string;
-  action: string;
-  target: string;
-  details: Record<string, unknown>;
-};
+export type AuditEntry = ResponseOf<'/audit', 'get'>['items'][number];
 
 const enc = encodeURIComponent;
 
@@ -42,7 +29,7 @@ export function changeOwnPassword(currentPassword: string, newPassword: string) 
   return request<void>('/auth/password', { method: 'POST', body: { currentPassword, newPassword } });
 }
 
-export type OwnSession = { current: boolean; createdAt: string; expiresAt: string };
+export type OwnSession = ResponseOf<'/auth/sessions', 'get'>['items'][number];
 
 export async function listOwnSessions(signal?: AbortSignal): Promise<OwnSession[]> {
   return (await request<{ items: OwnSession[] }>('/auth/sessions', { signal })).items;

@@ -1,7 +1,7 @@
 // Input schemas of the analysis routes (validation and the OpenAPI document), and the shapes
 // of their answers for the document.
 import { z } from 'zod';
-import { FilterFields } from './filters';
+import { FilterFields } from './filters.schema';
 import { LocalizedText } from '../http/shared-schemas';
 
 const localized = LocalizedText;

@@ -1,6 +1,6 @@
 // Who is counted: filters on the respondent dimensions and on completion status, turned into a
 // response query and into a sentence (ru/en/uk) that every page and export states as the base.
-import { z } from 'zod';
+import type { Filters } from './filters.schema';
 import {
   findRegion,
   municipalityTypes,
@@ -9,21 +9,7 @@ import {
   type Localized,
 } from '../reference/reference.service';
 
-const codeList = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64}){0,200}$/, 'one or more codes separated by commas')
-  .transform((s) => s.split(','));
-
-/** The filter part of every analysis query (spread into `.strict()` objects). */
-export const FilterFields = {
-  region: codeList.optional(),
-  municipalityType: codeList.optional(),
-  sizeClass: codeList.optional(),
-  respondentRole: codeList.optional(),
-  status: z.enum(['complete', 'all']).default('complete'),
-};
-export const Filters = z.object(FilterFields).strict();
-export type Filters = z.infer<typeof Filters>;
+export { FilterFields, Filters } from './filters.schema';
 
 export const DIMENSIONS = ['region', 'municipalityType', 'sizeClass', 'respondentRole'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];

@@ -17,14 +17,15 @@ export const RegionSchema = z
   })
   .meta({ id: 'Region', description: 'A region (ISO 3166-2 code) with its country and names' });
 
-/** A reference list entry (municipality type, size class, role, obstacle): a code and its names or labels. */
-export const CodedSchema = z
-  .object({
-    code: z.string(),
-    names: LocalizedText.optional(),
-    labels: LocalizedText.optional(),
-    country: z.string().optional(),
-    min: z.number().optional(),
-    max: z.number().nullable().optional(),
-  })
-  .meta({ id: 'Coded', description: 'A code with its names (or labels) in ru/en/uk' });
+/** A reference list entry (municipality type, respondent role): a code, its names, and its country when it has one. */
+export const NamedCodeSchema = z
+  .object({ code: z.string(), names: LocalizedText, country: z.string().optional() })
+  .meta({ id: 'NamedCode', description: 'A code with its names in ru/en/uk' });
+
+export const SizeClassSchema = z
+  .object({ code: z.string(), min: z.number(), max: z.number().nullable(), names: LocalizedText })
+  .meta({ id: 'SizeClass', description: 'A city size class: population from min to max (null: no upper bound)' });
+
+export const ObstacleSchema = z
+  .object({ code: z.string(), labels: LocalizedText })
+  .meta({ id: 'Obstacle', description: 'An obstacle to inter-municipal cooperation: its code and labels' });

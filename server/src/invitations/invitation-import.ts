@@ -6,6 +6,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { InvalidParam } from '../http/errors';
 import { findRegion, municipalityTypes, regions } from '../reference/reference.service';
+import { MUNICIPALITY_ID } from './invitations.schema';
 
 export type MunicipalityRow = {
   line: number;
@@ -25,7 +26,6 @@ export const LANGUAGES = ['ru', 'uk', 'en'] as const;
 export const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 export const MAX_ROWS = 10_000;
-export const MUNICIPALITY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 type Field = 'id' | 'name' | 'regionCode' | 'type' | 'population' | 'email' | 'language';
 

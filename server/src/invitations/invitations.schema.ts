@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { LocalizedText as Localized } from '../http/shared-schemas';
 import { WaveParams } from '../responses/responses.schema';
-import { MUNICIPALITY_ID } from './invitation-import';
+
+/** A municipality's id in an invitation list (also checked row by row in invitation-import.ts). */
+export const MUNICIPALITY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const InvitationParams = WaveParams.extend({
   id: z.string().regex(MUNICIPALITY_ID, 'a municipality id'),
@@ -33,8 +36,6 @@ export const LinksBody = z
     message: 'ids are given with scope "selected" and only then',
     path: ['ids'],
   });
-
-const Localized = z.object({ ru: z.string(), en: z.string(), uk: z.string() });
 
 export const InvitationOut = z.object({
   id: z.string(),

@@ -19,6 +19,7 @@
 import { z } from 'zod';
 import type { Api } from '../http/route';
 import { binarySchema } from '../http/route';
+import { LocalizedText } from '../http/shared-schemas';
 import { ValidationError } from '../http/errors';
 import { recordAudit } from '../audit/audit.service';
 import { practicesCsv, practicesXlsx, parsePracticesCsv, parsePracticesXlsx, tableCsv, tableXlsx } from './practice-io';
@@ -264,7 +265,7 @@ export function practicesRoutes(api: Api): void {
           items: z.array(
             z.object({
               code: z.string(),
-              title: z.object({ ru: z.string(), en: z.string(), uk: z.string() }),
+              title: LocalizedText,
               status: z.string(),
             }),
           ),

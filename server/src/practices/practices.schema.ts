@@ -1,5 +1,6 @@
 // zod schemas of the practices API: what an editor sends, what the public filters by, what comes back.
 import { z } from 'zod';
+import { LocalizedText } from '../http/shared-schemas';
 import {
   COUNTRIES,
   FIELD_CODES,
@@ -147,14 +148,14 @@ export const PracticeOut = z
     id: z.string(),
     version: z.number(),
     status: z.enum(['draft', 'published']),
-    language: z.string(),
+    language: z.enum(LANGUAGES),
     title: z.string(),
     problem: z.string(),
     actions: z.string(),
     results: z.string(),
     municipalities: z.array(z.string()),
     municipalityCount: z.number().nullable(),
-    country: z.string(),
+    country: z.enum(COUNTRIES).or(z.literal('')),
     regions: z.array(z.string()),
     municipalityTypes: z.array(z.string()),
     sizeClasses: z.array(z.string()),
@@ -179,7 +180,7 @@ export const PracticeEditorOut = PracticeOut.extend({
     replicability: z.number().nullable(),
     note: z.string(),
   }),
-  origin: z.object({ kind: z.string(), waveCode: z.string().nullable() }),
+  origin: z.object({ kind: z.enum(['manual', 'import', 'call']), waveCode: z.string().nullable() }),
   history: z.array(
     z.object({ at: z.string(), by: z.string(), action: z.string(), version: z.number(), fields: z.array(z.string()) }),
   ),
@@ -190,7 +191,7 @@ export const PracticeSummaryOut = z
     id: z.string(),
     title: z.string(),
     status: z.enum(['draft', 'published']),
-    country: z.string(),
+    country: z.enum(COUNTRIES).or(z.literal('')),
     regions: z.array(z.string()),
     obstacles: z.array(z.string()),
     fields: z.array(z.string()),
@@ -213,7 +214,9 @@ export const ObstacleLinksOut = z.object({
     z.object({
       obstacle: z.string(),
       count: z.number(),
-      practices: z.array(z.object({ id: z.string(), title: z.string(), nearness: z.string() })),
+      practices: z.array(
+        z.object({ id: z.string(), title: z.string(), nearness: z.enum(['region', 'country', 'type', 'other']) }),
+      ),
     }),
   ),
 });
@@ -223,7 +226,7 @@ export const CoverageOut = z.object({
   rows: z.array(
     z.object({
       obstacle: z.string(),
-      labels: z.object({ ru: z.string(), en: z.string(), uk: z.string() }),
+      labels: LocalizedText,
       named: z.number().nullable(),
       suppressed: z.literal(true).optional(),
       share: z.number().nullable(),
@@ -236,6 +239,6 @@ export const CoverageOut = z.object({
 });
 
 export const VocabularyOut = z.object({
-  fields: z.array(z.object({ code: z.string(), names: z.object({ ru: z.string(), en: z.string(), uk: z.string() }) })),
-  forms: z.array(z.object({ code: z.string(), names: z.object({ ru: z.string(), en: z.string(), uk: z.string() }) })),
+  fields: z.array(z.object({ code: z.string(), names: LocalizedText })),
+  forms: z.array(z.object({ code: z.string(), names: LocalizedText })),
 });

@@ -8,7 +8,9 @@ import { createModel, LSG_ROLES, questionsIn } from './survey-model';
 import { rawChecks } from './raw-checks';
 import { logger } from '../logger';
 
-export type Localized = { ru: string; en: string; uk: string };
+import type { Localized } from '../reference/reference.service';
+
+export type { Localized };
 
 export function checkDefinition(definition: unknown): InvalidParam[] {
   if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) {

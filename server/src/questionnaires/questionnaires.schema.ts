@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { QUESTIONNAIRE_KEY } from './questionnaires.service';
+import { LocalizedText as Localized } from '../http/shared-schemas';
 
-export const Localized = z.object({ ru: z.string(), en: z.string(), uk: z.string() });
+/** A questionnaire's key (versions are `key@n`). */
+export const QUESTIONNAIRE_KEY = /^[a-z0-9][a-z0-9_-]{0,60}$/;
 
 export const QuestionnaireKeyParams = z
   .object({ key: z.string().regex(QUESTIONNAIRE_KEY, 'a key: lower-case letters, digits, _ and -') })

@@ -244,8 +244,6 @@ export async function loadShippedQuestionnaires(
   return out;
 }
 
-export const QUESTIONNAIRE_KEY = /^[a-z0-9][a-z0-9_-]{0,60}$/;
-
 /**
  * A coordinator's upload: the JSON text (so a syntax error can be reported by line and column),
  * checked by survey-core, stored as the next version of `key` in one single-document write.

@@ -5,7 +5,7 @@
 // GET /api/reference/obstacles           public: obstacle codes and labels
 import { z } from 'zod';
 import type { Api } from '../http/route';
-import { CodedSchema, RegionSchema } from '../http/shared-schemas';
+import { NamedCodeSchema, ObstacleSchema, RegionSchema, SizeClassSchema } from '../http/shared-schemas';
 import * as reference from './reference.service';
 
 export function referenceRoutes(api: Api): void {
@@ -27,12 +27,12 @@ export function referenceRoutes(api: Api): void {
     }),
   });
   const simple = [
-    ['municipality-types', 'Municipality types', () => reference.municipalityTypes],
-    ['size-classes', 'City size classes', () => reference.sizeClasses],
-    ['respondent-roles', 'Respondent roles', () => reference.respondentRoles],
-    ['obstacles', 'Obstacles to inter-municipal cooperation', () => reference.obstacles],
+    ['municipality-types', 'Municipality types', NamedCodeSchema, () => reference.municipalityTypes],
+    ['size-classes', 'City size classes', SizeClassSchema, () => reference.sizeClasses],
+    ['respondent-roles', 'Respondent roles', NamedCodeSchema, () => reference.respondentRoles],
+    ['obstacles', 'Obstacles to inter-municipal cooperation', ObstacleSchema, () => reference.obstacles],
   ] as const;
-  for (const [path, summary, items] of simple) {
+  for (const [path, summary, schema, items] of simple) {
     api.route({
       method: 'get',
       path: `/reference/${path}`,
@@ -40,7 +40,7 @@ export function referenceRoutes(api: Api): void {
       access: 'public',
       tags: ['reference'],
       responses: {
-        200: { description: summary, schema: z.object({ items: z.array(CodedSchema) }) },
+        200: { description: summary, schema: z.object({ items: z.array(schema) }) },
       },
       handler: () => ({ items: items() }),
     });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LocalizedText as Localized } from '../http/shared-schemas';
 
 export const Locale = z.enum(['ru', 'en', 'uk']);
 
@@ -33,8 +34,6 @@ export const SaveDraftBody = z
   })
   .strict();
 export type SaveDraftBody = z.infer<typeof SaveDraftBody>;
-
-const Localized = z.object({ ru: z.string(), en: z.string(), uk: z.string() });
 
 export const InvitationViewSchema = z.object({
   invitation: z.object({

@@ -20,6 +20,12 @@ const waveSchema = new Schema(
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, default: null },
     clonedFrom: { type: String, default: null },
+    // A clone whose invitation list is still being copied: the source's code (null when done).
+    // A retry of the clone sees it and finishes the copy (waves/clone-wave.ts).
+    pendingClone: { type: String, default: null },
+    // Audit records of changes to this wave, written in the same update as the change and moved
+    // to the audit log right after (audit/outbox.ts). Keyed by the audit record's id.
+    auditOutbox: { type: Schema.Types.Mixed, default: undefined },
     // Lifecycle and edit log, appended with $push in the same single-document update that makes
     // the change (so the change and its record cannot diverge).
     history: {

@@ -4,16 +4,16 @@
 //                                    404 for drafts and archived waves (staff sessions: any wave)
 // POST  /api/waves                   coordinator: create a draft wave
 // GET   /api/waves/{code}/admin      coordinator: the wave with scope, access, anonymity and its history
-// PATCH /api/waves/{code}            coordinator: edit (draft: anything; open: title and dates; closed: title; archived: nothing)
+// PATCH /api/waves/{code}            coordinator: edit (draft: anything; open: title and closing date; closed: title; archived: nothing)
 // POST  /api/waves/{code}/lifecycle  coordinator: open | close | reopen | archive (409 on a transition the state does not allow)
 // POST  /api/waves/{code}/clone      coordinator: a new draft wave with the same scope and invitation list, new dates
+//                                    (a retry with the same code finishes a clone cut short)
 import { z } from 'zod';
 import { LocalizedText } from '../http/shared-schemas';
 import type { Api } from '../http/route';
 import {
   acceptsAnswers,
   changeWaveStatus,
-  cloneWave,
   createWave,
   getWaveAdmin,
   assertPubliclyVisible,
@@ -36,8 +36,7 @@ import {
   UpdateWaveBody,
   WaveAdmin as WaveAdminSchema,
 } from './waves.schema';
-import { recordAudit } from '../audit/audit.service';
-import { copyInvitations } from '../invitations/invitations.service';
+import { cloneWaveWithInvitations } from './clone-wave';
 
 function adminView(w: WaveAdmin) {
   return {
@@ -55,6 +54,8 @@ function adminView(w: WaveAdmin) {
     createdAt: w.createdAt.toISOString(),
     updatedAt: iso(w.updatedAt),
     clonedFrom: w.clonedFrom,
+    editableFields: w.editableFields,
+    allowedTransitions: w.allowedTransitions,
     history: w.history.map((h) => ({ ...h, at: h.at.toISOString() })),
   };
 }
@@ -129,7 +130,7 @@ export function wavesRoutes(api: Api): void {
         schema: z.object({
           code: z.string(),
           title: localized,
-          status: z.string(),
+          status: z.enum(['draft', 'open', 'closed', 'archived']),
           opensAt: z.string().nullable(),
           closesAt: z.string().nullable(),
           access: z.enum(['public', 'invitation']),
@@ -179,7 +180,6 @@ export function wavesRoutes(api: Api): void {
     },
     handler: async ({ body, user }, _req, res) => {
       const wave = await createWave(body, user!.email);
-      await recordAudit(user!.email, 'wave.create', wave.code, { questionnaireId: wave.questionnaireId });
       res.status(201);
       return adminView(wave);
     },
@@ -209,9 +209,7 @@ export function wavesRoutes(api: Api): void {
       409: { description: 'The field cannot change in this state (e.g. the questionnaire of an open wave)' },
     },
     handler: async ({ params, body, user }) => {
-      const wave = await updateWave(params.code, body, user!.email);
-      await recordAudit(user!.email, 'wave.update', wave.code, { fields: Object.keys(body) });
-      return adminView(wave);
+      return adminView(await updateWave(params.code, body, user!.email));
     },
   });
 
@@ -229,8 +227,7 @@ export function wavesRoutes(api: Api): void {
       422: { description: 'The closing date has passed' },
     },
     handler: async ({ params, body, user }) => {
-      const { wave, from } = await changeWaveStatus(params.code, body, user!.email);
-      await recordAudit(user!.email, `wave.${body.action}`, wave.code, { from, to: wave.status });
+      const { wave } = await changeWaveStatus(params.code, body, user!.email);
       return adminView(wave);
     },
   });
@@ -251,9 +248,8 @@ export function wavesRoutes(api: Api): void {
       409: { description: 'The code is taken' },
     },
     handler: async ({ params, body, user }, _req, res) => {
-      const wave = await cloneWave(params.code, body, user!.email);
-      const invitationsCopied = await copyInvitations(params.code, wave.code);
-      await recordAudit(user!.email, 'wave.clone', wave.code, { from: params.code, invitationsCopied });
+      // Idempotent: a retry finishes a clone cut short, or answers the finished one again.
+      const { wave, invitationsCopied } = await cloneWaveWithInvitations(params.code, body, user!.email);
       res.status(201);
       return { ...adminView(wave), invitationsCopied };
     },

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { WAVE_CODE } from './waves.service';
+import { LocalizedText } from '../http/shared-schemas';
+
+/** A wave's code (its `_id` and the `/w/<code>` link). */
+export const WAVE_CODE = /^[A-Za-z0-9_-]{1,64}$/;
 
 const text = (max: number) => z.string().trim().max(max);
 
@@ -9,12 +12,12 @@ export const WaveTitle = z
 
 const Instant = z.iso.datetime({ offset: true, message: 'an ISO 8601 date-time, e.g. 2026-03-01T00:00:00Z' });
 
+/** The countries a wave may cover. */
+export const Country = z.enum(['RU', 'UA']);
+
 export const WaveScope = z
   .object({
-    countries: z
-      .array(z.enum(['RU', 'UA']))
-      .min(1, 'at least one country')
-      .max(2),
+    countries: z.array(Country).min(1, 'at least one country').max(2),
     regions: z.array(z.string().regex(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, 'an ISO 3166-2 region code')).max(200),
   })
   .strict();
@@ -64,31 +67,34 @@ export const CloneWaveBody = CreateWaveBody.pick({
   .strict();
 export type CloneWaveBody = z.infer<typeof CloneWaveBody>;
 
-const Localized = z.object({ ru: z.string(), en: z.string(), uk: z.string() });
-
-export const WaveAdmin = z.object({
-  code: z.string(),
-  title: Localized,
-  status: z.enum(['draft', 'open', 'closed', 'archived']),
-  questionnaireId: z.string(),
-  opensAt: z.string().nullable(),
-  closesAt: z.string().nullable(),
-  scope: z.object({ countries: z.array(z.string()), regions: z.array(z.string()) }),
-  access: z.enum(['public', 'invitation']),
-  anonymous: z.boolean(),
-  noRegionalBreakdown: z.boolean(),
-  acceptsAnswers: z.boolean(),
-  createdAt: z.string(),
-  updatedAt: z.string().nullable(),
-  clonedFrom: z.string().nullable(),
-  history: z.array(
-    z.object({
-      at: z.string(),
-      by: z.string(),
-      action: z.string(),
-      from: z.string().nullable(),
-      to: z.string().nullable(),
-      fields: z.array(z.string()).optional(),
-    }),
-  ),
-});
+export const WaveAdmin = z
+  .object({
+    code: z.string(),
+    title: LocalizedText,
+    status: z.enum(['draft', 'open', 'closed', 'archived']),
+    questionnaireId: z.string(),
+    opensAt: z.string().nullable(),
+    closesAt: z.string().nullable(),
+    scope: z.object({ countries: z.array(Country), regions: z.array(z.string()) }),
+    access: z.enum(['public', 'invitation']),
+    anonymous: z.boolean(),
+    noRegionalBreakdown: z.boolean(),
+    acceptsAnswers: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string().nullable(),
+    clonedFrom: z.string().nullable(),
+    /** Decided by the server for the current state: the client shows, never re-derives, them. */
+    editableFields: z.array(UpdateWaveBody.keyof()),
+    allowedTransitions: z.array(LifecycleBody.shape.action),
+    history: z.array(
+      z.object({
+        at: z.string(),
+        by: z.string(),
+        action: z.string(),
+        from: z.string().nullable(),
+        to: z.string().nullable(),
+        fields: z.array(z.string()).optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'WaveAdmin', description: 'A wave as its coordinator sees it: settings, history, what may change now' });

@@ -6,8 +6,7 @@ import type { Localized } from '../questionnaires/definition';
 import { findRegion } from '../reference/reference.service';
 import type { CloneWaveBody, CreateWaveBody, LifecycleBody, UpdateWaveBody, WaveFieldsPatch } from './waves.schema';
 import { missingTranslations } from '../questionnaires/texts';
-
-export const WAVE_CODE = /^[A-Za-z0-9_-]{1,64}$/;
+import { flushOutbox, outboxOf, outboxSet } from '../audit/outbox';
 
 export type WaveStatus = 'draft' | 'open' | 'closed' | 'archived';
 
@@ -180,7 +179,14 @@ export type WaveAdmin = Wave & {
   updatedAt: Date | null;
   clonedFrom: string | null;
   history: WaveHistoryEntry[];
+  /** What a PATCH may change in the wave's current state (the client shows only these as editable). */
+  editableFields: WaveField[];
+  /** The lifecycle actions its current state allows (the client offers only these). */
+  allowedTransitions: LifecycleAction[];
 };
+
+export type WaveField = keyof UpdateWaveBody;
+export type LifecycleAction = LifecycleBody['action'];
 
 export async function getWaveAdmin(code: string): Promise<WaveAdmin> {
   const doc = await WaveModel.findById(code, { ...FIELDS, updatedAt: 1, clonedFrom: 1, history: 1 }).lean<
@@ -191,6 +197,8 @@ export async function getWaveAdmin(code: string): Promise<WaveAdmin> {
     ...toWave(doc),
     updatedAt: doc.updatedAt ?? null,
     clonedFrom: doc.clonedFrom ?? null,
+    editableFields: [...EDITABLE[doc.status]],
+    allowedTransitions: allowedTransitions(doc.status),
     history: (doc.history ?? []).map((h) => ({
       at: h.at,
       by: h.by,
@@ -292,19 +300,31 @@ export async function createWave(input: CreateWaveBody, actor: string, now = new
         updatedAt: now,
         clonedFrom: null,
         history: [{ at: now, by: actor, action: 'create', from: null, to: 'draft' }],
+        auditOutbox: outboxOf({
+          at: now,
+          actor,
+          action: 'wave.create',
+          target: input.code,
+          details: { questionnaireId: input.questionnaireId },
+        }),
       },
     },
     { upsert: true },
   );
   if (res.upsertedCount !== 1)
     throw new ConflictError('wave_exists', `A wave with the code "${input.code}" already exists.`);
+  await flushOutbox(WaveModel, input.code);
   return getWaveAdmin(input.code);
 }
 
-/** What may change in each state: a draft anything; an open wave its title and dates; a closed one its title. */
-const EDITABLE: Record<WaveStatus, readonly (keyof WaveFieldsPatch)[]> = {
+/**
+ * What may change in each state: a draft anything; an open wave its title and closing date (its
+ * opening date has passed or is what respondents were told); a closed one its title. Sent with the
+ * wave as `editableFields`: the page shows this rule, it does not keep a copy.
+ */
+const EDITABLE: Record<WaveStatus, readonly WaveField[]> = {
   draft: ['title', 'questionnaireId', 'opensAt', 'closesAt', 'scope', 'access', 'anonymous', 'noRegionalBreakdown'],
-  open: ['title', 'opensAt', 'closesAt'],
+  open: ['title', 'closesAt'],
   closed: ['title'],
   archived: [],
 };
@@ -355,7 +375,10 @@ export async function updateWave(
     closesAt: patch.closesAt !== undefined ? patch.closesAt : (current.closesAt as string | null),
     scope: patch.scope,
   });
-  const set: Record<string, unknown> = { updatedAt: now };
+  const set: Record<string, unknown> = {
+    updatedAt: now,
+    ...outboxSet({ at: now, actor, action: 'wave.update', target: code, details: { fields: changed } }),
+  };
   for (const k of changed) {
     const v = next[k];
     set[k] = k === 'opensAt' || k === 'closesAt' ? date(v as string | null) : v;
@@ -374,16 +397,21 @@ export async function updateWave(
   if (res.matchedCount === 0) {
     throw new ConflictError('wave_changed', `The wave "${code}" changed meanwhile; reload and try again.`);
   }
+  await flushOutbox(WaveModel, code);
   return getWaveAdmin(code);
 }
 
-type Action = LifecycleBody['action'];
-const TRANSITIONS: Record<Action, { from: WaveStatus[]; to: WaveStatus }> = {
+const TRANSITIONS: Record<LifecycleAction, { from: WaveStatus[]; to: WaveStatus }> = {
   open: { from: ['draft'], to: 'open' },
   close: { from: ['open'], to: 'closed' },
   reopen: { from: ['closed'], to: 'open' },
   archive: { from: ['draft', 'closed'], to: 'archived' },
 };
+
+/** The lifecycle actions allowed from a state, in the order the page offers them. */
+export function allowedTransitions(status: WaveStatus): LifecycleAction[] {
+  return (Object.keys(TRANSITIONS) as LifecycleAction[]).filter((a) => TRANSITIONS[a].from.includes(status));
+}
 
 /** draft → open → closed → archived (and closed → open again, logged). Enforced here, not in the UI. */
 export async function changeWaveStatus(
@@ -403,7 +431,17 @@ export async function changeWaveStatus(
       { waveStatus: wave.status, action: input.action },
     );
   }
-  const set: Record<string, unknown> = { status: rule.to, updatedAt: now };
+  const set: Record<string, unknown> = {
+    status: rule.to,
+    updatedAt: now,
+    ...outboxSet({
+      at: now,
+      actor,
+      action: `wave.${input.action}`,
+      target: code,
+      details: { from: wave.status, to: rule.to },
+    }),
+  };
   if (input.action === 'open' || input.action === 'reopen') {
     const closesAt = input.closesAt !== undefined ? date(input.closesAt) : wave.closesAt;
     if (closesAt && closesAt <= now) {
@@ -460,21 +498,23 @@ export async function changeWaveStatus(
   if (res.matchedCount === 0) {
     throw new ConflictError('wave_changed', `The wave "${code}" changed meanwhile; reload and try again.`);
   }
+  await flushOutbox(WaveModel, code);
   return { wave: await getWaveAdmin(code), from: wave.status };
 }
 
 /**
- * A new draft wave from an existing one: same scope, access and anonymity, the same or a newer
- * version of the same questionnaire, new code, title and dates. Replaying a clone that was cut
- * short (same code, same source) continues it instead of failing, so the caller can copy the
- * invitation list idempotently afterwards.
+ * The first step of a clone (waves/clone-wave.ts runs the whole use case): a new draft wave from
+ * an existing one, with the same scope, access and anonymity, the same or a newer version of the
+ * same questionnaire, new code, title and dates, marked `pendingClone` until its invitation list
+ * is copied. Replaying it (same code, same source) finds the wave instead of failing; `pending`
+ * says whether the rest of the clone is still to do.
  */
-export async function cloneWave(
+export async function startClone(
   sourceCode: string,
   input: CloneWaveBody,
   actor: string,
   now = new Date(),
-): Promise<WaveAdmin> {
+): Promise<{ wave: WaveAdmin; pending: boolean }> {
   const source = await getWave(sourceCode);
   const questionnaireId = input.questionnaireId ?? source.questionnaireId;
   const [sourceKey] = source.questionnaireId.split('@');
@@ -515,6 +555,7 @@ export async function cloneWave(
         createdAt: now,
         updatedAt: now,
         clonedFrom: source.code,
+        pendingClone: source.code,
         history: [{ at: now, by: actor, action: 'clone', from: source.code, to: 'draft' }],
       },
     },
@@ -524,7 +565,34 @@ export async function cloneWave(
   if (res.upsertedCount !== 1 && (created.clonedFrom !== source.code || created.status !== 'draft')) {
     throw new ConflictError('wave_exists', `A wave with the code "${input.code}" already exists.`);
   }
-  return created;
+  const mark = await WaveModel.findById(input.code, { pendingClone: 1 }).lean<{ pendingClone?: string | null }>();
+  return { wave: created, pending: mark?.pendingClone === source.code };
+}
+
+/**
+ * The last step of a clone: clears the pending mark and records the audit entry in the same
+ * update (its id is fixed per clone, so a replay cannot record it twice), then flushes it.
+ */
+export async function finishClone(
+  code: string,
+  sourceCode: string,
+  actor: string,
+  invitationsCopied: number,
+  now = new Date(),
+): Promise<void> {
+  await WaveModel.updateOne(
+    { _id: code, pendingClone: sourceCode },
+    {
+      $set: {
+        pendingClone: null,
+        ...outboxSet(
+          { at: now, actor, action: 'wave.clone', target: code, details: { from: sourceCode, invitationsCopied } },
+          `clone-${code}`,
+        ),
+      },
+    },
+  );
+  await flushOutbox(WaveModel, code);
 }
 
 /** Thrown by respondent routes of an invitation-only wave reached through the public link. */

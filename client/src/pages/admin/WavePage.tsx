@@ -34,12 +34,8 @@ import ru from '../../i18n/locales/ru';
 import { errorText, ProblemList, type CodeNames } from './ProblemList';
 import { waveToForm, WaveFields, type WaveFieldGroup, type WaveForm } from './WaveFields';
 
-const ACTIONS: Record<WaveAdmin['status'], LifecycleAction[]> = {
-  draft: ['open', 'archive'],
-  open: ['close'],
-  closed: ['reopen', 'archive'],
-  archived: [],
-};
+/** Every lifecycle action (names for the history); which the wave allows now comes from the server. */
+const LIFECYCLE_ACTIONS: readonly string[] = ['open', 'close', 'reopen', 'archive'] satisfies LifecycleAction[];
 
 /** /admin/waves/:code — the wave's settings and lifecycle, its invitations and response rate. */
 export default function WavePage() {
@@ -158,7 +154,7 @@ function historyAction(t: TFunction, h: WaveAdmin['history'][number]): string {
     return h.fields?.length ? `${what} (${fieldNames(t, h.fields)})` : what;
   }
   // Said as what happened ("survey opened"), like "created" and "changed", not as the button's verb.
-  const label = (ACTIONS.draft.concat(ACTIONS.open, ACTIONS.closed) as string[]).includes(h.action)
+  const label = LIFECYCLE_ACTIONS.includes(h.action)
     ? t(`admin.wave.historyLifecycle.${h.action as LifecycleAction}`)
     : h.action;
   return h.fields?.length ? `${label} (${fieldNames(t, h.fields)})` : label;
@@ -172,17 +168,9 @@ function fieldNames(t: TFunction, fields: string[]): string {
 
 const has = <T extends object>(o: T, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
-/** What each state lets the coordinator change (mirrors the server's rule, which decides). */
-const EDITABLE: Record<WaveAdmin['status'], readonly WaveFieldGroup[]> = {
-  draft: ['title', 'questionnaireId', 'opensAt', 'closesAt', 'scope', 'access', 'anonymous', 'noRegionalBreakdown'],
-  open: ['title', 'closesAt'],
-  closed: ['title'],
-  archived: [],
-};
-
 /** The changed, editable fields of the form as a PATCH body (unchanged fields are not sent). */
 function patchOf(w: WaveAdmin, before: WaveForm, form: WaveForm): WaveUpdate {
-  const may = (f: WaveFieldGroup) => EDITABLE[w.status].includes(f);
+  const may = (f: WaveFieldGroup) => w.editableFields.includes(f);
   const body: WaveUpdate = {};
   if (
     may('title') &&
@@ -216,7 +204,7 @@ function WaveEditForm({ wave: w, onCancel, onSaved }: { wave: WaveAdmin; onCance
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const set = <K extends keyof WaveForm>(k: K, v: WaveForm[K]) => setForm((f) => ({ ...f, [k]: v }));
-  const locked = (f: WaveFieldGroup) => !EDITABLE[w.status].includes(f);
+  const locked = (f: WaveFieldGroup) => !w.editableFields.includes(f);
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => headingRef.current?.focus(), []);
 
@@ -378,7 +366,7 @@ function Lifecycle({ wave: w, onChanged }: { wave: WaveAdmin; onChanged: () => v
         </div>
       )}
       <div className="form-actions">
-        {ACTIONS[w.status].map((a) => (
+        {w.allowedTransitions.map((a) => (
           <button
             key={a}
             type="button"
