@@ -498,6 +498,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/public/results/{code}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Published aggregate results of a wave (no account) */
+    get: operations['getPublicResultsByCode'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/public/results/{code}/trends': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A question across the published waves of the same questionnaire (no account) */
+    get: operations['getPublicResultsByCodeTrends'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/questionnaires': {
     parameters: {
       query?: never;
@@ -533,6 +567,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/questionnaires/{key}/diff-draft': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Questions added, removed and changed between a version and an editor's draft */
+    post: operations['postQuestionnairesByKeyDiffDraft'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/questionnaires/{key}/versions/{version}': {
     parameters: {
       query?: never;
@@ -561,6 +612,23 @@ export interface paths {
     /** Choose the roles of questions (region, municipality, ...) of a version */
     put: operations['putQuestionnairesByKeyVersionsByVersionRoles'];
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/questionnaires/check': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Check an editor's draft as an upload would (nothing stored); optionally answers against it */
+    post: operations['postQuestionnairesCheck'];
     delete?: never;
     options?: never;
     head?: never;
@@ -644,6 +712,74 @@ export interface paths {
     };
     /** City size classes */
     get: operations['getReferenceSizeClasses'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/trends': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One question across a series of waves: share or mean per wave with 95% intervals, per region and overall */
+    get: operations['getTrends'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/trends.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Trend series in long format as CSV */
+    get: operations['getTrendsCsv'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/trends.xlsx': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Trend series in long format as XLSX */
+    get: operations['getTrendsXlsx'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/trends/questions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The questions of a series of waves, matched by name, with the waves that have each */
+    get: operations['getTrendsQuestions'];
     put?: never;
     post?: never;
     delete?: never;
@@ -764,7 +900,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Analysis settings of a wave (small-cell threshold k) */
+    /** Analysis settings of a wave (small-cell threshold k), for any signed-in user */
     get: operations['getWavesByCodeAnalysisSettings'];
     /** Set the wave's minimum k: tables on screen and in exports hide cells of fewer respondents */
     put: operations['putWavesByCodeAnalysisSettings'];
@@ -1184,6 +1320,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/waves/{code}/invitations/board/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The board per municipality (status, mails, opt-out) as CSV or XLSX */
+    get: operations['getWavesByCodeInvitationsBoardExport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/waves/{code}/invitations/import': {
     parameters: {
       query?: never;
@@ -1270,6 +1423,93 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/waves/{code}/mail/campaigns': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The wave's mail campaigns, newest first */
+    get: operations['getWavesByCodeMailCampaigns'];
+    put?: never;
+    /** Send invitations (to all not yet invited, or a selection) or a reminder: a job */
+    post: operations['postWavesByCodeMailCampaigns'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/waves/{code}/mail/campaigns/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Pause, resume or cancel a campaign */
+    post: operations['postWavesByCodeMailCampaignsById'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/waves/{code}/mail/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A mail as a municipality of the wave would get it (the link is a stand-in) */
+    post: operations['postWavesByCodeMailPreview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/waves/{code}/mail/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The wave's mail templates, contact and daily cap */
+    get: operations['getWavesByCodeMailSettings'];
+    /** Save the wave's mail templates, contact and daily cap */
+    put: operations['putWavesByCodeMailSettings'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/waves/{code}/mail/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send the preview to oneself */
+    post: operations['postWavesByCodeMailTest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/waves/{code}/other-codes/{responseId}/{variable}': {
     parameters: {
       query?: never;
@@ -1283,6 +1523,25 @@ export interface paths {
     post?: never;
     /** Remove the code of an "other" answer (it counts as "other" again) */
     delete: operations['deleteWavesByCodeOtherCodesByResponseIdByVariable'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/waves/{code}/publication': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Whether the wave's results are published, with the public k and the data's date */
+    get: operations['getWavesByCodePublication'];
+    /** Publish the wave's aggregate results at /p/{code} (or change the public k) */
+    put: operations['putWavesByCodePublication'];
+    post?: never;
+    /** Unpublish the wave’s results */
+    delete: operations['deleteWavesByCodePublication'];
     options?: never;
     head?: never;
     patch?: never;
@@ -1331,6 +1590,40 @@ export interface paths {
     };
     /** A region's obstacles against its country and the whole wave; its municipalities */
     get: operations['getWavesByCodeRegionsByRegion'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/waves/{code}/report': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The annual report of a wave: method, response per region, findings with changes and tests, region tables */
+    get: operations['getWavesByCodeReport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/waves/{code}/report.docx': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The annual report as a DOCX document */
+    get: operations['getWavesByCodeReportDocx'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1606,7 +1899,15 @@ export interface components {
       code: string;
       createdAt: string;
       editableFields: (
-        'title' | 'questionnaireId' | 'opensAt' | 'closesAt' | 'scope' | 'access' | 'anonymous' | 'noRegionalBreakdown'
+        | 'title'
+        | 'questionnaireId'
+        | 'opensAt'
+        | 'closesAt'
+        | 'scope'
+        | 'access'
+        | 'anonymous'
+        | 'noRegionalBreakdown'
+        | 'allowMissingTranslations'
       )[];
       history: {
         action: string;
@@ -2758,7 +3059,7 @@ export interface operations {
             finishedAt: string | null;
             id: string;
             /** @enum {string} */
-            kind: 'export' | 'tally.verify' | 'tally.rebuild';
+            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign';
             percent: number | null;
             result: {
               [key: string]: unknown;
@@ -2767,7 +3068,7 @@ export interface operations {
             rowsTotal: number | null;
             startedAt: string | null;
             /** @enum {string} */
-            state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+            state: 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
             summary: {
               [key: string]: unknown;
             };
@@ -2853,7 +3154,7 @@ export interface operations {
             finishedAt: string | null;
             id: string;
             /** @enum {string} */
-            kind: 'export' | 'tally.verify' | 'tally.rebuild';
+            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign';
             percent: number | null;
             result: {
               [key: string]: unknown;
@@ -2862,7 +3163,7 @@ export interface operations {
             rowsTotal: number | null;
             startedAt: string | null;
             /** @enum {string} */
-            state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+            state: 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
             summary: {
               [key: string]: unknown;
             };
@@ -4135,6 +4436,226 @@ export interface operations {
       };
     };
   };
+  getPublicResultsByCode: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Public results */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            dataAsOf: string;
+            k: number;
+            legend: components['schemas']['LocalizedText'];
+            questions: {
+              kind: string;
+              name: string;
+              options: {
+                labels: components['schemas']['LocalizedText'];
+                value: string;
+              }[];
+              regions: {
+                answered: number;
+                cells: {
+                  [key: string]: {
+                    count: number | null;
+                    high: number | null;
+                    low: number | null;
+                    share: number | null;
+                    /** @enum {boolean} */
+                    suppressed?: true;
+                  };
+                };
+                code: string;
+                names: components['schemas']['LocalizedText'];
+                smallBase: boolean;
+              }[];
+              title: components['schemas']['LocalizedText'];
+              total: {
+                answered: number;
+                cells: {
+                  [key: string]: {
+                    count: number | null;
+                    high: number | null;
+                    low: number | null;
+                    share: number | null;
+                    /** @enum {boolean} */
+                    suppressed?: true;
+                  };
+                };
+                code: string;
+                names: components['schemas']['LocalizedText'];
+                smallBase: boolean;
+              };
+            }[];
+            respondents: number;
+            series: {
+              code: string;
+              title: components['schemas']['LocalizedText'];
+            }[];
+            smallBase: number;
+            wave: {
+              code: string;
+              questionnaire: {
+                key: string;
+                version: number;
+              };
+              title: components['schemas']['LocalizedText'];
+            };
+          };
+        };
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  getPublicResultsByCodeTrends: {
+    parameters: {
+      query: {
+        measure?: 'share' | 'mean';
+        question: string;
+        value?: string;
+      };
+      header?: never;
+      path: {
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Trend series */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            legend: components['schemas']['LocalizedText'];
+            /** @enum {string} */
+            measure: 'share' | 'mean';
+            measures: ('share' | 'mean')[];
+            method: components['schemas']['LocalizedText'];
+            minCell: number;
+            minimumK: number;
+            options: {
+              labels: components['schemas']['LocalizedText'];
+              value: string;
+            }[];
+            overall: {
+              code: string;
+              names: components['schemas']['LocalizedText'];
+              points: {
+                count: number | null;
+                high: number | null;
+                low: number | null;
+                n: number;
+                smallBase: boolean;
+                suppressed: boolean;
+                value: number | null;
+                wave: string;
+              }[];
+            };
+            question: {
+              kind: string;
+              name: string;
+              numeric: boolean;
+              title: components['schemas']['LocalizedText'];
+            };
+            regions: {
+              code: string;
+              names: components['schemas']['LocalizedText'];
+              points: {
+                count: number | null;
+                high: number | null;
+                low: number | null;
+                n: number;
+                smallBase: boolean;
+                suppressed: boolean;
+                value: number | null;
+                wave: string;
+              }[];
+            }[];
+            smallBase: number;
+            value: {
+              code: string;
+              labels: components['schemas']['LocalizedText'];
+            } | null;
+            waves: {
+              /** @enum {string} */
+              match: 'same' | 'title-changed' | 'missing';
+              questionnaire: string;
+              questionTitle: components['schemas']['LocalizedText'] & (Record<string, never> | null);
+              title: components['schemas']['LocalizedText'];
+              wave: string;
+            }[];
+          };
+        };
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
   getQuestionnaires: {
     parameters: {
       query?: never;
@@ -4407,6 +4928,107 @@ export interface operations {
       };
     };
   };
+  postQuestionnairesByKeyDiffDraft: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        key: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          definition: string;
+          from: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The difference */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            added: {
+              name: string;
+              page: string;
+              title: components['schemas']['LocalizedText'];
+              type: string;
+            }[];
+            changed: {
+              name: string;
+              page: string;
+              title: components['schemas']['LocalizedText'];
+              type: string;
+            }[];
+            from: number;
+            key: string;
+            removed: {
+              name: string;
+              page: string;
+              title: components['schemas']['LocalizedText'];
+              type: string;
+            }[];
+            unchanged: string[];
+          };
+        };
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not signed in (no valid session cookie) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description No such version */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The draft is not a JSON object, or does not load */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
   getQuestionnairesByKeyVersionsByVersion: {
     parameters: {
       query?: never;
@@ -4581,6 +5203,100 @@ export interface operations {
         content?: never;
       };
       /** @description A role names no question, or a question that cannot carry it */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  postQuestionnairesCheck: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          answers?: {
+            [key: string]: unknown;
+          };
+          definition: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Problems (empty when an upload would be accepted) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            answerProblems:
+              | {
+                  code?: string;
+                  name: string;
+                  reason: string;
+                }[]
+              | null;
+            problems: {
+              code?: string;
+              name: string;
+              reason: string;
+            }[];
+            translations: {
+              keys: string[];
+              locales: ('ru' | 'uk' | 'en')[];
+              missing: {
+                en: number;
+                ru: number;
+                uk: number;
+              };
+            };
+          };
+        };
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not signed in (no valid session cookie) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The text is not a JSON object */
       422: {
         headers: {
           [name: string]: unknown;
@@ -4782,6 +5498,333 @@ export interface operations {
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  getTrends: {
+    parameters: {
+      query: {
+        k?: number;
+        measure?: 'share' | 'mean';
+        municipalityType?: string;
+        question: string;
+        region?: string;
+        respondentRole?: string;
+        sizeClass?: string;
+        status?: 'complete' | 'all';
+        value?: string;
+        waves: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Trend series */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            legend: components['schemas']['LocalizedText'];
+            /** @enum {string} */
+            measure: 'share' | 'mean';
+            measures: ('share' | 'mean')[];
+            method: components['schemas']['LocalizedText'];
+            minCell: number;
+            minimumK: number;
+            options: {
+              labels: components['schemas']['LocalizedText'];
+              value: string;
+            }[];
+            overall: {
+              code: string;
+              names: components['schemas']['LocalizedText'];
+              points: {
+                count: number | null;
+                high: number | null;
+                low: number | null;
+                n: number;
+                smallBase: boolean;
+                suppressed: boolean;
+                value: number | null;
+                wave: string;
+              }[];
+            };
+            question: {
+              kind: string;
+              name: string;
+              numeric: boolean;
+              title: components['schemas']['LocalizedText'];
+            };
+            regions: {
+              code: string;
+              names: components['schemas']['LocalizedText'];
+              points: {
+                count: number | null;
+                high: number | null;
+                low: number | null;
+                n: number;
+                smallBase: boolean;
+                suppressed: boolean;
+                value: number | null;
+                wave: string;
+              }[];
+            }[];
+            smallBase: number;
+            value: {
+              code: string;
+              labels: components['schemas']['LocalizedText'];
+            } | null;
+            waves: {
+              /** @enum {string} */
+              match: 'same' | 'title-changed' | 'missing';
+              questionnaire: string;
+              questionTitle: components['schemas']['LocalizedText'] & (Record<string, never> | null);
+              title: components['schemas']['LocalizedText'];
+              wave: string;
+            }[];
+          };
+        };
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not signed in (no valid session cookie) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  getTrendsCsv: {
+    parameters: {
+      query: {
+        k?: number;
+        lng?: 'ru' | 'en' | 'uk';
+        measure?: 'share' | 'mean';
+        municipalityType?: string;
+        question: string;
+        region?: string;
+        respondentRole?: string;
+        sizeClass?: string;
+        status?: 'complete' | 'all';
+        value?: string;
+        waves: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Long-format table */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+        };
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not signed in (no valid session cookie) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  getTrendsXlsx: {
+    parameters: {
+      query: {
+        k?: number;
+        lng?: 'ru' | 'en' | 'uk';
+        measure?: 'share' | 'mean';
+        municipalityType?: string;
+        question: string;
+        region?: string;
+        respondentRole?: string;
+        sizeClass?: string;
+        status?: 'complete' | 'all';
+        value?: string;
+        waves: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Long-format table */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        };
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not signed in (no valid session cookie) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  getTrendsQuestions: {
+    parameters: {
+      query: {
+        waves: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Questions */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              kind: string;
+              name: string;
+              title: components['schemas']['LocalizedText'];
+              waves: string[];
+            }[];
+          };
+        };
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not signed in (no valid session cookie) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -5135,6 +6178,7 @@ export interface operations {
         'application/json': {
           /** @enum {string} */
           access: 'public' | 'invitation';
+          allowMissingTranslations?: boolean;
           anonymous: boolean;
           /** Format: date-time */
           closesAt: string | null;
@@ -5309,6 +6353,7 @@ export interface operations {
         'application/json': {
           /** @enum {string} */
           access?: 'public' | 'invitation';
+          allowMissingTranslations?: boolean;
           anonymous?: boolean;
           /** Format: date-time */
           closesAt?: string | null;
@@ -5502,15 +6547,6 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDetails'];
-        };
-      };
       /** @description Not found */
       404: {
         headers: {
@@ -5621,6 +6657,7 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          allowMissingTranslations?: boolean;
           /** Format: date-time */
           closesAt: string | null;
           code: string;
@@ -5661,6 +6698,7 @@ export interface operations {
               | 'access'
               | 'anonymous'
               | 'noRegionalBreakdown'
+              | 'allowMissingTranslations'
             )[];
             history: {
               action: string;
@@ -6245,7 +7283,7 @@ export interface operations {
             finishedAt: string | null;
             id: string;
             /** @enum {string} */
-            kind: 'export' | 'tally.verify' | 'tally.rebuild';
+            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign';
             percent: number | null;
             result: {
               [key: string]: unknown;
@@ -6254,7 +7292,7 @@ export interface operations {
             rowsTotal: number | null;
             startedAt: string | null;
             /** @enum {string} */
-            state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+            state: 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
             summary: {
               [key: string]: unknown;
             };
@@ -7657,7 +8695,18 @@ export interface operations {
               completedAt: string | null;
               email: string;
               id: string;
+              invitedAt: string | null;
+              /** @enum {string|null} */
+              language: 'ru' | 'uk' | 'en' | null;
               lastActivityAt: string | null;
+              lastMail: {
+                at: string;
+                error: string | null;
+                /** @enum {string} */
+                kind: 'invitation' | 'reminder';
+                /** @enum {string} */
+                status: 'sent' | 'failed' | 'uncertain';
+              } | null;
               linkIssuedAt: string | null;
               municipality: {
                 id: string;
@@ -7666,6 +8715,8 @@ export interface operations {
                 regionCode: string;
                 type: string;
               };
+              optedOutAt: string | null;
+              remindersSent: number;
               revokedAt: string | null;
               startedAt: string | null;
               /** @enum {string} */
@@ -7751,7 +8802,18 @@ export interface operations {
             completedAt: string | null;
             email: string;
             id: string;
+            invitedAt: string | null;
+            /** @enum {string|null} */
+            language: 'ru' | 'uk' | 'en' | null;
             lastActivityAt: string | null;
+            lastMail: {
+              at: string;
+              error: string | null;
+              /** @enum {string} */
+              kind: 'invitation' | 'reminder';
+              /** @enum {string} */
+              status: 'sent' | 'failed' | 'uncertain';
+            } | null;
             linkIssuedAt: string | null;
             municipality: {
               id: string;
@@ -7760,6 +8822,8 @@ export interface operations {
               regionCode: string;
               type: string;
             };
+            optedOutAt: string | null;
+            remindersSent: number;
             revokedAt: string | null;
             startedAt: string | null;
             /** @enum {string} */
@@ -7844,7 +8908,18 @@ export interface operations {
               completedAt: string | null;
               email: string;
               id: string;
+              invitedAt: string | null;
+              /** @enum {string|null} */
+              language: 'ru' | 'uk' | 'en' | null;
               lastActivityAt: string | null;
+              lastMail: {
+                at: string;
+                error: string | null;
+                /** @enum {string} */
+                kind: 'invitation' | 'reminder';
+                /** @enum {string} */
+                status: 'sent' | 'failed' | 'uncertain';
+              } | null;
               linkIssuedAt: string | null;
               municipality: {
                 id: string;
@@ -7853,6 +8928,8 @@ export interface operations {
                 regionCode: string;
                 type: string;
               };
+              optedOutAt: string | null;
+              remindersSent: number;
               revokedAt: string | null;
               startedAt: string | null;
               /** @enum {string} */
@@ -7862,15 +8939,23 @@ export interface operations {
               code: string;
               completed: number;
               invited: number;
+              mailed: number;
+              mailFailed: number;
               names: components['schemas']['LocalizedText'];
               notStarted: number;
+              optedOut: number;
+              reminders: number;
               revoked: number;
               started: number;
             }[];
             totals: {
               completed: number;
               invited: number;
+              mailed: number;
+              mailFailed: number;
               notStarted: number;
+              optedOut: number;
+              reminders: number;
               revoked: number;
               started: number;
             };
@@ -7880,6 +8965,76 @@ export interface operations {
               status: string;
             };
           };
+        };
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not signed in (no valid session cookie) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  getWavesByCodeInvitationsBoardExport: {
+    parameters: {
+      query: {
+        format: 'csv' | 'xlsx';
+        lang?: 'ru' | 'uk' | 'en';
+      };
+      header?: never;
+      path: {
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description CSV or XLSX */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': string;
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
@@ -8204,7 +9359,7 @@ export interface operations {
               finishedAt: string | null;
               id: string;
               /** @enum {string} */
-              kind: 'export' | 'tally.verify' | 'tally.rebuild';
+              kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign';
               percent: number | null;
               result: {
                 [key: string]: unknown;
@@ -8213,7 +9368,7 @@ export interface operations {
               rowsTotal: number | null;
               startedAt: string | null;
               /** @enum {string} */
-              state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+              state: 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
               summary: {
                 [key: string]: unknown;
               };
@@ -8307,7 +9462,7 @@ export interface operations {
             finishedAt: string | null;
             id: string;
             /** @enum {string} */
-            kind: 'export' | 'tally.verify' | 'tally.rebuild';
+            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign';
             percent: number | null;
             result: {
               [key: string]: unknown;
@@ -8316,7 +9471,7 @@ export interface operations {
             rowsTotal: number | null;
             startedAt: string | null;
             /** @enum {string} */
-            state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+            state: 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
             summary: {
               [key: string]: unknown;
             };
@@ -8461,6 +9616,731 @@ export interface operations {
       };
     };
   };
+  getWavesByCodeMailCampaigns: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Campaigns */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              createdAt: string;
+              createdBy: string;
+              error: string | null;
+              file: {
+                contentType: string;
+                name: string;
+                size: number;
+                url: string;
+              } | null;
+              fileExpired: boolean;
+              finishedAt: string | null;
+              id: string;
+              /** @enum {string} */
+              kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign';
+              percent: number | null;
+              result: {
+                [key: string]: unknown;
+              } | null;
+              rowsDone: number;
+              rowsTotal: number | null;
+              startedAt: string | null;
+              /** @enum {string} */
+              state: 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
+              summary: {
+                [key: string]: unknown;
+              };
+              waveCode: string;
+            }[];
+          };
+        };
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not signed in (no valid session cookie) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  postWavesByCodeMailCampaigns: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          ids?: string[];
+          /** @enum {string} */
+          kind: 'invitation' | 'reminder';
+          minDaysSinceLastMail?: number;
+          statuses?: ('not_started' | 'started')[];
+        };
+      };
+    };
+    responses: {
+      /** @description Queued */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            createdAt: string;
+            createdBy: string;
+            error: string | null;
+            file: {
+              contentType: string;
+              name: string;
+              size: number;
+              url: string;
+            } | null;
+            fileExpired: boolean;
+            finishedAt: string | null;
+            id: string;
+            /** @enum {string} */
+            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign';
+            percent: number | null;
+            result: {
+              [key: string]: unknown;
+            } | null;
+            rowsDone: number;
+            rowsTotal: number | null;
+            startedAt: string | null;
+            /** @enum {string} */
+            state: 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
+            summary: {
+              [key: string]: unknown;
+            };
+            waveCode: string;
+          };
+        };
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not signed in (no valid session cookie) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  postWavesByCodeMailCampaignsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        code: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          action: 'pause' | 'resume' | 'cancel';
+        };
+      };
+    };
+    responses: {
+      /** @description The campaign */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            createdAt: string;
+            createdBy: string;
+            error: string | null;
+            file: {
+              contentType: string;
+              name: string;
+              size: number;
+              url: string;
+            } | null;
+            fileExpired: boolean;
+            finishedAt: string | null;
+            id: string;
+            /** @enum {string} */
+            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign';
+            percent: number | null;
+            result: {
+              [key: string]: unknown;
+            } | null;
+            rowsDone: number;
+            rowsTotal: number | null;
+            startedAt: string | null;
+            /** @enum {string} */
+            state: 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
+            summary: {
+              [key: string]: unknown;
+            };
+            waveCode: string;
+          };
+        };
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not signed in (no valid session cookie) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  postWavesByCodeMailPreview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          contact?: string;
+          /** @enum {string} */
+          kind: 'invitation' | 'reminder';
+          /** @enum {string} */
+          language?: 'ru' | 'uk' | 'en';
+          municipalityId?: string;
+          template?: {
+            body: string;
+            subject: string;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description The rendered mail */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            html: string;
+            /** @enum {string} */
+            language: 'ru' | 'uk' | 'en';
+            municipality: string;
+            subject: string;
+            text: string;
+            to: string;
+          };
+        };
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not signed in (no valid session cookie) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  getWavesByCodeMailSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Settings */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            contact: string;
+            dailyCap: number;
+            from: string;
+            placeholders: string[];
+            sentToday: number;
+            templates: {
+              invitation: {
+                en: {
+                  body: string;
+                  subject: string;
+                };
+                ru: {
+                  body: string;
+                  subject: string;
+                };
+                uk: {
+                  body: string;
+                  subject: string;
+                };
+              };
+              reminder: {
+                en: {
+                  body: string;
+                  subject: string;
+                };
+                ru: {
+                  body: string;
+                  subject: string;
+                };
+                uk: {
+                  body: string;
+                  subject: string;
+                };
+              };
+            };
+            /** @enum {string} */
+            transport: 'smtp' | 'catcher' | 'off';
+          };
+        };
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not signed in (no valid session cookie) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  putWavesByCodeMailSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          contact: string;
+          dailyCap: number;
+          templates: {
+            invitation: {
+              en: {
+                body: string;
+                subject: string;
+              };
+              ru: {
+                body: string;
+                subject: string;
+              };
+              uk: {
+                body: string;
+                subject: string;
+              };
+            };
+            reminder: {
+              en: {
+                body: string;
+                subject: string;
+              };
+              ru: {
+                body: string;
+                subject: string;
+              };
+              uk: {
+                body: string;
+                subject: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description Saved */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            contact: string;
+            dailyCap: number;
+            from: string;
+            placeholders: string[];
+            sentToday: number;
+            templates: {
+              invitation: {
+                en: {
+                  body: string;
+                  subject: string;
+                };
+                ru: {
+                  body: string;
+                  subject: string;
+                };
+                uk: {
+                  body: string;
+                  subject: string;
+                };
+              };
+              reminder: {
+                en: {
+                  body: string;
+                  subject: string;
+                };
+                ru: {
+                  body: string;
+                  subject: string;
+                };
+                uk: {
+                  body: string;
+                  subject: string;
+                };
+              };
+            };
+            /** @enum {string} */
+            transport: 'smtp' | 'catcher' | 'off';
+          };
+        };
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not signed in (no valid session cookie) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  postWavesByCodeMailTest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          contact?: string;
+          /** @enum {string} */
+          kind: 'invitation' | 'reminder';
+          /** @enum {string} */
+          language?: 'ru' | 'uk' | 'en';
+          template?: {
+            body: string;
+            subject: string;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description Sent */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            to: string;
+          };
+        };
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not signed in (no valid session cookie) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
   putWavesByCodeOtherCodesByResponseIdByVariable: {
     parameters: {
       query?: never;
@@ -8561,6 +10441,238 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not signed in (no valid session cookie) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  getWavesByCodePublication: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Publication */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            dataAsOf: string | null;
+            k: number | null;
+            path: string;
+            published: boolean;
+            publishedAt: string | null;
+            publishedBy: string | null;
+            wave: string;
+          };
+        };
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not signed in (no valid session cookie) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  putWavesByCodePublication: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @default 5 */
+          k?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Publication */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            dataAsOf: string | null;
+            k: number | null;
+            path: string;
+            published: boolean;
+            publishedAt: string | null;
+            publishedBy: string | null;
+            wave: string;
+          };
+        };
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not signed in (no valid session cookie) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  deleteWavesByCodePublication: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Publication */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            dataAsOf: string | null;
+            k: number | null;
+            path: string;
+            published: boolean;
+            publishedAt: string | null;
+            publishedBy: string | null;
+            wave: string;
+          };
+        };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
       400: {
@@ -8781,6 +10893,41 @@ export interface operations {
             smallBase: number;
             /** @enum {string} */
             source: 'kept' | 'scan';
+            /** @description by region, when the regions span more than one country: one subtotal per country */
+            subtotals: {
+              answered: number;
+              cells: {
+                [key: string]: {
+                  count: number | null;
+                  high: number | null;
+                  low: number | null;
+                  share: number | null;
+                  /** @enum {boolean} */
+                  suppressed?: true;
+                };
+              };
+              code: string;
+              names: components['schemas']['LocalizedText'];
+              numbers?:
+                | {
+                    /** @enum {boolean} */
+                    approximate?: true;
+                    max: number;
+                    mean: number;
+                    median: number;
+                    min: number;
+                    n: number;
+                    sum: number;
+                  }
+                | {
+                    /** @enum {boolean} */
+                    suppressed: true;
+                  }
+                | null;
+              /** @description the codes of the country's regions */
+              regions: string[];
+              respondents: number;
+            }[];
             total: {
               answered: number;
               cells: {
@@ -8984,6 +11131,211 @@ export interface operations {
               title: components['schemas']['LocalizedText'];
             };
           };
+        };
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not signed in (no valid session cookie) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  getWavesByCodeReport: {
+    parameters: {
+      query?: {
+        k?: number;
+        previous?: string;
+      };
+      header?: never;
+      path: {
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Report */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            dataAsOf: string;
+            findings: {
+              change: {
+                p: number | null;
+                pp: number;
+                previousShare: number;
+                /** @enum {string|null} */
+                test: 'fisher' | 'z' | null;
+              } | null;
+              count: number | null;
+              high: number | null;
+              low: number | null;
+              mean: number | null;
+              /** @enum {string} */
+              measure: 'acute' | 'top';
+              n: number;
+              name: string;
+              option: {
+                code: string;
+                labels: components['schemas']['LocalizedText'];
+              } | null;
+              regions: {
+                code: string;
+                count: number | null;
+                high: number | null;
+                low: number | null;
+                mean: number | null;
+                n: number;
+                names: components['schemas']['LocalizedText'];
+                share: number | null;
+                smallBase: boolean;
+                suppressed: boolean;
+              }[];
+              share: number | null;
+              smallBase: boolean;
+              suppressed: boolean;
+              title: components['schemas']['LocalizedText'];
+            }[];
+            generatedAt: string;
+            invited: number | null;
+            k: number;
+            largestChanges: string[];
+            method: components['schemas']['LocalizedText'][];
+            previous: {
+              code: string;
+              title: components['schemas']['LocalizedText'];
+            } | null;
+            respondents: number;
+            response: {
+              code: string;
+              invited: number | null;
+              names: components['schemas']['LocalizedText'];
+              rate: number | null;
+              responded: number;
+            }[];
+            smallBase: number;
+            wave: {
+              closesAt: string | null;
+              code: string;
+              opensAt: string | null;
+              questionnaire: string;
+              title: components['schemas']['LocalizedText'];
+            };
+          };
+        };
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not signed in (no valid session cookie) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  getWavesByCodeReportDocx: {
+    parameters: {
+      query?: {
+        k?: number;
+        lng?: 'ru' | 'en' | 'uk';
+        previous?: string;
+      };
+      header?: never;
+      path: {
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description DOCX */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document': string;
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */

@@ -1,6 +1,6 @@
 // Shapes of the mail API (input and output).
 import { z } from 'zod';
-import { MUNICIPALITY_ID } from '../invitations/invitation-import';
+import { MUNICIPALITY_ID } from '../invitations/invitations.schema';
 import { MAIL_KINDS, MAIL_LANGUAGES } from './templates';
 
 // eslint-disable-next-line no-control-regex -- control characters are what this looks for
