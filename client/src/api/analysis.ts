@@ -168,6 +168,8 @@ export type RegionProfile = DisclosureRule & {
     /** An invitation's status, or `responded` for an answer through the public link. */
     status: 'not_started' | 'started' | 'completed' | 'revoked' | 'responded';
     respondedAt: string | null;
+    /** Responses through the public link from this municipality (its latest is `respondedAt`). */
+    responses?: number;
   }[];
   municipalitiesSource: 'invitations+responses';
 };
