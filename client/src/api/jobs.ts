@@ -7,7 +7,7 @@ export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export type Job = {
   id: string;
-  kind: 'export' | 'tally.verify' | 'tally.rebuild';
+  kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'crosstab';
   waveCode: string;
   state: JobState;
   summary: Record<string, unknown>;

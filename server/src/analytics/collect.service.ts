@@ -73,10 +73,11 @@ export function groupOf(r: ScanDoc, by: By): string {
  * Streams the responses that pass the filters (no sort: order does not matter for counting); the
  * cursor closes when the request it serves ends (db/abortable.ts).
  */
-export function scanResponses(wave: string, filters: Filters) {
-  return abortable(
-    ResponseModel.find(responseQuery(wave, filters), SCAN_FIELDS).lean<ScanDoc>().cursor({ batchSize: 1000 }),
-  );
+export function scanResponses(wave: string, filters: Filters, opts: { signal?: AbortSignal; maxTimeMS?: number } = {}) {
+  const query = ResponseModel.find(responseQuery(wave, filters), SCAN_FIELDS).lean<ScanDoc>();
+  if (opts.maxTimeMS) query.maxTimeMS(opts.maxTimeMS);
+  const cursor = query.cursor({ batchSize: 1000 });
+  return opts.signal ? abortable(cursor, opts.signal) : abortable(cursor);
 }
 
 /** A respondent's values of a categorical variable after coding of "other" answers. */

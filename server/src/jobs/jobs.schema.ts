@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
-export const JOB_KINDS = ['export', 'tally.verify', 'tally.rebuild'] as const;
+export const JOB_KINDS = ['export', 'tally.verify', 'tally.rebuild', 'crosstab'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export const JobParams = z.object({ id: z.uuid() }).strict();
@@ -26,7 +26,7 @@ export const JobSchema = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   error: z.string().nullable(),
-  /** The verdict of a verify, the figures of a rebuild. */
+  /** The verdict of a verify, the figures of a rebuild, the table of a crosstab (as GET …/crosstab answers). */
   result: z.record(z.string(), z.unknown()).nullable(),
   file: z.object({ name: z.string(), contentType: z.string(), size: z.number().int(), url: z.string() }).nullable(),
   fileExpired: z.boolean(),
