@@ -226,7 +226,8 @@ export function startJobRunner(opts: RunnerOptions): JobRunner {
         const p = job.params as { row: string; col: string; filters: Filters; k: number };
         await renew(id, ac, { rowsTotal: await respondentsPassing(job.waveCode, p.filters), rowsDone: 0 });
         const table = await crosstab(job.waveCode, p.row, p.col, p.filters, { k: p.k, trusted: true }, step);
-        set = { result: table };
+        // Kept as JSON text: the table's cells are nested arrays, outside the common ground (FerretDB).
+        set = { result: { crosstab: JSON.stringify(table) } };
       } else if (job.kind === 'tally.verify') {
         // A recount reads every completed response of the wave: that many rows, for the progress bar.
         await renew(id, ac, { rowsTotal: await countRawRows(job.waveCode), rowsDone: 0 });

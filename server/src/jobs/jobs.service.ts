@@ -60,7 +60,11 @@ export function jobView(d: JobDoc): JobView {
     startedAt: iso(d.startedAt),
     finishedAt: iso(d.finishedAt),
     error: d.error ?? null,
-    result: d.result ?? null,
+    // A crosstab's table is stored as JSON text (jobs.runner.ts) and given back as the table.
+    result:
+      d.kind === 'crosstab' && typeof d.result?.crosstab === 'string'
+        ? (JSON.parse(d.result.crosstab) as Record<string, unknown>)
+        : (d.result ?? null),
     file:
       d.file && !d.fileExpired
         ? { name: d.file.name, contentType: d.file.contentType, size: d.file.size, url: `/api/jobs/${d._id}/file` }
@@ -126,7 +130,11 @@ export async function startTallyJob(code: string, kind: 'tally.verify' | 'tally.
  * Queues a crosstab of two questions (counted from the responses, with progress); its result is
  * the table GET /waves/{code}/crosstab gives. The questions and the k are checked now.
  */
-export async function startCrosstabJob(code: string, query: z.infer<typeof CrosstabQuery>, user: AuthUser): Promise<JobView> {
+export async function startCrosstabJob(
+  code: string,
+  query: z.infer<typeof CrosstabQuery>,
+  user: AuthUser,
+): Promise<JobView> {
   const { wave } = await waveCatalogue(code);
   if (profileDimension(query.row))
     throw new BadRequestError('A profile dimension × question table is read from the kept counts, not a job.', [
