@@ -135,7 +135,8 @@ function cloneGroup(g: GroupAgg): GroupAgg {
     answered: new Map(g.answered),
     counts: new Map([...g.counts].map(([k, m]) => [k, new Map(m)])),
     numbers: new Map([...g.numbers].map(([k, list]) => [k, [...list]])),
-    stats: new Map([...g.stats].map(([k, a]) => [k, mergeNum(undefined, a)])),
+    // Same numbers: the copy shares the place where their summary (the median) is kept.
+    stats: new Map([...g.stats].map(([k, a]) => [k, { ...a, parts: [...a.parts] }])),
   };
 }
 
@@ -196,7 +197,11 @@ async function fromCube(
     ...DIMENSIONS.map((d) => (filters[d]?.length ? [...new Set(filters[d])].sort() : null)),
   ]);
   let sums = memo.get(memoKey) as Map<string, GroupAgg> | undefined;
-  sums ??= remember(memo, memoKey, sumCells(cells, variables, by, filters, numbers));
+  if (!sums) {
+    sums = sumCells(cells, variables, by, filters, numbers);
+    for (const g of sums.values()) for (const a of g.stats.values()) a.kept = {};
+    remember(memo, memoKey, sums);
+  }
   const groups = new Map([...sums].map(([k, g]) => [k, cloneGroup(g)]));
   const groupFor = (key: string) => {
     const g = groups.get(key) ?? newGroup();

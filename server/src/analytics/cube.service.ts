@@ -229,7 +229,19 @@ export type SortedDist = { vals: Float64Array; cum: Float64Array; inexact: Uint8
  * it sums (`parts`), never merged: the median is selected across them (`kthOf`), so a read costs
  * cells × log(distinct values) instead of a merge of every distinct value.
  */
-export type NumAgg = { n: number; sum: number; sumsq: number; min: number; max: number; parts: SortedDist[] };
+export type NumAgg = {
+  n: number;
+  sum: number;
+  sumsq: number;
+  min: number;
+  max: number;
+  parts: SortedDist[];
+  /**
+   * Where the summary of exactly these numbers is kept once computed (set on sums held in a
+   * wave's memo and shared by their copies; dropped by mergeNum, which changes the numbers).
+   */
+  kept?: { summary?: ReturnType<typeof summarizeAgg> };
+};
 
 /** The sorted distribution of a value → count map (distribution keys as `numberKey` makes them). */
 export function sortedDist(d: Record<string, number> | Map<string, number>): SortedDist {
@@ -469,7 +481,8 @@ export const dimensionOf = (cell: CellDims, d: Dimension) => cell[d];
 
 /** Adds `add` into `into` (a new aggregate when `into` is undefined); `add` is never changed. */
 export function mergeNum(into: NumAgg | undefined, add: NumAgg): NumAgg {
-  if (!into) return { ...add, parts: [...add.parts] };
+  if (!into) return { ...add, parts: [...add.parts], kept: undefined };
+  into.kept = undefined;
   into.n += add.n;
   into.sum += add.sum;
   into.sumsq += add.sumsq;
@@ -551,6 +564,7 @@ export function kthOf(parts: SortedDist[], k: number): { value: number; exact: b
  */
 export function summarizeAgg(a: NumAgg | undefined): (Summary & { approximate?: true }) | undefined {
   if (!a || a.n <= 0) return undefined;
+  if (a.kept?.summary) return a.kept.summary;
   const parts = a.parts.filter((p) => p.vals.length > 0);
   // n and the distributions agree unless a cell was written by hand: then the last value is read.
   const total = parts.reduce((s, p) => s + p.cum[p.cum.length - 1], 0);
@@ -561,7 +575,7 @@ export function summarizeAgg(a: NumAgg | undefined): (Summary & { approximate?: 
   const median = picked.reduce((s, e) => s + e.value, 0) / picked.length;
   const mean = a.sum / a.n;
   const approximate = picked.some((e) => !e.exact);
-  return {
+  const summary = {
     n: a.n,
     sum: a.sum,
     mean,
@@ -570,6 +584,8 @@ export function summarizeAgg(a: NumAgg | undefined): (Summary & { approximate?: 
     max: a.max,
     ...(approximate ? { approximate: true as const } : {}),
   };
+  if (a.kept) a.kept.summary = summary;
+  return summary;
 }
 
 /** The cell of each coded response (codings made before the cube carry no cell: looked up once). */
