@@ -9,7 +9,16 @@
 // Both apply the researchers' codes of "other" answers, so both give the same numbers.
 import { ResponseModel } from '../responses/response.model';
 import { answeredKey, escapeKey } from './catalogue';
-import { codingCells, mergeNum, passes, readCubeView, remember, type CubeCell, type NumAgg } from './cube.service';
+import {
+  codingCells,
+  mergeNum,
+  newKept,
+  passes,
+  readCubeView,
+  remember,
+  type CubeCell,
+  type NumAgg,
+} from './cube.service';
 import { loadCodings, recoded, type CodingIndex } from './coding.service';
 import { DIMENSION_FIELD, DIMENSIONS, responseQuery, type Dimension, type Filters } from './filters';
 import { isCategorical, type Variable } from './variables';
@@ -199,7 +208,7 @@ async function fromCube(
   let sums = memo.get(memoKey) as Map<string, GroupAgg> | undefined;
   if (!sums) {
     sums = sumCells(cells, variables, by, filters, numbers);
-    for (const g of sums.values()) for (const a of g.stats.values()) a.kept = {};
+    for (const g of sums.values()) for (const a of g.stats.values()) a.kept = newKept();
     remember(memo, memoKey, sums);
   }
   const groups = new Map([...sums].map(([k, g]) => [k, cloneGroup(g)]));

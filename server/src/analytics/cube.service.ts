@@ -240,8 +240,28 @@ export type NumAgg = {
    * Where the summary of exactly these numbers is kept once computed (set on sums held in a
    * wave's memo and shared by their copies; dropped by mergeNum, which changes the numbers).
    */
-  kept?: { summary?: ReturnType<typeof summarizeAgg> };
+  kept?: Kept;
 };
+
+export type Kept = { id: number; summary?: ReturnType<typeof summarizeAgg> };
+let keptSeq = 0;
+export const newKept = (): Kept => ({ id: ++keptSeq });
+const keptSums = new WeakMap<Kept, Map<string, Kept>>();
+
+/**
+ * The place to keep the summary of a sum of aggregates that each have one: the same inputs give
+ * the same place (held as long as the first input's is, i.e. with the wave's memo).
+ */
+export function keptOfSum(list: NumAgg[]): Kept | undefined {
+  if (!list.length || list.some((a) => !a.kept)) return undefined;
+  if (list.length === 1) return list[0].kept;
+  const key = list.map((a) => a.kept!.id).join(',');
+  let sums = keptSums.get(list[0].kept!);
+  if (!sums) keptSums.set(list[0].kept!, (sums = new Map()));
+  let kept = sums.get(key);
+  if (!kept) sums.set(key, (kept = newKept()));
+  return kept;
+}
 
 /** The sorted distribution of a value → count map (distribution keys as `numberKey` makes them). */
 export function sortedDist(d: Record<string, number> | Map<string, number>): SortedDist {
