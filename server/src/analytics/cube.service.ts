@@ -461,7 +461,7 @@ export async function readCubeView(wave: string): Promise<{ cells: CubeCell[]; m
     }
     // Every cell is now at least as new as this stamp: the next call with the same (e, g) may
     // skip `v`. (A load that ran concurrently leaves e/g unset: compared in full next time.)
-    if (!changed.length || changed.length <= REFETCH_ALL) {
+    if (changed.length <= REFETCH_ALL) {
       held.e = stamp?.e;
       held.g = stamp?.g;
     }
