@@ -165,7 +165,7 @@ export async function createContext(
       status: 'complete',
       answers,
       regionCode: region,
-      municipality: answers.municipality,
+      municipality: answers.municipality as string,
       municipalityType,
       sizeClass,
       respondentRole: role,

@@ -33,6 +33,7 @@ import { summarizeAgg } from '../../server/src/analytics/cube.service';
 import { isCategorical, type Variable } from '../../server/src/analytics/variables';
 import type { Filters } from '../../server/src/analytics/filters';
 import { crosstab } from '../../server/src/analytics/crosstab.service';
+import { publicMunicipalities } from '../../server/src/analytics/region.service';
 
 const REGIONS = ['RU-VLG', 'RU-ARK', 'UA-05'];
 const TYPES = ['', 'urban', 'rural'];
@@ -55,6 +56,11 @@ type Gen = {
   sizeClass: string;
   respondentRole: string;
   answers: Record<string, unknown>;
+  /** The municipality named (awkward names too) and whether it came through an invitation. */
+  municipality: string;
+  viaInvitation: boolean;
+  /** Seconds after a base time it was submitted at. */
+  second: number;
   /** How its apply goes: normally, twice (replay), concurrently twice, or interrupted. */
   fate: 'normal' | 'replay' | 'race' | 'lost' | 'late' | 'cube-only' | 'unmarked';
 };
@@ -92,6 +98,9 @@ const genArb: fc.Arbitrary<Gen> = fc.record({
   sizeClass: fc.constantFrom(...SIZES),
   respondentRole: fc.constantFrom(...ROLES),
   answers: answersArb,
+  municipality: fc.constantFrom('Вологда', 'St. Pete', '$x%2E', '', 'Ёлкино'),
+  viaInvitation: fc.constantFrom(false, false, true),
+  second: fc.nat(100),
   fate: fc.constantFrom('normal', 'normal', 'normal', 'replay', 'race', 'lost', 'late', 'cube-only', 'unmarked'),
 });
 
@@ -260,16 +269,56 @@ const sourceOf = (wave: string, questionnaireId: string, r: Stored) => ({
   respondentRole: r.respondentRole,
   status: 'complete',
   answers: r.answers,
+  municipality: r.municipality,
+  invitationId: r.viaInvitation ? `inv-${r._id}` : null,
+  submittedAt: new Date(BASE_TIME + r.second * 1000),
 });
+
+const BASE_TIME = Date.now() - 300_000;
+
+/** The reference for the region page: municipalities that answered through the public link. */
+function municipalityRecount(stored: Stored[], region: string, f: Filters) {
+  const rows = new Map<string, { name: string; type: string; sizeClass: string; responses: number; t: number }>();
+  for (const r of stored) {
+    if (r.regionCode !== region || r.viaInvitation) continue;
+    if (f.municipalityType?.length && !f.municipalityType.includes(r.municipalityType)) continue;
+    if (f.sizeClass?.length && !f.sizeClass.includes(r.sizeClass)) continue;
+    if (f.respondentRole?.length && !f.respondentRole.includes(r.respondentRole)) continue;
+    const key = JSON.stringify([r.municipality, r.municipalityType, r.sizeClass]);
+    const t = BASE_TIME + r.second * 1000;
+    const row = rows.get(key) ?? {
+      name: r.municipality,
+      type: r.municipalityType,
+      sizeClass: r.sizeClass,
+      responses: 0,
+      t,
+    };
+    row.responses++;
+    row.t = Math.max(row.t, t);
+    rows.set(key, row);
+  }
+  return [...rows.values()]
+    .map((r) => ({ ...r, t: new Date(r.t).toISOString() }))
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
+async function expectMunicipalitiesEqualRecount(wave: string, stored: Stored[], queries: [Filters, By, number][]) {
+  for (const [filters, , pick] of queries) {
+    const region = filters.region?.[0] ?? REGIONS[pick % REGIONS.length];
+    const got = (await publicMunicipalities(wave, region, filters))
+      .map((m) => ({ name: m.name, type: m.type, sizeClass: m.sizeClass, responses: m.responses, t: m.respondedAt }))
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    const where = `${region} with ${JSON.stringify(filters)}`;
+    expect({ where, got }).toEqual({ where, got: municipalityRecount(stored, region, filters) });
+  }
+}
 
 async function store(wave: string, questionnaireId: string, gens: Gen[]): Promise<Stored[]> {
   const stored = gens.map((g) => ({ ...g, _id: randomUUID() }));
   await ResponseModel.insertMany(
     stored.map((r) => ({
       ...sourceOf(wave, questionnaireId, r),
-      municipality: 'M',
       locale: 'ru',
-      submittedAt: new Date(Date.now() - 120_000),
     })),
   );
   return stored;
@@ -363,6 +412,7 @@ describe('the kept cube equals a recount of the raw responses', () => {
           expect(await catchUp({ wave, graceMs: 0 })).toBe(0);
           const codes = await codeOthers(wave, stored, seed);
           await expectCubeEqualsRecount(wave, stored, codes, queries);
+          await expectMunicipalitiesEqualRecount(wave, stored, queries);
           expect(await verifyCounters(wave)).toEqual({ ok: true, regions: [] });
 
           // A damaged cell is found by verify; rebuild repairs it and the reads are exact again.
@@ -372,6 +422,13 @@ describe('the kept cube equals a recount of the raw responses', () => {
           await rebuildCounters(wave);
           expect(await verifyCounters(wave)).toEqual({ ok: true, regions: [] });
           await expectCubeEqualsRecount(wave, stored, codes, queries.slice(0, 8));
+          await expectMunicipalitiesEqualRecount(wave, stored, queries.slice(0, 8));
+
+          // A cell whose municipalities were damaged is found too (the region page reads them).
+          await CubeCellModel.updateOne({ _id: cellId(wave, dimsOf(r0)) }, { $inc: { 'm.kIntruder.n': 1 } });
+          expect(await verifyCounters(wave)).toEqual({ ok: false, regions: [r0.regionCode] });
+          await rebuildCounters(wave);
+          await expectMunicipalitiesEqualRecount(wave, stored, queries.slice(0, 8));
         },
       ),
       { numRuns: 6, endOnFailure: true },
@@ -426,5 +483,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     expect(await verifyCounters(wave)).toEqual({ ok: true, regions: [] });
     const queries = fc.sample(fc.tuple(filtersArb, byArb, fc.nat()), { numRuns: 30, seed: 7 });
     await expectCubeEqualsRecount(wave, stored, new Map(), queries);
+    await expectMunicipalitiesEqualRecount(wave, stored, queries);
   }, 180_000);
 });

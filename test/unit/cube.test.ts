@@ -4,22 +4,28 @@ import fc from 'fast-check';
 import {
   INT_EXACT,
   keyValue,
+  kthOf,
   MEDIAN_REL_ERROR,
   numberKey,
+  sortedDist,
   summarizeAgg,
   type NumAgg,
 } from '../../server/src/analytics/cube.service';
 
-function aggOf(values: number[]): NumAgg {
-  const dist = new Map<string, number>();
-  for (const v of values) dist.set(numberKey(v), (dist.get(numberKey(v)) ?? 0) + 1);
+/** The numbers as a group of cells would hold them: split into up to `cells` distributions. */
+function aggOf(values: number[], cells = 1): NumAgg {
+  const dists = Array.from({ length: cells }, () => new Map<string, number>());
+  values.forEach((v, i) => {
+    const dist = dists[(i * 7) % cells];
+    dist.set(numberKey(v), (dist.get(numberKey(v)) ?? 0) + 1);
+  });
   return {
     n: values.length,
     sum: values.reduce((a, b) => a + b, 0),
     sumsq: values.reduce((a, b) => a + b * b, 0),
     min: Math.min(...values),
     max: Math.max(...values),
-    dist,
+    parts: dists.map((d) => sortedDist(d)),
   };
 }
 
@@ -48,11 +54,15 @@ describe('cube number distribution', () => {
 
   it('gives the exact median of integers and a median within 1 % otherwise', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -INT_EXACT, max: INT_EXACT }), { minLength: 1, maxLength: 60 }), (xs) => {
-        const s = summarizeAgg(aggOf(xs))!;
-        expect(s.median).toBe(median(xs).m);
-        expect(s.approximate).toBeUndefined();
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: -INT_EXACT, max: INT_EXACT }), { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: 1, max: 9 }),
+        (xs, cells) => {
+          const s = summarizeAgg(aggOf(xs, cells))!;
+          expect(s.median).toBe(median(xs).m);
+          expect(s.approximate).toBeUndefined();
+        },
+      ),
     );
     fc.assert(
       fc.property(
@@ -60,14 +70,29 @@ describe('cube number distribution', () => {
           minLength: 1,
           maxLength: 60,
         }),
-        (xs) => {
-          const s = summarizeAgg(aggOf(xs))!;
+        fc.integer({ min: 1, max: 9 }),
+        (xs, cells) => {
+          const s = summarizeAgg(aggOf(xs, cells))!;
           const { m, middle } = median(xs);
           expect(Math.abs(s.median - m)).toBeLessThanOrEqual(
             MEDIAN_REL_ERROR * Math.max(...middle.map(Math.abs)) + 1e-9,
           );
           expect(s.n).toBe(xs.length);
           expect(s.min).toBe(Math.min(...xs));
+        },
+      ),
+    );
+  });
+
+  it('selects the median across many cells as a merge would (every k)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 200 }),
+        fc.integer({ min: 1, max: 40 }),
+        (xs, cells) => {
+          const a = aggOf(xs, cells);
+          const sorted = [...xs].sort((p, q) => p - q);
+          sorted.forEach((v, k) => expect(kthOf(a.parts, k)).toEqual({ value: v, exact: true }));
         },
       ),
     );

@@ -1,6 +1,7 @@
 // The researcher's analysis endpoints: tallies, crosstabs, comparisons, region profiles, free
 // text and coding of "other" answers, and the links of the table exports. Shapes follow
 // server/src/analytics/analytics.schema.ts and the services behind it.
+import type { Job } from './jobs';
 import { request, type Localized } from './api';
 
 const enc = encodeURIComponent;
@@ -168,6 +169,8 @@ export type RegionProfile = DisclosureRule & {
     /** An invitation's status, or `responded` for an answer through the public link. */
     status: 'not_started' | 'started' | 'completed' | 'revoked' | 'responded';
     respondedAt: string | null;
+    /** Responses through the public link from this municipality (its latest is `respondedAt`). */
+    responses?: number;
   }[];
   municipalitiesSource: 'invitations+responses';
 };
@@ -252,6 +255,24 @@ export function getCrosstab(
 ): Promise<Crosstab> {
   const qs = queryString(filters, { row, col, k: k === undefined ? undefined : String(k) });
   return request(withQuery(`/waves/${enc(code)}/crosstab`, qs), { signal });
+}
+
+/**
+ * Queues a crosstab of two questions as a job (the answer of GET …/crosstab when more respondents
+ * pass the filters than it counts inside a request: 409 `crosstab_needs_job`); the table is the
+ * finished job's `result`.
+ */
+export function startCrosstabJob(
+  code: string,
+  row: string,
+  col: string,
+  filters: AnalysisFilters,
+  k: number | undefined,
+): Promise<Job> {
+  const body = Object.fromEntries(
+    new URLSearchParams(queryString(filters, { row, col, k: k === undefined ? undefined : String(k) })),
+  );
+  return request(`/waves/${enc(code)}/crosstab/jobs`, { method: 'POST', body });
 }
 
 export function getComparison(

@@ -963,6 +963,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/waves/{code}/crosstab/jobs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start a crosstab of two questions as a job (progress by GET /jobs/{id}; the table is its result) */
+    post: operations['postWavesByCodeCrosstabJobs'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/waves/{code}/exports': {
     parameters: {
       query?: never;
@@ -3059,7 +3076,7 @@ export interface operations {
             finishedAt: string | null;
             id: string;
             /** @enum {string} */
-            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign';
+            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign' | 'crosstab';
             percent: number | null;
             result: {
               [key: string]: unknown;
@@ -3154,7 +3171,7 @@ export interface operations {
             finishedAt: string | null;
             id: string;
             /** @enum {string} */
-            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign';
+            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign' | 'crosstab';
             percent: number | null;
             result: {
               [key: string]: unknown;
@@ -7055,6 +7072,120 @@ export interface operations {
       };
     };
   };
+  postWavesByCodeCrosstabJobs: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          col: string;
+          k?: number;
+          municipalityType?: string;
+          /** @enum {string} */
+          protect?: '0' | '1' | 'true' | 'false';
+          region?: string;
+          respondentRole?: string;
+          row: string;
+          sizeClass?: string;
+          /**
+           * @default complete
+           * @enum {string}
+           */
+          status?: 'complete' | 'all';
+        };
+      };
+    };
+    responses: {
+      /** @description Queued */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            createdAt: string;
+            createdBy: string;
+            error: string | null;
+            file: {
+              contentType: string;
+              name: string;
+              size: number;
+              url: string;
+            } | null;
+            fileExpired: boolean;
+            finishedAt: string | null;
+            id: string;
+            /** @enum {string} */
+            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign' | 'crosstab';
+            percent: number | null;
+            result: {
+              [key: string]: unknown;
+            } | null;
+            rowsDone: number;
+            rowsTotal: number | null;
+            startedAt: string | null;
+            /** @enum {string} */
+            state: 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
+            summary: {
+              [key: string]: unknown;
+            };
+            waveCode: string;
+          };
+        };
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not signed in (no valid session cookie) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
   postWavesByCodeExports: {
     parameters: {
       query?: never;
@@ -7283,7 +7414,7 @@ export interface operations {
             finishedAt: string | null;
             id: string;
             /** @enum {string} */
-            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign';
+            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign' | 'crosstab';
             percent: number | null;
             result: {
               [key: string]: unknown;
@@ -9359,7 +9490,7 @@ export interface operations {
               finishedAt: string | null;
               id: string;
               /** @enum {string} */
-              kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign';
+              kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign' | 'crosstab';
               percent: number | null;
               result: {
                 [key: string]: unknown;
@@ -9462,7 +9593,7 @@ export interface operations {
             finishedAt: string | null;
             id: string;
             /** @enum {string} */
-            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign';
+            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign' | 'crosstab';
             percent: number | null;
             result: {
               [key: string]: unknown;
@@ -9648,7 +9779,7 @@ export interface operations {
               finishedAt: string | null;
               id: string;
               /** @enum {string} */
-              kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign';
+              kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign' | 'crosstab';
               percent: number | null;
               result: {
                 [key: string]: unknown;
@@ -9754,7 +9885,7 @@ export interface operations {
             finishedAt: string | null;
             id: string;
             /** @enum {string} */
-            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign';
+            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign' | 'crosstab';
             percent: number | null;
             result: {
               [key: string]: unknown;
@@ -9857,7 +9988,7 @@ export interface operations {
             finishedAt: string | null;
             id: string;
             /** @enum {string} */
-            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign';
+            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign' | 'crosstab';
             percent: number | null;
             result: {
               [key: string]: unknown;
@@ -11073,6 +11204,7 @@ export interface operations {
             municipalities: {
               name: string;
               respondedAt: string | null;
+              responses?: number;
               sizeClass: string;
               /** @enum {string} */
               status: 'not_started' | 'started' | 'completed' | 'revoked' | 'responded';

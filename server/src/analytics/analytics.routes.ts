@@ -1,7 +1,8 @@
 // GET    /api/waves/{code}/tally                       researcher: obstacles × regions (count, share, 95% CI), filters
 // GET    /api/waves/{code}/questions                   researcher: the wave's analysis variables (codes, labels)
 // GET    /api/waves/{code}/questions/{name}/tally      researcher: any question by a dimension, filters; numbers summarised
-// GET    /api/waves/{code}/crosstab                    researcher: two questions, row/column %, chi-square
+// GET    /api/waves/{code}/crosstab                    researcher: profile dimension × question (cube) or two
+//                                                      questions (few respondents; else 409: a crosstab job)
 // GET    /api/compare                                  researcher: one question in two waves per region, change and z-test
 // GET    /api/waves/{code}/regions/{region}            researcher: a region against its country and overall; its municipalities
 // GET    /api/waves/{code}/texts                       researcher: free-text and "other" answers, searchable
@@ -40,7 +41,7 @@ import {
   VariablesSchema,
 } from './analytics.schema';
 import { obstacleTally, questionTally } from './tally.service';
-import { crosstab } from './crosstab.service';
+import { crosstabRead } from './crosstab.service';
 import { compareWaves } from './compare.service';
 import { regionProfile } from './region.service';
 import { textAnswers } from './texts.service';
@@ -130,7 +131,7 @@ export function analyticsRoutes(api: Api): void {
     query: CrosstabQuery,
     responses: { 200: { description: 'Crosstab', schema: CrosstabSchema } },
     handler: ({ params, query, user }) =>
-      crosstab(params.code, query.row, query.col, filtersOf(query), { k: query.k, user }),
+      crosstabRead(params.code, query.row, query.col, filtersOf(query), { k: query.k, user }),
   });
 
   api.route({

@@ -271,6 +271,8 @@ export const RegionProfileSchema = z.object({
       sizeClass: z.string(),
       status: z.enum(['not_started', 'started', 'completed', 'revoked', 'responded']),
       respondedAt: z.string().nullable(),
+      /** responses through the public link from this municipality (rows of status `responded`) */
+      responses: z.number().int().optional(),
     }),
   ),
   municipalitiesSource: z.literal('invitations+responses'),

@@ -9,9 +9,18 @@
 // Both apply the researchers' codes of "other" answers, so both give the same numbers.
 import { ResponseModel } from '../responses/response.model';
 import { answeredKey, escapeKey } from './catalogue';
-import { codingCells, mergeNum, passes, readCube, type NumAgg } from './cube.service';
+import {
+  codingCells,
+  mergeNum,
+  newKept,
+  passes,
+  readCubeView,
+  remember,
+  type CubeCell,
+  type NumAgg,
+} from './cube.service';
 import { loadCodings, recoded, type CodingIndex } from './coding.service';
-import { DIMENSION_FIELD, responseQuery, type Dimension, type Filters } from './filters';
+import { DIMENSION_FIELD, DIMENSIONS, responseQuery, type Dimension, type Filters } from './filters';
 import { isCategorical, type Variable } from './variables';
 import { abortable } from '../db/abortable';
 
@@ -73,10 +82,11 @@ export function groupOf(r: ScanDoc, by: By): string {
  * Streams the responses that pass the filters (no sort: order does not matter for counting); the
  * cursor closes when the request it serves ends (db/abortable.ts).
  */
-export function scanResponses(wave: string, filters: Filters) {
-  return abortable(
-    ResponseModel.find(responseQuery(wave, filters), SCAN_FIELDS).lean<ScanDoc>().cursor({ batchSize: 1000 }),
-  );
+export function scanResponses(wave: string, filters: Filters, opts: { signal?: AbortSignal; maxTimeMS?: number } = {}) {
+  const query = ResponseModel.find(responseQuery(wave, filters), SCAN_FIELDS).lean<ScanDoc>();
+  if (opts.maxTimeMS) query.maxTimeMS(opts.maxTimeMS);
+  const cursor = query.cursor({ batchSize: 1000 });
+  return opts.signal ? abortable(cursor, opts.signal) : abortable(cursor);
 }
 
 /** A respondent's values of a categorical variable after coding of "other" answers. */
@@ -128,7 +138,56 @@ export async function collect(opts: {
   return { groups, source: 'scan' };
 }
 
-/** The sum over the cube cells that pass the filters, grouped by a dimension. */
+function cloneGroup(g: GroupAgg): GroupAgg {
+  return {
+    respondents: g.respondents,
+    answered: new Map(g.answered),
+    counts: new Map([...g.counts].map(([k, m]) => [k, new Map(m)])),
+    numbers: new Map([...g.numbers].map(([k, list]) => [k, [...list]])),
+    // Same numbers: the copy shares the place where their summary (the median) is kept.
+    stats: new Map([...g.stats].map(([k, a]) => [k, { ...a, parts: [...a.parts] }])),
+  };
+}
+
+/** The cube's sums for one question (variables, grouping, filters), before codings. */
+function sumCells(cells: CubeCell[], variables: Variable[], by: By, filters: Filters, numbers: boolean) {
+  const groups = new Map<string, GroupAgg>();
+  const wanted = variables.map((v) => ({
+    v,
+    key: escapeKey(v.name),
+    answered: answeredKey(v.name),
+    categorical: isCategorical(v),
+  }));
+  for (const cell of cells) {
+    if (!passes(cell, filters)) continue;
+    const key = by === 'none' ? ALL : cell[by];
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = newGroup()));
+    g.respondents += cell.n;
+    for (const w of wanted) {
+      if (w.categorical) {
+        const answered = cell.c[w.answered] ?? 0;
+        if (answered) g.answered.set(w.v.name, (g.answered.get(w.v.name) ?? 0) + answered);
+      }
+      const choices = cell.choices.get(w.key);
+      if (choices) for (const [value, count] of choices) bump(g, w.v.name, value, count);
+      if (numbers && w.v.numeric) {
+        const x = cell.x.get(w.key);
+        if (!x) continue;
+        g.stats.set(w.v.name, mergeNum(g.stats.get(w.v.name), x));
+        if (!w.categorical) g.answered.set(w.v.name, (g.answered.get(w.v.name) ?? 0) + x.n);
+      }
+    }
+  }
+  return groups;
+}
+
+/**
+ * The sum over the cube cells that pass the filters, grouped by a dimension. The sums are kept
+ * with the cells they were made from (readCubeView's memo, emptied when any cell of the wave
+ * changes), so the same table asked again costs the stamp read and a copy; codings are applied
+ * on every read.
+ */
 async function fromCube(
   wave: string,
   variables: Variable[],
@@ -137,33 +196,28 @@ async function fromCube(
   numbers: boolean,
   codings: CodingIndex,
 ): Promise<Collected> {
-  const cells = await readCube(wave);
-  const groups = new Map<string, GroupAgg>();
+  const { cells, memo } = await readCubeView(wave);
+  // Filters that select the same cells give the same key (order and repeats of codes do not count).
+  const memoKey = JSON.stringify([
+    variables.map((v) => v.name),
+    by,
+    numbers,
+    filters.status,
+    ...DIMENSIONS.map((d) => (filters[d]?.length ? [...new Set(filters[d])].sort() : null)),
+  ]);
+  let sums = memo.get(memoKey) as Map<string, GroupAgg> | undefined;
+  if (!sums) {
+    sums = sumCells(cells, variables, by, filters, numbers);
+    for (const g of sums.values()) for (const a of g.stats.values()) a.kept = newKept();
+    remember(memo, memoKey, sums);
+  }
+  const groups = new Map([...sums].map(([k, g]) => [k, cloneGroup(g)]));
   const groupFor = (key: string) => {
     const g = groups.get(key) ?? newGroup();
     groups.set(key, g);
     return g;
   };
-  const wanted = variables.map((v) => ({ v, key: escapeKey(v.name), answered: answeredKey(v.name) }));
-  const byName = new Map(wanted.map((w) => [w.key, w.v]));
-  for (const cell of cells) {
-    if (!passes(cell, filters)) continue;
-    const g = groupFor(by === 'none' ? ALL : cell[by]);
-    g.respondents += cell.n;
-    for (const w of wanted) {
-      if (isCategorical(w.v)) {
-        const answered = cell.c[w.answered] ?? 0;
-        if (answered) g.answered.set(w.v.name, (g.answered.get(w.v.name) ?? 0) + answered);
-      }
-      if (numbers && w.v.numeric) {
-        const x = cell.x.get(w.key);
-        if (!x) continue;
-        g.stats.set(w.v.name, mergeNum(g.stats.get(w.v.name), x));
-        if (!isCategorical(w.v)) g.answered.set(w.v.name, (g.answered.get(w.v.name) ?? 0) + x.n);
-      }
-    }
-    for (const w of wanted) for (const [value, count] of cell.choices.get(w.key) ?? []) bump(g, w.v.name, value, count);
-  }
+  const byName = new Set(variables.map((v) => escapeKey(v.name)));
   // Back-coded "other" answers: move the respondent from "other" to the code (once), in the cell
   // of the response.
   const relevant = codings.list.filter((c) => byName.has(escapeKey(c.variable)));

@@ -54,6 +54,10 @@ export type TallySource = {
   respondentRole?: string;
   status?: string;
   answers: Record<string, unknown>;
+  /** For the cube's list of municipalities that answered through the public link. */
+  municipality?: string;
+  invitationId?: string | null;
+  submittedAt?: Date | null;
 };
 
 export const counterId = (wave: string, region: string) => `${wave}|${region}`;
@@ -115,6 +119,9 @@ const SOURCE_FIELDS = {
   respondentRole: 1,
   status: 1,
   answers: 1,
+  municipality: 1,
+  invitationId: 1,
+  submittedAt: 1,
 } as const;
 
 /** Applies every completed response not yet marked (older than the grace period). Returns how many it applied. */

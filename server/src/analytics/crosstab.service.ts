@@ -2,12 +2,12 @@
 // of independence (with a warning when expected counts fall below 5). Counted from the responses
 // that pass the filters; a respondent who chose several answers of a multiple-choice question
 // counts in each of them, so the test is only offered when both questions are single-choice.
-import { BadRequestError } from '../http/errors';
+import { BadRequestError, ConflictError } from '../http/errors';
 import type { Localized } from '../reference/reference.service';
 import { chiSquareTest, fisherExact, type ChiSquare } from './stats';
 import { complementary, disclosureLegend, primary, SMALL_BASE, type Equation } from './disclosure';
 import { waveCatalogue } from './catalogue';
-import { customCodes, loadCodings, optionsWithCustom } from './coding.service';
+import { customCodes, loadCodings, optionsWithCustom, type CodingIndex } from './coding.service';
 import { resolveK, type KRequest } from './tally.service';
 import { collect, scanResponses, valuesOf } from './collect.service';
 import {
@@ -51,7 +51,8 @@ export type Crosstab = {
   smallBase: number;
   /**
    * kept: a profile dimension (row `@region`, `@municipalityType`, `@sizeClass`, `@respondentRole`)
-   * × a question, summed from the kept cube; scan: two questions, counted from the responses.
+   * × a question, summed from the kept cube; scan: two questions, counted from the responses
+   * (inside the request for a few respondents, else by a `crosstab` job).
    */
   source: 'kept' | 'scan';
 };
@@ -71,12 +72,69 @@ function categorical(variables: Variable[], name: string, where: string): Variab
   return v;
 }
 
+/**
+ * A crosstab of two questions is counted from the responses (the cube keeps no pairs). Inside a
+ * request only while the respondents who pass the filters (known from the cube) are at most this
+ * many — a second or so on the embedded store; beyond, it runs as a job (`crosstab` jobs).
+ */
+export const INLINE_PAIR_LIMIT = 2_000;
+
+export type ScanProgress = {
+  onProgress?: (rowsDone: number) => Promise<void>;
+  signal?: AbortSignal;
+  maxTimeMS?: number;
+};
+
+/** Respondents who pass the filters, from the kept cube (the job's rows to go through). */
+export async function respondentsPassing(waveCode: string, filters: Filters): Promise<number> {
+  const { groups } = await collect({ wave: waveCode, variables: [], by: 'none', filters, codings: NO_CODINGS });
+  return [...groups.values()].reduce((s, g) => s + g.respondents, 0);
+}
+
+const NO_CODINGS: CodingIndex = { list: [], byResponse: new Map() };
+
+/**
+ * The crosstab the researcher's page asks for: a profile dimension × a question from the cube;
+ * two questions counted from the responses here when few pass the filters, else 409
+ * `crosstab_needs_job` (the page starts a `crosstab` job, see jobs.service).
+ */
+export async function crosstabRead(
+  waveCode: string,
+  rowName: string,
+  colName: string,
+  filters: Filters,
+  kReq: KRequest = {},
+): Promise<Crosstab> {
+  if (!profileDimension(rowName)) {
+    const { wave } = await waveCatalogue(waveCode);
+    await checkPair(waveCode, rowName, colName);
+    const n = await respondentsPassing(wave.code, filters);
+    if (n > INLINE_PAIR_LIMIT)
+      throw new ConflictError(
+        'crosstab_needs_job',
+        `A crosstab of two questions is counted from the responses (${n} pass the filters, more than ${INLINE_PAIR_LIMIT}): start it as a job with POST /api/waves/${wave.code}/crosstab/jobs.`,
+        { respondents: n, limit: INLINE_PAIR_LIMIT },
+      );
+  }
+  return crosstab(waveCode, rowName, colName, filters, kReq);
+}
+
+/** Throws 400 unless row and column are two different choice questions of the wave. */
+export async function checkPair(waveCode: string, rowName: string, colName: string): Promise<void> {
+  const { variables } = await waveCatalogue(waveCode);
+  const rv = categorical(variables, rowName, 'query.row');
+  const cv = categorical(variables, colName, 'query.col');
+  if (rv.name === cv.name)
+    throw new BadRequestError('Choose two different questions.', [{ name: 'query.col', reason: 'same as row' }]);
+}
+
 export async function crosstab(
   waveCode: string,
   rowName: string,
   colName: string,
   filters: Filters,
   kReq: KRequest = {},
+  scan: ScanProgress = {},
 ): Promise<Crosstab> {
   const { wave, variables } = await waveCatalogue(waveCode);
   const dim = profileDimension(rowName);
@@ -98,7 +156,9 @@ export async function crosstab(
   const rowTotals = rows.map(() => 0);
   const colTotals = cols.map(() => 0);
   let n = 0;
-  for await (const r of scanResponses(wave.code, filters)) {
+  let seen = 0;
+  for await (const r of scanResponses(wave.code, filters, scan)) {
+    if (++seen % 500 === 0) await scan.onProgress?.(seen);
     const a = valuesOf(rv, r, codings)?.filter((v) => ri.has(v));
     const b = valuesOf(cv, r, codings)?.filter((v) => ci.has(v));
     if (!a?.length || !b?.length) continue;
@@ -107,6 +167,7 @@ export async function crosstab(
     for (const y of b) colTotals[ci.get(y)!]++;
     for (const x of a) for (const y of b) counts[ri.get(x)!][ci.get(y)!]++;
   }
+  await scan.onProgress?.(seen);
   return finish({
     wave,
     row: rv,

@@ -24,6 +24,7 @@
 // Exactly-once maintenance is the counters' (counters.service.ts): one conditional update of the
 // cell document per response with the id pushed into its `recent` guard, replayed by the catch-up,
 // pruned to the replay window, compared and repaired by verify and rebuild.
+import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { ResponseModel } from '../responses/response.model';
 import { CubeCellModel, CubeStampModel } from './cube.model';
@@ -34,6 +35,8 @@ import type { Variable } from './variables';
 import type { Summary } from './stats';
 import { abortable } from '../db/abortable';
 
+/** The layout of the cells; a wave whose stamp has an older one is rebuilt (cubeMissing). 2: `m`. */
+export const CUBE_FORMAT = 2;
 export const INT_EXACT = 100_000;
 export const BIN_RATIO = 1.01;
 export const MEDIAN_REL_ERROR = 0.01;
@@ -57,6 +60,10 @@ export type CubeSource = {
   respondentRole?: string;
   status?: string;
   answers: Record<string, unknown>;
+  /** For the region page's list of municipalities that answered through the public link. */
+  municipality?: string;
+  invitationId?: string | null;
+  submittedAt?: Date | null;
 };
 
 export const CUBE_SOURCE_FIELDS = {
@@ -68,7 +75,25 @@ export const CUBE_SOURCE_FIELDS = {
   respondentRole: 1,
   status: 1,
   answers: 1,
+  municipality: 1,
+  invitationId: 1,
+  submittedAt: 1,
 } as const;
+
+/** The key of a municipality in a cell's `m` (never empty, no `.` or `$`). */
+export const municipalityKey = (name: string) => `k${escapeKey(name)}`;
+const municipalityName = (key: string) => unescapeKey(key.slice(1));
+
+/**
+ * What a response adds to its cell's list of municipalities that answered through the public link
+ * (`m.<key>.n` respondents, `m.<key>.t` the latest answer time in ms); nothing for a response
+ * through an invitation (the region page lists it by its invitation).
+ */
+function municipalityContribution(r: CubeSource): { key: string; t: number } | undefined {
+  if (r.invitationId) return undefined;
+  const t = r.submittedAt ? new Date(r.submittedAt).getTime() : 0;
+  return { key: municipalityKey(r.municipality ?? ''), t: Number.isFinite(t) ? t : 0 };
+}
 
 export function dimsOf(r: Omit<CubeSource, '_id' | 'waveCode' | 'questionnaireId' | 'answers'>): CellDims {
   return {
@@ -130,9 +155,15 @@ function updateOf(variables: Variable[], r: CubeSource) {
     min[`lo.${name}`] = v;
     max[`hi.${name}`] = v;
   }
+  const m = municipalityContribution(r);
+  if (m) {
+    inc[`m.${m.key}.n`] = 1;
+    max[`m.${m.key}.t`] = m.t;
+  }
   return {
     $inc: inc,
-    ...(x.size ? { $min: min, $max: max } : {}),
+    ...(x.size ? { $min: min } : {}),
+    ...(Object.keys(max).length ? { $max: max } : {}),
     $push: { recent: r._id },
   };
 }
@@ -144,7 +175,14 @@ async function bumpStamp(wave: string, ids: string[]): Promise<void> {
   if (!ids.length) return;
   const inc: Record<string, number> = {};
   for (const id of ids) inc[stampKey(id)] = 1;
-  await CubeStampModel.updateOne({ _id: wave }, { $inc: inc }, { upsert: true });
+  // `g` moves with every bump (in the same single-document update), `e` names this stamp document
+  // (a wave deleted and made again starts a new one): a reader whose held cube carries the same
+  // (e, g) knows that no cell changed without reading `v`.
+  await CubeStampModel.updateOne(
+    { _id: wave },
+    { $inc: { ...inc, g: 1 }, $setOnInsert: { e: randomUUID(), f: CUBE_FORMAT } },
+    { upsert: true },
+  );
 }
 
 /**
@@ -168,7 +206,7 @@ export async function applyToCube(r: CubeSource, late: () => boolean): Promise<'
     if (attempt === 1) break;
     await CubeCellModel.updateOne(
       { _id },
-      { $setOnInsert: { wave: r.waveCode, ...dims, n: 0, c: {}, x: {}, lo: {}, hi: {}, recent: [] } },
+      { $setOnInsert: { wave: r.waveCode, ...dims, n: 0, c: {}, x: {}, lo: {}, hi: {}, m: {}, recent: [] } },
       { upsert: true },
     );
   }
@@ -180,7 +218,69 @@ export async function applyToCube(r: CubeSource, late: () => boolean): Promise<'
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-export type NumAgg = { n: number; sum: number; sumsq: number; min: number; max: number; dist: Map<string, number> };
+/**
+ * A cell's distribution of one number variable, sorted by value: `cum[i]` numbers are ≤ `vals[i]`;
+ * `inexact[i]` says `vals[i]` stands for a log-scale bin. Built once when the cell is read.
+ */
+export type SortedDist = { vals: Float64Array; cum: Float64Array; inexact: Uint8Array };
+
+/**
+ * Numbers of a group: exact n, sum, sum of squares, min and max, and the distributions of the cells
+ * it sums (`parts`), never merged: the median is selected across them (`kthOf`), so a read costs
+ * cells × log(distinct values) instead of a merge of every distinct value.
+ */
+export type NumAgg = {
+  n: number;
+  sum: number;
+  sumsq: number;
+  min: number;
+  max: number;
+  parts: SortedDist[];
+  /**
+   * Where the summary of exactly these numbers is kept once computed (set on sums held in a
+   * wave's memo and shared by their copies; dropped by mergeNum, which changes the numbers).
+   */
+  kept?: Kept;
+};
+
+export type Kept = { id: number; summary?: ReturnType<typeof summarizeAgg> };
+let keptSeq = 0;
+export const newKept = (): Kept => ({ id: ++keptSeq });
+const keptSums = new WeakMap<Kept, Map<string, Kept>>();
+
+/**
+ * The place to keep the summary of a sum of aggregates that each have one: the same inputs give
+ * the same place (held as long as the first input's is, i.e. with the wave's memo).
+ */
+export function keptOfSum(list: NumAgg[]): Kept | undefined {
+  if (!list.length || list.some((a) => !a.kept)) return undefined;
+  if (list.length === 1) return list[0].kept;
+  const key = list.map((a) => a.kept!.id).join(',');
+  let sums = keptSums.get(list[0].kept!);
+  if (!sums) keptSums.set(list[0].kept!, (sums = new Map()));
+  let kept = sums.get(key);
+  if (!kept) sums.set(key, (kept = newKept()));
+  return kept;
+}
+
+/** The sorted distribution of a value → count map (distribution keys as `numberKey` makes them). */
+export function sortedDist(d: Record<string, number> | Map<string, number>): SortedDist {
+  const entries = (d instanceof Map ? [...d] : Object.entries(d))
+    .filter(([, c]) => c > 0)
+    .map(([k, c]) => ({ ...keyValue(k), c }))
+    .sort((a, b) => a.value - b.value);
+  const vals = new Float64Array(entries.length);
+  const cum = new Float64Array(entries.length);
+  const inexact = new Uint8Array(entries.length);
+  let seen = 0;
+  entries.forEach((e, i) => {
+    seen += e.c;
+    vals[i] = e.value;
+    cum[i] = seen;
+    inexact[i] = e.exact ? 0 : 1;
+  });
+  return { vals, cum, inexact };
+}
 
 export type CubeCell = CellDims & {
   id: string;
@@ -190,6 +290,8 @@ export type CubeCell = CellDims & {
   x: Map<string, NumAgg>;
   /** escaped variable → [value, count] of its choice counts (parsed once from `c`) */
   choices: Map<string, [string, number][]>;
+  /** municipalities that answered through the public link: respondents and latest answer (ms) */
+  municipalities: { name: string; n: number; t: number }[];
 };
 
 type CellDoc = CellDims & {
@@ -199,6 +301,7 @@ type CellDoc = CellDims & {
   x?: Record<string, { n: number; s: number; q: number; d?: Record<string, number> }>;
   lo?: Record<string, number>;
   hi?: Record<string, number>;
+  m?: Record<string, { n?: number; t?: number }>;
 };
 
 const CELL_FIELDS = {
@@ -212,6 +315,7 @@ const CELL_FIELDS = {
   x: 1,
   lo: 1,
   hi: 1,
+  m: 1,
 } as const;
 
 function toCell(d: CellDoc): CubeCell {
@@ -224,7 +328,7 @@ function toCell(d: CellDoc): CubeCell {
       sumsq: s.q ?? 0,
       min: d.lo?.[name] ?? Number.NaN,
       max: d.hi?.[name] ?? Number.NaN,
-      dist: new Map(Object.entries(s.d ?? {}).filter(([, k]) => k > 0)),
+      parts: [sortedDist(s.d ?? {})],
     });
   }
   const choices = new Map<string, [string, number][]>();
@@ -236,9 +340,13 @@ function toCell(d: CellDoc): CubeCell {
     list.push([unescapeKey(key.slice(eq + 1)), count]);
     choices.set(name, list);
   }
+  const municipalities = Object.entries(d.m ?? {})
+    .filter(([, e]) => (e?.n ?? 0) > 0)
+    .map(([key, e]) => ({ name: municipalityName(key), n: e.n!, t: e.t ?? 0 }));
   return {
     id: d._id,
     choices,
+    municipalities,
     region: d.region ?? '',
     municipalityType: d.municipalityType ?? '',
     sizeClass: d.sizeClass ?? '',
@@ -250,14 +358,34 @@ function toCell(d: CellDoc): CubeCell {
   };
 }
 
-type Cached = { cells: Map<string, { version: number; cell: CubeCell }> };
-const cache = new Map<string, Cached>();
+type Held = {
+  cells: Map<string, { version: number; cell: CubeCell }>;
+  /** The stamp's (e, g) the held cells are at least as new as (absent: compare `v` each time). */
+  e?: string;
+  g?: number;
+  /** The cells with respondents, as handed to readers (rebuilt when a cell changes). */
+  list?: CubeCell[];
+  /** Results computed from exactly these cells (collect.service), dropped with them. */
+  memo: Map<string, unknown>;
+};
+const cache = new Map<string, Held>();
 /** Above this many changed cells, one read of the wave's cube beats reading them one by one. */
 const REFETCH_ALL = 64;
+/** Results kept per wave (the oldest go first). */
+const MEMO_MAX = 256;
 
 const loading = new Map<string, Promise<Map<string, { version: number; cell: CubeCell }>>>();
 /** How long a whole-cube load may take (it is shared by the requests waiting for it). */
 const LOAD_ALL_MS = 5 * 60_000;
+
+const heldOf = (cacheKey: string): Held => {
+  let held = cache.get(cacheKey);
+  if (!held) {
+    held = { cells: new Map(), memo: new Map() };
+    cache.set(cacheKey, held);
+  }
+  return held;
+};
 
 /**
  * Reads every cell of a wave (the first read in a process, or after many changes) through a
@@ -278,9 +406,11 @@ function loadAll(
     // A cell updated after the stamp was read keeps the older version: read again next time.
     for await (const d of abortable(cursor, AbortSignal.timeout(LOAD_ALL_MS)))
       next.set(d._id, { version: versions.get(d._id) ?? -1, cell: toCell(d) });
-    const held = cache.get(cacheKey) ?? { cells: new Map() };
+    const held = heldOf(cacheKey);
     held.cells = next;
-    cache.set(cacheKey, held);
+    held.list = undefined;
+    held.memo = new Map();
+    held.e = held.g = undefined;
     return next;
   })().finally(() => loading.delete(cacheKey));
   loading.set(cacheKey, load);
@@ -294,33 +424,68 @@ export async function warmCubes(): Promise<number> {
   return waves.length;
 }
 
+type StampDoc = { v?: Record<string, number>; e?: string; g?: number };
+
 /**
- * The cells of a wave's cube. Kept in memory per process and refreshed from the wave's stamp
- * document: only cells whose version moved are read again (by `_id`). `fresh` reads every cell
- * from the store (verify).
+ * A wave's cube as this process holds it, brought up to date with the store: `cells` (those with
+ * respondents) and `memo`, a map for results computed from exactly these cells (emptied whenever
+ * a cell changes, so a result found there is as fresh as the cells). Several processes stay
+ * correct: each reads the wave's stamp document from the store on every call.
+ *
+ * The stamp is read in two steps: its `e` and `g` only (a few bytes) — when they equal what the
+ * held cells were read at, nothing changed and nothing else is read; otherwise its `v` (a version
+ * per cell), and only the cells whose version moved are read again (by `_id`).
+ */
+export async function readCubeView(wave: string): Promise<{ cells: CubeCell[]; memo: Map<string, unknown> }> {
+  const cacheKey = `${mongoose.connection.name}|${wave}`;
+  const held = heldOf(cacheKey);
+  const head = await CubeStampModel.findById(wave, { e: 1, g: 1 }).lean<StampDoc>();
+  const unchanged = !!head?.e && head.e === held.e && head.g === held.g && !!held.list;
+  if (!unchanged) {
+    const stamp = await CubeStampModel.findById(wave, { v: 1, e: 1, g: 1 }).lean<StampDoc>();
+    const versions = new Map(Object.entries(stamp?.v ?? {}).map(([k, n]) => [unescapeKey(k), n]));
+    const changed = [...versions].filter(([id, version]) => held.cells.get(id)?.version !== version);
+    const gone = [...held.cells.keys()].filter((id) => !versions.has(id));
+    if (changed.length > REFETCH_ALL) {
+      await loadAll(cacheKey, wave, versions);
+    } else if (changed.length || gone.length) {
+      const docs = await Promise.all(changed.map(([id]) => CubeCellModel.findById(id, CELL_FIELDS).lean<CellDoc>()));
+      changed.forEach(([id, version], i) => {
+        const d = docs[i];
+        if (d) held.cells.set(id, { version, cell: toCell(d) });
+        else held.cells.delete(id);
+      });
+      for (const id of gone) held.cells.delete(id);
+      held.list = undefined;
+      held.memo = new Map();
+    }
+    // Every cell is now at least as new as this stamp: the next call with the same (e, g) may
+    // skip `v`. (A load that ran concurrently leaves e/g unset: compared in full next time.)
+    if (changed.length <= REFETCH_ALL) {
+      held.e = stamp?.e;
+      held.g = stamp?.g;
+    }
+  }
+  held.list ??= [...held.cells.values()].map((e) => e.cell).filter((c) => c.n > 0);
+  return { cells: held.list, memo: held.memo };
+}
+
+/** Puts a result into a wave's memo (see readCubeView), dropping the oldest above MEMO_MAX. */
+export function remember<T>(memo: Map<string, unknown>, key: string, value: T): T {
+  if (memo.size >= MEMO_MAX) memo.delete(memo.keys().next().value!);
+  memo.set(key, value);
+  return value;
+}
+
+/**
+ * The cells of a wave's cube (see readCubeView). `fresh` reads every cell from the store (verify).
  */
 export async function readCube(wave: string, opts: { fresh?: boolean } = {}): Promise<CubeCell[]> {
   if (opts.fresh) {
     const docs = await CubeCellModel.find({ wave }, CELL_FIELDS).lean<CellDoc[]>();
     return docs.map(toCell).filter((c) => c.n > 0);
   }
-  const cacheKey = `${mongoose.connection.name}|${wave}`;
-  const stamp = await CubeStampModel.findById(wave, { v: 1 }).lean<{ v?: Record<string, number> }>();
-  const versions = new Map(Object.entries(stamp?.v ?? {}).map(([k, n]) => [unescapeKey(k), n]));
-  const held = cache.get(cacheKey) ?? { cells: new Map() };
-  const changed = [...versions].filter(([id, version]) => held.cells.get(id)?.version !== version);
-  if (changed.length > REFETCH_ALL) {
-    held.cells = await loadAll(cacheKey, wave, versions);
-  } else if (changed.length) {
-    const docs = await Promise.all(changed.map(([id]) => CubeCellModel.findById(id, CELL_FIELDS).lean<CellDoc>()));
-    changed.forEach(([id, version], i) => {
-      const d = docs[i];
-      if (d) held.cells.set(id, { version, cell: toCell(d) });
-      else held.cells.delete(id);
-    });
-  }
-  cache.set(cacheKey, held);
-  return [...held.cells.values()].map((e) => e.cell).filter((c) => c.n > 0);
+  return (await readCubeView(wave)).cells;
 }
 
 export function passes(cell: CellDims, f: Filters): boolean {
@@ -334,14 +499,16 @@ export function passes(cell: CellDims, f: Filters): boolean {
 
 export const dimensionOf = (cell: CellDims, d: Dimension) => cell[d];
 
+/** Adds `add` into `into` (a new aggregate when `into` is undefined); `add` is never changed. */
 export function mergeNum(into: NumAgg | undefined, add: NumAgg): NumAgg {
-  if (!into) return { ...add, dist: new Map(add.dist) };
+  if (!into) return { ...add, parts: [...add.parts], kept: undefined };
+  into.kept = undefined;
   into.n += add.n;
   into.sum += add.sum;
   into.sumsq += add.sumsq;
   into.min = Math.min(into.min, add.min);
   into.max = Math.max(into.max, add.max);
-  for (const [k, c] of add.dist) into.dist.set(k, (into.dist.get(k) ?? 0) + c);
+  for (const p of add.parts) into.parts.push(p);
   return into;
 }
 
@@ -352,27 +519,83 @@ export function sdOf(a: NumAgg): number {
   return Math.sqrt(Math.max(0, (a.sumsq - a.n * mean * mean) / (a.n - 1)));
 }
 
+/** First index in [lo, hi) whose value is ≥ x (`strict`: > x). */
+function bound(vals: Float64Array, x: number, lo: number, hi: number, strict: boolean): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (strict ? vals[mid] <= x : vals[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
- * n, sum, mean, min, max (exact) and the median from the distribution: exact for integers in
+ * The k-th smallest number (0-based) of the union of sorted distributions, without merging them:
+ * a random pivot among the values still possible, its rank counted in every part by binary search,
+ * and the possible range of every part narrowed to one side — O(parts × log(values)) per round,
+ * O(log(values)) rounds expected. The answer is exact: it is one of the kept values.
+ */
+export function kthOf(parts: SortedDist[], k: number): { value: number; exact: boolean } {
+  const lo = parts.map(() => 0);
+  const hi = parts.map((p) => p.vals.length);
+  const below = (p: SortedDist, i: number) => (i > 0 ? p.cum[i - 1] : 0);
+  for (;;) {
+    let open = 0;
+    for (let i = 0; i < parts.length; i++) open += hi[i] - lo[i];
+    if (open <= 0) throw new Error('kthOf: k is outside the distribution');
+    let r = Math.floor(Math.random() * open);
+    let pivot = Number.NaN;
+    for (let i = 0; i < parts.length; i++) {
+      const w = hi[i] - lo[i];
+      if (r < w) {
+        pivot = parts[i].vals[lo[i] + r];
+        break;
+      }
+      r -= w;
+    }
+    // Entries left of lo are below every open value, entries from hi on above: search [lo, hi).
+    let less = 0;
+    let leq = 0;
+    const ls: number[] = [];
+    const us: number[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i];
+      const l = bound(p.vals, pivot, lo[i], hi[i], false);
+      const u = bound(p.vals, pivot, l, hi[i], true);
+      ls.push(l);
+      us.push(u);
+      less += below(p, l);
+      leq += below(p, u);
+    }
+    if (k < less) for (let i = 0; i < parts.length; i++) hi[i] = ls[i];
+    else if (k >= leq) for (let i = 0; i < parts.length; i++) lo[i] = us[i];
+    else {
+      let exact = true;
+      for (let i = 0; i < parts.length && exact; i++)
+        for (let j = ls[i]; j < us[i]; j++) if (parts[i].inexact[j]) exact = false;
+      return { value: pivot, exact };
+    }
+  }
+}
+
+/**
+ * n, sum, mean, min, max (exact) and the median from the distributions: exact for integers in
  * [-INT_EXACT, INT_EXACT], otherwise within MEDIAN_REL_ERROR (`approximate: true`).
  */
 export function summarizeAgg(a: NumAgg | undefined): (Summary & { approximate?: true }) | undefined {
   if (!a || a.n <= 0) return undefined;
-  const entries = [...a.dist].map(([k, c]) => ({ ...keyValue(k), c })).sort((x, y) => x.value - y.value);
-  const at = (index: number) => {
-    let seen = 0;
-    for (const e of entries) {
-      seen += e.c;
-      if (index < seen) return e;
-    }
-    return entries[entries.length - 1];
-  };
+  if (a.kept?.summary) return a.kept.summary;
+  const parts = a.parts.filter((p) => p.vals.length > 0);
+  // n and the distributions agree unless a cell was written by hand: then the last value is read.
+  const total = parts.reduce((s, p) => s + p.cum[p.cum.length - 1], 0);
+  if (total <= 0) return undefined;
+  const at = (k: number) => kthOf(parts, Math.min(k, total - 1));
   const mid = Math.floor(a.n / 2);
   const picked = a.n % 2 ? [at(mid)] : [at(mid - 1), at(mid)];
   const median = picked.reduce((s, e) => s + e.value, 0) / picked.length;
   const mean = a.sum / a.n;
   const approximate = picked.some((e) => !e.exact);
-  return {
+  const summary = {
     n: a.n,
     sum: a.sum,
     mean,
@@ -381,6 +604,8 @@ export function summarizeAgg(a: NumAgg | undefined): (Summary & { approximate?: 
     max: a.max,
     ...(approximate ? { approximate: true as const } : {}),
   };
+  if (a.kept) a.kept.summary = summary;
+  return summary;
 }
 
 /** The cell of each coded response (codings made before the cube carry no cell: looked up once). */
@@ -410,6 +635,7 @@ type FreshCell = CellDims & {
   x: Record<string, { n: number; s: number; q: number; d: Record<string, number> }>;
   lo: Record<string, number>;
   hi: Record<string, number>;
+  m: Record<string, { n: number; t: number }>;
 };
 
 export type CubeRecount = Map<string, FreshCell>;
@@ -420,10 +646,16 @@ export function addToRecount(out: CubeRecount, wave: string, variables: Variable
   const id = cellId(wave, dims);
   let cell = out.get(id);
   if (!cell) {
-    cell = { ...dims, n: 0, c: {}, x: {}, lo: {}, hi: {} };
+    cell = { ...dims, n: 0, c: {}, x: {}, lo: {}, hi: {}, m: {} };
     out.set(id, cell);
   }
   cell.n++;
+  const m = municipalityContribution(r);
+  if (m) {
+    const e = (cell.m[m.key] ??= { n: 0, t: m.t });
+    e.n++;
+    e.t = Math.max(e.t, m.t);
+  }
   const { c, x } = cubeContributionOf(variables, r.answers ?? {});
   for (const k of Object.keys(c)) cell.c[k] = (cell.c[k] ?? 0) + 1;
   for (const [name, { v, key }] of x) {
@@ -490,6 +722,12 @@ function sameCell(kept: CellDoc | undefined, fresh: FreshCell | undefined): bool
     for (const k of new Set([...Object.keys(ad), ...Object.keys(b.d)]))
       if ((ad[k] ?? 0) !== (b.d[k] ?? 0)) return false;
   }
+  const km = kept?.m ?? {};
+  const fm = fresh?.m ?? {};
+  for (const k of new Set([...Object.keys(km), ...Object.keys(fm)])) {
+    if ((km[k]?.n ?? 0) !== (fm[k]?.n ?? 0)) return false;
+    if ((fm[k]?.n ?? 0) > 0 && (km[k]?.t ?? 0) !== fm[k].t) return false;
+  }
   return true;
 }
 
@@ -514,8 +752,9 @@ export async function writeCube(wave: string, fresh: CubeRecount): Promise<void>
     (d) => !fresh.has(d._id),
   );
   for (const d of stale)
-    await CubeCellModel.updateOne({ _id: d._id }, { $set: { n: 0, c: {}, x: {}, lo: {}, hi: {} } });
+    await CubeCellModel.updateOne({ _id: d._id }, { $set: { n: 0, c: {}, x: {}, lo: {}, hi: {}, m: {} } });
   await bumpStamp(wave, [...fresh.keys(), ...stale.map((d) => d._id)]);
+  await CubeStampModel.updateOne({ _id: wave }, { $set: { f: CUBE_FORMAT } });
 }
 
 /** The cells with ids in their `recent` guard (see counters.service `prune`). */
@@ -530,9 +769,13 @@ export async function pullFromCell(id: string, done: string[]): Promise<void> {
   await CubeCellModel.updateOne({ _id: id }, { $pullAll: { recent: done } });
 }
 
-/** True when the wave has no cube cells yet (a wave counted before the cube existed). */
+/**
+ * True when the wave has no cube yet (a wave counted before the cube existed) or one kept in an
+ * older format (before CUBE_FORMAT: without the municipalities of `m`): rebuilt from the responses.
+ */
 export async function cubeMissing(wave: string): Promise<boolean> {
-  return !(await CubeStampModel.findById(wave, { _id: 1 }).lean());
+  const stamp = await CubeStampModel.findById(wave, { f: 1 }).lean<{ f?: number }>();
+  return (stamp?.f ?? 0) < CUBE_FORMAT;
 }
 
 /**
@@ -554,12 +797,17 @@ export async function addRecountToCube(wave: string, add: CubeRecount): Promise<
       min[`lo.${name}`] = cell.lo[name];
       max[`hi.${name}`] = cell.hi[name];
     }
+    for (const [key, e] of Object.entries(cell.m)) {
+      inc[`m.${key}.n`] = e.n;
+      max[`m.${key}.t`] = e.t;
+    }
     const { region, municipalityType, sizeClass, respondentRole, status } = cell;
     await CubeCellModel.updateOne(
       { _id },
       {
         $inc: inc,
-        ...(Object.keys(min).length ? { $min: min, $max: max } : {}),
+        ...(Object.keys(min).length ? { $min: min } : {}),
+        ...(Object.keys(max).length ? { $max: max } : {}),
         $setOnInsert: { wave, region, municipalityType, sizeClass, respondentRole, status, recent: [] },
       },
       { upsert: true },

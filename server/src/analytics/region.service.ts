@@ -1,16 +1,15 @@
 // A region's page: its obstacles against the share in its country and overall, and its
 // municipalities: those invited (with the invitation's status: not started, started, completed,
-// revoked) and those that answered through the public link (responded).
+// revoked) and those that answered through the public link (responded, from the kept cube).
 import { NotFoundError } from '../http/errors';
-import { ResponseModel } from '../responses/response.model';
 import { InvitationModel } from '../invitations/invitation.model';
 import { findRegion, sizeClasses, type Localized } from '../reference/reference.service';
 import { waveCatalogue } from './catalogue';
 import { compareProportions } from './stats';
 import { countryName, obstacleTally, type Cell, type KRequest } from './tally.service';
 import { disclosureLegend, SMALL_BASE } from './disclosure';
-import { responseQuery, type Filters } from './filters';
-import { abortable } from '../db/abortable';
+import { DIMENSIONS, type Filters } from './filters';
+import { passes, readCubeView, remember } from './cube.service';
 
 export type RegionObstacle = {
   code: string;
@@ -37,6 +36,8 @@ export type Municipality = {
   /** An invitation's status, or `responded` for an answer through the public link. */
   status: MunicipalityStatus;
   respondedAt: string | null;
+  /** Responses through the public link from this municipality (its latest is `respondedAt`). */
+  responses?: number;
 };
 
 export type RegionProfile = {
@@ -129,12 +130,62 @@ type InvitationRow = {
   completedAt: Date | null;
 };
 
+const collator = new Intl.Collator('ru');
+const byName = (a: Municipality, b: Municipality) => collator.compare(a.name, b.name);
+
 /**
- * The region's invited municipalities with their invitation status, and the responses that came
- * through the public link. A response through an invitation is shown by its invitation (in an
- * anonymous wave responses carry no invitation, so there only the invitations are listed, plus
- * public-link responses when nobody was invited). A type filter applies to both; the other
- * respondent filters only to responses (an invitation does not know who will answer).
+ * The municipalities of a region that answered through the public link, from the kept cube (each
+ * cell keeps them with their respondents and latest answer time): one row per municipality × type
+ * × size class, sorted by name. No read of the responses; the sorted list is kept with the cells
+ * it came from (readCubeView's memo).
+ */
+export async function publicMunicipalities(
+  waveCode: string,
+  regionCode: string,
+  filters: Filters,
+): Promise<Municipality[]> {
+  const { cells, memo } = await readCubeView(waveCode);
+  const f: Filters = { ...filters, region: [regionCode] };
+  const key = JSON.stringify([
+    'municipalities',
+    regionCode,
+    f.status,
+    ...DIMENSIONS.map((d) => (f[d]?.length ? [...new Set(f[d])].sort() : null)),
+  ]);
+  const known = memo.get(key) as Municipality[] | undefined;
+  if (known) return known;
+  const rows = new Map<string, { name: string; type: string; sizeClass: string; n: number; t: number }>();
+  for (const cell of cells) {
+    if (!passes(cell, f)) continue;
+    for (const m of cell.municipalities) {
+      const id = JSON.stringify([m.name, cell.municipalityType, cell.sizeClass]);
+      const row = rows.get(id);
+      if (row) {
+        row.n += m.n;
+        row.t = Math.max(row.t, m.t);
+      } else rows.set(id, { name: m.name, type: cell.municipalityType, sizeClass: cell.sizeClass, n: m.n, t: m.t });
+    }
+  }
+  const out = [...rows.values()]
+    .map((r): Municipality => ({
+      name: r.name,
+      type: r.type,
+      sizeClass: r.sizeClass,
+      status: 'responded',
+      respondedAt: r.t > 0 ? new Date(r.t).toISOString() : null,
+      responses: r.n,
+    }))
+    .sort(byName);
+  return remember(memo, key, out);
+}
+
+/**
+ * The region's invited municipalities with their invitation status, and the municipalities that
+ * answered through the public link (from the kept cube, see publicMunicipalities). A response
+ * through an invitation is shown by its invitation (in an anonymous wave responses carry no
+ * invitation, so there only the invitations are listed, plus public-link responses when nobody
+ * was invited). A type filter applies to both; the other respondent filters only to responses
+ * (an invitation does not know who will answer).
  */
 async function municipalitiesOf(waveCode: string, regionCode: string, filters: Filters): Promise<Municipality[]> {
   const { wave } = await waveCatalogue(waveCode);
@@ -144,35 +195,25 @@ async function municipalitiesOf(waveCode: string, regionCode: string, filters: F
       InvitationRow[]
     >()
   ).filter((i) => i.municipality.regionCode === regionCode && (!types?.length || types.includes(i.municipality.type)));
-  const out: Municipality[] = invited.map((i) => ({
-    name: i.municipality.name,
-    type: i.municipality.type,
-    sizeClass: sizeClassOf(i.municipality.population),
-    status: i.status,
-    respondedAt: i.completedAt ? i.completedAt.toISOString() : null,
-  }));
-  const cursor = ResponseModel.find(
-    { ...responseQuery(waveCode, { ...filters, region: [regionCode] }) },
-    { municipality: 1, municipalityType: 1, sizeClass: 1, submittedAt: 1, invitationId: 1 },
-  )
-    .lean<{
-      municipality: string;
-      municipalityType: string;
-      sizeClass: string;
-      submittedAt: Date;
-      invitationId?: string | null;
-    }>()
-    .cursor({ batchSize: 500 });
-  for await (const r of abortable(cursor)) {
-    if (r.invitationId) continue; // shown by its invitation
-    if (wave.anonymous && invited.length) continue; // cannot tell which invitation it answered
-    out.push({
-      name: r.municipality,
-      type: r.municipalityType,
-      sizeClass: r.sizeClass,
-      status: 'responded',
-      respondedAt: r.submittedAt.toISOString(),
-    });
+  const listed: Municipality[] = invited
+    .map((i) => ({
+      name: i.municipality.name,
+      type: i.municipality.type,
+      sizeClass: sizeClassOf(i.municipality.population),
+      status: i.status,
+      respondedAt: i.completedAt ? i.completedAt.toISOString() : null,
+    }))
+    .sort(byName);
+  // In an anonymous wave with invitations a public answer cannot be told from an invited one.
+  const answered = wave.anonymous && invited.length ? [] : await publicMunicipalities(wave.code, regionCode, filters);
+  if (!listed.length) return answered;
+  // Both sorted: merged in one pass.
+  const out: Municipality[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < listed.length || j < answered.length) {
+    if (j >= answered.length || (i < listed.length && byName(listed[i], answered[j]) <= 0)) out.push(listed[i++]);
+    else out.push(answered[j++]);
   }
-  return out.sort((a, b) => a.name.localeCompare(b.name, 'ru'));
+  return out;
 }

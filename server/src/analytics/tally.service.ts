@@ -10,7 +10,7 @@ import { wilson, summarize, type Summary } from './stats';
 import { waveCatalogue } from './catalogue';
 import { customCodes, getMinCell, loadCodings, optionsWithCustom } from './coding.service';
 import { ALL, collect, newGroup, type By, type GroupAgg } from './collect.service';
-import { mergeNum, summarizeAgg } from './cube.service';
+import { keptOfSum, mergeNum, summarizeAgg, type NumAgg } from './cube.service';
 import { describeFilters, dimensionLabel, DIMENSION_NAMES, respondentsWord, type Filters } from './filters';
 import { findVariable, isCategorical, type Option, type Variable } from './variables';
 
@@ -197,6 +197,7 @@ export async function resolveK(wave: string, req: KRequest): Promise<{ k: number
 
 function mergeGroups(groups: Iterable<GroupAgg>): GroupAgg {
   const out: GroupAgg = newGroup();
+  const inputs = new Map<string, NumAgg[]>();
   for (const g of groups) {
     out.respondents += g.respondents;
     for (const [k, n] of g.answered) out.answered.set(k, (out.answered.get(k) ?? 0) + n);
@@ -206,8 +207,13 @@ function mergeGroups(groups: Iterable<GroupAgg>): GroupAgg {
       out.counts.set(k, t);
     }
     for (const [k, list] of g.numbers) out.numbers.set(k, [...(out.numbers.get(k) ?? []), ...list]);
-    for (const [k, a] of g.stats) out.stats.set(k, mergeNum(out.stats.get(k), a));
+    for (const [k, a] of g.stats) {
+      out.stats.set(k, mergeNum(out.stats.get(k), a));
+      inputs.set(k, [...(inputs.get(k) ?? []), a]);
+    }
   }
+  // The sum of kept sums is kept too: its median is selected once per held cube, not per read.
+  for (const [k, list] of inputs) out.stats.get(k)!.kept = keptOfSum(list);
   return out;
 }
 

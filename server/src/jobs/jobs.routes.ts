@@ -1,5 +1,6 @@
 // POST   /api/waves/{code}/exports   researcher: queue an export (any format, any table) → 202 with the job
 // POST   /api/waves/{code}/jobs      researcher: queue a recount: tally.verify (researcher), tally.rebuild (admin)
+// POST   /api/waves/{code}/crosstab/jobs  researcher: queue a crosstab of two questions (counted from the responses)
 // GET    /api/waves/{code}/jobs      researcher: the wave's recent jobs, newest first, with who and when
 // GET    /api/jobs/{id}              researcher: state, rows done/total, times, error, file
 // GET    /api/jobs/{id}/file         researcher: the finished file (streamed from the database, any instance)
@@ -9,7 +10,16 @@ import { z } from 'zod';
 import type { Api } from '../http/route';
 import { WaveParams } from '../responses/responses.schema';
 import { ExportRequest } from '../exports/export-request';
-import { cancelJob, getJob, listWaveJobs, openJobFile, startExportJob, startTallyJob } from './jobs.service';
+import { CrosstabQuery } from '../analytics/analytics.schema';
+import {
+  cancelJob,
+  getJob,
+  listWaveJobs,
+  openJobFile,
+  startCrosstabJob,
+  startExportJob,
+  startTallyJob,
+} from './jobs.service';
 import { JobListSchema, JobParams, JobSchema, TallyJobBody } from './jobs.schema';
 
 export function jobsRoutes(api: Api): void {
@@ -43,6 +53,22 @@ export function jobsRoutes(api: Api): void {
     responses: { 202: { description: 'Queued', schema: JobSchema } },
     handler: async ({ params, body, user }, _req, res) => {
       const job = await startTallyJob(params.code, body.kind, user!);
+      res.status(202).setHeader('Location', `/api/jobs/${job.id}`);
+      return job;
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/waves/{code}/crosstab/jobs',
+    summary: 'Start a crosstab of two questions as a job (progress by GET /jobs/{id}; the table is its result)',
+    access: 'researcher',
+    tags,
+    params: WaveParams,
+    body: CrosstabQuery,
+    responses: { 202: { description: 'Queued', schema: JobSchema } },
+    handler: async ({ params, body, user }, _req, res) => {
+      const job = await startCrosstabJob(params.code, body, user!);
       res.status(202).setHeader('Location', `/api/jobs/${job.id}`);
       return job;
     },

@@ -4,7 +4,7 @@ import { z } from 'zod';
 // `paused`: a mail campaign the coordinator paused (resume puts it back in the queue).
 export const JOB_STATES = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
-export const JOB_KINDS = ['export', 'tally.verify', 'tally.rebuild', 'mail.campaign'] as const;
+export const JOB_KINDS = ['export', 'tally.verify', 'tally.rebuild', 'mail.campaign', 'crosstab'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export const JobParams = z.object({ id: z.uuid() }).strict();
@@ -27,7 +27,7 @@ export const JobSchema = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   error: z.string().nullable(),
-  /** The verdict of a verify, the figures of a rebuild. */
+  /** The verdict of a verify, the figures of a rebuild, the table of a crosstab (as GET …/crosstab answers). */
   result: z.record(z.string(), z.unknown()).nullable(),
   file: z.object({ name: z.string(), contentType: z.string(), size: z.number().int(), url: z.string() }).nullable(),
   fileExpired: z.boolean(),

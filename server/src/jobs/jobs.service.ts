@@ -3,9 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Binary } from 'mongodb';
-import { AppError, ConflictError, NotFoundError } from '../http/errors';
+import { AppError, BadRequestError, ConflictError, NotFoundError } from '../http/errors';
 import { recordAudit } from '../audit/audit.service';
 import { waveCatalogue } from '../analytics/catalogue';
+import { checkPair, profileDimension } from '../analytics/crosstab.service';
+import { resolveK } from '../analytics/tally.service';
+import type { z } from 'zod';
+import type { CrosstabQuery } from '../analytics/analytics.schema';
+import type { Filters } from '../analytics/filters';
 import type { AuthUser } from '../auth/roles';
 import { hasRole } from '../auth/roles';
 import { ExportRequest, exportSummary, prepareExport } from '../exports/export-request';
@@ -55,7 +60,11 @@ export function jobView(d: JobDoc): JobView {
     startedAt: iso(d.startedAt),
     finishedAt: iso(d.finishedAt),
     error: d.error ?? null,
-    result: d.result ?? null,
+    // A crosstab's table is stored as JSON text (jobs.runner.ts) and given back as the table.
+    result:
+      d.kind === 'crosstab' && typeof d.result?.crosstab === 'string'
+        ? (JSON.parse(d.result.crosstab) as Record<string, unknown>)
+        : (d.result ?? null),
     file:
       d.file && !d.fileExpired
         ? { name: d.file.name, contentType: d.file.contentType, size: d.file.size, url: `/api/jobs/${d._id}/file` }
@@ -114,6 +123,40 @@ export async function startTallyJob(code: string, kind: 'tally.verify' | 'tally.
   await waveCatalogue(code);
   const job = await insertJob(kind, code, {}, {}, user);
   if (kind === 'tally.rebuild') await recordAudit(user.email, 'tally.rebuild', code, { jobId: job._id });
+  return jobView(job);
+}
+
+/**
+ * Queues a crosstab of two questions (counted from the responses, with progress); its result is
+ * the table GET /waves/{code}/crosstab gives. The questions and the k are checked now.
+ */
+export async function startCrosstabJob(
+  code: string,
+  query: z.infer<typeof CrosstabQuery>,
+  user: AuthUser,
+): Promise<JobView> {
+  const { wave } = await waveCatalogue(code);
+  if (profileDimension(query.row))
+    throw new BadRequestError('A profile dimension × question table is read from the kept counts, not a job.', [
+      { name: 'body.row', reason: 'a question, not a profile dimension' },
+    ]);
+  await checkPair(wave.code, query.row, query.col);
+  const { k } = await resolveK(wave.code, { k: query.k, user });
+  const filters: Filters = {
+    region: query.region,
+    municipalityType: query.municipalityType,
+    sizeClass: query.sizeClass,
+    respondentRole: query.respondentRole,
+    status: query.status,
+  };
+  const params = { row: query.row, col: query.col, filters: JSON.parse(JSON.stringify(filters)), k };
+  const job = await insertJob(
+    'crosstab',
+    wave.code,
+    params,
+    { row: query.row, col: query.col, filters: params.filters },
+    user,
+  );
   return jobView(job);
 }
 

@@ -147,6 +147,9 @@ export async function submitResponse(
       respondentRole: dims.respondentRole,
       status: 'complete',
       answers,
+      municipality: dims.municipality,
+      invitationId: via?.invitationId ?? null,
+      submittedAt: now,
     });
     return { id: input.clientId, submittedAt: now, created: true };
   }

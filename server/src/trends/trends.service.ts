@@ -179,7 +179,7 @@ async function numberSds(wave: string, v: Variable, filters: Filters): Promise<M
       sumsq += list.reduce((x, y) => x + y * y, 0);
     }
   }
-  if (n > 0) out.set('all', sdOf({ n, sum, sumsq, min: 0, max: 0, dist: new Map() }));
+  if (n > 0) out.set('all', sdOf({ n, sum, sumsq, min: 0, max: 0, parts: [] }));
   return out;
 }
 

@@ -1514,6 +1514,21 @@ const en: Messages = {
     htmlPart: 'Mail (HTML)',
     textPart: 'Plain-text part',
   },
+  crosstabJob: {
+    kind: 'Crosstab {{row}} × {{col}}',
+    asJob:
+      'Many respondents pass these filters, so this table of two questions is counted from the responses as a job on the server. It keeps running if you leave the page; the wave’s jobs list shows it.',
+    progress: 'Progress of the count',
+    rows: '{{done}} of {{total}} responses counted ({{percent}} %)',
+    state: {
+      queued: 'Waiting for the server to start the count…',
+      running: 'Counting…',
+      done: 'Done',
+      failed: 'The count failed',
+      cancelled: 'The count was cancelled',
+      paused: 'The count is paused',
+    },
+  },
 };
 
 export default en;

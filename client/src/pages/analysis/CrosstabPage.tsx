@@ -5,11 +5,14 @@ import { listRegions } from '../../api/api';
 import {
   getCrosstab,
   getVariables,
+  startCrosstabJob,
   tableExportUrl,
   type AnalysisVariable,
   type CrossCell,
   type Crosstab,
 } from '../../api/analysis';
+import { ApiError } from '../../api/api';
+import { getJob, isFinished, type Job } from '../../api/jobs';
 import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
@@ -32,6 +35,16 @@ import {
 } from './common';
 
 type Mode = 'count' | 'row' | 'col';
+
+/** Waits `ms`, or rejects when the page leaves (the request's signal aborts). */
+const wait = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    });
+  });
 const PROFILE = ['region', 'municipalityType', 'sizeClass', 'respondentRole'] as const;
 
 async function loadContext(code: string, signal: AbortSignal) {
@@ -87,14 +100,32 @@ export default function CrosstabPage() {
   const { code = '' } = useParams();
   const { t } = useTranslation();
   const { params, set, filters, k, key } = useAnalysisParams();
+  const lng = useLocale();
   const row = params.get('row') ?? '';
   const col = params.get('col') ?? '';
   const context = useRequest((signal) => loadContext(code, signal), code);
   const ready = row !== '' && col !== '';
-  const table = useRequest(
-    (signal) => (ready ? getCrosstab(code, row, col, filters, k, signal) : Promise.resolve(null)),
-    `${code}|${row}|${col}|${key}`,
-  );
+  // Two questions over many respondents: the server answers 409 `crosstab_needs_job`; the page then
+  // starts the job and follows its progress until the table (the job's result) is there.
+  const [job, setJob] = useState<Job | null>(null);
+  const table = useRequest(async (signal) => {
+    setJob(null);
+    if (!ready) return null;
+    try {
+      return await getCrosstab(code, row, col, filters, k, signal);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 'crosstab_needs_job')) throw err;
+    }
+    let j = await startCrosstabJob(code, row, col, filters, k);
+    setJob(j);
+    while (!isFinished(j)) {
+      await wait(1000, signal);
+      j = await getJob(j.id, signal);
+      setJob(j);
+    }
+    if (j.state !== 'done' || !j.result) throw new Error(j.error ?? j.state);
+    return j.result as unknown as Crosstab;
+  }, `${code}|${row}|${col}|${key}`);
 
   return (
     <section className="page page--wide analysis">
@@ -141,7 +172,24 @@ export default function CrosstabPage() {
           {t('cube.crosstabScan')}
         </p>
       )}
-      {ready && table.status === 'loading' && <Loading label={t('results.loading')} />}
+      {ready && table.status === 'loading' && !job && <Loading label={t('results.loading')} />}
+      {ready && job && (
+        <div className="notice" role="status" data-testid="crosstab-job">
+          <p>{t('crosstabJob.asJob')}</p>
+          {job.state !== 'done' && (
+            <>
+              <progress max={100} value={job.percent ?? undefined} aria-label={t('crosstabJob.progress')} />{' '}
+              {job.rowsTotal !== null
+                ? t('crosstabJob.rows', {
+                    done: fmtNumber(job.rowsDone, lng),
+                    total: fmtNumber(job.rowsTotal, lng),
+                    percent: job.percent ?? 0,
+                  })
+                : t(`crosstabJob.state.${job.state}`)}
+            </>
+          )}
+        </div>
+      )}
       {table.status === 'error' && (
         <ErrorNotice error={table.error} title={null} onRetry={isRetryable(table.error) ? table.reload : undefined} />
       )}

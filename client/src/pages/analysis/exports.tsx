@@ -219,7 +219,12 @@ function RecentExports({ jobs }: { jobs: Job[] }) {
                     {j.file.name}
                   </a>
                 ) : (
-                  String(j.summary.file ?? t(`analysis.jobs.kind.${j.kind}`))
+                  String(
+                    j.summary.file ??
+                      (j.kind === 'crosstab'
+                        ? t('crosstabJob.kind', { row: j.summary.row, col: j.summary.col })
+                        : t(`analysis.jobs.kind.${j.kind}`)),
+                  )
                 )}
               </td>
               <td>{j.createdBy}</td>
