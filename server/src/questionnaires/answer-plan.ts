@@ -37,7 +37,12 @@ type PlanQuestion = {
   rowsVisibleIf?: string;
 };
 
-export type AnswerPlan = { questions: PlanQuestion[]; byName: Map<string, PlanQuestion> };
+export type AnswerPlan = {
+  questions: PlanQuestion[];
+  byName: Map<string, PlanQuestion>;
+  /** One parsed runner per distinct condition text (they run synchronously: no functions). */
+  runners: Map<string, ConditionRunner>;
+};
 
 const SURVEY_KEYS = new Set([
   'title',
@@ -184,13 +189,15 @@ export function compilePlan(
       .filter((pq) => pq.rowsVisibleIf || [...pq.choices, ...pq.rows].some((i) => i.visibleIf))
       .map((pq) => pq.name),
   );
+  const runners = new Map<string, ConditionRunner>();
   for (const { text, item } of conditions) {
-    let runner: ConditionRunner;
+    let runner = runners.get(text);
     try {
-      runner = new ConditionRunner(text);
+      runner ??= new ConditionRunner(text);
     } catch {
       return undefined;
     }
+    runners.set(text, runner);
     if (runner.hasFunction()) return undefined;
     for (const v of runner.getVariables()) {
       const name = String(v);
@@ -198,7 +205,7 @@ export function compilePlan(
       if (!byName.has(name) || clearable.has(name)) return undefined;
     }
   }
-  return { questions, byName };
+  return { questions, byName, runners };
 }
 
 const blank = (v: unknown) =>
@@ -218,13 +225,11 @@ export function acceptWithPlan(plan: AnswerPlan, answers: Answers, rules: ValueR
     if (!pq) return undefined;
     if (value !== null && value !== undefined && rules.typeProblem(pq.q, value) !== undefined) return undefined;
   }
-  const runners = new Map<string, ConditionRunner>();
   const results = new Map<string, boolean>();
   const holds = (text: string, item?: unknown): boolean => {
     const memo = item === undefined;
     if (memo && results.has(text)) return results.get(text)!;
-    let runner = runners.get(text);
-    if (!runner) runners.set(text, (runner = new ConditionRunner(text)));
+    const runner = plan.runners.get(text)!;
     const result = runner.runValues(item === undefined ? answers : { ...answers, [ITEM]: item });
     if (memo) results.set(text, result);
     return result;
