@@ -3,6 +3,9 @@
 import { Helpers, type Question, type ItemValue, type Model } from 'survey-core';
 import type { InvalidParam } from '../http/errors';
 import { createModel } from './survey-model';
+import { acceptWithPlan, compilePlan, type AnswerPlan, type ValueRules } from './answer-plan';
+
+type PreparedModel = { key: string; model: Model; reusable: boolean; plan: AnswerPlan | undefined };
 
 type Answers = Record<string, unknown>;
 
@@ -264,29 +267,54 @@ function visibleRowsOnly(q: Question, value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).filter(([row]) => shown.has(row)));
 }
 
-export type AnswerCheck = { problems: InvalidParam[]; answers: Answers; model: Model };
+/** `path`: whether the plan accepted the set (answer-plan.ts) or the survey-core model decided. */
+export type AnswerCheck = { problems: InvalidParam[]; answers: Answers; model: Model; path: 'plan' | 'model' };
+/**
+ * For tests that compare the paths: `plan: false` always runs the survey-core check; `fresh: true`
+ * runs it on a model built for this check alone instead of the reused one.
+ */
+export type CheckOptions = { plan?: boolean; fresh?: boolean };
 
-// Building a survey-core model from a definition is about half of the cost of a check (the
-// default questionnaire has 110 region choices, each with a `visibleIf`). Checks are
-// synchronous, so one model per definition can be reused: `model.data = answers` replaces every
-// value and re-runs every condition, and `validate(true)` recomputes every error, so nothing of
-// the previous check survives into the next. The cache is keyed by the definition's text (a new
-// version is a new key) and holds a few definitions at most.
+const VALUE_RULES: ValueRules = {
+  typeProblem: (q, value) => typeProblem(q, value),
+  canonical: (q, value) => canonical(q, value),
+  matches: (allowed, value) => matching(allowed, value) !== undefined,
+};
+
+// Building a survey-core model from a definition costs ~25 ms for the default questionnaire.
+// Checks are synchronous, so one model per definition is reused: `model.data = answers` replaces
+// every value and re-runs every condition, and `validate(true)` recomputes every error, so
+// nothing of the previous check survives into the next (test/unit/answer-plan.test.ts compares
+// with a fresh model) - except in dynamic panels and dynamic matrices, which keep the panel or
+// row count of the previous answers when the next set has none (and would then ask for answers
+// in panels that are not there): a questionnaire with those gets a model of its own per check.
+// Next to the model, the plan of the fast path (answer-plan.ts), built once. The cache is keyed
+// by the definition object (a version never changes; the wave cache keeps one object per
+// version), then by its text (a new version is a new key), and holds a few definitions at most.
 const MODEL_CACHE_SIZE = 8;
-const models = new Map<string, Model>();
+const DYNAMIC_TYPES = new Set(['paneldynamic', 'matrixdynamic']);
+const models = new Map<string, PreparedModel>();
+const byObject = new WeakMap<object, PreparedModel>();
 
-function modelFor(definition: object): Model {
-  const key = JSON.stringify(definition);
-  let model = models.get(key);
-  if (model) {
+function modelFor(definition: object): PreparedModel {
+  const known = byObject.get(definition);
+  const key = known && models.get(known.key) === known ? known.key : JSON.stringify(definition);
+  let prepared = models.get(key);
+  if (prepared) {
     models.delete(key); // most recently used last
   } else {
-    model = createModel(definition);
+    const model = createModel(definition);
     model.locale = 'en';
+    const plan = compilePlan(definition, (name) => model.getQuestionByName(name) as Question | null);
+    const reusable = !(model.getAllQuestions(false, false, true) as Question[]).some((q) =>
+      DYNAMIC_TYPES.has(q.getType()),
+    );
+    prepared = { key, model, reusable, plan };
     if (models.size >= MODEL_CACHE_SIZE) models.delete(models.keys().next().value!);
   }
-  models.set(key, model);
-  return model;
+  models.set(key, prepared);
+  byObject.set(definition, prepared);
+  return prepared;
 }
 
 /** survey-core's text of an error; some validators (regex) have none in English. */
@@ -316,13 +344,26 @@ function extraValueNames(model: Model): Set<string> {
  * complete). Returns the problems (empty when valid) and the answers kept. The model returned
  * is shared with later checks: read its structure only, and before the next check.
  */
-export function checkAnswers(definition: object, answers: Answers): AnswerCheck {
+export function checkAnswers(definition: object, answers: Answers, options: CheckOptions = {}): AnswerCheck {
   const problems: InvalidParam[] = [];
   for (const key of unsafeKeys(answers)) {
     problems.push({ name: key, reason: 'this key is not allowed', code: 'unsafe_key' });
   }
-  const model = modelFor(definition);
-  if (problems.length) return { problems, answers: {}, model };
+  const prepared = modelFor(definition);
+  if (prepared.plan && options.plan !== false && !options.fresh && !problems.length) {
+    const accepted = acceptWithPlan(prepared.plan, answers, VALUE_RULES);
+    if (accepted) return { problems, answers: accepted, model: prepared.model, path: 'plan' };
+  }
+  const fresh = options.fresh || !prepared.reusable;
+  const model = fresh ? createModel(definition) : prepared.model;
+  if (fresh) model.locale = 'en';
+  const result = (problems: InvalidParam[], answers: Answers): AnswerCheck => ({
+    problems,
+    answers,
+    model,
+    path: 'model',
+  });
+  if (problems.length) return result(problems, {});
 
   const commentSuffix = String((model as unknown as { commentSuffix?: string }).commentSuffix || '-Comment');
   const extras = extraValueNames(model);
@@ -360,7 +401,7 @@ export function checkAnswers(definition: object, answers: Answers): AnswerCheck 
     const visible = ((model.getQuestionsByValueName(key) ?? []) as Question[]).some((q) => q.isVisibleInSurvey);
     if (visible) problems.push({ name: key, reason, code: 'wrong_type' });
   }
-  if (problems.length) return { problems, answers: {}, model };
+  if (problems.length) return result(problems, {});
 
   const kept: Answers = {};
   for (const q of model.getAllQuestions(true) as Question[]) {
@@ -414,5 +455,5 @@ export function checkAnswers(definition: object, answers: Answers): AnswerCheck 
       if (calculated.value !== undefined && calculated.value !== null) kept[name] = calculated.value;
     } else if (name in answers && !(name in kept)) kept[name] = answers[name];
   }
-  return { problems, answers: kept, model };
+  return result(problems, kept);
 }
