@@ -2,7 +2,7 @@ import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { Link, useParams } from 'react-router';
-import { listMunicipalityTypes, listRegions } from '../../api/api';
+import { ApiError, listMunicipalityTypes, listRegions } from '../../api/api';
 import {
   changeWaveStatus,
   cloneWave,
@@ -203,6 +203,10 @@ function WaveEditForm({ wave: w, onCancel, onSaved }: { wave: WaveAdmin; onCance
   const [form, setForm] = useState<WaveForm>(before);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [allowMissing, setAllowMissing] = useState(false);
+  // Offered once the server refused the version for missing translations (issue 19).
+  const missingLanguages =
+    error instanceof ApiError && error.invalidParams.some((p) => p.code === 'missing_translations');
   const set = <K extends keyof WaveForm>(k: K, v: WaveForm[K]) => setForm((f) => ({ ...f, [k]: v }));
   const locked = (f: WaveFieldGroup) => !w.editableFields.includes(f);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -218,7 +222,7 @@ function WaveEditForm({ wave: w, onCancel, onSaved }: { wave: WaveAdmin; onCance
     setBusy(true);
     setError(null);
     try {
-      await updateWave(w.code, body);
+      await updateWave(w.code, allowMissing ? { ...body, allowMissingTranslations: true } : body);
       onSaved();
     } catch (err) {
       setError(err); // everything typed stays in the form
@@ -254,6 +258,17 @@ function WaveEditForm({ wave: w, onCancel, onSaved }: { wave: WaveAdmin; onCance
         lockedHintId={draft ? undefined : `${id}-locked`}
       />
       {error !== null && <ProblemList error={error} title={t('admin.wave.editProblems')} kind="form" />}
+      {(missingLanguages || allowMissing) && (
+        <div className="field field--check">
+          <input
+            id={`${id}-allow`}
+            type="checkbox"
+            checked={allowMissing}
+            onChange={(e) => setAllowMissing(e.target.checked)}
+          />
+          <label htmlFor={`${id}-allow`}>{t('editor.clone.allowMissing')}</label>
+        </div>
+      )}
       <div className="form-actions">
         <button type="submit" className="button" disabled={busy}>
           {busy ? t('admin.wave.editSaving') : t('admin.wave.editSave')}
