@@ -17,7 +17,7 @@ export async function createUser(
   return { email, password };
 }
 
-export async function agentAs(app: Express, roles: Role[]): Promise<TestAgent> {
+export async function agentAs(app: Express | string, roles: Role[]): Promise<TestAgent> {
   const email = `${roles.join('-') || 'nobody'}-${randomUUID().slice(0, 8)}@test.local`;
   const password = `pw-${randomUUID()}`;
   await createUser(email, password, roles);

@@ -5,7 +5,8 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { ROOT, storeUri } from './db';
 
-export type ServerProcess = { url: string; proc: ChildProcess };
+/** `output`: every line the process wrote to stdout and stderr (its logs), as they come. */
+export type ServerProcess = { url: string; proc: ChildProcess; output: string[] };
 
 /** Starts `server/src/index.ts` on `dbName`; `env` adds or overrides settings (e.g. TALLY_MAINTENANCE_MS). */
 export async function startServerProcess(dbName: string, env: Record<string, string> = {}): Promise<ServerProcess> {
@@ -22,11 +23,16 @@ export async function startServerProcess(dbName: string, env: Record<string, str
       LOG_LEVEL: 'silent',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const output: string[] = [];
+  // stderr is still shown (as it was when inherited), and kept.
+  proc.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+  readline.createInterface({ input: proc.stderr! }).on('line', (line) => output.push(line));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server process did not start')), 60_000);
     readline.createInterface({ input: proc.stdout! }).on('line', (line) => {
+      output.push(line);
       const m = /App:\s+(http:\/\/\S+?)\/?$/.exec(line.trim());
       if (m) {
         clearTimeout(timer);
@@ -35,5 +41,5 @@ export async function startServerProcess(dbName: string, env: Record<string, str
     });
     proc.once('exit', (code) => reject(new Error(`server process exited with ${code}`)));
   });
-  return { url, proc };
+  return { url, proc, output };
 }
