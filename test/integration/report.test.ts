@@ -163,3 +163,108 @@ describe('the annual report', () => {
       expect(xml).toContain(text);
   });
 });
+
+// Issue 17, disclosure gap: "4–5" and the mean read next to the per-answer table at the same k.
+// At k = 5: Vologda 4×6, 5×2, 3×5 → its "5" (2) is hidden in the per-answer table while "4" (6)
+// is shown; the two-cell table "4–5 / 1–3" (8 / 5) passes the rule of its own, so the old report
+// showed "4–5" = 8 and 8 − 6 gave the hidden 2 away. Moscow 4×5, 5×5, 2×5; Krasnodar 4×5, 5×5,
+// 1×5 and "not relevant" ×2 (hidden: its n, the row base minus those 2, would give them away).
+describe('the annual report next to the per-answer table at the same k', () => {
+  type Cell = { count: number | null; suppressed?: boolean };
+  type TallyRow = { code: string; answered: number; cells: Record<string, Cell> };
+  type Est = {
+    n: number | null;
+    count: number | null;
+    share: number | null;
+    mean: number | null;
+    suppressed: boolean;
+    meanSuppressed: boolean;
+  };
+  let w: string;
+  let table: { groups: TallyRow[]; total: TallyRow };
+  let roads: Est & { regions: (Est & { code: string })[] };
+
+  beforeAll(async () => {
+    const q = JSON.parse(JSON.stringify(Q)) as typeof Q;
+    (q.pages[0].elements[0] as { choices: string[] }).choices = ['RU-VLG', 'RU-MOS', 'RU-KDA'];
+    const { version } = await registerVersion('report-disclosure', q, 'upload');
+    const rep = (region: string, value: number | string, times: number): [string, number | string][] =>
+      Array.from({ length: times }, () => [region, value]);
+    w = await wave(version.id, [
+      ...rep('RU-VLG', 4, 6),
+      ...rep('RU-VLG', 5, 2),
+      ...rep('RU-VLG', 3, 5),
+      ...rep('RU-MOS', 4, 5),
+      ...rep('RU-MOS', 5, 5),
+      ...rep('RU-MOS', 2, 5),
+      ...rep('RU-KDA', 4, 5),
+      ...rep('RU-KDA', 5, 5),
+      ...rep('RU-KDA', 1, 5),
+      ...rep('RU-KDA', 'na', 2),
+    ]);
+    const t = await researcher.get(`/api/waves/${w}/questions/severity_roads/tally`).query({ by: 'region', k: 5 });
+    expect(t.status).toBe(200);
+    table = t.body;
+    const res = await researcher.get(`/api/waves/${w}/report`);
+    expect(res.status).toBe(200);
+    expect(res.body.k).toBe(5);
+    roads = res.body.findings.find((f: { name: string }) => f.name === 'severity_roads');
+  }, 120_000);
+
+  const rowOf = (code: string) => (code === 'all' ? table.total : table.groups.find((g) => g.code === code)!);
+  const lines = () => [...roads.regions, { ...roads, code: 'all' }];
+
+  it('hides "4–5" of a region whose "5" is hidden, though its "4" is shown', () => {
+    const vlg = rowOf('RU-VLG');
+    expect(vlg.cells['5'].suppressed).toBe(true);
+    expect(vlg.cells['4'].count).toBe(6);
+    const est = roads.regions.find((x) => x.code === 'RU-VLG')!;
+    expect(est).toMatchObject({ count: null, share: null, suppressed: true, mean: null, meanSuppressed: true });
+    expect(est.n).toBe(13);
+  });
+
+  it('leaves no hidden value to subtraction: every shown "4–5" is a shown "4" plus a shown "5"', () => {
+    for (const e of lines()) {
+      if (e.suppressed) continue;
+      const row = rowOf(e.code);
+      expect(row.cells['4'].suppressed).toBeFalsy();
+      expect(row.cells['5'].suppressed).toBeFalsy();
+      expect(e.count).toBe(row.cells['4'].count! + row.cells['5'].count!);
+    }
+    // The regions add up to the total: never exactly one hidden "4–5" on that line.
+    expect(lines().filter((e) => e.suppressed).length).not.toBe(1);
+  });
+
+  it('shows a mean only for a row with every answer cell shown, and hides n when "not relevant" is hidden', () => {
+    for (const e of lines()) {
+      const row = rowOf(e.code);
+      const anyHidden = Object.values(row.cells).some((c) => c.suppressed);
+      expect([e.code, e.mean !== null]).toEqual([e.code, !anyHidden]);
+      if (anyHidden) expect(e.meanSuppressed).toBe(true);
+    }
+    const kda = roads.regions.find((x) => x.code === 'RU-KDA')!;
+    expect(rowOf('RU-KDA').cells.na.suppressed).toBe(true);
+    expect(kda).toMatchObject({ n: null, share: null, mean: null, suppressed: true });
+    // Moscow's row has nothing hidden of its own, but the column's second hidden "5" falls on one of
+    // the other regions; wherever it falls, the line never ends with a single hidden "4–5".
+  });
+
+  it('prints the hidden base and mean as [c] in the DOCX', async () => {
+    const res = await researcher
+      .get(`/api/waves/${w}/report.docx`)
+      .query({ lng: 'en' })
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    expect(res.status).toBe(200);
+    const xml = await (await JSZip.loadAsync(res.body as Buffer)).file('word/document.xml')!.async('string');
+    const cells = [...xml.matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((m) => m[1]);
+    // The Vologda line of the roads table: region, base 13, "4–5" hidden, mean hidden.
+    const i = cells.findIndex((c, j) => c.startsWith('Vologda') && cells[j + 1] === '13');
+    expect(i).toBeGreaterThan(-1);
+    expect(cells.slice(i + 1, i + 4)).toEqual(['13', '[c]', '[c]']);
+  });
+});

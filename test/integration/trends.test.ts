@@ -212,6 +212,28 @@ describe('trends across three waves', () => {
     }
   });
 
+  it('hides a mean of codes whenever an answer cell of its row is hidden at the same k', async () => {
+    // At k = 2, wave 3's Vologda row {4, 4, 5, na} shows "4" (2) but hides "5" (1) and "na" (1):
+    // its mean (13/3) together with n (3) would give both away; the point is hidden, n is the base.
+    const res = await researcher
+      .get('/api/trends')
+      .query({ waves: waves.join(','), question: 'acute', measure: 'mean', k: 2 });
+    expect(res.status).toBe(200);
+    const vlg = (res.body.regions as Line[]).find((l) => l.code === 'RU-VLG')!.points[2];
+    expect([vlg.suppressed, vlg.value, vlg.n]).toEqual([true, null, 4]);
+    for (const [i, w] of waves.entries()) {
+      const t = await researcher.get(`/api/waves/${w}/questions/acute/tally`).query({ by: 'region', k: 2 });
+      expect(t.status).toBe(200);
+      type R = { code: string; cells: Record<string, { suppressed?: true }> };
+      const rows: R[] = [...t.body.groups, { ...t.body.total, code: 'all' }];
+      for (const l of [res.body.overall as Line, ...(res.body.regions as Line[])]) {
+        const row = rows.find((r) => r.code === l.code);
+        const anyHidden = !!row && Object.values(row.cells).some((c) => c.suppressed);
+        if (anyHidden) expect([w, l.code, l.points[i].value]).toEqual([w, l.code, null]);
+      }
+    }
+  });
+
   it('downloads the long format as CSV and XLSX', async () => {
     const q = { waves: waves.join(','), question: 'funding', value: 'yes', k: 1, lng: 'en' };
     const bin = (r: request.Test) =>

@@ -151,24 +151,28 @@ export type ReportFinding = {
   /** What the figure is: the share rating 4–5 (acute), or the share of the most chosen answer. */
   measure: 'acute' | 'top';
   option: { code: string; labels: Localized } | null;
-  n: number;
+  /** Null (hidden) when it would give a hidden answer away. */
+  n: number | null;
   count: number | null;
   share: number | null;
   low: number | null;
   high: number | null;
   mean: number | null;
   suppressed: boolean;
+  /** The mean is hidden because some answer cell of the row is hidden at the report's k. */
+  meanSuppressed: boolean;
   smallBase: boolean;
   change: { pp: number; p: number | null; test: 'fisher' | 'z' | null; previousShare: number } | null;
   regions: {
     code: string;
     names: Localized;
-    n: number;
+    n: number | null;
     share: number | null;
     low: number | null;
     high: number | null;
     mean: number | null;
     suppressed: boolean;
+    meanSuppressed: boolean;
     smallBase: boolean;
   }[];
 };

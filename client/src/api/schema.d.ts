@@ -11346,9 +11346,10 @@ export interface operations {
               high: number | null;
               low: number | null;
               mean: number | null;
+              meanSuppressed: boolean;
               /** @enum {string} */
               measure: 'acute' | 'top';
-              n: number;
+              n: number | null;
               name: string;
               option: {
                 code: string;
@@ -11360,7 +11361,8 @@ export interface operations {
                 high: number | null;
                 low: number | null;
                 mean: number | null;
-                n: number;
+                meanSuppressed: boolean;
+                n: number | null;
                 names: components['schemas']['LocalizedText'];
                 share: number | null;
                 smallBase: boolean;

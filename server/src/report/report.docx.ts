@@ -18,8 +18,10 @@ import {
 import type { Report } from './report.service';
 import {
   areaLabel,
+  baseText,
   byShare,
   changeText,
+  meanText,
   measureText,
   num,
   pct,
@@ -82,8 +84,8 @@ export async function reportDocx(r: Report, lng: Lng): Promise<Buffer> {
         .map((f) => [
           `${areaLabel(f, lng)} (${measureText(f, lng)})`,
           shareText(f, lng),
-          f.mean === null ? '—' : num(f.mean, lng, 2),
-          num(f.n, lng),
+          meanText(f, lng),
+          baseText(f, lng),
           changeText(f, lng),
           testText(f, lng),
         ]),
@@ -107,18 +109,13 @@ export async function reportDocx(r: Report, lng: Lng): Promise<Buffer> {
     children.push(h(areaLabel(f, lng), HeadingLevel.HEADING_3));
     children.push(
       p(
-        `${measureText(f, lng)}: ${shareText(f, lng)}${f.mean !== null ? ` · ${W('mean')}: ${num(f.mean, lng, 2)}` : ''} · ${W('base')}: ${num(f.n, lng)}${f.change ? ` · ${W('change')}: ${changeText(f, lng)} (${testText(f, lng)})` : ''}`,
+        `${measureText(f, lng)}: ${shareText(f, lng)}${f.mean !== null || f.meanSuppressed ? ` · ${W('mean')}: ${meanText(f, lng)}` : ''} · ${W('base')}: ${baseText(f, lng)}${f.change ? ` · ${W('change')}: ${changeText(f, lng)} (${testText(f, lng)})` : ''}`,
       ),
     );
     children.push(
       table(
         [W('region'), W('base'), W('share'), W('mean')],
-        f.regions.map((x) => [
-          x.names[lng],
-          num(x.n, lng),
-          shareText(x, lng),
-          x.mean === null || x.suppressed ? (x.suppressed ? '[c]' : '—') : num(x.mean, lng, 2),
-        ]),
+        f.regions.map((x) => [x.names[lng], baseText(x, lng), shareText(x, lng), meanText(x, lng)]),
       ),
     );
   }

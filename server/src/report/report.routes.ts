@@ -14,13 +14,14 @@ const ReportQuery = z.object({ previous: WAVE.optional(), k: KField }).strict();
 const ReportDocxQuery = ReportQuery.extend({ lng: z.enum(['ru', 'en', 'uk']).default('ru') }).strict();
 
 const estimate = {
-  n: z.number().int(),
+  n: z.number().int().nullable(),
   count: z.number().int().nullable(),
   share: z.number().nullable(),
   low: z.number().nullable(),
   high: z.number().nullable(),
   mean: z.number().nullable(),
   suppressed: z.boolean(),
+  meanSuppressed: z.boolean(),
   smallBase: z.boolean(),
 };
 const ReportSchema = z.object({

@@ -9,7 +9,7 @@ import { InvitationModel } from '../invitations/invitation.model';
 import { waveCatalogue } from '../analytics/catalogue';
 import { collect } from '../analytics/collect.service';
 import { getMinCell } from '../analytics/coding.service';
-import { effectiveK, primary, SMALL_BASE } from '../analytics/disclosure';
+import { complementary, effectiveK, primary, SMALL_BASE } from '../analytics/disclosure';
 import { NO_FILTERS } from '../analytics/filters';
 import { compareProportions, wilson } from '../analytics/stats';
 import { questionTally, type KRequest, type Row } from '../analytics/tally.service';
@@ -17,13 +17,16 @@ import { findVariable, type Option, type Variable } from '../analytics/variables
 import { PUBLIC_K_DEFAULT } from '../publication/publication.service';
 
 export type Estimate = {
-  n: number;
+  /** The base; null when it would give away a hidden answer ("not relevant" hidden, see estimate). */
+  n: number | null;
   count: number | null;
   share: number | null;
   low: number | null;
   high: number | null;
   mean: number | null;
   suppressed: boolean;
+  /** The mean is hidden: some answer cell of the row is hidden in the per-answer table at k. */
+  meanSuppressed: boolean;
   smallBase: boolean;
 };
 export type RegionEstimate = Estimate & { code: string; names: Localized };
@@ -68,6 +71,7 @@ const NONE: Estimate = {
   high: null,
   mean: null,
   suppressed: false,
+  meanSuppressed: false,
   smallBase: false,
 };
 
@@ -75,6 +79,17 @@ const NONE: Estimate = {
  * The estimate of a row: for a scale, the share rating it in the top two points among those who
  * gave a point ("not relevant" and the like left out) and the mean; else the share of `option`
  * among those who answered. Hidden when any count it needs is hidden.
+ *
+ * For a scale, `row` holds the full counts (the table at k = 1) and `shown` the same row of the
+ * per-answer table at the report's k, which readers see next to the report (the public tables).
+ * Nothing the report shows may be more than what those cells already give away:
+ * - "4–5" (count, share, interval) is hidden when the two-cell table "4–5 / 1–3" breaks the rule
+ *   (either cell 1 … k−1, or n < k) or when the 4 or the 5 of `shown` is hidden — else "4" + "5"
+ *   would recover a hidden one by subtraction;
+ * - the mean is hidden when any answer cell of `shown` is hidden (a shown mean is then a function
+ *   of shown cells only);
+ * - when a non-scale answer ("not relevant") is hidden, the base of those who gave a point would
+ *   give it away (the row's base minus n), so the whole estimate, n included, is hidden.
  */
 function estimate(
   row: Row | undefined,
@@ -82,20 +97,24 @@ function estimate(
   options: Option[],
   option: string | null,
   k: number,
+  shown?: Row,
 ): Estimate {
   if (!row || row.answered === 0) return NONE;
   if (measure === 'acute') {
-    // `row` holds the full counts (the table at k = 1): the two-cell table "4–5 / 1–3" of those
-    // who gave a point gets the rule of its own — hidden when either cell is 1 … k−1 or n < k.
     const scale = numericCodes(options);
     const counts = scale.map((c) => row.cells[c]?.count ?? 0);
     const n = counts.reduce((a, b) => a + b, 0);
     if (n === 0) return NONE;
     const top = acuteCodes(options);
     const count = scale.reduce((s, c, i) => s + (top.includes(c) ? counts[i] : 0), 0);
-    if (primary(count, n, k) || primary(n - count, n, k))
-      return { ...NONE, n, suppressed: true, smallBase: n < SMALL_BASE };
-    const mean = scale.reduce((s, c, i) => s + Number(c) * counts[i], 0) / n;
+    const hiddenIn = (codes: string[]) => !!shown && codes.some((c) => shown.cells[c]?.suppressed);
+    const others = options.map((o) => o.value).filter((c) => !scale.includes(c));
+    const smallBase = n < SMALL_BASE;
+    if (hiddenIn(others)) return { ...NONE, n: null, suppressed: true, meanSuppressed: true, smallBase };
+    const meanSuppressed = hiddenIn(scale);
+    const mean = meanSuppressed ? null : scale.reduce((s, c, i) => s + Number(c) * counts[i], 0) / n;
+    if (primary(count, n, k) || primary(n - count, n, k) || hiddenIn(top))
+      return { ...NONE, n, mean, meanSuppressed, suppressed: true, smallBase };
     const ci = wilson(count, n);
     return {
       n,
@@ -105,7 +124,8 @@ function estimate(
       high: ci.high,
       mean,
       suppressed: false,
-      smallBase: n < SMALL_BASE,
+      meanSuppressed,
+      smallBase,
     };
   }
   const cell = option ? row.cells[option] : undefined;
@@ -120,8 +140,32 @@ function estimate(
     high: ci.high,
     mean: null,
     suppressed: false,
+    meanSuppressed: false,
     smallBase: row.answered < SMALL_BASE,
   };
+}
+
+/** The full "4–5" count of a row (for complementary suppression over the regions and the total). */
+function acuteCount(row: Row | undefined, options: Option[]): number {
+  const top = acuteCodes(options);
+  return top.reduce((s, c) => s + (row?.cells[c]?.count ?? 0), 0);
+}
+
+/**
+ * Complementary suppression of the "4–5" column: the regions add up to the total, so a line with
+ * exactly one hidden "4–5" gets a second one (disclosure.ts, `complementary`).
+ */
+function suppressColumn(total: Estimate, regions: Estimate[], counts: number[]): void {
+  const all = [...regions, total];
+  const h = complementary(
+    counts,
+    all.map((e) => e.suppressed),
+    [{ parts: regions.map((_, i) => i), total: regions.length }],
+    (i) => all[i].n === 0,
+  );
+  all.forEach((e, i) => {
+    if (h[i] && !e.suppressed) Object.assign(e, { count: null, share: null, low: null, high: null, suppressed: true });
+  });
 }
 
 /** The questions a report covers: choice questions that are not the respondent profile. */
@@ -202,13 +246,35 @@ export async function buildReport(waveCode: string, opts: { previous?: string } 
       option = shown[0] ?? null;
       if (!option) option = t.options[0] ?? null;
     }
-    const est = estimate(t.total, measure, t.options, option?.value ?? null, k);
+    const acute = measure === 'acute';
+    const shownRow = (code: string) => (acute ? shown.groups.find((g) => g.code === code) : undefined);
+    const est = estimate(t.total, measure, t.options, option?.value ?? null, k, acute ? shown.total : undefined);
+    const regions: RegionEstimate[] = t.groups.map((g) => ({
+      code: g.code,
+      names: g.names,
+      ...estimate(g, measure, t.options, option?.value ?? null, k, shownRow(g.code)),
+    }));
+    if (acute)
+      suppressColumn(
+        est,
+        regions,
+        [...t.groups, t.total].map((g) => acuteCount(g, t.options)),
+      );
     let change: Finding['change'] = null;
     const pv = prev && findVariable(prev.variables, v.name);
     if (prev && pv && (pv.kind === 'single' || pv.kind === 'multi')) {
-      const pt = await questionTally(prev.wave.code, v.name, 'region', NO_FILTERS, measure === 'acute' ? FULL : kReq);
-      const pe = estimate(pt.total, measure, measure === 'acute' ? pt.options : t.options, option?.value ?? null, k);
-      if (pe.count !== null && pe.share !== null && est.count !== null && est.share !== null) {
+      const pt = await questionTally(prev.wave.code, v.name, 'region', NO_FILTERS, acute ? FULL : kReq);
+      // The previous wave's "4–5" follows the same rule against its own per-answer table at k.
+      const ps = acute ? await questionTally(prev.wave.code, v.name, 'region', NO_FILTERS, kReq) : undefined;
+      const pe = estimate(pt.total, measure, acute ? pt.options : t.options, option?.value ?? null, k, ps?.total);
+      if (
+        pe.count !== null &&
+        pe.share !== null &&
+        pe.n !== null &&
+        est.count !== null &&
+        est.share !== null &&
+        est.n !== null
+      ) {
         const test = compareProportions(pe.count, pe.n, est.count, est.n);
         change = {
           pp: (est.share - pe.share) * 100,
@@ -225,11 +291,7 @@ export async function buildReport(waveCode: string, opts: { previous?: string } 
       option: option ? { code: option.value, labels: option.labels } : null,
       ...est,
       change,
-      regions: t.groups.map((g) => ({
-        code: g.code,
-        names: g.names,
-        ...estimate(g, measure, t.options, option?.value ?? null, k),
-      })),
+      regions,
     });
   }
   const largestChanges = findings

@@ -60,6 +60,15 @@ export function shareText(e: Estimate, lng: Lng): string {
   return `${pct(e.share, lng)}${ci}${e.smallBase ? '*' : ''}`;
 }
 
+/** The base: hidden ([c]) when it would give a hidden answer away. */
+export const baseText = (e: Estimate, lng: Lng): string => (e.n === null ? HIDDEN_MARK : num(e.n, lng));
+
+/** The mean: [c] when some answer cell of the row is hidden (or the whole estimate is), '—' when none. */
+export function meanText(e: Estimate, lng: Lng): string {
+  if (e.mean !== null) return num(e.mean, lng, 2);
+  return e.meanSuppressed ? HIDDEN_MARK : '—';
+}
+
 export function changeText(f: Finding, lng: Lng): string {
   if (!f.change) return '—';
   const sign = f.change.pp > 0 ? '+' : f.change.pp < 0 ? '−' : '';

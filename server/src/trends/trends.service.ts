@@ -108,10 +108,15 @@ export function meanInterval(n: number, mean: number, sd: number): { low: number
 /**
  * Mean of the numeric answer codes of a row (1–5; "not relevant" and other non-numeric codes left
  * out), from the row's full counts (`row` comes from the table at k = 1). Hidden when fewer than k
- * gave a number — the rule every summary of numbers follows (tally.service.ts).
+ * gave a number — the rule every summary of numbers follows (tally.service.ts) — and when any
+ * answer cell of the same row of the per-answer table at k (`shown`) is hidden: a shown mean is
+ * then a function of shown cells only, and n (who gave a number) cannot give a hidden "not
+ * relevant" away; a point hidden for that reason carries the row's (shown) base as n.
  */
-function codeMeanPoint(wave: string, row: Row | undefined, options: Option[], k: number): TrendPoint {
+function codeMeanPoint(wave: string, row: Row | undefined, options: Option[], k: number, shown?: Row): TrendPoint {
   if (!row || row.answered === 0) return EMPTY(wave);
+  if (shown && Object.values(shown.cells).some((c) => c?.suppressed))
+    return { ...EMPTY(wave), n: shown.answered, suppressed: true, smallBase: shown.answered < SMALL_BASE };
   const numeric = numericOptions(options);
   const given = numeric.reduce((s, o) => s + (row.cells[o.value]?.count ?? 0), 0);
   if (k > 1 && given > 0 && given < k)
@@ -288,7 +293,7 @@ export async function trendSeries(
     const wave = matched[i];
     if (measure === 'share') return sharePoint(wave, row, value!.code);
     if (reference.kind === 'numeric') return numberMeanPoint(wave, row, sds?.get(i)?.get(code));
-    return codeMeanPoint(wave, rawRow(i, row, code), options, k);
+    return codeMeanPoint(wave, rawRow(i, row, code), options, k, row);
   };
   const lineOf = (code: string, names: Localized, rowAt: (t: QuestionTally) => Row | undefined): TrendLine => ({
     code,

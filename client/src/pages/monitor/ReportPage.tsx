@@ -14,6 +14,13 @@ import { fmtNumber, fmtShare, SUPPRESSED, useLocale } from '../analysis/common';
 
 type EstimateLike = Pick<ReportFinding, 'share' | 'low' | 'high' | 'suppressed' | 'smallBase'>;
 
+/** The base and the mean read [c] when they would give a hidden answer away (docs/disclosure.md). */
+const baseText = (e: { n: number | null }, lng: Locale) => (e.n === null ? SUPPRESSED : fmtNumber(e.n, lng));
+function meanText(e: { mean: number | null; meanSuppressed: boolean }, lng: Locale): string {
+  if (e.mean !== null) return fmtNumber(e.mean, lng, 2);
+  return e.meanSuppressed ? SUPPRESSED : '—';
+}
+
 function shareText(e: EstimateLike, lng: Locale): string {
   if (e.suppressed) return SUPPRESSED;
   if (e.share === null) return '—';
@@ -242,8 +249,8 @@ function ReportBody({ r }: { r: Report }) {
                   {areaLabel(f, lng)} <span className="muted">({measure(f)})</span>
                 </th>
                 <td className="num">{shareText(f, lng)}</td>
-                <td className="num">{f.mean === null ? '—' : fmtNumber(f.mean, lng, 2)}</td>
-                <td className="num">{fmtNumber(f.n, lng)}</td>
+                <td className="num">{meanText(f, lng)}</td>
+                <td className="num">{baseText(f, lng)}</td>
               </tr>
             ))}
           </tbody>
@@ -286,8 +293,8 @@ function ReportBody({ r }: { r: Report }) {
             <h3>{areaLabel(f, lng)}</h3>
             <p>
               {measure(f)}: <strong>{shareText(f, lng)}</strong>
-              {f.mean !== null && ` · ${t('monitor.report.mean')}: ${fmtNumber(f.mean, lng, 2)}`} ·{' '}
-              {t('monitor.report.base')}: {fmtNumber(f.n, lng)}
+              {(f.mean !== null || f.meanSuppressed) && ` · ${t('monitor.report.mean')}: ${meanText(f, lng)}`} ·{' '}
+              {t('monitor.report.base')}: {baseText(f, lng)}
               {f.change && ` · ${t('monitor.report.change')}: ${changeText(f, lng)} (${testText(f, lng, sig)})`}
             </p>
             <table className="results-table report-table">
@@ -312,11 +319,9 @@ function ReportBody({ r }: { r: Report }) {
                 {f.regions.map((x) => (
                   <tr key={x.code}>
                     <th scope="row">{pick(x.names, lng)}</th>
-                    <td className="num">{fmtNumber(x.n, lng)}</td>
+                    <td className="num">{baseText(x, lng)}</td>
                     <td className="num">{shareText(x, lng)}</td>
-                    <td className="num">
-                      {x.suppressed ? SUPPRESSED : x.mean === null ? '—' : fmtNumber(x.mean, lng, 2)}
-                    </td>
+                    <td className="num">{meanText(x, lng)}</td>
                   </tr>
                 ))}
               </tbody>
