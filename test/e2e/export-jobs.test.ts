@@ -40,9 +40,10 @@ beforeAll(async () => {
       waveCode: wave,
       questionnaireId: questionnaire.id,
       status: 'complete',
-      answers: answers({ region: k % 2 ? 'RU-VLG' : 'UA-05', municipality: `М-${i + k}` }),
+      // ~150 municipalities per region, as in a real region (each kept in its cube cell's list).
+      answers: answers({ region: k % 2 ? 'RU-VLG' : 'UA-05', municipality: `М-${(i + k) % 300}` }),
       regionCode: k % 2 ? 'RU-VLG' : 'UA-05',
-      municipality: `М-${i + k}`,
+      municipality: `М-${(i + k) % 300}`,
       municipalityType: '',
       sizeClass: '',
       respondentRole: '',
