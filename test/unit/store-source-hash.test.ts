@@ -39,6 +39,7 @@ describe('store source hash', () => {
     ['a renamed Go file', () => fs.renameSync(path.join(src, 'proxy.go'), path.join(src, 'proxy2.go'))],
     ['go.sum', () => write('go.sum', 'x v1 h1:abc\n')],
     ['go.mod', () => write('go.mod', 'module y\n')],
+    ['the FerretDB patch', () => write('ferretdb-patch/lsg_pushdown.go.in', 'package sqlite\n')],
   ])('is stale after %s', (_what, change) => {
     change();
     expect(storeIsStale(src, bin)).toBe(true);

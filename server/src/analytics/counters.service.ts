@@ -1,5 +1,5 @@
 // Kept per-wave counts, updated as responses arrive, so reading a wave's tally does not slow
-// down as responses grow (FerretDB filters in memory; only `_id` lookups are pushed down).
+// down as responses grow (FerretDB filters in memory; only a filter's `_id` is pushed down, see docs/architecture.md).
 //
 // Exactly-once without transactions. A response contributes `$inc`s to the counter document
 // of its wave × region. Each step is a single-document write, and every step is safe to replay:

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
+import { OVERLAY_VERSION, prepareStoreModfile } from './store-overlay';
 
 export type EmbeddedStore = {
   uri: string;
@@ -17,7 +18,8 @@ export type EmbeddedStore = {
 
 /**
  * Hash of everything the binary is built from: every Go source file under scripts/store (any
- * depth; `_test.go` files excluded, they are not in the binary) and go.mod/go.sum. Names are
+ * depth; `_test.go` files excluded, they are not in the binary), the FerretDB patch
+ * (`*.go.in` and OVERLAY_VERSION, see store-overlay.ts) and go.mod/go.sum. Names are
  * hashed with contents, so adding, renaming or deleting a file counts as a change too.
  */
 export function storeSourceHash(srcDir: string): string {
@@ -29,6 +31,7 @@ export function storeSourceHash(srcDir: string): string {
         if (!entry.name.startsWith('.') && entry.name !== 'testdata') walk(path.join(dir, entry.name));
       } else if (
         (entry.name.endsWith('.go') && !entry.name.endsWith('_test.go')) ||
+        entry.name.endsWith('.go.in') ||
         rel === 'go.mod' ||
         rel === 'go.sum'
       ) {
@@ -38,6 +41,7 @@ export function storeSourceHash(srcDir: string): string {
   };
   walk(srcDir);
   const hash = createHash('sha256');
+  hash.update(`overlay ${OVERLAY_VERSION}\0`);
   for (const rel of files.sort()) {
     hash.update(`${rel.split(path.sep).join('/')}\0`);
     hash.update(fs.readFileSync(path.join(srcDir, rel)));
@@ -69,7 +73,8 @@ export function ensureStoreBuilt(rootDir: string, bin: string, log: (msg: string
   );
   fs.mkdirSync(path.dirname(bin), { recursive: true });
   try {
-    execFileSync('go', ['build', '-trimpath', '-o', bin, '.'], {
+    const modfile = prepareStoreModfile(srcDir, path.join(path.dirname(bin), 'patched'));
+    execFileSync('go', ['build', '-trimpath', `-modfile=${modfile}`, '-o', bin, '.'], {
       cwd: srcDir,
       stdio: ['ignore', 'inherit', 'inherit'],
       // eslint-disable-next-line no-restricted-properties -- the Go toolchain needs the caller's environment
