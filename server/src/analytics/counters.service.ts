@@ -27,9 +27,10 @@ import { claimLease, INSTANCE_ID, releaseLease } from '../db/lease';
 import { ResponseModel } from '../responses/response.model';
 import { CounterModel } from './counter.model';
 import { contributionOf, variablesById, waveCatalogue } from './catalogue';
+import { applyGuarded, groupBy, type KeptUpdate, type Outcome } from './guarded-batch';
 import {
   addToRecount,
-  applyToCube,
+  applyBatchToCube,
   cubeMissing,
   cubeRecentLists,
   pullFromCell,
@@ -68,46 +69,104 @@ export const counterId = (wave: string, region: string) => `${wave}|${region}`;
  * Idempotent. Returns
  * 'applied', 'already' (step 2 had happened) or 'late' (deadline passed: left for catch-up).
  */
-export async function applyToCounters(
-  r: TallySource,
-  seenUnmarkedAt = Date.now(),
-): Promise<'applied' | 'already' | 'late'> {
+export async function applyToCounters(r: TallySource, seenUnmarkedAt = Date.now()): Promise<Outcome> {
+  return (await applyBatch([r], seenUnmarkedAt)).get(r._id) ?? 'already';
+}
+
+/**
+ * Steps 2–3 for several stored responses at once (a group commit, see TallyBatcher): per counter
+ * document and per cube cell ONE guarded update for all the responses it gets (guarded-batch.ts),
+ * one stamp bump, one mark. The same exactly-once guarantees as one by one; a single response
+ * makes exactly the one-response writes. Returns each response's outcome.
+ */
+export async function applyBatch(rs: TallySource[], seenUnmarkedAt = Date.now()): Promise<Map<string, Outcome>> {
+  const late = () => Date.now() - seenUnmarkedAt > APPLY_DEADLINE_MS;
+  const unique = [...new Map(rs.map((r) => [r._id, r])).values()]; // a response counts once per batch
+  const out = new Map<string, Outcome>();
+  await Promise.all(
+    [...groupBy(unique, (r) => counterId(r.waveCode, r.regionCode))].map(async ([_id, members]) => {
+      const items = await Promise.all(members.map(async (r) => ({ id: r._id, update: await counterUpdateOf(r) })));
+      const first = members[0];
+      const ensure = () =>
+        CounterModel.updateOne(
+          { _id },
+          { $setOnInsert: { wave: first.waveCode, region: first.regionCode, n: 0, c: {}, recent: [] } },
+          { upsert: true },
+        );
+      for (const [id, o] of await applyGuarded(CounterModel, _id, items, late, ensure)) out.set(id, o);
+    }),
+  );
+  const onward = unique.filter((r) => out.get(r._id) !== 'late' && !late());
+  for (const r of unique) if (!onward.includes(r)) out.set(r._id, 'late');
+  if (!onward.length) return out;
+  const cube = await applyBatchToCube(onward, late);
+  const done: string[] = [];
+  for (const r of onward) {
+    const c = cube.get(r._id) ?? 'already';
+    if (c === 'late') out.set(r._id, 'late');
+    else {
+      if (c === 'applied') out.set(r._id, 'applied');
+      done.push(r._id);
+    }
+  }
+  if (done.length === 1) await ResponseModel.updateOne({ _id: done[0] }, { $set: { talliedAt: new Date() } });
+  else if (done.length) await ResponseModel.updateMany({ _id: { $in: done } }, { $set: { talliedAt: new Date() } });
+  return out;
+}
+
+async function counterUpdateOf(r: TallySource): Promise<KeptUpdate> {
   const variables = await variablesById(r.questionnaireId);
   const inc: Record<string, number> = { n: 1 };
   for (const [k, v] of Object.entries(contributionOf(variables, r.answers ?? {}))) inc[`c.${k}`] = v;
-  const _id = counterId(r.waveCode, r.regionCode);
-  let outcome: 'applied' | 'already' | 'late' = 'already';
-  for (let attempt = 0; attempt < 2; attempt++) {
-    if (Date.now() - seenUnmarkedAt > APPLY_DEADLINE_MS) return 'late';
-    const res = await CounterModel.updateOne({ _id, recent: { $ne: r._id } }, { $inc: inc, $push: { recent: r._id } });
-    if (res.matchedCount === 1) {
-      outcome = 'applied';
-      break;
-    }
-    if (attempt === 1) break; // the document exists (ensured below), so the id was in `recent`: already applied
-    // No match: the counter document does not exist yet, or the id is already in `recent`. Make
-    // sure it exists (another instance may be creating it at the same moment) and try once more.
-    await CounterModel.updateOne(
-      { _id },
-      { $setOnInsert: { wave: r.waveCode, region: r.regionCode, n: 0, c: {}, recent: [] } },
-      { upsert: true },
-    );
-  }
-  if (Date.now() - seenUnmarkedAt > APPLY_DEADLINE_MS) return 'late';
-  const cube = await applyToCube(r, () => Date.now() - seenUnmarkedAt > APPLY_DEADLINE_MS);
-  if (cube === 'late') return 'late';
-  if (cube === 'applied') outcome = 'applied';
-  await ResponseModel.updateOne({ _id: r._id }, { $set: { talliedAt: new Date() } });
-  return outcome;
+  return { $inc: inc };
 }
 
-/** Called right after a response is stored. Never throws: a failure is caught up later. */
-export async function keepTally(r: TallySource): Promise<void> {
-  try {
-    await applyToCounters(r);
-  } catch (err) {
-    logger.warn({ responseId: r._id, err: (err as Error).name }, 'tally counters not updated; catch-up will');
+/** Counts stored responses in group commits: see TallyBatcher. */
+const MAX_BATCH = 100;
+
+/**
+ * Group commit of the counting step within one process: a response stored while an earlier
+ * group is being counted waits (its request too) and is counted with the others that arrived
+ * meanwhile, in one applyBatch. Under no load a group is one response (no added wait); under
+ * load the writes per response fall, because responses share counter documents and the stamp
+ * and mark are one write per group. The promise settles when the response's group is done.
+ */
+class TallyBatcher {
+  private queue: { r: TallySource; done: () => void }[] = [];
+  private running = false;
+
+  add(r: TallySource): Promise<void> {
+    return new Promise((done) => {
+      this.queue.push({ r, done });
+      if (!this.running) void this.run();
+    });
   }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length) {
+        const group = this.queue.splice(0, MAX_BATCH);
+        try {
+          await applyBatch(group.map((g) => g.r));
+        } catch (err) {
+          logger.warn(
+            { responses: group.length, err: (err as Error).name },
+            'tally counters not updated; catch-up will',
+          );
+        }
+        for (const g of group) g.done();
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}
+const batcher = new TallyBatcher();
+
+/** Called right after a response is stored. Never throws: a failure is caught up later. */
+export function keepTally(r: TallySource): Promise<void> {
+  return batcher.add(r);
 }
 
 const SOURCE_FIELDS = {

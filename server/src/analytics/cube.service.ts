@@ -28,6 +28,7 @@ import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { ResponseModel } from '../responses/response.model';
 import { CubeCellModel, CubeStampModel } from './cube.model';
+import { applyGuarded, groupBy, type KeptUpdate, type Outcome } from './guarded-batch';
 import { contributionOf, escapeKey, unescapeKey, variablesById, waveCatalogue } from './catalogue';
 import type { CodingIndex } from './coding.service';
 import { DIMENSIONS, type Dimension, type Filters } from './filters';
@@ -141,7 +142,7 @@ export function cubeContributionOf(
   return { c, x };
 }
 
-function updateOf(variables: Variable[], r: CubeSource) {
+function updateOf(variables: Variable[], r: CubeSource): KeptUpdate {
   const { c, x } = cubeContributionOf(variables, r.answers ?? {});
   const inc: Record<string, number> = { n: 1 };
   const min: Record<string, number> = {};
@@ -164,7 +165,6 @@ function updateOf(variables: Variable[], r: CubeSource) {
     $inc: inc,
     ...(x.size ? { $min: min } : {}),
     ...(Object.keys(max).length ? { $max: max } : {}),
-    $push: { recent: r._id },
   };
 }
 
@@ -190,29 +190,50 @@ async function bumpStamp(wave: string, ids: string[]): Promise<void> {
  * cell's `recent`), the same exactly-once step as the counters'. Idempotent; 'late' past the
  * deadline the caller passes (left for the catch-up).
  */
-export async function applyToCube(r: CubeSource, late: () => boolean): Promise<'applied' | 'already' | 'late'> {
-  const variables = await variablesById(r.questionnaireId);
-  const dims = dimsOf(r);
-  const _id = cellId(r.waveCode, dims);
-  const update = updateOf(variables, r);
-  let outcome: 'applied' | 'already' | 'late' = 'already';
-  for (let attempt = 0; attempt < 2; attempt++) {
-    if (late()) return 'late';
-    const res = await CubeCellModel.updateOne({ _id, recent: { $ne: r._id } }, update);
-    if (res.matchedCount === 1) {
-      outcome = 'applied';
-      break;
-    }
-    if (attempt === 1) break;
-    await CubeCellModel.updateOne(
-      { _id },
-      { $setOnInsert: { wave: r.waveCode, ...dims, n: 0, c: {}, x: {}, lo: {}, hi: {}, m: {}, recent: [] } },
-      { upsert: true },
-    );
-  }
+export async function applyToCube(r: CubeSource, late: () => boolean): Promise<Outcome> {
+  return (await applyBatchToCube([r], late)).get(r._id) ?? 'already';
+}
+
+/**
+ * Applies stored responses (distinct ids) to their cells: per cell one guarded update for all
+ * of its responses (guarded-batch.ts), then one stamp bump per wave for all the cells touched.
+ */
+export async function applyBatchToCube(rs: CubeSource[], late: () => boolean): Promise<Map<string, Outcome>> {
+  const out = new Map<string, Outcome>();
+  const cells = groupBy(rs, (r) => cellId(r.waveCode, dimsOf(r)));
+  await Promise.all(
+    [...cells].map(async ([_id, members]) => {
+      const items = await Promise.all(
+        members.map(async (r) => ({ id: r._id, update: updateOf(await variablesById(r.questionnaireId), r) })),
+      );
+      const first = members[0];
+      const ensure = () =>
+        CubeCellModel.updateOne(
+          { _id },
+          {
+            $setOnInsert: {
+              wave: first.waveCode,
+              ...dimsOf(first),
+              n: 0,
+              c: {},
+              x: {},
+              lo: {},
+              hi: {},
+              m: {},
+              recent: [],
+            },
+          },
+          { upsert: true },
+        );
+      for (const [id, o] of await applyGuarded(CubeCellModel, _id, items, late, ensure)) out.set(id, o);
+    }),
+  );
   // Bumped on a replay too: a crash between the update and the bump is healed by the catch-up.
-  await bumpStamp(r.waveCode, [_id]);
-  return outcome;
+  for (const [wave, members] of groupBy(rs, (r) => r.waveCode)) {
+    const touched = new Set(members.filter((r) => out.get(r._id) !== 'late').map((r) => cellId(wave, dimsOf(r))));
+    await bumpStamp(wave, [...touched]);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
