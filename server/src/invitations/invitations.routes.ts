@@ -16,15 +16,10 @@ import { safeCell, UTF8_BOM } from '../exports/csv';
 import { findRegion } from '../reference/reference.service';
 import { WaveParams } from '../responses/responses.schema';
 import { getWave } from '../waves/waves.service';
-import {
-  importInvitations,
-  issueLinks,
-  reissueInvitation,
-  responseBoard,
-  revokeInvitation,
-  type Invitation,
-  type IssuedLink,
-} from './invitations.service';
+import type { Invitation } from './invitations.service';
+import { importInvitations } from './invitation-import.service';
+import { issueLinks, reissueInvitation, revokeInvitation, type IssuedLink } from './invitation-links.service';
+import { responseBoard } from './invitation-board.service';
 import {
   BoardExportQuery,
   BoardOut,

@@ -23,11 +23,11 @@ import { getWave, type Wave } from '../waves/waves.service';
 import { InvitationModel } from '../invitations/invitation.model';
 import {
   findInvitation,
-  issueLink,
   type InvitationDoc,
   type LastMail,
   type MailLanguage,
 } from '../invitations/invitations.service';
+import { issueLink } from '../invitations/invitation-links.service';
 import { JobModel } from '../jobs/job.model';
 import { jobView, type JobDoc } from '../jobs/jobs.service';
 import type { JobView } from '../jobs/jobs.schema';
