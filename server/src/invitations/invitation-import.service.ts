@@ -2,6 +2,7 @@
 // list copied to its clone.
 import { ConflictError, ValidationError } from '../http/errors';
 import { getWave, type Wave } from '../waves/waves.service';
+import { audited } from '../audit/outbox';
 import { InvitationModel } from './invitation.model';
 import { parseCsv, parseXlsx, type MunicipalityRow, type ParsedImport } from './invitation-import';
 import { boardKey, invitationId, type InvitationDoc } from './invitations.service';
@@ -34,9 +35,15 @@ export async function parseImport(wave: Wave, input: ImportInput): Promise<Munic
  * `<wave>|<municipality id>`, so replaying the same file (after a crash half-way, say) completes
  * it without duplicates. A known municipality keeps its status and link; its contact details are
  * updated. Moving a known municipality to another region is refused (revoke it and import it
- * under a new id), so the board counts never shift under a respondent.
+ * under a new id), so the board counts never shift under a respondent. Audited as one change
+ * (`invitations.import` with the counts; one cut short is recorded as interrupted).
  */
-export async function importInvitations(waveCode: string, input: ImportInput, now = new Date()): Promise<ImportResult> {
+export async function importInvitations(
+  waveCode: string,
+  input: ImportInput,
+  actor: string,
+  now = new Date(),
+): Promise<ImportResult> {
   const wave = await getWave(waveCode);
   if (wave.status !== 'draft' && wave.status !== 'open') {
     throw new ConflictError(
@@ -70,55 +77,61 @@ export async function importInvitations(waveCode: string, input: ImportInput, no
       'invalid_invitations',
     );
   }
-  const result: ImportResult = { total: rows.length, created: 0, updated: 0, unchanged: 0 };
-  for (const r of rows) {
-    const _id = invitationId(waveCode, r.id);
-    const municipality = { id: r.id, name: r.name, regionCode: r.regionCode, type: r.type, population: r.population };
-    const before = existing.get(_id);
-    if (before) {
-      const same =
-        before.email === r.email &&
-        (before.language ?? null) === r.language &&
-        JSON.stringify({ ...before.municipality }) === JSON.stringify(municipality);
-      if (same) {
-        result.unchanged++;
+  return audited(
+    { at: now, actor, action: 'invitations.import', target: waveCode, details: { format: input.format } },
+    async () => {
+    const result: ImportResult = { total: rows.length, created: 0, updated: 0, unchanged: 0 };
+    for (const r of rows) {
+      const _id = invitationId(waveCode, r.id);
+      const municipality = { id: r.id, name: r.name, regionCode: r.regionCode, type: r.type, population: r.population };
+      const before = existing.get(_id);
+      if (before) {
+        const same =
+          before.email === r.email &&
+          (before.language ?? null) === r.language &&
+          JSON.stringify({ ...before.municipality }) === JSON.stringify(municipality);
+        if (same) {
+          result.unchanged++;
+          continue;
+        }
+        await InvitationModel.updateOne({ _id }, { $set: { municipality, email: r.email, language: r.language } });
+        result.updated++;
         continue;
       }
-      await InvitationModel.updateOne({ _id }, { $set: { municipality, email: r.email, language: r.language } });
-      result.updated++;
-      continue;
-    }
-    const res = await InvitationModel.updateOne(
-      { _id },
-      {
-        $setOnInsert: {
-          waveCode,
-          municipality,
-          email: r.email,
-          status: 'not_started',
-          boardKey: boardKey(r.regionCode, 'not_started'),
-          tokenHash: null,
-          linkIssuedAt: null,
-          revokedAt: null,
-          startedAt: null,
-          lastActivityAt: null,
-          completedAt: null,
-          responseId: null,
-          submission: null,
-          draftJson: null,
-          draftPageNo: 0,
-          draftLocale: null,
-          draftSavedAt: null,
-          createdAt: now,
-          language: r.language,
+      const res = await InvitationModel.updateOne(
+        { _id },
+        {
+          $setOnInsert: {
+            waveCode,
+            municipality,
+            email: r.email,
+            status: 'not_started',
+            boardKey: boardKey(r.regionCode, 'not_started'),
+            tokenHash: null,
+            linkIssuedAt: null,
+            revokedAt: null,
+            startedAt: null,
+            lastActivityAt: null,
+            completedAt: null,
+            responseId: null,
+            submission: null,
+            draftJson: null,
+            draftPageNo: 0,
+            draftLocale: null,
+            draftSavedAt: null,
+            createdAt: now,
+            language: r.language,
+          },
         },
-      },
-      { upsert: true },
-    );
-    if (res.upsertedCount === 1) result.created++;
-    else result.unchanged++;
-  }
-  return result;
+        { upsert: true },
+      );
+      if (res.upsertedCount === 1) result.created++;
+      else result.unchanged++;
+    }
+    return result;
+    },
+    (result) => ({ ...result }),
+  );
 }
 
 /** Copies a wave's invitation list (municipalities and contacts, no links, no progress) to another wave. */

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../http/errors';
 import { getWave } from '../waves/waves.service';
+import { audited, prepareAudit, type AuditStep } from '../audit/outbox';
 import { InvitationModel, InvitationTokenModel } from './invitation.model';
 import {
   ADMIN_FIELDS,
@@ -33,8 +34,13 @@ const liveStatus = (d: Pick<InvitationDoc, 'startedAt'>): InvitationStatus => (d
  * interrupt: (1) store the new token hash; (2) point the invitation at it, on the condition that
  * nothing changed since it was read; (3) delete the old token document. After (1) alone the new
  * token is refused (the invitation names another hash); after (2) the old one is refused.
+ * `audit` (a re-issue) puts its record into the same update as (2).
  */
-export async function issueLink(doc: InvitationDoc, now: Date): Promise<{ token: string; invitation: Invitation }> {
+export async function issueLink(
+  doc: InvitationDoc,
+  now: Date,
+  audit?: AuditStep,
+): Promise<{ token: string; invitation: Invitation }> {
   for (let attempt = 0; attempt < 5; attempt++) {
     if (doc.completedAt) {
       throw new ConflictError(
@@ -55,11 +61,13 @@ export async function issueLink(doc: InvitationDoc, now: Date): Promise<{ token:
           revokedAt: null,
           status,
           boardKey: boardKey(doc.municipality.regionCode, status),
+          ...audit?.set,
         },
       },
     );
     if (res.matchedCount === 1) {
       if (doc.tokenHash) await InvitationTokenModel.deleteOne({ _id: doc.tokenHash });
+      await audit?.flush();
       return {
         token,
         invitation: toInvitation({ ...doc, tokenHash: hash, linkIssuedAt: now, revokedAt: null, status }),
@@ -77,11 +85,13 @@ export type IssuedLink = { invitation: Invitation; token: string };
 /**
  * Issues links for a wave's invitations: `unissued` gives links to those that have none yet
  * (the normal export after an import); `all` replaces every link of those not completed (the
- * old links stop working; drafts are kept); `selected` does that for the given ids.
+ * old links stop working; drafts are kept); `selected` does that for the given ids. Audited as
+ * one change (`invitations.export`: how many links were issued, in which format).
  */
 export async function issueLinks(
   waveCode: string,
   which: { scope: 'unissued' | 'all' | 'selected'; ids?: string[] },
+  by: { actor: string; format: 'csv' | 'xlsx' },
   now = new Date(),
 ): Promise<IssuedLink[]> {
   const wave = await getWave(waveCode);
@@ -99,27 +109,50 @@ export async function issueLinks(
     const unknown = [...wanted].filter((id) => !known.has(id));
     if (unknown.length) throw new NotFoundError('invitation', unknown.join(', '));
   }
-  const out: IssuedLink[] = [];
-  for (const d of sortForList(chosen)) out.push(await issueLink(d, now));
-  return out;
+  return audited(
+    { at: now, actor: by.actor, action: 'invitations.export', target: waveCode, details: { scope: which.scope } },
+    async () => {
+      const out: IssuedLink[] = [];
+      for (const d of sortForList(chosen)) out.push(await issueLink(d, now));
+      return out;
+    },
+    (out) => ({ issued: out.length, format: by.format }),
+  );
 }
 
+/** A new link for one municipality (the old one stops working), audited with the change. */
 export async function reissueInvitation(
   waveCode: string,
   municipalityId: string,
+  actor: string,
   now = new Date(),
 ): Promise<IssuedLink> {
   const wave = await getWave(waveCode);
   assertWaveTakesChanges(wave, 'issuing links');
-  return issueLink(await findInvitation(waveCode, municipalityId), now);
+  const doc = await findInvitation(waveCode, municipalityId);
+  const audit = doc.completedAt
+    ? undefined // refused by issueLink
+    : await prepareAudit(InvitationModel, doc._id, {
+        at: now,
+        actor,
+        action: 'invitations.reissue',
+        target: waveCode,
+        details: { municipality: municipalityId },
+      });
+  return issueLink(doc, now, audit);
 }
 
-/** The link stops working at once; the draft is kept in case a new link is issued later. */
+/**
+ * The link stops working at once; the draft is kept in case a new link is issued later. Audited
+ * with the change; revoking a revoked link changes nothing and records nothing.
+ */
 export async function revokeInvitation(
   waveCode: string,
   municipalityId: string,
+  actor: string,
   now = new Date(),
 ): Promise<Invitation> {
+  let audit: AuditStep | undefined;
   const wave = await getWave(waveCode);
   assertWaveTakesChanges(wave, 'revoking a link');
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -131,6 +164,13 @@ export async function revokeInvitation(
       );
     }
     if (doc.status === 'revoked') return toInvitation(doc);
+    audit ??= await prepareAudit(InvitationModel, doc._id, {
+      at: now,
+      actor,
+      action: 'invitations.revoke',
+      target: waveCode,
+      details: { municipality: municipalityId },
+    });
     const res = await InvitationModel.updateOne(
       { _id: doc._id, completedAt: null, status: doc.status, tokenHash: doc.tokenHash },
       {
@@ -139,11 +179,13 @@ export async function revokeInvitation(
           revokedAt: now,
           status: 'revoked',
           boardKey: boardKey(doc.municipality.regionCode, 'revoked'),
+          ...audit.set,
         },
       },
     );
     if (res.matchedCount === 1) {
       if (doc.tokenHash) await InvitationTokenModel.deleteOne({ _id: doc.tokenHash });
+      await audit.flush();
       return toInvitation({ ...doc, tokenHash: null, revokedAt: now, status: 'revoked' });
     }
   }
