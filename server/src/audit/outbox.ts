@@ -143,6 +143,20 @@ export async function audited<T>(
   return result;
 }
 
+/**
+ * An audited event that changes no document of its own (a failed log-in, a mail's outcome): into
+ * the outbox, then to the audit log; a failed move waits for the sweep.
+ */
+export async function recordEvent(entry: PendingAudit): Promise<void> {
+  const id = randomUUID();
+  await AuditOutboxModel.create({ _id: id, at: new Date(), kind: 'steps', state: 'ready', entry });
+  try {
+    await moveFree(id);
+  } catch (err) {
+    logger.warn({ err, id }, 'audit record not moved yet; kept for the sweep');
+  }
+}
+
 /** Writes one record into the audit log by its id: twice is once. */
 async function writeRecord(id: string, e: PendingAudit): Promise<void> {
   await AuditModel.updateOne(
