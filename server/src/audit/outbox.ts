@@ -102,6 +102,8 @@ export type AuditSteps = {
   commit: (details?: Record<string, unknown>) => Promise<void>;
   /** The change was cut short after some of its steps: recorded as interrupted. Never throws. */
   interrupted: () => Promise<void>;
+  /** The change was undone (or never began): no record. Never throws. */
+  cancel: () => Promise<void>;
 };
 
 /** Announces a change of several documents; `commit` it when done (or use `audited`). */
@@ -119,7 +121,18 @@ export async function beginAudit(entry: PendingAudit): Promise<AuditSteps> {
       logger.warn({ err, id }, 'audit outbox entry not settled yet; kept for the sweep');
     }
   };
-  return { commit: (details = {}) => settle('ready', details), interrupted: () => settle('interrupted', { interrupted: true }) };
+  const cancel = async () => {
+    try {
+      await AuditOutboxModel.deleteOne({ _id: id, state: 'pending' });
+    } catch (err) {
+      logger.warn({ err, id }, 'audit outbox entry of an undone change not removed; the sweep records it as interrupted');
+    }
+  };
+  return {
+    commit: (details = {}) => settle('ready', details),
+    interrupted: () => settle('interrupted', { interrupted: true }),
+    cancel,
+  };
 }
 
 /**
