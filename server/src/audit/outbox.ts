@@ -87,14 +87,27 @@ export async function prepareAudit(
   return { id, set: outboxSet(entry, id), doc: outboxOf(entry, id), flush: () => flushOutbox(model, docId) };
 }
 
-/** Announces the deletion of one document: its record counts once the document is gone. */
+/**
+ * Announces the deletion of one document: its record counts once the document is gone. `cancel`
+ * when nothing was deleted (so a later deletion is not recorded twice); it never throws.
+ */
 export async function prepareDeletionAudit(
   model: OutboxModel,
   docId: string,
   entry: PendingAudit,
-): Promise<{ flush: () => Promise<void> }> {
-  await AuditOutboxModel.create({ _id: randomUUID(), at: new Date(), kind: 'gone', model: model.modelName, docId, entry });
-  return { flush: () => flushOutbox(model, docId) };
+): Promise<{ flush: () => Promise<void>; cancel: () => Promise<void> }> {
+  const id = randomUUID();
+  await AuditOutboxModel.create({ _id: id, at: new Date(), kind: 'gone', model: model.modelName, docId, entry });
+  return {
+    flush: () => flushOutbox(model, docId),
+    cancel: async () => {
+      try {
+        await AuditOutboxModel.deleteOne({ _id: id });
+      } catch (err) {
+        logger.warn({ err, id }, 'audit outbox entry of a deletion that did not happen not removed');
+      }
+    },
+  };
 }
 
 export type AuditSteps = {

@@ -391,6 +391,7 @@ export async function deletePractice(id: string, by: string): Promise<void> {
   });
   const res = await PracticeModel.deleteOne({ _id: id, status: 'draft' });
   if (res.deletedCount === 0) {
+    await audit.cancel();
     await load(id);
     throw new ConflictError('practice_published', 'A published practice cannot be deleted; unpublish it first.');
   }
