@@ -66,7 +66,18 @@ export type AuditStep = {
   doc: AuditOutbox;
   /** Moves the record to the audit log; never throws. */
   flush: () => Promise<void>;
+  /** The change was refused (nothing written): drops the announcement; never throws. */
+  cancel: () => Promise<void>;
 };
+
+/** Drops an outbox entry whose change did not happen (else the sweep drops it after the grace time). */
+async function drop(id: string): Promise<void> {
+  try {
+    await AuditOutboxModel.deleteOne({ _id: id });
+  } catch (err) {
+    logger.warn({ err, id }, 'audit outbox entry of a change that did not happen not removed; the sweep will');
+  }
+}
 
 /**
  * Announces the audited change of one document (`docId` of `model`); the change then writes
@@ -84,7 +95,13 @@ export async function prepareAudit(
     { $setOnInsert: { at: new Date(), kind: 'doc', model: model.modelName, docId, state: null, entry: null } },
     { upsert: true },
   );
-  return { id, set: outboxSet(entry, id), doc: outboxOf(entry, id), flush: () => flushOutbox(model, docId) };
+  return {
+    id,
+    set: outboxSet(entry, id),
+    doc: outboxOf(entry, id),
+    flush: () => flushOutbox(model, docId),
+    cancel: () => drop(id),
+  };
 }
 
 /**
@@ -98,16 +115,7 @@ export async function prepareDeletionAudit(
 ): Promise<{ flush: () => Promise<void>; cancel: () => Promise<void> }> {
   const id = randomUUID();
   await AuditOutboxModel.create({ _id: id, at: new Date(), kind: 'gone', model: model.modelName, docId, entry });
-  return {
-    flush: () => flushOutbox(model, docId),
-    cancel: async () => {
-      try {
-        await AuditOutboxModel.deleteOne({ _id: id });
-      } catch (err) {
-        logger.warn({ err, id }, 'audit outbox entry of a deletion that did not happen not removed');
-      }
-    },
-  };
+  return { flush: () => flushOutbox(model, docId), cancel: () => drop(id) };
 }
 
 export type AuditSteps = {

@@ -95,8 +95,10 @@ export async function createUser(
     },
     { upsert: true },
   );
-  if (res.upsertedCount !== 1)
+  if (res.upsertedCount !== 1) {
+    await audit?.cancel();
     throw new ConflictError('user_exists', `A user with the e-mail ${email} already exists.`);
+  }
   await audit?.flush();
   return { id: email, email, name: input.name ?? '', roles: input.roles };
 }
@@ -253,7 +255,10 @@ async function setPassword(
     { _id: userId },
     { $set: { passwordHash: await hash(next), passwordChangedAt: at, ...audit.set } },
   );
-  if (res.matchedCount === 0) return false;
+  if (res.matchedCount === 0) {
+    await audit.cancel();
+    return false;
+  }
   await audit.flush();
   // The kept session is re-stamped with the new password time; every other one is refused from
   // now on (sessionFromToken) and deleted.
@@ -355,7 +360,10 @@ export async function updateUser(
     details: { ...patch },
   });
   const res = await UserModel.updateOne({ _id: email }, { $set: { ...patch, ...audit.set } });
-  if (res.matchedCount === 0) throw new NotFoundError('user', userId);
+  if (res.matchedCount === 0) {
+    await audit.cancel();
+    throw new NotFoundError('user', userId);
+  }
   await audit.flush();
   if (patch.disabled) await SessionModel.deleteMany({ userId: email });
 }

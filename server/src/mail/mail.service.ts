@@ -304,7 +304,7 @@ export async function campaignAction(
     { ...mine, state: { $in: change.from } },
     { $set: { ...change.set, ...audit.set } },
   );
-  await audit.flush();
+  await (res.matchedCount ? audit.flush() : audit.cancel());
   const doc = await JobModel.findOne(mine).lean<JobDoc>();
   if (!doc) throw new NotFoundError('campaign', id);
   if (res.matchedCount === 0) {

@@ -332,6 +332,7 @@ async function applyChange(
     { new: true },
   ).lean<PracticeDoc>();
   if (!updated) {
+    await step.cancel();
     const latest = await load(current._id);
     throw staleError(latest.version);
   }

@@ -198,6 +198,7 @@ export async function registerVersion(
       await audit?.flush();
       return { version: await getQuestionnaire(id), created: true, sanitized, warnings: roleWarnings(proposed) };
     }
+    await audit?.cancel();
     // Someone else took this version number: look again.
   }
   throw new Error(`Could not allocate a version for questionnaire ${key}`);
@@ -224,6 +225,7 @@ export async function setRoles(id: string, roles: Roles, by: string): Promise<Qu
     { $set: { roles: cleanRoles(roles), ...audit.set } },
   );
   if (res.matchedCount === 0) {
+    await audit.cancel();
     throw new ConflictError(
       'roles_locked',
       `A wave has been opened on ${id}: its roles can no longer change. Upload the questionnaire again as a new version to use other roles.`,

@@ -312,8 +312,10 @@ export async function createWave(input: CreateWaveBody, actor: string, now = new
     },
     { upsert: true },
   );
-  if (res.upsertedCount !== 1)
+  if (res.upsertedCount !== 1) {
+    await audit.cancel();
     throw new ConflictError('wave_exists', `A wave with the code "${input.code}" already exists.`);
+  }
   await audit.flush();
   return getWaveAdmin(input.code);
 }
@@ -400,6 +402,7 @@ export async function updateWave(
     },
   );
   if (res.matchedCount === 0) {
+    await audit.cancel();
     throw new ConflictError('wave_changed', `The wave "${code}" changed meanwhile; reload and try again.`);
   }
   await audit.flush();
@@ -498,6 +501,7 @@ export async function changeWaveStatus(
     },
   );
   if (res.matchedCount === 0) {
+    await audit.cancel();
     throw new ConflictError('wave_changed', `The wave "${code}" changed meanwhile; reload and try again.`);
   }
   await audit.flush();
