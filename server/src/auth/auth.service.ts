@@ -8,7 +8,7 @@ import { SessionModel } from './session.model';
 import { ROLES, type AuthUser, type Role } from './roles';
 import { config } from '../config';
 import { failed, LoginThrottleModel, reserveAttempt, succeeded } from './login-throttle';
-import { audited, prepareAudit, recordEvent, type AuditStep } from '../audit/outbox';
+import { audited, beginAudit, prepareAudit, recordEvent, type AuditStep } from '../audit/outbox';
 
 const hash = (password: string) => bcrypt.hash(password, config().bcryptCost);
 
@@ -174,19 +174,22 @@ export async function login(emailInput: string, password: string, address: strin
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-  await audited(
-    { at: now, actor: email, action: 'user.login', target: '', details: {} },
-    () =>
-      SessionModel.create({
-        _id: sha256(token),
-        userId: email,
-        csrfToken,
-        createdAt: now,
-        expiresAt,
-        passwordAt: user.passwordChangedAt ?? null,
-      }),
-    () => ({}),
-  );
+  // Announced before the session is made, recorded once it is (a refused insert made nothing).
+  const audit = await beginAudit({ at: now, actor: email, action: 'user.login', target: '', details: {} });
+  try {
+    await SessionModel.create({
+      _id: sha256(token),
+      userId: email,
+      csrfToken,
+      createdAt: now,
+      expiresAt,
+      passwordAt: user.passwordChangedAt ?? null,
+    });
+  } catch (err) {
+    await audit.cancel();
+    throw err;
+  }
+  await audit.commit();
   return { token, csrfToken, user: toUser(user), expiresAt };
 }
 
