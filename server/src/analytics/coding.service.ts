@@ -192,27 +192,33 @@ export async function getMinCell(wave: string): Promise<number> {
   return doc?.minCell ?? DEFAULT_MIN_CELL;
 }
 
-/** Sets the wave's minimum k; returns it and the one it replaces (for the audit log). */
+/**
+ * Sets the wave's minimum k; returns it and the one it replaces. Set by a user (`actor`), the
+ * change carries its audit record (`wave.min_cell`); without one (test fixtures, tools) it is not
+ * recorded.
+ */
 export async function setMinCell(
   wave: string,
   minCell: number,
-  actor = 'system',
+  actor?: string,
   now = new Date(),
 ): Promise<{ minCell: number; previous: number }> {
   await waveCatalogue(wave); // 404 for an unknown wave
   const previous = await getMinCell(wave);
-  const audit = await prepareAudit(AnalysisSettingsModel, wave, {
-    at: now,
-    actor,
-    action: 'wave.min_cell',
-    target: wave,
-    details: { from: previous, to: minCell },
-  });
+  const audit = actor
+    ? await prepareAudit(AnalysisSettingsModel, wave, {
+        at: now,
+        actor,
+        action: 'wave.min_cell',
+        target: wave,
+        details: { from: previous, to: minCell },
+      })
+    : undefined;
   await AnalysisSettingsModel.updateOne(
     { _id: wave },
-    { $set: { minCell, updatedAt: now, ...audit.set } },
+    { $set: { minCell, updatedAt: now, ...audit?.set } },
     { upsert: true },
   );
-  await audit.flush();
+  await audit?.flush();
   return { minCell, previous };
 }
