@@ -157,13 +157,18 @@ export async function revokeInvitation(
   assertWaveTakesChanges(wave, 'revoking a link');
   for (let attempt = 0; attempt < 5; attempt++) {
     const doc = await findInvitation(waveCode, municipalityId);
+    // (An announcement made for an earlier attempt is dropped: that attempt's update matched nothing.)
     if (doc.completedAt) {
+      await audit?.cancel();
       throw new ConflictError(
         'invitation_completed',
         `"${doc.municipality.name}" has already answered; the link cannot be revoked.`,
       );
     }
-    if (doc.status === 'revoked') return toInvitation(doc);
+    if (doc.status === 'revoked') {
+      await audit?.cancel();
+      return toInvitation(doc);
+    }
     audit ??= await prepareAudit(InvitationModel, doc._id, {
       at: now,
       actor,
@@ -189,5 +194,6 @@ export async function revokeInvitation(
       return toInvitation({ ...doc, tokenHash: null, revokedAt: now, status: 'revoked' });
     }
   }
+  await audit?.cancel();
   throw new ConflictError('invitation_busy', 'The invitation keeps changing; try again in a moment.');
 }
