@@ -5,8 +5,7 @@ import { getWave, type Wave } from '../waves/waves.service';
 import { audited } from '../audit/outbox';
 import { InvitationModel } from './invitation.model';
 import { parseCsv, parseXlsx, type MunicipalityRow, type ParsedImport } from './invitation-import';
-import { boardKey, invitationId, type InvitationDoc } from './invitations.service';
-
+import { invitationId, newInvitation, type InvitationDoc } from './invitations.service';
 
 export type ImportInput = { format: 'csv' | 'xlsx'; content: string };
 export type ImportResult = { total: number; created: number; updated: number; unchanged: number };
@@ -101,27 +100,7 @@ export async function importInvitations(
       const res = await InvitationModel.updateOne(
         { _id },
         {
-          $setOnInsert: {
-            waveCode,
-            municipality,
-            email: r.email,
-            status: 'not_started',
-            boardKey: boardKey(r.regionCode, 'not_started'),
-            tokenHash: null,
-            linkIssuedAt: null,
-            revokedAt: null,
-            startedAt: null,
-            lastActivityAt: null,
-            completedAt: null,
-            responseId: null,
-            submission: null,
-            draftJson: null,
-            draftPageNo: 0,
-            draftLocale: null,
-            draftSavedAt: null,
-            createdAt: now,
-            language: r.language,
-          },
+          $setOnInsert: newInvitation(waveCode, municipality, r.email, r.language, now),
         },
         { upsert: true },
       );
@@ -144,27 +123,7 @@ export async function copyInvitations(fromWave: string, toWave: string, now = ne
     const res = await InvitationModel.updateOne(
       { _id: invitationId(toWave, d.municipality.id) },
       {
-        $setOnInsert: {
-          waveCode: toWave,
-          municipality: d.municipality,
-          email: d.email,
-          status: 'not_started',
-          boardKey: boardKey(d.municipality.regionCode, 'not_started'),
-          tokenHash: null,
-          linkIssuedAt: null,
-          revokedAt: null,
-          startedAt: null,
-          lastActivityAt: null,
-          completedAt: null,
-          responseId: null,
-          submission: null,
-          draftJson: null,
-          draftPageNo: 0,
-          draftLocale: null,
-          draftSavedAt: null,
-          createdAt: now,
-          language: d.language ?? null,
-        },
+        $setOnInsert: newInvitation(toWave, d.municipality, d.email, d.language ?? null, now),
       },
       { upsert: true },
     );

@@ -99,6 +99,37 @@ export function toInvitation(d: InvitationDoc): Invitation {
   };
 }
 
+/** The stored fields of a municipality newly invited to a wave: no link, no progress, no draft. */
+export function newInvitation(
+  waveCode: string,
+  municipality: Municipality,
+  email: string,
+  language: MailLanguage | null,
+  now: Date,
+) {
+  return {
+    waveCode,
+    municipality,
+    email,
+    status: 'not_started' as const,
+    boardKey: boardKey(municipality.regionCode, 'not_started'),
+    tokenHash: null,
+    linkIssuedAt: null,
+    revokedAt: null,
+    startedAt: null,
+    lastActivityAt: null,
+    completedAt: null,
+    responseId: null,
+    submission: null,
+    draftJson: null,
+    draftPageNo: 0,
+    draftLocale: null,
+    draftSavedAt: null,
+    createdAt: now,
+    language,
+  };
+}
+
 // Never read the draft for admin lists (it can be large and is the respondent's business).
 export const ADMIN_FIELDS = {
   waveCode: 1,
