@@ -44,7 +44,9 @@ describe('when the audit log cannot be written, the invitation change still answ
     const wave = await createInvitationWave(coordinator, questionnaireId);
     expect((await importList(wave)).status).toBe(201);
     auditLogDown();
-    const res = await coordinator.post(`/api/waves/${wave}/invitations/links`).send({ format: 'csv', scope: 'unissued' });
+    const res = await coordinator
+      .post(`/api/waves/${wave}/invitations/links`)
+      .send({ format: 'csv', scope: 'unissued' });
     expect(res.status).toBe(200);
     expect(res.headers['x-links-issued']).toBe('3');
     const rec = await expectRecordedOnceLater({ action: 'invitations.export', target: wave });

@@ -38,8 +38,7 @@ beforeAll(async () => {
   // No job runner: a started campaign stays queued, so it can be paused and cancelled here.
   app = createApp({ store: { kind: storeKind() }, mail: { transport: 'catcher', mailer, mailbox: catcher } });
   coordinator = await agentAs(app, ['coordinator']);
-  const questionnaireId = (await registerVersion('mini-barriers', fixture('mini-barriers.json'), 'upload')).version
-    .id;
+  const questionnaireId = (await registerVersion('mini-barriers', fixture('mini-barriers.json'), 'upload')).version.id;
   wave = await createInvitationWave(coordinator, questionnaireId);
   const imp = await coordinator
     .post(`/api/waves/${wave}/invitations/import`)

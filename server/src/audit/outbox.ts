@@ -146,7 +146,10 @@ export async function beginAudit(entry: PendingAudit): Promise<AuditSteps> {
     try {
       await AuditOutboxModel.deleteOne({ _id: id, state: 'pending' });
     } catch (err) {
-      logger.warn({ err, id }, 'audit outbox entry of an undone change not removed; the sweep records it as interrupted');
+      logger.warn(
+        { err, id },
+        'audit outbox entry of an undone change not removed; the sweep records it as interrupted',
+      );
     }
   };
   return {

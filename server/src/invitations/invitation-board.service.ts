@@ -93,4 +93,3 @@ export async function responseBoard(waveCode: string): Promise<Board> {
     invitations: sortForList(docs).map(toInvitation),
   };
 }
-

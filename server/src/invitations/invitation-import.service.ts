@@ -79,35 +79,41 @@ export async function importInvitations(
   return audited(
     { at: now, actor, action: 'invitations.import', target: waveCode, details: { format: input.format } },
     async () => {
-    const result: ImportResult = { total: rows.length, created: 0, updated: 0, unchanged: 0 };
-    for (const r of rows) {
-      const _id = invitationId(waveCode, r.id);
-      const municipality = { id: r.id, name: r.name, regionCode: r.regionCode, type: r.type, population: r.population };
-      const before = existing.get(_id);
-      if (before) {
-        const same =
-          before.email === r.email &&
-          (before.language ?? null) === r.language &&
-          JSON.stringify({ ...before.municipality }) === JSON.stringify(municipality);
-        if (same) {
-          result.unchanged++;
+      const result: ImportResult = { total: rows.length, created: 0, updated: 0, unchanged: 0 };
+      for (const r of rows) {
+        const _id = invitationId(waveCode, r.id);
+        const municipality = {
+          id: r.id,
+          name: r.name,
+          regionCode: r.regionCode,
+          type: r.type,
+          population: r.population,
+        };
+        const before = existing.get(_id);
+        if (before) {
+          const same =
+            before.email === r.email &&
+            (before.language ?? null) === r.language &&
+            JSON.stringify({ ...before.municipality }) === JSON.stringify(municipality);
+          if (same) {
+            result.unchanged++;
+            continue;
+          }
+          await InvitationModel.updateOne({ _id }, { $set: { municipality, email: r.email, language: r.language } });
+          result.updated++;
           continue;
         }
-        await InvitationModel.updateOne({ _id }, { $set: { municipality, email: r.email, language: r.language } });
-        result.updated++;
-        continue;
+        const res = await InvitationModel.updateOne(
+          { _id },
+          {
+            $setOnInsert: newInvitation(waveCode, municipality, r.email, r.language, now),
+          },
+          { upsert: true },
+        );
+        if (res.upsertedCount === 1) result.created++;
+        else result.unchanged++;
       }
-      const res = await InvitationModel.updateOne(
-        { _id },
-        {
-          $setOnInsert: newInvitation(waveCode, municipality, r.email, r.language, now),
-        },
-        { upsert: true },
-      );
-      if (res.upsertedCount === 1) result.created++;
-      else result.unchanged++;
-    }
-    return result;
+      return result;
     },
     (result) => ({ ...result }),
   );

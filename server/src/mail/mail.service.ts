@@ -545,7 +545,13 @@ export async function runCampaign(
   const audit = await prepareAudit(
     JobModel,
     job._id,
-    { at: new Date(), actor: job.createdBy, action: 'mail.campaign.done', target: job.waveCode, details: { jobId: job._id, ...result } },
+    {
+      at: new Date(),
+      actor: job.createdBy,
+      action: 'mail.campaign.done',
+      target: job.waveCode,
+      details: { jobId: job._id, ...result },
+    },
     `done-${job._id}`,
   );
   await JobModel.updateOne({ _id: job._id }, { $set: audit.set });

@@ -318,9 +318,10 @@ async function applyChange(
     actor: by,
     action: audit,
     target: current._id,
-    details: audit === 'practice.update' || audit === 'practice.review'
-      ? { version: version + 1, fields: Object.keys(before) }
-      : { version: version + 1 },
+    details:
+      audit === 'practice.update' || audit === 'practice.review'
+        ? { version: version + 1, fields: Object.keys(before) }
+        : { version: version + 1 },
   });
   const updated = await PracticeModel.findOneAndUpdate(
     { _id: current._id, version },
