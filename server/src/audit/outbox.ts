@@ -36,7 +36,7 @@ type OutboxRow = {
   _id: string;
   at: Date;
   kind: 'doc' | 'gone' | 'steps';
-  model: string | null;
+  modelKey: string | null;
   docId: string | null;
   state: 'pending' | 'ready' | 'interrupted' | null;
   entry: PendingAudit | null;
@@ -92,7 +92,7 @@ export async function prepareAudit(
 ): Promise<AuditStep> {
   await AuditOutboxModel.updateOne(
     { _id: id },
-    { $setOnInsert: { at: new Date(), kind: 'doc', model: model.modelName, docId, state: null, entry: null } },
+    { $setOnInsert: { at: new Date(), kind: 'doc', modelKey: model.modelName, docId, state: null, entry: null } },
     { upsert: true },
   );
   return {
@@ -114,7 +114,7 @@ export async function prepareDeletionAudit(
   entry: PendingAudit,
 ): Promise<{ flush: () => Promise<void>; cancel: () => Promise<void> }> {
   const id = randomUUID();
-  await AuditOutboxModel.create({ _id: id, at: new Date(), kind: 'gone', model: model.modelName, docId, entry });
+  await AuditOutboxModel.create({ _id: id, at: new Date(), kind: 'gone', modelKey: model.modelName, docId, entry });
   return { flush: () => flushOutbox(model, docId), cancel: () => drop(id) };
 }
 
@@ -235,7 +235,7 @@ async function move(model: OutboxModel, docId: string, outbox: AuditOutbox): Pro
 async function settleDoc(model: OutboxModel, docId: string): Promise<number> {
   const doc = await model.findById(docId, { auditOutbox: 1 }).lean<{ auditOutbox?: AuditOutbox }>();
   if (doc) return doc.auditOutbox ? move(model, docId, doc.auditOutbox) : 0;
-  const gone = await AuditOutboxModel.find({ kind: 'gone', model: model.modelName, docId }).lean<OutboxRow[]>();
+  const gone = await AuditOutboxModel.find({ kind: 'gone', modelKey: model.modelName, docId }).lean<OutboxRow[]>();
   for (const row of gone) {
     await writeRecord(row._id, row.entry!);
     await AuditOutboxModel.deleteOne({ _id: row._id });
@@ -278,12 +278,12 @@ export async function sweepOutbox(now = new Date()): Promise<number> {
         moved += await moveFree(r._id);
         continue;
       }
-      const model = r.model ? mongoose.models[r.model] : undefined;
+      const model = r.modelKey ? mongoose.models[r.modelKey] : undefined;
       if (!model || !r.docId) {
-        logger.warn({ id: r._id, model: r.model }, 'audit outbox entry for an unknown model; left as it is');
+        logger.warn({ id: r._id, model: r.modelKey }, 'audit outbox entry for an unknown model; left as it is');
         continue;
       }
-      docs.set(`${r.model}\u0000${r.docId}`, { model, docId: r.docId });
+      docs.set(`${r.modelKey}\u0000${r.docId}`, { model, docId: r.docId });
     } catch (err) {
       logger.warn({ err, id: r._id }, 'audit outbox entry not moved yet; kept for the next sweep');
     }
@@ -301,7 +301,7 @@ export async function sweepOutbox(now = new Date()): Promise<number> {
     const left = await AuditOutboxModel.find({ _id: { $in: stale } }, { _id: 1 }).lean<{ _id: string }[]>();
     for (const { _id } of left) {
       const r = rows.find((x) => x._id === _id)!;
-      const model = mongoose.models[r.model!];
+      const model = mongoose.models[r.modelKey!];
       const doc = await model?.findById(r.docId, { auditOutbox: 1 }).lean<{ auditOutbox?: AuditOutbox }>();
       // Still in the document's outbox, or its document gone: a failed move, kept for the next sweep.
       if (r.kind === 'doc' ? doc?.auditOutbox?.[_id] : !doc) continue;
