@@ -56,7 +56,6 @@ import {
 } from './coding.service';
 import { rebuildCounters, verifyCounters } from './counters.service';
 import { maySeeUnsuppressed } from './disclosure';
-import { recordAudit } from '../audit/audit.service';
 import type { Filters } from './filters';
 
 const filtersOf = (q: Filters): Filters => ({
