@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { config } from '../server/src/config';
 import { openDatabase } from '../server/src/db/connection';
 import { upsertUser } from '../server/src/auth/auth.service';
-import { recordAudit } from '../server/src/audit/audit.service';
 import { Email, Password } from '../server/src/auth/auth.schema';
 
 async function run(): Promise<void> {
@@ -21,10 +20,10 @@ async function run(): Promise<void> {
   }
   const db = await openDatabase(config(), (m) => process.stdout.write(`${m}\n`));
   try {
-    const { user, created } = await upsertUser({ ...parsed.data, roles: ['admin', 'coordinator', 'researcher'] });
-    await recordAudit('create-admin', created ? 'user.create' : 'user.password_reset', user.email, {
-      roles: user.roles,
-    });
+    const { user, created } = await upsertUser(
+      { ...parsed.data, roles: ['admin', 'coordinator', 'researcher'] },
+      'create-admin',
+    );
     process.stdout.write(`${created ? 'Created' : 'Updated'} admin ${user.email} (roles: ${user.roles.join(', ')}).\n`);
   } finally {
     await db.close();

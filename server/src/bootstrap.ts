@@ -5,7 +5,7 @@ import { allModels } from './db/models';
 import { loadShippedQuestionnaires } from './questionnaires/questionnaires.service';
 import { ensureDemoWave } from './waves/waves.service';
 import { ensurePracticeTextIndex } from './practices/practices.service';
-import { flushAllOutboxes } from './audit/outbox';
+import { flushAllOutboxes, sweepOutbox } from './audit/outbox';
 import { WaveModel } from './waves/wave.model';
 
 export const DEFAULT_QUESTIONNAIRE = 'imc-barriers';
@@ -26,7 +26,10 @@ export async function prepareDatabase(opts: {
   await ensureIndexes();
   // The practices' full-text index exists on MongoDB only (the embedded store has none).
   await ensurePracticeTextIndex();
-  // Audit records a crash left in the waves' outboxes (audit/outbox.ts) reach the audit log.
+  // Audit records a crash or a failed audit write left in the outbox (audit/outbox.ts) reach the
+  // audit log (and every minute after, see index.ts); waves' records from before the outbox
+  // collection are found by reading the waves.
+  await sweepOutbox();
   await flushAllOutboxes(WaveModel);
   const loaded = await loadShippedQuestionnaires(path.join(opts.rootDir, 'surveys'));
   let demoWave: string | undefined;

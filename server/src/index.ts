@@ -17,6 +17,7 @@ import { sweepLoginThrottles } from './auth/login-throttle';
 import { countUsers, sweepExpiredSessions, upsertUser } from './auth/auth.service';
 import { randomBytes } from 'node:crypto';
 import { startJobRunner } from './jobs/jobs.runner';
+import { startOutboxSweep } from './audit/outbox';
 import { startTallyMaintenance } from './analytics/counters.service';
 import { warmCubes } from './analytics/cube.service';
 import { folderMailbox, startMailCatcher, type MailCatcher } from './mail/catcher';
@@ -167,6 +168,8 @@ export async function main(): Promise<void> {
     60 * 60 * 1000,
   );
   sweeper.unref();
+  // Audit records whose move to the audit log failed get there within a minute (audit/outbox.ts).
+  const stopOutboxSweep = startOutboxSweep();
   // Exports and recounts run here, outside any request; any instance may take any job.
   const jobs = startJobRunner({ retentionMs: cfg.exportRetentionMs, mailer: mail.deps.mailer });
 
@@ -183,6 +186,7 @@ export async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     clearInterval(sweeper);
+    stopOutboxSweep();
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();

@@ -56,7 +56,6 @@ import {
 } from './coding.service';
 import { rebuildCounters, verifyCounters } from './counters.service';
 import { maySeeUnsuppressed } from './disclosure';
-import { recordAudit } from '../audit/audit.service';
 import type { Filters } from './filters';
 
 const filtersOf = (q: Filters): Filters => ({
@@ -275,8 +274,7 @@ export function analyticsRoutes(api: Api): void {
     body: SettingsBody,
     responses: { 200: { description: 'Settings', schema: Settings } },
     handler: async ({ params, body, user }) => {
-      const { minCell, previous } = await setMinCell(params.code, body.minCell);
-      await recordAudit(user!.email, 'wave.min_cell', params.code, { from: previous, to: minCell });
+      const { minCell } = await setMinCell(params.code, body.minCell, user!.email);
       return { minCell, maySeeUnsuppressed: maySeeUnsuppressed(user) };
     },
   });

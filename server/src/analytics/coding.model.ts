@@ -1,4 +1,5 @@
 import { Schema, model } from 'mongoose';
+import { auditOutboxPath } from '../audit/audit.model';
 
 // A researcher's code for one "other (specify)" answer. `_id` = `<wave>|<response>|<variable>`:
 // one code per answer, set and changed by a single-document upsert. The response's region and
@@ -49,6 +50,7 @@ const analysisSettingsSchema = new Schema(
     _id: { type: String, required: true },
     minCell: { type: Number, required: true },
     updatedAt: { type: Date, required: true },
+    auditOutbox: auditOutboxPath,
   },
   { versionKey: false },
 );

@@ -2,6 +2,7 @@
 // small-cell threshold. Coding is back-coding: a coded answer counts under its code instead of
 // "other" (once per respondent, even if the respondent had also ticked that code); its text is kept.
 import { BadRequestError, NotFoundError } from '../http/errors';
+import { prepareAudit } from '../audit/outbox';
 import { ResponseModel } from '../responses/response.model';
 import type { Localized } from '../reference/reference.service';
 import { AnalysisSettingsModel, CustomCodeModel, OtherCodingModel } from './coding.model';
@@ -191,10 +192,33 @@ export async function getMinCell(wave: string): Promise<number> {
   return doc?.minCell ?? DEFAULT_MIN_CELL;
 }
 
-/** Sets the wave's minimum k; returns it and the one it replaces (for the audit log). */
-export async function setMinCell(wave: string, minCell: number): Promise<{ minCell: number; previous: number }> {
+/**
+ * Sets the wave's minimum k; returns it and the one it replaces. Set by a user (`actor`), the
+ * change carries its audit record (`wave.min_cell`); without one (test fixtures, tools) it is not
+ * recorded.
+ */
+export async function setMinCell(
+  wave: string,
+  minCell: number,
+  actor?: string,
+  now = new Date(),
+): Promise<{ minCell: number; previous: number }> {
   await waveCatalogue(wave); // 404 for an unknown wave
   const previous = await getMinCell(wave);
-  await AnalysisSettingsModel.updateOne({ _id: wave }, { $set: { minCell, updatedAt: new Date() } }, { upsert: true });
+  const audit = actor
+    ? await prepareAudit(AnalysisSettingsModel, wave, {
+        at: now,
+        actor,
+        action: 'wave.min_cell',
+        target: wave,
+        details: { from: previous, to: minCell },
+      })
+    : undefined;
+  await AnalysisSettingsModel.updateOne(
+    { _id: wave },
+    { $set: { minCell, updatedAt: now, ...audit?.set } },
+    { upsert: true },
+  );
+  await audit?.flush();
   return { minCell, previous };
 }

@@ -5,7 +5,8 @@ import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import { z } from 'zod';
 import type { Api } from '../http/route';
-import { listAudit, recordAudit } from './audit.service';
+import { listAudit } from './audit.service';
+import { recordEvent } from './outbox';
 import { safeCell, UTF8_BOM } from '../exports/csv';
 
 const AuditQuery = z
@@ -63,7 +64,7 @@ export function auditRoutes(api: Api): void {
     responses: { 200: { description: 'CSV', schema: z.string(), contentType: 'text/csv' } },
     handler: async ({ user }, _req, res) => {
       const items = await listAudit({ limit: 100_000 });
-      await recordAudit(user!.email, 'data.export', 'audit');
+      await recordEvent({ at: new Date(), actor: user!.email, action: 'data.export', target: 'audit', details: {} });
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', 'attachment; filename="audit.csv"');
       res.write(UTF8_BOM);

@@ -1,6 +1,6 @@
 // Who did what, when: wave lifecycle, invitation imports, exports, user changes.
-// Details carry ids and counts only, never answers, tokens or passwords.
-import { randomUUID } from 'node:crypto';
+// Details carry ids and counts only, never answers, tokens or passwords. Records are written
+// through the audit outbox (audit/outbox.ts), with the change they record.
 import { AuditModel } from './audit.model';
 
 export type AuditAction =
@@ -55,15 +55,6 @@ export type AuditEntry = {
   target: string;
   details: Record<string, unknown>;
 };
-
-export async function recordAudit(
-  actor: string,
-  action: AuditAction,
-  target = '',
-  details: Record<string, unknown> = {},
-): Promise<void> {
-  await AuditModel.create({ _id: randomUUID(), at: new Date(), actor, action, target, details });
-}
 
 export async function listAudit(opts: { limit: number; before?: Date; action?: string }): Promise<AuditEntry[]> {
   const filter: Record<string, unknown> = {};

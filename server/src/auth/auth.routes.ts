@@ -12,7 +12,6 @@
 import { z } from 'zod';
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { Api } from '../http/route';
-import { recordAudit } from '../audit/audit.service';
 import * as auth from './auth.service';
 import { clearSessionCookie, sessionFromCookie, sessionToken, setSessionCookie } from './session-cookie';
 import { ThrottledError } from './login-throttle';
@@ -48,12 +47,9 @@ export function authRoutes(api: Api): void {
         // The address as the trusted proxies report it (TRUST_PROXY); IPv6 by /56 network.
         const session = await auth.login(body.email, body.password, ipKeyGenerator(req.ip ?? 'unknown'));
         setSessionCookie(res, session.token);
-        await recordAudit(session.user.email, 'user.login');
         return { user: session.user, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };
       } catch (err) {
         if (err instanceof ThrottledError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
-        if (err instanceof auth.UnauthorizedError)
-          await recordAudit(auth.normaliseEmail(body.email), 'user.login_failed');
         throw err;
       }
     },
@@ -102,7 +98,6 @@ export function authRoutes(api: Api): void {
     handler: async ({ body, user }, req, res) => {
       const session = await sessionFromCookie(req);
       await auth.changePassword(user!.id, body.currentPassword, body.newPassword, session?.id);
-      await recordAudit(user!.email, 'user.password_change', user!.email);
       res.status(204).end();
     },
   });
@@ -137,7 +132,6 @@ export function authRoutes(api: Api): void {
     handler: async ({ user }, req) => {
       const session = await sessionFromCookie(req);
       const ended = await auth.endOtherSessions(user!.id, session!.id);
-      await recordAudit(user!.email, 'user.sessions_revoked', user!.email, { ended });
       return { ended };
     },
   });
@@ -168,8 +162,7 @@ export function authRoutes(api: Api): void {
     body: CreateUserBody,
     responses: { 201: { description: 'Created', schema: UserOut }, 409: { description: 'E-mail already used' } },
     handler: async ({ body, user }, _req, res) => {
-      const created = await auth.createUser(body);
-      await recordAudit(user!.email, 'user.create', created.email, { roles: created.roles });
+      const created = await auth.createUser(body, user!.email);
       res.status(201);
       return created;
     },
@@ -185,8 +178,7 @@ export function authRoutes(api: Api): void {
     body: UpdateUserBody,
     responses: { 204: { description: 'Updated' }, 404: { description: 'No such user' } },
     handler: async ({ params, body, user }, _req, res) => {
-      await auth.updateUser(params.email, body);
-      await recordAudit(user!.email, 'user.update', auth.normaliseEmail(params.email), { ...body });
+      await auth.updateUser(params.email, body, user!.email);
       res.status(204).end();
     },
   });
@@ -203,8 +195,7 @@ export function authRoutes(api: Api): void {
     handler: async ({ params, body, user }, req, res) => {
       // Resetting one's own password keeps the session it is done from.
       const own = auth.normaliseEmail(params.email) === user!.email ? (await sessionFromCookie(req))?.id : undefined;
-      await auth.resetPassword(params.email, body.newPassword, own);
-      await recordAudit(user!.email, 'user.password_reset', auth.normaliseEmail(params.email));
+      await auth.resetPassword(params.email, body.newPassword, user!.email, own);
       res.status(204).end();
     },
   });

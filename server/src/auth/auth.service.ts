@@ -8,6 +8,7 @@ import { SessionModel } from './session.model';
 import { ROLES, type AuthUser, type Role } from './roles';
 import { config } from '../config';
 import { failed, LoginThrottleModel, reserveAttempt, succeeded } from './login-throttle';
+import { audited, beginAudit, prepareAudit, recordEvent, type AuditStep } from '../audit/outbox';
 
 const hash = (password: string) => bcrypt.hash(password, config().bcryptCost);
 
@@ -55,14 +56,30 @@ const toUser = (d: Pick<UserDoc, '_id' | 'name' | 'roles'>): AuthUser => ({
 let dummyHash: Promise<string> | undefined;
 const dummy = () => (dummyHash ??= hash(randomBytes(16).toString('hex')));
 
-export async function createUser(input: {
-  email: string;
-  password: string;
-  roles: Role[];
-  name?: string;
-}): Promise<AuthUser> {
+/**
+ * Creates a user; `by` (the admin, or the create-admin script) is recorded with the change
+ * (`user.create`). Without `by` (test fixtures, the demo admin, benchmarks) nothing is recorded.
+ */
+export async function createUser(
+  input: {
+    email: string;
+    password: string;
+    roles: Role[];
+    name?: string;
+  },
+  by?: string,
+): Promise<AuthUser> {
   const email = normaliseEmail(input.email);
   const now = new Date();
+  const audit = by
+    ? await prepareAudit(UserModel, email, {
+        at: now,
+        actor: by,
+        action: 'user.create',
+        target: email,
+        details: { roles: input.roles },
+      })
+    : undefined;
   const res = await UserModel.updateOne(
     { _id: email },
     {
@@ -73,27 +90,47 @@ export async function createUser(input: {
         disabled: false,
         createdAt: now,
         passwordChangedAt: now,
+        ...(audit ? { auditOutbox: audit.doc } : {}),
       },
     },
     { upsert: true },
   );
-  if (res.upsertedCount !== 1)
+  if (res.upsertedCount !== 1) {
+    await audit?.cancel();
     throw new ConflictError('user_exists', `A user with the e-mail ${email} already exists.`);
+  }
+  await audit?.flush();
   return { id: email, email, name: input.name ?? '', roles: input.roles };
 }
 
-/** Creates the user, or resets the password and roles of an existing one (used by create-admin). */
-export async function upsertUser(input: {
-  email: string;
-  password: string;
-  roles: Role[];
-  name?: string;
-}): Promise<{ user: AuthUser; created: boolean }> {
+/**
+ * Creates the user, or resets the password and roles of an existing one (used by create-admin,
+ * which is `by`: recorded as `user.create` or `user.password_reset` with the change).
+ */
+export async function upsertUser(
+  input: {
+    email: string;
+    password: string;
+    roles: Role[];
+    name?: string;
+  },
+  by?: string,
+): Promise<{ user: AuthUser; created: boolean }> {
   try {
-    return { user: await createUser(input), created: true };
+    return { user: await createUser(input, by), created: true };
   } catch (err) {
     if (!(err instanceof ConflictError)) throw err;
     const email = normaliseEmail(input.email);
+    const now = new Date();
+    const audit = by
+      ? await prepareAudit(UserModel, email, {
+          at: now,
+          actor: by,
+          action: 'user.password_reset',
+          target: email,
+          details: { roles: input.roles },
+        })
+      : undefined;
     await UserModel.updateOne(
       { _id: email },
       {
@@ -101,10 +138,12 @@ export async function upsertUser(input: {
           passwordHash: await hash(input.password),
           roles: input.roles,
           disabled: false,
-          passwordChangedAt: new Date(),
+          passwordChangedAt: now,
+          ...audit?.set,
         },
       },
     );
+    await audit?.flush();
     await SessionModel.deleteMany({ userId: email });
     return { user: { id: email, email, name: input.name ?? '', roles: input.roles }, created: false };
   }
@@ -128,20 +167,29 @@ export async function login(emailInput: string, password: string, address: strin
   const ok = await bcrypt.compare(password, user?.passwordHash ?? (await dummy()));
   if (!user || !ok || user.disabled) {
     await failed(attempt, now);
+    await recordEvent({ at: now, actor: email, action: 'user.login_failed', target: '', details: {} });
     throw new UnauthorizedError('The e-mail or password is wrong.', 'invalid_credentials');
   }
   await succeeded(attempt);
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-  await SessionModel.create({
-    _id: sha256(token),
-    userId: email,
-    csrfToken,
-    createdAt: now,
-    expiresAt,
-    passwordAt: user.passwordChangedAt ?? null,
-  });
+  // Announced before the session is made, recorded once it is (a refused insert made nothing).
+  const audit = await beginAudit({ at: now, actor: email, action: 'user.login', target: '', details: {} });
+  try {
+    await SessionModel.create({
+      _id: sha256(token),
+      userId: email,
+      csrfToken,
+      createdAt: now,
+      expiresAt,
+      passwordAt: user.passwordChangedAt ?? null,
+    });
+  } catch (err) {
+    await audit.cancel();
+    throw err;
+  }
+  await audit.commit();
   return { token, csrfToken, user: toUser(user), expiresAt };
 }
 
@@ -199,13 +247,22 @@ export async function sweepExpiredSessions(now = new Date()): Promise<number> {
  * Sets a new password and ends every session of the user except `keepSessionId` (the caller's
  * own, when they change their own password).
  */
-async function setPassword(userId: string, next: string, keepSessionId: string | undefined): Promise<boolean> {
+async function setPassword(
+  userId: string,
+  next: string,
+  keepSessionId: string | undefined,
+  audit: AuditStep,
+): Promise<boolean> {
   const at = new Date();
   const res = await UserModel.updateOne(
     { _id: userId },
-    { $set: { passwordHash: await hash(next), passwordChangedAt: at } },
+    { $set: { passwordHash: await hash(next), passwordChangedAt: at, ...audit.set } },
   );
-  if (res.matchedCount === 0) return false;
+  if (res.matchedCount === 0) {
+    await audit.cancel();
+    return false;
+  }
+  await audit.flush();
   // The kept session is re-stamped with the new password time; every other one is refused from
   // now on (sessionFromToken) and deleted.
   if (keepSessionId) await SessionModel.updateOne({ _id: keepSessionId, userId }, { $set: { passwordAt: at } });
@@ -218,7 +275,10 @@ async function endSessions(userId: string, keepSessionId: string | undefined): P
   return res.deletedCount ?? 0;
 }
 
-/** The user changes their own password; their other sessions end, this one (`sessionId`) stays. */
+/**
+ * The user changes their own password; their other sessions end, this one (`sessionId`) stays.
+ * Recorded with the change (`user.password_change`).
+ */
 export async function changePassword(userId: string, current: string, next: string, sessionId?: string): Promise<void> {
   const user = await UserModel.findById(userId).lean<UserDoc>();
   if (!user) throw new NotFoundError('user', userId);
@@ -227,19 +287,40 @@ export async function changePassword(userId: string, current: string, next: stri
       { name: 'currentPassword', reason: 'does not match', code: 'wrong_password' },
     ]);
   }
-  await setPassword(userId, next, sessionId);
+  const audit = await prepareAudit(UserModel, userId, {
+    at: new Date(),
+    actor: userId,
+    action: 'user.password_change',
+    target: userId,
+    details: {},
+  });
+  await setPassword(userId, next, sessionId, audit);
 }
 
-/** Admin: set a new password; the user's sessions end (all of them, or all but the admin's own when resetting their own). */
-export async function resetPassword(userId: string, next: string, keepSessionId?: string): Promise<void> {
+/**
+ * Admin (`by`): set a new password; the user's sessions end (all of them, or all but the admin's
+ * own when resetting their own). Recorded with the change (`user.password_reset`).
+ */
+export async function resetPassword(userId: string, next: string, by: string, keepSessionId?: string): Promise<void> {
   const email = normaliseEmail(userId);
-  if (!(await setPassword(email, next, keepSessionId))) throw new NotFoundError('user', userId);
+  const audit = await prepareAudit(UserModel, email, {
+    at: new Date(),
+    actor: by,
+    action: 'user.password_reset',
+    target: email,
+    details: {},
+  });
+  if (!(await setPassword(email, next, keepSessionId, audit))) throw new NotFoundError('user', userId);
   await LoginThrottleModel.deleteOne({ _id: `acct|${email}` }); // the account-wide delay goes with the old password
 }
 
-/** Ends every session of the user but `keepSessionId` (the caller's own); returns how many ended. */
+/** Ends every session of the user but `keepSessionId` (the caller's own); returns how many ended. Recorded. */
 export async function endOtherSessions(userId: string, keepSessionId: string): Promise<number> {
-  return endSessions(userId, keepSessionId);
+  return audited(
+    { at: new Date(), actor: userId, action: 'user.sessions_revoked', target: userId, details: {} },
+    () => endSessions(userId, keepSessionId),
+    (ended) => ({ ended }),
+  );
 }
 
 /** The user's live sessions (no secrets: when each began and ends, and which one is the caller's). */
@@ -262,11 +343,30 @@ export async function listUsers(): Promise<(AuthUser & { disabled: boolean; crea
   return docs.map((d) => ({ ...toUser(d), disabled: Boolean(d.disabled), createdAt: d.createdAt }));
 }
 
+/**
+ * Admin (`by`): change roles, name or disable a user (a disabled user's sessions end). Recorded
+ * with the change (`user.update`, the fields given); repeating it changes nothing more.
+ */
 export async function updateUser(
   userId: string,
   patch: { roles?: Role[]; disabled?: boolean; name?: string },
+  by: string,
 ): Promise<void> {
-  const res = await UserModel.updateOne({ _id: normaliseEmail(userId) }, { $set: patch });
-  if (res.matchedCount === 0) throw new NotFoundError('user', userId);
-  if (patch.disabled) await SessionModel.deleteMany({ userId: normaliseEmail(userId) });
+  const email = normaliseEmail(userId);
+  const exists = await UserModel.exists({ _id: email });
+  if (!exists) throw new NotFoundError('user', userId);
+  const audit = await prepareAudit(UserModel, email, {
+    at: new Date(),
+    actor: by,
+    action: 'user.update',
+    target: email,
+    details: { ...patch },
+  });
+  const res = await UserModel.updateOne({ _id: email }, { $set: { ...patch, ...audit.set } });
+  if (res.matchedCount === 0) {
+    await audit.cancel();
+    throw new NotFoundError('user', userId);
+  }
+  await audit.flush();
+  if (patch.disabled) await SessionModel.deleteMany({ userId: email });
 }

@@ -1,4 +1,5 @@
 import { Schema, model } from 'mongoose';
+import { auditOutboxPath } from '../audit/audit.model';
 
 // _id is the normalised (lower-case) e-mail: logins look users up by _id.
 const userSchema = new Schema(
@@ -10,6 +11,8 @@ const userSchema = new Schema(
     disabled: { type: Boolean, default: false },
     createdAt: { type: Date, required: true },
     passwordChangedAt: { type: Date, required: true },
+    // Audit records of changes to this user on their way to the audit log (audit/outbox.ts).
+    auditOutbox: auditOutboxPath,
   },
   { versionKey: false },
 );

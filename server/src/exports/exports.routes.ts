@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Request, Response } from 'express';
 import { binarySchema, type Api } from '../http/route';
 import { WaveParams } from '../responses/responses.schema';
-import { recordAudit } from '../audit/audit.service';
+import { recordEvent } from '../audit/outbox';
 import type { AuthUser } from '../auth/roles';
 import {
   Delimiter,
@@ -99,7 +99,13 @@ export function abandoned(res: Response): AbortSignal {
 async function sendExport(code: string, input: unknown, user: AuthUser, req: Request, res: Response) {
   const request = ExportRequest.parse(input);
   const plan = await prepareExport(code, request, user);
-  await recordAudit(user.email, 'data.export', code, { ...exportSummary(request), via: 'download' });
+  await recordEvent({
+    at: new Date(),
+    actor: user.email,
+    action: 'data.export',
+    target: code,
+    details: { ...exportSummary(request), via: 'download' },
+  });
   attachment(res, plan.contentType, plan.fileName);
   try {
     await plan.write(res, { signal: abandoned(res) });

@@ -1,4 +1,5 @@
 import { Schema, model } from 'mongoose';
+import { auditOutboxPath } from '../audit/audit.model';
 
 // One invitation per municipality and wave. _id is `<wave>|<municipality id>`: stable across
 // re-issued links, so an import replayed after a crash finds the same documents, and a
@@ -66,6 +67,8 @@ const invitationSchema = new Schema(
       default: null,
     },
     optedOutAt: { type: Date, default: null },
+    // Audit records of revocations and re-issues on their way to the audit log (audit/outbox.ts).
+    auditOutbox: auditOutboxPath,
   },
   { versionKey: false },
 );

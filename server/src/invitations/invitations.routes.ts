@@ -11,20 +11,14 @@ import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { binarySchema, type Api } from '../http/route';
-import { recordAudit } from '../audit/audit.service';
 import { safeCell, UTF8_BOM } from '../exports/csv';
 import { findRegion } from '../reference/reference.service';
 import { WaveParams } from '../responses/responses.schema';
 import { getWave } from '../waves/waves.service';
-import {
-  importInvitations,
-  issueLinks,
-  reissueInvitation,
-  responseBoard,
-  revokeInvitation,
-  type Invitation,
-  type IssuedLink,
-} from './invitations.service';
+import type { Invitation } from './invitations.service';
+import { importInvitations } from './invitation-import.service';
+import { issueLinks, reissueInvitation, revokeInvitation, type IssuedLink } from './invitation-links.service';
+import { responseBoard } from './invitation-board.service';
 import {
   BoardExportQuery,
   BoardOut,
@@ -154,8 +148,7 @@ export function invitationsRoutes(api: Api, opts: { publicUrl: string }): void {
       422: { description: 'Bad rows: invalid_params names each by line and field; nothing imported' },
     },
     handler: async ({ params, body, user }, _req, res) => {
-      const result = await importInvitations(params.code, body);
-      await recordAudit(user!.email, 'invitations.import', params.code, { ...result, format: body.format });
+      const result = await importInvitations(params.code, body, user!.email);
       res.status(201);
       return result;
     },
@@ -276,12 +269,11 @@ export function invitationsRoutes(api: Api, opts: { publicUrl: string }): void {
       },
     },
     handler: async ({ params, body, user }, _req, res) => {
-      const links = await issueLinks(params.code, { scope: body.scope, ids: body.ids });
-      await recordAudit(user!.email, 'invitations.export', params.code, {
-        scope: body.scope,
-        issued: links.length,
-        format: body.format,
-      });
+      const links = await issueLinks(
+        params.code,
+        { scope: body.scope, ids: body.ids },
+        { actor: user!.email, format: body.format },
+      );
       await sendLinks(opts.publicUrl, res, params.code, body.format, links);
     },
   });
@@ -295,8 +287,7 @@ export function invitationsRoutes(api: Api, opts: { publicUrl: string }): void {
     params: InvitationParams,
     responses: { 200: { description: 'Revoked', schema: InvitationOut }, 409: { description: 'Already answered' } },
     handler: async ({ params, user }) => {
-      const inv = await revokeInvitation(params.code, params.id);
-      await recordAudit(user!.email, 'invitations.revoke', params.code, { municipality: params.id });
+      const inv = await revokeInvitation(params.code, params.id, user!.email);
       return out(inv);
     },
   });
@@ -316,8 +307,7 @@ export function invitationsRoutes(api: Api, opts: { publicUrl: string }): void {
       409: { description: 'Already answered' },
     },
     handler: async ({ params, user }, _req, res) => {
-      const { invitation, token } = await reissueInvitation(params.code, params.id);
-      await recordAudit(user!.email, 'invitations.reissue', params.code, { municipality: params.id });
+      const { invitation, token } = await reissueInvitation(params.code, params.id, user!.email);
       res.setHeader('Cache-Control', 'no-store');
       return { invitation: out(invitation), link: linkFor(opts.publicUrl, token) };
     },

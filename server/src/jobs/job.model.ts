@@ -1,4 +1,5 @@
 import { Schema, model } from 'mongoose';
+import { auditOutboxPath } from '../audit/audit.model';
 
 // Long work as persisted jobs (exports, tally verify/rebuild). One document per job; the runner
 // of any instance claims it with a single-document findOneAndUpdate and keeps a lease on it.
@@ -34,6 +35,9 @@ const jobSchema = new Schema(
       default: null,
     },
     fileExpired: { type: Boolean, default: false },
+
+    // Audit records of its changes on their way to the audit log (audit/outbox.ts).
+    auditOutbox: auditOutboxPath,
   },
   { versionKey: false, minimize: false },
 );

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Binary } from 'mongodb';
 import { AppError, BadRequestError, ConflictError, NotFoundError } from '../http/errors';
-import { recordAudit } from '../audit/audit.service';
+import { prepareAudit, recordEvent, type PendingAudit } from '../audit/outbox';
 import { waveCatalogue } from '../analytics/catalogue';
 import { checkPair, profileDimension } from '../analytics/crosstab.service';
 import { resolveK } from '../analytics/tally.service';
@@ -79,15 +79,20 @@ async function insertJob(
   params: Record<string, unknown>,
   summary: Record<string, unknown>,
   user: AuthUser,
+  audit?: (jobId: string) => Omit<PendingAudit, 'at' | 'actor'>,
 ): Promise<JobDoc> {
+  const id = randomUUID();
+  const now = new Date();
+  // An audited job (an export, a rebuild) carries its record from the start (audit/outbox.ts).
+  const step = audit ? await prepareAudit(JobModel, id, { at: now, actor: user.email, ...audit(id) }) : undefined;
   const doc = {
-    _id: randomUUID(),
+    _id: id,
     kind,
     waveCode,
     params,
     summary,
     state: 'queued' as const,
-    createdAt: new Date(),
+    createdAt: now,
     createdBy: user.email,
     startedAt: null,
     finishedAt: null,
@@ -101,7 +106,8 @@ async function insertJob(
     file: null,
     fileExpired: false,
   };
-  await JobModel.create(doc);
+  await JobModel.create(step ? { ...doc, auditOutbox: step.doc } : doc);
+  await step?.flush();
   return doc;
 }
 
@@ -110,8 +116,11 @@ export async function startExportJob(code: string, body: unknown, user: AuthUser
   const request = ExportRequest.parse(body);
   const plan = await prepareExport(code, request, user);
   const summary = { ...exportSummary(request), file: plan.fileName };
-  const job = await insertJob('export', code, body as Record<string, unknown>, summary, user);
-  await recordAudit(user.email, 'data.export', code, { ...exportSummary(request), via: 'job', jobId: job._id });
+  const job = await insertJob('export', code, body as Record<string, unknown>, summary, user, (jobId) => ({
+    action: 'data.export',
+    target: code,
+    details: { ...exportSummary(request), via: 'job', jobId },
+  }));
   return jobView(job);
 }
 
@@ -121,8 +130,14 @@ export async function startTallyJob(code: string, kind: 'tally.verify' | 'tally.
     throw new AppError(403, 'Forbidden', 'forbidden', 'Rebuilding the kept counts needs the admin role.');
   }
   await waveCatalogue(code);
-  const job = await insertJob(kind, code, {}, {}, user);
-  if (kind === 'tally.rebuild') await recordAudit(user.email, 'tally.rebuild', code, { jobId: job._id });
+  const job = await insertJob(
+    kind,
+    code,
+    {},
+    {},
+    user,
+    kind === 'tally.rebuild' ? (jobId) => ({ action: 'tally.rebuild', target: code, details: { jobId } }) : undefined,
+  );
   return jobView(job);
 }
 
@@ -215,7 +230,13 @@ export async function openJobFile(
     throw new ConflictError('job_not_done', `The job has no file (${job.state}).`);
   }
   const file = job.file;
-  await recordAudit(user.email, 'data.export', job.waveCode, { ...job.summary, via: 'job file', jobId: id });
+  await recordEvent({
+    at: new Date(),
+    actor: user.email,
+    action: 'data.export',
+    target: job.waveCode,
+    details: { ...job.summary, via: 'job file', jobId: id },
+  });
   const stream = Readable.from(
     (async function* () {
       for (let n = 0; n < file.chunks; n++) {

@@ -1,4 +1,5 @@
 import { Schema, model } from 'mongoose';
+import { auditOutboxPath } from '../audit/audit.model';
 
 // A wave's mail settings: the templates (kind → language → subject/body), the coordinator's
 // contact shown in the mails and the daily cap. _id is the wave code. Absent: the defaults.
@@ -10,6 +11,9 @@ const mailSettingsSchema = new Schema(
     dailyCap: { type: Number, required: true },
     updatedAt: { type: Date, required: true },
     updatedBy: { type: String, required: true },
+
+    // Audit records of its changes on their way to the audit log (audit/outbox.ts).
+    auditOutbox: auditOutboxPath,
   },
   { versionKey: false, minimize: false },
 );

@@ -9,7 +9,6 @@
 // DELETE /api/dev/mail                              coordinator: empty it
 import { z } from 'zod';
 import type { Api } from '../http/route';
-import { recordAudit } from '../audit/audit.service';
 import { WaveParams } from '../responses/responses.schema';
 import { JobListSchema, JobSchema } from '../jobs/jobs.schema';
 import type { Mailbox } from './catcher';
@@ -77,7 +76,6 @@ export function mailRoutes(api: Api, opts: { publicUrl: string; mail: MailDeps }
     responses: { 200: { description: 'Saved', schema: MailSettingsOut } },
     handler: async ({ params, body, user }) => {
       await saveMailSettings(params.code, body, user!);
-      await recordAudit(user!.email, 'mail.settings', params.code, { dailyCap: body.dailyCap });
       return settingsOut(params.code);
     },
   });

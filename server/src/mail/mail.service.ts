@@ -16,18 +16,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, ConflictError, NotFoundError } from '../http/errors';
-import { recordAudit } from '../audit/audit.service';
+import { beginAudit, prepareAudit } from '../audit/outbox';
 import type { AuthUser } from '../auth/roles';
 import { findRegion } from '../reference/reference.service';
 import { getWave, type Wave } from '../waves/waves.service';
 import { InvitationModel } from '../invitations/invitation.model';
 import {
   findInvitation,
-  issueLink,
   type InvitationDoc,
   type LastMail,
   type MailLanguage,
 } from '../invitations/invitations.service';
+import { issueLink } from '../invitations/invitation-links.service';
 import { JobModel } from '../jobs/job.model';
 import { jobView, type JobDoc } from '../jobs/jobs.service';
 import type { JobView } from '../jobs/jobs.schema';
@@ -58,8 +58,17 @@ export async function getMailSettings(waveCode: string): Promise<MailSettings> {
   return { templates: doc.templates, contact: doc.contact ?? '', dailyCap: doc.dailyCap };
 }
 
+/** Saves a wave's mail settings, recorded with them (`mail.settings`). */
 export async function saveMailSettings(waveCode: string, s: MailSettings, user: AuthUser): Promise<MailSettings> {
   await getWave(waveCode);
+  const now = new Date();
+  const audit = await prepareAudit(MailSettingsModel, waveCode, {
+    at: now,
+    actor: user.email,
+    action: 'mail.settings',
+    target: waveCode,
+    details: { dailyCap: s.dailyCap },
+  });
   await MailSettingsModel.updateOne(
     { _id: waveCode },
     {
@@ -67,12 +76,14 @@ export async function saveMailSettings(waveCode: string, s: MailSettings, user: 
         templates: s.templates,
         contact: s.contact,
         dailyCap: s.dailyCap,
-        updatedAt: new Date(),
+        updatedAt: now,
         updatedBy: user.email,
+        ...audit.set,
       },
     },
     { upsert: true },
   );
+  await audit.flush();
   return getMailSettings(waveCode);
 }
 
@@ -162,6 +173,14 @@ export async function sendTestMail(
 ): Promise<{ to: string }> {
   if (!mailer) throw mailOff();
   const p = await previewMail(waveCode, input, publicUrl);
+  // Announced before the mail goes out, recorded once it went (nothing recorded when refused).
+  const audit = await beginAudit({
+    at: new Date(),
+    actor: user.email,
+    action: 'mail.test',
+    target: waveCode,
+    details: { kind: input.kind },
+  });
   try {
     await mailer.send({
       to: user.email,
@@ -171,6 +190,7 @@ export async function sendTestMail(
       language: p.language,
     });
   } catch (err) {
+    await audit.cancel();
     throw new AppError(
       502,
       'Bad Gateway',
@@ -178,7 +198,7 @@ export async function sendTestMail(
       `The mail server refused the test mail: ${permanentReason(err) ?? transientReason(err)}`,
     );
   }
-  await recordAudit(user.email, 'mail.test', waveCode, { kind: input.kind });
+  await audit.commit();
   return { to: user.email };
 }
 
@@ -208,16 +228,25 @@ export async function startCampaign(
     if (unknown.length) throw new NotFoundError('invitation', unknown.join(', '));
   }
   const now = new Date();
+  const jobId = crypto.randomUUID();
+  const summary = {
+    mail: params.kind,
+    scope: params.ids ? 'selected' : 'all',
+    ...(params.ids ? { selected: params.ids.length } : {}),
+  };
+  const audit = await prepareAudit(JobModel, jobId, {
+    at: now,
+    actor: user.email,
+    action: 'mail.campaign',
+    target: waveCode,
+    details: { jobId, ...summary },
+  });
   const doc: JobDoc = {
-    _id: crypto.randomUUID(),
+    _id: jobId,
     kind: 'mail.campaign',
     waveCode,
     params: { ...params },
-    summary: {
-      mail: params.kind,
-      scope: params.ids ? 'selected' : 'all',
-      ...(params.ids ? { selected: params.ids.length } : {}),
-    },
+    summary,
     state: 'queued',
     createdAt: now,
     createdBy: user.email,
@@ -233,8 +262,8 @@ export async function startCampaign(
     file: null,
     fileExpired: false,
   };
-  await JobModel.create(doc);
-  await recordAudit(user.email, 'mail.campaign', waveCode, { jobId: doc._id, ...doc.summary });
+  await JobModel.create({ ...doc, auditOutbox: audit.doc });
+  await audit.flush();
   return jobView(doc);
 }
 
@@ -264,7 +293,18 @@ export async function campaignAction(
             from: ['queued', 'running', 'paused'],
             set: { state: 'cancelled', finishedAt: now, owner: null, leaseUntil: null },
           };
-  const res = await JobModel.updateOne({ ...mine, state: { $in: change.from } }, { $set: change.set });
+  const audit = await prepareAudit(JobModel, id, {
+    at: now,
+    actor: user.email,
+    action: `mail.campaign.${action}`,
+    target: waveCode,
+    details: { jobId: id },
+  });
+  const res = await JobModel.updateOne(
+    { ...mine, state: { $in: change.from } },
+    { $set: { ...change.set, ...audit.set } },
+  );
+  await (res.matchedCount ? audit.flush() : audit.cancel());
   const doc = await JobModel.findOne(mine).lean<JobDoc>();
   if (!doc) throw new NotFoundError('campaign', id);
   if (res.matchedCount === 0) {
@@ -273,7 +313,6 @@ export async function campaignAction(
       `The campaign is ${doc.state}: it cannot be ${action === 'pause' ? 'paused' : action === 'resume' ? 'resumed' : 'cancelled'}.`,
     );
   }
-  await recordAudit(user.email, `mail.campaign.${action}`, waveCode, { jobId: id });
   return jobView(doc);
 }
 
@@ -502,7 +541,21 @@ export async function runCampaign(
     }
     await step.onProgress(i + 1);
   }
-  await recordAudit(job.createdBy, 'mail.campaign.done', job.waveCode, { jobId: job._id, ...result });
+  // Recorded on the campaign's job (a fixed id: a campaign run again after a takeover records it once).
+  const audit = await prepareAudit(
+    JobModel,
+    job._id,
+    {
+      at: new Date(),
+      actor: job.createdBy,
+      action: 'mail.campaign.done',
+      target: job.waveCode,
+      details: { jobId: job._id, ...result },
+    },
+    `done-${job._id}`,
+  );
+  await JobModel.updateOne({ _id: job._id }, { $set: audit.set });
+  await audit.flush();
   return result;
 }
 
@@ -524,13 +577,18 @@ export async function optOut(
 ): Promise<{ invitation: InvitationDoc; wave: Wave } | null> {
   const target = await optOutTarget(token);
   if (!target) return null;
-  const res = await InvitationModel.updateOne(
+  if (target.invitation.optedOutAt) return target;
+  const audit = await prepareAudit(InvitationModel, target.invitation._id, {
+    at: now,
+    actor: 'official',
+    action: 'mail.opt_out',
+    target: target.wave.code,
+    details: { municipality: target.invitation.municipality.id },
+  });
+  await InvitationModel.updateOne(
     { _id: target.invitation._id, $or: [{ optedOutAt: null }, { optedOutAt: { $exists: false } }] },
-    { $set: { optedOutAt: now } },
+    { $set: { optedOutAt: now, ...audit.set } },
   );
-  if (res.modifiedCount === 1)
-    await recordAudit('official', 'mail.opt_out', target.wave.code, {
-      municipality: target.invitation.municipality.id,
-    });
+  await audit.flush();
   return target;
 }

@@ -1,4 +1,5 @@
 import { Schema, model } from 'mongoose';
+import { auditOutboxPath } from '../audit/audit.model';
 
 // One municipal practice of inter-municipal cooperation: what was done, by whom, against which
 // obstacles. _id is the practice's stable address (`/practices/<id>`). Every change is one
@@ -59,6 +60,8 @@ const practiceSchema = new Schema(
       ],
       default: [],
     },
+    // Audit records of its changes on their way to the audit log (audit/outbox.ts).
+    auditOutbox: auditOutboxPath,
   },
   { versionKey: false, minimize: false },
 );

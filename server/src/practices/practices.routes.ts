@@ -21,7 +21,6 @@ import type { Api } from '../http/route';
 import { binarySchema } from '../http/route';
 import { LocalizedText } from '../http/shared-schemas';
 import { ValidationError } from '../http/errors';
-import { recordAudit } from '../audit/audit.service';
 import { practicesCsv, practicesXlsx, parsePracticesCsv, parsePracticesXlsx, tableCsv, tableXlsx } from './practice-io';
 import {
   BrowseOut,
@@ -181,7 +180,6 @@ export function practicesRoutes(api: Api): void {
     responses: { 201: { description: 'Created', schema: PracticeEditorOut } },
     handler: async ({ body, user }, _req, res) => {
       const doc = await svc.createPractice(body.practice, body.status ?? 'draft', user!.email);
-      await recordAudit(user!.email, 'practice.create', doc._id, { status: doc.status });
       res.status(201);
       return svc.editorView(doc);
     },
@@ -196,12 +194,7 @@ export function practicesRoutes(api: Api): void {
     query: ExportQuery,
     responses: { 200: { description: 'The practices', schema: binarySchema, contentType: 'application/octet-stream' } },
     handler: async ({ query, user }, _req, res) => {
-      const list = await svc.practicesForExport(query.status);
-      await recordAudit(user!.email, 'practices.export', '', {
-        format: query.format,
-        status: query.status,
-        rows: list.length,
-      });
+      const list = await svc.practicesForExport(query.status, { actor: user!.email, format: query.format });
       res.setHeader('Cache-Control', 'no-store');
       const file = `practices.${query.format}`;
       res.setHeader('Content-Disposition', `attachment; filename="${file}"`);
@@ -241,12 +234,7 @@ export function practicesRoutes(api: Api): void {
           'import_invalid',
         );
       }
-      const ids = await svc.importPractices(parsed.rows, body.status, user!.email);
-      await recordAudit(user!.email, 'practices.import', '', {
-        format: body.format,
-        imported: ids.length,
-        status: body.status,
-      });
+      const ids = await svc.importPractices(parsed.rows, body.status, user!.email, body.format);
       res.status(201);
       return { imported: ids.length, ids };
     },
@@ -287,9 +275,7 @@ export function practicesRoutes(api: Api): void {
       422: { description: 'The wave is not a practice call' },
     },
     handler: async ({ params, user }) => {
-      const result = await svc.draftsFromWave(params.code, user!.email);
-      await recordAudit(user!.email, 'practices.from_call', params.code, result);
-      return result;
+      return svc.draftsFromWave(params.code, user!.email);
     },
   });
 
@@ -320,13 +306,7 @@ export function practicesRoutes(api: Api): void {
       409: { description: 'Changed by someone else since that version' },
     },
     handler: async ({ params, body, user }) => {
-      const doc = await svc.updatePractice(params.id, body, user!.email);
-      const fields = doc.history.at(-1)?.version === doc.version ? Object.keys(doc.history.at(-1)!.before ?? {}) : [];
-      await recordAudit(user!.email, body.practice ? 'practice.update' : 'practice.review', doc._id, {
-        version: doc.version,
-        fields,
-      });
-      return svc.editorView(doc);
+      return svc.editorView(await svc.updatePractice(params.id, body, user!.email));
     },
   });
 
@@ -347,9 +327,7 @@ export function practicesRoutes(api: Api): void {
         409: { description: 'Changed by someone else since that version' },
       },
       handler: async ({ params, body, user }) => {
-        const doc = await svc.setPracticeStatus(params.id, body.version, status, user!.email);
-        await recordAudit(user!.email, `practice.${action}`, doc._id, { version: doc.version });
-        return svc.editorView(doc);
+        return svc.editorView(await svc.setPracticeStatus(params.id, body.version, status, user!.email));
       },
     });
   }
@@ -363,8 +341,7 @@ export function practicesRoutes(api: Api): void {
     params: PracticeParams,
     responses: { 204: { description: 'Deleted' }, 409: { description: 'Published practices cannot be deleted' } },
     handler: async ({ params, user }, _req, res) => {
-      await svc.deletePractice(params.id);
-      await recordAudit(user!.email, 'practice.delete', params.id);
+      await svc.deletePractice(params.id, user!.email);
       res.status(204).end();
     },
   });

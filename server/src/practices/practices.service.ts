@@ -12,6 +12,8 @@ import { getWave, listWaves } from '../waves/waves.service';
 import { obstacleTally } from '../analytics/tally.service';
 import { NO_FILTERS } from '../analytics/filters';
 import { PracticeModel } from './practice.model';
+import { audited, beginAudit, prepareAudit, prepareDeletionAudit, recordEvent } from '../audit/outbox';
+import type { AuditAction } from '../audit/audit.service';
 import { PracticeFieldsSchema, type BrowseQuery, type PracticeFields, type Review } from './practices.schema';
 import { OBSTACLE_CODES } from './vocabulary';
 import type { ExportablePractice } from './practice-io';
@@ -248,9 +250,18 @@ function newDoc(fields: PracticeFields, status: Status, by: string, origin: Orig
   };
 }
 
+/** Creates a practice, recorded with it (`practice.create`). */
 export async function createPractice(fields: PracticeFields, status: Status, by: string): Promise<PracticeDoc> {
   const doc = newDoc(fields, status, by, { kind: 'manual', waveCode: null, responseId: null });
-  await PracticeModel.create(doc);
+  const audit = await prepareAudit(PracticeModel, doc._id, {
+    at: doc.createdAt,
+    actor: by,
+    action: 'practice.create',
+    target: doc._id,
+    details: { status: doc.status },
+  });
+  await PracticeModel.create({ ...doc, auditOutbox: audit.doc });
+  await audit.flush();
   return doc;
 }
 
@@ -273,7 +284,8 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 
 /**
  * Applies a change made on `version`: one conditional update that sets the new values, bumps the
- * version and records the previous values of what changed. Someone else's change in between → 409.
+ * version and records the previous values of what changed, and its audit record (`audit`; the new
+ * version and the changed fields). Someone else's change in between → 409. No change, no record.
  */
 async function applyChange(
   current: PracticeDoc,
@@ -281,6 +293,7 @@ async function applyChange(
   set: Record<string, unknown>,
   action: string,
   by: string,
+  audit: AuditAction,
 ): Promise<PracticeDoc> {
   if (current.version !== version) throw staleError(current.version);
   const before: Record<string, unknown> = {};
@@ -300,19 +313,31 @@ async function applyChange(
   }
   if (!Object.keys(changes).length) return current;
   const now = new Date();
+  const step = await prepareAudit(PracticeModel, current._id, {
+    at: now,
+    actor: by,
+    action: audit,
+    target: current._id,
+    details:
+      audit === 'practice.update' || audit === 'practice.review'
+        ? { version: version + 1, fields: Object.keys(before) }
+        : { version: version + 1 },
+  });
   const updated = await PracticeModel.findOneAndUpdate(
     { _id: current._id, version },
     {
-      $set: { ...changes, updatedAt: now },
+      $set: { ...changes, updatedAt: now, ...step.set },
       $inc: { version: 1 },
       $push: { history: { at: now, by, action, version: version + 1, before } },
     },
     { new: true },
   ).lean<PracticeDoc>();
   if (!updated) {
+    await step.cancel();
     const latest = await load(current._id);
     throw staleError(latest.version);
   }
+  await step.flush();
   return updated;
 }
 
@@ -333,7 +358,14 @@ export async function updatePractice(
   const set: Record<string, unknown> = {};
   if (input.practice) Object.assign(set, input.practice, { searchText: searchTextOf(input.practice) });
   if (input.review) set.review = input.review;
-  return applyChange(current, input.version, set, input.review && !input.practice ? 'review' : 'edit', by);
+  return applyChange(
+    current,
+    input.version,
+    set,
+    input.review && !input.practice ? 'review' : 'edit',
+    by,
+    input.practice ? 'practice.update' : 'practice.review',
+  );
 }
 
 export async function setPracticeStatus(id: string, version: number, status: Status, by: string): Promise<PracticeDoc> {
@@ -345,15 +377,27 @@ export async function setPracticeStatus(id: string, version: number, status: Sta
     { status, publishedAt: status === 'published' ? new Date() : null },
     status === 'published' ? 'publish' : 'unpublish',
     by,
+    status === 'published' ? 'practice.publish' : 'practice.unpublish',
   );
 }
 
-export async function deletePractice(id: string): Promise<void> {
+/** Deletes a draft; recorded once it is gone (`practice.delete`). */
+export async function deletePractice(id: string, by: string): Promise<void> {
+  await load(id); // 404 for an unknown practice
+  const audit = await prepareDeletionAudit(PracticeModel, id, {
+    at: new Date(),
+    actor: by,
+    action: 'practice.delete',
+    target: id,
+    details: {},
+  });
   const res = await PracticeModel.deleteOne({ _id: id, status: 'draft' });
   if (res.deletedCount === 0) {
+    await audit.cancel();
     await load(id);
     throw new ConflictError('practice_published', 'A published practice cannot be deleted; unpublish it first.');
   }
+  await audit.flush();
 }
 
 // ---- lists ----
@@ -412,7 +456,11 @@ export async function listPracticesForEditors(opts: { status?: Status; q?: strin
 }
 
 /** Everything, for an export (streamed from a cursor; the list is small enough to build the file in memory). */
-export async function practicesForExport(status: Status | 'all'): Promise<ExportablePractice[]> {
+/** The practices an export carries; `by` (an editor's download) is recorded before the file goes out. */
+export async function practicesForExport(
+  status: Status | 'all',
+  by?: { actor: string; format: string },
+): Promise<ExportablePractice[]> {
   const out: ExportablePractice[] = [];
   const cursor = PracticeModel.find(status === 'all' ? {} : { status })
     .sort({ _id: 1 })
@@ -428,24 +476,50 @@ export async function practicesForExport(status: Status | 'all'): Promise<Export
       publishedAt: d.publishedAt ?? null,
     });
   }
+  if (by) {
+    await recordEvent({
+      at: new Date(),
+      actor: by.actor,
+      action: 'practices.export',
+      target: '',
+      details: { format: by.format, status, rows: out.length },
+    });
+  }
   return out;
 }
 
 // ---- import ----
 
-/** Inserts every row or none: a failure part-way removes what this import inserted. */
+/**
+ * Inserts every row or none: a failure part-way removes what this import inserted. Recorded as
+ * one change (`practices.import`); an import undone leaves no record, one cut short (or whose
+ * undoing failed) is recorded as interrupted.
+ */
 export async function importPractices(
   rows: { line: number; practice: PracticeFields }[],
   status: Status,
   by: string,
+  format: string,
 ): Promise<string[]> {
   const docs = rows.map((r) => newDoc(r.practice, status, by, { kind: 'import', waveCode: null, responseId: null }));
+  const audit = await beginAudit({
+    at: new Date(),
+    actor: by,
+    action: 'practices.import',
+    target: '',
+    details: { format, imported: docs.length, status },
+  });
   try {
     await PracticeModel.insertMany(docs, { ordered: true });
   } catch (err) {
-    await PracticeModel.deleteMany({ _id: { $in: docs.map((d) => d._id) }, version: 1 }).catch(() => undefined);
+    const undone = await PracticeModel.deleteMany({ _id: { $in: docs.map((d) => d._id) }, version: 1 }).then(
+      () => true,
+      () => false,
+    );
+    await (undone ? audit.cancel() : audit.interrupted());
     throw err;
   }
+  await audit.commit();
   return docs.map((d) => d._id);
 }
 
@@ -630,7 +704,8 @@ export function practiceFromAnswers(
 
 /**
  * Makes a draft practice of every completed answer of a practice-call wave that has none yet.
- * Idempotent: the draft's id derives from the response, inserted with $setOnInsert.
+ * Idempotent: the draft's id derives from the response, inserted with $setOnInsert. Recorded
+ * as one change (`practices.from_call` with the counts).
  */
 export async function draftsFromWave(waveCode: string, by: string): Promise<{ created: number; existing: number }> {
   const wave = await getWave(waveCode);
@@ -640,6 +715,14 @@ export async function draftsFromWave(waveCode: string, by: string): Promise<{ cr
       [{ name: 'params.code', reason: 'not a practice call', code: 'not_a_practice_call' }],
     );
   }
+  return audited(
+    { at: new Date(), actor: by, action: 'practices.from_call', target: waveCode, details: {} },
+    () => draftEach(waveCode, by),
+    (result) => ({ ...result }),
+  );
+}
+
+async function draftEach(waveCode: string, by: string): Promise<{ created: number; existing: number }> {
   let created = 0;
   let existing = 0;
   const cursor = ResponseModel.find({ waveCode, status: 'complete' }).sort({ submittedAt: 1 }).lean().cursor();

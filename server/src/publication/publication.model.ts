@@ -1,4 +1,5 @@
 import { Schema, model } from 'mongoose';
+import { auditOutboxPath } from '../audit/audit.model';
 
 // A wave's published results: one document per wave (`_id` = wave code). `snapshot` holds the
 // public aggregates as JSON text (question names are not safe as field names) with the cube
@@ -17,6 +18,8 @@ const publicationSchema = new Schema(
       ),
       default: null,
     },
+    // Audit records of its publication on their way to the audit log (audit/outbox.ts).
+    auditOutbox: auditOutboxPath,
   },
   { versionKey: false },
 );

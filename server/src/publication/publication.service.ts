@@ -6,7 +6,7 @@
 // first read after an answer changed it; a read in between is one lookup by `_id` plus the stamp.
 import { createHash } from 'node:crypto';
 import { NotFoundError } from '../http/errors';
-import { recordAudit } from '../audit/audit.service';
+import { prepareAudit, prepareDeletionAudit } from '../audit/outbox';
 import { CubeStampModel } from '../analytics/cube.model';
 import { waveCatalogue } from '../analytics/catalogue';
 import { getMinCell } from '../analytics/coding.service';
@@ -86,15 +86,30 @@ export async function getPublication(wave: string): Promise<Publication> {
 /** Publishes (or re-publishes with another k) a wave's results; audited. */
 export async function publishWave(wave: string, k: number, actor: string): Promise<Publication> {
   const { questionnaire } = await waveCatalogue(wave);
+  const now = new Date();
+  const audit = await prepareAudit(PublicationModel, wave, {
+    at: now,
+    actor,
+    action: 'results.publish',
+    target: wave,
+    details: { k },
+  });
   const doc = await PublicationModel.findOneAndUpdate(
     { _id: wave },
     {
-      $set: { k, publishedAt: new Date(), publishedBy: actor, questionnaireKey: questionnaire.key, snapshot: null },
+      $set: {
+        k,
+        publishedAt: now,
+        publishedBy: actor,
+        questionnaireKey: questionnaire.key,
+        snapshot: null,
+        ...audit.set,
+      },
     },
     { upsert: true, new: true },
   ).lean<PublicationDoc>();
   memo.delete(wave);
-  await recordAudit(actor, 'results.publish', wave, { k });
+  await audit.flush();
   await publicResults(wave); // build the snapshot now, so the first visitor is served from it
   return view(wave, (await PublicationModel.findById(wave).lean<PublicationDoc>()) ?? doc);
 }
@@ -102,9 +117,16 @@ export async function publishWave(wave: string, k: number, actor: string): Promi
 /** Removes the public results; audited. */
 export async function unpublishWave(wave: string, actor: string): Promise<Publication> {
   await getWave(wave);
+  const audit = await prepareDeletionAudit(PublicationModel, wave, {
+    at: new Date(),
+    actor,
+    action: 'results.unpublish',
+    target: wave,
+    details: {},
+  });
   const res = await PublicationModel.deleteOne({ _id: wave });
   memo.delete(wave);
-  if (res.deletedCount) await recordAudit(actor, 'results.unpublish', wave);
+  await (res.deletedCount ? audit.flush() : audit.cancel());
   return view(wave, null);
 }
 

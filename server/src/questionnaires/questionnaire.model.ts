@@ -1,4 +1,5 @@
 import { Schema, model } from 'mongoose';
+import { auditOutboxPath } from '../audit/audit.model';
 
 // _id is `<key>@<version>`: lookups by id are the hot path (FerretDB pushes down only _id).
 // The definition is stored as the exact JSON text: immutable, and free of key restrictions.
@@ -17,6 +18,8 @@ const questionnaireSchema = new Schema(
     // then `rolesLocked` is set and they never change again.
     roles: { type: Schema.Types.Mixed, default: undefined },
     rolesLocked: { type: Boolean, default: false },
+    // Audit records of its upload and role changes on their way to the audit log (audit/outbox.ts).
+    auditOutbox: auditOutboxPath,
   },
   { versionKey: false },
 );

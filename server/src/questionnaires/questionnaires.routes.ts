@@ -8,7 +8,6 @@
 //                                                       its missing translations, and optionally answers checked against it
 // POST /api/questionnaires/{key}/diff-draft              coordinator: the library's diff between a version and an editor's draft
 import type { Api } from '../http/route';
-import { recordAudit } from '../audit/audit.service';
 import { listWaves } from '../waves/waves.service';
 import {
   checkDraft,
@@ -132,8 +131,11 @@ export function questionnairesRoutes(api: Api): void {
       422: { description: 'Not valid: invalid_params lists every problem (and jsonError the line/column)' },
     },
     handler: async ({ body, user }, _req, res) => {
-      const { version, created, sanitized, warnings } = await uploadQuestionnaire(body.key, body.definition);
-      if (created) await recordAudit(user!.email, 'questionnaire.upload', version.id);
+      const { version, created, sanitized, warnings } = await uploadQuestionnaire(
+        body.key,
+        body.definition,
+        user!.email,
+      );
       res.status(created ? 201 : 200);
       return {
         id: version.id,
@@ -167,8 +169,7 @@ export function questionnairesRoutes(api: Api): void {
     handler: async ({ params, body, user }) => {
       const roles: Roles = {};
       for (const [role, name] of Object.entries(body.roles)) if (name) roles[role as keyof Roles] = name;
-      const v = await setRoles(`${params.key}@${params.version}`, roles);
-      await recordAudit(user!.email, 'questionnaire.roles', v.id);
+      const v = await setRoles(`${params.key}@${params.version}`, roles, user!.email);
       return { roles: v.roles, warnings: roleWarnings(v.roles) };
     },
   });

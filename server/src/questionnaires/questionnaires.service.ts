@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError, NotFoundError, ValidationError } from '../http/errors';
 import { QuestionnaireModel } from './questionnaire.model';
+import { prepareAudit } from '../audit/outbox';
 import { checkDefinition, titleOf, type Localized } from './definition';
 import { parseJsonText } from './json-text';
 import { sanitizeDefinition } from './markup';
@@ -134,12 +135,14 @@ export type Registered = {
  * Stores a definition as a version of `key`, idempotently: the same content already stored
  * returns that version; new content becomes the next version. Safe to run concurrently and
  * to replay (the version id is the _id, so two racers cannot both create it). Markup outside
- * the allow-list is removed before the version is stored (and hashed).
+ * the allow-list is removed before the version is stored (and hashed). A new version uploaded
+ * `by` a coordinator is recorded with it (`questionnaire.upload`); shipped files are not.
  */
 export async function registerVersion(
   key: string,
   raw: Record<string, unknown>,
   source: 'file' | 'upload',
+  by?: string,
 ): Promise<Registered> {
   const problems = checkDefinition(raw);
   let proposed: Roles = {};
@@ -163,6 +166,16 @@ export async function registerVersion(
     }
     const next = existing.reduce((m, e) => Math.max(m, e.version), 0) + 1;
     const id = `${key}@${next}`;
+    const now = new Date();
+    const audit = by
+      ? await prepareAudit(QuestionnaireModel, id, {
+          at: now,
+          actor: by,
+          action: 'questionnaire.upload',
+          target: id,
+          details: {},
+        })
+      : undefined;
     const res = await QuestionnaireModel.updateOne(
       { _id: id },
       {
@@ -173,15 +186,19 @@ export async function registerVersion(
           definitionJson: JSON.stringify(definition),
           hash,
           source,
-          createdAt: new Date(),
+          createdAt: now,
           roles: proposed,
           rolesLocked: false,
+          ...(audit ? { auditOutbox: audit.doc } : {}),
         },
       },
       { upsert: true },
     );
-    if (res.upsertedCount === 1)
+    if (res.upsertedCount === 1) {
+      await audit?.flush();
       return { version: await getQuestionnaire(id), created: true, sanitized, warnings: roleWarnings(proposed) };
+    }
+    await audit?.cancel();
     // Someone else took this version number: look again.
   }
   throw new Error(`Could not allocate a version for questionnaire ${key}`);
@@ -189,22 +206,32 @@ export async function registerVersion(
 
 /**
  * Chooses the roles of a version's questions (the library UI). Refused with 409 once a wave has
- * opened on the version: its answers were counted with the roles then in force.
+ * opened on the version: its answers were counted with the roles then in force. Recorded with
+ * the change (`questionnaire.roles`).
  */
-export async function setRoles(id: string, roles: Roles): Promise<QuestionnaireVersion> {
+export async function setRoles(id: string, roles: Roles, by: string): Promise<QuestionnaireVersion> {
   const v = await getQuestionnaire(id);
   const problems = roleProblems(v.definition, roles);
   if (problems.length) throw new ValidationError('These roles cannot be used.', problems, 'invalid_roles');
+  const audit = await prepareAudit(QuestionnaireModel, id, {
+    at: new Date(),
+    actor: by,
+    action: 'questionnaire.roles',
+    target: id,
+    details: {},
+  });
   const res = await QuestionnaireModel.updateOne(
     { _id: id, rolesLocked: { $ne: true } },
-    { $set: { roles: cleanRoles(roles) } },
+    { $set: { roles: cleanRoles(roles), ...audit.set } },
   );
   if (res.matchedCount === 0) {
+    await audit.cancel();
     throw new ConflictError(
       'roles_locked',
       `A wave has been opened on ${id}: its roles can no longer change. Upload the questionnaire again as a new version to use other roles.`,
     );
   }
+  await audit.flush();
   return getQuestionnaire(id);
 }
 
@@ -249,8 +276,8 @@ export async function loadShippedQuestionnaires(
  * checked by survey-core, stored as the next version of `key` in one single-document write.
  * Nothing is stored when anything is wrong.
  */
-export async function uploadQuestionnaire(key: string, text: string): Promise<Registered> {
-  return registerVersion(key, parseDefinitionText(text), 'upload');
+export async function uploadQuestionnaire(key: string, text: string, by: string): Promise<Registered> {
+  return registerVersion(key, parseDefinitionText(text), 'upload', by);
 }
 
 export type QuestionSummary = { name: string; type: string; page: string; title: Localized };

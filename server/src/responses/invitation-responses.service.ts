@@ -26,6 +26,7 @@ import { unsafeKeys } from '../questionnaires/answers';
 import type { QuestionnaireVersion } from '../questionnaires/questionnaires.service';
 import { assertAcceptsAnswers, acceptsAnswers, getWaveWithQuestionnaire, type Wave } from '../waves/waves.service';
 import { findRegion, sizeClasses, type Localized } from '../reference/reference.service';
+import type { InvitationDoc, Municipality } from '../invitations/invitations.service';
 import {
   claimSubmission,
   completeSubmission,
@@ -33,9 +34,7 @@ import {
   readInvitation,
   resolveToken,
   storeDraft,
-  type InvitationDoc,
-  type Municipality,
-} from '../invitations/invitations.service';
+} from '../invitations/invitation-respondent.service';
 import { checkSubmission, findSubmission, submitResponse, type Submitted } from './responses.service';
 import type { SaveDraftBody, SubmitResponseBody } from './responses.schema';
 

@@ -6,7 +6,7 @@
 // and repeating a finished clone answers the same wave (no 409 for the caller's own retry).
 import type { CloneWaveBody } from './waves.schema';
 import { finishClone, getWaveAdmin, startClone, type WaveAdmin } from './waves.service';
-import { copyInvitations } from '../invitations/invitations.service';
+import { copyInvitations } from '../invitations/invitation-import.service';
 import { InvitationModel } from '../invitations/invitation.model';
 
 export async function cloneWaveWithInvitations(

@@ -1,4 +1,5 @@
 import { Schema, model } from 'mongoose';
+import { auditOutboxPath } from '../audit/audit.model';
 import { invalidateWaveCache } from './wave-cache';
 
 // _id is the wave code (short, URL-safe): every respondent request looks the wave up by _id.
@@ -25,7 +26,7 @@ const waveSchema = new Schema(
     pendingClone: { type: String, default: null },
     // Audit records of changes to this wave, written in the same update as the change and moved
     // to the audit log right after (audit/outbox.ts). Keyed by the audit record's id.
-    auditOutbox: { type: Schema.Types.Mixed, default: undefined },
+    auditOutbox: auditOutboxPath,
     // Lifecycle and edit log, appended with $push in the same single-document update that makes
     // the change (so the change and its record cannot diverge).
     history: {

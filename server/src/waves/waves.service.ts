@@ -6,7 +6,7 @@ import type { Localized } from '../questionnaires/definition';
 import { findRegion } from '../reference/reference.service';
 import type { CloneWaveBody, CreateWaveBody, LifecycleBody, UpdateWaveBody, WaveFieldsPatch } from './waves.schema';
 import { missingTranslations } from '../questionnaires/texts';
-import { flushOutbox, outboxOf, outboxSet } from '../audit/outbox';
+import { prepareAudit } from '../audit/outbox';
 
 export type WaveStatus = 'draft' | 'open' | 'closed' | 'archived';
 
@@ -282,6 +282,13 @@ function translationProblems(q: QuestionnaireVersion): InvalidParam[] {
 
 export async function createWave(input: CreateWaveBody, actor: string, now = new Date()): Promise<WaveAdmin> {
   await checkWaveFields(input);
+  const audit = await prepareAudit(WaveModel, input.code, {
+    at: now,
+    actor,
+    action: 'wave.create',
+    target: input.code,
+    details: { questionnaireId: input.questionnaireId },
+  });
   const res = await WaveModel.updateOne(
     { _id: input.code },
     {
@@ -300,20 +307,16 @@ export async function createWave(input: CreateWaveBody, actor: string, now = new
         updatedAt: now,
         clonedFrom: null,
         history: [{ at: now, by: actor, action: 'create', from: null, to: 'draft' }],
-        auditOutbox: outboxOf({
-          at: now,
-          actor,
-          action: 'wave.create',
-          target: input.code,
-          details: { questionnaireId: input.questionnaireId },
-        }),
+        auditOutbox: audit.doc,
       },
     },
     { upsert: true },
   );
-  if (res.upsertedCount !== 1)
+  if (res.upsertedCount !== 1) {
+    await audit.cancel();
     throw new ConflictError('wave_exists', `A wave with the code "${input.code}" already exists.`);
-  await flushOutbox(WaveModel, input.code);
+  }
+  await audit.flush();
   return getWaveAdmin(input.code);
 }
 
@@ -375,10 +378,14 @@ export async function updateWave(
     closesAt: patch.closesAt !== undefined ? patch.closesAt : (current.closesAt as string | null),
     scope: patch.scope,
   });
-  const set: Record<string, unknown> = {
-    updatedAt: now,
-    ...outboxSet({ at: now, actor, action: 'wave.update', target: code, details: { fields: changed } }),
-  };
+  const audit = await prepareAudit(WaveModel, code, {
+    at: now,
+    actor,
+    action: 'wave.update',
+    target: code,
+    details: { fields: changed },
+  });
+  const set: Record<string, unknown> = { updatedAt: now, ...audit.set };
   for (const k of changed) {
     const v = next[k];
     set[k] = k === 'opensAt' || k === 'closesAt' ? date(v as string | null) : v;
@@ -395,9 +402,10 @@ export async function updateWave(
     },
   );
   if (res.matchedCount === 0) {
+    await audit.cancel();
     throw new ConflictError('wave_changed', `The wave "${code}" changed meanwhile; reload and try again.`);
   }
-  await flushOutbox(WaveModel, code);
+  await audit.flush();
   return getWaveAdmin(code);
 }
 
@@ -431,17 +439,7 @@ export async function changeWaveStatus(
       { waveStatus: wave.status, action: input.action },
     );
   }
-  const set: Record<string, unknown> = {
-    status: rule.to,
-    updatedAt: now,
-    ...outboxSet({
-      at: now,
-      actor,
-      action: `wave.${input.action}`,
-      target: code,
-      details: { from: wave.status, to: rule.to },
-    }),
-  };
+  const set: Record<string, unknown> = { status: rule.to, updatedAt: now };
   if (input.action === 'open' || input.action === 'reopen') {
     const closesAt = input.closesAt !== undefined ? date(input.closesAt) : wave.closesAt;
     if (closesAt && closesAt <= now) {
@@ -475,10 +473,17 @@ export async function changeWaveStatus(
       { name: 'body.closesAt', reason: 'only with open or reopen', code: 'not_allowed' },
     ]);
   }
+  const audit = await prepareAudit(WaveModel, code, {
+    at: now,
+    actor,
+    action: `wave.${input.action}`,
+    target: code,
+    details: { from: wave.status, to: rule.to },
+  });
   const res = await WaveModel.updateOne(
     { _id: code, status: wave.status },
     {
-      $set: set,
+      $set: { ...set, ...audit.set },
       $push: {
         history: {
           $each: [
@@ -496,9 +501,10 @@ export async function changeWaveStatus(
     },
   );
   if (res.matchedCount === 0) {
+    await audit.cancel();
     throw new ConflictError('wave_changed', `The wave "${code}" changed meanwhile; reload and try again.`);
   }
-  await flushOutbox(WaveModel, code);
+  await audit.flush();
   return { wave: await getWaveAdmin(code), from: wave.status };
 }
 
@@ -580,19 +586,14 @@ export async function finishClone(
   invitationsCopied: number,
   now = new Date(),
 ): Promise<void> {
-  await WaveModel.updateOne(
-    { _id: code, pendingClone: sourceCode },
-    {
-      $set: {
-        pendingClone: null,
-        ...outboxSet(
-          { at: now, actor, action: 'wave.clone', target: code, details: { from: sourceCode, invitationsCopied } },
-          `clone-${code}`,
-        ),
-      },
-    },
+  const audit = await prepareAudit(
+    WaveModel,
+    code,
+    { at: now, actor, action: 'wave.clone', target: code, details: { from: sourceCode, invitationsCopied } },
+    `clone-${code}`,
   );
-  await flushOutbox(WaveModel, code);
+  await WaveModel.updateOne({ _id: code, pendingClone: sourceCode }, { $set: { pendingClone: null, ...audit.set } });
+  await audit.flush();
 }
 
 /** Thrown by respondent routes of an invitation-only wave reached through the public link. */
