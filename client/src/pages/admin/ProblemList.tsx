@@ -23,6 +23,15 @@ export function problemText(t: TFunction, p: InvalidParam, kind: ProblemKind): {
   if (json && (code === 'invalid_json' || code === 'json_error')) {
     what = `${what} (${t('admin.jsonAt', { line: json[1], column: json[2] })})`;
   }
+  if (code === 'missing_translations') {
+    // The server lists the languages and counts as "uk 3, en 2" before its examples of keys.
+    const counts = [...(p.reason.split('(e.g.')[0] ?? '').matchAll(/\b(ru|uk|en) (\d+)\b/g)];
+    const short = counts.filter((m) => Number(m[2]) > 0);
+    if (short.length)
+      what = `${what}: ${short
+        .map((m) => t('admin.langCount', { lang: t(`admin.lang.${m[1] as 'ru' | 'uk' | 'en'}`), n: Number(m[2]) }))
+        .join(', ')}`;
+  }
   let where = p.name;
   const line = /^line (\d+)(?:\.(\w+))?$/.exec(p.name);
   if (kind === 'list' && line) {
