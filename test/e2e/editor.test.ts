@@ -433,7 +433,9 @@ it('a dynamic panel: an inner question retitled with a new choice, types changed
   const preview = page.getByTestId('editor-preview');
   await page.waitForTimeout(800); // the preview is rebuilt a moment after the last edit
   await preview.getByText('Да', { exact: true }).first().click();
-  await preview.getByRole('textbox', { name: /Название проекта/ }).fill('Полигон');
+  const projectName = preview.getByRole('textbox', { name: /Название проекта/ });
+  await projectName.fill('Полигон');
+  await projectName.press('Tab'); // SurveyJS takes a text's value when it loses the focus
   await preview.getByText('Сфера проекта').first().waitFor();
   await preview.getByText('Вода', { exact: true }).first().waitFor();
 
@@ -491,6 +493,11 @@ it('a dynamic panel: an inner question retitled with a new choice, types changed
   await enForm.getByTestId('question-panel').filter({ hasText: 'Inside the dynamic panel projects' }).waitFor();
   expect(await enForm.getByLabel('Type of question').inputValue()).toBe('checkbox');
   await enForm.getByLabel('Question text (en)').fill('Sector of the project');
+  // An unsafe inner name: the server's check is shown next to the inner question, in English.
+  await enForm.getByLabel('Question name (code)').fill('sector 2');
+  await enForm.getByLabel('Question name (code)').press('Tab');
+  await en.page.getByTestId('inner-projects').getByTestId('q-sector 2').locator('.badge').waitFor();
+  expect(await enForm.getByTestId('question-problems').innerText()).toContain('the name is not allowed');
   await enForm.getByLabel('Type of question').selectOption('dropdown');
   await enForm.getByTestId('type-changed').filter({ hasText: 'Type changed' }).waitFor();
   await en.page.screenshot({ path: path.join(SHOTS, 'editor-panel-en.png'), fullPage: true });

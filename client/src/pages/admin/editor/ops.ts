@@ -350,7 +350,7 @@ export function findQuestion(def: Definition, name: string): At | null {
     if (index >= 0) return { page, index };
   }
   for (const [page, p] of def.pages.entries())
-    for (const [index, e] of p.elements.entries()) {
+    for (let index = 0; index < p.elements.length; index++) {
       const inner = innerQuestions(def, { page, index }).findIndex((x) => x.name === name);
       if (inner >= 0) return { page, index, inner };
     }
