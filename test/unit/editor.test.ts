@@ -1,7 +1,10 @@
 // The questionnaire editor's pure parts: the condition builder's expressions (built, parsed
 // back, and run by survey-core), the editing operations, the translation keys and the XLSX
 // round trip.
+import fs from 'node:fs';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
+import i18next from 'i18next';
 import { ConditionRunner } from 'survey-core';
 import { buildExpression, parseExpression, type Condition } from '../../client/src/pages/admin/editor/conditions';
 import {
@@ -30,6 +33,10 @@ import { checkDefinition } from '../../server/src/questionnaires/definition';
 import { importTranslations, translationsWorkbook } from '../../client/src/pages/admin/editor/xlsx';
 import { collectTexts, missingTranslations, setText } from '../../server/src/questionnaires/texts';
 import { fixture } from '../helpers/fixtures';
+import { reasonText } from '../../client/src/pages/admin/reason-text';
+import ru from '../../client/src/i18n/locales/ru';
+import uk from '../../client/src/i18n/locales/uk';
+import en from '../../client/src/i18n/locales/en';
 
 const run = (expression: string, values: Record<string, unknown>) => new ConditionRunner(expression).runValues(values);
 
@@ -421,5 +428,46 @@ describe('changing the type of a question', () => {
     expect(r.def.pages[0]!.elements).toHaveLength(3);
     expect(checkDefinition(r.def)).toEqual([]);
     expect(changeType(d, sector, 'radiogroup').def).toBe(d);
+  });
+});
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+describe("the server's reason codes in the editor's problem lists", () => {
+  // Every code the questionnaire checks (upload, the editor's check, "try it" answers) and a
+  // wave's refusal of missing translations can give, read from the server's source.
+  const sources = [
+    ...fs
+      .readdirSync(path.join(ROOT, 'server/src/questionnaires'))
+      .map((f) => path.join('server/src/questionnaires', f)),
+    'server/src/waves/waves.service.ts',
+  ];
+  const codes = new Set<string>();
+  for (const file of sources)
+    for (const m of fs
+      .readFileSync(path.join(ROOT, file), 'utf8')
+      .matchAll(/code: (?:\w+ \? )?'(\w+)'(?: : '(\w+)')?/g))
+      for (const c of [m[1], m[2]]) if (c) codes.add(c);
+
+  it.each([
+    ['ru', ru],
+    ['uk', uk],
+    ['en', en],
+  ])('each has a wording in %s', (_, locale) => {
+    expect(codes.size).toBeGreaterThan(20);
+    expect(codes).toContain('missing_translations');
+    expect([...codes].filter((c) => !(c in locale.admin.reason))).toEqual([]);
+  });
+
+  it('missing_translations is worded from the locale file, with the languages and counts the server gives', () => {
+    const t = i18next.createInstance();
+    void t.init({ lng: 'ru', resources: { ru: { translation: ru } }, initAsync: false });
+    const p = {
+      name: 'body.questionnaireId',
+      code: 'missing_translations',
+      reason:
+        'q@2 has texts without a translation: uk 3, en 1 (e.g. p1.en 2.title). Translate them in the editor, or confirm with allowMissingTranslations.',
+    };
+    expect(reasonText(t.t, p)).toBe('не все тексты переведены на языки анкеты: украинский — 3, английский — 1');
   });
 });

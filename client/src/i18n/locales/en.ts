@@ -427,6 +427,8 @@ const en: Messages = {
       type_country: "the municipality type does not fit the region's country",
       region_changed: 'the municipality is already invited in another region',
       missing_translations: "not every text is translated into the questionnaire's languages",
+      no_region_question: 'the questionnaire has no region question: mark the wave as having no regional breakdown',
+      not_allowed: 'can only be given when the wave opens or reopens',
       unknown_property: 'a property that is neither SurveyJS nor one of our extensions: it has no effect, remove it',
       markup_removed:
         'markup outside the allowed set (scripts, styles, forms, event handlers, unsafe links) was removed',
