@@ -459,6 +459,17 @@ describe("the server's reason codes in the editor's problem lists", () => {
     expect([...codes].filter((c) => !(c in locale.admin.reason))).toEqual([]);
   });
 
+  it('a reason quoting what it concerns keeps that in the wording; an unknown code keeps the server text', () => {
+    const t = i18next.createInstance();
+    void t.init({ lng: 'en', resources: { en: { translation: en } }, initAsync: false });
+    const unknownProperty = {
+      code: 'unknown_property',
+      reason: 'the property "rateColorMode" is not a SurveyJS property and not one of the extensions',
+    };
+    expect(reasonText(t.t, unknownProperty)).toBe(`${en.admin.reason.unknown_property} (rateColorMode)`);
+    expect(reasonText(t.t, { code: 'no_such_code', reason: 'as the server says' })).toBe('as the server says');
+  });
+
   it('missing_translations is worded from the locale file, with the languages and counts the server gives', () => {
     const t = i18next.createInstance();
     void t.init({ lng: 'ru', resources: { ru: { translation: ru } }, initAsync: false });

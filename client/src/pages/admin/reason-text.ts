@@ -10,6 +10,18 @@ type TextLocale = keyof typeof ru.admin.lang;
 const has = <T extends object>(o: T, k: string | undefined): k is Extract<keyof T, string> =>
   k !== undefined && Object.prototype.hasOwnProperty.call(o, k);
 
+// Codes whose server text quotes what they concern (a property, a type, a question...).
+const DETAIL = new Set<string>([
+  'unknown_property',
+  'unknown_type',
+  'unknown_role',
+  'unknown_obstacle',
+  'invalid_expression',
+  'no_question',
+  'role_taken',
+  'role_type',
+]);
+
 /** The reason in the user's language where its code is known; the server's text otherwise. */
 export function reasonText(t: TFunction, p: { code?: string; reason: string }, code = p.code): string {
   if (!has(ru.admin.reason, code)) return p.reason;
@@ -17,6 +29,11 @@ export function reasonText(t: TFunction, p: { code?: string; reason: string }, c
   const json = /^line (\d+), column (\d+)/.exec(p.reason);
   if (json && (code === 'invalid_json' || code === 'json_error')) {
     what = `${what} (${t('admin.jsonAt', { line: json[1], column: json[2] })})`;
+  }
+  if (DETAIL.has(code)) {
+    // What the server's text quotes first: the property, type, role, question or choice concerned.
+    const detail = /"([^"]{1,80})"/.exec(p.reason);
+    if (detail) what = `${what} (${detail[1]})`;
   }
   if (code === 'missing_translations') {
     // The server lists the languages and counts ("uk 3, en 1") before its examples of keys.
