@@ -150,8 +150,19 @@ it('edits one question with the keyboard only: reorder, title, required, undo', 
   await poll(() => form.getByLabel('Required').isChecked(), false);
   await page.keyboard.press('Control+Shift+Z');
   await poll(() => form.getByLabel('Required').isChecked(), true);
-  // The draft autosaves in this browser.
+  // The draft autosaves in this browser (a moment after the last change: wait for that save, not an
+  // earlier one, before reloading).
   await page.getByTestId('draft-status').filter({ hasText: 'Draft saved' }).waitFor();
+  const savedDraft = () =>
+    page.evaluate(() => {
+      const key = Object.keys(localStorage).find((k) => k.startsWith('lsg-editor:'));
+      const draft = key
+        ? (JSON.parse(localStorage.getItem(key)!) as { def: { pages: { elements: Record<string, unknown>[] }[] } })
+        : null;
+      const q = draft?.def.pages.flatMap((p) => p.elements).find((e) => e.name === 'comment');
+      return q ? [JSON.stringify(q.title).includes('Anything else for the association?'), q.isRequired === true] : null;
+    });
+  await poll(savedDraft, [true, true]);
   // ... and comes back when the editor is opened again.
   await page.reload();
   await page.getByText('Your draft from').waitFor();
@@ -335,6 +346,18 @@ it('a new wave on a version with a missing language is refused until the coordin
   expect(errors).toEqual([]);
 }, 120_000);
 
+/** A picture of the editor with the preview showing the panel's first entry (answered there). */
+async function panelShot(page: Page, yes: string, nameLabel: RegExp, innerTitle: string, file: string) {
+  const preview = page.getByTestId('editor-preview');
+  await page.waitForTimeout(800); // the preview is rebuilt a moment after the last edit
+  await preview.getByText(yes, { exact: true }).first().click();
+  await preview.getByRole('textbox', { name: nameLabel }).fill('Полигон ТКО');
+  // The preview scrolls within its column: bring the edited inner question into its view.
+  await preview.getByText(innerTitle).first().scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(SHOTS, file), fullPage: true });
+}
+
 it('a dynamic panel: an inner question retitled with a new choice, types changed, a missing translation in Russian, saved as version 2', async () => {
   const { page, errors } = await signedIn('ru');
   // The questionnaire comes in through the library's upload API, as a coordinator's file would.
@@ -390,7 +413,7 @@ it('a dynamic panel: an inner question retitled with a new choice, types changed
   await changed.filter({ hasText: '«один из списка» → «несколько из списка»' }).waitFor();
   expect(await changed.innerText()).toContain('Всё сохранено');
   expect(await choices.inputValue()).toContain('water | Вода');
-  await page.screenshot({ path: path.join(SHOTS, 'editor-panel-ru.png'), fullPage: true });
+  await panelShot(page, 'Да', /Название проекта/, 'Сфера проекта', 'editor-panel-ru.png');
 
   // A new inner question, moved up by the keyboard, inside the panel only.
   await page.getByLabel('Тип нового вопроса').selectOption('text');
@@ -500,6 +523,6 @@ it('a dynamic panel: an inner question retitled with a new choice, types changed
   expect(await enForm.getByTestId('question-problems').innerText()).toContain('the name is not allowed');
   await enForm.getByLabel('Type of question').selectOption('dropdown');
   await enForm.getByTestId('type-changed').filter({ hasText: 'Type changed' }).waitFor();
-  await en.page.screenshot({ path: path.join(SHOTS, 'editor-panel-en.png'), fullPage: true });
+  await panelShot(en.page, 'Yes', /Name of the project/, 'Sector of the project', 'editor-panel-en.png');
   expect(en.errors).toEqual([]);
 }, 180_000);
