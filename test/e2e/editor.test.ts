@@ -355,6 +355,7 @@ async function panelShot(page: Page, yes: string, nameLabel: RegExp, innerTitle:
   // The preview scrolls within its column: bring the edited inner question into its view.
   await preview.getByText(innerTitle).first().scrollIntoViewIfNeeded();
   await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(600); // SurveyJS fades in a question that has just become visible
   await page.screenshot({ path: path.join(SHOTS, file), fullPage: true });
 }
 
