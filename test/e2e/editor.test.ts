@@ -3,6 +3,8 @@
 // into Ukrainian in the table and into English by an XLSX round trip, preview it at phone width,
 // save it as a new version and clone a wave onto that version), keyboard-only editing of one
 // question, and the server's refusal of an unsafe name shown next to the question.
+// A questionnaire with a dynamic panel (uploaded through the API): its inner questions edited,
+// a question's type changed, a missing translation named in Russian, saved as a new version.
 // Screenshots: docs/screenshots/editor-*.png.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +19,7 @@ import { axeViolations, describeFindings } from '../helpers/axe';
 import { QuestionnaireModel } from '../../server/src/questionnaires/questionnaire.model';
 import { getQuestionnaire, registerVersion } from '../../server/src/questionnaires/questionnaires.service';
 import { createWave, getWave } from '../../server/src/waves/waves.service';
+import { fixture } from '../helpers/fixtures';
 
 useTestDatabase({ demo: false });
 
@@ -147,8 +150,19 @@ it('edits one question with the keyboard only: reorder, title, required, undo', 
   await poll(() => form.getByLabel('Required').isChecked(), false);
   await page.keyboard.press('Control+Shift+Z');
   await poll(() => form.getByLabel('Required').isChecked(), true);
-  // The draft autosaves in this browser.
+  // The draft autosaves in this browser (a moment after the last change: wait for that save, not an
+  // earlier one, before reloading).
   await page.getByTestId('draft-status').filter({ hasText: 'Draft saved' }).waitFor();
+  const savedDraft = () =>
+    page.evaluate(() => {
+      const key = Object.keys(localStorage).find((k) => k.startsWith('lsg-editor:'));
+      const draft = key
+        ? (JSON.parse(localStorage.getItem(key)!) as { def: { pages: { elements: Record<string, unknown>[] }[] } })
+        : null;
+      const q = draft?.def.pages.flatMap((p) => p.elements).find((e) => e.name === 'comment');
+      return q ? [JSON.stringify(q.title).includes('Anything else for the association?'), q.isRequired === true] : null;
+    });
+  await poll(savedDraft, [true, true]);
   // ... and comes back when the editor is opened again.
   await page.reload();
   await page.getByText('Your draft from').waitFor();
@@ -322,10 +336,194 @@ it('a new wave on a version with a missing language is refused until the coordin
   await page.getByRole('button', { name: 'Создать волну' }).click();
   const problems = page.getByTestId('problems');
   await problems.waitFor();
-  expect(await problems.innerText()).toMatch(/uk 1/);
+  // The server's reason code in the user's language, with the languages and counts it gives.
+  expect(await problems.innerText()).toContain('не все тексты переведены на языки анкеты: украинский — 1');
+  expect(await problems.innerText()).not.toMatch(/without a translation/);
   await page.getByLabel('Использовать, даже если не хватает переводов').check();
   await page.getByRole('button', { name: 'Создать волну' }).click();
   await page.waitForURL(/\/admin\/waves\/short-2026$/);
   expect((await getWave('short-2026')).questionnaireId).toBe(version.id);
   expect(errors).toEqual([]);
 }, 120_000);
+
+/** A picture of the editor with the preview showing the panel's first entry (answered there). */
+async function panelShot(page: Page, yes: string, nameLabel: RegExp, innerTitle: string, file: string) {
+  const preview = page.getByTestId('editor-preview');
+  await page.waitForTimeout(800); // the preview is rebuilt a moment after the last edit
+  await preview.getByText(yes, { exact: true }).first().click();
+  await preview.getByRole('textbox', { name: nameLabel }).fill('Полигон ТКО');
+  // The preview scrolls within its column: bring the edited inner question into its view.
+  await preview.getByText(innerTitle).first().scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(600); // SurveyJS fades in a question that has just become visible
+  await page.screenshot({ path: path.join(SHOTS, file), fullPage: true });
+}
+
+it('a dynamic panel: an inner question retitled with a new choice, types changed, a missing translation in Russian, saved as version 2', async () => {
+  const { page, errors } = await signedIn('ru');
+  // The questionnaire comes in through the library's upload API, as a coordinator's file would.
+  const status = await page.evaluate(
+    async (definition) => {
+      const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
+      const res = await fetch('/api/questionnaires', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+        body: JSON.stringify({ key: 'joint-projects', definition }),
+      });
+      return res.status;
+    },
+    JSON.stringify(fixture('joint-projects.json')),
+  );
+  expect(status).toBe(201);
+  await openEditor(page, 'Редактировать joint-projects, версия 1');
+
+  // The panel's questions are listed under it and can be selected like any other.
+  const inner = page.getByTestId('inner-projects');
+  const innerOrder = () =>
+    inner.locator(':scope > li').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+  expect(await innerOrder()).toEqual(['q-project_name', 'q-sector', 'q-project_note']);
+  await inner.getByRole('button', { name: /sector —/ }).click();
+  const form = page.getByTestId('question-form');
+  expect(await form.locator('h2 code').innerText()).toBe('sector');
+  await form.getByTestId('question-panel').filter({ hasText: 'Внутри динамической панели projects' }).waitFor();
+  // No role selector inside a panel (roles name questions of the pages).
+  expect(await form.getByLabel('Роль вопроса в анализе').count()).toBe(0);
+
+  // Title in Russian, and one more choice pasted in Russian only.
+  await form.getByLabel('Текст вопроса (ru)').fill('Сфера проекта');
+  await inner.getByTestId('q-sector').filter({ hasText: 'Сфера проекта' }).waitFor();
+  const choices = form.getByLabel('Варианты ответа');
+  await choices.fill(`${await choices.inputValue()}\nwater | Вода`);
+  await form.getByRole('button', { name: 'Применить список' }).click();
+  // The missing translations of the new choice, worded from the locale file, next to the question.
+  const missing = form.getByTestId('question-translations');
+  await missing
+    .filter({ hasText: 'не все тексты переведены на языки анкеты: украинский — 1, английский — 1' })
+    .waitFor();
+
+  // A condition inside the panel asks about another question of the same entry.
+  const visible = form.getByTestId('cond-visibleIf');
+  await visible.getByRole('button', { name: '+ Условие' }).click();
+  await visible.getByLabel('Условие 1: вопрос').selectOption('panel.project_name');
+  await visible.getByLabel('Условие 1: оператор').selectOption('notempty');
+  expect(await visible.getByTestId('cond-visibleIf-expr').innerText()).toBe('{panel.project_name} notempty');
+
+  // Type: one of a list → several of a list keeps the choices; the notice offers undo.
+  await form.getByLabel('Тип вопроса').selectOption('checkbox');
+  const changed = form.getByTestId('type-changed');
+  await changed.filter({ hasText: '«один из списка» → «несколько из списка»' }).waitFor();
+  expect(await changed.innerText()).toContain('Всё сохранено');
+  expect(await choices.inputValue()).toContain('water | Вода');
+  await panelShot(page, 'Да', /Название проекта/, 'Сфера проекта', 'editor-panel-ru.png');
+
+  // A new inner question, moved up by the keyboard, inside the panel only.
+  await page.getByLabel('Тип нового вопроса').selectOption('text');
+  await page.getByRole('button', { name: 'Добавить вопрос (строка / число) в панель projects' }).click();
+  await form.getByLabel('Имя (код) вопроса').fill('budget');
+  await form.getByLabel('Имя (код) вопроса').press('Enter');
+  await inner.getByTestId('q-budget').waitFor();
+  await form.getByLabel('Текст вопроса (ru)').fill('Бюджет, тыс. руб.');
+  await page.getByRole('button', { name: 'Вопрос budget выше' }).focus();
+  await page.keyboard.press('Enter');
+  await poll(innerOrder, ['q-project_name', 'q-budget', 'q-sector', 'q-project_note']);
+
+  // A question of the page: number field → rating carries its range; undone, then done again.
+  await page
+    .getByTestId('q-partners_count')
+    .getByRole('button', { name: /partners_count —/ })
+    .click();
+  await form.getByLabel('Тип вопроса').selectOption('rating');
+  await form.getByTestId('type-changed').waitFor();
+  expect(await form.getByLabel('Шкала до').inputValue()).toBe('100');
+  await form.getByRole('button', { name: 'Вернуть прежний тип' }).click();
+  await poll(() => form.getByLabel('Тип вопроса').inputValue(), 'text');
+  expect(await form.getByTestId('type-changed').count()).toBe(0);
+  await form.getByLabel('Тип вопроса').selectOption('comment');
+  await form.getByTestId('type-changed').filter({ hasText: 'inputType, min, max' }).waitFor();
+
+  // The new texts are rows of the translation table: translated there.
+  await page.getByRole('button', { name: 'Переводы' }).click();
+  const table = page.getByTestId('translations');
+  await table.getByLabel('projects_page.projects.sector.choices.water, uk').fill('Вода');
+  await table.getByLabel('projects_page.projects.sector.choices.water, en').fill('Water');
+  await table.getByLabel('projects_page.projects.budget.title, uk').fill('Бюджет, тис. грн');
+  await table.getByLabel('projects_page.projects.budget.title, en').fill('Budget, thousands');
+  await table.getByTestId('missing-counts').filter({ hasText: 'переведены на три языка' }).waitFor();
+  await page.getByRole('button', { name: 'Вопросы' }).click();
+  await inner.getByRole('button', { name: /sector —/ }).click();
+  expect(await form.getByTestId('question-translations').count()).toBe(0);
+
+  // The preview renders the panel's entry with the edited question.
+  const preview = page.getByTestId('editor-preview');
+  await page.waitForTimeout(800); // the preview is rebuilt a moment after the last edit
+  await preview.getByText('Да', { exact: true }).first().click();
+  const projectName = preview.getByRole('textbox', { name: /Название проекта/ });
+  await projectName.fill('Полигон');
+  await projectName.press('Tab'); // SurveyJS takes a text's value when it loses the focus
+  await preview.getByText('Сфера проекта').first().waitFor();
+  await preview.getByText('Вода', { exact: true }).first().waitFor();
+
+  // Save: the diff names the inner questions; then the stored JSON.
+  await page.getByRole('button', { name: 'Сохранить как новую версию…' }).click();
+  const review = page.getByTestId('save-review');
+  await review.waitFor();
+  expect(await review.getByTestId('diff-added').innerText()).toContain('projects.budget');
+  const changedList = await review.getByTestId('diff-changed').innerText();
+  expect(changedList).toContain('projects.sector');
+  expect(changedList).toContain('partners_count');
+  await review.getByRole('button', { name: 'Проверить и сохранить' }).click();
+  await page.getByTestId('save-done').filter({ hasText: 'joint-projects, версия 2' }).waitFor();
+
+  const v2 = await getQuestionnaire('joint-projects@2');
+  const elements = (v2.definition.pages as { elements: Record<string, unknown>[] }[])[0]!.elements;
+  const panel = elements.find((e) => e.name === 'projects')!;
+  const template = panel.templateElements as Record<string, unknown>[];
+  expect(template.map((e) => e.name)).toEqual(['project_name', 'budget', 'sector', 'project_note']);
+  expect(template[1]).toMatchObject({
+    type: 'text',
+    title: { ru: 'Бюджет, тыс. руб.', uk: 'Бюджет, тис. грн', en: 'Budget, thousands' },
+  });
+  expect(template[2]).toEqual({
+    type: 'checkbox',
+    name: 'sector',
+    title: { ru: 'Сфера проекта', uk: 'Сфера', en: 'Sector' },
+    visibleIf: '{panel.project_name} notempty',
+    choices: [
+      { value: 'waste', text: { ru: 'Отходы', uk: 'Відходи', en: 'Waste' } },
+      { value: 'transport', text: { ru: 'Транспорт', uk: 'Транспорт', en: 'Transport' } },
+      { value: 'tourism', text: { ru: 'Туризм', uk: 'Туризм', en: 'Tourism' } },
+      { value: 'water', text: { ru: 'Вода', uk: 'Вода', en: 'Water' } },
+    ],
+  });
+  expect(elements.find((e) => e.name === 'partners_count')).toEqual({
+    type: 'comment',
+    name: 'partners_count',
+    title: {
+      ru: 'Сколько у вас муниципалитетов-партнёров?',
+      uk: 'Скільки у вас громад-партнерів?',
+      en: 'How many partner municipalities do you have?',
+    },
+  });
+  expect(errors).toEqual([]);
+
+  // The same editor in English, on the saved version.
+  const en = await signedIn('en');
+  await openEditor(en.page, 'Edit joint-projects, version 2');
+  await en.page
+    .getByTestId('inner-projects')
+    .getByRole('button', { name: /sector —/ })
+    .click();
+  const enForm = en.page.getByTestId('question-form');
+  await enForm.getByTestId('question-panel').filter({ hasText: 'Inside the dynamic panel projects' }).waitFor();
+  expect(await enForm.getByLabel('Type of question').inputValue()).toBe('checkbox');
+  await enForm.getByLabel('Question text (en)').fill('Sector of the project');
+  // An unsafe inner name: the server's check is shown next to the inner question, in English.
+  await enForm.getByLabel('Question name (code)').fill('sector 2');
+  await enForm.getByLabel('Question name (code)').press('Tab');
+  await en.page.getByTestId('inner-projects').getByTestId('q-sector 2').locator('.badge').waitFor();
+  expect(await enForm.getByTestId('question-problems').innerText()).toContain('the name is not allowed');
+  await enForm.getByLabel('Type of question').selectOption('dropdown');
+  await enForm.getByTestId('type-changed').filter({ hasText: 'Type changed' }).waitFor();
+  await panelShot(en.page, 'Yes', /Name of the project/, 'Sector of the project', 'editor-panel-en.png');
+  expect(en.errors).toEqual([]);
+}, 180_000);

@@ -110,6 +110,51 @@ describe('diff of a draft against the version it started from', () => {
   });
 });
 
+describe('a draft with a dynamic panel', () => {
+  type Panel = Record<string, unknown> & { templateElements: Record<string, unknown>[] };
+  const panelDef = (panelCount: number) => {
+    const d = fixture('joint-projects.json') as Def;
+    (d.pages[0]!.elements[1] as Panel).panelCount = panelCount;
+    return d;
+  };
+
+  it('its inner questions are checked once, as the panel defines them, whatever the panel starts with', async () => {
+    for (const panelCount of [0, 2]) {
+      const ok = await check(panelDef(panelCount));
+      expect(ok.body.problems).toEqual([]);
+      const d = panelDef(panelCount);
+      const inner = (d.pages[0]!.elements[1] as Panel).templateElements;
+      inner.push({ type: 'text', name: 'sector', title: { ru: 'Ещё', uk: 'Ще', en: 'More' } });
+      inner[2]!.visibleIf = '{panel.no_such} notempty';
+      const bad = await check(d);
+      expect(bad.body.problems).toEqual([
+        expect.objectContaining({ name: 'sector', code: 'duplicate_name' }),
+        expect.objectContaining({ name: 'project_note', code: 'invalid_expression' }),
+      ]);
+    }
+  });
+
+  it('the diff names inner questions <panel>.<question>, each once', async () => {
+    const key = `ed-${randomUUID().slice(0, 6)}`;
+    const up = await coordinator.post('/api/questionnaires').send({ key, definition: JSON.stringify(panelDef(2)) });
+    expect(up.status).toBe(201);
+    const d = panelDef(2);
+    const inner = (d.pages[0]!.elements[1] as Panel).templateElements;
+    inner[1] = { ...inner[1], title: { ru: 'Отрасль', uk: 'Галузь', en: 'Field' } };
+    inner.splice(2, 1);
+    inner.push({ type: 'text', name: 'budget', title: { ru: 'Бюджет', uk: 'Бюджет', en: 'Budget' } });
+    const res = await coordinator
+      .post(`/api/questionnaires/${key}/diff-draft`)
+      .send({ from: 1, definition: JSON.stringify(d) });
+    expect(res.status).toBe(200);
+    const names = (list: { name: string }[]) => list.map((q) => q.name);
+    expect(names(res.body.added)).toEqual(['projects.budget']);
+    expect(names(res.body.removed)).toEqual(['projects.project_note']);
+    expect(names(res.body.changed)).toEqual(['projects', 'projects.sector']);
+    expect(res.body.unchanged).toEqual(['has_projects', 'projects.project_name', 'partners_count']);
+  });
+});
+
 describe('a version with a missing language and waves', () => {
   const wave = (questionnaireId: string, over: Record<string, unknown> = {}) => ({
     code: `w-${randomUUID().slice(0, 8)}`,

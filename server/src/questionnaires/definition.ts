@@ -4,7 +4,7 @@
 // as the obstacle question. Markup is sanitized when a version is stored (markup.ts).
 import { Serializer, type Question, type Model } from 'survey-core';
 import type { InvalidParam } from '../http/errors';
-import { createModel, LSG_ROLES, questionsIn } from './survey-model';
+import { createModel, definedQuestions, LSG_ROLES, questionsIn } from './survey-model';
 import { rawChecks } from './raw-checks';
 import { logger } from '../logger';
 
@@ -71,9 +71,12 @@ function modelProblems(definition: object, problems: InvalidParam[]): InvalidPar
   // Names are unique within their scope (the survey, or one dynamic panel's template). Two
   // questions sharing a `valueName` is SurveyJS's documented way to share one answer (e.g. two
   // dynamic panels over the same list), not a duplicate.
+  // A dynamic panel's questions are checked once, as its template defines them (survey-core
+  // also makes a copy of them for each entry the panel starts with, all in the same scope).
   const seen = new Map<unknown, Set<string>>();
-  for (const q of questions) {
-    const scope = (q as unknown as { parentQuestion?: unknown }).parentQuestion ?? null;
+  const defined = definedQuestions(model);
+  for (const { question: q, panel } of defined) {
+    const scope = panel ?? (q as unknown as { parentQuestion?: unknown }).parentQuestion ?? null;
     const names = seen.get(scope) ?? new Set<string>();
     seen.set(scope, names);
     const name = q.name;
@@ -89,7 +92,7 @@ function modelProblems(definition: object, problems: InvalidParam[]): InvalidPar
       problems.push({ name, reason: `unknown lsgRole "${role}"`, code: 'unknown_role' });
     }
   }
-  problems.push(...expressionProblems(model, questions));
+  problems.push(...expressionProblems(model, questions, defined));
   return problems;
 }
 
@@ -175,7 +178,22 @@ const CONTEXT_VARIABLES = new Set(['panel', 'parentpanel', 'row', 'item', 'choic
 const ERROR_TYPE = { syntax: 0, unknownFunction: 1, unknownVariable: 2 } as const;
 
 /** Broken visibleIf/enableIf/... expressions: syntax errors, unknown functions, unknown questions. */
-function expressionProblems(model: Model, questions: Question[]): InvalidParam[] {
+function expressionProblems(
+  model: Model,
+  questions: Question[],
+  defined: { question: Question; panel: Question | null }[],
+): InvalidParam[] {
+  // `{panel.x}` in a question of a dynamic panel's template must name a question of that panel.
+  const panelOf = new Map<unknown, Question>();
+  const panelNames = new Map<Question, Set<string>>();
+  for (const { question, panel } of defined) {
+    if (!panel) continue;
+    panelOf.set(question, panel);
+    const names = panelNames.get(panel) ?? new Set<string>();
+    names.add(question.name.toLowerCase());
+    names.add(question.getValueName().toLowerCase());
+    panelNames.set(panel, names);
+  }
   const known = new Set<string>();
   for (const q of questions) {
     known.add(q.getValueName().toLowerCase());
@@ -204,6 +222,20 @@ function expressionProblems(model: Model, questions: Question[]): InvalidParam[]
           reason: `${r.propertyName}: unknown function "${e.functionName ?? ''}" in "${expression}"`,
           code: 'invalid_expression',
         });
+      } else if (
+        e.errorType === ERROR_TYPE.unknownVariable &&
+        e.variableName &&
+        /^panel\./i.test(e.variableName) &&
+        panelOf.has(r.obj)
+      ) {
+        const inner = e.variableName.slice('panel.'.length).split(/[.[]/)[0]!.toLowerCase();
+        const panel = panelOf.get(r.obj)!;
+        if (!panelNames.get(panel)?.has(inner))
+          problems.push({
+            name: owner,
+            reason: `${r.propertyName}: "${e.variableName}" names no question of the dynamic panel "${panel.name}" in "${expression}"`,
+            code: 'invalid_expression',
+          });
       } else if (e.errorType === ERROR_TYPE.unknownVariable && e.variableName && !isKnownVariable(e.variableName)) {
         problems.push({
           name: owner,

@@ -8,7 +8,8 @@ import { checkDefinition, titleOf, type Localized } from './definition';
 import { parseJsonText } from './json-text';
 import { sanitizeDefinition } from './markup';
 import type { InvalidParam } from '../http/errors';
-import { createModel, questionsIn } from './survey-model';
+import { createModel, definedQuestions, questionsIn } from './survey-model';
+import type { Question } from 'survey-core';
 import { LSG_ROLES, roleProblems, rolesFromDefinition, roleWarnings, type Roles } from './roles';
 import { ConflictError } from '../http/errors';
 import { checkAnswers } from './answers';
@@ -327,13 +328,34 @@ export async function diffVersions(key: string, from: number, to: number): Promi
   return { key, from, to, ...diffDefinitions(a.definition, b.definition) };
 }
 
+/**
+ * The questions a diff compares: as the definition writes them, a question inside a dynamic
+ * panel once (from the panel's template) and named `<panel>.<question>`.
+ */
+function diffEntries(definition: Record<string, unknown>): (QuestionSummary & { json: string })[] {
+  const model = createModel(definition);
+  const pathOf = new Map<Question, string>();
+  return definedQuestions(model).map(({ question: q, panel }) => {
+    const name = panel ? `${pathOf.get(panel) ?? panel.getValueName()}.${q.getValueName()}` : q.getValueName();
+    pathOf.set(q, name);
+    const json = q.toJSON() as Record<string, unknown>;
+    return {
+      name,
+      type: q.getType(),
+      page: (q.page ?? panel?.page)?.name ?? '',
+      title: localizedText(json.title, q.name),
+      json: JSON.stringify(json),
+    };
+  });
+}
+
 /** The same comparison between two definitions (the editor compares its draft with the version it started from). */
 export function diffDefinitions(
   a: Record<string, unknown>,
   b: Record<string, unknown>,
 ): Omit<QuestionnaireDiff, 'key' | 'from' | 'to'> {
-  const before = new Map(questionsOf(a).map((q) => [q.name, q]));
-  const after = questionsOf(b);
+  const before = new Map(diffEntries(a).map((q) => [q.name, q]));
+  const after = diffEntries(b);
   const afterNames = new Set(after.map((q) => q.name));
   const strip = ({ json: _json, ...q }: QuestionSummary & { json: string }) => q;
   return {

@@ -73,3 +73,28 @@ export function questionsIn(model: Model): Question[] {
     return !(parent && parent.getType().startsWith('matrix'));
   });
 }
+
+const parentOf = (q: Question) => (q as unknown as { parentQuestion?: Question | null }).parentQuestion ?? null;
+
+/** A question survey-core made for one entry of a dynamic panel (a copy of a template question). */
+export function isPanelEntryQuestion(q: Question): boolean {
+  return parentOf(q)?.getType() === 'paneldynamic';
+}
+
+/**
+ * The questions as the definition writes them: every question of `questionsIn` but the copies
+ * survey-core makes for each entry of a dynamic panel, and in their place the questions of the
+ * panel's template (where they are defined), right after their panel, with `panel` set. This
+ * does not depend on how many entries a panel starts with (`panelCount`).
+ */
+export function definedQuestions(model: Model): { question: Question; panel: Question | null }[] {
+  const out: { question: Question; panel: Question | null }[] = [];
+  const add = (q: Question, panel: Question | null, depth: number) => {
+    out.push({ question: q, panel });
+    if (q.getType() !== 'paneldynamic' || depth > 10) return;
+    const template = (q as unknown as { template?: { questions?: Question[] } }).template;
+    for (const inner of template?.questions ?? []) add(inner, q, depth + 1);
+  };
+  for (const q of questionsIn(model)) if (!isPanelEntryQuestion(q)) add(q, null, 0);
+  return out;
+}

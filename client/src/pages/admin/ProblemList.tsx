@@ -3,8 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { ApiError, apiErrorMessageKey, type InvalidParam } from '../../api/api';
 import ru from '../../i18n/locales/ru';
+import { reasonText } from './reason-text';
 
-type ReasonCode = keyof typeof ru.admin.reason;
 type FieldName = keyof typeof ru.admin.field;
 type ConflictCode = keyof typeof ru.admin.conflict;
 
@@ -18,11 +18,7 @@ export type ProblemKind = 'questionnaire' | 'list' | 'form';
 export function problemText(t: TFunction, p: InvalidParam, kind: ProblemKind): { where: string; what: string } {
   let code = p.code;
   if (kind === 'list' && code === 'unknown_type') code = 'unknown_type_mo';
-  let what = has(ru.admin.reason, code) ? t(`admin.reason.${code as ReasonCode}`) : p.reason;
-  const json = /^line (\d+), column (\d+)/.exec(p.reason);
-  if (json && (code === 'invalid_json' || code === 'json_error')) {
-    what = `${what} (${t('admin.jsonAt', { line: json[1], column: json[2] })})`;
-  }
+  let what = reasonText(t, p, code);
   let where = p.name;
   const line = /^line (\d+)(?:\.(\w+))?$/.exec(p.name);
   if (kind === 'list' && line) {

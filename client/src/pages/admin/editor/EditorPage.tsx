@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import {
@@ -25,23 +25,32 @@ import { PreviewPane } from './PreviewPane';
 import { QuestionForm } from './QuestionForm';
 import { TranslationTable } from './TranslationTable';
 import {
+  addInnerQuestion,
   addPage,
   addQuestion,
   allNames,
+  changeType,
+  conditionQuestions,
+  elementAt,
+  innerQuestions,
+  isDynamicPanel,
+  missingTranslationsByQuestion,
   movePage,
   moveQuestion,
+  namesInScope,
   newQuestion,
   normalize,
   QUESTION_TYPES,
-  questionList,
   removePage,
   removeQuestion,
   renameQuestion,
   textIn,
+  typesFor,
   updateQuestion,
   withText,
   type At,
   type Definition,
+  type Element,
   type Json,
   type QuestionType,
 } from './ops';
@@ -106,6 +115,9 @@ function reducer(h: History, a: Action): History {
 
 type StoredDraft = Snapshot & { savedAt: string };
 
+/** The part of a question's button ids that says where it is. */
+const buttonKey = (at: At) => `${at.page}-${at.index}${at.inner === undefined ? '' : `-${at.inner}`}`;
+
 function Editor({ base }: { base: QuestionnaireDetail }) {
   const { t, i18n } = useTranslation();
   const lng = currentLocale(i18n.language);
@@ -142,6 +154,10 @@ function Editor({ base }: { base: QuestionnaireDetail }) {
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<{ version: number; created: boolean; rolesNote?: string } | null>(null);
   const [newType, setNewType] = useState<QuestionType>('rating');
+  // The last change of a question's type, with what it dropped (offered for undo).
+  const [typeChange, setTypeChange] = useState<{ name: string; from: string; to: string; dropped: string[] } | null>(
+    null,
+  );
   const announce = useRef<HTMLParagraphElement>(null);
   const [message, setMessage] = useState('');
 
@@ -202,8 +218,10 @@ function Editor({ base }: { base: QuestionnaireDetail }) {
   }, []);
 
   const say = (text: string) => setMessage(text);
-  const selected = sel ? def.pages[sel.page]?.elements[sel.index] : undefined;
+  const selected = sel ? elementAt(def, sel) : undefined;
   const problemsOf = (name: string) => problems.filter((p) => p.name === name);
+  // Texts of each question that lack one of the questionnaire's languages (the rule a wave applies).
+  const untranslated = useMemo(() => missingTranslationsByQuestion(def), [def]);
   const names = allNames(def);
   const orphanProblems = problems.filter((p) => !names.has(p.name));
 
@@ -256,6 +274,27 @@ function Editor({ base }: { base: QuestionnaireDetail }) {
     }
   };
 
+  const addInner = (panel: At) => {
+    const type = newType === 'paneldynamic' ? 'text' : newType;
+    const q = newQuestion(def, type, t('editor.newQuestionTitle'));
+    const list = innerQuestions(def, panel);
+    const index =
+      sel && sel.page === panel.page && sel.index === panel.index && sel.inner !== undefined
+        ? sel.inner + 1
+        : list.length;
+    apply({ def: addInnerQuestion(def, panel, q, index) });
+    setSel({ page: panel.page, index: panel.index, inner: index });
+    say(t('editor.added', { name: q.name }));
+  };
+  const setType = (at: At, type: QuestionType) => {
+    const q = elementAt(def, at);
+    if (!q) return;
+    const r = changeType(def, at, type);
+    if (r.def === def) return;
+    apply({ def: r.def });
+    setTypeChange({ name: q.name, from: q.type, to: type, dropped: r.dropped });
+    say(t('editor.typeChanged', { name: q.name, type: t(`editor.type.${type}`) }));
+  };
   const addQ = (page: number) => {
     const q = newQuestion(def, newType, t('editor.newQuestionTitle'));
     const index = sel && sel.page === page ? sel.index + 1 : def.pages[page]!.elements.length;
@@ -268,17 +307,20 @@ function Editor({ base }: { base: QuestionnaireDetail }) {
     if (r.def === def) return;
     apply({ def: r.def });
     setSel(r.at);
+    const name = elementAt(def, at)!.name;
     say(
-      t('editor.moved', { name: def.pages[at.page]!.elements[at.index]!.name, n: r.at.index + 1, page: r.at.page + 1 }),
+      r.at.inner === undefined
+        ? t('editor.moved', { name, n: r.at.index + 1, page: r.at.page + 1 })
+        : t('editor.movedInPanel', { name, n: r.at.inner + 1, panel: def.pages[at.page]!.elements[at.index]!.name }),
     );
     // Keep the keyboard focus on the same button of the moved question.
     const which = delta < 0 ? 'up' : 'down';
     requestAnimationFrame(() =>
-      document.getElementById(`${id}-q-${r.at.page}-${r.at.index}-${which}`)?.focus({ preventScroll: false }),
+      document.getElementById(`${id}-q-${buttonKey(r.at)}-${which}`)?.focus({ preventScroll: false }),
     );
   };
   const removeQ = (at: At) => {
-    const q = def.pages[at.page]!.elements[at.index]!;
+    const q = elementAt(def, at)!;
     const nextRoles: Roles = {};
     for (const r of QUESTION_ROLES) if (roles[r] && roles[r] !== q.name) nextRoles[r] = roles[r];
     apply({ def: removeQuestion(def, at), roles: nextRoles });
@@ -286,7 +328,96 @@ function Editor({ base }: { base: QuestionnaireDetail }) {
     say(t('editor.removed', { name: q.name }));
   };
 
-  const others = selected ? questionList(def).filter((q) => q.name !== selected.name) : [];
+  const others = selected && sel ? conditionQuestions(def, sel) : [];
+
+  /** Drag and drop: a question moves among its own list (a page, or the same dynamic panel). */
+  const dropOn = (target: At, data: string) => {
+    const [fp, fi, fin] = data.split(':').map((x) => (x === '' ? undefined : Number(x)));
+    if (fp === undefined || fi === undefined || Number.isNaN(fp) || Number.isNaN(fi)) return;
+    const from: At = { page: fp, index: fi, inner: fin };
+    const d = structuredClone(def);
+    if (from.inner === undefined && target.inner === undefined) {
+      const [moved] = d.pages[fp]!.elements.splice(fi, 1);
+      d.pages[target.page]!.elements.splice(target.index, 0, moved!);
+    } else if (
+      from.inner !== undefined &&
+      target.inner !== undefined &&
+      from.page === target.page &&
+      from.index === target.index
+    ) {
+      const list = d.pages[fp]!.elements[fi]!.templateElements as Element[];
+      const [moved] = list.splice(from.inner, 1);
+      list.splice(target.inner, 0, moved!);
+    } else return;
+    apply({ def: d });
+    setSel(target);
+  };
+
+  const questionItem = (at: At, q: Element, first: boolean, last: boolean, children?: ReactNode) => {
+    const isSel = sel?.page === at.page && sel.index === at.index && sel.inner === at.inner;
+    const bad = problemsOf(q.name).length > 0;
+    const label = `${q.name} — ${textIn(q.title ?? q.html, locale)
+      .replace(/<[^>]*>/g, '')
+      .slice(0, 60)}`;
+    const bk = buttonKey(at);
+    return (
+      <li
+        key={`${q.name}-${bk}`}
+        className={`editor-q${isSel ? ' editor-q--selected' : ''}${bad ? ' editor-q--bad' : ''}`}
+        data-testid={`q-${q.name}`}
+        draggable
+        onDragStart={(e) => {
+          e.stopPropagation();
+          e.dataTransfer.setData('text/plain', `${at.page}:${at.index}:${at.inner ?? ''}`);
+        }}
+        onDragOver={(e) => e.preventDefault()}
+        onDrop={(e) => {
+          e.preventDefault();
+          e.stopPropagation();
+          dropOn(at, e.dataTransfer.getData('text/plain'));
+        }}
+      >
+        <div className="editor-q__row">
+          <button type="button" className="editor-q__select" aria-pressed={isSel} onClick={() => setSel(at)}>
+            <span className="muted small">{t(`editor.type.${q.type}`, q.type)}</span> {label}
+            {bad && <span className="badge badge--warning">{t('editor.hasProblems')}</span>}
+          </button>
+          <span className="editor-q__tools">
+            <button
+              type="button"
+              id={`${id}-q-${bk}-up`}
+              className="button button--small button--secondary"
+              aria-label={t('editor.up', { name: q.name })}
+              disabled={first}
+              onClick={() => moveQ(at, -1)}
+            >
+              ↑
+            </button>
+            <button
+              type="button"
+              id={`${id}-q-${bk}-down`}
+              className="button button--small button--secondary"
+              aria-label={t('editor.down', { name: q.name })}
+              disabled={last}
+              onClick={() => moveQ(at, 1)}
+            >
+              ↓
+            </button>
+            <button
+              type="button"
+              className="button button--small button--secondary"
+              aria-label={t('editor.remove', { name: q.name })}
+              onClick={() => removeQ(at)}
+            >
+              ✕
+            </button>
+          </span>
+        </div>
+        {children}
+      </li>
+    );
+  };
+
   const problemCount = problems.length;
 
   return (
@@ -488,70 +619,36 @@ function Editor({ base }: { base: QuestionnaireDetail }) {
                       </div>
                       <ol className="editor-questions">
                         {p.elements.map((q, qi) => {
-                          const isSel = sel?.page === pi && sel.index === qi;
-                          const bad = problemsOf(q.name).length > 0;
-                          const label = `${q.name} — ${textIn(q.title ?? q.html, locale)
-                            .replace(/<[^>]*>/g, '')
-                            .slice(0, 60)}`;
-                          return (
-                            <li
-                              key={`${q.name}-${qi}`}
-                              className={`editor-q${isSel ? ' editor-q--selected' : ''}${bad ? ' editor-q--bad' : ''}`}
-                              data-testid={`q-${q.name}`}
-                              draggable
-                              onDragStart={(e) => e.dataTransfer.setData('text/plain', `${pi}:${qi}`)}
-                              onDragOver={(e) => e.preventDefault()}
-                              onDrop={(e) => {
-                                e.preventDefault();
-                                const [fp, fi] = e.dataTransfer.getData('text/plain').split(':').map(Number);
-                                if (fp === undefined || fi === undefined || Number.isNaN(fp)) return;
-                                const d = structuredClone(def);
-                                const [moved] = d.pages[fp]!.elements.splice(fi, 1);
-                                d.pages[pi]!.elements.splice(qi, 0, moved!);
-                                apply({ def: d });
-                                setSel({ page: pi, index: qi });
-                              }}
-                            >
-                              <button
-                                type="button"
-                                className="editor-q__select"
-                                aria-pressed={isSel}
-                                onClick={() => setSel({ page: pi, index: qi })}
-                              >
-                                <span className="muted small">{t(`editor.type.${q.type}`, q.type)}</span> {label}
-                                {bad && <span className="badge badge--warning">{t('editor.hasProblems')}</span>}
-                              </button>
-                              <span className="editor-q__tools">
-                                <button
-                                  type="button"
-                                  id={`${id}-q-${pi}-${qi}-up`}
-                                  className="button button--small button--secondary"
-                                  aria-label={t('editor.up', { name: q.name })}
-                                  disabled={pi === 0 && qi === 0}
-                                  onClick={() => moveQ({ page: pi, index: qi }, -1)}
+                          const at: At = { page: pi, index: qi };
+                          return questionItem(
+                            at,
+                            q,
+                            pi === 0 && qi === 0,
+                            pi === def.pages.length - 1 && qi === p.elements.length - 1,
+                            isDynamicPanel(q) ? (
+                              <div className="editor-inner">
+                                <ol
+                                  className="editor-questions editor-questions--inner"
+                                  aria-label={t('editor.innerOf', { name: q.name })}
+                                  data-testid={`inner-${q.name}`}
                                 >
-                                  ↑
-                                </button>
-                                <button
-                                  type="button"
-                                  id={`${id}-q-${pi}-${qi}-down`}
-                                  className="button button--small button--secondary"
-                                  aria-label={t('editor.down', { name: q.name })}
-                                  disabled={pi === def.pages.length - 1 && qi === p.elements.length - 1}
-                                  onClick={() => moveQ({ page: pi, index: qi }, 1)}
-                                >
-                                  ↓
-                                </button>
+                                  {innerQuestions(def, at).map((iq, ii, list) =>
+                                    questionItem({ ...at, inner: ii }, iq, ii === 0, ii === list.length - 1),
+                                  )}
+                                </ol>
                                 <button
                                   type="button"
                                   className="button button--small button--secondary"
-                                  aria-label={t('editor.remove', { name: q.name })}
-                                  onClick={() => removeQ({ page: pi, index: qi })}
+                                  aria-label={t('editor.addInnerTo', {
+                                    name: q.name,
+                                    type: t(`editor.type.${newType === 'paneldynamic' ? 'text' : newType}`),
+                                  })}
+                                  onClick={() => addInner(at)}
                                 >
-                                  ✕
+                                  {t('editor.addInner')}
                                 </button>
-                              </span>
-                            </li>
+                              </div>
+                            ) : null,
                           );
                         })}
                       </ol>
@@ -576,12 +673,42 @@ function Editor({ base }: { base: QuestionnaireDetail }) {
               </section>
               {selected && sel && (
                 <QuestionForm
-                  key={`${sel.page}-${sel.index}`}
+                  key={buttonKey(sel)}
                   question={selected}
+                  panel={sel.inner === undefined ? undefined : def.pages[sel.page]!.elements[sel.index]!.name}
                   others={others}
+                  taken={namesInScope(def, sel)}
+                  types={typesFor(sel)}
                   locale={locale}
                   roles={roles}
                   problems={problemsOf(selected.name)}
+                  untranslated={untranslated.get(selected.name)}
+                  typeChange={
+                    typeChange && typeChange.name === selected.name && selected.type === typeChange.to ? (
+                      <div className="notice editor-type-change" role="status" data-testid="type-changed">
+                        <span>
+                          {t('editor.typeChangedFrom', {
+                            from: t(`editor.type.${typeChange.from}`, typeChange.from),
+                            to: t(`editor.type.${typeChange.to}`, typeChange.to),
+                          })}{' '}
+                          {typeChange.dropped.length > 0
+                            ? t('editor.typeDropped', { props: typeChange.dropped.join(', ') })
+                            : t('editor.typeKeptAll')}
+                        </span>
+                        <button
+                          type="button"
+                          className="button button--small button--secondary"
+                          onClick={() => {
+                            dispatch({ type: 'undo' });
+                            setTypeChange(null);
+                          }}
+                        >
+                          {t('editor.undoTypeChange')}
+                        </button>
+                      </div>
+                    ) : null
+                  }
+                  onType={(type) => setType(sel, type)}
                   onPatch={(patch: Json, coalesce) =>
                     apply({ def: updateQuestion(def, sel, patch) }, coalesce && `${selected.name}/${coalesce}`)
                   }

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { QUESTION_ROLES, type QuestionRole, type Roles } from '../../../api/admin';
 import type { InvalidParam } from '../../../api/api';
@@ -17,15 +17,28 @@ import {
   type Choice,
   type Element,
   type Json,
+  type QuestionType,
 } from './ops';
+import { TEXT_LOCALES, type TextLocale } from '../../../../../server/src/questionnaires/texts';
 
 type Props = {
   question: Element;
-  /** The questions before and after it, for conditions. */
+  /** The name of the dynamic panel the question is inside (undefined: a question of a page). */
+  panel?: string;
+  /** The questions a condition may ask about. */
   others: Element[];
+  /** Names a rename may not take (the other questions'). */
+  taken: Set<string>;
+  /** The types the question may change to. */
+  types: QuestionType[];
   locale: string;
   roles: Roles;
   problems: InvalidParam[];
+  /** Languages its texts lack, and how many texts lack each. */
+  untranslated?: Partial<Record<TextLocale, number>>;
+  /** A note on the last change of type (with its undo), shown under the type selector. */
+  typeChange?: ReactNode;
+  onType: (type: QuestionType) => void;
   onPatch: (patch: Json, coalesce?: string) => void;
   onRename: (name: string) => void;
   onRoles: (roles: Roles) => void;
@@ -50,7 +63,22 @@ const REFERENCE_LISTS: ReferenceList[] = [
 ];
 
 /** The properties of one question: texts in the editing language, choices, validators, role, conditions. */
-export function QuestionForm({ question: q, others, locale, roles, problems, onPatch, onRename, onRoles }: Props) {
+export function QuestionForm({
+  question: q,
+  panel,
+  others,
+  taken,
+  types,
+  locale,
+  roles,
+  problems,
+  untranslated,
+  typeChange,
+  onType,
+  onPatch,
+  onRename,
+  onRoles,
+}: Props) {
   const { t } = useTranslation();
   const id = useId();
   const [name, setName] = useState(q.name);
@@ -63,9 +91,18 @@ export function QuestionForm({ question: q, others, locale, roles, problems, onP
   const nameOk = nameIsSafe(name);
   const commitName = () => {
     // An unsafe name is kept in the draft (and shown as a problem): the server refuses it on saving.
-    if (name !== q.name && name && !others.some((o) => o.name === name)) onRename(name);
+    if (name !== q.name && name && !taken.has(name)) onRename(name);
   };
-  const nameTaken = name !== q.name && others.some((o) => o.name === name);
+  const nameTaken = name !== q.name && taken.has(name);
+  // Shown as the server words it in a wave's refusal (`missing_translations`), in the user's language.
+  const short = TEXT_LOCALES.filter((l) => (untranslated?.[l] ?? 0) > 0);
+  const translationProblem: InvalidParam | null = short.length
+    ? {
+        name: q.name,
+        code: 'missing_translations',
+        reason: `texts without a translation: ${short.map((l) => `${l} ${untranslated![l]}`).join(', ')}`,
+      }
+    : null;
   const text = (prop: string) => textIn(q[prop], locale);
   const setText = (prop: string, value: string) => onPatch({ [prop]: withText(q[prop], locale, value) }, prop);
   const myRole = QUESTION_ROLES.find((r) => roles[r] === q.name) ?? '';
@@ -77,6 +114,11 @@ export function QuestionForm({ question: q, others, locale, roles, problems, onP
         {t('editor.question')} <code>{q.name}</code>{' '}
         <span className="muted">({t(`editor.type.${q.type}`, q.type)})</span>
       </h2>
+      {panel && (
+        <p className="muted small" data-testid="question-panel">
+          {t('editor.insidePanel', { name: panel })}
+        </p>
+      )}
       {problems.length > 0 && (
         <ul className="notice notice--error editor-problems" role="alert" data-testid="question-problems">
           {problems.map((p, i) => (
@@ -84,6 +126,31 @@ export function QuestionForm({ question: q, others, locale, roles, problems, onP
           ))}
         </ul>
       )}
+      {translationProblem && (
+        <p className="notice notice--warning editor-problems" data-testid="question-translations">
+          {problemText(t, translationProblem, 'questionnaire').what}
+        </p>
+      )}
+      <div className="field">
+        <label htmlFor={`${id}-type`}>{t('editor.changeType')}</label>
+        <select
+          id={`${id}-type`}
+          value={q.type}
+          aria-describedby={`${id}-type-hint`}
+          onChange={(e) => onType(e.target.value as QuestionType)}
+        >
+          {!types.includes(q.type as QuestionType) && <option value={q.type}>{q.type}</option>}
+          {types.map((ty) => (
+            <option key={ty} value={ty}>
+              {t(`editor.type.${ty}`)}
+            </option>
+          ))}
+        </select>
+        <p id={`${id}-type-hint`} className="field__hint">
+          {t('editor.changeTypeHint')}
+        </p>
+        {typeChange}
+      </div>
       <div className="field">
         <label htmlFor={`${id}-name`}>{t('editor.name')}</label>
         <input
@@ -239,11 +306,22 @@ export function QuestionForm({ question: q, others, locale, roles, problems, onP
           />
         </div>
       )}
-      {q.type === 'paneldynamic' && <p className="muted small">{t('editor.panelNote')}</p>}
+      {q.type === 'paneldynamic' && (
+        <>
+          <div className="field-row">
+            <NumberField
+              label={t('editor.panelCount')}
+              value={q.panelCount ?? 0}
+              onChange={(v) => onPatch({ panelCount: v || undefined }, 'pcount')}
+            />
+          </div>
+          <p className="muted small">{t('editor.panelNote')}</p>
+        </>
+      )}
 
       {q.type !== 'html' && <Validators q={q} onPatch={onPatch} />}
 
-      {q.type !== 'html' && (
+      {q.type !== 'html' && !panel && (
         <div className="field">
           <label htmlFor={`${id}-role`}>{t('editor.role')}</label>
           <select

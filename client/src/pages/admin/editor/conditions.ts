@@ -77,7 +77,8 @@ function tokenize(text: string): Token[] | null {
       const end = text.indexOf('}', i);
       if (end < 0) return null;
       const name = text.slice(i + 1, end).trim();
-      if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) return null;
+      // A question's name, or `panel.<name>`: another question of the same dynamic panel entry.
+      if (!/^(panel\.)?[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) return null;
       out.push({ t: 'var', v: name });
       i = end + 1;
     } else if (ch === "'" || ch === '"') {
