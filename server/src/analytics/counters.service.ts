@@ -13,11 +13,13 @@
 //      `recent`, so the list holds only the last minutes of arrivals, not the whole wave.
 //
 // A crash between 1 and 2, or 2 and 3, leaves a response without `talliedAt`; the catch-up pass
-// (at start and every TALLY_MAINTENANCE_MS on one instance at a time, and in `npm run tally -- rebuild`) re-runs 2–3
-// for it: applied once whether step 2 had happened or not. The only way to double-count would be
-// a step 2 for an id already pruned, i.e. running more than PRUNE_AFTER_MS after that response was
-// marked; a worker therefore gives up on step 2 once APPLY_DEADLINE_MS (half of it) has passed
-// since it saw the response unmarked (clocks of app instances must agree to within the other half).
+// (a full pass over the responses at start and every FULL_CATCH_UP_EVERY × TALLY_MAINTENANCE_MS on
+// one instance at a time, a retry by `_id` of the responses whose counting failed in this process
+// every TALLY_MAINTENANCE_MS, and in `npm run tally -- rebuild`) re-runs 2–3 for it: applied
+// once whether step 2 had happened or not. The only way to double-count would be a step 2 for an
+// id already pruned, i.e. running more than PRUNE_AFTER_MS after that response was marked; a
+// worker therefore gives up on step 2 once APPLY_DEADLINE_MS (half of it) has passed since it saw
+// the response unmarked (clocks of app instances must agree to within the other half).
 //
 // Why not a marker per response on the counter document forever: the list would grow with the
 // wave (1,000,000 ids in a document). Why not one counter document per response ("sharding by
@@ -32,7 +34,7 @@ import {
   applyToCube,
   cubeMissing,
   cubeRecentLists,
-  pullFromCell,
+  newRecount,
   verifyCube,
   writeCube,
   type CubeRecount,
@@ -101,13 +103,52 @@ export async function applyToCounters(
   return outcome;
 }
 
+/**
+ * Responses whose counting failed in this process (keepTally), retried by this process's
+ * maintenance ticks (retryFailed) whether or not it holds the maintenance lease: the catch-up's
+ * full pass over the responses then only has to run rarely (a process that dies loses this list;
+ * the full pass at the next start, or the periodic one on another instance, counts them).
+ */
+const failed = new Set<string>();
+/** Above this many, a failure is left to the full pass (the list stays small whatever happens). */
+const FAILED_MAX = 10_000;
+
 /** Called right after a response is stored. Never throws: a failure is caught up later. */
 export async function keepTally(r: TallySource): Promise<void> {
   try {
-    await applyToCounters(r);
+    if ((await applyToCounters(r)) === 'late') throw new Error('late');
   } catch (err) {
-    logger.warn({ responseId: r._id, err: (err as Error).name }, 'tally counters not updated; catch-up will');
+    if (failed.size < FAILED_MAX) failed.add(r._id);
+    logger.warn({ responseId: r._id, err: (err as Error).name }, 'tally counters not updated; will retry');
   }
+}
+
+/**
+ * Counts the responses whose counting failed in this process (each read by `_id`): applied once
+ * whether or not the failed attempt had got through (the same steps as the catch-up). Returns how
+ * many it applied.
+ */
+export async function retryFailed(): Promise<number> {
+  let applied = 0;
+  for (const id of [...failed]) {
+    try {
+      const r = await ResponseModel.findById(id, { ...SOURCE_FIELDS, talliedAt: 1 }).lean<
+        TallySource & { talliedAt?: Date | null }
+      >();
+      // Gone, marked by now (another instance's catch-up), or not yet complete: nothing to do here.
+      if (!r || r.talliedAt || (r.status ?? 'complete') !== 'complete') {
+        failed.delete(id);
+        continue;
+      }
+      const outcome = await applyToCounters(r);
+      if (outcome === 'late') continue;
+      if (outcome === 'applied') applied++;
+      failed.delete(id);
+    } catch {
+      // still failing: kept for the next tick (and the full pass finds it too)
+    }
+  }
+  return applied;
 }
 
 const SOURCE_FIELDS = {
@@ -124,7 +165,12 @@ const SOURCE_FIELDS = {
   submittedAt: 1,
 } as const;
 
-/** Applies every completed response not yet marked (older than the grace period). Returns how many it applied. */
+/**
+ * Applies every completed response not yet marked (older than the grace period). Returns how many
+ * it applied. A full pass: on FerretDB its filter reads every response of the store, so the
+ * maintenance runs it at start and every FULL_CATCH_UP_EVERY ticks only; in between, the
+ * responses whose counting failed live are retried by `_id` (retryFailed).
+ */
 export async function catchUp(opts: { wave?: string; graceMs?: number } = {}): Promise<number> {
   const cutoff = new Date(Date.now() - (opts.graceMs ?? CATCH_UP_GRACE_MS));
   const filter = {
@@ -150,8 +196,10 @@ export async function prune(now = Date.now()): Promise<number> {
   const pruned = await pruneLists(counters, now, (id, done) =>
     CounterModel.updateOne({ _id: id }, { $pullAll: { recent: done } }).then(() => undefined),
   );
-  // The cube cells' guards are pruned the same way (not counted in the result: same responses).
-  await pruneLists(await cubeRecentLists(), now, pullFromCell);
+  // The cube's guards are pruned the same way (not counted in the result: same responses).
+  const cube = await cubeRecentLists();
+  const pulls = new Map(cube.map((d) => [d._id, d.pull]));
+  await pruneLists(cube, now, (id, done) => pulls.get(id)!(done));
   return pruned;
 }
 
@@ -266,7 +314,7 @@ export async function verifyCounters(
   wave: string,
   opts: RecountOptions = {},
 ): Promise<{ ok: boolean; regions: string[] }> {
-  const cube: CubeRecount = new Map();
+  const cube = newRecount();
   const [kept, fresh] = await Promise.all([readCounters(wave), countFromResponses(wave, opts, cube)]);
   const regions = [...new Set([...kept.keys(), ...fresh.keys()])].filter(
     (r) => !sameCounts(kept.get(r) ?? { n: 0, c: {} }, fresh.get(r) ?? { n: 0, c: {} }),
@@ -287,7 +335,7 @@ export async function rebuildCounters(
   opts: RecountOptions = {},
 ): Promise<{ regions: number; responses: number }> {
   await catchUp({ wave, graceMs: 0 });
-  const cube: CubeRecount = new Map();
+  const cube = newRecount();
   const fresh = await countFromResponses(wave, opts, cube);
   opts.signal?.throwIfAborted();
   await writeCube(wave, cube);
@@ -341,13 +389,18 @@ export async function buildMissingCubes(): Promise<string[]> {
 export async function maintainTally(
   leaseMs: number,
   holder = INSTANCE_ID,
+  /** false: no full catch-up pass over the responses in this pass (see catchUp). */
+  full = true,
 ): Promise<{ applied: number; pruned: number } | 'skipped'> {
   if (!(await claimLease(MAINTENANCE_LEASE, leaseMs, holder))) return 'skipped';
   await buildMissingCubes();
-  const applied = await catchUp();
+  const applied = full ? await catchUp() : 0;
   const pruned = await prune();
   return { applied, pruned };
 }
+
+/** Every how many maintenance ticks the full catch-up pass runs (also at the first tick). */
+export const FULL_CATCH_UP_EVERY = 10;
 
 /**
  * Runs the maintenance pass every `everyMs` (TALLY_MAINTENANCE_MS), on one instance at a time:
@@ -357,11 +410,15 @@ export async function maintainTally(
 export function startTallyMaintenance(everyMs = 60_000): () => Promise<void> {
   let running: Promise<void> | undefined;
   let stopped = false;
+  let ticks = 0;
   const tick = () => {
     if (running || stopped) return;
     running = (async () => {
       try {
-        const outcome = await maintainTally(2 * everyMs);
+        const retried = await retryFailed();
+        if (retried) logger.info({ retried }, 'tally: failed counts retried');
+        const full = ticks++ % FULL_CATCH_UP_EVERY === 0;
+        const outcome = await maintainTally(2 * everyMs, INSTANCE_ID, full);
         if (outcome !== 'skipped' && (outcome.applied || outcome.pruned))
           logger.info(outcome, 'tally counters maintained');
       } catch (err) {
