@@ -35,15 +35,17 @@ export const READS: [string, string][] = [
 
 async function login(url: string, email: string, password: string): Promise<string> {
   let res: Response | undefined;
-  // A loaded machine can push the password hash past the request deadline (503): try again.
-  for (let attempt = 0; attempt < 5; attempt++) {
+  // A loaded machine can push the password hash past the request deadline (503), or the app may
+  // refuse a login while others hash (429, with Retry-After): try again.
+  for (let attempt = 0; attempt < 10; attempt++) {
     res = await fetch(`${url}/api/auth/login`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ email, password }),
     });
-    if (res.status !== 503) break;
-    await new Promise((r) => setTimeout(r, 2000));
+    if (res.status !== 503 && res.status !== 429) break;
+    const after = Number(res.headers.get('retry-after'));
+    await new Promise((r) => setTimeout(r, Number.isFinite(after) && after > 0 ? Math.min(after, 30) * 1000 : 2000));
   }
   if (!res || res.status !== 200) throw new Error(`login: ${res?.status}`);
   return res.headers

@@ -400,11 +400,12 @@ describe('kept counts', () => {
         .questionnaireId,
       regionCode: 'RU-VLG',
       answers: { region: 'RU-VLG', municipality: 'X', obstacles: ['funding', 'legal'] },
+      // as stored: a replay reads the same response (its municipality document is found by name)
+      municipality: 'X',
     };
     await ResponseModel.create({
       ...lost,
       status: 'complete',
-      municipality: 'X',
       obstacles: ['funding', 'legal'],
       locale: 'ru',
       submittedAt: new Date(Date.now() - 120_000),

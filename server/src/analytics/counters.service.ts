@@ -32,6 +32,7 @@ import { contributionOf, variablesById, waveCatalogue } from './catalogue';
 import {
   addToRecount,
   applyToCube,
+  CUBE_FORMAT,
   cubeMissing,
   cubeRecentLists,
   newRecount,
@@ -91,7 +92,7 @@ export async function applyToCounters(
     // sure it exists (another instance may be creating it at the same moment) and try once more.
     await CounterModel.updateOne(
       { _id },
-      { $setOnInsert: { wave: r.waveCode, region: r.regionCode, n: 0, c: {}, recent: [] } },
+      { $setOnInsert: { wave: r.waveCode, region: r.regionCode, n: 0, c: {}, recent: [], f: CUBE_FORMAT } },
       { upsert: true },
     );
   }
@@ -344,14 +345,14 @@ export async function rebuildCounters(
     responses += n;
     await CounterModel.updateOne(
       { _id: counterId(wave, region) },
-      { $set: { wave, region, n, c }, $setOnInsert: { recent: [] } },
+      { $set: { wave, region, n, c, f: CUBE_FORMAT }, $setOnInsert: { recent: [] } },
       { upsert: true },
     );
   }
   const stale = (await CounterModel.find({ wave }, { region: 1 }).lean<{ _id: string; region: string }[]>()).filter(
     (d) => !fresh.has(d.region),
   );
-  for (const d of stale) await CounterModel.updateOne({ _id: d._id }, { $set: { n: 0, c: {} } });
+  for (const d of stale) await CounterModel.updateOne({ _id: d._id }, { $set: { n: 0, c: {}, f: CUBE_FORMAT } });
   return { regions: fresh.size, responses };
 }
 
@@ -363,14 +364,20 @@ const cubesChecked = new Set<string>();
  * cube once (a rebuild of the wave). Checked once per wave and process.
  */
 export async function buildMissingCubes(): Promise<string[]> {
-  const waves = [
-    ...new Set((await CounterModel.find({}, { wave: 1 }).lean<{ wave: string }[]>()).map((d) => d.wave)),
-  ].filter((w) => !cubesChecked.has(w));
+  const counters = await CounterModel.find({}, { wave: 1, f: 1 }).lean<{ wave: string; f?: number }[]>();
+  // A wave whose counters were all made by this format's code has its cube kept from its first
+  // response on: a missing stamp means that response is still being applied (not a rebuild).
+  const current = new Map<string, boolean>();
+  for (const d of counters) current.set(d.wave, (current.get(d.wave) ?? true) && (d.f ?? 0) >= CUBE_FORMAT);
+  const waves = [...current.keys()].filter((w) => !cubesChecked.has(w));
   const built: string[] = [];
   for (const wave of waves) {
-    cubesChecked.add(wave);
     try {
-      if (!(await cubeMissing(wave))) continue;
+      if (!(await cubeMissing(wave, current.get(wave)!))) {
+        cubesChecked.add(wave);
+        continue;
+      }
+      cubesChecked.add(wave);
       await rebuildCounters(wave);
       built.push(wave);
       logger.info({ wave }, 'cube built for a wave counted before the cube existed');

@@ -1070,9 +1070,11 @@ export async function cubeRecentLists(): Promise<RecentList[]> {
  * older format (before CUBE_FORMAT: municipalities inside the cells, a version per cell in the
  * stamp): rebuilt from the responses.
  */
-export async function cubeMissing(wave: string): Promise<boolean> {
+export async function cubeMissing(wave: string, countersCurrent = false): Promise<boolean> {
   const stamp = await CubeStampModel.findById(wave, { f: 1 }).lean<{ f?: number }>();
-  return (stamp?.f ?? 0) < CUBE_FORMAT;
+  // No stamp, counters made by this format: the wave's first response is being applied.
+  if (!stamp) return !countersCurrent;
+  return (stamp.f ?? 0) < CUBE_FORMAT;
 }
 
 /**
