@@ -1038,14 +1038,27 @@ export async function cubeRecentLists(): Promise<RecentList[]> {
       groups.map((k) => CubeVersionsModel.findById(versionsId(wave, k)).lean<VersionsDoc>()),
     );
     const pending = new Set<string>();
+    // The first look at a wave reads its documents' guards in two queries, not one by one.
+    let first: Map<string, string[] | undefined> | undefined;
+    if (!seen.versions.size) {
+      first = new Map();
+      const cells = await CubeCellModel.find({ wave }, { recent: 1 }).lean<{ _id: string; recent?: string[] }[]>();
+      const munis = await CubeMunicipalitiesModel.find({ wave }, { recent: 1 }).lean<
+        { _id: string; recent?: string[] }[]
+      >();
+      for (const d of cells) first.set(`c${escapeKey(d._id)}`, d.recent);
+      for (const d of munis) first.set(`m${escapeKey(d._id)}`, d.recent);
+    }
     for (const d of docs) {
       for (const [key, version] of Object.entries(d?.v ?? {})) {
         if (seen.versions.get(key) === version && !seen.pending.has(key)) continue;
         const id = unescapeKey(key.slice(1));
         const cell = key[0] === 'c';
-        const doc = cell
-          ? await CubeCellModel.findById(id, { recent: 1 }).lean<{ recent?: string[] }>()
-          : await CubeMunicipalitiesModel.findById(id, { recent: 1 }).lean<{ recent?: string[] }>();
+        const doc = first
+          ? { recent: first.get(key) }
+          : cell
+            ? await CubeCellModel.findById(id, { recent: 1 }).lean<{ recent?: string[] }>()
+            : await CubeMunicipalitiesModel.findById(id, { recent: 1 }).lean<{ recent?: string[] }>();
         seen.versions.set(key, version);
         if (!doc?.recent?.length) continue;
         pending.add(key);
