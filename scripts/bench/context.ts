@@ -14,7 +14,7 @@ import { ResponseModel } from '../../server/src/responses/response.model';
 import { CounterModel } from '../../server/src/analytics/counter.model';
 import { contributionOf, waveCatalogue } from '../../server/src/analytics/catalogue';
 import { counterId } from '../../server/src/analytics/counters.service';
-import { addRecountToCube, addToRecount, type CubeRecount } from '../../server/src/analytics/cube.service';
+import { addRecountToCube, addToRecount, newRecount } from '../../server/src/analytics/cube.service';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -189,7 +189,7 @@ export async function createContext(
       const started = Date.now();
       const BATCH = 2000;
       // The kept cube these responses would have produced: one update per cell at the end.
-      const cube: CubeRecount = new Map();
+      const cube = newRecount();
       while (seeded < n) {
         const size = Math.min(BATCH, n - seeded);
         const docs = Array.from({ length: size }, (_x, k) => makeDoc(seeded + k));

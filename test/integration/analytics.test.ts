@@ -14,6 +14,8 @@ import {
   applyToCounters,
   catchUp,
   counterId,
+  keepTally,
+  retryFailed,
   verifyCounters,
   type TallySource,
 } from '../../server/src/analytics/counters.service';
@@ -398,11 +400,12 @@ describe('kept counts', () => {
         .questionnaireId,
       regionCode: 'RU-VLG',
       answers: { region: 'RU-VLG', municipality: 'X', obstacles: ['funding', 'legal'] },
+      // as stored: a replay reads the same response (its municipality document is found by name)
+      municipality: 'X',
     };
     await ResponseModel.create({
       ...lost,
       status: 'complete',
-      municipality: 'X',
       obstacles: ['funding', 'legal'],
       locale: 'ru',
       submittedAt: new Date(Date.now() - 120_000),
@@ -418,6 +421,32 @@ describe('kept counts', () => {
     expect((await verifyCounters(code)).ok).toBe(true);
     const doc = await CounterModel.findById(counterId(code, 'RU-VLG')).lean<{ n: number }>();
     expect(doc!.n).toBe(2);
+  });
+
+  it('a response whose live count failed is retried by `_id` in the same process (no full pass), once', async () => {
+    const code = await createFixtureWave();
+    await submit(code, { region: 'RU-VLG', obstacles: ['funding'] });
+    const questionnaireId = (await ResponseModel.findOne({ waveCode: code }).lean<{ questionnaireId: string }>())!
+      .questionnaireId;
+    const r: TallySource = {
+      _id: randomUUID(),
+      waveCode: code,
+      questionnaireId,
+      regionCode: 'RU-VLG',
+      status: 'complete',
+      answers: { region: 'RU-VLG', municipality: 'Y', obstacles: ['legal'] },
+      municipality: 'Y',
+    };
+    await ResponseModel.create({ ...r, obstacles: ['legal'], locale: 'ru', submittedAt: new Date() });
+    // The live count fails (here: its questionnaire cannot be read), the submission still succeeds.
+    await keepTally({ ...r, questionnaireId: 'no-such-version' });
+    expect((await verifyCounters(code)).ok).toBe(false);
+    // Submitted just now: the full pass would wait for its grace period; the retry does not.
+    expect(await catchUp({ wave: code })).toBe(0);
+    expect(await retryFailed()).toBe(1);
+    expect((await verifyCounters(code)).ok).toBe(true);
+    expect(await retryFailed()).toBe(0);
+    expect((await CounterModel.findById(counterId(code, 'RU-VLG')).lean<{ n: number }>())!.n).toBe(2);
   });
 
   it('a damaged counter is found by verify and repaired by rebuild', async () => {
@@ -455,6 +484,19 @@ describe('region page', () => {
     });
     expect(res.body.municipalities).toHaveLength(4);
     expect(res.body.municipalities[0].status).toBe('responded');
+    expect(res.body.municipalitiesPage).toEqual({ page: 1, pageSize: 50, total: 4 });
+  });
+
+  it("the region page's municipality list is paged by the server: pages of 3 make the whole list", async () => {
+    const all = (await researcher.get(`/api/waves/${wave}/regions/RU-VLG`)).body.municipalities;
+    const first = await researcher.get(`/api/waves/${wave}/regions/RU-VLG?page=1&pageSize=3`);
+    const second = await researcher.get(`/api/waves/${wave}/regions/RU-VLG?page=2&pageSize=3`);
+    const third = await researcher.get(`/api/waves/${wave}/regions/RU-VLG?page=3&pageSize=3`);
+    expect(first.body.municipalitiesPage).toEqual({ page: 1, pageSize: 3, total: 4 });
+    expect(second.body.municipalitiesPage).toEqual({ page: 2, pageSize: 3, total: 4 });
+    expect([...first.body.municipalities, ...second.body.municipalities]).toEqual(all);
+    expect(third.body.municipalities).toEqual([]);
+    expect((await researcher.get(`/api/waves/${wave}/regions/RU-VLG?pageSize=501`)).status).toBe(400);
   });
 
   it('in an invitation wave: every invited municipality with its status, an answered one listed once', async () => {

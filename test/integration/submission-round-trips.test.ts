@@ -50,7 +50,7 @@ async function count<T>(fn: () => Promise<T>): Promise<{ result: T; trips: strin
 }
 
 describe('round trips of one submission', () => {
-  it('a submission to an open wave makes six round trips: rate limit, upsert, counter, cube cell and stamp, tally mark', async () => {
+  it('a submission to an open wave makes eight round trips: rate limit, upsert, counter, cube cell, municipality, versions and stamp, tally mark', async () => {
     const wave = await createFixtureWave();
     expect((await submit(wave)).status).toBe(201); // warms the wave cache and creates the region's counter
     const { result, trips } = await count(() => submit(wave));
@@ -60,6 +60,8 @@ describe('round trips of one submission', () => {
       'update responses',
       'update tallycounters',
       'update cubecells',
+      'update cubemunis',
+      'update cubeversions',
       'update cubestamps',
       'update responses',
     ]);

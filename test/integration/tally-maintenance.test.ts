@@ -11,6 +11,8 @@ import { ResponseModel } from '../../server/src/responses/response.model';
 import { CounterModel } from '../../server/src/analytics/counter.model';
 import { counterId, maintainTally, PRUNE_AFTER_MS, verifyCounters } from '../../server/src/analytics/counters.service';
 import { claimLease } from '../../server/src/db/lease';
+import { applyToCounters } from '../../server/src/analytics/counters.service';
+import { agentAs } from '../helpers/auth';
 
 const { dbName } = useTestDatabase({ demo: false });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -118,6 +120,34 @@ describe('the running server maintains the kept counts', () => {
     expect([...pruned!.recent].sort()).toEqual(inWindow);
     expect(pruned!.n).toBe(42); // pruning never changes a count
     expect((await verifyCounters(wave)).ok).toBe(true);
+  }, 60_000);
+
+  it('a reader in another process sees every change of the cube: its cells and its municipality lists', async () => {
+    const researcher = await agentAs(url, ['researcher']);
+    const page = () => researcher.get(`/api/waves/${wave}/regions/RU-VLG?pageSize=500`);
+    const before = await page();
+    expect(before.status).toBe(200);
+    const names = (res: typeof before) => (res.body.municipalities as { name: string }[]).map((m) => m.name);
+    expect(names(before)).not.toContain('Elsewhere');
+    // Applied in THIS process (as by another app instance): the server holds the cube in memory.
+    const questionnaireId = (await ResponseModel.findOne({ waveCode: wave }).lean<{ questionnaireId: string }>())!
+      .questionnaireId;
+    const src = {
+      _id: randomUUID(),
+      waveCode: wave,
+      questionnaireId,
+      status: 'complete',
+      regionCode: 'RU-VLG',
+      answers: { region: 'RU-VLG', municipality: 'Elsewhere', obstacles: ['staff'] },
+      municipality: 'Elsewhere',
+      submittedAt: new Date(),
+    };
+    await ResponseModel.create({ ...src, obstacles: ['staff'], locale: 'ru' });
+    expect(await applyToCounters(src)).toBe('applied');
+    const after = await page();
+    expect(after.body.respondents.region).toBe(before.body.respondents.region + 1);
+    expect(names(after)).toContain('Elsewhere');
+    expect(after.body.municipalitiesPage.total).toBe(before.body.municipalitiesPage.total + 1);
   }, 60_000);
 
   it('while the server holds the maintenance lease, another instance skips its pass', async () => {

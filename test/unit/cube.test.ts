@@ -6,9 +6,15 @@ import {
   keyValue,
   kthOf,
   MEDIAN_REL_ERROR,
+  MUNI_BUCKETS,
+  municipalityDocId,
+  municipalityKey,
+  municipalityRow,
   numberKey,
   sortedDist,
   summarizeAgg,
+  VERSION_GROUPS,
+  versionGroup,
   type NumAgg,
 } from '../../server/src/analytics/cube.service';
 
@@ -96,5 +102,34 @@ describe('cube number distribution', () => {
         },
       ),
     );
+  });
+});
+
+describe('the keys of the municipality documents', () => {
+  const dims = fc.record({
+    municipalityType: fc.string(),
+    sizeClass: fc.string(),
+    respondentRole: fc.string(),
+    status: fc.constantFrom('complete', 'partial'),
+  });
+  it('a municipality × cell key is a safe field name and gives back the name and the cell', () => {
+    fc.assert(
+      fc.property(fc.string(), dims, (name, d) => {
+        const key = municipalityKey(name, { region: 'RU-VLG', ...d });
+        expect(key.startsWith('k')).toBe(true);
+        expect(key).not.toMatch(/[.$]/);
+        expect(municipalityRow(key, 'RU-VLG', { n: 2, t: 5 })).toEqual({ name, region: 'RU-VLG', ...d, n: 2, t: 5 });
+      }),
+    );
+  });
+  it('a region has at most MUNI_BUCKETS documents and a wave at most VERSION_GROUPS version groups', () => {
+    const names = fc.sample(fc.string(), 2000);
+    const ids = new Set(names.map((n) => municipalityDocId('w1', 'RU-VLG', n)));
+    expect(ids.size).toBeLessThanOrEqual(MUNI_BUCKETS);
+    expect(ids.size).toBeGreaterThan(MUNI_BUCKETS / 2); // names spread over the buckets
+    for (const r of ['RU-VLG', 'UA-05', '', 'RU-MOS']) {
+      expect(versionGroup(r)).toBeGreaterThanOrEqual(0);
+      expect(versionGroup(r)).toBeLessThan(VERSION_GROUPS);
+    }
   });
 });

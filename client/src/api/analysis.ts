@@ -172,6 +172,8 @@ export type RegionProfile = DisclosureRule & {
     /** Responses through the public link from this municipality (its latest is `respondedAt`). */
     responses?: number;
   }[];
+  /** Which page `municipalities` is (1-based), its size, and how many there are in all. */
+  municipalitiesPage: { page: number; pageSize: number; total: number };
   municipalitiesSource: 'invitations+responses';
 };
 
@@ -293,8 +295,13 @@ export function getRegionProfile(
   filters: AnalysisFilters,
   k: number | undefined,
   signal?: AbortSignal,
+  /** The page of the municipality list (1-based). */
+  page = 1,
 ): Promise<RegionProfile> {
-  const qs = queryString({ ...filters, region: undefined }, { k: k === undefined ? undefined : String(k) });
+  const qs = queryString(
+    { ...filters, region: undefined },
+    { k: k === undefined ? undefined : String(k), page: page > 1 ? String(page) : undefined },
+  );
   return request(withQuery(`/waves/${enc(code)}/regions/${enc(region)}`, qs), { signal });
 }
 

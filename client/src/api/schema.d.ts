@@ -11158,6 +11158,8 @@ export interface operations {
       query?: {
         k?: number;
         municipalityType?: string;
+        page?: number;
+        pageSize?: number;
         protect?: '0' | '1' | 'true' | 'false';
         region?: string;
         respondentRole?: string;
@@ -11210,6 +11212,12 @@ export interface operations {
               status: 'not_started' | 'started' | 'completed' | 'revoked' | 'responded';
               type: string;
             }[];
+            /** @description the page of `municipalities` (1-based), its size, and how many municipalities there are in all */
+            municipalitiesPage: {
+              page: number;
+              pageSize: number;
+              total: number;
+            };
             /** @enum {string} */
             municipalitiesSource: 'invitations+responses';
             obstacles: {

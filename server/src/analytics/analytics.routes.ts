@@ -4,7 +4,7 @@
 // GET    /api/waves/{code}/crosstab                    researcher: profile dimension × question (cube) or two
 //                                                      questions (few respondents; else 409: a crosstab job)
 // GET    /api/compare                                  researcher: one question in two waves per region, change and z-test
-// GET    /api/waves/{code}/regions/{region}            researcher: a region against its country and overall; its municipalities
+// GET    /api/waves/{code}/regions/{region}            researcher: a region against its country and overall; its municipalities (paged)
 // GET    /api/waves/{code}/texts                       researcher: free-text and "other" answers, searchable
 // PUT    /api/waves/{code}/other-codes/{responseId}/{variable}   researcher: code an "other" answer
 // DELETE /api/waves/{code}/other-codes/{responseId}/{variable}   researcher: remove that code
@@ -35,6 +35,7 @@ import {
   QuestionTallyQuery,
   QuestionTallySchema,
   RegionParams,
+  RegionQuery,
   SettingsBody,
   TallyQuery,
   TextsQuery,
@@ -152,10 +153,16 @@ export function analyticsRoutes(api: Api): void {
     access: 'researcher',
     tags,
     params: RegionParams,
-    query: TallyQuery,
+    query: RegionQuery,
     responses: { 200: { description: 'Region profile', schema: RegionProfileSchema } },
     handler: ({ params, query, user }) =>
-      regionProfile(params.code, params.region, filtersOf(query), { k: query.k, user }),
+      regionProfile(
+        params.code,
+        params.region,
+        filtersOf(query),
+        { k: query.k, user },
+        { page: query.page, pageSize: query.pageSize },
+      ),
   });
 
   api.route({

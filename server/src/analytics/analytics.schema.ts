@@ -21,6 +21,15 @@ export const ByDimension = z.enum(['region', 'municipalityType', 'sizeClass', 'r
 export const KField = z.coerce.number().int().min(1).max(50).optional();
 const disclosure = { protect: flag, k: KField };
 export const TallyQuery = z.object({ ...FilterFields, ...disclosure }).strict();
+/** The region page: the tally's filters, and which page of its municipality list (1-based). */
+export const RegionQuery = z
+  .object({
+    ...FilterFields,
+    ...disclosure,
+    page: z.coerce.number().int().min(1).max(100_000).default(1),
+    pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  })
+  .strict();
 export const QuestionTallyQuery = z
   .object({ ...FilterFields, ...disclosure, by: ByDimension.default('region') })
   .strict();
@@ -275,6 +284,9 @@ export const RegionProfileSchema = z.object({
       responses: z.number().int().optional(),
     }),
   ),
+  municipalitiesPage: z
+    .object({ page: z.number().int(), pageSize: z.number().int(), total: z.number().int() })
+    .describe('the page of `municipalities` (1-based), its size, and how many municipalities there are in all'),
   municipalitiesSource: z.literal('invitations+responses'),
   ...rule,
 });

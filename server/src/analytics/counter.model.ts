@@ -6,6 +6,9 @@ import { Schema, model } from 'mongoose';
 //   c        counts by key: `<variable>=<value>` (respondents who chose the value) and
 //            `<variable>#` (respondents who answered the variable); keys are escaped (see keys.ts)
 //   recent   ids of responses applied recently: the idempotency guard of apply (see counters.service.ts)
+//   f        the cube format of the code that made the document (absent: made before the cube, or
+//            by an older format): a wave whose counters all carry the current one and that has no
+//            cube stamp yet is having its first response applied, not waiting for a rebuild
 const counterSchema = new Schema(
   {
     _id: { type: String, required: true },
@@ -14,6 +17,7 @@ const counterSchema = new Schema(
     n: { type: Number, required: true },
     c: { type: Schema.Types.Mixed, required: true },
     recent: { type: [String], default: [] },
+    f: { type: Number },
   },
   { versionKey: false, minimize: false },
 );

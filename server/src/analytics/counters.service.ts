@@ -1,5 +1,5 @@
 // Kept per-wave counts, updated as responses arrive, so reading a wave's tally does not slow
-// down as responses grow (FerretDB filters in memory; only a filter's `_id` is pushed down, see docs/architecture.md).
+// down as responses grow (FerretDB filters in memory; only `_id` lookups are pushed down).
 //
 // Exactly-once without transactions. A response contributes `$inc`s to the counter document
 // of its wave × region. Each step is a single-document write, and every step is safe to replay:
@@ -13,11 +13,13 @@
 //      `recent`, so the list holds only the last minutes of arrivals, not the whole wave.
 //
 // A crash between 1 and 2, or 2 and 3, leaves a response without `talliedAt`; the catch-up pass
-// (at start and every TALLY_MAINTENANCE_MS on one instance at a time, and in `npm run tally -- rebuild`) re-runs 2–3
-// for it: applied once whether step 2 had happened or not. The only way to double-count would be
-// a step 2 for an id already pruned, i.e. running more than PRUNE_AFTER_MS after that response was
-// marked; a worker therefore gives up on step 2 once APPLY_DEADLINE_MS (half of it) has passed
-// since it saw the response unmarked (clocks of app instances must agree to within the other half).
+// (a full pass over the responses at start and every FULL_CATCH_UP_EVERY × TALLY_MAINTENANCE_MS on
+// one instance at a time, a retry by `_id` of the responses whose counting failed in this process
+// every TALLY_MAINTENANCE_MS, and in `npm run tally -- rebuild`) re-runs 2–3 for it: applied
+// once whether step 2 had happened or not. The only way to double-count would be a step 2 for an
+// id already pruned, i.e. running more than PRUNE_AFTER_MS after that response was marked; a
+// worker therefore gives up on step 2 once APPLY_DEADLINE_MS (half of it) has passed since it saw
+// the response unmarked (clocks of app instances must agree to within the other half).
 //
 // Why not a marker per response on the counter document forever: the list would grow with the
 // wave (1,000,000 ids in a document). Why not one counter document per response ("sharding by
@@ -31,9 +33,10 @@ import { applyGuarded, groupBy, type KeptUpdate, type Outcome } from './guarded-
 import {
   addToRecount,
   applyBatchToCube,
+  CUBE_FORMAT,
   cubeMissing,
   cubeRecentLists,
-  pullFromCell,
+  newRecount,
   verifyCube,
   writeCube,
   type CubeRecount,
@@ -75,9 +78,9 @@ export async function applyToCounters(r: TallySource, seenUnmarkedAt = Date.now(
 
 /**
  * Steps 2–3 for several stored responses at once (a group commit, see TallyBatcher): per counter
- * document and per cube cell ONE guarded update for all the responses it gets (guarded-batch.ts),
- * one stamp bump, one mark. The same exactly-once guarantees as one by one; a single response
- * makes exactly the one-response writes. Returns each response's outcome.
+ * document, cube cell and municipality document ONE guarded update for all the responses it gets
+ * (guarded-batch.ts), one version bump, one mark. The same exactly-once guarantees as one by one;
+ * a single response makes exactly the one-response writes. Returns each response's outcome.
  */
 export async function applyBatch(rs: TallySource[], seenUnmarkedAt = Date.now()): Promise<Map<string, Outcome>> {
   const late = () => Date.now() - seenUnmarkedAt > APPLY_DEADLINE_MS;
@@ -90,7 +93,7 @@ export async function applyBatch(rs: TallySource[], seenUnmarkedAt = Date.now())
       const ensure = () =>
         CounterModel.updateOne(
           { _id },
-          { $setOnInsert: { wave: first.waveCode, region: first.regionCode, n: 0, c: {}, recent: [] } },
+          { $setOnInsert: { wave: first.waveCode, region: first.regionCode, n: 0, c: {}, recent: [], f: CUBE_FORMAT } },
           { upsert: true },
         );
       for (const [id, o] of await applyGuarded(CounterModel, _id, items, late, ensure)) out.set(id, o);
@@ -121,6 +124,16 @@ async function counterUpdateOf(r: TallySource): Promise<KeptUpdate> {
   return { $inc: inc };
 }
 
+/**
+ * Responses whose counting failed in this process (keepTally), retried by this process's
+ * maintenance ticks (retryFailed) whether or not it holds the maintenance lease: the catch-up's
+ * full pass over the responses then only has to run rarely (a process that dies loses this list;
+ * the full pass at the next start, or the periodic one on another instance, counts them).
+ */
+const failed = new Set<string>();
+/** Above this many, a failure is left to the full pass (the list stays small whatever happens). */
+const FAILED_MAX = 10_000;
+
 /** Counts stored responses in group commits: see TallyBatcher. */
 const MAX_BATCH = 100;
 
@@ -128,8 +141,9 @@ const MAX_BATCH = 100;
  * Group commit of the counting step within one process: a response stored while an earlier
  * group is being counted waits (its request too) and is counted with the others that arrived
  * meanwhile, in one applyBatch. Under no load a group is one response (no added wait); under
- * load the writes per response fall, because responses share counter documents and the stamp
- * and mark are one write per group. The promise settles when the response's group is done.
+ * load the writes per response fall, because responses share counter and municipality documents
+ * and the version bump and mark are one write per group. A response the group could not count
+ * (an error, or 'late') goes to the retry list. The promise settles when its group is done.
  */
 class TallyBatcher {
   private queue: { r: TallySource; done: () => void }[] = [];
@@ -147,15 +161,18 @@ class TallyBatcher {
     try {
       while (this.queue.length) {
         const group = this.queue.splice(0, MAX_BATCH);
+        let outcomes: Map<string, Outcome> | undefined;
         try {
-          await applyBatch(group.map((g) => g.r));
+          outcomes = await applyBatch(group.map((g) => g.r));
         } catch (err) {
-          logger.warn(
-            { responses: group.length, err: (err as Error).name },
-            'tally counters not updated; catch-up will',
-          );
+          logger.warn({ responses: group.length, err: (err as Error).name }, 'tally counters not updated; will retry');
         }
-        for (const g of group) g.done();
+        for (const g of group) {
+          if (!outcomes || outcomes.get(g.r._id) === 'late') {
+            if (failed.size < FAILED_MAX) failed.add(g.r._id);
+          }
+          g.done();
+        }
       }
     } finally {
       this.running = false;
@@ -164,9 +181,37 @@ class TallyBatcher {
 }
 const batcher = new TallyBatcher();
 
-/** Called right after a response is stored. Never throws: a failure is caught up later. */
+/** Called right after a response is stored. Never throws: a failure is retried later. */
 export function keepTally(r: TallySource): Promise<void> {
   return batcher.add(r);
+}
+
+/**
+ * Counts the responses whose counting failed in this process (each read by `_id`): applied once
+ * whether or not the failed attempt had got through (the same steps as the catch-up). Returns how
+ * many it applied.
+ */
+export async function retryFailed(): Promise<number> {
+  let applied = 0;
+  for (const id of [...failed]) {
+    try {
+      const r = await ResponseModel.findById(id, { ...SOURCE_FIELDS, talliedAt: 1 }).lean<
+        TallySource & { talliedAt?: Date | null }
+      >();
+      // Gone, marked by now (another instance's catch-up), or not yet complete: nothing to do here.
+      if (!r || r.talliedAt || (r.status ?? 'complete') !== 'complete') {
+        failed.delete(id);
+        continue;
+      }
+      const outcome = await applyToCounters(r);
+      if (outcome === 'late') continue;
+      if (outcome === 'applied') applied++;
+      failed.delete(id);
+    } catch {
+      // still failing: kept for the next tick (and the full pass finds it too)
+    }
+  }
+  return applied;
 }
 
 const SOURCE_FIELDS = {
@@ -183,7 +228,12 @@ const SOURCE_FIELDS = {
   submittedAt: 1,
 } as const;
 
-/** Applies every completed response not yet marked (older than the grace period). Returns how many it applied. */
+/**
+ * Applies every completed response not yet marked (older than the grace period). Returns how many
+ * it applied. A full pass: on FerretDB its filter reads every response of the store, so the
+ * maintenance runs it at start and every FULL_CATCH_UP_EVERY ticks only; in between, the
+ * responses whose counting failed live are retried by `_id` (retryFailed).
+ */
 export async function catchUp(opts: { wave?: string; graceMs?: number } = {}): Promise<number> {
   const cutoff = new Date(Date.now() - (opts.graceMs ?? CATCH_UP_GRACE_MS));
   const filter = {
@@ -209,8 +259,10 @@ export async function prune(now = Date.now()): Promise<number> {
   const pruned = await pruneLists(counters, now, (id, done) =>
     CounterModel.updateOne({ _id: id }, { $pullAll: { recent: done } }).then(() => undefined),
   );
-  // The cube cells' guards are pruned the same way (not counted in the result: same responses).
-  await pruneLists(await cubeRecentLists(), now, pullFromCell);
+  // The cube's guards are pruned the same way (not counted in the result: same responses).
+  const cube = await cubeRecentLists();
+  const pulls = new Map(cube.map((d) => [d._id, d.pull]));
+  await pruneLists(cube, now, (id, done) => pulls.get(id)!(done));
   return pruned;
 }
 
@@ -325,7 +377,7 @@ export async function verifyCounters(
   wave: string,
   opts: RecountOptions = {},
 ): Promise<{ ok: boolean; regions: string[] }> {
-  const cube: CubeRecount = new Map();
+  const cube = newRecount();
   const [kept, fresh] = await Promise.all([readCounters(wave), countFromResponses(wave, opts, cube)]);
   const regions = [...new Set([...kept.keys(), ...fresh.keys()])].filter(
     (r) => !sameCounts(kept.get(r) ?? { n: 0, c: {} }, fresh.get(r) ?? { n: 0, c: {} }),
@@ -346,7 +398,7 @@ export async function rebuildCounters(
   opts: RecountOptions = {},
 ): Promise<{ regions: number; responses: number }> {
   await catchUp({ wave, graceMs: 0 });
-  const cube: CubeRecount = new Map();
+  const cube = newRecount();
   const fresh = await countFromResponses(wave, opts, cube);
   opts.signal?.throwIfAborted();
   await writeCube(wave, cube);
@@ -355,14 +407,14 @@ export async function rebuildCounters(
     responses += n;
     await CounterModel.updateOne(
       { _id: counterId(wave, region) },
-      { $set: { wave, region, n, c }, $setOnInsert: { recent: [] } },
+      { $set: { wave, region, n, c, f: CUBE_FORMAT }, $setOnInsert: { recent: [] } },
       { upsert: true },
     );
   }
   const stale = (await CounterModel.find({ wave }, { region: 1 }).lean<{ _id: string; region: string }[]>()).filter(
     (d) => !fresh.has(d.region),
   );
-  for (const d of stale) await CounterModel.updateOne({ _id: d._id }, { $set: { n: 0, c: {} } });
+  for (const d of stale) await CounterModel.updateOne({ _id: d._id }, { $set: { n: 0, c: {}, f: CUBE_FORMAT } });
   return { regions: fresh.size, responses };
 }
 
@@ -374,14 +426,20 @@ const cubesChecked = new Set<string>();
  * cube once (a rebuild of the wave). Checked once per wave and process.
  */
 export async function buildMissingCubes(): Promise<string[]> {
-  const waves = [
-    ...new Set((await CounterModel.find({}, { wave: 1 }).lean<{ wave: string }[]>()).map((d) => d.wave)),
-  ].filter((w) => !cubesChecked.has(w));
+  const counters = await CounterModel.find({}, { wave: 1, f: 1 }).lean<{ wave: string; f?: number }[]>();
+  // A wave whose counters were all made by this format's code has its cube kept from its first
+  // response on: a missing stamp means that response is still being applied (not a rebuild).
+  const current = new Map<string, boolean>();
+  for (const d of counters) current.set(d.wave, (current.get(d.wave) ?? true) && (d.f ?? 0) >= CUBE_FORMAT);
+  const waves = [...current.keys()].filter((w) => !cubesChecked.has(w));
   const built: string[] = [];
   for (const wave of waves) {
-    cubesChecked.add(wave);
     try {
-      if (!(await cubeMissing(wave))) continue;
+      if (!(await cubeMissing(wave, current.get(wave)!))) {
+        cubesChecked.add(wave);
+        continue;
+      }
+      cubesChecked.add(wave);
       await rebuildCounters(wave);
       built.push(wave);
       logger.info({ wave }, 'cube built for a wave counted before the cube existed');
@@ -400,13 +458,18 @@ export async function buildMissingCubes(): Promise<string[]> {
 export async function maintainTally(
   leaseMs: number,
   holder = INSTANCE_ID,
+  /** false: no full catch-up pass over the responses in this pass (see catchUp). */
+  full = true,
 ): Promise<{ applied: number; pruned: number } | 'skipped'> {
   if (!(await claimLease(MAINTENANCE_LEASE, leaseMs, holder))) return 'skipped';
   await buildMissingCubes();
-  const applied = await catchUp();
+  const applied = full ? await catchUp() : 0;
   const pruned = await prune();
   return { applied, pruned };
 }
+
+/** Every how many maintenance ticks the full catch-up pass runs (also at the first tick). */
+export const FULL_CATCH_UP_EVERY = 10;
 
 /**
  * Runs the maintenance pass every `everyMs` (TALLY_MAINTENANCE_MS), on one instance at a time:
@@ -416,11 +479,15 @@ export async function maintainTally(
 export function startTallyMaintenance(everyMs = 60_000): () => Promise<void> {
   let running: Promise<void> | undefined;
   let stopped = false;
+  let ticks = 0;
   const tick = () => {
     if (running || stopped) return;
     running = (async () => {
       try {
-        const outcome = await maintainTally(2 * everyMs);
+        const retried = await retryFailed();
+        if (retried) logger.info({ retried }, 'tally: failed counts retried');
+        const full = ticks++ % FULL_CATCH_UP_EVERY === 0;
+        const outcome = await maintainTally(2 * everyMs, INSTANCE_ID, full);
         if (outcome !== 'skipped' && (outcome.applied || outcome.pruned))
           logger.info(outcome, 'tally counters maintained');
       } catch (err) {

@@ -22,12 +22,17 @@
 // needs no replay guard).
 //
 // Exactly-once maintenance is the counters' (counters.service.ts): one conditional update of the
-// cell document per response with the id pushed into its `recent` guard, replayed by the catch-up,
+// cell document per response with the id pushed into its `recent` guard (and, for an answer through
+// the public link, the same of its region's municipality document), replayed by the catch-up,
 // pruned to the replay window, compared and repaired by verify and rebuild.
+//
+// Readers in any process see every change through a bounded stamp (cube.model.ts): per response
+// one update of the cell, of the municipality document, of one version document and of the stamp,
+// none of which grows with the number of cells.
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { ResponseModel } from '../responses/response.model';
-import { CubeCellModel, CubeStampModel } from './cube.model';
+import { CubeCellModel, CubeMunicipalitiesModel, CubeStampModel, CubeVersionsModel } from './cube.model';
 import { applyGuarded, groupBy, type KeptUpdate, type Outcome } from './guarded-batch';
 import { contributionOf, escapeKey, unescapeKey, variablesById, waveCatalogue } from './catalogue';
 import type { CodingIndex } from './coding.service';
@@ -36,8 +41,11 @@ import type { Variable } from './variables';
 import type { Summary } from './stats';
 import { abortable } from '../db/abortable';
 
-/** The layout of the cells; a wave whose stamp has an older one is rebuilt (cubeMissing). 2: `m`. */
-export const CUBE_FORMAT = 2;
+/**
+ * The layout of the cube; a wave whose stamp has an older one is rebuilt (cubeMissing). 2: `m` in
+ * the cells; 3: municipality documents, version documents and a bounded stamp.
+ */
+export const CUBE_FORMAT = 3;
 export const INT_EXACT = 100_000;
 export const BIN_RATIO = 1.01;
 export const MEDIAN_REL_ERROR = 0.01;
@@ -81,19 +89,64 @@ export const CUBE_SOURCE_FIELDS = {
   submittedAt: 1,
 } as const;
 
-/** The key of a municipality in a cell's `m` (never empty, no `.` or `$`). */
-export const municipalityKey = (name: string) => `k${escapeKey(name)}`;
-const municipalityName = (key: string) => unescapeKey(key.slice(1));
+/** How many municipality documents a region has per wave (cube.model.ts). */
+export const MUNI_BUCKETS = 32;
+/** How many version groups a wave's stamp counts (cube.model.ts): the stamp's size is bounded by it. */
+export const VERSION_GROUPS = 64;
+
+/** FNV-1a (32 bits): the same number in every process. */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** The version group of a region's documents (its cells and its municipality buckets). */
+export const versionGroup = (region: string) => hash(region) % VERSION_GROUPS;
+
+/** The municipality document a municipality of a region is kept in. */
+export const municipalityDocId = (wave: string, region: string, name: string) =>
+  [wave, region, String(hash(name) % MUNI_BUCKETS)].map(encodeURIComponent).join('|');
+
+/** The key of a municipality × cell in its document's `m` (never empty, no `.` or `$`). */
+export const municipalityKey = (name: string, d: CellDims) =>
+  `k${escapeKey([name, d.municipalityType, d.sizeClass, d.respondentRole, d.status].map(encodeURIComponent).join('|'))}`;
+
+export type MunicipalityRow = CellDims & { name: string; n: number; t: number };
+
+export function municipalityRow(key: string, region: string, e: { n?: number; t?: number }): MunicipalityRow {
+  const [name, municipalityType, sizeClass, respondentRole, status] = unescapeKey(key.slice(1))
+    .split('|')
+    .map(decodeURIComponent);
+  return {
+    name,
+    region,
+    municipalityType: municipalityType ?? '',
+    sizeClass: sizeClass ?? '',
+    respondentRole: respondentRole ?? '',
+    status: status ?? 'complete',
+    n: e.n ?? 0,
+    t: e.t ?? 0,
+  };
+}
 
 /**
- * What a response adds to its cell's list of municipalities that answered through the public link
- * (`m.<key>.n` respondents, `m.<key>.t` the latest answer time in ms); nothing for a response
+ * What a response adds to its region's list of municipalities that answered through the public
+ * link (`m.<key>.n` respondents, `m.<key>.t` the latest answer time in ms); nothing for a response
  * through an invitation (the region page lists it by its invitation).
  */
-function municipalityContribution(r: CubeSource): { key: string; t: number } | undefined {
+function municipalityContribution(r: CubeSource): { id: string; key: string; t: number } | undefined {
   if (r.invitationId) return undefined;
   const t = r.submittedAt ? new Date(r.submittedAt).getTime() : 0;
-  return { key: municipalityKey(r.municipality ?? ''), t: Number.isFinite(t) ? t : 0 };
+  const name = r.municipality ?? '';
+  return {
+    id: municipalityDocId(r.waveCode, r.regionCode ?? '', name),
+    key: municipalityKey(name, dimsOf(r)),
+    t: Number.isFinite(t) ? t : 0,
+  };
 }
 
 export function dimsOf(r: Omit<CubeSource, '_id' | 'waveCode' | 'questionnaireId' | 'answers'>): CellDims {
@@ -156,53 +209,71 @@ function updateOf(variables: Variable[], r: CubeSource): KeptUpdate {
     min[`lo.${name}`] = v;
     max[`hi.${name}`] = v;
   }
-  const m = municipalityContribution(r);
-  if (m) {
-    inc[`m.${m.key}.n`] = 1;
-    max[`m.${m.key}.t`] = m.t;
-  }
   return {
     $inc: inc,
     ...(x.size ? { $min: min } : {}),
-    ...(Object.keys(max).length ? { $max: max } : {}),
+    ...(x.size ? { $max: max } : {}),
   };
 }
 
-const stampKey = (id: string) => `v.${escapeKey(id)}`;
+/** A kept document whose change readers must see: a cell (`c`) or a municipality document (`m`). */
+export type Changed = { kind: 'c' | 'm'; id: string; region: string };
+const versionKey = (d: Changed) => `${d.kind}${escapeKey(d.id)}`;
+const versionsId = (wave: string, group: number) => `${wave}|${group}`;
 
-/** Tells readers holding the cube in memory that a cell changed (after the change). */
-async function bumpStamp(wave: string, ids: string[]): Promise<void> {
-  if (!ids.length) return;
-  const inc: Record<string, number> = {};
-  for (const id of ids) inc[stampKey(id)] = 1;
+/**
+ * Tells readers holding the cube in memory that documents changed (after the change): their
+ * versions in the version documents of their groups, then the groups' counters and `g` in the
+ * wave's stamp (cube.model.ts). One update of a version document per group and one of the stamp,
+ * whatever the number of cells.
+ */
+export async function bumpVersions(wave: string, docs: Changed[]): Promise<void> {
+  if (!docs.length) return;
+  const groups = new Map<number, Record<string, number>>();
+  for (const d of docs) {
+    const k = versionGroup(d.region);
+    const inc = groups.get(k) ?? {};
+    inc[`v.${versionKey(d)}`] = 1;
+    groups.set(k, inc);
+  }
+  for (const [k, inc] of groups)
+    await CubeVersionsModel.updateOne(
+      { _id: versionsId(wave, k) },
+      { $inc: inc, $setOnInsert: { wave } },
+      { upsert: true },
+    );
+  const b: Record<string, number> = {};
+  for (const k of groups.keys()) b[`b.${k}`] = 1;
   // `g` moves with every bump (in the same single-document update), `e` names this stamp document
   // (a wave deleted and made again starts a new one): a reader whose held cube carries the same
-  // (e, g) knows that no cell changed without reading `v`.
+  // (e, g) knows that nothing changed.
   await CubeStampModel.updateOne(
     { _id: wave },
-    { $inc: { ...inc, g: 1 }, $setOnInsert: { e: randomUUID(), f: CUBE_FORMAT } },
+    { $inc: { ...b, g: 1 }, $setOnInsert: { e: randomUUID(), f: CUBE_FORMAT } },
     { upsert: true },
   );
 }
 
 /**
- * Applies one stored response to its cube cell: one conditional update (the id not yet in the
- * cell's `recent`), the same exactly-once step as the counters'. Idempotent; 'late' past the
- * deadline the caller passes (left for the catch-up).
+ * Applies one stored response to its cube cell and, for an answer through the public link, to its
+ * municipality document: each one conditional update (the id not yet in the document's `recent`),
+ * the same exactly-once step as the counters'. Idempotent; 'late' past the deadline the caller
+ * passes (left for the catch-up).
  */
 export async function applyToCube(r: CubeSource, late: () => boolean): Promise<Outcome> {
   return (await applyBatchToCube([r], late)).get(r._id) ?? 'already';
 }
 
 /**
- * Applies stored responses (distinct ids) to their cells: per cell one guarded update for all
- * of its responses (guarded-batch.ts), then one stamp bump per wave for all the cells touched.
+ * Applies stored responses (distinct ids) to the cube: per cell and per municipality document ONE
+ * guarded update for all of the responses it gets (guarded-batch.ts), then one version bump per
+ * wave for every document touched. A single response makes exactly the one-response writes.
  */
 export async function applyBatchToCube(rs: CubeSource[], late: () => boolean): Promise<Map<string, Outcome>> {
-  const out = new Map<string, Outcome>();
-  const cells = groupBy(rs, (r) => cellId(r.waveCode, dimsOf(r)));
+  const cells = new Map<string, Outcome>();
+  const munis = new Map<string, Outcome>();
   await Promise.all(
-    [...cells].map(async ([_id, members]) => {
+    [...groupBy(rs, (r) => cellId(r.waveCode, dimsOf(r)))].map(async ([_id, members]) => {
       const items = await Promise.all(
         members.map(async (r) => ({ id: r._id, update: updateOf(await variablesById(r.questionnaireId), r) })),
       );
@@ -210,28 +281,49 @@ export async function applyBatchToCube(rs: CubeSource[], late: () => boolean): P
       const ensure = () =>
         CubeCellModel.updateOne(
           { _id },
-          {
-            $setOnInsert: {
-              wave: first.waveCode,
-              ...dimsOf(first),
-              n: 0,
-              c: {},
-              x: {},
-              lo: {},
-              hi: {},
-              m: {},
-              recent: [],
-            },
-          },
+          { $setOnInsert: { wave: first.waveCode, ...dimsOf(first), n: 0, c: {}, x: {}, lo: {}, hi: {}, recent: [] } },
           { upsert: true },
         );
-      for (const [id, o] of await applyGuarded(CubeCellModel, _id, items, late, ensure)) out.set(id, o);
+      for (const [id, o] of await applyGuarded(CubeCellModel, _id, items, late, ensure)) cells.set(id, o);
     }),
   );
+  const publicLink = rs.filter((r) => cells.get(r._id) !== 'late' && municipalityContribution(r));
+  await Promise.all(
+    [...groupBy(publicLink, (r) => municipalityContribution(r)!.id)].map(async ([_id, members]) => {
+      const items = members.map((r) => {
+        const m = municipalityContribution(r)!;
+        return { id: r._id, update: { $inc: { [`m.${m.key}.n`]: 1 }, $max: { [`m.${m.key}.t`]: m.t } } };
+      });
+      const first = members[0];
+      const ensure = () =>
+        CubeMunicipalitiesModel.updateOne(
+          { _id },
+          { $setOnInsert: { wave: first.waveCode, region: dimsOf(first).region, m: {}, recent: [] } },
+          { upsert: true },
+        );
+      for (const [id, o] of await applyGuarded(CubeMunicipalitiesModel, _id, items, late, ensure)) munis.set(id, o);
+    }),
+  );
+  const out = new Map<string, Outcome>();
+  for (const r of rs) {
+    const c = cells.get(r._id) ?? 'already';
+    const m = munis.get(r._id) ?? 'already';
+    out.set(r._id, c === 'late' || m === 'late' ? 'late' : c === 'applied' || m === 'applied' ? 'applied' : 'already');
+  }
   // Bumped on a replay too: a crash between the update and the bump is healed by the catch-up.
   for (const [wave, members] of groupBy(rs, (r) => r.waveCode)) {
-    const touched = new Set(members.filter((r) => out.get(r._id) !== 'late').map((r) => cellId(wave, dimsOf(r))));
-    await bumpStamp(wave, [...touched]);
+    const changed = new Map<string, Changed>();
+    for (const r of members) {
+      const region = dimsOf(r).region;
+      if (cells.get(r._id) !== 'late') {
+        const id = cellId(wave, dimsOf(r));
+        changed.set(`c${id}`, { kind: 'c', id, region });
+      }
+      const m = municipalityContribution(r);
+      if (m && munis.has(r._id) && munis.get(r._id) !== 'late')
+        changed.set(`m${m.id}`, { kind: 'm', id: m.id, region });
+    }
+    await bumpVersions(wave, [...changed.values()]);
   }
   return out;
 }
@@ -311,8 +403,6 @@ export type CubeCell = CellDims & {
   x: Map<string, NumAgg>;
   /** escaped variable → [value, count] of its choice counts (parsed once from `c`) */
   choices: Map<string, [string, number][]>;
-  /** municipalities that answered through the public link: respondents and latest answer (ms) */
-  municipalities: { name: string; n: number; t: number }[];
 };
 
 type CellDoc = CellDims & {
@@ -322,8 +412,17 @@ type CellDoc = CellDims & {
   x?: Record<string, { n: number; s: number; q: number; d?: Record<string, number> }>;
   lo?: Record<string, number>;
   hi?: Record<string, number>;
-  m?: Record<string, { n?: number; t?: number }>;
 };
+
+type MuniDoc = { _id: string; region?: string; m?: Record<string, { n?: number; t?: number }> };
+
+/** A municipality document's rows with respondents. */
+function muniRows(d: MuniDoc): MunicipalityRow[] {
+  const out: MunicipalityRow[] = [];
+  for (const [key, e] of Object.entries(d.m ?? {}))
+    if ((e?.n ?? 0) > 0) out.push(municipalityRow(key, d.region ?? '', e));
+  return out;
+}
 
 const CELL_FIELDS = {
   region: 1,
@@ -336,8 +435,8 @@ const CELL_FIELDS = {
   x: 1,
   lo: 1,
   hi: 1,
-  m: 1,
 } as const;
+const MUNI_FIELDS = { region: 1, m: 1 } as const;
 
 function toCell(d: CellDoc): CubeCell {
   const x = new Map<string, NumAgg>();
@@ -361,13 +460,9 @@ function toCell(d: CellDoc): CubeCell {
     list.push([unescapeKey(key.slice(eq + 1)), count]);
     choices.set(name, list);
   }
-  const municipalities = Object.entries(d.m ?? {})
-    .filter(([, e]) => (e?.n ?? 0) > 0)
-    .map(([key, e]) => ({ name: municipalityName(key), n: e.n!, t: e.t ?? 0 }));
   return {
     id: d._id,
     choices,
-    municipalities,
     region: d.region ?? '',
     municipalityType: d.municipalityType ?? '',
     sizeClass: d.sizeClass ?? '',
@@ -379,60 +474,99 @@ function toCell(d: CellDoc): CubeCell {
   };
 }
 
+type Entry<T> = { version: number; group: number; value: T };
+
 type Held = {
-  cells: Map<string, { version: number; cell: CubeCell }>;
-  /** The stamp's (e, g) the held cells are at least as new as (absent: compare `v` each time). */
+  cells: Map<string, Entry<CubeCell>>;
+  munis: Map<string, Entry<MunicipalityRow[]>>;
+  /**
+   * The stamp (e, g, b) the held documents are at least as new as: the same (e, g) means nothing
+   * changed; a group whose `b` moved has its version document read.
+   */
   e?: string;
   g?: number;
+  b: Record<string, number>;
   /** The cells with respondents, as handed to readers (rebuilt when a cell changes). */
   list?: CubeCell[];
-  /** Results computed from exactly these cells (collect.service), dropped with them. */
+  /** Per region, the municipality rows (rebuilt when a municipality document changes). */
+  byRegion?: Map<string, MunicipalityRow[]>;
+  /** Results computed from exactly these documents (collect.service, region.service), dropped with them. */
   memo: Map<string, unknown>;
 };
 const cache = new Map<string, Held>();
-/** Above this many changed cells, one read of the wave's cube beats reading them one by one. */
+/** Above this many changed documents, one read of the wave's cube beats reading them one by one. */
 const REFETCH_ALL = 64;
 /** Results kept per wave (the oldest go first). */
 const MEMO_MAX = 256;
 
-const loading = new Map<string, Promise<Map<string, { version: number; cell: CubeCell }>>>();
+const loading = new Map<string, Promise<void>>();
 /** How long a whole-cube load may take (it is shared by the requests waiting for it). */
 const LOAD_ALL_MS = 5 * 60_000;
 
 const heldOf = (cacheKey: string): Held => {
   let held = cache.get(cacheKey);
   if (!held) {
-    held = { cells: new Map(), memo: new Map() };
+    held = { cells: new Map(), munis: new Map(), b: {}, memo: new Map() };
     cache.set(cacheKey, held);
   }
   return held;
 };
 
+type StampDoc = { e?: string; g?: number; b?: Record<string, number> };
+type VersionsDoc = { _id: string; v?: Record<string, number> };
+
+/** The versions in some version documents: `c`/`m` + id → version and group. */
+function versionsOf(docs: (VersionsDoc | null)[], groups: number[]) {
+  const cells = new Map<string, { version: number; group: number }>();
+  const munis = new Map<string, { version: number; group: number }>();
+  docs.forEach((d, i) => {
+    for (const [key, version] of Object.entries(d?.v ?? {})) {
+      const to = key[0] === 'c' ? cells : key[0] === 'm' ? munis : undefined;
+      to?.set(unescapeKey(key.slice(1)), { version, group: groups[i] });
+    }
+  });
+  return { cells, munis };
+}
+
 /**
- * Reads every cell of a wave (the first read in a process, or after many changes) through a
- * cursor. One load per wave at a time, shared by the requests that wait for it and not tied to
- * any of them: on a slow store a request may hit its deadline, the load still finishes and fills
- * the memory for the next ones (bounded by LOAD_ALL_MS).
+ * Reads every document of a wave's cube (the first read in a process, or after many changes)
+ * through cursors. One load per wave at a time, shared by the requests that wait for it and not
+ * tied to any of them: on a slow store a request may hit its deadline, the load still finishes and
+ * fills the memory for the next ones (bounded by LOAD_ALL_MS).
  */
-function loadAll(
-  cacheKey: string,
-  wave: string,
-  versions: Map<string, number>,
-): Promise<Map<string, { version: number; cell: CubeCell }>> {
+function loadAll(cacheKey: string, wave: string): Promise<void> {
   const running = loading.get(cacheKey);
   if (running) return running;
   const load = (async () => {
-    const cursor = CubeCellModel.find({ wave }, CELL_FIELDS).lean<CellDoc>().cursor({ batchSize: 500 });
-    const next = new Map<string, { version: number; cell: CubeCell }>();
-    // A cell updated after the stamp was read keeps the older version: read again next time.
-    for await (const d of abortable(cursor, AbortSignal.timeout(LOAD_ALL_MS)))
-      next.set(d._id, { version: versions.get(d._id) ?? -1, cell: toCell(d) });
+    const signal = AbortSignal.timeout(LOAD_ALL_MS);
+    // Stamp, then versions, then documents: each read is at least as new as the one before, so
+    // the held versions never claim more than the documents hold (a later change is read again).
+    const stamp = await CubeStampModel.findById(wave, { e: 1, g: 1, b: 1 }).lean<StampDoc>();
+    const groups = Object.keys(stamp?.b ?? {}).map(Number);
+    const docs = await Promise.all(
+      groups.map((k) => CubeVersionsModel.findById(versionsId(wave, k)).lean<VersionsDoc>()),
+    );
+    const versions = versionsOf(docs, groups);
+    const cells = new Map<string, Entry<CubeCell>>();
+    const munis = new Map<string, Entry<MunicipalityRow[]>>();
+    const cellCursor = CubeCellModel.find({ wave }, CELL_FIELDS).lean<CellDoc>().cursor({ batchSize: 500 });
+    for await (const d of abortable(cellCursor, signal)) {
+      const v = versions.cells.get(d._id);
+      cells.set(d._id, { version: v?.version ?? -1, group: v?.group ?? -1, value: toCell(d) });
+    }
+    const muniCursor = CubeMunicipalitiesModel.find({ wave }, MUNI_FIELDS).lean<MuniDoc>().cursor({ batchSize: 500 });
+    for await (const d of abortable(muniCursor, signal)) {
+      const v = versions.munis.get(d._id);
+      munis.set(d._id, { version: v?.version ?? -1, group: v?.group ?? -1, value: muniRows(d) });
+    }
     const held = heldOf(cacheKey);
-    held.cells = next;
-    held.list = undefined;
+    held.cells = cells;
+    held.munis = munis;
+    held.list = held.byRegion = undefined;
     held.memo = new Map();
-    held.e = held.g = undefined;
-    return next;
+    held.e = stamp?.e;
+    held.g = stamp?.g;
+    held.b = { ...(stamp?.b ?? {}) };
   })().finally(() => loading.delete(cacheKey));
   loading.set(cacheKey, load);
   return load;
@@ -445,50 +579,102 @@ export async function warmCubes(): Promise<number> {
   return waves.length;
 }
 
-type StampDoc = { v?: Record<string, number>; e?: string; g?: number };
+/**
+ * Brings the held documents of some version groups up to date: reads those groups' version
+ * documents, then the documents whose version moved (by `_id`); false when so many changed that a
+ * whole load is cheaper.
+ */
+async function refreshGroups(wave: string, held: Held, groups: number[]): Promise<boolean> {
+  const docs = await Promise.all(
+    groups.map((k) => CubeVersionsModel.findById(versionsId(wave, k)).lean<VersionsDoc>()),
+  );
+  const versions = versionsOf(docs, groups);
+  const inGroups = new Set(groups);
+  const changedCells = [...versions.cells].filter(([id, v]) => held.cells.get(id)?.version !== v.version);
+  const changedMunis = [...versions.munis].filter(([id, v]) => held.munis.get(id)?.version !== v.version);
+  if (changedCells.length + changedMunis.length > REFETCH_ALL) return false;
+  const [cellDocs, muniDocs] = await Promise.all([
+    Promise.all(changedCells.map(([id]) => CubeCellModel.findById(id, CELL_FIELDS).lean<CellDoc>())),
+    Promise.all(changedMunis.map(([id]) => CubeMunicipalitiesModel.findById(id, MUNI_FIELDS).lean<MuniDoc>())),
+  ]);
+  // Applied in one synchronous step (requests refreshing at the same time each leave a
+  // consistent state: versions never newer than the documents held with them).
+  changedCells.forEach(([id, v], i) => {
+    const d = cellDocs[i];
+    if (d) held.cells.set(id, { ...v, value: toCell(d) });
+    else held.cells.delete(id);
+  });
+  changedMunis.forEach(([id, v], i) => {
+    const d = muniDocs[i];
+    if (d) held.munis.set(id, { ...v, value: muniRows(d) });
+    else held.munis.delete(id);
+  });
+  // Held documents of these groups that their version documents no longer list are gone.
+  for (const [id, e] of held.cells) if (inGroups.has(e.group) && !versions.cells.has(id)) held.cells.delete(id);
+  for (const [id, e] of held.munis) if (inGroups.has(e.group) && !versions.munis.has(id)) held.munis.delete(id);
+  if (changedCells.length) held.list = undefined;
+  if (changedMunis.length) held.byRegion = undefined;
+  if (changedCells.length || changedMunis.length) held.memo = new Map();
+  return true;
+}
+
+export type CubeView = {
+  cells: CubeCell[];
+  /** Per region, the municipalities that answered through the public link (one row per cell). */
+  municipalities: Map<string, MunicipalityRow[]>;
+  memo: Map<string, unknown>;
+};
 
 /**
  * A wave's cube as this process holds it, brought up to date with the store: `cells` (those with
- * respondents) and `memo`, a map for results computed from exactly these cells (emptied whenever
- * a cell changes, so a result found there is as fresh as the cells). Several processes stay
- * correct: each reads the wave's stamp document from the store on every call.
+ * respondents), `municipalities` and `memo`, a map for results computed from exactly these
+ * documents (emptied whenever one changes, so a result found there is as fresh as they are).
+ * Several processes stay correct: each reads the wave's stamp from the store on every call.
  *
- * The stamp is read in two steps: its `e` and `g` only (a few bytes) — when they equal what the
- * held cells were read at, nothing changed and nothing else is read; otherwise its `v` (a version
- * per cell), and only the cells whose version moved are read again (by `_id`).
+ * The stamp is one small document (bounded: see cube.model.ts): when its `e` and `g` equal what
+ * the held documents were read at, nothing changed and nothing else is read; otherwise the version
+ * documents of the groups whose counter `b` moved, and then only the documents whose version moved
+ * (each by `_id`).
  */
-export async function readCubeView(wave: string): Promise<{ cells: CubeCell[]; memo: Map<string, unknown> }> {
+export async function readCubeView(wave: string): Promise<CubeView> {
   const cacheKey = `${mongoose.connection.name}|${wave}`;
   const held = heldOf(cacheKey);
-  const head = await CubeStampModel.findById(wave, { e: 1, g: 1 }).lean<StampDoc>();
-  const unchanged = !!head?.e && head.e === held.e && head.g === held.g && !!held.list;
+  const stamp = await CubeStampModel.findById(wave, { e: 1, g: 1, b: 1 }).lean<StampDoc>();
+  const unchanged = !!stamp?.e && stamp.e === held.e && stamp.g === held.g && !!held.list;
   if (!unchanged) {
-    const stamp = await CubeStampModel.findById(wave, { v: 1, e: 1, g: 1 }).lean<StampDoc>();
-    const versions = new Map(Object.entries(stamp?.v ?? {}).map(([k, n]) => [unescapeKey(k), n]));
-    const changed = [...versions].filter(([id, version]) => held.cells.get(id)?.version !== version);
-    const gone = [...held.cells.keys()].filter((id) => !versions.has(id));
-    if (changed.length > REFETCH_ALL) {
-      await loadAll(cacheKey, wave, versions);
-    } else if (changed.length || gone.length) {
-      const docs = await Promise.all(changed.map(([id]) => CubeCellModel.findById(id, CELL_FIELDS).lean<CellDoc>()));
-      changed.forEach(([id, version], i) => {
-        const d = docs[i];
-        if (d) held.cells.set(id, { version, cell: toCell(d) });
-        else held.cells.delete(id);
-      });
-      for (const id of gone) held.cells.delete(id);
-      held.list = undefined;
+    if (!stamp) {
+      held.cells = new Map();
+      held.munis = new Map();
+      held.list = held.byRegion = undefined;
       held.memo = new Map();
-    }
-    // Every cell is now at least as new as this stamp: the next call with the same (e, g) may
-    // skip `v`. (A load that ran concurrently leaves e/g unset: compared in full next time.)
-    if (changed.length <= REFETCH_ALL) {
-      held.e = stamp?.e;
-      held.g = stamp?.g;
+      held.e = held.g = undefined;
+      held.b = {};
+    } else if (stamp.e !== held.e) {
+      await loadAll(cacheKey, wave);
+    } else {
+      const b = stamp.b ?? {};
+      const groups = Object.keys(b)
+        .filter((k) => b[k] !== held.b[k])
+        .map(Number);
+      if (!(await refreshGroups(wave, held, groups))) await loadAll(cacheKey, wave);
+      else {
+        for (const k of groups) held.b[k] = b[k];
+        held.g = stamp.g;
+      }
     }
   }
-  held.list ??= [...held.cells.values()].map((e) => e.cell).filter((c) => c.n > 0);
-  return { cells: held.list, memo: held.memo };
+  held.list ??= [...held.cells.values()].map((e) => e.value).filter((c) => c.n > 0);
+  if (!held.byRegion) {
+    const byRegion = new Map<string, MunicipalityRow[]>();
+    for (const { value } of held.munis.values())
+      for (const row of value) {
+        const list = byRegion.get(row.region) ?? [];
+        list.push(row);
+        byRegion.set(row.region, list);
+      }
+    held.byRegion = byRegion;
+  }
+  return { cells: held.list, municipalities: held.byRegion, memo: held.memo };
 }
 
 /** Puts a result into a wave's memo (see readCubeView), dropping the oldest above MEMO_MAX. */
@@ -656,24 +842,29 @@ type FreshCell = CellDims & {
   x: Record<string, { n: number; s: number; q: number; d: Record<string, number> }>;
   lo: Record<string, number>;
   hi: Record<string, number>;
-  m: Record<string, { n: number; t: number }>;
 };
 
-export type CubeRecount = Map<string, FreshCell>;
+type FreshMunis = { region: string; m: Record<string, { n: number; t: number }> };
+
+/** A wave's cube counted in memory: cells and municipality documents by `_id`. */
+export type CubeRecount = { cells: Map<string, FreshCell>; munis: Map<string, FreshMunis> };
+export const newRecount = (): CubeRecount => ({ cells: new Map(), munis: new Map() });
 
 /** Adds one response to an in-memory recount of the cube (verify, rebuild, bench seeding). */
 export function addToRecount(out: CubeRecount, wave: string, variables: Variable[], r: CubeSource): void {
   const dims = dimsOf(r);
   const id = cellId(wave, dims);
-  let cell = out.get(id);
+  let cell = out.cells.get(id);
   if (!cell) {
-    cell = { ...dims, n: 0, c: {}, x: {}, lo: {}, hi: {}, m: {} };
-    out.set(id, cell);
+    cell = { ...dims, n: 0, c: {}, x: {}, lo: {}, hi: {} };
+    out.cells.set(id, cell);
   }
   cell.n++;
-  const m = municipalityContribution(r);
+  const m = municipalityContribution({ ...r, waveCode: wave });
   if (m) {
-    const e = (cell.m[m.key] ??= { n: 0, t: m.t });
+    let doc = out.munis.get(m.id);
+    if (!doc) out.munis.set(m.id, (doc = { region: dims.region, m: {} }));
+    const e = (doc.m[m.key] ??= { n: 0, t: m.t });
     e.n++;
     e.t = Math.max(e.t, m.t);
   }
@@ -699,7 +890,7 @@ export type RecountOptions = {
 /** The cube of a wave recounted from its raw responses. */
 export async function cubeFromResponses(wave: string, opts: RecountOptions = {}): Promise<CubeRecount> {
   const { questionnaire } = await waveCatalogue(wave);
-  const out: CubeRecount = new Map();
+  const out = newRecount();
   const cursor = ResponseModel.find({ waveCode: wave }, CUBE_SOURCE_FIELDS)
     .lean<CubeSource>()
     .maxTimeMS(opts.maxTimeMS ?? 60 * 60_000)
@@ -743,6 +934,10 @@ function sameCell(kept: CellDoc | undefined, fresh: FreshCell | undefined): bool
     for (const k of new Set([...Object.keys(ad), ...Object.keys(b.d)]))
       if ((ad[k] ?? 0) !== (b.d[k] ?? 0)) return false;
   }
+  return true;
+}
+
+function sameMunis(kept: MuniDoc | undefined, fresh: FreshMunis | undefined): boolean {
   const km = kept?.m ?? {};
   const fm = fresh?.m ?? {};
   for (const k of new Set([...Object.keys(km), ...Object.keys(fm)])) {
@@ -752,60 +947,164 @@ function sameCell(kept: CellDoc | undefined, fresh: FreshCell | undefined): bool
   return true;
 }
 
-/** Compares the kept cube with a recount; lists the regions of the cells that differ. */
+/** Compares the kept cube with a recount; lists the regions of the documents that differ. */
 export async function verifyCube(wave: string, fresh: CubeRecount): Promise<string[]> {
   const kept = new Map(
     (await CubeCellModel.find({ wave }, CELL_FIELDS).lean<CellDoc[]>()).map((d) => [d._id, d] as const),
   );
   const regions = new Set<string>();
-  for (const id of new Set([...kept.keys(), ...fresh.keys()])) {
-    if (!sameCell(kept.get(id), fresh.get(id))) regions.add(kept.get(id)?.region ?? fresh.get(id)!.region);
+  for (const id of new Set([...kept.keys(), ...fresh.cells.keys()])) {
+    if (!sameCell(kept.get(id), fresh.cells.get(id))) regions.add(kept.get(id)?.region ?? fresh.cells.get(id)!.region);
+  }
+  const keptMunis = new Map(
+    (await CubeMunicipalitiesModel.find({ wave }, MUNI_FIELDS).lean<MuniDoc[]>()).map((d) => [d._id, d] as const),
+  );
+  for (const id of new Set([...keptMunis.keys(), ...fresh.munis.keys()])) {
+    if (!sameMunis(keptMunis.get(id), fresh.munis.get(id)))
+      regions.add(keptMunis.get(id)?.region ?? fresh.munis.get(id)!.region);
   }
   return [...regions];
 }
 
-/** Sets every cell of a wave's cube to a recount (keeping each cell's `recent` guard). */
+/**
+ * Sets every document of a wave's cube to a recount (keeping each one's `recent` guard), drops
+ * what an older format kept (`m` in the cells, `v` in the stamp) and marks the current format.
+ */
 export async function writeCube(wave: string, fresh: CubeRecount): Promise<void> {
-  for (const [_id, cell] of fresh) {
-    await CubeCellModel.updateOne({ _id }, { $set: { wave, ...cell }, $setOnInsert: { recent: [] } }, { upsert: true });
+  const changed: Changed[] = [];
+  for (const [_id, cell] of fresh.cells) {
+    await CubeCellModel.updateOne(
+      { _id },
+      { $set: { wave, ...cell }, $unset: { m: 1 }, $setOnInsert: { recent: [] } },
+      // strict: false, so that `m` (no longer in the schema) is removed, not left out of the update
+      { upsert: true, strict: false },
+    );
+    changed.push({ kind: 'c', id: _id, region: cell.region });
   }
-  const stale = (await CubeCellModel.find({ wave }, { _id: 1 }).lean<{ _id: string }[]>()).filter(
-    (d) => !fresh.has(d._id),
+  const staleCells = (await CubeCellModel.find({ wave }, { _id: 1, region: 1 }).lean<CellDoc[]>()).filter(
+    (d) => !fresh.cells.has(d._id),
   );
-  for (const d of stale)
-    await CubeCellModel.updateOne({ _id: d._id }, { $set: { n: 0, c: {}, x: {}, lo: {}, hi: {}, m: {} } });
-  await bumpStamp(wave, [...fresh.keys(), ...stale.map((d) => d._id)]);
-  await CubeStampModel.updateOne({ _id: wave }, { $set: { f: CUBE_FORMAT } });
+  for (const d of staleCells) {
+    await CubeCellModel.updateOne(
+      { _id: d._id },
+      { $set: { n: 0, c: {}, x: {}, lo: {}, hi: {} }, $unset: { m: 1 } },
+      { strict: false },
+    );
+    changed.push({ kind: 'c', id: d._id, region: d.region ?? '' });
+  }
+  for (const [_id, doc] of fresh.munis) {
+    await CubeMunicipalitiesModel.updateOne(
+      { _id },
+      { $set: { wave, region: doc.region, m: doc.m }, $setOnInsert: { recent: [] } },
+      { upsert: true },
+    );
+    changed.push({ kind: 'm', id: _id, region: doc.region });
+  }
+  const staleMunis = (await CubeMunicipalitiesModel.find({ wave }, { _id: 1, region: 1 }).lean<MuniDoc[]>()).filter(
+    (d) => !fresh.munis.has(d._id),
+  );
+  for (const d of staleMunis) {
+    await CubeMunicipalitiesModel.updateOne({ _id: d._id }, { $set: { m: {} } });
+    changed.push({ kind: 'm', id: d._id, region: d.region ?? '' });
+  }
+  await bumpVersions(wave, changed);
+  await CubeStampModel.updateOne(
+    { _id: wave },
+    { $set: { f: CUBE_FORMAT }, $unset: { v: 1 } },
+    { upsert: true, strict: false },
+  );
 }
 
-/** The cells with ids in their `recent` guard (see counters.service `prune`). */
-export async function cubeRecentLists(): Promise<{ _id: string; recent?: string[] }[]> {
-  // Read whole (projected), not queried into arrays: the same common ground as the counters' prune.
-  const docs = await CubeCellModel.find({}, { recent: 1 }).lean<{ _id: string; recent?: string[] }[]>();
-  return docs.filter((d) => d.recent?.length);
-}
+/**
+ * What the prune saw of each wave in this process: the stamp's `g`, the version of each document
+ * it read, and the documents whose `recent` still held ids (read again next time).
+ */
+const pruneSeen = new Map<string, { g?: number; versions: Map<string, number>; pending: Set<string> }>();
 
-/** Drops from a cell's `recent` the ids the caller found done. */
-export async function pullFromCell(id: string, done: string[]): Promise<void> {
-  await CubeCellModel.updateOne({ _id: id }, { $pullAll: { recent: done } });
+type RecentList = { _id: string; recent: string[]; pull: (done: string[]) => Promise<void> };
+
+/**
+ * The cube's documents with ids in their `recent` guard, and how to pull from each (see
+ * counters.service `prune`). Found by kept keys, not by reading every cell: per wave the stamp,
+ * then (when it moved, or a document still held ids) the version documents, then only the
+ * documents whose version moved since this process last looked, or that still held ids. A
+ * document changed without its version bump (a crash between the two) belongs to an unmarked
+ * response, whose replay by the catch-up bumps it.
+ */
+export async function cubeRecentLists(): Promise<RecentList[]> {
+  const conn = mongoose.connection.name;
+  const stamps = await CubeStampModel.find({}, { g: 1, b: 1 }).lean<(StampDoc & { _id: string })[]>();
+  const out: RecentList[] = [];
+  for (const stamp of stamps) {
+    const wave = stamp._id;
+    let seen = pruneSeen.get(`${conn}|${wave}`);
+    if (!seen) pruneSeen.set(`${conn}|${wave}`, (seen = { versions: new Map(), pending: new Set() }));
+    if (seen.g === stamp.g && !seen.pending.size) continue;
+    const groups = Object.keys(stamp.b ?? {}).map(Number);
+    const docs = await Promise.all(
+      groups.map((k) => CubeVersionsModel.findById(versionsId(wave, k)).lean<VersionsDoc>()),
+    );
+    const pending = new Set<string>();
+    // The first look at a wave reads its documents' guards in two queries, not one by one.
+    let first: Map<string, string[] | undefined> | undefined;
+    if (!seen.versions.size) {
+      first = new Map();
+      const cells = await CubeCellModel.find({ wave }, { recent: 1 }).lean<{ _id: string; recent?: string[] }[]>();
+      const munis = await CubeMunicipalitiesModel.find({ wave }, { recent: 1 }).lean<
+        { _id: string; recent?: string[] }[]
+      >();
+      for (const d of cells) first.set(`c${escapeKey(d._id)}`, d.recent);
+      for (const d of munis) first.set(`m${escapeKey(d._id)}`, d.recent);
+    }
+    for (const d of docs) {
+      for (const [key, version] of Object.entries(d?.v ?? {})) {
+        if (seen.versions.get(key) === version && !seen.pending.has(key)) continue;
+        const id = unescapeKey(key.slice(1));
+        const cell = key[0] === 'c';
+        const doc = first
+          ? { recent: first.get(key) }
+          : cell
+            ? await CubeCellModel.findById(id, { recent: 1 }).lean<{ recent?: string[] }>()
+            : await CubeMunicipalitiesModel.findById(id, { recent: 1 }).lean<{ recent?: string[] }>();
+        seen.versions.set(key, version);
+        if (!doc?.recent?.length) continue;
+        pending.add(key);
+        out.push({
+          _id: id,
+          recent: doc.recent,
+          pull: async (done) => {
+            if (cell) await CubeCellModel.updateOne({ _id: id }, { $pullAll: { recent: done } });
+            else await CubeMunicipalitiesModel.updateOne({ _id: id }, { $pullAll: { recent: done } });
+          },
+        });
+      }
+    }
+    seen.pending = pending;
+    seen.g = stamp.g;
+  }
+  return out;
 }
 
 /**
  * True when the wave has no cube yet (a wave counted before the cube existed) or one kept in an
- * older format (before CUBE_FORMAT: without the municipalities of `m`): rebuilt from the responses.
+ * older format (before CUBE_FORMAT: municipalities inside the cells, a version per cell in the
+ * stamp): rebuilt from the responses.
  */
-export async function cubeMissing(wave: string): Promise<boolean> {
+export async function cubeMissing(wave: string, countersCurrent = false): Promise<boolean> {
   const stamp = await CubeStampModel.findById(wave, { f: 1 }).lean<{ f?: number }>();
-  return (stamp?.f ?? 0) < CUBE_FORMAT;
+  // No stamp, counters made by this format: the wave's first response is being applied.
+  if (!stamp) return !countersCurrent;
+  return (stamp.f ?? 0) < CUBE_FORMAT;
 }
 
 /**
  * Adds a recount of responses not applied one by one (bulk-loaded, e.g. the benchmark's seeding)
- * to the kept cube: one update per cell. Not guarded against replays: the caller adds each
+ * to the kept cube: one update per document. Not guarded against replays: the caller adds each
  * response once.
  */
 export async function addRecountToCube(wave: string, add: CubeRecount): Promise<void> {
-  for (const [_id, cell] of add) {
+  const changed: Changed[] = [];
+  for (const [_id, cell] of add.cells) {
     const inc: Record<string, number> = { n: cell.n };
     const min: Record<string, number> = {};
     const max: Record<string, number> = {};
@@ -818,10 +1117,6 @@ export async function addRecountToCube(wave: string, add: CubeRecount): Promise<
       min[`lo.${name}`] = cell.lo[name];
       max[`hi.${name}`] = cell.hi[name];
     }
-    for (const [key, e] of Object.entries(cell.m)) {
-      inc[`m.${key}.n`] = e.n;
-      max[`m.${key}.t`] = e.t;
-    }
     const { region, municipalityType, sizeClass, respondentRole, status } = cell;
     await CubeCellModel.updateOne(
       { _id },
@@ -833,6 +1128,21 @@ export async function addRecountToCube(wave: string, add: CubeRecount): Promise<
       },
       { upsert: true },
     );
+    changed.push({ kind: 'c', id: _id, region });
   }
-  await bumpStamp(wave, [...add.keys()]);
+  for (const [_id, doc] of add.munis) {
+    const inc: Record<string, number> = {};
+    const max: Record<string, number> = {};
+    for (const [key, e] of Object.entries(doc.m)) {
+      inc[`m.${key}.n`] = e.n;
+      max[`m.${key}.t`] = e.t;
+    }
+    await CubeMunicipalitiesModel.updateOne(
+      { _id },
+      { $inc: inc, $max: max, $setOnInsert: { wave, region: doc.region, recent: [] } },
+      { upsert: true },
+    );
+    changed.push({ kind: 'm', id: _id, region: doc.region });
+  }
+  await bumpVersions(wave, changed);
 }

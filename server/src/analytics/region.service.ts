@@ -48,7 +48,10 @@ export type RegionProfile = {
   baseline: { kind: 'rest-of-country'; country: string; names: Localized; respondents: number };
   base: { filters: Localized; text: Localized };
   obstacles: RegionObstacle[];
+  /** One page of the region's municipalities (all of them when no page was asked for: exports). */
   municipalities: Municipality[];
+  /** Which page that is: 1-based page, page size, and how many municipalities there are in all. */
+  municipalitiesPage: { page: number; pageSize: number; total: number };
   municipalitiesSource: 'invitations+responses';
   minCell: number;
   minimumK: number;
@@ -57,11 +60,16 @@ export type RegionProfile = {
   smallBase: number;
 };
 
+/** The municipality list's default page size on the region page. */
+export const MUNICIPALITIES_PAGE_SIZE = 50;
+
 export async function regionProfile(
   waveCode: string,
   regionCode: string,
   filters: Filters,
   kReq: KRequest = {},
+  /** One page of the municipality list (1-based); absent: the whole list (exports). */
+  paging?: { page: number; pageSize: number },
 ): Promise<RegionProfile> {
   const region = findRegion(regionCode);
   if (!region) throw new NotFoundError('region', regionCode);
@@ -95,7 +103,10 @@ export async function regionProfile(
       smallBase: regionA < SMALL_BASE || restN < SMALL_BASE,
     };
   });
-  const municipalities = await municipalitiesOf(waveCode, regionCode, filters);
+  const all = await municipalitiesOf(waveCode, regionCode, filters);
+  const pageSize = paging?.pageSize ?? Math.max(1, all.length);
+  const page = paging?.page ?? 1;
+  const municipalities = paging ? all.slice((page - 1) * pageSize, page * pageSize) : all;
   return {
     wave: tally.wave,
     region: { code: region.code, names: region.names, country: region.country },
@@ -109,6 +120,7 @@ export async function regionProfile(
     base: { filters: tally.base.filters, text: tally.base.text },
     obstacles,
     municipalities,
+    municipalitiesPage: { page, pageSize, total: all.length },
     municipalitiesSource: 'invitations+responses',
     minCell: tally.minCell,
     minimumK: tally.minimumK,
@@ -134,17 +146,17 @@ const collator = new Intl.Collator('ru');
 const byName = (a: Municipality, b: Municipality) => collator.compare(a.name, b.name);
 
 /**
- * The municipalities of a region that answered through the public link, from the kept cube (each
- * cell keeps them with their respondents and latest answer time): one row per municipality × type
- * × size class, sorted by name. No read of the responses; the sorted list is kept with the cells
- * it came from (readCubeView's memo).
+ * The municipalities of a region that answered through the public link, from the kept cube (its
+ * municipality documents, cube.model.ts, held in memory with the cells): one row per municipality
+ * × type × size class, sorted by name. No read of the responses; the sorted list is kept with the
+ * documents it came from (readCubeView's memo).
  */
 export async function publicMunicipalities(
   waveCode: string,
   regionCode: string,
   filters: Filters,
 ): Promise<Municipality[]> {
-  const { cells, memo } = await readCubeView(waveCode);
+  const { municipalities, memo } = await readCubeView(waveCode);
   const f: Filters = { ...filters, region: [regionCode] };
   const key = JSON.stringify([
     'municipalities',
@@ -155,16 +167,14 @@ export async function publicMunicipalities(
   const known = memo.get(key) as Municipality[] | undefined;
   if (known) return known;
   const rows = new Map<string, { name: string; type: string; sizeClass: string; n: number; t: number }>();
-  for (const cell of cells) {
-    if (!passes(cell, f)) continue;
-    for (const m of cell.municipalities) {
-      const id = JSON.stringify([m.name, cell.municipalityType, cell.sizeClass]);
-      const row = rows.get(id);
-      if (row) {
-        row.n += m.n;
-        row.t = Math.max(row.t, m.t);
-      } else rows.set(id, { name: m.name, type: cell.municipalityType, sizeClass: cell.sizeClass, n: m.n, t: m.t });
-    }
+  for (const m of municipalities.get(regionCode) ?? []) {
+    if (!passes(m, f)) continue;
+    const id = JSON.stringify([m.name, m.municipalityType, m.sizeClass]);
+    const row = rows.get(id);
+    if (row) {
+      row.n += m.n;
+      row.t = Math.max(row.t, m.t);
+    } else rows.set(id, { name: m.name, type: m.municipalityType, sizeClass: m.sizeClass, n: m.n, t: m.t });
   }
   const out = [...rows.values()]
     .map((r): Municipality => ({

@@ -138,13 +138,9 @@ async function published(wave: string): Promise<PublicationDoc> {
 
 /** The data version of a wave: its cube stamp (bumped by every change of its counts) and the k. */
 async function stampOf(wave: string, k: number, minimum: number): Promise<string> {
-  const stamp = await CubeStampModel.findById(wave, { v: 1 }).lean<{ v?: Record<string, number> }>();
-  const v = stamp?.v ?? {};
-  const text = JSON.stringify(
-    Object.keys(v)
-      .sort()
-      .map((key) => [key, v[key]]),
-  );
+  // `e` names the stamp document, `g` moves with every change of any kept document of the wave.
+  const stamp = await CubeStampModel.findById(wave, { e: 1, g: 1 }).lean<{ e?: string; g?: number }>();
+  const text = `${stamp?.e ?? ''}|${stamp?.g ?? 0}`;
   return createHash('sha256').update(`${k}|${minimum}|${text}`).digest('hex').slice(0, 32);
 }
 

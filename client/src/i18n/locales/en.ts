@@ -205,6 +205,10 @@ const en: Messages = {
       municipalitiesNote:
         'Invited municipalities of the region with the status of their invitation, and those that answered through the public link.',
       municipality: 'Municipality',
+      municipalitiesPage: 'Page {{page}} of {{pages}} · {{total}} in all',
+      previousPage: 'Previous page',
+      nextPage: 'Next page',
+      pagesLabel: 'Pages of the municipality list',
       status: 'Status',
       responded: 'Responded on {{date}}',
       statuses: {

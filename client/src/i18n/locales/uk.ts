@@ -205,6 +205,10 @@ const uk: Messages = {
       municipalitiesNote:
         'Запрошені громади регіону зі статусом запрошення, а також ті, що відповіли за загальним посиланням.',
       municipality: 'Громада',
+      municipalitiesPage: 'Сторінка {{page}} з {{pages}} · усього {{total}}',
+      previousPage: 'Попередня сторінка',
+      nextPage: 'Наступна сторінка',
+      pagesLabel: 'Сторінки списку громад',
       status: 'Статус',
       responded: 'Відповідь отримано {{date}}',
       statuses: {

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useId } from 'react';
+import { lazy, Suspense, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import {
@@ -38,10 +38,15 @@ export default function RegionPage() {
   const { t } = useTranslation();
   const lng = useLocale();
   const { filters, k, key, carried } = useAnalysisParams();
+  // The page of the municipality list (paged by the server); back to the first when the filters change.
+  const listKey = `${code}|${region}|${key}`;
+  const [paged, setPaged] = useState({ listKey, page: 1 });
+  const page = paged.listKey === listKey ? paged.page : 1;
+  const setPage = (p: number) => setPaged({ listKey, page: p });
   const variables = useRequest((signal) => getVariables(code, signal), code);
   const profile = useRequest(
-    (signal) => getRegionProfile(code, region, filters, k, signal),
-    `${code}|${region}|${key}`,
+    (signal) => getRegionProfile(code, region, filters, k, signal, page),
+    `${listKey}|${page}`,
   );
   const regionName = profile.status === 'ok' ? pick(profile.data.region.names, lng) || region : region;
 
@@ -71,7 +76,7 @@ export default function RegionPage() {
         />
       )}
       {profile.status === 'ok' && (
-        <Profile data={profile.data} variables={variables.status === 'ok' ? variables.data : []} />
+        <Profile data={profile.data} variables={variables.status === 'ok' ? variables.data : []} onPage={setPage} />
       )}
       {profile.status === 'ok' && (
         <ObstaclePracticeLinks obstacles={profile.data.obstacles.map((o) => o.code)} region={region} />
@@ -80,7 +85,15 @@ export default function RegionPage() {
   );
 }
 
-function Profile({ data, variables }: { data: RegionProfile; variables: AnalysisVariable[] }) {
+function Profile({
+  data,
+  variables,
+  onPage,
+}: {
+  data: RegionProfile;
+  variables: AnalysisVariable[];
+  onPage: (page: number) => void;
+}) {
   const { t } = useTranslation();
   const lng = useLocale();
   const { filters } = useAnalysisParams();
@@ -253,7 +266,44 @@ function Profile({ data, variables }: { data: RegionProfile; variables: Analysis
             </tbody>
           </table>
         </div>
+        <MunicipalityPager paging={data.municipalitiesPage} onPage={onPage} />
       </section>
     </>
+  );
+}
+
+/** Previous / next page of the municipality list, and where the reader is in it. */
+function MunicipalityPager({
+  paging,
+  onPage,
+}: {
+  paging: RegionProfile['municipalitiesPage'];
+  onPage: (page: number) => void;
+}) {
+  const { t } = useTranslation();
+  const pages = Math.max(1, Math.ceil(paging.total / paging.pageSize));
+  if (pages <= 1) return null;
+  return (
+    <nav className="analysis-downloads" aria-label={t('analysis.region.pagesLabel')} data-testid="municipalities-pager">
+      <button
+        type="button"
+        className="button button--small"
+        disabled={paging.page <= 1}
+        onClick={() => onPage(paging.page - 1)}
+      >
+        {t('analysis.region.previousPage')}
+      </button>
+      <span aria-live="polite">
+        {t('analysis.region.municipalitiesPage', { page: paging.page, pages, total: paging.total })}
+      </span>
+      <button
+        type="button"
+        className="button button--small"
+        disabled={paging.page >= pages}
+        onClick={() => onPage(paging.page + 1)}
+      >
+        {t('analysis.region.nextPage')}
+      </button>
+    </nav>
   );
 }
