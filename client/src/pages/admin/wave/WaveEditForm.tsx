@@ -1,0 +1,131 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, listRegions } from '../../../api/api';
+import { listQuestionnaires, updateWave, type WaveAdmin, type WaveUpdate } from '../../../api/admin';
+import { ErrorNotice } from '../../../components/ErrorNotice';
+import { useRequest } from '../../../lib/useRequest';
+import { dateInputToIso } from '../dates';
+import { ProblemList } from '../ProblemList';
+import { waveToForm, WaveFields, type WaveFieldGroup, type WaveForm } from '../WaveFields';
+
+/** The changed, editable fields of the form as a PATCH body (unchanged fields are not sent). */
+function patchOf(w: WaveAdmin, before: WaveForm, form: WaveForm): WaveUpdate {
+  const may = (f: WaveFieldGroup) => w.editableFields.includes(f);
+  const body: WaveUpdate = {};
+  if (
+    may('title') &&
+    (form.titleRu !== before.titleRu || form.titleUk !== before.titleUk || form.titleEn !== before.titleEn)
+  )
+    body.title = { ru: form.titleRu, uk: form.titleUk, en: form.titleEn };
+  if (may('questionnaireId') && form.questionnaireId !== before.questionnaireId)
+    body.questionnaireId = form.questionnaireId;
+  if (may('opensAt') && form.opensAt !== before.opensAt) body.opensAt = dateInputToIso(form.opensAt);
+  if (may('closesAt') && form.closesAt !== before.closesAt) body.closesAt = dateInputToIso(form.closesAt);
+  if (
+    may('scope') &&
+    (form.countries.join() !== before.countries.join() || form.regions.join() !== before.regions.join())
+  )
+    body.scope = { countries: form.countries, regions: form.regions };
+  if (may('access') && form.access !== before.access) body.access = form.access;
+  if (may('anonymous') && form.anonymous !== before.anonymous) body.anonymous = form.anonymous;
+  if (may('noRegionalBreakdown') && form.noRegionalBreakdown !== before.noRegionalBreakdown)
+    body.noRegionalBreakdown = form.noRegionalBreakdown;
+  return body;
+}
+
+/** The wave's settings as a form; only the fields the server says are editable now can change. */
+export function WaveEditForm({
+  wave: w,
+  onCancel,
+  onSaved,
+}: {
+  wave: WaveAdmin;
+  onCancel: () => void;
+  onSaved: () => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const draft = w.status === 'draft';
+  const questionnaires = useRequest((signal) => listQuestionnaires(signal), `edit-q-${w.code}`);
+  const regions = useRequest((signal) => listRegions(signal), 'edit-r');
+  const [before] = useState(() => waveToForm(w));
+  const [form, setForm] = useState<WaveForm>(before);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [allowMissing, setAllowMissing] = useState(false);
+  // Offered once the server refused the version for missing translations (issue 19).
+  const missingLanguages =
+    error instanceof ApiError && error.invalidParams.some((p) => p.code === 'missing_translations');
+  const set = <K extends keyof WaveForm>(k: K, v: WaveForm[K]) => setForm((f) => ({ ...f, [k]: v }));
+  const locked = (f: WaveFieldGroup) => !w.editableFields.includes(f);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => headingRef.current?.focus(), []);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const body = patchOf(w, before, form);
+    if (Object.keys(body).length === 0) {
+      onCancel();
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await updateWave(w.code, allowMissing ? { ...body, allowMissingTranslations: true } : body);
+      onSaved();
+    } catch (err) {
+      setError(err); // everything typed stays in the form
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      className="card admin-form admin-form--wide wave-edit"
+      onSubmit={(e) => void submit(e)}
+      aria-labelledby={`${id}-h`}
+      data-testid="wave-edit"
+    >
+      <h2 id={`${id}-h`} ref={headingRef} tabIndex={-1}>
+        {t('admin.wave.editTitle')}
+      </h2>
+      {!draft && (
+        <p id={`${id}-locked`} className="notice notice--info" data-testid="wave-edit-locked">
+          {t(w.status === 'open' ? 'admin.wave.locked.open' : 'admin.wave.locked.closed')}
+        </p>
+      )}
+      {questionnaires.status === 'error' && (
+        <ErrorNotice error={questionnaires.error} onRetry={questionnaires.reload} />
+      )}
+      <WaveFields
+        id={id}
+        form={form}
+        set={set}
+        questionnaires={questionnaires.status === 'ok' ? questionnaires.data : []}
+        regions={regions.status === 'ok' ? regions.data : []}
+        locked={locked}
+        lockedHintId={draft ? undefined : `${id}-locked`}
+      />
+      {error !== null && <ProblemList error={error} title={t('admin.wave.editProblems')} kind="form" />}
+      {(missingLanguages || allowMissing) && (
+        <div className="field field--check">
+          <input
+            id={`${id}-allow`}
+            type="checkbox"
+            checked={allowMissing}
+            onChange={(e) => setAllowMissing(e.target.checked)}
+          />
+          <label htmlFor={`${id}-allow`}>{t('editor.clone.allowMissing')}</label>
+        </div>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? t('admin.wave.editSaving') : t('admin.wave.editSave')}
+        </button>
+        <button type="button" className="button button--secondary" onClick={onCancel}>
+          {t('admin.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
