@@ -9,6 +9,7 @@ import {
   FILTER_DIMENSIONS,
   getAnalysisSettings,
   queryString,
+  tableExportUrl,
   type AnalysisFilters,
   type AnalysisVariable,
   type FilterDimension,
@@ -203,6 +204,48 @@ export function DownloadLink({ href, children, testId }: { href: string; childre
     <a className="button button--small" href={href} download data-testid={testId} onClick={onClick}>
       {children}
     </a>
+  );
+}
+
+/**
+ * A table on screen as XLSX and CSV: built with the page's filters (unless `filters` is given) and
+ * `extra` (the table's own parameters, the locale and the k of the table on screen).
+ */
+export function TableDownloadLinks({
+  code,
+  kind,
+  extra,
+  filters,
+  labels,
+}: {
+  code: string;
+  kind: Parameters<typeof tableExportUrl>[1];
+  extra: Record<string, string | undefined>;
+  filters?: AnalysisFilters;
+  labels?: { xlsx: string; csv: string };
+}) {
+  const { t } = useTranslation();
+  const params = useAnalysisParams();
+  const f = filters ?? params.filters;
+  return (
+    <>
+      <DownloadLink href={tableExportUrl(code, kind, 'xlsx', f, extra)} testId={`download-${kind}-xlsx`}>
+        {labels?.xlsx ?? t('analysis.downloads.tableXlsx')}
+      </DownloadLink>
+      <DownloadLink href={tableExportUrl(code, kind, 'csv', f, extra)} testId={`download-${kind}-csv`}>
+        {labels?.csv ?? t('analysis.downloads.tableCsv')}
+      </DownloadLink>
+    </>
+  );
+}
+
+/** The downloads of a page that has one table. */
+export function TableDownloads(props: Parameters<typeof TableDownloadLinks>[0]) {
+  const { t } = useTranslation();
+  return (
+    <Downloads label={t('results.downloads')} code={props.code}>
+      <TableDownloadLinks {...props} />
+    </Downloads>
   );
 }
 
