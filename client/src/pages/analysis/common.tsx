@@ -420,22 +420,3 @@ export function FilterBar({
     </form>
   );
 }
-
-/** Builds a CSV (UTF-8 with BOM, ";" separated, the base as the first lines) and downloads it. */
-export function downloadCsv(file: string, baseLines: string[], header: string[], rows: (string | number)[][]): void {
-  const esc = (v: string | number) => {
-    let s = String(v);
-    if (/^[=+\-@]/.test(s) && typeof v === 'string') s = `'${s}`; // formula injection
-    return /[";\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [...baseLines.map((l) => esc(l)), header.map(esc).join(';'), ...rows.map((r) => r.map(esc).join(';'))];
-  const blob = new Blob([`\uFEFF${lines.join('\r\n')}\r\n`], { type: 'text/csv;charset=utf-8' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = file;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}

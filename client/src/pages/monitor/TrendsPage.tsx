@@ -20,7 +20,8 @@ import { PageHeading } from '../../components/PageHeading';
 import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { fmtNumber, fmtShare, SUPPRESSED, SMALL_BASE_MARK, useAnalysisParams, useLocale } from '../analysis/common';
-import { saveBlob, svgText, svgToPng, TrendChart } from './TrendChart';
+import { saveBlob, svgText, svgToPng } from '../../lib/download';
+import { TrendChart } from './TrendChart';
 
 /** A point as text: 42.0% [35.1–49.2] or 3.4 [3.1–3.7]; [c] when hidden; — when absent. */
 export function pointText(p: TrendPoint, measure: Measure, lng: Locale): string {

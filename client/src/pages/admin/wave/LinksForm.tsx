@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { downloadLinks } from '../../../api/admin';
+import { saveBlob } from '../../../lib/download';
 import { errorText } from '../ProblemList';
 
 /** The personal links as a CSV or XLSX file (issuing the tokens of those not yet issued). */
@@ -18,14 +19,7 @@ export function LinksForm({ code }: { code: string }) {
     setDone(null);
     try {
       const { blob, filename, issued } = await downloadLinks(code, format, scope);
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = filename;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveBlob(blob, filename);
       setDone({ n: issued, file: filename });
     } catch (err) {
       setError(err);
