@@ -12,6 +12,7 @@ import {
 } from '../../api/analysis';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { pick } from '../../lib/format';
+import { useAction } from '../../lib/useAction';
 import { useRequest } from '../../lib/useRequest';
 import { AnalysisShell, loadAnalysisContext } from './AnalysisShell';
 import { fmtNumber, useAnalysisParams, useLocale } from './common';
@@ -158,8 +159,8 @@ function TextItem({
   const [choice, setChoice] = useState(answer.code ?? '');
   const [newCode, setNewCode] = useState('');
   const [newLabel, setNewLabel] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const { busy, error } = action;
   const selectId = useId();
   const codeId = useId();
   const labelId = useId();
@@ -168,17 +169,8 @@ function TextItem({
     return o ? pick(o.labels, lng) || value : value;
   };
 
-  const run = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      onChanged();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+  const run = async (change: () => Promise<unknown>) => {
+    if (await action.run(change)) onChanged();
   };
 
   return (

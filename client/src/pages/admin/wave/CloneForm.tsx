@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { cloneWave, listQuestionnaires, type WaveAdmin } from '../../../api/admin';
+import { useAction } from '../../../lib/useAction';
 import { useRequest } from '../../../lib/useRequest';
 import { dateInputToIso } from '../dates';
 import { ProblemList } from '../ProblemList';
@@ -14,8 +15,7 @@ export function CloneForm({ wave: w }: { wave: WaveAdmin }) {
   const [titleRu, setTitleRu] = useState(w.title.ru);
   const [opensAt, setOpensAt] = useState('');
   const [closesAt, setClosesAt] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [done, setDone] = useState<{ code: string; n: number } | null>(null);
   // The same questionnaire or a newer version of it (e.g. one saved in the editor).
   const [qKey, qVersion] = w.questionnaireId.split('@');
@@ -28,9 +28,7 @@ export function CloneForm({ wave: w }: { wave: WaveAdmin }) {
   const [allowMissing, setAllowMissing] = useState(false);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const res = await cloneWave(w.code, {
         code: code.trim(),
         title: { ...w.title, ru: titleRu },
@@ -40,11 +38,7 @@ export function CloneForm({ wave: w }: { wave: WaveAdmin }) {
         ...(allowMissing ? { allowMissingTranslations: true } : {}),
       });
       setDone({ code: res.code, n: res.invitationsCopied });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="card admin-form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-h`}>

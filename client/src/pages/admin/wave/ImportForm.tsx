@@ -4,6 +4,7 @@ import { listMunicipalityTypes, listRegions } from '../../../api/api';
 import { importInvitations, importTemplateUrl, type ImportResult } from '../../../api/admin';
 import { currentLocale } from '../../../i18n';
 import { pick } from '../../../lib/format';
+import { useAction } from '../../../lib/useAction';
 import { useRequest } from '../../../lib/useRequest';
 import { ProblemList, type CodeNames } from '../ProblemList';
 
@@ -24,25 +25,18 @@ export function ImportForm({ code, onImported }: { code: string; onImported?: ()
   const codeNames = useCodeNames(lng);
   const id = useId();
   const [file, setFile] = useState<File | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [result, setResult] = useState<ImportResult | null>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!file) return;
-    setBusy(true);
-    setError(null);
     setResult(null);
-    try {
+    const done = await run(async () => {
       const xlsx = /\.xlsx$/i.test(file.name);
       const content = xlsx ? await toBase64(file) : await file.text();
       setResult(await importInvitations(code, xlsx ? 'xlsx' : 'csv', content));
-      onImported?.();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
+    if (done) onImported?.();
   };
   return (
     <form className="card admin-form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-h`}>

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { changeWaveStatus, type LifecycleAction, type WaveAdmin } from '../../../api/admin';
+import { useAction } from '../../../lib/useAction';
 import { dateInputToIso } from '../dates';
 import { errorText, ProblemList } from '../ProblemList';
 
@@ -9,21 +10,11 @@ export function Lifecycle({ wave: w, onChanged }: { wave: WaveAdmin; onChanged: 
   const { t } = useTranslation();
   const id = useId();
   const [closesAt, setClosesAt] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const act = async (action: LifecycleAction) => {
     if (!window.confirm(t(`admin.wave.confirm.${action}`))) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const newClose = action === 'reopen' && closesAt ? dateInputToIso(closesAt) : undefined;
-      await changeWaveStatus(w.code, action, newClose);
-      onChanged();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    const newClose = action === 'reopen' && closesAt ? dateInputToIso(closesAt) : undefined;
+    if (await run(() => changeWaveStatus(w.code, action, newClose))) onChanged();
   };
   return (
     <section className="card" aria-labelledby={`${id}-h`}>

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { downloadLinks } from '../../../api/admin';
 import { saveBlob } from '../../../lib/download';
+import { useAction } from '../../../lib/useAction';
 import { errorText } from '../ProblemList';
 
 /** The personal links as a CSV or XLSX file (issuing the tokens of those not yet issued). */
@@ -9,23 +10,16 @@ export function LinksForm({ code }: { code: string }) {
   const { t } = useTranslation();
   const id = useId();
   const [scope, setScope] = useState<'unissued' | 'all'>('unissued');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [done, setDone] = useState<{ n: number; file: string } | null>(null);
   const download = async (format: 'csv' | 'xlsx') => {
     if (scope === 'all' && !window.confirm(t('admin.invitations.confirmAll'))) return;
-    setBusy(true);
-    setError(null);
     setDone(null);
-    try {
+    await run(async () => {
       const { blob, filename, issued } = await downloadLinks(code, format, scope);
       saveBlob(blob, filename);
       setDone({ n: issued, file: filename });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <section className="card admin-form" aria-labelledby={`${id}-h`}>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, listRegions } from '../../../api/api';
 import { listQuestionnaires, updateWave, type WaveAdmin, type WaveUpdate } from '../../../api/admin';
 import { ErrorNotice } from '../../../components/ErrorNotice';
+import { useAction } from '../../../lib/useAction';
 import { useRequest } from '../../../lib/useRequest';
 import { dateInputToIso } from '../dates';
 import { ProblemList } from '../ProblemList';
@@ -50,8 +51,8 @@ export function WaveEditForm({
   const regions = useRequest((signal) => listRegions(signal), 'edit-r');
   const [before] = useState(() => waveToForm(w));
   const [form, setForm] = useState<WaveForm>(before);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  // On a refusal everything typed stays in the form.
+  const { busy, error, run } = useAction();
   const [allowMissing, setAllowMissing] = useState(false);
   // Offered once the server refused the version for missing translations (issue 19).
   const missingLanguages =
@@ -68,15 +69,8 @@ export function WaveEditForm({
       onCancel();
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      await updateWave(w.code, allowMissing ? { ...body, allowMissingTranslations: true } : body);
+    if (await run(() => updateWave(w.code, allowMissing ? { ...body, allowMissingTranslations: true } : body)))
       onSaved();
-    } catch (err) {
-      setError(err); // everything typed stays in the form
-      setBusy(false);
-    }
   };
 
   return (
