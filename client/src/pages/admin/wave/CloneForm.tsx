@@ -6,6 +6,7 @@ import { useAction } from '../../../lib/useAction';
 import { useRequest } from '../../../lib/useRequest';
 import { dateInputToIso } from '../dates';
 import { ProblemList } from '../ProblemList';
+import { AllowMissingTranslations } from '../WaveFields';
 
 /** A new draft wave from this one (next year's): its invitations copied, its questionnaire or a newer version. */
 export function CloneForm({ wave: w }: { wave: WaveAdmin }) {
@@ -78,15 +79,7 @@ export function CloneForm({ wave: w }: { wave: WaveAdmin }) {
           ))}
         </select>
       </div>
-      <div className="field field--check">
-        <input
-          id={`${id}-allow`}
-          type="checkbox"
-          checked={allowMissing}
-          onChange={(e) => setAllowMissing(e.target.checked)}
-        />
-        <label htmlFor={`${id}-allow`}>{t('editor.clone.allowMissing')}</label>
-      </div>
+      <AllowMissingTranslations id={id} checked={allowMissing} onChange={setAllowMissing} />
       {error !== null && <ProblemList error={error} title={t('admin.wave.cloneProblems')} kind="form" />}
       {done && (
         <p className="notice notice--success" role="status">

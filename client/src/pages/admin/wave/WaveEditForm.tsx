@@ -1,13 +1,18 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, listRegions } from '../../../api/api';
-import { listQuestionnaires, updateWave, type WaveAdmin, type WaveUpdate } from '../../../api/admin';
-import { ErrorNotice } from '../../../components/ErrorNotice';
+import { updateWave, type WaveAdmin, type WaveUpdate } from '../../../api/admin';
 import { useAction } from '../../../lib/useAction';
-import { useRequest } from '../../../lib/useRequest';
 import { dateInputToIso } from '../dates';
 import { ProblemList } from '../ProblemList';
-import { waveToForm, WaveFields, type WaveFieldGroup, type WaveForm } from '../WaveFields';
+import {
+  AllowMissingTranslations,
+  missingTranslations,
+  useWaveForm,
+  waveToForm,
+  WaveFields,
+  type WaveFieldGroup,
+  type WaveForm,
+} from '../WaveFields';
 
 /** The changed, editable fields of the form as a PATCH body (unchanged fields are not sent). */
 function patchOf(w: WaveAdmin, before: WaveForm, form: WaveForm): WaveUpdate {
@@ -47,17 +52,13 @@ export function WaveEditForm({
   const { t } = useTranslation();
   const id = useId();
   const draft = w.status === 'draft';
-  const questionnaires = useRequest((signal) => listQuestionnaires(signal), `edit-q-${w.code}`);
-  const regions = useRequest((signal) => listRegions(signal), 'edit-r');
   const [before] = useState(() => waveToForm(w));
-  const [form, setForm] = useState<WaveForm>(before);
+  const { form, set } = useWaveForm(before);
   // On a refusal everything typed stays in the form.
   const { busy, error, run } = useAction();
   const [allowMissing, setAllowMissing] = useState(false);
   // Offered once the server refused the version for missing translations (issue 19).
-  const missingLanguages =
-    error instanceof ApiError && error.invalidParams.some((p) => p.code === 'missing_translations');
-  const set = <K extends keyof WaveForm>(k: K, v: WaveForm[K]) => setForm((f) => ({ ...f, [k]: v }));
+  const missingLanguages = missingTranslations(error);
   const locked = (f: WaveFieldGroup) => !w.editableFields.includes(f);
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => headingRef.current?.focus(), []);
@@ -88,29 +89,10 @@ export function WaveEditForm({
           {t(w.status === 'open' ? 'admin.wave.locked.open' : 'admin.wave.locked.closed')}
         </p>
       )}
-      {questionnaires.status === 'error' && (
-        <ErrorNotice error={questionnaires.error} onRetry={questionnaires.reload} />
-      )}
-      <WaveFields
-        id={id}
-        form={form}
-        set={set}
-        questionnaires={questionnaires.status === 'ok' ? questionnaires.data : []}
-        regions={regions.status === 'ok' ? regions.data : []}
-        locked={locked}
-        lockedHintId={draft ? undefined : `${id}-locked`}
-      />
+      <WaveFields id={id} form={form} set={set} locked={locked} lockedHintId={draft ? undefined : `${id}-locked`} />
       {error !== null && <ProblemList error={error} title={t('admin.wave.editProblems')} kind="form" />}
       {(missingLanguages || allowMissing) && (
-        <div className="field field--check">
-          <input
-            id={`${id}-allow`}
-            type="checkbox"
-            checked={allowMissing}
-            onChange={(e) => setAllowMissing(e.target.checked)}
-          />
-          <label htmlFor={`${id}-allow`}>{t('editor.clone.allowMissing')}</label>
-        </div>
+        <AllowMissingTranslations id={id} checked={allowMissing} onChange={setAllowMissing} />
       )}
       <div className="form-actions">
         <button type="submit" className="button" disabled={busy}>
