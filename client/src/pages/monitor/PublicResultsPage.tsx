@@ -6,7 +6,8 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import type { Localized } from '../../api/api';
 import { getPublicResults, getPublicTrends, type PublicCell, type PublicQuestion } from '../../api/monitor';
-import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { RequestError } from '../../components/RequestStatus';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { formatDateTime, pick } from '../../lib/format';
@@ -49,11 +50,7 @@ export default function PublicResultsPage() {
     return (
       <section className="page">
         <h1>{t('monitor.public.kicker')}</h1>
-        <ErrorNotice
-          error={data.error}
-          title={t('monitor.public.notFound')}
-          onRetry={isRetryable(data.error) ? data.reload : undefined}
-        />
+        <RequestError request={data} title={t('monitor.public.notFound')} />
       </section>
     );
   const r = data.data;

@@ -6,8 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
 import { listWaves, type Locale } from '../../api/api';
 import { getReport, reportDocxUrl, type Report, type ReportFinding } from '../../api/monitor';
-import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
+import { RequestStatus } from '../../components/RequestStatus';
 import { formatDateTime, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { fmtNumber, fmtShare, SUPPRESSED, useLocale } from '../analysis/common';
@@ -144,14 +143,7 @@ export default function ReportPage() {
           {t('monitor.report.docx')}
         </a>
       </div>
-      {report.status === 'loading' && <Loading label={t('results.loading')} />}
-      {report.status === 'error' && (
-        <ErrorNotice
-          error={report.error}
-          title={null}
-          onRetry={isRetryable(report.error) ? report.reload : undefined}
-        />
-      )}
+      <RequestStatus request={report} label={t('results.loading')} title={null} />
       {report.status === 'ok' && <ReportBody r={report.data} />}
     </article>
   );

@@ -14,7 +14,8 @@ import {
   type TrendPoint,
   type Trends,
 } from '../../api/monitor';
-import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { RequestStatus } from '../../components/RequestStatus';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { pick } from '../../lib/format';
@@ -148,14 +149,7 @@ export default function TrendsPage() {
         </div>
       )}
       {!ready && <p className="notice">{t('monitor.trends.pick')}</p>}
-      {ready && trends.status === 'loading' && <Loading label={t('results.loading')} />}
-      {trends.status === 'error' && (
-        <ErrorNotice
-          error={trends.error}
-          title={null}
-          onRetry={isRetryable(trends.error) ? trends.reload : undefined}
-        />
-      )}
+      <RequestStatus request={trends} label={t('results.loading')} title={null} loading={ready} />
       {trends.status === 'ok' && trends.data && (
         <TrendsView
           data={trends.data}
