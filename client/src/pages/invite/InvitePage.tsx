@@ -276,7 +276,7 @@ function InviteForm({
     model,
     definition,
     attempt: local,
-    submitted,
+    submittedRef: submitted,
     keepDraft: saveLocal,
     send: (body) => submitInvitation(token, body),
     onSubmitted: (result: SubmittedResponse) => {

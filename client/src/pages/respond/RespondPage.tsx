@@ -158,7 +158,7 @@ function SurveyForm({ wave, heading, onStartOver }: { wave: Wave; heading: strin
     model,
     definition,
     attempt: draft,
-    submitted,
+    submittedRef: submitted,
     keepDraft: persist,
     onSubmitted: (result: SubmittedResponse) => {
       clearDraft(wave.code, draft.clientId);

@@ -108,7 +108,7 @@ export type SubmitFlow = {
   /** This attempt: its client id (the server stores one response per id) and when it started. */
   attempt: { clientId: string; startedAt: string };
   /** Set here once the server has the answers; the page's own saves check it too. */
-  submitted: RefObject<boolean>;
+  submittedRef: RefObject<boolean>;
   /** Keeps the answers in this browser; called before every send. */
   keepDraft: () => void;
   /** Where the answers go; the wave's public endpoint unless given (invitation links use their own). */
@@ -127,7 +127,7 @@ export function useSubmitFlow({
   model,
   definition,
   attempt,
-  submitted,
+  submittedRef,
   keepDraft,
   send,
   onSubmitted,
@@ -146,7 +146,7 @@ export function useSubmitFlow({
       };
     },
     (result) => {
-      submitted.current = true;
+      submittedRef.current = true;
       model.doComplete();
       onSubmitted(result);
     },
@@ -159,13 +159,13 @@ export function useSubmitFlow({
 
   useEffect(() => {
     const onCompleting = (_: SurveyModel, options: CompletingEvent) => {
-      if (submitted.current) return;
+      if (submittedRef.current) return;
       options.allow = false;
       void submit();
     };
     model.onCompleting.add(onCompleting);
     return () => model.onCompleting.remove(onCompleting);
-  }, [model, submit, submitted]);
+  }, [model, submit, submittedRef]);
 
   useEffect(() => {
     if (state.phase !== 'rejected' || !(state.error instanceof ApiError) || state.error.status !== 422) return;
