@@ -21,6 +21,7 @@ import { formatDate, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { AdminNav } from './AdminNav';
 import { errorText, ProblemList } from './ProblemList';
+import { TableHead } from '../../components/TableHead';
 
 // survey-core is loaded only when a preview is opened.
 const QuestionnairePreview = lazy(() => import('./QuestionnairePreview'));
@@ -48,21 +49,19 @@ export default function LibraryPage() {
           <div className="table-scroll">
             <table className="data-table" data-testid="library-table">
               <caption className="visually-hidden">{t('admin.library.tableCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('admin.library.key')}</th>
-                  <th scope="col">{t('admin.library.version')}</th>
-                  <th scope="col">{t('admin.library.name')}</th>
-                  <th scope="col">{t('admin.library.source')}</th>
-                  <th scope="col" className="num">
-                    {t('admin.library.questions')}
-                  </th>
-                  <th scope="col">{t('admin.library.languages')}</th>
-                  <th scope="col">{t('admin.library.usedBy')}</th>
-                  <th scope="col">{t('questionRoles.column')}</th>
-                  <th scope="col">{t('admin.library.actions')}</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  t('admin.library.key'),
+                  t('admin.library.version'),
+                  t('admin.library.name'),
+                  t('admin.library.source'),
+                  { label: t('admin.library.questions'), num: true },
+                  t('admin.library.languages'),
+                  t('admin.library.usedBy'),
+                  t('questionRoles.column'),
+                  t('admin.library.actions'),
+                ]}
+              />
               <tbody>
                 {list.data.map((q) => (
                   <tr key={q.id}>

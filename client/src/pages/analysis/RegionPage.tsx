@@ -19,6 +19,7 @@ import {
   useAnalysisParams,
   useLocale,
 } from './common';
+import { TableHead } from '../../components/TableHead';
 
 const ShareChart = lazy(() => import('./charts').then((m) => ({ default: m.ShareChart })));
 
@@ -182,14 +183,14 @@ function Profile({ data, variables }: { data: RegionProfile; variables: Analysis
         <p className="table-note">{t('analysis.region.municipalitiesNote')}</p>
         <div className="table-scroll" role="region" aria-labelledby={muniId} tabIndex={0}>
           <table className="results-table" data-testid="municipalities-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('analysis.region.municipality')}</th>
-                <th scope="col">{t('analysis.filters.municipalityType')}</th>
-                <th scope="col">{t('analysis.filters.sizeClass')}</th>
-                <th scope="col">{t('analysis.region.status')}</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                t('analysis.region.municipality'),
+                t('analysis.filters.municipalityType'),
+                t('analysis.filters.sizeClass'),
+                t('analysis.region.status'),
+              ]}
+            />
             <tbody>
               {data.municipalities.map((m, i) => (
                 <tr key={`${m.name}-${i}`}>

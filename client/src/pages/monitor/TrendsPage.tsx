@@ -23,6 +23,7 @@ import { useRequest } from '../../lib/useRequest';
 import { fmtNumber, fmtShare, SUPPRESSED, SMALL_BASE_MARK, useAnalysisParams, useLocale } from '../analysis/common';
 import { saveBlob, svgText, svgToPng } from '../../lib/download';
 import { TrendChart } from './TrendChart';
+import { TableHead } from '../../components/TableHead';
 
 /** A point as text: 42.0% [35.1–49.2] or 3.4 [3.1–3.7]; [c] when hidden; — when absent. */
 export function pointText(p: TrendPoint, measure: Measure, lng: Locale): string {
@@ -168,14 +169,14 @@ export function MatchingTable({ data }: { data: Trends }) {
       <div className="table-scroll" role="region" aria-label={t('monitor.trends.matching')} tabIndex={0}>
         <table className="results-table" data-testid="trend-matching">
           <caption>{t('monitor.trends.matching')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('monitor.trends.wave')}</th>
-              <th scope="col">{t('monitor.trends.questionnaire')}</th>
-              <th scope="col">{t('monitor.trends.match')}</th>
-              <th scope="col">{t('monitor.trends.questionText')}</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              t('monitor.trends.wave'),
+              t('monitor.trends.questionnaire'),
+              t('monitor.trends.match'),
+              t('monitor.trends.questionText'),
+            ]}
+          />
           <tbody>
             {data.waves.map((w) => (
               <tr key={w.wave} data-testid={`match-${w.wave}`}>

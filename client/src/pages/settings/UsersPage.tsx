@@ -8,6 +8,7 @@ import { FormNotices, InputField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { formatDate } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
+import { TableHead } from '../../components/TableHead';
 
 const ROLES: Role[] = ['admin', 'coordinator', 'researcher', 'editor'];
 
@@ -216,14 +217,14 @@ export default function UsersPage() {
         {users.status === 'ok' && (
           <div className="table-scroll">
             <table className="results-table settings-table" data-testid="users-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('settings.users.user')}</th>
-                  <th scope="col">{t('settings.users.roles')}</th>
-                  <th scope="col">{t('settings.users.status')}</th>
-                  <th scope="col">{t('settings.users.actions')}</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  t('settings.users.user'),
+                  t('settings.users.roles'),
+                  t('settings.users.status'),
+                  t('settings.users.actions'),
+                ]}
+              />
               <tbody>
                 {users.data.map((u) => (
                   <UserLine key={`${u.id}:${u.roles.join()}:${u.disabled}`} user={u} onChanged={users.reload} />
