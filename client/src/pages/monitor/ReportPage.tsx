@@ -10,6 +10,7 @@ import { RequestStatus } from '../../components/RequestStatus';
 import { formatDateTime, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { fmtNumber, fmtShare, SUPPRESSED, useLocale } from '../analysis/common';
+import { TableHead } from '../../components/TableHead';
 
 type EstimateLike = Pick<ReportFinding, 'share' | 'low' | 'high' | 'suppressed' | 'smallBase'>;
 
@@ -188,20 +189,14 @@ function ReportBody({ r }: { r: Report }) {
         ))}
         <h3>{t('monitor.report.response')}</h3>
         <table className="results-table report-table" data-testid="report-response">
-          <thead>
-            <tr>
-              <th scope="col">{t('results.region')}</th>
-              <th scope="col" className="num">
-                {t('monitor.report.invited')}
-              </th>
-              <th scope="col" className="num">
-                {t('monitor.report.responded')}
-              </th>
-              <th scope="col" className="num">
-                {t('monitor.report.rate')}
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              t('results.region'),
+              { label: t('monitor.report.invited'), num: true },
+              { label: t('monitor.report.responded'), num: true },
+              { label: t('monitor.report.rate'), num: true },
+            ]}
+          />
           <tbody>
             {r.response.map((x) => (
               <tr key={x.code}>
@@ -220,20 +215,14 @@ function ReportBody({ r }: { r: Report }) {
         <ShareBars findings={ranked} lng={lng} title={t('monitor.report.chart')} />
         <h3>{t('monitor.report.largestShares')}</h3>
         <table className="results-table report-table" data-testid="report-largest">
-          <thead>
-            <tr>
-              <th scope="col">{t('monitor.report.area')}</th>
-              <th scope="col" className="num">
-                {t('monitor.report.share')}
-              </th>
-              <th scope="col" className="num">
-                {t('monitor.report.mean')}
-              </th>
-              <th scope="col" className="num">
-                {t('monitor.report.base')}
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              t('monitor.report.area'),
+              { label: t('monitor.report.share'), num: true },
+              { label: t('monitor.report.mean'), num: true },
+              { label: t('monitor.report.base'), num: true },
+            ]}
+          />
           <tbody>
             {ranked.slice(0, 10).map((f) => (
               <tr key={f.name}>
@@ -252,18 +241,14 @@ function ReportBody({ r }: { r: Report }) {
           <p>{t('monitor.report.noPrevious')}</p>
         ) : (
           <table className="results-table report-table" data-testid="report-changes">
-            <thead>
-              <tr>
-                <th scope="col">{t('monitor.report.area')}</th>
-                <th scope="col" className="num">
-                  {t('monitor.report.share')}
-                </th>
-                <th scope="col" className="num">
-                  {t('monitor.report.change')}
-                </th>
-                <th scope="col">{t('monitor.report.test')}</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                t('monitor.report.area'),
+                { label: t('monitor.report.share'), num: true },
+                { label: t('monitor.report.change'), num: true },
+                t('monitor.report.test'),
+              ]}
+            />
             <tbody>
               {changes.map((f) => (
                 <tr key={f.name}>
@@ -293,20 +278,14 @@ function ReportBody({ r }: { r: Report }) {
               <caption className="visually-hidden">
                 {t('monitor.report.regions')}: {areaLabel(f, lng)}
               </caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('results.region')}</th>
-                  <th scope="col" className="num">
-                    {t('monitor.report.base')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('monitor.report.share')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('monitor.report.mean')}
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  t('results.region'),
+                  { label: t('monitor.report.base'), num: true },
+                  { label: t('monitor.report.share'), num: true },
+                  { label: t('monitor.report.mean'), num: true },
+                ]}
+              />
               <tbody>
                 {f.regions.map((x) => (
                   <tr key={x.code}>
