@@ -7,6 +7,7 @@ import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { AnalysisShell, loadAnalysisContext } from './AnalysisShell';
 import {
+  AnswerSelect,
   BaseLine,
   fmtNumber,
   fmtP,
@@ -96,7 +97,6 @@ function CompareView({ data }: { data: Comparison }) {
   const { t } = useTranslation();
   const lng = useLocale();
   const { params, set } = useAnalysisParams();
-  const optionId = useId();
   const titleId = useId();
   const numeric = data.variable.numeric && data.options.length === 0;
   const option = params.get('option') || data.options[0]?.value || '';
@@ -159,21 +159,13 @@ function CompareView({ data }: { data: Comparison }) {
       <section className="card table-card" aria-labelledby={titleId}>
         <h2 id={titleId}>{pick(data.variable.title, lng) || data.variable.name}</h2>
         {!numeric && (
-          <div className="analysis-filter analysis-filter--wide">
-            <label htmlFor={optionId}>{t('analysis.compare.answer')}</label>
-            <select
-              id={optionId}
-              value={option}
-              onChange={(e) => set({ option: e.target.value })}
-              data-testid="compare-option"
-            >
-              {data.options.map((o) => (
-                <option key={o.value} value={o.value}>
-                  {pick(o.labels, lng) || o.value}
-                </option>
-              ))}
-            </select>
-          </div>
+          <AnswerSelect
+            label={t('analysis.compare.answer')}
+            value={option}
+            options={data.options}
+            onChange={(v) => set({ option: v })}
+            testId="compare-option"
+          />
         )}
         <p className="table-note">{numeric ? t('analysis.compare.noteNumeric') : t('disclosure.compareNote')}</p>
         <div className="table-scroll" role="region" aria-labelledby={titleId} tabIndex={0}>

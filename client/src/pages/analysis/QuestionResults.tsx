@@ -18,6 +18,7 @@ import { RequestStatus } from '../../components/RequestStatus';
 import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import {
+  AnswerSelect,
   BaseLine,
   fmtNumber,
   fmtShare,
@@ -194,7 +195,6 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
   const lng = useLocale();
   const { params, set } = useAnalysisParams();
   const titleId = useId();
-  const optionId = useId();
   const statId = useId();
   const order: Order = params.get('order') === 'code' ? 'code' : 'name';
   const numeric = data.variable.numeric && data.options.length === 0;
@@ -353,21 +353,13 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
                 </select>
               </div>
             ) : (
-              <div className="analysis-filter analysis-filter--wide">
-                <label htmlFor={optionId}>{t('tileMap.colourByAnswer')}</label>
-                <select
-                  id={optionId}
-                  value={option}
-                  onChange={(e) => set({ option: e.target.value })}
-                  data-testid="map-option"
-                >
-                  {data.options.map((o) => (
-                    <option key={o.value} value={o.value}>
-                      {pick(o.labels, lng) || o.value}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <AnswerSelect
+                label={t('tileMap.colourByAnswer')}
+                value={option}
+                options={data.options}
+                onChange={(v) => set({ option: v })}
+                testId="map-option"
+              />
             )}
           </div>
           <p className="table-note">{t('tileMap.note')}</p>

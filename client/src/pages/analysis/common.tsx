@@ -249,6 +249,36 @@ export function TableDownloads(props: Parameters<typeof TableDownloadLinks>[0]) 
   );
 }
 
+/** A picker of one answer of a question, by its label in the user's language. */
+export function AnswerSelect({
+  label,
+  value,
+  options,
+  onChange,
+  testId,
+}: {
+  label: string;
+  value: string;
+  options: { value: string; labels: Localized }[];
+  onChange: (value: string) => void;
+  testId: string;
+}) {
+  const id = useId();
+  const lng = useLocale();
+  return (
+    <div className="analysis-filter analysis-filter--wide">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {pick(o.labels, lng) || o.value}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 type Choice = { value: string; label: string };
 
 function FilterSelect({

@@ -12,7 +12,7 @@ import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { formatDateTime, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
-import { fmtNumber, fmtShare, SMALL_BASE_MARK, SUPPRESSED, useLocale } from '../analysis/common';
+import { AnswerSelect, fmtNumber, fmtShare, SMALL_BASE_MARK, SUPPRESSED, useLocale } from '../analysis/common';
 import { TileMap, type TileValue } from '../analysis/TileMap';
 import { countryOf, type Country } from '../analysis/tile-grid';
 import { TrendsView } from './TrendsPage';
@@ -43,7 +43,6 @@ export default function PublicResultsPage() {
   const [questionName, setQuestion] = useState('');
   const [optionCode, setOption] = useState('');
   const qId = useId();
-  const oId = useId();
 
   if (data.status === 'loading') return <Loading label={t('results.loading')} />;
   if (data.status === 'error')
@@ -86,21 +85,13 @@ export default function PublicResultsPage() {
               ))}
             </select>
           </div>
-          <div className="analysis-filter analysis-filter--wide">
-            <label htmlFor={oId}>{t('monitor.public.answer')}</label>
-            <select
-              id={oId}
-              value={option?.value ?? ''}
-              onChange={(e) => setOption(e.target.value)}
-              data-testid="public-option"
-            >
-              {question.options.map((o) => (
-                <option key={o.value} value={o.value}>
-                  {pick(o.labels, lng) || o.value}
-                </option>
-              ))}
-            </select>
-          </div>
+          <AnswerSelect
+            label={t('monitor.public.answer')}
+            value={option?.value ?? ''}
+            options={question.options}
+            onChange={(v) => setOption(v)}
+            testId="public-option"
+          />
         </div>
       )}
       {question && <HeatTable q={question} smallBase={r.smallBase} legend={r.legend} />}

@@ -20,7 +20,15 @@ import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
-import { fmtNumber, fmtShare, SUPPRESSED, SMALL_BASE_MARK, useAnalysisParams, useLocale } from '../analysis/common';
+import {
+  AnswerSelect,
+  fmtNumber,
+  fmtShare,
+  SUPPRESSED,
+  SMALL_BASE_MARK,
+  useAnalysisParams,
+  useLocale,
+} from '../analysis/common';
 import { saveBlob, svgText, svgToPng } from '../../lib/download';
 import { TrendChart } from './TrendChart';
 import { TableHead } from '../../components/TableHead';
@@ -57,7 +65,6 @@ export default function TrendsPage() {
     `${chosen.join(',')}|${question}|${measure}|${value}|${k}|${JSON.stringify(filters)}`,
   );
   const questionId = useId();
-  const valueId = useId();
   const measureId = useId();
 
   const toggleWave = (code: string, on: boolean, all: WaveSummary[]) => {
@@ -127,21 +134,13 @@ export default function TrendsPage() {
                     </div>
                   )}
                   {trends.data.measure === 'share' && (
-                    <div className="analysis-filter analysis-filter--wide">
-                      <label htmlFor={valueId}>{t('monitor.trends.value')}</label>
-                      <select
-                        id={valueId}
-                        value={trends.data.value?.code ?? ''}
-                        onChange={(e) => set({ value: e.target.value })}
-                        data-testid="trend-value"
-                      >
-                        {trends.data.options.map((o) => (
-                          <option key={o.value} value={o.value}>
-                            {pick(o.labels, lng) || o.value}
-                          </option>
-                        ))}
-                      </select>
-                    </div>
+                    <AnswerSelect
+                      label={t('monitor.trends.value')}
+                      value={trends.data.value?.code ?? ''}
+                      options={trends.data.options}
+                      onChange={(v) => set({ value: v })}
+                      testId="trend-value"
+                    />
                   )}
                 </>
               )}
