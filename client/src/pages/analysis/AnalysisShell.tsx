@@ -18,13 +18,21 @@ export async function loadAnalysisContext(code: string, signal: AbortSignal): Pr
   return { variables, regions };
 }
 
-export function AnalysisShell({
+/** The wave's minimum k as the page's results carry it (3 until they are there). */
+function minCellOf(result: Request<unknown> | undefined): number {
+  const data = result?.status === 'ok' ? result.data : null;
+  return typeof data === 'object' && data !== null && 'minCell' in data && typeof data.minCell === 'number'
+    ? data.minCell
+    : 3;
+}
+
+export function AnalysisShell<C extends AnalysisContext>({
   code,
   title,
   heading = title,
   kicker,
   context,
-  minCell = 3,
+  minCell,
   hideRegion,
   showProtect,
   tools,
@@ -40,13 +48,13 @@ export function AnalysisShell({
   /** Above the heading; "Analysis" unless given. */
   kicker?: ReactNode;
   /** The filter bar's questions and regions. */
-  context: Request<AnalysisContext>;
-  /** The wave's minimum k until the filter bar has read it (the results carry it). */
+  context: Request<C>;
+  /** The wave's minimum k until the filter bar has read it; by default the results' own. */
   minCell?: number;
   hideRegion?: boolean;
   showProtect?: boolean;
-  /** The page's pickers, under the filter bar. */
-  tools?: ReactNode;
+  /** The page's pickers, under the filter bar (a function: shown once the context is there). */
+  tools?: ReactNode | ((context: C) => ReactNode);
   /** Said above the results: what to pick, a job's progress. */
   notes?: ReactNode;
   /** The page's main request: its loading and its error are shown here. */
@@ -69,12 +77,12 @@ export function AnalysisShell({
         <FilterBar
           variables={context.data.variables}
           regions={context.data.regions}
-          minCell={minCell}
+          minCell={minCell ?? minCellOf(result)}
           hideRegion={hideRegion}
           showProtect={showProtect}
         />
       )}
-      {tools}
+      {typeof tools === 'function' ? context.status === 'ok' && tools(context.data) : tools}
       {notes}
       {loading && <Loading label={t('results.loading')} />}
       {result?.status === 'error' && <RequestError request={result} title={null} />}

@@ -53,31 +53,28 @@ export default function ComparePage() {
       code={code}
       title={t('analysis.compare.title')}
       context={context}
-      minCell={comparison.status === 'ok' && comparison.data ? comparison.data.minCell : undefined}
-      tools={
-        context.status === 'ok' && (
-          <div className="analysis-pickers card">
-            <div className="analysis-filter analysis-filter--wide">
-              <label htmlFor={waveId}>{t('analysis.compare.waveB')}</label>
-              <select id={waveId} value={b} onChange={(e) => set({ b: e.target.value })} data-testid="compare-wave">
-                <option value="">{t('analysis.compare.pickWave')}</option>
-                {context.data.waves.map((w) => (
-                  <option key={w.code} value={w.code}>
-                    {pick(w.title, lng) || w.code} ({w.code})
-                  </option>
-                ))}
-              </select>
-            </div>
-            <QuestionSelect
-              label={t('analysis.compare.question')}
-              value={question}
-              variables={context.data.variables}
-              onChange={(v) => set({ question: v, option: undefined })}
-              testId="compare-question"
-            />
+      tools={({ variables, waves }) => (
+        <div className="analysis-pickers card">
+          <div className="analysis-filter analysis-filter--wide">
+            <label htmlFor={waveId}>{t('analysis.compare.waveB')}</label>
+            <select id={waveId} value={b} onChange={(e) => set({ b: e.target.value })} data-testid="compare-wave">
+              <option value="">{t('analysis.compare.pickWave')}</option>
+              {waves.map((w) => (
+                <option key={w.code} value={w.code}>
+                  {pick(w.title, lng) || w.code} ({w.code})
+                </option>
+              ))}
+            </select>
           </div>
-        )
-      }
+          <QuestionSelect
+            label={t('analysis.compare.question')}
+            value={question}
+            variables={variables}
+            onChange={(v) => set({ question: v, option: undefined })}
+            testId="compare-question"
+          />
+        </div>
+      )}
       notes={!ready && <p className="notice">{t('analysis.compare.pick')}</p>}
       result={comparison}
       resultLoading={ready}

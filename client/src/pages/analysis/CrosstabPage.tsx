@@ -124,28 +124,25 @@ export default function CrosstabPage() {
       code={code}
       title={t('analysis.crosstab.title')}
       context={context}
-      minCell={table.status === 'ok' && table.data ? table.data.minCell : undefined}
-      tools={
-        context.status === 'ok' && (
-          <div className="analysis-pickers card">
-            <QuestionSelect
-              label={t('analysis.crosstab.rows')}
-              value={row}
-              variables={context.data.variables}
-              onChange={(v) => set({ row: v })}
-              testId="crosstab-row"
-              profile
-            />
-            <QuestionSelect
-              label={t('analysis.crosstab.cols')}
-              value={col}
-              variables={context.data.variables}
-              onChange={(v) => set({ col: v })}
-              testId="crosstab-col"
-            />
-          </div>
-        )
-      }
+      tools={({ variables }) => (
+        <div className="analysis-pickers card">
+          <QuestionSelect
+            label={t('analysis.crosstab.rows')}
+            value={row}
+            variables={variables}
+            onChange={(v) => set({ row: v })}
+            testId="crosstab-row"
+            profile
+          />
+          <QuestionSelect
+            label={t('analysis.crosstab.cols')}
+            value={col}
+            variables={variables}
+            onChange={(v) => set({ col: v })}
+            testId="crosstab-col"
+          />
+        </div>
+      )}
       notes={
         <>
           {!ready && <p className="notice">{t('analysis.crosstab.pick')}</p>}

@@ -44,7 +44,6 @@ export default function DashboardPage() {
       title={`${t('results.title')}: ${waveTitle}`}
       heading={waveTitle}
       context={context}
-      minCell={tally.status === 'ok' ? tally.data.minCell : undefined}
       result={tally}
     >
       {tally.status === 'ok' && tally.data.variable !== null && <Dashboard tally={tally.data} />}

@@ -47,7 +47,6 @@ export default function RegionPage() {
         </Link>
       }
       context={context}
-      minCell={profile.status === 'ok' ? profile.data.minCell : undefined}
       hideRegion
       result={profile}
     >
