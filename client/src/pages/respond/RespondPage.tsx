@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import type { SurveyModel } from 'survey-core';
@@ -66,15 +66,9 @@ export default function RespondPage() {
     if (unavailable) {
       // What the server says of a wave the public may not open: no title, no questionnaire.
       return (
-        <section className="page page--narrow">
-          <PageHeading title={t(unavailable.title)}>{t(unavailable.title)}</PageHeading>
-          <div className="notice notice--info" role="status" data-testid={unavailable.testId}>
-            <p>{t(unavailable.body)}</p>
-          </div>
-          <p>
-            <Link to="/">{t('respond.backToList')}</Link>
-          </p>
-        </section>
+        <ClosedNotice title={t(unavailable.title)} testId={unavailable.testId}>
+          <p>{t(unavailable.body)}</p>
+        </ClosedNotice>
       );
     }
     return (
@@ -90,17 +84,11 @@ export default function RespondPage() {
 
   if (w.status !== 'open') {
     return (
-      <section className="page page--narrow">
-        <PageHeading title={title}>{title}</PageHeading>
-        <div className="notice notice--info" role="status" data-testid="wave-not-open">
-          <p className="notice__title">{t('respond.notOpenTitle')}</p>
-          <p>{t(`respond.notOpen.${w.status}`)}</p>
-          {w.status === 'draft' && w.opensAt && <p>{t('respond.opensAt', { date: formatDate(w.opensAt, lng) })}</p>}
-        </div>
-        <p>
-          <Link to="/">{t('respond.backToList')}</Link>
-        </p>
-      </section>
+      <ClosedNotice title={title} testId="wave-not-open">
+        <p className="notice__title">{t('respond.notOpenTitle')}</p>
+        <p>{t(`respond.notOpen.${w.status}`)}</p>
+        {w.status === 'draft' && w.opensAt && <p>{t('respond.opensAt', { date: formatDate(w.opensAt, lng) })}</p>}
+      </ClosedNotice>
     );
   }
 
@@ -116,6 +104,22 @@ export default function RespondPage() {
           setAttempt((n) => n + 1);
         }}
       />
+    </section>
+  );
+}
+
+/** A wave that takes no answers here: its notice and the way back to the list. */
+function ClosedNotice({ title, testId, children }: { title: string; testId: string; children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <section className="page page--narrow">
+      <PageHeading title={title}>{title}</PageHeading>
+      <div className="notice notice--info" role="status" data-testid={testId}>
+        {children}
+      </div>
+      <p>
+        <Link to="/">{t('respond.backToList')}</Link>
+      </p>
     </section>
   );
 }
