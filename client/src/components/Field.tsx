@@ -32,3 +32,31 @@ export function FormNotices({ error, done, testId }: { error?: string | null; do
     </>
   );
 }
+
+/** A labelled choice among plain values (each shown as itself). */
+export function ValueSelect({
+  id,
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: string | number;
+  options: readonly (string | number)[];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

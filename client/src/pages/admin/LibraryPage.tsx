@@ -22,6 +22,7 @@ import { useRequest } from '../../lib/useRequest';
 import { AdminNav } from './AdminNav';
 import { errorText, ProblemList } from './ProblemList';
 import { TableHead } from '../../components/TableHead';
+import { ValueSelect } from '../../components/Field';
 
 // survey-core is loaded only when a preview is opened.
 const QuestionnairePreview = lazy(() => import('./QuestionnairePreview'));
@@ -439,45 +440,32 @@ function DiffForm({ items }: { items: QuestionnaireSummary[] }) {
       <h2 id={`${id}-h`}>{t('admin.library.diffTitle')}</h2>
       <p className="muted">{t('admin.library.diffIntro')}</p>
       <div className="field-row">
-        <div className="field">
-          <label htmlFor={`${id}-key`}>{t('admin.library.diffKey')}</label>
-          <select
-            id={`${id}-key`}
-            value={key}
-            onChange={(e) => {
-              setKey(e.target.value);
-              setFrom('');
-              setTo('');
-              setResult(null);
-            }}
-          >
-            {keys.map((k) => (
-              <option key={k} value={k}>
-                {k}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-from`}>{t('admin.library.diffFrom')}</label>
-          <select id={`${id}-from`} value={fromV ?? ''} onChange={(e) => setFrom(Number(e.target.value))}>
-            {versions.map((v) => (
-              <option key={v} value={v}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-to`}>{t('admin.library.diffTo')}</label>
-          <select id={`${id}-to`} value={toV ?? ''} onChange={(e) => setTo(Number(e.target.value))}>
-            {versions.map((v) => (
-              <option key={v} value={v}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ValueSelect
+          id={`${id}-key`}
+          label={t('admin.library.diffKey')}
+          value={key}
+          options={keys}
+          onChange={(k) => {
+            setKey(k);
+            setFrom('');
+            setTo('');
+            setResult(null);
+          }}
+        />
+        <ValueSelect
+          id={`${id}-from`}
+          label={t('admin.library.diffFrom')}
+          value={fromV ?? ''}
+          options={versions}
+          onChange={(v) => setFrom(Number(v))}
+        />
+        <ValueSelect
+          id={`${id}-to`}
+          label={t('admin.library.diffTo')}
+          value={toV ?? ''}
+          options={versions}
+          onChange={(v) => setTo(Number(v))}
+        />
       </div>
       {versions.length < 2 && <p className="muted">{t('admin.library.oneVersion')}</p>}
       <button type="submit" className="button" disabled={versions.length < 2}>

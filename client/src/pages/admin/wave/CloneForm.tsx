@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { cloneWave, listQuestionnaires, type WaveAdmin } from '../../../api/admin';
+import { ValueSelect } from '../../../components/Field';
 import { useAction } from '../../../lib/useAction';
 import { useRequest } from '../../../lib/useRequest';
 import { dateInputToIso } from '../dates';
@@ -69,16 +70,13 @@ export function CloneForm({ wave: w }: { wave: WaveAdmin }) {
           <input id={`${id}-closes`} type="date" value={closesAt} onChange={(e) => setClosesAt(e.target.value)} />
         </div>
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-version`}>{t('editor.clone.version')}</label>
-        <select id={`${id}-version`} value={questionnaireId} onChange={(e) => setQuestionnaireId(e.target.value)}>
-          {versions.map((v) => (
-            <option key={v} value={v}>
-              {v}
-            </option>
-          ))}
-        </select>
-      </div>
+      <ValueSelect
+        id={`${id}-version`}
+        label={t('editor.clone.version')}
+        value={questionnaireId}
+        options={versions}
+        onChange={setQuestionnaireId}
+      />
       <AllowMissingTranslations id={id} checked={allowMissing} onChange={setAllowMissing} />
       {error !== null && <ProblemList error={error} title={t('admin.wave.cloneProblems')} kind="form" />}
       {done && (
