@@ -7,7 +7,7 @@
 import { useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Localized } from '../../api/api';
-import { saveBlob, svgText, svgToPng } from '../../lib/download';
+import { saveBlob, svgToPng } from '../../lib/download';
 import { pick } from '../../lib/format';
 import { gridOf, tileLabel, type Country } from './tile-grid';
 import { SUPPRESSED, useLocale } from './common';
@@ -95,7 +95,9 @@ export function TileMap({
   const swatch = 44;
 
   const downloadSvg = () => {
-    if (svgRef.current) saveBlob(new Blob([svgText(svgRef.current)], { type: 'image/svg+xml' }), `${file}.svg`);
+    // The drawing as it is on the page (it carries its own xmlns), without an XML declaration.
+    const text = svgRef.current ? new XMLSerializer().serializeToString(svgRef.current) : '';
+    if (text) saveBlob(new Blob([text], { type: 'image/svg+xml;charset=utf-8' }), `${file}.svg`);
   };
   const downloadPng = () => {
     if (svgRef.current) void svgToPng(svgRef.current).then((png) => saveBlob(png, `${file}.png`));
