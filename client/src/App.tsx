@@ -1,7 +1,7 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Navigate, Route, Routes, useParams } from 'react-router';
-import { LanguageSwitcher } from './components/LanguageSwitcher';
+import { Navigate, Route, Routes, useParams } from 'react-router';
+import { SiteFrame } from './components/SiteFrame';
 import { UserMenu } from './components/UserMenu';
 import { RequireRole, SessionProvider } from './lib/session';
 import { Loading } from './components/Loading';
@@ -53,102 +53,76 @@ export function App() {
 function AppShell() {
   const { t } = useTranslation();
   return (
-    <div className="app">
-      <a className="skip-link" href="#main">
-        {t('app.skipToContent')}
-      </a>
-      <header className="site-header">
-        <div className="site-header__inner">
-          <Link to="/" className="brand">
-            <span className="brand__mark" aria-hidden="true" />
-            <span className="brand__name">{t('app.productName')}</span>
-          </Link>
-          <div className="site-header__tools">
-            <Link className="user-menu__link" to="/practices" data-testid="practices-link" style={{ color: 'inherit' }}>
-              {t('practices.nav')}
-            </Link>
-            <UserMenu />
-            <LanguageSwitcher />
-          </div>
-        </div>
-      </header>
-      <main id="main" className="site-main" tabIndex={-1}>
-        <Suspense fallback={<Loading label={t('app.loading')} />}>
-          <Routes>
-            <Route path="/" element={<WavesPage />} />
-            <Route path="/w/:code" element={<RespondRoute />} />
-            <Route
-              path="/w/:code/results"
-              element={
-                <RequireRole role="researcher">
-                  <DashboardPage />
-                </RequireRole>
-              }
-            />
-            <Route path="/w/:code/regions/:region" element={<Researcher page={<RegionPage />} />} />
-            <Route path="/w/:code/crosstab" element={<Researcher page={<CrosstabPage />} />} />
-            <Route path="/w/:code/compare" element={<Researcher page={<ComparePage />} />} />
-            <Route path="/w/:code/texts" element={<Researcher page={<TextsPage />} />} />
-            <Route path="/w/:code/questions" element={<Researcher page={<QuestionsPage />} />} />
-            <Route path="/trends" element={<Researcher page={<TrendsPage />} />} />
-            <Route path="/w/:code/report" element={<Researcher page={<ReportPage />} />} />
-            <Route path="/p/:code" element={<PublicResultsPage />} />
-            <Route path="/practices" element={<PracticesPage />} />
-            <Route path="/practices/coverage" element={<RequireRole role="user">{<CoveragePage />}</RequireRole>} />
-            <Route path="/practices/:id" element={<PracticePage />} />
-            <Route
-              path="/admin/practices"
-              element={<RequireRole role="editor">{<PracticesAdminPage />}</RequireRole>}
-            />
-            <Route
-              path="/admin/practices/new"
-              element={<RequireRole role="editor">{<PracticeEditPage />}</RequireRole>}
-            />
-            <Route
-              path="/admin/practices/:id"
-              element={<RequireRole role="editor">{<PracticeEditPage />}</RequireRole>}
-            />
-            <Route path="/login" element={<LoginPage />} />
-            <Route path="/i/:token" element={<InvitePage />} />
-            <Route path="/admin" element={<Navigate to="/admin/waves" replace />} />
-            <Route path="/admin/questionnaires" element={<Coordinator page={<LibraryPage />} />} />
-            <Route path="/admin/questionnaires/:key/:version/edit" element={<Coordinator page={<EditorPage />} />} />
-            <Route path="/admin/waves" element={<Coordinator page={<WavesAdminPage />} />} />
-            <Route path="/admin/waves/new" element={<Coordinator page={<WaveCreatePage />} />} />
-            <Route path="/admin/waves/:code" element={<Coordinator page={<WavePage />} />} />
-            <Route path="/dev/mail" element={<Coordinator page={<DevMailPage />} />} />
-            <Route
-              path="/settings/users"
-              element={
-                <RequireRole role="admin">
-                  <UsersPage />
-                </RequireRole>
-              }
-            />
-            <Route
-              path="/settings/audit"
-              element={
-                <RequireRole role="admin">
-                  <AuditPage />
-                </RequireRole>
-              }
-            />
-            <Route
-              path="/account"
-              element={
-                <RequireRole role="user">
-                  <AccountPage />
-                </RequireRole>
-              }
-            />
-            <Route path="*" element={<NotFoundPage />} />
-          </Routes>
-        </Suspense>
-      </main>
-      <footer className="site-footer">
-        <p>{t('app.footer')}</p>
-      </footer>
-    </div>
+    <SiteFrame tools={<UserMenu />}>
+      <Suspense fallback={<Loading label={t('app.loading')} />}>
+        <Routes>
+          <Route path="/" element={<WavesPage />} />
+          <Route path="/w/:code" element={<RespondRoute />} />
+          <Route
+            path="/w/:code/results"
+            element={
+              <RequireRole role="researcher">
+                <DashboardPage />
+              </RequireRole>
+            }
+          />
+          <Route path="/w/:code/regions/:region" element={<Researcher page={<RegionPage />} />} />
+          <Route path="/w/:code/crosstab" element={<Researcher page={<CrosstabPage />} />} />
+          <Route path="/w/:code/compare" element={<Researcher page={<ComparePage />} />} />
+          <Route path="/w/:code/texts" element={<Researcher page={<TextsPage />} />} />
+          <Route path="/w/:code/questions" element={<Researcher page={<QuestionsPage />} />} />
+          <Route path="/trends" element={<Researcher page={<TrendsPage />} />} />
+          <Route path="/w/:code/report" element={<Researcher page={<ReportPage />} />} />
+          <Route path="/p/:code" element={<PublicResultsPage />} />
+          <Route path="/practices" element={<PracticesPage />} />
+          <Route path="/practices/coverage" element={<RequireRole role="user">{<CoveragePage />}</RequireRole>} />
+          <Route path="/practices/:id" element={<PracticePage />} />
+          <Route path="/admin/practices" element={<RequireRole role="editor">{<PracticesAdminPage />}</RequireRole>} />
+          <Route
+            path="/admin/practices/new"
+            element={<RequireRole role="editor">{<PracticeEditPage />}</RequireRole>}
+          />
+          <Route
+            path="/admin/practices/:id"
+            element={<RequireRole role="editor">{<PracticeEditPage />}</RequireRole>}
+          />
+          <Route path="/login" element={<LoginPage />} />
+          <Route path="/i/:token" element={<InvitePage />} />
+          <Route path="/admin" element={<Navigate to="/admin/waves" replace />} />
+          <Route path="/admin/questionnaires" element={<Coordinator page={<LibraryPage />} />} />
+          <Route path="/admin/questionnaires/:key/:version/edit" element={<Coordinator page={<EditorPage />} />} />
+          <Route path="/admin/waves" element={<Coordinator page={<WavesAdminPage />} />} />
+          <Route path="/admin/waves/new" element={<Coordinator page={<WaveCreatePage />} />} />
+          <Route path="/admin/waves/:code" element={<Coordinator page={<WavePage />} />} />
+          <Route path="/dev/mail" element={<Coordinator page={<DevMailPage />} />} />
+          <Route
+            path="/settings/users"
+            element={
+              <RequireRole role="admin">
+                <UsersPage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="/settings/audit"
+            element={
+              <RequireRole role="admin">
+                <AuditPage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="/account"
+            element={
+              <RequireRole role="user">
+                <AccountPage />
+              </RequireRole>
+            }
+          />
+          <Route path="*" element={<NotFoundPage />} />
+        </Routes>
+      </Suspense>
+    </SiteFrame>
   );
 }
 

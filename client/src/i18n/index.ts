@@ -3,27 +3,9 @@ import { initReactI18next } from 'react-i18next';
 import type { Locale } from '../api/api';
 import ru from './locales/ru';
 import type { Messages } from './locales/ru';
+import { DEFAULT_LOCALE, isLocale, LOCALES, saveLocale, savedLocale } from './locale';
 
-export const LOCALES: readonly { code: Locale; name: string }[] = [
-  { code: 'ru', name: 'Русский' },
-  { code: 'uk', name: 'Українська' },
-  { code: 'en', name: 'English' },
-];
-export const DEFAULT_LOCALE: Locale = 'ru';
-const STORAGE_KEY = 'lsg-barometer:lang';
-
-export function isLocale(value: unknown): value is Locale {
-  return value === 'ru' || value === 'uk' || value === 'en';
-}
-
-function savedLocale(): Locale {
-  try {
-    const saved = localStorage.getItem(STORAGE_KEY);
-    return isLocale(saved) ? saved : DEFAULT_LOCALE;
-  } catch {
-    return DEFAULT_LOCALE; // storage blocked (privacy mode): fall back silently
-  }
-}
+export { DEFAULT_LOCALE, isLocale, LOCALES } from './locale';
 
 function reflectLocale(lng: string): void {
   document.documentElement.lang = lng;
@@ -45,11 +27,7 @@ export async function loadLocale(lng: Locale): Promise<void> {
 }
 
 export function setLocale(lng: Locale): void {
-  try {
-    localStorage.setItem(STORAGE_KEY, lng);
-  } catch {
-    // not persisted; the choice still applies to this page
-  }
+  saveLocale(lng);
   void loadLocale(lng).then(
     () => i18n.changeLanguage(lng),
     () => i18n.changeLanguage(lng), // offline: the Russian fallback shows until the next try

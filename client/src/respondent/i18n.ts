@@ -5,31 +5,13 @@
 // Ukrainian and English load when chosen. Plurals follow Intl.PluralRules, as i18next does.
 import ru from 'virtual:lsg-respondent-messages/ru';
 import type { Locale } from '../api/api';
+import { DEFAULT_LOCALE, isLocale, saveLocale, savedLocale } from '../i18n/locale';
 
 export type Messages = Record<string, unknown>;
 export type TOptions = Record<string, unknown>;
 export type TFunction = (key: string, options?: TOptions) => string;
 
-export const LOCALES: readonly { code: Locale; name: string }[] = [
-  { code: 'ru', name: 'Русский' },
-  { code: 'uk', name: 'Українська' },
-  { code: 'en', name: 'English' },
-];
-export const DEFAULT_LOCALE: Locale = 'ru';
-const STORAGE_KEY = 'lsg-barometer:lang';
-
-export function isLocale(value: unknown): value is Locale {
-  return value === 'ru' || value === 'uk' || value === 'en';
-}
-
-function savedLocale(): Locale {
-  try {
-    const saved = localStorage.getItem(STORAGE_KEY);
-    return isLocale(saved) ? saved : DEFAULT_LOCALE;
-  } catch {
-    return DEFAULT_LOCALE;
-  }
-}
+export { DEFAULT_LOCALE, isLocale, LOCALES } from '../i18n/locale';
 
 const resources: Partial<Record<Locale, Messages>> = { ru };
 const LOADERS: Record<Exclude<Locale, 'ru'>, () => Promise<{ default: Messages }>> = {
@@ -92,11 +74,7 @@ export async function loadLocale(lng: Locale): Promise<void> {
 }
 
 export function setLocale(lng: Locale): void {
-  try {
-    localStorage.setItem(STORAGE_KEY, lng);
-  } catch {
-    // not persisted; the choice still applies to this page
-  }
+  saveLocale(lng);
   void loadLocale(lng).then(
     () => i18n.changeLanguage(lng),
     () => i18n.changeLanguage(lng),

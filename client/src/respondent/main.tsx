@@ -5,10 +5,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../styles.css';
-import { LanguageSwitcher } from '../components/LanguageSwitcher';
+import { SiteFrame } from '../components/SiteFrame';
 import { dropPrerender } from '../pages/respond/prerender';
 import { prefetchWave } from '../pages/respond/wavePrefetch';
-import { useTranslation } from 'react-i18next';
 import i18n, { loadSavedLocale } from '../i18n';
 
 const root = document.getElementById('root');
@@ -29,34 +28,7 @@ setTimeout(dropPrerender, 20_000);
 type Pages = typeof import('./pages');
 
 function RespondentApp({ pages: { RespondPage, InvitePage } }: { pages: Pages }) {
-  const { t } = useTranslation();
-  return (
-    <div className="app">
-      <a className="skip-link" href="#main">
-        {t('app.skipToContent')}
-      </a>
-      <header className="site-header">
-        <div className="site-header__inner">
-          <a href="/" className="brand">
-            <span className="brand__mark" aria-hidden="true" />
-            <span className="brand__name">{t('app.productName')}</span>
-          </a>
-          <div className="site-header__tools">
-            <a className="user-menu__link" href="/practices" data-testid="practices-link" style={{ color: 'inherit' }}>
-              {t('practices.nav')}
-            </a>
-            <LanguageSwitcher />
-          </div>
-        </div>
-      </header>
-      <main id="main" className="site-main" tabIndex={-1}>
-        {wave ? <RespondPage /> : <InvitePage />}
-      </main>
-      <footer className="site-footer">
-        <p>{t('app.footer')}</p>
-      </footer>
-    </div>
-  );
+  return <SiteFrame>{wave ? <RespondPage /> : <InvitePage />}</SiteFrame>;
 }
 
 void Promise.all([import('./pages'), loadSavedLocale()]).then(([pages]) => {

@@ -21,6 +21,8 @@ import { formatDate, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { AdminNav } from './AdminNav';
 import { errorText, ProblemList } from './ProblemList';
+import { TableHead } from '../../components/TableHead';
+import { ValueSelect } from '../../components/Field';
 
 // survey-core is loaded only when a preview is opened.
 const QuestionnairePreview = lazy(() => import('./QuestionnairePreview'));
@@ -48,21 +50,19 @@ export default function LibraryPage() {
           <div className="table-scroll">
             <table className="data-table" data-testid="library-table">
               <caption className="visually-hidden">{t('admin.library.tableCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('admin.library.key')}</th>
-                  <th scope="col">{t('admin.library.version')}</th>
-                  <th scope="col">{t('admin.library.name')}</th>
-                  <th scope="col">{t('admin.library.source')}</th>
-                  <th scope="col" className="num">
-                    {t('admin.library.questions')}
-                  </th>
-                  <th scope="col">{t('admin.library.languages')}</th>
-                  <th scope="col">{t('admin.library.usedBy')}</th>
-                  <th scope="col">{t('questionRoles.column')}</th>
-                  <th scope="col">{t('admin.library.actions')}</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  t('admin.library.key'),
+                  t('admin.library.version'),
+                  t('admin.library.name'),
+                  t('admin.library.source'),
+                  { label: t('admin.library.questions'), num: true },
+                  t('admin.library.languages'),
+                  t('admin.library.usedBy'),
+                  t('questionRoles.column'),
+                  t('admin.library.actions'),
+                ]}
+              />
               <tbody>
                 {list.data.map((q) => (
                   <tr key={q.id}>
@@ -440,45 +440,32 @@ function DiffForm({ items }: { items: QuestionnaireSummary[] }) {
       <h2 id={`${id}-h`}>{t('admin.library.diffTitle')}</h2>
       <p className="muted">{t('admin.library.diffIntro')}</p>
       <div className="field-row">
-        <div className="field">
-          <label htmlFor={`${id}-key`}>{t('admin.library.diffKey')}</label>
-          <select
-            id={`${id}-key`}
-            value={key}
-            onChange={(e) => {
-              setKey(e.target.value);
-              setFrom('');
-              setTo('');
-              setResult(null);
-            }}
-          >
-            {keys.map((k) => (
-              <option key={k} value={k}>
-                {k}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-from`}>{t('admin.library.diffFrom')}</label>
-          <select id={`${id}-from`} value={fromV ?? ''} onChange={(e) => setFrom(Number(e.target.value))}>
-            {versions.map((v) => (
-              <option key={v} value={v}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-to`}>{t('admin.library.diffTo')}</label>
-          <select id={`${id}-to`} value={toV ?? ''} onChange={(e) => setTo(Number(e.target.value))}>
-            {versions.map((v) => (
-              <option key={v} value={v}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ValueSelect
+          id={`${id}-key`}
+          label={t('admin.library.diffKey')}
+          value={key}
+          options={keys}
+          onChange={(k) => {
+            setKey(k);
+            setFrom('');
+            setTo('');
+            setResult(null);
+          }}
+        />
+        <ValueSelect
+          id={`${id}-from`}
+          label={t('admin.library.diffFrom')}
+          value={fromV ?? ''}
+          options={versions}
+          onChange={(v) => setFrom(Number(v))}
+        />
+        <ValueSelect
+          id={`${id}-to`}
+          label={t('admin.library.diffTo')}
+          value={toV ?? ''}
+          options={versions}
+          onChange={(v) => setTo(Number(v))}
+        />
       </div>
       {versions.length < 2 && <p className="muted">{t('admin.library.oneVersion')}</p>}
       <button type="submit" className="button" disabled={versions.length < 2}>

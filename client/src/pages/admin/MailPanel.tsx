@@ -25,6 +25,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { currentLocale } from '../../i18n';
 import { formatDateTime, formatNumber } from '../../lib/format';
+import { Segmented } from '../../components/Segmented';
 import { errorText } from './ProblemList';
 
 const LANGS: Locale[] = ['ru', 'uk', 'en'];
@@ -215,42 +216,26 @@ export function MailPanel({
       <div className="admin-columns">
         <section className="card mail-card" aria-labelledby={`${id}-tpl`} data-testid="mail-editor">
           <h3 id={`${id}-tpl`}>{t('mail.templates')}</h3>
-          <fieldset className="segmented">
-            <legend>{t('mail.kind')}</legend>
-            {KINDS.map((k) => (
-              <label key={k} className="segmented__item">
-                <input
-                  type="radio"
-                  name={`${id}-kind`}
-                  value={k}
-                  checked={kind === k}
-                  onChange={() => {
-                    setKind(k);
-                    setPreview(null);
-                  }}
-                />
-                <span>{t(`mail.kinds.${k}`)}</span>
-              </label>
-            ))}
-          </fieldset>
-          <fieldset className="segmented">
-            <legend>{t('mail.language')}</legend>
-            {LANGS.map((l) => (
-              <label key={l} className="segmented__item">
-                <input
-                  type="radio"
-                  name={`${id}-lang`}
-                  value={l}
-                  checked={lang === l}
-                  onChange={() => {
-                    setLang(l);
-                    setPreview(null);
-                  }}
-                />
-                <span>{t(`mail.languages.${l}`)}</span>
-              </label>
-            ))}
-          </fieldset>
+          <Segmented
+            legend={t('mail.kind')}
+            options={KINDS}
+            value={kind}
+            onChange={(k) => {
+              setKind(k);
+              setPreview(null);
+            }}
+            label={(k) => t(`mail.kinds.${k}`)}
+          />
+          <Segmented
+            legend={t('mail.language')}
+            options={LANGS}
+            value={lang}
+            onChange={(l) => {
+              setLang(l);
+              setPreview(null);
+            }}
+            label={(l) => t(`mail.languages.${l}`)}
+          />
           <div className="field">
             <label htmlFor={`${id}-subject`}>{t('mail.subject')}</label>
             <input

@@ -5,6 +5,7 @@ import { Survey } from 'survey-react-ui';
 import { getQuestionnaireVersion, type QuestionnaireDetail } from '../../api/admin';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
+import { Segmented } from '../../components/Segmented';
 import { LOCALES } from '../../i18n';
 import { useRequest } from '../../lib/useRequest';
 import { createSurvey, setSurveyLocale } from '../respond/survey';
@@ -42,7 +43,6 @@ export default function QuestionnairePreview({ questionnaireKey, version, onClos
 
 function PreviewSurvey({ detail }: { detail: QuestionnaireDetail }) {
   const { t } = useTranslation();
-  const id = useId();
   // The questionnaire's own languages; '' is SurveyJS's default locale.
   const locales = detail.locales.length ? detail.locales : ['ru'];
   const [locale, setLocale] = useState(locales[0]!);
@@ -61,15 +61,13 @@ function PreviewSurvey({ detail }: { detail: QuestionnaireDetail }) {
 
   return (
     <>
-      <fieldset className="segmented">
-        <legend>{t('admin.library.previewLanguage')}</legend>
-        {locales.map((l) => (
-          <label key={l} className="segmented__item">
-            <input type="radio" name={`${id}-locale`} value={l} checked={locale === l} onChange={() => setLocale(l)} />
-            <span>{name(l)}</span>
-          </label>
-        ))}
-      </fieldset>
+      <Segmented
+        legend={t('admin.library.previewLanguage')}
+        options={locales}
+        value={locale}
+        onChange={setLocale}
+        label={name}
+      />
       <div className="survey-host">
         <Survey model={model} />
       </div>

@@ -16,6 +16,7 @@ import { Loading } from '../../components/Loading';
 import { currentLocale } from '../../i18n';
 import { formatDate, formatDateTime, formatShare, pick } from '../../lib/format';
 import { errorText } from './ProblemList';
+import { TableHead } from '../../components/TableHead';
 
 const REFRESH_MS = 10_000;
 type SortKey = 'name' | 'region' | 'status' | 'lastActivity';
@@ -228,41 +229,21 @@ export function ResponseBoard({
           <div className="table-scroll" tabIndex={0} role="region" aria-label={t('admin.board.regionsCaption')}>
             <table className="data-table" data-testid="board-regions">
               <caption className="visually-hidden">{t('admin.board.regionsCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('admin.board.region')}</th>
-                  <th scope="col" className="num">
-                    {t('admin.board.invited')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('admin.board.notStarted')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('admin.board.started')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('admin.board.completed')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('admin.board.revoked')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('admin.board.rate')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('mail.board.mailed')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('mail.board.reminders')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('mail.board.failed')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('mail.board.optedOut')}
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  t('admin.board.region'),
+                  { label: t('admin.board.invited'), num: true },
+                  { label: t('admin.board.notStarted'), num: true },
+                  { label: t('admin.board.started'), num: true },
+                  { label: t('admin.board.completed'), num: true },
+                  { label: t('admin.board.revoked'), num: true },
+                  { label: t('admin.board.rate'), num: true },
+                  { label: t('mail.board.mailed'), num: true },
+                  { label: t('mail.board.reminders'), num: true },
+                  { label: t('mail.board.failed'), num: true },
+                  { label: t('mail.board.optedOut'), num: true },
+                ]}
+              />
               <tbody>
                 {board.regions.map((r) => (
                   <tr key={r.code} data-region={r.code}>

@@ -1,8 +1,11 @@
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Region } from '../../api/api';
-import type { NewWave, QuestionnaireSummary, WaveAdmin, WaveScope } from '../../api/admin';
+import { ApiError, listRegions } from '../../api/api';
+import { listQuestionnaires, type NewWave, type WaveAdmin, type WaveScope } from '../../api/admin';
+import { ErrorNotice } from '../../components/ErrorNotice';
 import { currentLocale } from '../../i18n';
 import { pick } from '../../lib/format';
+import { useRequest } from '../../lib/useRequest';
 import { isoToDateInput } from './dates';
 import { RegionPicker } from './RegionPicker';
 
@@ -58,21 +61,56 @@ export function waveToForm(w: WaveAdmin): WaveForm {
 export type WaveFieldGroup =
   'title' | 'questionnaireId' | 'opensAt' | 'closesAt' | 'scope' | 'access' | 'anonymous' | 'noRegionalBreakdown';
 
+type SetField = <K extends keyof WaveForm>(k: K, v: WaveForm[K]) => void;
+
+/** The form's values and a setter of one field. */
+export function useWaveForm(initial: WaveForm | (() => WaveForm)): { form: WaveForm; set: SetField } {
+  const [form, setForm] = useState<WaveForm>(initial);
+  const set = useCallback<SetField>((k, v) => setForm((f) => ({ ...f, [k]: v })), []);
+  return { form, set };
+}
+
+/** Whether the server refused the questionnaire version for missing translations (issue 19). */
+export function missingTranslations(error: unknown): boolean {
+  return error instanceof ApiError && error.invalidParams.some((p) => p.code === 'missing_translations');
+}
+
+/** "Use the version although translations are missing" (sent as allowMissingTranslations). */
+export function AllowMissingTranslations({
+  id,
+  checked,
+  onChange,
+}: {
+  id: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="field field--check">
+      <input id={`${id}-allow`} type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
+      <label htmlFor={`${id}-allow`}>{t('editor.clone.allowMissing')}</label>
+    </div>
+  );
+}
+
 type Props = {
   id: string;
   form: WaveForm;
-  set: <K extends keyof WaveForm>(k: K, v: WaveForm[K]) => void;
-  questionnaires: QuestionnaireSummary[];
-  regions: Region[];
+  set: SetField;
   /** Fields that cannot change now; they are shown disabled and described by `lockedHintId`. */
   locked?: (field: WaveFieldGroup) => boolean;
   lockedHintId?: string;
 };
 
 /** Title, questionnaire, dates, scope, access and anonymity: shared by the create and edit forms. */
-export function WaveFields({ id, form, set, questionnaires, regions, locked = () => false, lockedHintId }: Props) {
+export function WaveFields({ id, form, set, locked = () => false, lockedHintId }: Props) {
   const { t, i18n } = useTranslation();
   const lng = currentLocale(i18n.language);
+  const library = useRequest((signal) => listQuestionnaires(signal), 'wave-fields-q');
+  const regionList = useRequest((signal) => listRegions(signal), 'wave-fields-r');
+  const questionnaires = library.status === 'ok' ? library.data : [];
+  const regions = regionList.status === 'ok' ? regionList.data : [];
   const described = (field: WaveFieldGroup, ...ids: string[]) =>
     [...ids, locked(field) ? lockedHintId : undefined].filter(Boolean).join(' ') || undefined;
   const regionChoices = regions.filter((r) => form.countries.includes(r.country as 'RU' | 'UA'));
@@ -83,6 +121,7 @@ export function WaveFields({ id, form, set, questionnaires, regions, locked = ()
 
   return (
     <>
+      {library.status === 'error' && <ErrorNotice error={library.error} onRetry={library.reload} />}
       <div className="field">
         <label htmlFor={`${id}-ru`}>{t('admin.form.titleRu')}</label>
         <input

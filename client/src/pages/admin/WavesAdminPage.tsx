@@ -8,6 +8,7 @@ import { currentLocale } from '../../i18n';
 import { formatDate, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { AdminNav } from './AdminNav';
+import { TableHead } from '../../components/TableHead';
 
 /** /admin/waves — every wave with its status; create a new one. */
 export default function WavesAdminPage() {
@@ -33,18 +34,16 @@ export default function WavesAdminPage() {
           <div className="table-scroll">
             <table className="data-table">
               <caption className="visually-hidden">{t('admin.waves.tableCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('admin.waves.code')}</th>
-                  <th scope="col">{t('admin.waves.name')}</th>
-                  <th scope="col">{t('admin.waves.status')}</th>
-                  <th scope="col">{t('admin.waves.questionnaire')}</th>
-                  <th scope="col">{t('admin.waves.period')}</th>
-                  <th scope="col" className="num">
-                    {t('admin.waves.responses')}
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  t('admin.waves.code'),
+                  t('admin.waves.name'),
+                  t('admin.waves.status'),
+                  t('admin.waves.questionnaire'),
+                  t('admin.waves.period'),
+                  { label: t('admin.waves.responses'), num: true },
+                ]}
+              />
               <tbody>
                 {waves.data.map((w) => (
                   <tr key={w.code}>

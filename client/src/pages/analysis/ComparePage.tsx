@@ -1,26 +1,14 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { listRegions, listWaves, type Locale } from '../../api/api';
-import {
-  getComparison,
-  getVariables,
-  tableExportUrl,
-  type CompareRow,
-  type Comparison,
-  type SideRow,
-} from '../../api/analysis';
-import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
-import { PageHeading } from '../../components/PageHeading';
+import { listWaves, type Locale } from '../../api/api';
+import { getComparison, type CompareRow, type Comparison, type SideRow } from '../../api/analysis';
 import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
+import { AnalysisShell, loadAnalysisContext } from './AnalysisShell';
 import {
-  AnalysisNav,
+  AnswerSelect,
   BaseLine,
-  DownloadLink,
-  Downloads,
-  FilterBar,
   fmtNumber,
   fmtP,
   fmtPp,
@@ -28,6 +16,7 @@ import {
   SUPPRESSED,
   SmallBaseMark,
   SuppressedLegend,
+  TableDownloads,
   useAnalysisParams,
   useLocale,
 } from './common';
@@ -35,11 +24,7 @@ import { QuestionSelect } from './CrosstabPage';
 import { fmtValue, sortRegions } from './QuestionResults';
 
 async function loadContext(code: string, signal: AbortSignal) {
-  const [variables, regions, waves] = await Promise.all([
-    getVariables(code, signal),
-    listRegions(signal),
-    listWaves(signal),
-  ]);
+  const [{ variables, regions }, waves] = await Promise.all([loadAnalysisContext(code, signal), listWaves(signal)]);
   return {
     variables: variables.filter((v) => v.kind !== 'text'),
     regions,
@@ -64,56 +49,36 @@ export default function ComparePage() {
   const waveId = useId();
 
   return (
-    <section className="page page--wide analysis">
-      <p className="kicker">{t('analysis.dashboard.kicker')}</p>
-      <PageHeading title={t('analysis.compare.title')}>{t('analysis.compare.title')}</PageHeading>
-      <AnalysisNav code={code} />
-      {context.status === 'loading' && <Loading label={t('results.loading')} />}
-      {context.status === 'error' && (
-        <ErrorNotice
-          error={context.error}
-          title={null}
-          onRetry={isRetryable(context.error) ? context.reload : undefined}
-        />
-      )}
-      {context.status === 'ok' && (
-        <>
-          <FilterBar
-            variables={context.data.variables}
-            regions={context.data.regions}
-            minCell={comparison.status === 'ok' && comparison.data ? comparison.data.minCell : 3}
-          />
-          <div className="analysis-pickers card">
-            <div className="analysis-filter analysis-filter--wide">
-              <label htmlFor={waveId}>{t('analysis.compare.waveB')}</label>
-              <select id={waveId} value={b} onChange={(e) => set({ b: e.target.value })} data-testid="compare-wave">
-                <option value="">{t('analysis.compare.pickWave')}</option>
-                {context.data.waves.map((w) => (
-                  <option key={w.code} value={w.code}>
-                    {pick(w.title, lng) || w.code} ({w.code})
-                  </option>
-                ))}
-              </select>
-            </div>
-            <QuestionSelect
-              label={t('analysis.compare.question')}
-              value={question}
-              variables={context.data.variables}
-              onChange={(v) => set({ question: v, option: undefined })}
-              testId="compare-question"
-            />
+    <AnalysisShell
+      code={code}
+      title={t('analysis.compare.title')}
+      context={context}
+      tools={({ variables, waves }) => (
+        <div className="analysis-pickers card">
+          <div className="analysis-filter analysis-filter--wide">
+            <label htmlFor={waveId}>{t('analysis.compare.waveB')}</label>
+            <select id={waveId} value={b} onChange={(e) => set({ b: e.target.value })} data-testid="compare-wave">
+              <option value="">{t('analysis.compare.pickWave')}</option>
+              {waves.map((w) => (
+                <option key={w.code} value={w.code}>
+                  {pick(w.title, lng) || w.code} ({w.code})
+                </option>
+              ))}
+            </select>
           </div>
-        </>
+          <QuestionSelect
+            label={t('analysis.compare.question')}
+            value={question}
+            variables={variables}
+            onChange={(v) => set({ question: v, option: undefined })}
+            testId="compare-question"
+          />
+        </div>
       )}
-      {!ready && <p className="notice">{t('analysis.compare.pick')}</p>}
-      {ready && comparison.status === 'loading' && <Loading label={t('results.loading')} />}
-      {comparison.status === 'error' && (
-        <ErrorNotice
-          error={comparison.error}
-          title={null}
-          onRetry={isRetryable(comparison.error) ? comparison.reload : undefined}
-        />
-      )}
+      notes={!ready && <p className="notice">{t('analysis.compare.pick')}</p>}
+      result={comparison}
+      resultLoading={ready}
+    >
       {comparison.status === 'ok' &&
         comparison.data &&
         (comparison.data.variable.numeric && comparison.data.options.length === 0 ? (
@@ -121,15 +86,14 @@ export default function ComparePage() {
         ) : (
           <CompareView data={comparison.data} />
         ))}
-    </section>
+    </AnalysisShell>
   );
 }
 
 function CompareView({ data }: { data: Comparison }) {
   const { t } = useTranslation();
   const lng = useLocale();
-  const { params, set, filters } = useAnalysisParams();
-  const optionId = useId();
+  const { params, set } = useAnalysisParams();
   const titleId = useId();
   const numeric = data.variable.numeric && data.options.length === 0;
   const option = params.get('option') || data.options[0]?.value || '';
@@ -188,35 +152,17 @@ function CompareView({ data }: { data: Comparison }) {
   return (
     <>
       <BaseLine text={data.base.text} testId="compare-base" />
-      <Downloads label={t('results.downloads')} code={data.a.code}>
-        <DownloadLink
-          href={tableExportUrl(data.a.code, 'compare', 'xlsx', filters, exportExtra)}
-          testId="download-compare-xlsx"
-        >
-          {t('analysis.downloads.tableXlsx')}
-        </DownloadLink>
-        <DownloadLink href={tableExportUrl(data.a.code, 'compare', 'csv', filters, exportExtra)}>
-          {t('analysis.downloads.tableCsv')}
-        </DownloadLink>
-      </Downloads>
+      <TableDownloads code={data.a.code} kind="compare" extra={exportExtra} />
       <section className="card table-card" aria-labelledby={titleId}>
         <h2 id={titleId}>{pick(data.variable.title, lng) || data.variable.name}</h2>
         {!numeric && (
-          <div className="analysis-filter analysis-filter--wide">
-            <label htmlFor={optionId}>{t('analysis.compare.answer')}</label>
-            <select
-              id={optionId}
-              value={option}
-              onChange={(e) => set({ option: e.target.value })}
-              data-testid="compare-option"
-            >
-              {data.options.map((o) => (
-                <option key={o.value} value={o.value}>
-                  {pick(o.labels, lng) || o.value}
-                </option>
-              ))}
-            </select>
-          </div>
+          <AnswerSelect
+            label={t('analysis.compare.answer')}
+            value={option}
+            options={data.options}
+            onChange={(v) => set({ option: v })}
+            testId="compare-option"
+          />
         )}
         <p className="table-note">{numeric ? t('analysis.compare.noteNumeric') : t('disclosure.compareNote')}</p>
         <div className="table-scroll" role="region" aria-labelledby={titleId} tabIndex={0}>
@@ -279,7 +225,7 @@ function fmtChange(c: Change, lng: Locale, digits: number): string {
 function NumericCompareView({ data }: { data: Comparison }) {
   const { t } = useTranslation();
   const lng = useLocale();
-  const { params, set, filters } = useAnalysisParams();
+  const { params, set } = useAnalysisParams();
   const titleId = useId();
   const orderId = useId();
   const order = params.get('order') === 'code' ? 'code' : 'name';
@@ -321,20 +267,7 @@ function NumericCompareView({ data }: { data: Comparison }) {
   return (
     <>
       <BaseLine text={data.base.text} testId="compare-base" />
-      <Downloads label={t('results.downloads')} code={data.a.code}>
-        <DownloadLink
-          href={tableExportUrl(data.a.code, 'compare', 'xlsx', filters, exportExtra)}
-          testId="download-compare-xlsx"
-        >
-          {t('analysis.downloads.tableXlsx')}
-        </DownloadLink>
-        <DownloadLink
-          href={tableExportUrl(data.a.code, 'compare', 'csv', filters, exportExtra)}
-          testId="download-compare-csv"
-        >
-          {t('analysis.downloads.tableCsv')}
-        </DownloadLink>
-      </Downloads>
+      <TableDownloads code={data.a.code} kind="compare" extra={exportExtra} />
       <section className="card table-card" aria-labelledby={titleId}>
         <h2 id={titleId}>{pick(data.variable.title, lng) || data.variable.name}</h2>
         <div className="analysis-pickers">

@@ -1,35 +1,27 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { listRegions } from '../../api/api';
 import {
   getCrosstab,
-  getVariables,
   startCrosstabJob,
-  tableExportUrl,
   type AnalysisVariable,
   type CrossCell,
   type Crosstab,
 } from '../../api/analysis';
 import { ApiError } from '../../api/api';
 import { getJob, isFinished, type Job } from '../../api/jobs';
-import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
-import { PageHeading } from '../../components/PageHeading';
 import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
+import { AnalysisShell, loadAnalysisContext, type AnalysisContext } from './AnalysisShell';
 import {
-  AnalysisNav,
   BaseLine,
-  DownloadLink,
-  Downloads,
-  FilterBar,
   fmtNumber,
   fmtP,
   fmtShare,
   SUPPRESSED,
   SmallBaseMark,
   SuppressedLegend,
+  TableDownloads,
   useAnalysisParams,
   useLocale,
 } from './common';
@@ -47,8 +39,8 @@ const wait = (ms: number, signal: AbortSignal) =>
   });
 const PROFILE = ['region', 'municipalityType', 'sizeClass', 'respondentRole'] as const;
 
-async function loadContext(code: string, signal: AbortSignal) {
-  const [variables, regions] = await Promise.all([getVariables(code, signal), listRegions(signal)]);
+async function loadContext(code: string, signal: AbortSignal): Promise<AnalysisContext> {
+  const { variables, regions } = await loadAnalysisContext(code, signal);
   return { variables: variables.filter((v) => v.kind === 'single' || v.kind === 'multi'), regions };
 }
 
@@ -128,80 +120,67 @@ export default function CrosstabPage() {
   }, `${code}|${row}|${col}|${key}`);
 
   return (
-    <section className="page page--wide analysis">
-      <p className="kicker">{t('analysis.dashboard.kicker')}</p>
-      <PageHeading title={t('analysis.crosstab.title')}>{t('analysis.crosstab.title')}</PageHeading>
-      <AnalysisNav code={code} />
-      {context.status === 'loading' && <Loading label={t('results.loading')} />}
-      {context.status === 'error' && (
-        <ErrorNotice
-          error={context.error}
-          title={null}
-          onRetry={isRetryable(context.error) ? context.reload : undefined}
-        />
-      )}
-      {context.status === 'ok' && (
-        <>
-          <FilterBar
-            variables={context.data.variables}
-            regions={context.data.regions}
-            minCell={table.status === 'ok' && table.data ? table.data.minCell : 3}
+    <AnalysisShell
+      code={code}
+      title={t('analysis.crosstab.title')}
+      context={context}
+      tools={({ variables }) => (
+        <div className="analysis-pickers card">
+          <QuestionSelect
+            label={t('analysis.crosstab.rows')}
+            value={row}
+            variables={variables}
+            onChange={(v) => set({ row: v })}
+            testId="crosstab-row"
+            profile
           />
-          <div className="analysis-pickers card">
-            <QuestionSelect
-              label={t('analysis.crosstab.rows')}
-              value={row}
-              variables={context.data.variables}
-              onChange={(v) => set({ row: v })}
-              testId="crosstab-row"
-              profile
-            />
-            <QuestionSelect
-              label={t('analysis.crosstab.cols')}
-              value={col}
-              variables={context.data.variables}
-              onChange={(v) => set({ col: v })}
-              testId="crosstab-col"
-            />
-          </div>
-        </>
-      )}
-      {!ready && <p className="notice">{t('analysis.crosstab.pick')}</p>}
-      {ready && !row.startsWith('@') && (
-        <p className="notice" data-testid="crosstab-scan-note">
-          {t('cube.crosstabScan')}
-        </p>
-      )}
-      {ready && table.status === 'loading' && !job && <Loading label={t('results.loading')} />}
-      {ready && job && (
-        <div className="notice" role="status" data-testid="crosstab-job">
-          <p>{t('crosstabJob.asJob')}</p>
-          {job.state !== 'done' && (
-            <>
-              <progress max={100} value={job.percent ?? undefined} aria-label={t('crosstabJob.progress')} />{' '}
-              {job.rowsTotal !== null
-                ? t('crosstabJob.rows', {
-                    done: fmtNumber(job.rowsDone, lng),
-                    total: fmtNumber(job.rowsTotal, lng),
-                    percent: job.percent ?? 0,
-                  })
-                : t(`crosstabJob.state.${job.state}`)}
-            </>
-          )}
+          <QuestionSelect
+            label={t('analysis.crosstab.cols')}
+            value={col}
+            variables={variables}
+            onChange={(v) => set({ col: v })}
+            testId="crosstab-col"
+          />
         </div>
       )}
-      {table.status === 'error' && (
-        <ErrorNotice error={table.error} title={null} onRetry={isRetryable(table.error) ? table.reload : undefined} />
-      )}
+      notes={
+        <>
+          {!ready && <p className="notice">{t('analysis.crosstab.pick')}</p>}
+          {ready && !row.startsWith('@') && (
+            <p className="notice" data-testid="crosstab-scan-note">
+              {t('cube.crosstabScan')}
+            </p>
+          )}
+          {ready && job && (
+            <div className="notice" role="status" data-testid="crosstab-job">
+              <p>{t('crosstabJob.asJob')}</p>
+              {job.state !== 'done' && (
+                <>
+                  <progress max={100} value={job.percent ?? undefined} aria-label={t('crosstabJob.progress')} />{' '}
+                  {job.rowsTotal !== null
+                    ? t('crosstabJob.rows', {
+                        done: fmtNumber(job.rowsDone, lng),
+                        total: fmtNumber(job.rowsTotal, lng),
+                        percent: job.percent ?? 0,
+                      })
+                    : t(`crosstabJob.state.${job.state}`)}
+                </>
+              )}
+            </div>
+          )}
+        </>
+      }
+      result={table}
+      resultLoading={ready && !job}
+    >
       {table.status === 'ok' && table.data && <CrosstabView data={table.data} />}
-    </section>
+    </AnalysisShell>
   );
 }
 
 function CrosstabView({ data }: { data: Crosstab }) {
   const { t } = useTranslation();
   const lng = useLocale();
-  const { filters } = useAnalysisParams();
   const [mode, setMode] = useState<Mode>('count');
   const titleId = useId();
   const label = (o: { value: string; labels: Crosstab['rows'][number]['labels'] }) => pick(o.labels, lng) || o.value;
@@ -226,17 +205,7 @@ function CrosstabView({ data }: { data: Crosstab }) {
   return (
     <>
       <BaseLine text={data.base.text} testId="crosstab-base" />
-      <Downloads label={t('results.downloads')} code={data.wave.code}>
-        <DownloadLink
-          href={tableExportUrl(data.wave.code, 'crosstab', 'xlsx', filters, exportExtra)}
-          testId="download-crosstab-xlsx"
-        >
-          {t('analysis.downloads.tableXlsx')}
-        </DownloadLink>
-        <DownloadLink href={tableExportUrl(data.wave.code, 'crosstab', 'csv', filters, exportExtra)}>
-          {t('analysis.downloads.tableCsv')}
-        </DownloadLink>
-      </Downloads>
+      <TableDownloads code={data.wave.code} kind="crosstab" extra={exportExtra} />
       <section className="card table-card" aria-labelledby={titleId}>
         <h2 id={titleId}>
           {pick(data.row.title, lng)} × {pick(data.col.title, lng)}

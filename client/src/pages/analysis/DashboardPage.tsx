@@ -1,35 +1,25 @@
 import { Fragment, lazy, Suspense, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { listRegions, type Localized, type Region } from '../../api/api';
-import {
-  getObstacleTally,
-  getVariables,
-  responsesExportUrl,
-  tableExportUrl,
-  type AnalysisVariable,
-  type ObstacleTally,
-  type StatCell,
-} from '../../api/analysis';
-import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
+import type { Localized } from '../../api/api';
+import { getObstacleTally, responsesExportUrl, type ObstacleTally, type StatCell } from '../../api/analysis';
 import { Loading } from '../../components/Loading';
-import { PageHeading } from '../../components/PageHeading';
 import { ObstaclePracticeLinks } from '../practices/ObstaclePracticeLinks';
 import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { QuestionResults } from './QuestionResults';
 import { countryOf } from './tile-grid';
+import { AnalysisShell, loadAnalysisContext } from './AnalysisShell';
 import {
-  AnalysisNav,
   BaseLine,
   byShareHiddenLast,
   cellText,
   DownloadLink,
   Downloads,
-  FilterBar,
   fmtNumber,
   SmallBaseMark,
   SuppressedLegend,
+  TableDownloadLinks,
   useAnalysisParams,
   useLocale,
 } from './common';
@@ -38,52 +28,24 @@ import {
 const ShareChart = lazy(() => import('./charts').then((m) => ({ default: m.ShareChart })));
 const CountChart = lazy(() => import('./charts').then((m) => ({ default: m.CountChart })));
 
-type Context = { variables: AnalysisVariable[]; regions: Region[] };
-
-async function loadContext(code: string, signal: AbortSignal): Promise<Context> {
-  const [variables, regions] = await Promise.all([getVariables(code, signal), listRegions(signal)]);
-  return { variables, regions };
-}
-
 /** /w/:code/results — the researcher's wave dashboard. */
 export default function DashboardPage() {
   const { code = '' } = useParams();
   const { t } = useTranslation();
   const lng = useLocale();
   const { filters, k, key } = useAnalysisParams();
-  const context = useRequest((signal) => loadContext(code, signal), code);
+  const context = useRequest((signal) => loadAnalysisContext(code, signal), code);
   const tally = useRequest((signal) => getObstacleTally(code, filters, k, signal), `${code}|${key}`);
-
-  if (context.status === 'error') {
-    return (
-      <section className="page">
-        <PageHeading title={t('results.title')}>{t('results.title')}</PageHeading>
-        <ErrorNotice
-          error={context.error}
-          title={null}
-          onRetry={isRetryable(context.error) ? context.reload : undefined}
-        />
-      </section>
-    );
-  }
   const waveTitle = tally.status === 'ok' ? pick(tally.data.wave.title, lng) || code : code;
 
   return (
-    <section className="page page--wide analysis">
-      <p className="kicker">{t('analysis.dashboard.kicker')}</p>
-      <PageHeading title={`${t('results.title')}: ${waveTitle}`}>{waveTitle}</PageHeading>
-      <AnalysisNav code={code} />
-      {context.status === 'ok' && (
-        <FilterBar
-          variables={context.data.variables}
-          regions={context.data.regions}
-          minCell={tally.status === 'ok' ? tally.data.minCell : 3}
-        />
-      )}
-      {tally.status === 'loading' && <Loading label={t('results.loading')} />}
-      {tally.status === 'error' && (
-        <ErrorNotice error={tally.error} title={null} onRetry={isRetryable(tally.error) ? tally.reload : undefined} />
-      )}
+    <AnalysisShell
+      code={code}
+      title={`${t('results.title')}: ${waveTitle}`}
+      heading={waveTitle}
+      context={context}
+      result={tally}
+    >
       {tally.status === 'ok' && tally.data.variable !== null && <Dashboard tally={tally.data} />}
       {tally.status === 'ok' && tally.data.variable === null && context.status === 'ok' && (
         // No obstacle question in this questionnaire: the question picker is the front page.
@@ -95,7 +57,7 @@ export default function DashboardPage() {
       {tally.status === 'ok' && tally.data.variable !== null && (
         <ObstaclePracticeLinks obstacles={tally.data.obstacles.map((o) => o.code)} />
       )}
-    </section>
+    </AnalysisShell>
   );
 }
 
@@ -103,20 +65,17 @@ export default function DashboardPage() {
 function WaveDownloads({ code, tally, k }: { code: string; tally: boolean; k?: number }) {
   const { t } = useTranslation();
   const lng = useLocale();
-  const { filters } = useAnalysisParams();
   // The table export is built with the same k as the table on screen (the server checks the caller may use it).
   const exportExtra = { locale: lng, k: k === undefined ? undefined : String(k) };
   return (
     <Downloads label={t('results.downloads')} code={code}>
       {tally && (
-        <>
-          <DownloadLink href={tableExportUrl(code, 'tally', 'xlsx', filters, exportExtra)} testId="download-tally-xlsx">
-            {t('analysis.downloads.tallyXlsx')}
-          </DownloadLink>
-          <DownloadLink href={tableExportUrl(code, 'tally', 'csv', filters, exportExtra)} testId="download-tally-csv">
-            {t('analysis.downloads.tallyCsv')}
-          </DownloadLink>
-        </>
+        <TableDownloadLinks
+          code={code}
+          kind="tally"
+          extra={exportExtra}
+          labels={{ xlsx: t('analysis.downloads.tallyXlsx'), csv: t('analysis.downloads.tallyCsv') }}
+        />
       )}
       <DownloadLink href={responsesExportUrl(code, 'xlsx', lng)}>{t('analysis.downloads.responsesXlsx')}</DownloadLink>
       <DownloadLink href={responsesExportUrl(code, 'csv', lng)}>{t('results.responsesCsv')}</DownloadLink>

@@ -9,26 +9,24 @@ import type { Locale, Localized, Region } from '../../api/api';
 import {
   getQuestionTally,
   getTextAnswers,
-  tableExportUrl,
   type AnalysisVariable,
   type NumberCell,
   type QuestionRow,
   type QuestionTally,
 } from '../../api/analysis';
-import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
+import { RequestStatus } from '../../components/RequestStatus';
 import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import {
+  AnswerSelect,
   BaseLine,
-  DownloadLink,
-  Downloads,
   fmtNumber,
   fmtShare,
   shareWithCi,
   SUPPRESSED,
   SmallBaseMark,
   SuppressedLegend,
+  TableDownloads,
   useAnalysisParams,
   useLocale,
 } from './common';
@@ -188,20 +186,15 @@ function TallyResults({
     (signal) => getQuestionTally(code, variable.name, filters, k, signal),
     `${code}|${variable.name}|${key}`,
   );
-  if (tally.status === 'loading') return <Loading label={t('results.loading')} />;
-  if (tally.status === 'error')
-    return (
-      <ErrorNotice error={tally.error} title={null} onRetry={isRetryable(tally.error) ? tally.reload : undefined} />
-    );
+  if (tally.status !== 'ok') return <RequestStatus request={tally} label={t('results.loading')} title={null} />;
   return <TallyView data={tally.data} names={names} />;
 }
 
 function TallyView({ data, names }: { data: QuestionTally; names: Record<string, Localized> }) {
   const { t } = useTranslation();
   const lng = useLocale();
-  const { params, set, filters } = useAnalysisParams();
+  const { params, set } = useAnalysisParams();
   const titleId = useId();
-  const optionId = useId();
   const statId = useId();
   const order: Order = params.get('order') === 'code' ? 'code' : 'name';
   const numeric = data.variable.numeric && data.options.length === 0;
@@ -341,20 +334,7 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
   return (
     <>
       <BaseLine text={data.base.text} testId="question-base" />
-      <Downloads label={t('results.downloads')} code={data.wave.code}>
-        <DownloadLink
-          href={tableExportUrl(data.wave.code, 'question', 'xlsx', filters, exportExtra)}
-          testId="download-question-xlsx"
-        >
-          {t('analysis.downloads.tableXlsx')}
-        </DownloadLink>
-        <DownloadLink
-          href={tableExportUrl(data.wave.code, 'question', 'csv', filters, exportExtra)}
-          testId="download-question-csv"
-        >
-          {t('analysis.downloads.tableCsv')}
-        </DownloadLink>
-      </Downloads>
+      <TableDownloads code={data.wave.code} kind="question" extra={exportExtra} />
       {data.options.length > 0 && tableCard(false, 'question-', titleId)}
       {data.variable.numeric && tableCard(true, numeric ? 'question-' : 'question-numbers-', `${titleId}-n`)}
       {countries.length > 0 && (
@@ -373,21 +353,13 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
                 </select>
               </div>
             ) : (
-              <div className="analysis-filter analysis-filter--wide">
-                <label htmlFor={optionId}>{t('tileMap.colourByAnswer')}</label>
-                <select
-                  id={optionId}
-                  value={option}
-                  onChange={(e) => set({ option: e.target.value })}
-                  data-testid="map-option"
-                >
-                  {data.options.map((o) => (
-                    <option key={o.value} value={o.value}>
-                      {pick(o.labels, lng) || o.value}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <AnswerSelect
+                label={t('tileMap.colourByAnswer')}
+                value={option}
+                options={data.options}
+                onChange={(v) => set({ option: v })}
+                testId="map-option"
+              />
             )}
           </div>
           <p className="table-note">{t('tileMap.note')}</p>
@@ -446,20 +418,7 @@ function TextResults({
   return (
     <section className="card table-card" aria-labelledby={`${searchId}-h`}>
       <h3 id={`${searchId}-h`}>{pick(variable.title, lng) || variable.name}</h3>
-      <Downloads label={t('results.downloads')} code={code}>
-        <DownloadLink
-          href={tableExportUrl(code, 'question', 'xlsx', filters, exportExtra)}
-          testId="download-question-xlsx"
-        >
-          {t('analysis.downloads.tableXlsx')}
-        </DownloadLink>
-        <DownloadLink
-          href={tableExportUrl(code, 'question', 'csv', filters, exportExtra)}
-          testId="download-question-csv"
-        >
-          {t('analysis.downloads.tableCsv')}
-        </DownloadLink>
-      </Downloads>
+      <TableDownloads code={code} kind="question" extra={exportExtra} />
       <form className="analysis-pickers" onSubmit={search} role="search">
         <div className="analysis-filter analysis-filter--wide">
           <label htmlFor={searchId}>{t('analysis.texts.search')}</label>
@@ -475,14 +434,7 @@ function TextResults({
           {t('analysis.texts.find')}
         </button>
       </form>
-      {answers.status === 'loading' && <Loading label={t('results.loading')} />}
-      {answers.status === 'error' && (
-        <ErrorNotice
-          error={answers.error}
-          title={null}
-          onRetry={isRetryable(answers.error) ? answers.reload : undefined}
-        />
-      )}
+      <RequestStatus request={answers} label={t('results.loading')} title={null} />
       {answers.status === 'ok' && (
         <>
           <p className="table-note" data-testid="question-text-total">

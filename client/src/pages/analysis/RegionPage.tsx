@@ -1,34 +1,25 @@
 import { lazy, Suspense, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import {
-  getRegionProfile,
-  getVariables,
-  tableExportUrl,
-  type AnalysisVariable,
-  type RegionProfile,
-} from '../../api/analysis';
-import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
+import { getRegionProfile, getVariables, type AnalysisVariable, type RegionProfile } from '../../api/analysis';
 import { Loading } from '../../components/Loading';
-import { PageHeading } from '../../components/PageHeading';
 import { ObstaclePracticeLinks } from '../practices/ObstaclePracticeLinks';
 import { formatDate, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
+import { AnalysisShell } from './AnalysisShell';
 import {
-  AnalysisNav,
   BaseLine,
-  DownloadLink,
-  Downloads,
-  FilterBar,
   fmtNumber,
   fmtP,
   fmtPp,
   shareWithCi,
   SmallBaseMark,
   SuppressedLegend,
+  TableDownloads,
   useAnalysisParams,
   useLocale,
 } from './common';
+import { TableHead } from '../../components/TableHead';
 
 const ShareChart = lazy(() => import('./charts').then((m) => ({ default: m.ShareChart })));
 
@@ -43,7 +34,8 @@ export default function RegionPage() {
   const [paged, setPaged] = useState({ listKey, page: 1 });
   const page = paged.listKey === listKey ? paged.page : 1;
   const setPage = (p: number) => setPaged({ listKey, page: p });
-  const variables = useRequest((signal) => getVariables(code, signal), code);
+  // The filter bar leaves out the region (this page is one), so the regions are not asked for.
+  const context = useRequest(async (signal) => ({ variables: await getVariables(code, signal), regions: [] }), code);
   const profile = useRequest(
     (signal) => getRegionProfile(code, region, filters, k, signal, page),
     `${listKey}|${page}`,
@@ -51,37 +43,29 @@ export default function RegionPage() {
   const regionName = profile.status === 'ok' ? pick(profile.data.region.names, lng) || region : region;
 
   return (
-    <section className="page page--wide analysis">
-      <p className="kicker">
+    <AnalysisShell
+      code={code}
+      title={regionName}
+      kicker={
         <Link to={`/w/${encodeURIComponent(code)}/results${carried ? `?${carried}` : ''}`}>
           {t('analysis.region.back')}
         </Link>
-      </p>
-      <PageHeading title={regionName}>{regionName}</PageHeading>
-      <AnalysisNav code={code} />
-      {variables.status === 'ok' && (
-        <FilterBar
-          variables={variables.data}
-          regions={[]}
-          minCell={profile.status === 'ok' ? profile.data.minCell : 3}
-          hideRegion
-        />
-      )}
-      {profile.status === 'loading' && <Loading label={t('results.loading')} />}
-      {profile.status === 'error' && (
-        <ErrorNotice
-          error={profile.error}
-          title={null}
-          onRetry={isRetryable(profile.error) ? profile.reload : undefined}
-        />
-      )}
+      }
+      context={context}
+      hideRegion
+      result={profile}
+    >
       {profile.status === 'ok' && (
-        <Profile data={profile.data} variables={variables.status === 'ok' ? variables.data : []} onPage={setPage} />
+        <Profile
+          data={profile.data}
+          variables={context.status === 'ok' ? context.data.variables : []}
+          onPage={setPage}
+        />
       )}
       {profile.status === 'ok' && (
         <ObstaclePracticeLinks obstacles={profile.data.obstacles.map((o) => o.code)} region={region} />
       )}
-    </section>
+    </AnalysisShell>
   );
 }
 
@@ -119,39 +103,12 @@ function Profile({
         })}
       </p>
       <BaseLine text={data.base.text} />
-      <Downloads label={t('results.downloads')} code={data.wave.code}>
-        <DownloadLink
-          href={tableExportUrl(
-            data.wave.code,
-            'region',
-            'xlsx',
-            { ...filters, region: undefined },
-            {
-              regionCode: data.region.code,
-              locale: lng,
-              k: String(data.minCell),
-            },
-          )}
-          testId="download-region-xlsx"
-        >
-          {t('analysis.downloads.tableXlsx')}
-        </DownloadLink>
-        <DownloadLink
-          href={tableExportUrl(
-            data.wave.code,
-            'region',
-            'csv',
-            { ...filters, region: undefined },
-            {
-              regionCode: data.region.code,
-              locale: lng,
-              k: String(data.minCell),
-            },
-          )}
-        >
-          {t('analysis.downloads.tableCsv')}
-        </DownloadLink>
-      </Downloads>
+      <TableDownloads
+        code={data.wave.code}
+        kind="region"
+        filters={{ ...filters, region: undefined }}
+        extra={{ regionCode: data.region.code, locale: lng, k: String(data.minCell) }}
+      />
       {data.respondents.region === 0 ? (
         <p className="notice">{t('analysis.region.empty')}</p>
       ) : (
@@ -242,14 +199,14 @@ function Profile({
         <p className="table-note">{t('analysis.region.municipalitiesNote')}</p>
         <div className="table-scroll" role="region" aria-labelledby={muniId} tabIndex={0}>
           <table className="results-table" data-testid="municipalities-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('analysis.region.municipality')}</th>
-                <th scope="col">{t('analysis.filters.municipalityType')}</th>
-                <th scope="col">{t('analysis.filters.sizeClass')}</th>
-                <th scope="col">{t('analysis.region.status')}</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                t('analysis.region.municipality'),
+                t('analysis.filters.municipalityType'),
+                t('analysis.filters.sizeClass'),
+                t('analysis.region.status'),
+              ]}
+            />
             <tbody>
               {data.municipalities.map((m, i) => (
                 <tr key={`${m.name}-${i}`}>

@@ -1,29 +1,23 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { listRegions, type Region } from '../../api/api';
+import type { Region } from '../../api/api';
 import {
   addCustomCode,
   codeOtherAnswer,
   getTextAnswers,
-  getVariables,
   uncodeOtherAnswer,
   type AnalysisVariable,
   type TextAnswer,
 } from '../../api/analysis';
-import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
-import { PageHeading } from '../../components/PageHeading';
+import { ErrorNotice } from '../../components/ErrorNotice';
 import { pick } from '../../lib/format';
+import { useAction } from '../../lib/useAction';
 import { useRequest } from '../../lib/useRequest';
-import { AnalysisNav, FilterBar, fmtNumber, useAnalysisParams, useLocale } from './common';
+import { AnalysisShell, loadAnalysisContext } from './AnalysisShell';
+import { fmtNumber, useAnalysisParams, useLocale } from './common';
 
 const PAGE = 50;
-
-async function loadContext(code: string, signal: AbortSignal) {
-  const [variables, regions] = await Promise.all([getVariables(code, signal), listRegions(signal)]);
-  return { variables, regions };
-}
 
 /** /w/:code/texts — free-text and "other" answers, searchable; "other" answers can be coded. */
 export default function TextsPage() {
@@ -37,7 +31,7 @@ export default function TextsPage() {
   const offset = Number(params.get('offset') ?? 0) || 0;
   const [typed, setTyped] = useState(q);
   const [version, setVersion] = useState(0);
-  const context = useRequest((signal) => loadContext(code, signal), `${code}#${version}`);
+  const context = useRequest((signal) => loadAnalysisContext(code, signal), `${code}#${version}`);
   const answers = useRequest(
     (signal) => getTextAnswers(code, { q, question, uncoded, offset, limit: PAGE }, filters, signal),
     `${code}|${q}|${question}|${uncoded}|${offset}|${key}|${version}`,
@@ -51,65 +45,52 @@ export default function TextsPage() {
   };
 
   return (
-    <section className="page page--wide analysis">
-      <p className="kicker">{t('analysis.dashboard.kicker')}</p>
-      <PageHeading title={t('analysis.texts.title')}>{t('analysis.texts.title')}</PageHeading>
-      <AnalysisNav code={code} />
-      {context.status === 'error' && (
-        <ErrorNotice
-          error={context.error}
-          title={null}
-          onRetry={isRetryable(context.error) ? context.reload : undefined}
-        />
-      )}
-      {context.status === 'ok' && (
-        <FilterBar variables={context.data.variables} regions={context.data.regions} minCell={3} showProtect={false} />
-      )}
-      <form className="analysis-pickers card" onSubmit={search} role="search">
-        <div className="analysis-filter analysis-filter--wide">
-          <label htmlFor={searchId}>{t('analysis.texts.search')}</label>
-          <input id={searchId} type="search" value={typed} onChange={(e) => setTyped(e.target.value)} />
-        </div>
-        {answers.status === 'ok' && (
+    <AnalysisShell
+      code={code}
+      title={t('analysis.texts.title')}
+      context={context}
+      showProtect={false}
+      tools={
+        <form className="analysis-pickers card" onSubmit={search} role="search">
           <div className="analysis-filter analysis-filter--wide">
-            <label htmlFor={questionId}>{t('analysis.texts.question')}</label>
-            <select
-              id={questionId}
-              value={question}
-              onChange={(e) => set({ question: e.target.value, offset: undefined })}
-            >
-              <option value="">{t('analysis.texts.allQuestions')}</option>
-              {answers.data.questions.map((x) => (
-                <option key={`${x.name}-${x.kind}`} value={x.name}>
-                  {pick(x.title, lng) || x.name}
-                  {x.kind === 'other' ? ` — ${t('analysis.texts.other')}` : ''}
-                </option>
-              ))}
-            </select>
+            <label htmlFor={searchId}>{t('analysis.texts.search')}</label>
+            <input id={searchId} type="search" value={typed} onChange={(e) => setTyped(e.target.value)} />
           </div>
-        )}
-        <div className="analysis-filter analysis-filter--check">
-          <label>
-            <input
-              type="checkbox"
-              checked={uncoded}
-              onChange={(e) => set({ uncoded: e.target.checked ? '1' : undefined, offset: undefined })}
-            />{' '}
-            {t('analysis.texts.uncoded')}
-          </label>
-        </div>
-        <button type="submit" className="button button--primary">
-          {t('analysis.texts.find')}
-        </button>
-      </form>
-      {answers.status === 'loading' && <Loading label={t('results.loading')} />}
-      {answers.status === 'error' && (
-        <ErrorNotice
-          error={answers.error}
-          title={null}
-          onRetry={isRetryable(answers.error) ? answers.reload : undefined}
-        />
-      )}
+          {answers.status === 'ok' && (
+            <div className="analysis-filter analysis-filter--wide">
+              <label htmlFor={questionId}>{t('analysis.texts.question')}</label>
+              <select
+                id={questionId}
+                value={question}
+                onChange={(e) => set({ question: e.target.value, offset: undefined })}
+              >
+                <option value="">{t('analysis.texts.allQuestions')}</option>
+                {answers.data.questions.map((x) => (
+                  <option key={`${x.name}-${x.kind}`} value={x.name}>
+                    {pick(x.title, lng) || x.name}
+                    {x.kind === 'other' ? ` — ${t('analysis.texts.other')}` : ''}
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
+          <div className="analysis-filter analysis-filter--check">
+            <label>
+              <input
+                type="checkbox"
+                checked={uncoded}
+                onChange={(e) => set({ uncoded: e.target.checked ? '1' : undefined, offset: undefined })}
+              />{' '}
+              {t('analysis.texts.uncoded')}
+            </label>
+          </div>
+          <button type="submit" className="button button--primary">
+            {t('analysis.texts.find')}
+          </button>
+        </form>
+      }
+      result={answers}
+    >
       {answers.status === 'ok' && (
         <>
           <p className="analysis-base" data-testid="texts-total">
@@ -153,7 +134,7 @@ export default function TextsPage() {
           </div>
         </>
       )}
-    </section>
+    </AnalysisShell>
   );
 }
 
@@ -178,8 +159,8 @@ function TextItem({
   const [choice, setChoice] = useState(answer.code ?? '');
   const [newCode, setNewCode] = useState('');
   const [newLabel, setNewLabel] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const { busy, error } = action;
   const selectId = useId();
   const codeId = useId();
   const labelId = useId();
@@ -188,17 +169,8 @@ function TextItem({
     return o ? pick(o.labels, lng) || value : value;
   };
 
-  const run = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      onChanged();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+  const run = async (change: () => Promise<unknown>) => {
+    if (await action.run(change)) onChanged();
   };
 
   return (

@@ -7,6 +7,7 @@
 import { useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Localized } from '../../api/api';
+import { saveBlob, svgToPng } from '../../lib/download';
 import { pick } from '../../lib/format';
 import { gridOf, tileLabel, type Country } from './tile-grid';
 import { SUPPRESSED, useLocale } from './common';
@@ -93,40 +94,13 @@ export function TileMap({
   const bounds = Array.from({ length: STEPS + 1 }, (_, i) => min + ((max - min) * i) / STEPS);
   const swatch = 44;
 
-  const svgText = () => {
-    const svg = svgRef.current;
-    if (!svg) return '';
-    return new XMLSerializer().serializeToString(svg);
-  };
-  const save = (href: string, name: string) => {
-    const a = document.createElement('a');
-    a.href = href;
-    a.download = name;
-    document.body.append(a);
-    a.click();
-    a.remove();
-  };
   const downloadSvg = () => {
-    const url = URL.createObjectURL(new Blob([svgText()], { type: 'image/svg+xml;charset=utf-8' }));
-    save(url, `${file}.svg`);
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    // The drawing as it is on the page (it carries its own xmlns), without an XML declaration.
+    const text = svgRef.current ? new XMLSerializer().serializeToString(svgRef.current) : '';
+    if (text) saveBlob(new Blob([text], { type: 'image/svg+xml;charset=utf-8' }), `${file}.svg`);
   };
   const downloadPng = () => {
-    const url = URL.createObjectURL(new Blob([svgText()], { type: 'image/svg+xml;charset=utf-8' }));
-    const img = new Image();
-    img.onload = () => {
-      const scale = 2;
-      const canvas = document.createElement('canvas');
-      canvas.width = width * scale;
-      canvas.height = height * scale;
-      const ctx = canvas.getContext('2d');
-      if (!ctx) return;
-      ctx.scale(scale, scale);
-      ctx.drawImage(img, 0, 0, width, height);
-      URL.revokeObjectURL(url);
-      save(canvas.toDataURL('image/png'), `${file}.png`);
-    };
-    img.src = url;
+    if (svgRef.current) void svgToPng(svgRef.current).then((png) => saveBlob(png, `${file}.png`));
   };
 
   return (

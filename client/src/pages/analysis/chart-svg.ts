@@ -1,6 +1,7 @@
 // A chart.js bar chart as an SVG document, drawn from the chart's own layout (bars, ticks,
 // labels, whiskers), so it scales in print and edits in a vector editor. Text is escaped.
 import type { Chart as ChartJS } from 'chart.js';
+import { saveBlob } from '../../lib/download';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const n = (v: number) => (Number.isFinite(v) ? Math.round(v * 10) / 10 : 0);
@@ -90,12 +91,5 @@ export function chartToSvg(chart: ChartJS<'bar'>, ranges?: Ranges, textColor = '
 
 export function downloadSvg(chart: ChartJS<'bar'> | null, file: string, ranges?: Ranges): void {
   if (!chart) return;
-  const url = URL.createObjectURL(new Blob([chartToSvg(chart, ranges)], { type: 'image/svg+xml' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = file.replace(/\.png$/i, '') + '.svg';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(new Blob([chartToSvg(chart, ranges)], { type: 'image/svg+xml' }), file.replace(/\.png$/i, '') + '.svg');
 }

@@ -9,6 +9,7 @@ import {
   FILTER_DIMENSIONS,
   getAnalysisSettings,
   queryString,
+  tableExportUrl,
   type AnalysisFilters,
   type AnalysisVariable,
   type FilterDimension,
@@ -206,6 +207,78 @@ export function DownloadLink({ href, children, testId }: { href: string; childre
   );
 }
 
+/**
+ * A table on screen as XLSX and CSV: built with the page's filters (unless `filters` is given) and
+ * `extra` (the table's own parameters, the locale and the k of the table on screen).
+ */
+export function TableDownloadLinks({
+  code,
+  kind,
+  extra,
+  filters,
+  labels,
+}: {
+  code: string;
+  kind: Parameters<typeof tableExportUrl>[1];
+  extra: Record<string, string | undefined>;
+  filters?: AnalysisFilters;
+  labels?: { xlsx: string; csv: string };
+}) {
+  const { t } = useTranslation();
+  const params = useAnalysisParams();
+  const f = filters ?? params.filters;
+  return (
+    <>
+      <DownloadLink href={tableExportUrl(code, kind, 'xlsx', f, extra)} testId={`download-${kind}-xlsx`}>
+        {labels?.xlsx ?? t('analysis.downloads.tableXlsx')}
+      </DownloadLink>
+      <DownloadLink href={tableExportUrl(code, kind, 'csv', f, extra)} testId={`download-${kind}-csv`}>
+        {labels?.csv ?? t('analysis.downloads.tableCsv')}
+      </DownloadLink>
+    </>
+  );
+}
+
+/** The downloads of a page that has one table. */
+export function TableDownloads(props: Parameters<typeof TableDownloadLinks>[0]) {
+  const { t } = useTranslation();
+  return (
+    <Downloads label={t('results.downloads')} code={props.code}>
+      <TableDownloadLinks {...props} />
+    </Downloads>
+  );
+}
+
+/** A picker of one answer of a question, by its label in the user's language. */
+export function AnswerSelect({
+  label,
+  value,
+  options,
+  onChange,
+  testId,
+}: {
+  label: string;
+  value: string;
+  options: { value: string; labels: Localized }[];
+  onChange: (value: string) => void;
+  testId: string;
+}) {
+  const id = useId();
+  const lng = useLocale();
+  return (
+    <div className="analysis-filter analysis-filter--wide">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {pick(o.labels, lng) || o.value}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 type Choice = { value: string; label: string };
 
 function FilterSelect({
@@ -376,23 +449,4 @@ export function FilterBar({
       )}
     </form>
   );
-}
-
-/** Builds a CSV (UTF-8 with BOM, ";" separated, the base as the first lines) and downloads it. */
-export function downloadCsv(file: string, baseLines: string[], header: string[], rows: (string | number)[][]): void {
-  const esc = (v: string | number) => {
-    let s = String(v);
-    if (/^[=+\-@]/.test(s) && typeof v === 'string') s = `'${s}`; // formula injection
-    return /[";\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [...baseLines.map((l) => esc(l)), header.map(esc).join(';'), ...rows.map((r) => r.map(esc).join(';'))];
-  const blob = new Blob([`\uFEFF${lines.join('\r\n')}\r\n`], { type: 'text/csv;charset=utf-8' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = file;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

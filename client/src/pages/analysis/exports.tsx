@@ -7,6 +7,7 @@ import { apiErrorMessageKey, type Locale } from '../../api/api';
 import { cancelJob, exportJobOf, getJob, isFinished, listWaveJobs, startExportJob, type Job } from '../../api/jobs';
 import { formatDateTime, formatNumber } from '../../lib/format';
 import { currentLocale } from '../../i18n';
+import { TableHead } from '../../components/TableHead';
 
 const POLL_MS = 700;
 
@@ -202,14 +203,14 @@ function RecentExports({ jobs }: { jobs: Job[] }) {
     <details className="recent-exports" open data-testid="recent-exports">
       <summary>{t('analysis.jobs.recent')}</summary>
       <table className="table table--compact">
-        <thead>
-          <tr>
-            <th scope="col">{t('analysis.jobs.file')}</th>
-            <th scope="col">{t('analysis.jobs.who')}</th>
-            <th scope="col">{t('analysis.jobs.when')}</th>
-            <th scope="col">{t('analysis.jobs.stateColumn')}</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            t('analysis.jobs.file'),
+            t('analysis.jobs.who'),
+            t('analysis.jobs.when'),
+            t('analysis.jobs.stateColumn'),
+          ]}
+        />
         <tbody>
           {jobs.map((j) => (
             <tr key={j.id} data-state={j.state}>

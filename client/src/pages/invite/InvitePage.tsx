@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import type { CompletingEvent, SurveyModel } from 'survey-core';
+import type { SurveyModel } from 'survey-core';
 import {
   draftConflictOf,
   openInvitation,
@@ -14,15 +14,22 @@ import { ApiError, type SubmittedResponse } from '../../api/api';
 import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
-import appI18n, { currentLocale } from '../../i18n';
+import { currentLocale } from '../../i18n';
 import { formatDateTime, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
-import { reasonText, SubmitStatus } from '../respond/SubmitStatus';
+import { SubmitStatus } from '../respond/SubmitStatus';
 import { obstaclesNamed, PracticeSuggestions } from '../practices/PracticeSuggestions';
-import { completedAnswers, createSurvey, setSurveyLocale } from '../respond/survey';
+import { createSurvey } from '../respond/survey';
 import { SurveyView } from '../respond/SurveyView';
-import { useSubmission } from '../respond/useSubmission';
-import { clearInviteDraft, loadInviteDraft, mergeDrafts, saveInviteDraft, type LocalInviteDraft } from './inviteDraft';
+import { useAutosave, useSubmitFlow } from '../respond/submitFlow';
+import {
+  clearInviteDraft,
+  loadInviteDraft,
+  mergeDrafts,
+  newClientId,
+  saveInviteDraft,
+  type LocalInviteDraft,
+} from '../respond/drafts';
 
 const SERVER_SAVE_DELAY_MS = 1_500;
 const SERVER_RETRY_MS = 10_000;
@@ -123,7 +130,7 @@ function openSession(view: InvitationView, locale: string): Session {
   const serverNewer = server && (!local || Date.parse(server.savedAt) > Date.parse(local.savedAt));
   const now = new Date().toISOString();
   const base: LocalInviteDraft = local ?? {
-    clientId: crypto.randomUUID?.() ?? fallbackUuid(),
+    clientId: newClientId(),
     startedAt: view.invitation.startedAt ?? now,
     data: {},
     pageNo: 0,
@@ -147,14 +154,6 @@ function openSession(view: InvitationView, locale: string): Session {
     local: { ...base, data, pageNo },
     resumedAt: resumed ? (serverNewer ? server.savedAt : local!.savedAt) : null,
   };
-}
-
-function fallbackUuid(): string {
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 /** Puts `answers` in the form: sets what differs, clears what is no longer there. */
@@ -208,6 +207,16 @@ function InviteForm({
     });
   }, [invitationId, local, model]);
 
+  // Another tab or device submitted first: this page shows the date of the one kept.
+  const submittedElsewhere = useCallback(
+    (date: string) => {
+      submitted.current = true;
+      clearInviteDraft(invitationId);
+      onSubmitted(date, false);
+    },
+    [invitationId, onSubmitted],
+  );
+
   const saveServer = useCallback(async () => {
     if (submitted.current || !dirty.current || inFlight.current) return;
     inFlight.current = true;
@@ -248,9 +257,7 @@ function InviteForm({
     } catch (err) {
       const date = submittedAtOf(err);
       if (date) {
-        submitted.current = true;
-        clearInviteDraft(invitationId);
-        onSubmitted(date, false);
+        submittedElsewhere(date);
         return;
       }
       for (const name of sent) changedHere.current.add(name);
@@ -262,102 +269,43 @@ function InviteForm({
       // Changes typed while this save was on its way go in the next one.
       if (!failed && dirty.current && !submitted.current) setTimeout(() => void saveServer(), SERVER_SAVE_DELAY_MS);
     }
-  }, [token, answers, model, invitationId, onSubmitted, saveLocal, view.fixedAnswers]);
+  }, [token, answers, model, submittedElsewhere, saveLocal, view.fixedAnswers]);
 
-  const { state, submit } = useSubmission(
-    view.wave.code,
-    () => {
-      saveLocal();
-      return {
-        clientId: local.clientId,
-        locale: currentLocale(),
-        answers: completedAnswers(definition, model.data as Record<string, unknown>),
-        startedAt: local.startedAt,
-      };
-    },
-    (result: SubmittedResponse) => {
-      submitted.current = true;
+  const { state, submit } = useSubmitFlow({
+    code: view.wave.code,
+    model,
+    definition,
+    attempt: local,
+    submittedRef: submitted,
+    keepDraft: saveLocal,
+    send: (body) => submitInvitation(token, body),
+    onSubmitted: (result: SubmittedResponse) => {
       clearInviteDraft(invitationId);
-      model.doComplete();
       onSubmitted(result.submittedAt, true, obstaclesNamed(definition, model.data as Record<string, unknown>));
     },
-    (body) => submitInvitation(token, body),
-  );
+  });
 
   // The loser of two submissions (another tab or device) sees the date of the one kept.
   useEffect(() => {
     if (state.phase !== 'rejected') return;
     const date = submittedAtOf(state.error);
-    if (date) {
-      submitted.current = true;
-      clearInviteDraft(invitationId);
-      onSubmitted(date, false);
-    }
-  }, [state, invitationId, onSubmitted]);
+    if (date) submittedElsewhere(date);
+  }, [state, submittedElsewhere]);
 
-  useEffect(() => {
-    setSurveyLocale(model, lng);
-  }, [model, lng]);
-
-  // Autosave: in the browser at once (debounced briefly), on the server a little later; both at
-  // once on page change and when the tab is hidden; a failed server save is retried.
-  useEffect(() => {
-    let localTimer: ReturnType<typeof setTimeout> | undefined;
-    let serverTimer: ReturnType<typeof setTimeout> | undefined;
-    const flush = () => {
-      clearTimeout(localTimer);
-      clearTimeout(serverTimer);
-      saveLocal();
-      void saveServer();
-    };
-    const onChange = (_: SurveyModel, options: { name: string }) => {
-      if (merging.current) return;
-      changedHere.current.add(options.name);
-      dirty.current = true;
-      clearTimeout(localTimer);
-      localTimer = setTimeout(saveLocal, 300);
-      clearTimeout(serverTimer);
-      serverTimer = setTimeout(() => void saveServer(), SERVER_SAVE_DELAY_MS);
-    };
-    const onVisibility = () => {
-      if (document.visibilityState === 'hidden') flush();
-    };
-    model.onValueChanged.add(onChange);
-    model.onCurrentPageChanged.add(flush);
-    document.addEventListener('visibilitychange', onVisibility);
-    window.addEventListener('pagehide', flush);
-    window.addEventListener('online', flush);
-    return () => {
-      clearTimeout(localTimer);
-      clearTimeout(serverTimer);
-      model.onValueChanged.remove(onChange);
-      model.onCurrentPageChanged.remove(flush);
-      document.removeEventListener('visibilitychange', onVisibility);
-      window.removeEventListener('pagehide', flush);
-      window.removeEventListener('online', flush);
-    };
-  }, [model, saveLocal, saveServer]);
+  // Changes the page makes itself (merged answers) are not edits made here.
+  const changed = useCallback((name: string) => {
+    if (merging.current) return false;
+    changedHere.current.add(name);
+    dirty.current = true;
+    return true;
+  }, []);
+  useAutosave(model, { saveLocal, saveServer, serverDelay: SERVER_SAVE_DELAY_MS, onChange: changed });
 
   useEffect(() => {
     if (save.phase !== 'failed') return;
     const timer = setTimeout(() => void saveServer(), SERVER_RETRY_MS);
     return () => clearTimeout(timer);
   }, [save, saveServer]);
-
-  useEffect(() => {
-    const onCompleting = (_: SurveyModel, options: CompletingEvent) => {
-      if (submitted.current) return;
-      options.allow = false;
-      void submit();
-    };
-    model.onCompleting.add(onCompleting);
-    return () => model.onCompleting.remove(onCompleting);
-  }, [model, submit]);
-
-  useEffect(() => {
-    if (state.phase !== 'rejected' || !(state.error instanceof ApiError) || state.error.status !== 422) return;
-    for (const p of state.error.invalidParams) model.getQuestionByName(p.name)?.addError(reasonText(appI18n.t, p));
-  }, [state, model]);
 
   return (
     <>

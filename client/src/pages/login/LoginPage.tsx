@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { ApiError, apiErrorMessageKey, login } from '../../api/api';
+import { FormNotices, InputField } from '../../components/Field';
 import { useSession } from '../../lib/session';
 
 /** Only same-site paths are followed after login (no open redirect). */
@@ -42,33 +43,25 @@ export default function LoginPage() {
       <h1>{t('auth.title')}</h1>
       <p className="login__intro">{t('auth.intro')}</p>
       <form className="card login__form" onSubmit={onSubmit} noValidate>
-        {error && (
-          <div className="notice notice--error" role="alert" data-testid="login-error">
-            <p>{error}</p>
-          </div>
-        )}
-        <label className="field">
-          <span className="field__label">{t('auth.email')}</span>
-          <input
-            type="email"
-            name="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span className="field__label">{t('auth.password')}</span>
-          <input
-            type="password"
-            name="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
+        <FormNotices error={error} testId="login-error" />
+        <InputField
+          label={t('auth.email')}
+          type="email"
+          name="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
+        <InputField
+          label={t('auth.password')}
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
         <button type="submit" className="button button--primary" disabled={busy}>
           {busy ? t('auth.signingIn') : t('auth.signIn')}
         </button>

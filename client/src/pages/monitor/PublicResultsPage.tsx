@@ -6,12 +6,13 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import type { Localized } from '../../api/api';
 import { getPublicResults, getPublicTrends, type PublicCell, type PublicQuestion } from '../../api/monitor';
-import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { RequestError } from '../../components/RequestStatus';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { formatDateTime, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
-import { fmtNumber, fmtShare, SMALL_BASE_MARK, SUPPRESSED, useLocale } from '../analysis/common';
+import { AnswerSelect, fmtNumber, fmtShare, SMALL_BASE_MARK, SUPPRESSED, useLocale } from '../analysis/common';
 import { TileMap, type TileValue } from '../analysis/TileMap';
 import { countryOf, type Country } from '../analysis/tile-grid';
 import { TrendsView } from './TrendsPage';
@@ -42,18 +43,13 @@ export default function PublicResultsPage() {
   const [questionName, setQuestion] = useState('');
   const [optionCode, setOption] = useState('');
   const qId = useId();
-  const oId = useId();
 
   if (data.status === 'loading') return <Loading label={t('results.loading')} />;
   if (data.status === 'error')
     return (
       <section className="page">
         <h1>{t('monitor.public.kicker')}</h1>
-        <ErrorNotice
-          error={data.error}
-          title={t('monitor.public.notFound')}
-          onRetry={isRetryable(data.error) ? data.reload : undefined}
-        />
+        <RequestError request={data} title={t('monitor.public.notFound')} />
       </section>
     );
   const r = data.data;
@@ -89,21 +85,13 @@ export default function PublicResultsPage() {
               ))}
             </select>
           </div>
-          <div className="analysis-filter analysis-filter--wide">
-            <label htmlFor={oId}>{t('monitor.public.answer')}</label>
-            <select
-              id={oId}
-              value={option?.value ?? ''}
-              onChange={(e) => setOption(e.target.value)}
-              data-testid="public-option"
-            >
-              {question.options.map((o) => (
-                <option key={o.value} value={o.value}>
-                  {pick(o.labels, lng) || o.value}
-                </option>
-              ))}
-            </select>
-          </div>
+          <AnswerSelect
+            label={t('monitor.public.answer')}
+            value={option?.value ?? ''}
+            options={question.options}
+            onChange={(v) => setOption(v)}
+            testId="public-option"
+          />
         </div>
       )}
       {question && <HeatTable q={question} smallBase={r.smallBase} legend={r.legend} />}

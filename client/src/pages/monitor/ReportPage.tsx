@@ -6,11 +6,11 @@ import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
 import { listWaves, type Locale } from '../../api/api';
 import { getReport, reportDocxUrl, type Report, type ReportFinding } from '../../api/monitor';
-import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
+import { RequestStatus } from '../../components/RequestStatus';
 import { formatDateTime, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { fmtNumber, fmtShare, SUPPRESSED, useLocale } from '../analysis/common';
+import { TableHead } from '../../components/TableHead';
 
 type EstimateLike = Pick<ReportFinding, 'share' | 'low' | 'high' | 'suppressed' | 'smallBase'>;
 
@@ -144,14 +144,7 @@ export default function ReportPage() {
           {t('monitor.report.docx')}
         </a>
       </div>
-      {report.status === 'loading' && <Loading label={t('results.loading')} />}
-      {report.status === 'error' && (
-        <ErrorNotice
-          error={report.error}
-          title={null}
-          onRetry={isRetryable(report.error) ? report.reload : undefined}
-        />
-      )}
+      <RequestStatus request={report} label={t('results.loading')} title={null} />
       {report.status === 'ok' && <ReportBody r={report.data} />}
     </article>
   );
@@ -196,20 +189,14 @@ function ReportBody({ r }: { r: Report }) {
         ))}
         <h3>{t('monitor.report.response')}</h3>
         <table className="results-table report-table" data-testid="report-response">
-          <thead>
-            <tr>
-              <th scope="col">{t('results.region')}</th>
-              <th scope="col" className="num">
-                {t('monitor.report.invited')}
-              </th>
-              <th scope="col" className="num">
-                {t('monitor.report.responded')}
-              </th>
-              <th scope="col" className="num">
-                {t('monitor.report.rate')}
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              t('results.region'),
+              { label: t('monitor.report.invited'), num: true },
+              { label: t('monitor.report.responded'), num: true },
+              { label: t('monitor.report.rate'), num: true },
+            ]}
+          />
           <tbody>
             {r.response.map((x) => (
               <tr key={x.code}>
@@ -228,20 +215,14 @@ function ReportBody({ r }: { r: Report }) {
         <ShareBars findings={ranked} lng={lng} title={t('monitor.report.chart')} />
         <h3>{t('monitor.report.largestShares')}</h3>
         <table className="results-table report-table" data-testid="report-largest">
-          <thead>
-            <tr>
-              <th scope="col">{t('monitor.report.area')}</th>
-              <th scope="col" className="num">
-                {t('monitor.report.share')}
-              </th>
-              <th scope="col" className="num">
-                {t('monitor.report.mean')}
-              </th>
-              <th scope="col" className="num">
-                {t('monitor.report.base')}
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              t('monitor.report.area'),
+              { label: t('monitor.report.share'), num: true },
+              { label: t('monitor.report.mean'), num: true },
+              { label: t('monitor.report.base'), num: true },
+            ]}
+          />
           <tbody>
             {ranked.slice(0, 10).map((f) => (
               <tr key={f.name}>
@@ -260,18 +241,14 @@ function ReportBody({ r }: { r: Report }) {
           <p>{t('monitor.report.noPrevious')}</p>
         ) : (
           <table className="results-table report-table" data-testid="report-changes">
-            <thead>
-              <tr>
-                <th scope="col">{t('monitor.report.area')}</th>
-                <th scope="col" className="num">
-                  {t('monitor.report.share')}
-                </th>
-                <th scope="col" className="num">
-                  {t('monitor.report.change')}
-                </th>
-                <th scope="col">{t('monitor.report.test')}</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                t('monitor.report.area'),
+                { label: t('monitor.report.share'), num: true },
+                { label: t('monitor.report.change'), num: true },
+                t('monitor.report.test'),
+              ]}
+            />
             <tbody>
               {changes.map((f) => (
                 <tr key={f.name}>
@@ -301,20 +278,14 @@ function ReportBody({ r }: { r: Report }) {
               <caption className="visually-hidden">
                 {t('monitor.report.regions')}: {areaLabel(f, lng)}
               </caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('results.region')}</th>
-                  <th scope="col" className="num">
-                    {t('monitor.report.base')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('monitor.report.share')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('monitor.report.mean')}
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  t('results.region'),
+                  { label: t('monitor.report.base'), num: true },
+                  { label: t('monitor.report.share'), num: true },
+                  { label: t('monitor.report.mean'), num: true },
+                ]}
+              />
               <tbody>
                 {f.regions.map((x) => (
                   <tr key={x.code}>

@@ -14,13 +14,24 @@ import {
   type TrendPoint,
   type Trends,
 } from '../../api/monitor';
-import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { RequestStatus } from '../../components/RequestStatus';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
-import { fmtNumber, fmtShare, SUPPRESSED, SMALL_BASE_MARK, useAnalysisParams, useLocale } from '../analysis/common';
-import { saveBlob, svgText, svgToPng, TrendChart } from './TrendChart';
+import {
+  AnswerSelect,
+  fmtNumber,
+  fmtShare,
+  SUPPRESSED,
+  SMALL_BASE_MARK,
+  useAnalysisParams,
+  useLocale,
+} from '../analysis/common';
+import { saveBlob, svgText, svgToPng } from '../../lib/download';
+import { TrendChart } from './TrendChart';
+import { TableHead } from '../../components/TableHead';
 
 /** A point as text: 42.0% [35.1–49.2] or 3.4 [3.1–3.7]; [c] when hidden; — when absent. */
 export function pointText(p: TrendPoint, measure: Measure, lng: Locale): string {
@@ -54,7 +65,6 @@ export default function TrendsPage() {
     `${chosen.join(',')}|${question}|${measure}|${value}|${k}|${JSON.stringify(filters)}`,
   );
   const questionId = useId();
-  const valueId = useId();
   const measureId = useId();
 
   const toggleWave = (code: string, on: boolean, all: WaveSummary[]) => {
@@ -124,21 +134,13 @@ export default function TrendsPage() {
                     </div>
                   )}
                   {trends.data.measure === 'share' && (
-                    <div className="analysis-filter analysis-filter--wide">
-                      <label htmlFor={valueId}>{t('monitor.trends.value')}</label>
-                      <select
-                        id={valueId}
-                        value={trends.data.value?.code ?? ''}
-                        onChange={(e) => set({ value: e.target.value })}
-                        data-testid="trend-value"
-                      >
-                        {trends.data.options.map((o) => (
-                          <option key={o.value} value={o.value}>
-                            {pick(o.labels, lng) || o.value}
-                          </option>
-                        ))}
-                      </select>
-                    </div>
+                    <AnswerSelect
+                      label={t('monitor.trends.value')}
+                      value={trends.data.value?.code ?? ''}
+                      options={trends.data.options}
+                      onChange={(v) => set({ value: v })}
+                      testId="trend-value"
+                    />
                   )}
                 </>
               )}
@@ -147,14 +149,7 @@ export default function TrendsPage() {
         </div>
       )}
       {!ready && <p className="notice">{t('monitor.trends.pick')}</p>}
-      {ready && trends.status === 'loading' && <Loading label={t('results.loading')} />}
-      {trends.status === 'error' && (
-        <ErrorNotice
-          error={trends.error}
-          title={null}
-          onRetry={isRetryable(trends.error) ? trends.reload : undefined}
-        />
-      )}
+      <RequestStatus request={trends} label={t('results.loading')} title={null} loading={ready} />
       {trends.status === 'ok' && trends.data && (
         <TrendsView
           data={trends.data}
@@ -173,14 +168,14 @@ export function MatchingTable({ data }: { data: Trends }) {
       <div className="table-scroll" role="region" aria-label={t('monitor.trends.matching')} tabIndex={0}>
         <table className="results-table" data-testid="trend-matching">
           <caption>{t('monitor.trends.matching')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('monitor.trends.wave')}</th>
-              <th scope="col">{t('monitor.trends.questionnaire')}</th>
-              <th scope="col">{t('monitor.trends.match')}</th>
-              <th scope="col">{t('monitor.trends.questionText')}</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              t('monitor.trends.wave'),
+              t('monitor.trends.questionnaire'),
+              t('monitor.trends.match'),
+              t('monitor.trends.questionText'),
+            ]}
+          />
           <tbody>
             {data.waves.map((w) => (
               <tr key={w.wave} data-testid={`match-${w.wave}`}>

@@ -10,6 +10,7 @@ import { PageHeading } from '../../components/PageHeading';
 import { formatShare, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { usePracticeLocale } from './common';
+import { TableHead } from '../../components/TableHead';
 
 export default function CoveragePage() {
   const { t } = useTranslation();
@@ -77,21 +78,15 @@ export default function CoveragePage() {
             )}
             <div className="table-scroll">
               <table className="results-table" data-testid="coverage-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('practices.f.obstacle')}</th>
-                    <th scope="col" className="num">
-                      {t('practices.coverage.named')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('practices.coverage.published')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('practices.coverage.drafts')}
-                    </th>
-                    <th scope="col">{t('practices.coverage.gap')}</th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={[
+                    t('practices.f.obstacle'),
+                    { label: t('practices.coverage.named'), num: true },
+                    { label: t('practices.coverage.published'), num: true },
+                    { label: t('practices.coverage.drafts'), num: true },
+                    t('practices.coverage.gap'),
+                  ]}
+                />
                 <tbody>
                   {coverage.data.rows.map((r) => (
                     <tr key={r.obstacle} className={r.gap ? 'coverage-gap' : undefined}>

@@ -5,6 +5,7 @@ import { Link, useSearchParams } from 'react-router';
 import { getObstacleLinks } from '../../api/practices';
 import { useRequest } from '../../lib/useRequest';
 import { namer, usePracticeLocale, useVocabulary } from './common';
+import { TableHead } from '../../components/TableHead';
 
 export function ObstaclePracticeLinks({ obstacles, region }: { obstacles: string[]; region?: string }) {
   const { t } = useTranslation();
@@ -25,15 +26,13 @@ export function ObstaclePracticeLinks({ obstacles, region }: { obstacles: string
       <p className="muted">{t('practices.links.intro')}</p>
       <div className="table-scroll" tabIndex={0}>
         <table className="results-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('practices.f.obstacle')}</th>
-              <th scope="col" className="num">
-                {t('practices.links.count')}
-              </th>
-              <th scope="col">{t('practices.links.nearest')}</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              t('practices.f.obstacle'),
+              { label: t('practices.links.count'), num: true },
+              t('practices.links.nearest'),
+            ]}
+          />
           <tbody>
             {rows.map((l) => (
               <tr key={l.obstacle}>

@@ -18,6 +18,7 @@ import { PageHeading } from '../../components/PageHeading';
 import { formatDateTime, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { namer, usePracticeLocale, useVocabulary } from './common';
+import { TableHead } from '../../components/TableHead';
 
 export default function PracticesAdminPage() {
   const { t } = useTranslation();
@@ -90,14 +91,14 @@ export default function PracticesAdminPage() {
         ) : (
           <div className="table-scroll">
             <table className="results-table" data-testid="admin-practices">
-              <thead>
-                <tr>
-                  <th scope="col">{t('practices.f.title')}</th>
-                  <th scope="col">{t('practices.admin.status')}</th>
-                  <th scope="col">{t('practices.f.obstacles')}</th>
-                  <th scope="col">{t('practices.admin.updated')}</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  t('practices.f.title'),
+                  t('practices.admin.status'),
+                  t('practices.f.obstacles'),
+                  t('practices.admin.updated'),
+                ]}
+              />
               <tbody>
                 {list.data.map((p) => (
                   <tr key={p.id}>

@@ -1,12 +1,12 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import type { CompletingEvent, SurveyModel } from 'survey-core';
+import type { SurveyModel } from 'survey-core';
 import { ApiError, getWave, type SubmittedResponse, type Wave } from '../../api/api';
 import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
-import appI18n, { currentLocale } from '../../i18n';
+import { currentLocale } from '../../i18n';
 import { formatDate, formatDateTime, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import {
@@ -18,11 +18,11 @@ import {
   saveLastSubmission,
   type Draft,
 } from './drafts';
-import { reasonText, SubmitStatus } from './SubmitStatus';
+import { SubmitStatus } from './SubmitStatus';
 import { obstaclesNamed, PracticeSuggestions } from '../practices/PracticeSuggestions';
-import { completedAnswers, createSurvey, hasCompletedHtml, setSurveyLocale } from './survey';
+import { createSurvey, hasCompletedHtml, setSurveyLocale } from './survey';
 import { SurveyView } from './SurveyView';
-import { useSubmission } from './useSubmission';
+import { useAutosave, useSubmitFlow } from './submitFlow';
 import { dropPrerender } from './prerender';
 import { takePrefetchedWave } from './wavePrefetch';
 
@@ -66,15 +66,9 @@ export default function RespondPage() {
     if (unavailable) {
       // What the server says of a wave the public may not open: no title, no questionnaire.
       return (
-        <section className="page page--narrow">
-          <PageHeading title={t(unavailable.title)}>{t(unavailable.title)}</PageHeading>
-          <div className="notice notice--info" role="status" data-testid={unavailable.testId}>
-            <p>{t(unavailable.body)}</p>
-          </div>
-          <p>
-            <Link to="/">{t('respond.backToList')}</Link>
-          </p>
-        </section>
+        <ClosedNotice title={t(unavailable.title)} testId={unavailable.testId}>
+          <p>{t(unavailable.body)}</p>
+        </ClosedNotice>
       );
     }
     return (
@@ -90,17 +84,11 @@ export default function RespondPage() {
 
   if (w.status !== 'open') {
     return (
-      <section className="page page--narrow">
-        <PageHeading title={title}>{title}</PageHeading>
-        <div className="notice notice--info" role="status" data-testid="wave-not-open">
-          <p className="notice__title">{t('respond.notOpenTitle')}</p>
-          <p>{t(`respond.notOpen.${w.status}`)}</p>
-          {w.status === 'draft' && w.opensAt && <p>{t('respond.opensAt', { date: formatDate(w.opensAt, lng) })}</p>}
-        </div>
-        <p>
-          <Link to="/">{t('respond.backToList')}</Link>
-        </p>
-      </section>
+      <ClosedNotice title={title} testId="wave-not-open">
+        <p className="notice__title">{t('respond.notOpenTitle')}</p>
+        <p>{t(`respond.notOpen.${w.status}`)}</p>
+        {w.status === 'draft' && w.opensAt && <p>{t('respond.opensAt', { date: formatDate(w.opensAt, lng) })}</p>}
+      </ClosedNotice>
     );
   }
 
@@ -116,6 +104,22 @@ export default function RespondPage() {
           setAttempt((n) => n + 1);
         }}
       />
+    </section>
+  );
+}
+
+/** A wave that takes no answers here: its notice and the way back to the list. */
+function ClosedNotice({ title, testId, children }: { title: string; testId: string; children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <section className="page page--narrow">
+      <PageHeading title={title}>{title}</PageHeading>
+      <div className="notice notice--info" role="status" data-testid={testId}>
+        {children}
+      </div>
+      <p>
+        <Link to="/">{t('respond.backToList')}</Link>
+      </p>
     </section>
   );
 }
@@ -142,7 +146,7 @@ function SurveyForm({ wave, heading, onStartOver }: { wave: Wave; heading: strin
   const lng = currentLocale(i18n.language);
   const [{ model, draft, restored }] = useState(() => openSession(wave, lng));
   const [lastSubmission] = useState(() => loadLastSubmission(wave.code));
-  // Set once the server has stored the answers: lets our own doComplete() through onCompleting.
+  // Set once the server has stored the answers.
   const submitted = useRef(false);
   // Set when this attempt is abandoned ("Start over"): its last autosave must not resurrect it.
   const discarded = useRef(false);
@@ -153,76 +157,19 @@ function SurveyForm({ wave, heading, onStartOver }: { wave: Wave; heading: strin
     saveDraft(wave.code, { ...draft, data: model.data as Record<string, unknown>, pageNo: model.currentPageNo });
   }, [wave.code, draft, model]);
 
-  const { state, submit } = useSubmission(
-    wave.code,
-    () => {
-      persist();
-      return {
-        clientId: draft.clientId,
-        locale: currentLocale(),
-        answers: completedAnswers(definition, model.data as Record<string, unknown>),
-        startedAt: draft.startedAt,
-      };
-    },
-    (result: SubmittedResponse) => {
-      submitted.current = true;
+  const { state, submit } = useSubmitFlow({
+    code: wave.code,
+    model,
+    definition,
+    attempt: draft,
+    submittedRef: submitted,
+    keepDraft: persist,
+    onSubmitted: (result: SubmittedResponse) => {
       clearDraft(wave.code, draft.clientId);
       saveLastSubmission(wave.code, result);
-      model.doComplete();
     },
-  );
-
-  // Switching the UI language re-localises the same model: answers stay.
-  useEffect(() => {
-    setSurveyLocale(model, lng);
-  }, [model, lng]);
-
-  // Autosave: debounced on every answer, at once on page change and when the tab is hidden.
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const flush = () => {
-      clearTimeout(timer);
-      timer = undefined;
-      persist();
-    };
-    const schedule = () => {
-      clearTimeout(timer);
-      timer = setTimeout(flush, 300);
-    };
-    const onVisibility = () => {
-      if (document.visibilityState === 'hidden') flush();
-    };
-    model.onValueChanged.add(schedule);
-    model.onCurrentPageChanged.add(flush);
-    document.addEventListener('visibilitychange', onVisibility);
-    window.addEventListener('pagehide', flush);
-    return () => {
-      if (timer !== undefined) flush();
-      model.onValueChanged.remove(schedule);
-      model.onCurrentPageChanged.remove(flush);
-      document.removeEventListener('visibilitychange', onVisibility);
-      window.removeEventListener('pagehide', flush);
-    };
-  }, [model, persist]);
-
-  // "Complete" sends the answers first; the survey only completes once the server has them.
-  useEffect(() => {
-    const onCompleting = (_: SurveyModel, options: CompletingEvent) => {
-      if (submitted.current) return;
-      options.allow = false;
-      void submit();
-    };
-    model.onCompleting.add(onCompleting);
-    return () => model.onCompleting.remove(onCompleting);
-  }, [model, submit]);
-
-  // A 422 also marks the questions inside the form, in the language of the moment.
-  useEffect(() => {
-    if (state.phase !== 'rejected' || !(state.error instanceof ApiError) || state.error.status !== 422) return;
-    for (const p of state.error.invalidParams) {
-      model.getQuestionByName(p.name)?.addError(reasonText(appI18n.t, p));
-    }
-  }, [state, model]);
+  });
+  useAutosave(model, { saveLocal: persist });
 
   if (state.phase === 'done') {
     // The questionnaire's own thank-you text (localised by SurveyJS, trusted like the rest of the

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { SurveyModel } from 'survey-core';
 import { ApiError, apiErrorMessageKey, type InvalidParam } from '../../api/api';
-import type { SubmitState } from './useSubmission';
+import type { SubmitState } from './submitFlow';
 
 const KNOWN_REASONS = ['required', 'invalid', 'wrong_type', 'unknown_question', 'unsafe_key'] as const;
 type KnownReason = (typeof KNOWN_REASONS)[number];

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, apiErrorMessageKey } from '../../api/api';
 import { changeOwnPassword, endOtherSessions, listOwnSessions } from '../../api/settings';
+import { FormNotices, InputField } from '../../components/Field';
 import { useSession } from '../../lib/session';
 import { useRequest } from '../../lib/useRequest';
 
@@ -67,47 +68,32 @@ export default function AccountPage() {
       )}
       <form className="card settings-form" onSubmit={onSubmit} noValidate>
         <h2>{t('settings.account.changePassword')}</h2>
-        {error && (
-          <div className="notice notice--error" role="alert">
-            <p>{error}</p>
-          </div>
-        )}
-        {done && (
-          <div className="notice notice--success" role="status">
-            <p>{t('settings.account.changed')}</p>
-          </div>
-        )}
-        <label className="field">
-          <span className="field__label">{t('settings.account.current')}</span>
-          <input
-            type="password"
-            name="current-password"
-            autoComplete="current-password"
-            value={current}
-            onChange={(e) => setCurrent(e.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span className="field__label">{t('settings.account.new')}</span>
-          <input
-            type="password"
-            name="new-password"
-            autoComplete="new-password"
-            value={next}
-            onChange={(e) => setNext(e.target.value)}
-          />
-          <span className="field__hint">{t('settings.passwordHint')}</span>
-        </label>
-        <label className="field">
-          <span className="field__label">{t('settings.account.repeat')}</span>
-          <input
-            type="password"
-            name="repeat-password"
-            autoComplete="new-password"
-            value={repeat}
-            onChange={(e) => setRepeat(e.target.value)}
-          />
-        </label>
+        <FormNotices error={error} done={done ? t('settings.account.changed') : null} />
+        <InputField
+          label={t('settings.account.current')}
+          type="password"
+          name="current-password"
+          autoComplete="current-password"
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
+        />
+        <InputField
+          label={t('settings.account.new')}
+          hint={t('settings.passwordHint')}
+          type="password"
+          name="new-password"
+          autoComplete="new-password"
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+        />
+        <InputField
+          label={t('settings.account.repeat')}
+          type="password"
+          name="repeat-password"
+          autoComplete="new-password"
+          value={repeat}
+          onChange={(e) => setRepeat(e.target.value)}
+        />
         <button type="submit" className="button button--primary" disabled={busy}>
           {t('settings.account.save')}
         </button>
@@ -116,16 +102,16 @@ export default function AccountPage() {
         <h2>{t('settings.account.sessions')}</h2>
         {sessions.status === 'ok' && <p>{t('settings.account.sessionsCount', { count: sessions.data.length })}</p>}
         <p className="field__hint">{t('settings.account.endOthersHint')}</p>
-        {endError && (
-          <div className="notice notice--error" role="alert">
-            <p>{endError}</p>
-          </div>
-        )}
-        {ended !== null && (
-          <div className="notice notice--success" role="status">
-            <p>{ended > 0 ? t('settings.account.endedOthers', { count: ended }) : t('settings.account.noOthers')}</p>
-          </div>
-        )}
+        <FormNotices
+          error={endError}
+          done={
+            ended === null
+              ? null
+              : ended > 0
+                ? t('settings.account.endedOthers', { count: ended })
+                : t('settings.account.noOthers')
+          }
+        />
         <button type="button" className="button" onClick={() => void onEndOthers()} disabled={ending}>
           {t('settings.account.endOthers')}
         </button>

@@ -8,6 +8,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { formatDateTime } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
+import { TableHead } from '../../components/TableHead';
 
 const ACTIONS = [
   'wave.create',
@@ -102,15 +103,15 @@ export default function AuditPage() {
           ) : (
             <div className="table-scroll" tabIndex={0} role="region" aria-label={t('settings.audit.title')}>
               <table className="results-table settings-table" data-testid="audit-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('settings.audit.when')}</th>
-                    <th scope="col">{t('settings.audit.who')}</th>
-                    <th scope="col">{t('settings.audit.action')}</th>
-                    <th scope="col">{t('settings.audit.target')}</th>
-                    <th scope="col">{t('settings.audit.details')}</th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={[
+                    t('settings.audit.when'),
+                    t('settings.audit.who'),
+                    t('settings.audit.action'),
+                    t('settings.audit.target'),
+                    t('settings.audit.details'),
+                  ]}
+                />
                 <tbody>
                   {entries.data.map((e) => (
                     <tr key={e.id}>

@@ -4,9 +4,11 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, apiErrorMessageKey, type Locale, type Role } from '../../api/api';
 import { createUser, listUsers, resetPassword, updateUser, type UserRow } from '../../api/settings';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { FormNotices, InputField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { formatDate } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
+import { TableHead } from '../../components/TableHead';
 
 const ROLES: Role[] = ['admin', 'coordinator', 'researcher', 'editor'];
 
@@ -82,37 +84,33 @@ function NewUserForm({ onCreated }: { onCreated: () => void }) {
   return (
     <form className="card settings-form" onSubmit={onSubmit} noValidate data-testid="new-user-form">
       <h2>{t('settings.users.newTitle')}</h2>
-      {error && (
-        <div className="notice notice--error" role="alert">
-          <p>{error}</p>
-        </div>
-      )}
-      {done && (
-        <div className="notice notice--success" role="status">
-          <p>{done}</p>
-        </div>
-      )}
-      <label className="field">
-        <span className="field__label">{t('auth.email')}</span>
-        <input type="email" name="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
-      </label>
-      <label className="field">
-        <span className="field__label">{t('settings.users.name')}</span>
-        <input type="text" name="name" value={name} onChange={(e) => setName(e.target.value)} />
-      </label>
-      <label className="field">
-        <span className="field__label">{t('settings.users.initialPassword')}</span>
-        <input
-          type="password"
-          name="new-password"
-          autoComplete="new-password"
-          required
-          minLength={10}
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-        <span className="field__hint">{t('settings.passwordHint')}</span>
-      </label>
+      <FormNotices error={error} done={done} />
+      <InputField
+        label={t('auth.email')}
+        type="email"
+        name="email"
+        required
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+      />
+      <InputField
+        label={t('settings.users.name')}
+        type="text"
+        name="name"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+      />
+      <InputField
+        label={t('settings.users.initialPassword')}
+        hint={t('settings.passwordHint')}
+        type="password"
+        name="new-password"
+        autoComplete="new-password"
+        required
+        minLength={10}
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+      />
       <RoleBoxes value={roles} onChange={setRoles} idPrefix="new-role" />
       <button type="submit" className="button button--primary" disabled={busy}>
         {t('settings.users.create')}
@@ -219,14 +217,14 @@ export default function UsersPage() {
         {users.status === 'ok' && (
           <div className="table-scroll">
             <table className="results-table settings-table" data-testid="users-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('settings.users.user')}</th>
-                  <th scope="col">{t('settings.users.roles')}</th>
-                  <th scope="col">{t('settings.users.status')}</th>
-                  <th scope="col">{t('settings.users.actions')}</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  t('settings.users.user'),
+                  t('settings.users.roles'),
+                  t('settings.users.status'),
+                  t('settings.users.actions'),
+                ]}
+              />
               <tbody>
                 {users.data.map((u) => (
                   <UserLine key={`${u.id}:${u.roles.join()}:${u.disabled}`} user={u} onChanged={users.reload} />

@@ -1,0 +1,44 @@
+/** Hands `blob` to the browser as a download named `file` (the object URL is freed a little later). */
+export function saveBlob(blob: Blob, file: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The SVG text of a drawn element (a chart, a map) as a file. */
+export function svgText(el: SVGSVGElement): string {
+  const clone = el.cloneNode(true) as SVGSVGElement;
+  clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(clone)}`;
+}
+
+/** A PNG of the element at twice its size (drawn from its SVG on a canvas). */
+export async function svgToPng(el: SVGSVGElement): Promise<Blob> {
+  const text = svgText(el);
+  const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
+  try {
+    const img = new Image();
+    await new Promise<void>((resolve, reject) => {
+      img.onload = () => resolve();
+      img.onerror = () => reject(new Error('chart image failed to load'));
+      img.src = url;
+    });
+    const canvas = document.createElement('canvas');
+    canvas.width = el.width.baseVal.value * 2;
+    canvas.height = el.height.baseVal.value * 2;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('no canvas');
+    ctx.scale(2, 2);
+    ctx.drawImage(img, 0, 0);
+    return await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('no PNG'))), 'image/png'),
+    );
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}

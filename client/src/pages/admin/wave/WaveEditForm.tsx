@@ -1,0 +1,107 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { updateWave, type WaveAdmin, type WaveUpdate } from '../../../api/admin';
+import { useAction } from '../../../lib/useAction';
+import { dateInputToIso } from '../dates';
+import { ProblemList } from '../ProblemList';
+import {
+  AllowMissingTranslations,
+  missingTranslations,
+  useWaveForm,
+  waveToForm,
+  WaveFields,
+  type WaveFieldGroup,
+  type WaveForm,
+} from '../WaveFields';
+
+/** The changed, editable fields of the form as a PATCH body (unchanged fields are not sent). */
+function patchOf(w: WaveAdmin, before: WaveForm, form: WaveForm): WaveUpdate {
+  const may = (f: WaveFieldGroup) => w.editableFields.includes(f);
+  const body: WaveUpdate = {};
+  if (
+    may('title') &&
+    (form.titleRu !== before.titleRu || form.titleUk !== before.titleUk || form.titleEn !== before.titleEn)
+  )
+    body.title = { ru: form.titleRu, uk: form.titleUk, en: form.titleEn };
+  if (may('questionnaireId') && form.questionnaireId !== before.questionnaireId)
+    body.questionnaireId = form.questionnaireId;
+  if (may('opensAt') && form.opensAt !== before.opensAt) body.opensAt = dateInputToIso(form.opensAt);
+  if (may('closesAt') && form.closesAt !== before.closesAt) body.closesAt = dateInputToIso(form.closesAt);
+  if (
+    may('scope') &&
+    (form.countries.join() !== before.countries.join() || form.regions.join() !== before.regions.join())
+  )
+    body.scope = { countries: form.countries, regions: form.regions };
+  if (may('access') && form.access !== before.access) body.access = form.access;
+  if (may('anonymous') && form.anonymous !== before.anonymous) body.anonymous = form.anonymous;
+  if (may('noRegionalBreakdown') && form.noRegionalBreakdown !== before.noRegionalBreakdown)
+    body.noRegionalBreakdown = form.noRegionalBreakdown;
+  return body;
+}
+
+/** The wave's settings as a form; only the fields the server says are editable now can change. */
+export function WaveEditForm({
+  wave: w,
+  onCancel,
+  onSaved,
+}: {
+  wave: WaveAdmin;
+  onCancel: () => void;
+  onSaved: () => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const draft = w.status === 'draft';
+  const [before] = useState(() => waveToForm(w));
+  const { form, set } = useWaveForm(before);
+  // On a refusal everything typed stays in the form.
+  const { busy, error, run } = useAction();
+  const [allowMissing, setAllowMissing] = useState(false);
+  // Offered once the server refused the version for missing translations (issue 19).
+  const missingLanguages = missingTranslations(error);
+  const locked = (f: WaveFieldGroup) => !w.editableFields.includes(f);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => headingRef.current?.focus(), []);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const body = patchOf(w, before, form);
+    if (Object.keys(body).length === 0) {
+      onCancel();
+      return;
+    }
+    if (await run(() => updateWave(w.code, allowMissing ? { ...body, allowMissingTranslations: true } : body)))
+      onSaved();
+  };
+
+  return (
+    <form
+      className="card admin-form admin-form--wide wave-edit"
+      onSubmit={(e) => void submit(e)}
+      aria-labelledby={`${id}-h`}
+      data-testid="wave-edit"
+    >
+      <h2 id={`${id}-h`} ref={headingRef} tabIndex={-1}>
+        {t('admin.wave.editTitle')}
+      </h2>
+      {!draft && (
+        <p id={`${id}-locked`} className="notice notice--info" data-testid="wave-edit-locked">
+          {t(w.status === 'open' ? 'admin.wave.locked.open' : 'admin.wave.locked.closed')}
+        </p>
+      )}
+      <WaveFields id={id} form={form} set={set} locked={locked} lockedHintId={draft ? undefined : `${id}-locked`} />
+      {error !== null && <ProblemList error={error} title={t('admin.wave.editProblems')} kind="form" />}
+      {(missingLanguages || allowMissing) && (
+        <AllowMissingTranslations id={id} checked={allowMissing} onChange={setAllowMissing} />
+      )}
+      <div className="form-actions">
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? t('admin.wave.editSaving') : t('admin.wave.editSave')}
+        </button>
+        <button type="button" className="button button--secondary" onClick={onCancel}>
+          {t('admin.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
