@@ -34,6 +34,8 @@ import { DIMENSIONS, type Dimension, type Filters } from './filters';
 import type { Variable } from './variables';
 import type { Summary } from './stats';
 import { abortable } from '../db/abortable';
+import { longCursorOptions, longRead, yielder } from '../db/long-reads';
+import { currentSignal } from '../http/request-context';
 
 /** The layout of the cells; a wave whose stamp has an older one is rebuilt (cubeMissing). 2: `m`. */
 export const CUBE_FORMAT = 2;
@@ -679,22 +681,27 @@ export type RecountOptions = {
 export async function cubeFromResponses(wave: string, opts: RecountOptions = {}): Promise<CubeRecount> {
   const { questionnaire } = await waveCatalogue(wave);
   const out: CubeRecount = new Map();
-  const cursor = ResponseModel.find({ waveCode: wave }, CUBE_SOURCE_FIELDS)
+  // A long read: on the long-read pool (db/long-reads.ts), stopped with its job or request.
+  const signal = opts.signal ?? currentSignal();
+  const cursor = longRead(ResponseModel)
+    .find({ waveCode: wave }, CUBE_SOURCE_FIELDS)
     .lean<CubeSource>()
     .maxTimeMS(opts.maxTimeMS ?? 60 * 60_000)
-    .cursor({ batchSize: 1000 });
+    .cursor(longCursorOptions(signal));
   const close = () => void cursor.close().catch(() => undefined);
-  opts.signal?.addEventListener('abort', close, { once: true });
+  signal?.addEventListener('abort', close, { once: true });
+  const pause = yielder();
   let done = 0;
   try {
-    for await (const r of abortable(cursor, opts.signal)) {
-      opts.signal?.throwIfAborted();
+    for await (const r of abortable(cursor, signal)) {
+      signal?.throwIfAborted();
+      await pause();
       if (++done % 500 === 0) await opts.onProgress?.(done);
       addToRecount(out, wave, await variablesById(r.questionnaireId ?? questionnaire.id), r);
     }
-    opts.signal?.throwIfAborted();
+    signal?.throwIfAborted();
   } finally {
-    opts.signal?.removeEventListener('abort', close);
+    signal?.removeEventListener('abort', close);
     await cursor.close().catch(() => undefined);
   }
   return out;
