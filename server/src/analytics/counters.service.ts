@@ -37,7 +37,7 @@ import {
   writeCube,
   type CubeRecount,
 } from './cube.service';
-import { abortable } from '../db/abortable';
+import { abortable, closeCursor } from '../db/abortable';
 import { longCursorOptions, longRead, yielder } from '../db/long-reads';
 import { currentSignal } from '../http/request-context';
 
@@ -218,11 +218,10 @@ export async function countFromResponses(
     .lean<TallySource>()
     .maxTimeMS(opts.maxTimeMS ?? 60 * 60_000)
     .cursor(longCursorOptions(signal));
-  const close = () => void cursor.close().catch(() => undefined);
-  signal?.addEventListener('abort', close, { once: true });
   const pause = yielder();
   let done = 0;
   try {
+    // abortable closes the cursor, once (db/abortable.ts).
     for await (const r of abortable(cursor, signal)) {
       signal?.throwIfAborted();
       await pause();
@@ -239,8 +238,7 @@ export async function countFromResponses(
     signal?.throwIfAborted();
     await opts.onProgress?.(done);
   } finally {
-    signal?.removeEventListener('abort', close);
-    await cursor.close().catch(() => undefined);
+    await closeCursor(cursor);
   }
   return out;
 }

@@ -33,7 +33,7 @@ import type { CodingIndex } from './coding.service';
 import { DIMENSIONS, type Dimension, type Filters } from './filters';
 import type { Variable } from './variables';
 import type { Summary } from './stats';
-import { abortable } from '../db/abortable';
+import { abortable, closeCursor } from '../db/abortable';
 import { longCursorOptions, longRead, yielder } from '../db/long-reads';
 import { currentSignal } from '../http/request-context';
 
@@ -688,11 +688,10 @@ export async function cubeFromResponses(wave: string, opts: RecountOptions = {})
     .lean<CubeSource>()
     .maxTimeMS(opts.maxTimeMS ?? 60 * 60_000)
     .cursor(longCursorOptions(signal));
-  const close = () => void cursor.close().catch(() => undefined);
-  signal?.addEventListener('abort', close, { once: true });
   const pause = yielder();
   let done = 0;
   try {
+    // abortable closes the cursor, once (db/abortable.ts).
     for await (const r of abortable(cursor, signal)) {
       signal?.throwIfAborted();
       await pause();
@@ -701,8 +700,7 @@ export async function cubeFromResponses(wave: string, opts: RecountOptions = {})
     }
     signal?.throwIfAborted();
   } finally {
-    signal?.removeEventListener('abort', close);
-    await cursor.close().catch(() => undefined);
+    await closeCursor(cursor);
   }
   return out;
 }

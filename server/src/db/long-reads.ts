@@ -56,6 +56,7 @@ export function longReadConnection(): mongoose.Connection | undefined {
  * model itself (the main pool) when there is no long-read connection or it is not connected, so a
  * script that connects only mongoose's default connection still works.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- models of every shape
 export function longRead<M extends mongoose.Model<any>>(model: M): M {
   const c = conn;
   if (!c || c.readyState !== 1) return model;
