@@ -23,6 +23,8 @@ import { loadCodings, recoded, type CodingIndex } from './coding.service';
 import { DIMENSION_FIELD, DIMENSIONS, responseQuery, type Dimension, type Filters } from './filters';
 import { isCategorical, type Variable } from './variables';
 import { abortable } from '../db/abortable';
+import { longCursorOptions, longRead, yielder } from '../db/long-reads';
+import { currentSignal } from '../http/request-context';
 
 export type By = Dimension | 'none';
 export const ALL = 'all';
@@ -82,11 +84,22 @@ export function groupOf(r: ScanDoc, by: By): string {
  * Streams the responses that pass the filters (no sort: order does not matter for counting); the
  * cursor closes when the request it serves ends (db/abortable.ts).
  */
-export function scanResponses(wave: string, filters: Filters, opts: { signal?: AbortSignal; maxTimeMS?: number } = {}) {
-  const query = ResponseModel.find(responseQuery(wave, filters), SCAN_FIELDS).lean<ScanDoc>();
+export async function* scanResponses(
+  wave: string,
+  filters: Filters,
+  opts: { signal?: AbortSignal; maxTimeMS?: number } = {},
+): AsyncGenerator<ScanDoc> {
+  // A long read: on the long-read pool (db/long-reads.ts), the driver stops it with its signal,
+  // and the loop lets the event loop in between rows.
+  const signal = opts.signal ?? currentSignal();
+  const query = longRead(ResponseModel).find(responseQuery(wave, filters), SCAN_FIELDS).lean<ScanDoc>();
   if (opts.maxTimeMS) query.maxTimeMS(opts.maxTimeMS);
-  const cursor = query.cursor({ batchSize: 1000 });
-  return opts.signal ? abortable(cursor, opts.signal) : abortable(cursor);
+  const cursor = query.cursor(longCursorOptions(signal));
+  const pause = yielder();
+  for await (const r of abortable(cursor, signal)) {
+    yield r;
+    await pause();
+  }
 }
 
 /** A respondent's values of a categorical variable after coding of "other" answers. */

@@ -41,7 +41,9 @@ import {
   writeCube,
   type CubeRecount,
 } from './cube.service';
-import { abortable } from '../db/abortable';
+import { abortable, closeCursor } from '../db/abortable';
+import { longCursorOptions, longRead, yielder } from '../db/long-reads';
+import { currentSignal } from '../http/request-context';
 
 export const PRUNE_AFTER_MS = 10 * 60_000;
 export const APPLY_DEADLINE_MS = PRUNE_AFTER_MS / 2;
@@ -243,7 +245,11 @@ export async function catchUp(opts: { wave?: string; graceMs?: number } = {}): P
     ...(opts.wave ? { waveCode: opts.wave } : {}),
   };
   let applied = 0;
-  const cursor = ResponseModel.find(filter, SOURCE_FIELDS).lean<TallySource>().cursor({ batchSize: 200 });
+  // The scan on the long-read pool (db/long-reads.ts); the writes of each response on the main one.
+  const cursor = longRead(ResponseModel)
+    .find(filter, SOURCE_FIELDS)
+    .lean<TallySource>()
+    .cursor({ ...longCursorOptions(currentSignal()), batchSize: 200 });
   for await (const r of abortable(cursor)) {
     if ((await applyToCounters(r)) === 'applied') applied++;
   }
@@ -315,16 +321,21 @@ export async function countFromResponses(
 ): Promise<Counts> {
   const { questionnaire } = await waveCatalogue(wave);
   const out: Counts = new Map();
-  const cursor = ResponseModel.find({ waveCode: wave, ...(cube ? {} : { status: 'complete' }) }, SOURCE_FIELDS)
+  // A long read (a job's, or GET …/tally/verify's): on the long-read pool, stopped with its job or
+  // request (the driver gets the signal too), yielding to the event loop as it goes.
+  const signal = opts.signal ?? currentSignal();
+  const cursor = longRead(ResponseModel)
+    .find({ waveCode: wave, ...(cube ? {} : { status: 'complete' }) }, SOURCE_FIELDS)
     .lean<TallySource>()
     .maxTimeMS(opts.maxTimeMS ?? 60 * 60_000)
-    .cursor({ batchSize: 1000 });
-  const close = () => void cursor.close().catch(() => undefined);
-  opts.signal?.addEventListener('abort', close, { once: true });
+    .cursor(longCursorOptions(signal));
+  const pause = yielder();
   let done = 0;
   try {
-    for await (const r of abortable(cursor, opts.signal)) {
-      opts.signal?.throwIfAborted();
+    // abortable closes the cursor, once (db/abortable.ts).
+    for await (const r of abortable(cursor, signal)) {
+      signal?.throwIfAborted();
+      await pause();
       if (++done % 500 === 0) await opts.onProgress?.(done);
       // Responses keep the questionnaire version they answered (same for a wave, but be exact).
       const variables = await variablesById(r.questionnaireId ?? questionnaire.id);
@@ -335,11 +346,10 @@ export async function countFromResponses(
       for (const k of Object.keys(contributionOf(variables, r.answers ?? {}))) row.c[k] = (row.c[k] ?? 0) + 1;
       out.set(r.regionCode, row);
     }
-    opts.signal?.throwIfAborted();
+    signal?.throwIfAborted();
     await opts.onProgress?.(done);
   } finally {
-    opts.signal?.removeEventListener('abort', close);
-    await cursor.close().catch(() => undefined);
+    await closeCursor(cursor);
   }
   return out;
 }

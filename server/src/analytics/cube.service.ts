@@ -39,7 +39,9 @@ import type { CodingIndex } from './coding.service';
 import { DIMENSIONS, type Dimension, type Filters } from './filters';
 import type { Variable } from './variables';
 import type { Summary } from './stats';
-import { abortable } from '../db/abortable';
+import { abortable, closeCursor } from '../db/abortable';
+import { longCursorOptions, longRead, yielder } from '../db/long-reads';
+import { currentSignal } from '../http/request-context';
 
 /**
  * The layout of the cube; a wave whose stamp has an older one is rebuilt (cubeMissing). 2: `m` in
@@ -891,23 +893,26 @@ export type RecountOptions = {
 export async function cubeFromResponses(wave: string, opts: RecountOptions = {}): Promise<CubeRecount> {
   const { questionnaire } = await waveCatalogue(wave);
   const out = newRecount();
-  const cursor = ResponseModel.find({ waveCode: wave }, CUBE_SOURCE_FIELDS)
+  // A long read: on the long-read pool (db/long-reads.ts), stopped with its job or request.
+  const signal = opts.signal ?? currentSignal();
+  const cursor = longRead(ResponseModel)
+    .find({ waveCode: wave }, CUBE_SOURCE_FIELDS)
     .lean<CubeSource>()
     .maxTimeMS(opts.maxTimeMS ?? 60 * 60_000)
-    .cursor({ batchSize: 1000 });
-  const close = () => void cursor.close().catch(() => undefined);
-  opts.signal?.addEventListener('abort', close, { once: true });
+    .cursor(longCursorOptions(signal));
+  const pause = yielder();
   let done = 0;
   try {
-    for await (const r of abortable(cursor, opts.signal)) {
-      opts.signal?.throwIfAborted();
+    // abortable closes the cursor, once (db/abortable.ts).
+    for await (const r of abortable(cursor, signal)) {
+      signal?.throwIfAborted();
+      await pause();
       if (++done % 500 === 0) await opts.onProgress?.(done);
       addToRecount(out, wave, await variablesById(r.questionnaireId ?? questionnaire.id), r);
     }
-    opts.signal?.throwIfAborted();
+    signal?.throwIfAborted();
   } finally {
-    opts.signal?.removeEventListener('abort', close);
-    await cursor.close().catch(() => undefined);
+    await closeCursor(cursor);
   }
   return out;
 }

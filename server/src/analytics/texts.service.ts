@@ -6,6 +6,8 @@ import { waveCatalogue } from './catalogue';
 import { loadCodings } from './coding.service';
 import { responseQuery, type Filters } from './filters';
 import { abortable } from '../db/abortable';
+import { longCursorOptions, longRead, yielder } from '../db/long-reads';
+import { currentSignal } from '../http/request-context';
 
 export type TextAnswer = {
   responseId: string;
@@ -41,15 +43,19 @@ export async function textAnswers(
   const needle = opts.q?.trim().toLocaleLowerCase();
   const items: TextAnswer[] = [];
   let total = 0;
-  const cursor = ResponseModel.find(responseQuery(wave.code, opts.filters), {
-    regionCode: 1,
-    municipality: 1,
-    answers: 1,
-  })
+  // A long read: on the long-read pool (db/long-reads.ts), stopped with its request.
+  const cursor = longRead(ResponseModel)
+    .find(responseQuery(wave.code, opts.filters), {
+      regionCode: 1,
+      municipality: 1,
+      answers: 1,
+    })
     .sort({ submittedAt: 1, _id: 1 })
     .lean<{ _id: string; regionCode: string; municipality: string; answers: Record<string, unknown> }>()
-    .cursor({ batchSize: 500 });
+    .cursor(longCursorOptions(currentSignal()));
+  const pause = yielder();
   for await (const r of abortable(cursor)) {
+    await pause();
     for (const q of questions) {
       const raw = r.answers?.[q.key];
       if (typeof raw !== 'string' || !raw.trim()) continue;

@@ -17,13 +17,37 @@ function abortError(signal: AbortSignal): unknown {
   return signal.reason instanceof Error ? signal.reason : new RequestAbortedError('client_gone');
 }
 
+const closing = new WeakMap<object, Promise<void>>();
+
+/**
+ * Closes a cursor once. A second close() while the driver is killing the cursor (killCursors)
+ * ends the cursor's session under it, and the kill is then silently dropped (driver 6.x): the
+ * store kept the cursor. So: one close per cursor, and none after the driver closed it itself
+ * (it does on the signal it was given, db/long-reads.ts).
+ */
+export function closeCursor(cursor: { close(): Promise<unknown> }): Promise<void> {
+  // A mongoose QueryCursor holds the driver's cursor in `.cursor`; a driver cursor is its own.
+  const driver = ((cursor as { cursor?: unknown }).cursor ?? cursor) as { isClosed?: boolean };
+  if (driver.isClosed === true) return closing.get(cursor) ?? Promise.resolve();
+  let p = closing.get(cursor);
+  if (!p) {
+    p = cursor.close().then(
+      () => undefined,
+      () => undefined,
+    );
+    closing.set(cursor, p);
+  }
+  return p;
+}
+
 export async function* abortable<T>(cursor: Closable<T>, signal = currentSignal()): AsyncGenerator<T> {
   if (signal?.aborted) {
-    await cursor.close().catch(() => undefined);
+    await closeCursor(cursor);
     throw abortError(signal);
   }
   open++;
-  const onAbort = () => void cursor.close().catch(() => undefined);
+  // Deferred: when the driver was given the same signal, its own listener closes the cursor first.
+  const onAbort = () => setImmediate(() => void closeCursor(cursor));
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     for await (const doc of cursor) {
@@ -37,7 +61,7 @@ export async function* abortable<T>(cursor: Closable<T>, signal = currentSignal(
   } finally {
     signal?.removeEventListener('abort', onAbort);
     open--;
-    await cursor.close().catch(() => undefined);
+    await closeCursor(cursor);
   }
   if (signal?.aborted) throw abortError(signal);
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { config, type Config } from '../config';
 import { ensureStoreBuilt, startEmbeddedStore, type EmbeddedStore } from './embedded-store';
+import { openLongReads } from './long-reads';
 
 export type StoreInfo = { kind: 'embedded' | 'external'; uri: string };
 
@@ -77,7 +78,8 @@ export function writeConcernFor(opTimeoutMs: number): { w: 'majority'; wtimeoutM
  *   not use; writes ignore it on FerretDB);
  * - cursors (long reads: exports, recounts, scans) are not limited by maxTimeMS, which MongoDB
  *   counts over the cursor's whole life; each of their round trips is limited by socketTimeoutMS,
- *   and a request's cursors close when the request ends (db/abortable.ts);
+ *   and a request's cursors close when the request ends (db/abortable.ts). They run over a second
+ *   connection with a small pool (db/long-reads.ts);
  * - the driver gives up finding the store after serverSelectionTimeoutMS ("unreachable").
  */
 export async function connectMongoose(
@@ -90,7 +92,7 @@ export async function connectMongoose(
 ): Promise<void> {
   mongoose.set('maxTimeMS', opTimeoutMs);
   scanOrderCache = undefined; // a new store may be of another kind
-  await mongoose.connect(uri, {
+  const options: mongoose.ConnectOptions = {
     ...extra,
     dbName,
     // When the store is away, requests fail with 503 within this time instead of hanging.
@@ -115,7 +117,16 @@ export async function connectMongoose(
     // Reads go in parallel over a small pool (SQLite in WAL mode serves concurrent readers).
     ...(external ? {} : { maxPoolSize: 8 }),
     autoIndex: false,
-  });
+  };
+  await mongoose.connect(uri, options);
+  // Long reads (exports, recounts, scans) on a connection of their own with a small pool, so a
+  // health check or a submission never waits behind their batches (db/long-reads.ts).
+  try {
+    await openLongReads(uri, options);
+  } catch (err) {
+    await mongoose.disconnect().catch(() => undefined);
+    throw err;
+  }
 }
 
 function redactUri(uri: string): string {

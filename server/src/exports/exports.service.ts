@@ -5,6 +5,9 @@ import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import { ResponseModel } from '../responses/response.model';
 import { scanOrder } from '../db/connection';
+import { currentSignal } from '../http/request-context';
+import { anySignal, longCursorOptions, longRead, yielder } from '../db/long-reads';
+import { abortable } from '../db/abortable';
 import { findRegion, type Localized } from '../reference/reference.service';
 import { waveCatalogue } from '../analytics/catalogue';
 import { loadCodings } from '../analytics/coding.service';
@@ -109,6 +112,7 @@ export async function dynamicInstances(
   waveCode: string,
   definition: object,
   maxTimeMS = EXPORT_CURSOR_MAX_MS,
+  signal?: AbortSignal,
 ): Promise<Record<string, number>> {
   const names = dynamicQuestions(definition);
   const out: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
@@ -117,19 +121,20 @@ export async function dynamicInstances(
   const projection = names.every((n) => /^[^.$]+$/.test(n))
     ? Object.fromEntries(names.map((n) => [`answers.${n}`, 1]))
     : { answers: 1 };
-  const cursor = ResponseModel.find({ waveCode, status: 'complete' }, projection)
+  // A long read: on the long-read pool, stopped with the request or job (`signal`, else the
+  // request's own), yielding to the event loop as it goes.
+  const cursor = longRead(ResponseModel)
+    .find({ waveCode, status: 'complete' }, projection)
     .lean<{ answers?: Record<string, unknown> }>()
     .maxTimeMS(maxTimeMS)
-    .cursor({ batchSize: 1000 });
-  try {
-    for await (const r of cursor) {
-      for (const n of names) {
-        const v = r.answers?.[n];
-        if (Array.isArray(v) && v.length > out[n]) out[n] = v.length;
-      }
+    .cursor(longCursorOptions(signal ?? currentSignal()));
+  const pause = yielder();
+  for await (const r of abortable(cursor, signal)) {
+    for (const n of names) {
+      const v = r.answers?.[n];
+      if (Array.isArray(v) && v.length > out[n]) out[n] = v.length;
     }
-  } finally {
-    await cursor.close().catch(() => undefined);
+    await pause();
   }
   return out;
 }
@@ -145,58 +150,62 @@ async function rawRows(
   lng: Lng,
   opts: RowOptions = {},
 ): Promise<{ header: string[]; described: Omit<Column, 'value'>[]; rows: AsyncIterable<unknown[]> }> {
+  // The request's signal (deadline, client gone) stops a direct download too; a job passes its own.
+  const signal = anySignal(opts.signal, currentSignal());
   const { wave, questionnaire } = await waveCatalogue(waveCode);
-  const instances = await dynamicInstances(wave.code, questionnaire.definition, opts.maxTimeMS);
+  const instances = await dynamicInstances(wave.code, questionnaire.definition, opts.maxTimeMS, signal);
+  signal?.throwIfAborted();
   const columns: Column[] = answerColumns(questionnaire.definition, instances);
   const codings = await loadCodings(wave.code);
+  signal?.throwIfAborted();
   // Headers are neutralised like cells: a name stored before names were checked (or a choice
   // value in a 0/1 column's name) must not start a formula either.
   const header = [...FIXED_COLUMNS.map((c) => c.name), ...columns.map((c) => c.name)].map((h) => String(safeCell(h)));
   // Rows in the order the store can walk cheaply (db/connection.ts scanOrder): `_id` order on
   // MongoDB, storage order on the embedded FerretDB. Not sorted by submission time: that sort
   // happens in the store's memory on FerretDB and fails at 100,000 responses.
+  // On the long-read pool (db/long-reads.ts): a health check or a submission never waits for a
+  // connection behind an export's batches. The driver gets the signal too: an export aborted while
+  // its first batch is queued or in flight lets go of its connection at once.
   const order = await scanOrder();
-  const query = ResponseModel.find({ waveCode: wave.code, status: 'complete' }, RAW_FIELDS);
+  const query = longRead(ResponseModel).find({ waveCode: wave.code, status: 'complete' }, RAW_FIELDS);
   if (order) query.sort(order);
   const cursor = query
     .lean<ResponseDoc>()
     .maxTimeMS(opts.maxTimeMS ?? EXPORT_CURSOR_MAX_MS)
-    .cursor({ batchSize: 1000 });
-  const { signal, onProgress } = opts;
-  const close = () => void cursor.close().catch(() => undefined);
-  signal?.addEventListener('abort', close, { once: true });
+    .cursor(longCursorOptions(signal));
+  const { onProgress } = opts;
   const rows = (async function* () {
     let done = 0;
-    try {
-      for await (const r of cursor) {
-        signal?.throwIfAborted();
-        const answers = r.answers ?? {};
-        const ctx = { answers, codes: codings.byResponse.get(r._id) };
-        const fixed = [
-          r._id,
-          r.waveCode,
-          r.questionnaireId,
-          Number(r.questionnaireId.split('@')[1]) || '',
-          r.status,
-          r.submittedAt,
-          r.startedAt,
-          r.locale,
-          r.regionCode,
-          findRegion(r.regionCode)?.names[lng] ?? '',
-          r.municipality,
-          r.municipalityType,
-          r.sizeClass,
-          r.respondentRole,
-        ];
-        yield [...fixed, ...columns.map((c) => c.value(ctx))];
-        if (++done % ROW_BATCH === 0 && onProgress) await onProgress(done);
-      }
-      signal?.throwIfAborted();
-      await onProgress?.(done);
-    } finally {
-      signal?.removeEventListener('abort', close);
-      await cursor.close().catch(() => undefined);
+    const pause = yielder();
+    // abortable: the cursor is closed (killCursors) as soon as the signal aborts, and counted
+    // among the open cursors while it is read.
+    for await (const r of abortable(cursor, signal)) {
+      const answers = r.answers ?? {};
+      const ctx = { answers, codes: codings.byResponse.get(r._id) };
+      const fixed = [
+        r._id,
+        r.waveCode,
+        r.questionnaireId,
+        Number(r.questionnaireId.split('@')[1]) || '',
+        r.status,
+        r.submittedAt,
+        r.startedAt,
+        r.locale,
+        r.regionCode,
+        findRegion(r.regionCode)?.names[lng] ?? '',
+        r.municipality,
+        r.municipalityType,
+        r.sizeClass,
+        r.respondentRole,
+      ];
+      yield [...fixed, ...columns.map((c) => c.value(ctx))];
+      if (++done % ROW_BATCH === 0 && onProgress) await onProgress(done);
+      // Let other requests in between rows (the rows of a batch arrive without any I/O wait).
+      await pause();
     }
+    signal?.throwIfAborted();
+    await onProgress?.(done);
   })();
   return { header, described: [...FIXED_COLUMNS, ...columns], rows };
 }
