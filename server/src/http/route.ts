@@ -63,6 +63,20 @@ export const problemSchema = z
         }),
       )
       .optional(),
+    // Extension members particular problems add (RFC 9457 §3.2).
+    retryAfter: z.number().int().optional().describe('429 and the store’s 503s: seconds to wait before a retry'),
+    waveStatus: z.string().optional().describe('wave_not_open, wave_locked, invalid_transition...: the wave’s status'),
+    reason: z.string().optional().describe('wave_not_open: why (not yet open, closed...)'),
+    action: z.string().optional().describe('invalid_transition: the refused lifecycle action'),
+    fields: z.array(z.string()).optional().describe('wave_locked: the fields that can no longer change'),
+    submittedAt: z.string().optional().describe('already_submitted: when the response was stored'),
+    respondents: z.number().int().optional().describe('crosstab_needs_job: respondents passing the filters'),
+    limit: z.number().int().optional().describe('crosstab_needs_job: the most a request counts'),
+    version: z.number().int().optional().describe('practice_changed: the practice’s current version'),
+    jsonError: z
+      .object({ line: z.number().int(), column: z.number().int(), message: z.string() })
+      .optional()
+      .describe('invalid_json: where the questionnaire’s JSON text breaks'),
   })
   .meta({ id: 'ProblemDetails', description: 'Problem details (RFC 9457) with a machine-readable code' });
 
@@ -181,6 +195,11 @@ export class Api {
     });
     const responses: Record<string, unknown> = {};
     for (const [status, r] of Object.entries(spec.responses)) {
+      // An error a route names without a schema is a problem like any other (errorHandler sends it).
+      if (!r.schema && Number(status) >= 400) {
+        responses[status] = problem(r.description);
+        continue;
+      }
       responses[status] = {
         description: r.description,
         ...(r.schema ? { content: { [r.contentType ?? 'application/json']: { schema: r.schema } } } : {}),
