@@ -31,7 +31,8 @@ if (!proto[MARK]) {
   proto.assert = function (this: CheckedTest, resError, res, fn) {
     const doc = res ? documentOf(this.app, this.url) : undefined;
     if (!res || !doc) return original.call(this, resError, res, fn);
-    const text = res.text ?? (Buffer.isBuffer(res.body) && res.body.length ? '<binary>' : undefined);
+    // A body buffered by a test's own parser (a download) has no text: its bytes stand in.
+    const text = res.text ?? (Buffer.isBuffer(res.body) ? res.body.toString('utf8') : undefined);
     const result = checkResponse(doc, {
       method: this.method,
       url: this.url,

@@ -3485,13 +3485,64 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The file */
+      /** @description The file: CSV, XLSX, SPSS or R syntax (text), or the data package descriptor (JSON) */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/octet-stream': string;
+          'application/json': {
+            $schema: string;
+            created: string;
+            description: string;
+            name: string;
+            resources: {
+              dialect: {
+                $schema: string;
+                delimiter: string;
+                doubleQuote: boolean;
+                header: boolean;
+                lineTerminator: string;
+                quoteChar: string;
+              };
+              /** @enum {string} */
+              encoding: 'utf-8';
+              /** @enum {string} */
+              format: 'csv';
+              /** @enum {string} */
+              mediatype: 'text/csv';
+              name: string;
+              path: string;
+              schema: {
+                $schema: string;
+                fields: {
+                  categories?: {
+                    label: string;
+                    value: string | number;
+                  }[];
+                  categoriesOrdered?: boolean;
+                  constraints?: {
+                    enum?: (string | number)[];
+                    required?: boolean;
+                    unique?: boolean;
+                  };
+                  description: string;
+                  name: string;
+                  title: string;
+                  /** @enum {string} */
+                  type: 'string' | 'integer' | 'number' | 'datetime';
+                }[];
+                missingValues: string[];
+                primaryKey: string[];
+              };
+              /** @enum {string} */
+              type: 'table';
+            }[];
+            title: string;
+          };
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+          'text/csv': string;
+          'text/plain': string;
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
@@ -3683,6 +3734,8 @@ export interface operations {
               respondents: number;
             } | null;
           };
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+          'text/csv': string;
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
@@ -4434,13 +4487,47 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The practices */
+      /** @description The practices as CSV, XLSX or JSON */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/octet-stream': string;
+          'application/json': {
+            items: {
+              actions: string;
+              attachments: {
+                title: string;
+                url: string;
+              }[];
+              contact: string;
+              country: ('RU' | 'UA') | '';
+              createdAt: string;
+              fields: string[];
+              forms: string[];
+              id: string;
+              /** @enum {string} */
+              language: 'ru' | 'uk' | 'en';
+              municipalities: string[];
+              municipalityCount: number | null;
+              municipalityTypes: string[];
+              obstacles: string[];
+              problem: string;
+              publishedAt: string | null;
+              regions: string[];
+              results: string;
+              sizeClasses: string[];
+              source: string;
+              /** @enum {string} */
+              status: 'draft' | 'published';
+              title: string;
+              updatedAt: string;
+              yearFrom: number | null;
+              yearTo: number | null;
+            }[];
+          };
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+          'text/csv': string;
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
@@ -9501,7 +9588,8 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/octet-stream': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+          'text/csv': string;
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
@@ -9670,12 +9758,13 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The links (the tokens are not stored and cannot be shown again) */
+      /** @description The links as CSV or XLSX (the tokens are not stored and cannot be shown again) */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
           'text/csv': string;
         };
       };
@@ -9746,7 +9835,8 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/octet-stream': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+          'text/csv': string;
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */

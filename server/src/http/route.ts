@@ -31,8 +31,15 @@ export type RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodT
   body?: B;
   /** Rate limiters run before anything else (see http/rate-limit.ts). */
   rateLimits?: RequestHandler[];
-  /** Response descriptions for the OpenAPI document, by status (the 4xx ones are added from the rest of the spec). */
-  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  /**
+   * Response descriptions for the OpenAPI document, by status (the 4xx ones are added from the rest
+   * of the spec): one body (`schema`, as `contentType`, JSON by default), or `content` by media type
+   * for a route that answers in the format asked for.
+   */
+  responses: Record<
+    number,
+    { description: string; schema?: z.ZodType; contentType?: string; content?: Record<string, z.ZodType> }
+  >;
   /** camelCase name of the operation in the API document; derived from the method and path when absent. */
   operationId?: string;
   handler: (
@@ -82,6 +89,12 @@ export const problemSchema = z
 
 /** A file download (XLSX, ZIP...): bytes, not text. */
 export const binarySchema = z.string().meta({ format: 'binary' });
+
+/** The bodies of a table a route gives as CSV or XLSX (by its `format`). */
+export const CSV_OR_XLSX = {
+  'text/csv': z.string(),
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': binarySchema,
+};
 
 /** Names of the security schemes in the API document. */
 export const SESSION_SCHEME = 'sessionCookie';
@@ -196,14 +209,13 @@ export class Api {
     const responses: Record<string, unknown> = {};
     for (const [status, r] of Object.entries(spec.responses)) {
       // An error a route names without a schema is a problem like any other (errorHandler sends it).
-      if (!r.schema && Number(status) >= 400) {
+      if (!r.schema && !r.content && Number(status) >= 400) {
         responses[status] = problem(r.description);
         continue;
       }
-      responses[status] = {
-        description: r.description,
-        ...(r.schema ? { content: { [r.contentType ?? 'application/json']: { schema: r.schema } } } : {}),
-      };
+      const bodies = r.content ?? (r.schema ? { [r.contentType ?? 'application/json']: r.schema } : {});
+      const content = Object.fromEntries(Object.entries(bodies).map(([type, schema]) => [type, { schema }]));
+      responses[status] = { description: r.description, ...(Object.keys(content).length ? { content } : {}) };
     }
     for (const [status, description] of Object.entries(clientErrors(spec as never)))
       responses[status] ??= problem(description);
