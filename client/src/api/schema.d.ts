@@ -4975,7 +4975,7 @@ export interface operations {
               /** @enum {string} */
               match: 'same' | 'title-changed' | 'missing';
               questionnaire: string;
-              questionTitle: components['schemas']['LocalizedText'] & (Record<string, never> | null);
+              questionTitle: components['schemas']['LocalizedText'] | null;
               title: components['schemas']['LocalizedText'];
               wave: string;
             }[];
@@ -5970,7 +5970,7 @@ export interface operations {
               /** @enum {string} */
               match: 'same' | 'title-changed' | 'missing';
               questionnaire: string;
-              questionTitle: components['schemas']['LocalizedText'] & (Record<string, never> | null);
+              questionTitle: components['schemas']['LocalizedText'] | null;
               title: components['schemas']['LocalizedText'];
               wave: string;
             }[];
