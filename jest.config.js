@@ -7,6 +7,9 @@ const common = {
   moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
 };
 
+// Every response a test gets through supertest is checked against the app's API document.
+const checked = { setupFilesAfterEnv: ['<rootDir>/test/helpers/check-responses.ts'] };
+
 module.exports = {
   // One store for the whole run (embedded FerretDB, or MONGODB_URI); each test file gets its own database.
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
@@ -15,7 +18,7 @@ module.exports = {
   testTimeout: 30000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    { ...common, ...checked, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    { ...common, ...checked, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
   ],
 };

@@ -54,8 +54,8 @@ export function uploadQuestionnaire(key: string, definition: string): Promise<Up
 export function setQuestionRoles(
   key: string,
   version: number,
-  roles: Record<QuestionRole, string | null>,
-): Promise<{ roles: Roles; warnings: string[] }> {
+  roles: BodyOf<'/questionnaires/{key}/versions/{version}/roles', 'put'>['roles'],
+): Promise<ResponseOf<'/questionnaires/{key}/versions/{version}/roles', 'put'>> {
   return request(`/questionnaires/${enc(key)}/versions/${version}/roles`, { method: 'PUT', body: { roles } });
 }
 
@@ -140,7 +140,10 @@ export function revokeInvitation(code: string, id: string): Promise<Invitation> 
   return request(`/waves/${enc(code)}/invitations/${enc(id)}/revoke`, { method: 'POST' });
 }
 
-export function reissueInvitation(code: string, id: string): Promise<{ invitation: Invitation; link: string }> {
+export function reissueInvitation(
+  code: string,
+  id: string,
+): Promise<ResponseOf<'/waves/{code}/invitations/{id}/reissue', 'post'>> {
   return request(`/waves/${enc(code)}/invitations/${enc(id)}/reissue`, { method: 'POST' });
 }
 
@@ -185,13 +188,7 @@ export async function downloadLinks(
 export type InvitationView = ResponseOf<'/invitations/{token}', 'get'>;
 
 /** The server's draft as a `draft_conflict` problem carries it. */
-export type CurrentDraft = {
-  answers: Record<string, unknown>;
-  pageNo: number;
-  locale: string | null;
-  savedAt: string | null;
-  revision: number;
-};
+export type CurrentDraft = Schemas['CurrentDraft'];
 
 export function openInvitation(token: string, signal?: AbortSignal): Promise<InvitationView> {
   return request(`/invitations/${enc(token)}`, { signal });
@@ -199,16 +196,16 @@ export function openInvitation(token: string, signal?: AbortSignal): Promise<Inv
 
 export function saveInvitationDraft(
   token: string,
-  body: { answers: Record<string, unknown>; pageNo: number; locale: 'ru' | 'uk' | 'en'; baseRevision: number },
+  body: BodyOf<'/invitations/{token}/draft', 'put'>,
   signal?: AbortSignal,
-): Promise<{ savedAt: string; revision: number }> {
+): Promise<ResponseOf<'/invitations/{token}/draft', 'put'>> {
   return request(`/invitations/${enc(token)}/draft`, { method: 'PUT', body, signal, timeoutMs: 15_000 });
 }
 
 export function submitInvitation(
   token: string,
-  body: { clientId: string; locale: 'ru' | 'uk' | 'en'; answers: Record<string, unknown>; startedAt?: string },
-): Promise<{ id: string; submittedAt: string }> {
+  body: BodyOf<'/invitations/{token}/responses', 'post'>,
+): Promise<ResponseOf<'/invitations/{token}/responses', 'post', 201>> {
   return request(`/invitations/${enc(token)}/responses`, { method: 'POST', body });
 }
 

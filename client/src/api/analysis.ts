@@ -1,19 +1,20 @@
 // The researcher's analysis endpoints: tallies, crosstabs, comparisons, region profiles, free
-// text and coding of "other" answers, and the links of the table exports. Shapes follow
-// server/src/analytics/analytics.schema.ts and the services behind it.
+// text and coding of "other" answers, and the links of the table exports. Every shape is an alias
+// of the types generated from the server's OpenAPI document (server/src/analytics/analytics.schema.ts).
 import type { Job } from './jobs';
-import { request, type Localized } from './api';
+import { request } from './api';
+import type { BodyOf, QueryOf, ResponseOf } from './types';
 
 const enc = encodeURIComponent;
 
-/** Who is counted. Each dimension holds zero or one code (the server accepts lists too). */
-export type AnalysisFilters = {
-  region?: string;
-  municipalityType?: string;
-  sizeClass?: string;
-  respondentRole?: string;
-  status?: 'complete' | 'all';
-};
+/**
+ * Who is counted: the filter part of every analysis query. The pages put zero or one code in a
+ * dimension (the server accepts a comma-separated list).
+ */
+export type AnalysisFilters = Pick<
+  QueryOf<'/waves/{code}/tally', 'get'>,
+  'region' | 'municipalityType' | 'sizeClass' | 'respondentRole' | 'status'
+>;
 
 export const FILTER_DIMENSIONS = ['region', 'municipalityType', 'sizeClass', 'respondentRole'] as const;
 export type FilterDimension = (typeof FILTER_DIMENSIONS)[number];
@@ -29,190 +30,30 @@ export function queryString(filters: AnalysisFilters, extra: Record<string, stri
 
 const withQuery = (path: string, qs: string) => (qs ? `${path}?${qs}` : path);
 
+export type ObstacleTally = ResponseOf<'/waves/{code}/tally', 'get'>;
 /** A cell of a tally: null numbers and `suppressed` when small-cell protection hides it. */
-export type StatCell = {
-  count: number | null;
-  share: number | null;
-  low: number | null;
-  high: number | null;
-  suppressed?: true;
-};
+export type StatCell = ObstacleTally['total']['counts'][string];
 
-export type Base = { respondents: number; answered: number; filters: Localized; text: Localized; description: string };
+export type QuestionTally = ResponseOf<'/waves/{code}/questions/{name}/tally', 'get'>;
+export type QuestionRow = QuestionTally['groups'][number];
+export type NumberCell = Exclude<NonNullable<QuestionRow['numbers']>, { suppressed: true }>;
+export type Option = QuestionTally['options'][number];
 
-export type Option = { value: string; labels: Localized };
+export type AnalysisVariable = ResponseOf<'/waves/{code}/questions', 'get'>['items'][number];
 
-/** The disclosure rule a table was built with (server/src/analytics/disclosure.ts). */
-export type DisclosureRule = {
-  /** k of this table: cells of fewer respondents (and complementary cells) are hidden; 1 = none. */
-  minCell: number;
-  /** The wave's minimum k, set by a coordinator. */
-  minimumK: number;
-  protected: boolean;
-  /** The rule, stated for the legend. */
-  legend: Localized;
-  /** Bases below this are flagged as small. */
-  smallBase: number;
-};
+export type Crosstab = ResponseOf<'/waves/{code}/crosstab', 'get'>;
+export type CrossCell = Crosstab['cells'][number][number];
 
-export type TallyRegion = {
-  code: string;
-  names: Localized;
-  respondents: number;
-  answered: number;
-  counts: Record<string, StatCell>;
-};
-export type ObstacleTally = DisclosureRule & {
-  wave: { code: string; title: Localized };
-  base: Base;
-  source: 'kept' | 'scan';
-  variable: string | null;
-  obstacles: { code: string; labels: Localized }[];
-  regions: TallyRegion[];
-  countries: TallyRegion[];
-  total: { respondents: number; answered: number; counts: Record<string, StatCell> };
-};
+export type Comparison = ResponseOf<'/compare', 'get'>;
+export type CompareRow = Comparison['total'];
+export type SideRow = NonNullable<CompareRow['a']>;
 
-export type VariableKind = 'single' | 'multi' | 'numeric' | 'text';
-export type AnalysisVariable = {
-  name: string;
-  question: string;
-  type: string;
-  kind: VariableKind;
-  title: Localized;
-  options: Option[];
-  role?: string;
-  hasOther: boolean;
-  numeric: boolean;
-};
+export type RegionProfile = ResponseOf<'/waves/{code}/regions/{region}', 'get'>;
 
-export type CrossCell = { count: number | null; rowShare: number | null; colShare: number | null; suppressed?: true };
-export type ChiSquare = {
-  statistic: number;
-  df: number;
-  p: number;
-  lowExpected: number;
-  cells: number;
-  warning: boolean;
-};
-export type Crosstab = DisclosureRule & {
-  wave: { code: string; title: Localized };
-  row: { name: string; title: Localized; kind: VariableKind };
-  col: { name: string; title: Localized; kind: VariableKind };
-  rows: Option[];
-  cols: Option[];
-  cells: CrossCell[][];
-  rowTotals: (number | null)[];
-  colTotals: (number | null)[];
-  n: number;
-  chiSquare: ChiSquare | null;
-  /** chi-square p when valid; Fisher's exact p for a 2 × 2 table with an expected count below 5. */
-  test: { method: 'chi-square' | 'fisher'; p: number } | { method: 'invalid'; p: null } | null;
-  noTest?: 'multi' | 'too_small';
-  base: { respondents: number; filters: Localized; text: Localized };
-};
+export type TextAnswers = ResponseOf<'/waves/{code}/texts', 'get'>;
+export type TextAnswer = TextAnswers['items'][number];
 
-export type NumberCell = { n: number; sum: number; mean: number; median: number; min: number; max: number };
-export type SideRow = {
-  respondents: number;
-  answered: number;
-  cells: Record<string, StatCell>;
-  numbers?: NumberCell | { suppressed: true } | null;
-};
-export type Change = { pp: number; z: number | null; p: number | null; test: 'fisher' | 'z' | null } | null;
-export type CompareRow = {
-  code: string;
-  names: Localized;
-  presence: 'both' | 'a' | 'b';
-  a: SideRow | null;
-  b: SideRow | null;
-  changes: Record<string, Change>;
-  /** Change of the mean (B − A, and relative to |A|). */
-  numberChange?: { abs: number; rel: number | null } | null;
-  smallBase: boolean;
-  /** Change of the sum. */
-  sumChange?: { abs: number; rel: number | null } | null;
-};
-export type Comparison = DisclosureRule & {
-  a: { code: string; title: Localized; questionnaire: string };
-  b: { code: string; title: Localized; questionnaire: string };
-  variable: { name: string; title: Localized; kind: string; numeric: boolean };
-  options: Option[];
-  regions: CompareRow[];
-  total: CompareRow;
-  base: { filters: Localized; text: Localized };
-};
-
-export type RegionObstacle = {
-  code: string;
-  labels: Localized;
-  region: StatCell;
-  country: StatCell;
-  overall: StatCell;
-  /** Against the rest of the region's own country. */
-  diffPp: number | null;
-  p: number | null;
-  test: 'fisher' | 'z' | null;
-  smallBase: boolean;
-};
-export type RegionProfile = DisclosureRule & {
-  wave: { code: string; title: Localized };
-  region: { code: string; names: Localized; country: string };
-  respondents: { region: number; country: number; overall: number };
-  baseline: { kind: 'rest-of-country'; country: string; names: Localized; respondents: number };
-  base: { filters: Localized; text: Localized };
-  obstacles: RegionObstacle[];
-  municipalities: {
-    name: string;
-    type: string;
-    sizeClass: string;
-    /** An invitation's status, or `responded` for an answer through the public link. */
-    status: 'not_started' | 'started' | 'completed' | 'revoked' | 'responded';
-    respondedAt: string | null;
-    /** Responses through the public link from this municipality (its latest is `respondedAt`). */
-    responses?: number;
-  }[];
-  /** Which page `municipalities` is (1-based), its size, and how many there are in all. */
-  municipalitiesPage: { page: number; pageSize: number; total: number };
-  municipalitiesSource: 'invitations+responses';
-};
-
-export type TextAnswer = {
-  responseId: string;
-  region: string;
-  municipality: string;
-  variable: string;
-  kind: 'text' | 'other';
-  text: string;
-  code: string | null;
-};
-export type TextAnswers = {
-  questions: { name: string; title: Localized; kind: 'text' | 'other' }[];
-  total: number;
-  items: TextAnswer[];
-};
-
-export type QuestionRow = {
-  code: string;
-  names: Localized;
-  respondents: number;
-  answered: number;
-  cells: Record<string, StatCell>;
-  numbers?: NumberCell | { suppressed: true } | null;
-};
-export type QuestionTally = DisclosureRule & {
-  wave: { code: string; title: Localized };
-  variable: { name: string; title: Localized; kind: string; type: string; hasOther: boolean; numeric: boolean };
-  by: string;
-  byName: Localized;
-  base: Base;
-  source: 'kept' | 'scan';
-  options: Option[];
-  groups: QuestionRow[];
-  /** By region across countries: one subtotal per country (`code` = the country) with its regions. */
-  subtotals: (QuestionRow & { regions: string[] })[];
-  total: QuestionRow;
-};
+type AnalysisSettings = ResponseOf<'/waves/{code}/analysis-settings', 'get'>;
 
 /** One choice or numeric question by region (and overall). */
 export function getQuestionTally(
@@ -238,12 +79,14 @@ export function getObstacleTally(
 
 /** The wave's small-cell threshold k. */
 export async function getMinCell(code: string, signal?: AbortSignal): Promise<number> {
-  const { minCell } = await request<{ minCell: number }>(`/waves/${enc(code)}/analysis-settings`, { signal });
+  const { minCell } = await request<AnalysisSettings>(`/waves/${enc(code)}/analysis-settings`, { signal });
   return minCell;
 }
 
 export async function getVariables(code: string, signal?: AbortSignal): Promise<AnalysisVariable[]> {
-  const { items } = await request<{ items: AnalysisVariable[] }>(`/waves/${enc(code)}/questions`, { signal });
+  const { items } = await request<ResponseOf<'/waves/{code}/questions', 'get'>>(`/waves/${enc(code)}/questions`, {
+    signal,
+  });
   return items;
 }
 
@@ -322,7 +165,12 @@ export function getTextAnswers(
 }
 
 /** Counts an "other (specify)" answer under `value` (an existing option or a researcher's code). */
-export function codeOtherAnswer(code: string, responseId: string, variable: string, value: string): Promise<unknown> {
+export function codeOtherAnswer(
+  code: string,
+  responseId: string,
+  variable: string,
+  value: string,
+): Promise<ResponseOf<'/waves/{code}/other-codes/{responseId}/{variable}', 'put'>> {
   return request(`/waves/${enc(code)}/other-codes/${enc(responseId)}/${enc(variable)}`, {
     method: 'PUT',
     body: { code: value },
@@ -336,8 +184,8 @@ export function uncodeOtherAnswer(code: string, responseId: string, variable: st
 /** Adds a new code (with labels) to a question, for coding "other" answers. */
 export function addCustomCode(
   code: string,
-  body: { variable: string; code: string; labels: Localized },
-): Promise<unknown> {
+  body: BodyOf<'/waves/{code}/codes', 'post'>,
+): Promise<ResponseOf<'/waves/{code}/codes', 'post', 201>> {
   return request(`/waves/${enc(code)}/codes`, { method: 'POST', body });
 }
 
@@ -360,14 +208,14 @@ export function responsesExportUrl(code: string, format: 'csv' | 'xlsx', locale:
 }
 
 /** The wave's minimum k, and whether the caller may go below it (coordinators and admins). */
-export function getAnalysisSettings(
-  code: string,
-  signal?: AbortSignal,
-): Promise<{ minCell: number; maySeeUnsuppressed?: boolean }> {
+export function getAnalysisSettings(code: string, signal?: AbortSignal): Promise<AnalysisSettings> {
   return request(`/waves/${enc(code)}/analysis-settings`, { signal });
 }
 
 /** Sets the wave's minimum k (coordinators and admins; the server validates 1…50 and audits it). */
-export function setAnalysisMinCell(code: string, minCell: number): Promise<{ minCell: number }> {
+export function setAnalysisMinCell(
+  code: string,
+  minCell: number,
+): Promise<ResponseOf<'/waves/{code}/analysis-settings', 'put'>> {
   return request(`/waves/${enc(code)}/analysis-settings`, { method: 'PUT', body: { minCell } });
 }

@@ -1,20 +1,14 @@
 // Typed calls of the questionnaire editor: a draft checked by the server (the upload's checks,
 // missing translations, "try it" answers) and the library's diff against a draft. Saving uses
 // the library's upload and roles calls (admin.ts).
-import { request, type InvalidParam, type Localized } from './api';
-import type { QuestionnaireDiff } from './admin';
+import { request } from './api';
+import type { ResponseOf } from './types';
 
 const enc = encodeURIComponent;
 
-export type TextLocale = 'ru' | 'uk' | 'en';
+export type DraftCheck = ResponseOf<'/questionnaires/check', 'post'>;
 
-export type DraftCheck = {
-  problems: InvalidParam[];
-  translations: { locales: TextLocale[]; missing: Record<TextLocale, number>; keys: string[] };
-  answerProblems: InvalidParam[] | null;
-};
-
-export type DraftDiff = Omit<QuestionnaireDiff, 'to'>;
+export type DraftDiff = ResponseOf<'/questionnaires/{key}/diff-draft', 'post'>;
 
 /** The upload's checks on a draft (nothing stored); with `answers`, also the submission's check of them. */
 export function checkDraft(
@@ -38,8 +32,11 @@ export function diffDraft(key: string, from: number, definition: Record<string, 
   });
 }
 
-export type ReferenceItem = { code: string; country?: string; names?: Localized; labels?: Localized };
 export type ReferenceList = 'regions' | 'obstacles' | 'municipality-types' | 'size-classes' | 'respondent-roles';
+/** An item of one of the reference lists: obstacles have `labels`, the others `names`. */
+export type ReferenceItem = {
+  [L in ReferenceList]: ResponseOf<`/reference/${L}`, 'get'>['items'][number];
+}[ReferenceList];
 
 /** A reference list (regions, obstacle codes, ...) to import as choices. */
 export async function getReferenceList(list: ReferenceList, signal?: AbortSignal): Promise<ReferenceItem[]> {

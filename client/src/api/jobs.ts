@@ -1,6 +1,6 @@
 // Export and recount jobs: start, follow, cancel, list. Shapes follow server/src/jobs/jobs.schema.ts.
 import { request } from './api';
-import type { ResponseOf } from './types';
+import type { BodyOf, ResponseOf } from './types';
 
 const enc = encodeURIComponent;
 
@@ -9,7 +9,7 @@ export type JobState = Job['state'];
 export type Job = ResponseOf<'/jobs/{id}', 'get'>;
 
 /** The body of an export job: the same fields as the direct download's query, plus table and format. */
-export type ExportJobBody = Record<string, string | number> & { format: string; table?: string };
+export type ExportJobBody = BodyOf<'/waves/{code}/exports', 'post'>;
 
 export const isFinished = (j: Job) => j.state === 'done' || j.state === 'failed' || j.state === 'cancelled';
 
@@ -26,7 +26,9 @@ export function cancelJob(id: string): Promise<Job> {
 }
 
 export async function listWaveJobs(code: string, signal?: AbortSignal): Promise<Job[]> {
-  const { items } = await request<{ items: Job[] }>(`/waves/${enc(code)}/jobs?limit=10`, { signal });
+  const { items } = await request<ResponseOf<'/waves/{code}/jobs', 'get'>>(`/waves/${enc(code)}/jobs?limit=10`, {
+    signal,
+  });
   return items;
 }
 
@@ -40,8 +42,9 @@ export function exportJobOf(href: string): { code: string; body: ExportJobBody }
   if (!m) return null;
   const [, code, name, ext] = m;
   const query = Object.fromEntries(url.searchParams.entries());
-  if (name === 'datapackage') return { code: decodeURIComponent(code), body: { ...query, format: 'datapackage' } };
-  return { code: decodeURIComponent(code), body: { ...query, table: name, format: ext } };
+  // The link's query is the server's own (a link it offered): the server checks the body it becomes.
+  const body = name === 'datapackage' ? { ...query, format: 'datapackage' } : { ...query, table: name, format: ext };
+  return { code: decodeURIComponent(code), body: body as unknown as ExportJobBody };
 }
 
 /** Queues a recount of the wave's kept counts: `tally.verify` (researcher) or `tally.rebuild` (admin). */

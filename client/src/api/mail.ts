@@ -1,58 +1,24 @@
-// Mail: templates, preview, test mail, campaigns (jobs) and the local inbox. Shapes follow
-// server/src/mail/mail.schema.ts.
-import { request, type Locale } from './api';
-import type { Job as ExportOrTallyJob } from './jobs';
+// Mail: templates, preview, test mail, campaigns (jobs) and the local inbox. Every shape is an
+// alias of the types generated from the server's OpenAPI document (server/src/mail/mail.schema.ts).
+import { request } from './api';
+import type { BodyOf, ResponseOf, Schemas } from './types';
 
 const enc = encodeURIComponent;
 
-export type MailKind = 'invitation' | 'reminder';
+export type MailSettings = ResponseOf<'/waves/{code}/mail/settings', 'get'>;
+export type MailTemplates = MailSettings['templates'];
+export type MailKind = keyof MailTemplates;
+export type MailTemplate = MailTemplates[MailKind]['ru'];
+export type MailPreview = ResponseOf<'/waves/{code}/mail/preview', 'post'>;
+export type CampaignBody = BodyOf<'/waves/{code}/mail/campaigns', 'post'>;
 
-/** A campaign is a job of kind mail.campaign, which may also be paused. */
-export type Job = Omit<ExportOrTallyJob, 'kind' | 'state'> & {
-  kind: 'mail.campaign';
-  state: ExportOrTallyJob['state'] | 'paused';
-};
+/** A campaign: a job of kind mail.campaign, which may also be paused. */
+export type Job = ResponseOf<'/waves/{code}/mail/campaigns/{id}', 'post'>;
 
 export const isFinished = (j: Job) => j.state === 'done' || j.state === 'failed' || j.state === 'cancelled';
-export type MailTemplate = { subject: string; body: string };
-export type MailTemplates = Record<MailKind, Record<Locale, MailTemplate>>;
 
-export type MailSettings = {
-  templates: MailTemplates;
-  contact: string;
-  dailyCap: number;
-  placeholders: string[];
-  transport: 'smtp' | 'catcher' | 'off';
-  from: string;
-  sentToday: number;
-};
-
-export type MailPreview = {
-  to: string;
-  municipality: string;
-  language: Locale;
-  subject: string;
-  text: string;
-  html: string;
-};
-
-export type CampaignBody = {
-  kind: MailKind;
-  ids?: string[];
-  statuses?: ('not_started' | 'started')[];
-  minDaysSinceLastMail?: number;
-};
-
-export type CaughtMail = {
-  id: string;
-  receivedAt: string;
-  from: string;
-  to: string[];
-  subject: string;
-  text: string;
-  html: string | null;
-  headers: Record<string, string>;
-};
+/** A mail the local catcher kept (GET /dev/mail, served only in catcher mode). */
+export type CaughtMail = Schemas['CaughtMail'];
 
 export function getMailSettings(code: string, signal?: AbortSignal): Promise<MailSettings> {
   return request(`/waves/${enc(code)}/mail/settings`, { signal });
@@ -60,14 +26,14 @@ export function getMailSettings(code: string, signal?: AbortSignal): Promise<Mai
 
 export function saveMailSettings(
   code: string,
-  body: { templates: MailTemplates; contact: string; dailyCap: number },
-): Promise<MailSettings> {
+  body: BodyOf<'/waves/{code}/mail/settings', 'put'>,
+): Promise<ResponseOf<'/waves/{code}/mail/settings', 'put'>> {
   return request(`/waves/${enc(code)}/mail/settings`, { method: 'PUT', body });
 }
 
 export function previewMail(
   code: string,
-  body: { kind: MailKind; language?: Locale; municipalityId?: string; template?: MailTemplate; contact?: string },
+  body: BodyOf<'/waves/{code}/mail/preview', 'post'>,
   signal?: AbortSignal,
 ): Promise<MailPreview> {
   return request(`/waves/${enc(code)}/mail/preview`, { method: 'POST', body, signal });
@@ -75,17 +41,23 @@ export function previewMail(
 
 export function sendTestMail(
   code: string,
-  body: { kind: MailKind; language?: Locale; template?: MailTemplate; contact?: string },
-): Promise<{ to: string }> {
+  body: BodyOf<'/waves/{code}/mail/test', 'post'>,
+): Promise<ResponseOf<'/waves/{code}/mail/test', 'post'>> {
   return request(`/waves/${enc(code)}/mail/test`, { method: 'POST', body });
 }
 
-export function startCampaign(code: string, body: CampaignBody): Promise<Job> {
+export function startCampaign(
+  code: string,
+  body: CampaignBody,
+): Promise<ResponseOf<'/waves/{code}/mail/campaigns', 'post', 202>> {
   return request(`/waves/${enc(code)}/mail/campaigns`, { method: 'POST', body });
 }
 
 export async function listCampaigns(code: string, signal?: AbortSignal): Promise<Job[]> {
-  const { items } = await request<{ items: Job[] }>(`/waves/${enc(code)}/mail/campaigns`, { signal });
+  const { items } = await request<ResponseOf<'/waves/{code}/mail/campaigns', 'get'>>(
+    `/waves/${enc(code)}/mail/campaigns`,
+    { signal },
+  );
   return items;
 }
 

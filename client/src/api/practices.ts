@@ -1,6 +1,6 @@
 // Calls of the practices knowledge base (server/src/practices).
-import { request, type Localized, type Region } from './api';
-import type { BodyOf, ResponseOf, Schemas } from './types';
+import { request, type Region } from './api';
+import type { BodyOf, QueryOf, ResponseOf, Schemas } from './types';
 
 /** What an editor sends (the body of a create or an update). */
 export type PracticeFields = BodyOf<'/practices/manage', 'post'>['practice'];
@@ -20,9 +20,9 @@ export type Obstacle = Schemas['Obstacle'];
 export type Coded = Schemas['NamedCode'];
 export type SizeClass = Schemas['SizeClass'];
 
-export type Vocabulary = {
-  fields: Term[];
-  forms: Term[];
+type Terms = ResponseOf<'/practices/vocabulary', 'get'>;
+/** What the practice pages name codes with: the practice vocabulary and the reference lists, loaded once. */
+export type Vocabulary = Terms & {
   obstacles: Obstacle[];
   regions: Region[];
   municipalityTypes: Coded[];
@@ -41,11 +41,11 @@ let vocabulary: Promise<Vocabulary> | undefined;
 /** Every code list a practice uses, with names (fetched once per page load). */
 export function getVocabulary(signal?: AbortSignal): Promise<Vocabulary> {
   vocabulary ??= Promise.all([
-    request<{ fields: Term[]; forms: Term[] }>('/practices/vocabulary', { signal }),
-    request<{ items: Obstacle[] }>('/reference/obstacles', { signal }),
-    request<{ items: Region[] }>('/reference/regions', { signal }),
-    request<{ items: Coded[] }>('/reference/municipality-types', { signal }),
-    request<{ items: SizeClass[] }>('/reference/size-classes', { signal }),
+    request<Terms>('/practices/vocabulary', { signal }),
+    request<ResponseOf<'/reference/obstacles', 'get'>>('/reference/obstacles', { signal }),
+    request<ResponseOf<'/reference/regions', 'get'>>('/reference/regions', { signal }),
+    request<ResponseOf<'/reference/municipality-types', 'get'>>('/reference/municipality-types', { signal }),
+    request<ResponseOf<'/reference/size-classes', 'get'>>('/reference/size-classes', { signal }),
   ]).then(
     ([v, o, r, m, s]) => ({
       fields: v.fields,
@@ -63,14 +63,8 @@ export function getVocabulary(signal?: AbortSignal): Promise<Vocabulary> {
   return vocabulary;
 }
 
-export type BrowseFilters = {
-  q?: string;
-  obstacle?: string;
-  field?: string;
-  country?: string;
-  region?: string;
-  municipalityType?: string;
-  sizeClass?: string;
+/** The browse query as the page holds it: its URL's strings (the server checks them), and the offset. */
+export type BrowseFilters = { [K in Exclude<keyof QueryOf<'/practices', 'get'>, 'limit' | 'offset'>]?: string } & {
   offset?: number;
 };
 
@@ -85,7 +79,7 @@ export function getPublicPractice(id: string, signal?: AbortSignal): Promise<Pra
 export type ObstacleLink = ResponseOf<'/practices/by-obstacle', 'get'>['items'][number];
 
 export async function getObstacleLinks(
-  place: { region?: string; country?: string; municipalityType?: string },
+  place: QueryOf<'/practices/by-obstacle', 'get'>,
   signal?: AbortSignal,
 ): Promise<ObstacleLink[]> {
   const { items } = await request<{ items: ObstacleLink[] }>(`/practices/by-obstacle?${qs(place)}`, { signal });
@@ -96,8 +90,8 @@ export async function getObstacleLinks(
 export async function getSuggestions(
   obstacles: string[],
   signal?: AbortSignal,
-): Promise<{ id: string; title: string; obstacles: string[] }[]> {
-  const { items } = await request<{ items: { id: string; title: string; obstacles: string[] }[] }>(
+): Promise<ResponseOf<'/practices/suggestions', 'get'>['items']> {
+  const { items } = await request<ResponseOf<'/practices/suggestions', 'get'>>(
     `/practices/suggestions?${qs({ obstacles: obstacles.join(',') })}`,
     { signal },
   );
@@ -150,20 +144,20 @@ export function deletePractice(id: string): Promise<void> {
   return request(`/practices/manage/${enc(id)}`, { method: 'DELETE' });
 }
 
-export function importPractices(format: 'csv' | 'xlsx', data: string): Promise<{ imported: number; ids: string[] }> {
+export function importPractices(
+  format: 'csv' | 'xlsx',
+  data: string,
+): Promise<ResponseOf<'/practices/manage/import', 'post', 201>> {
   return request('/practices/manage/import', { method: 'POST', body: { format, data }, timeoutMs: 120_000 });
 }
 
 export const exportUrl = (format: 'csv' | 'xlsx' | 'json') => `/api/practices/manage/export?format=${format}`;
 
-export async function listCalls(signal?: AbortSignal): Promise<{ code: string; title: Localized; status: string }[]> {
-  const { items } = await request<{ items: { code: string; title: Localized; status: string }[] }>(
-    '/practices/manage/calls',
-    { signal },
-  );
+export async function listCalls(signal?: AbortSignal): Promise<ResponseOf<'/practices/manage/calls', 'get'>['items']> {
+  const { items } = await request<ResponseOf<'/practices/manage/calls', 'get'>>('/practices/manage/calls', { signal });
   return items;
 }
 
-export function draftsFromCall(code: string): Promise<{ created: number; existing: number }> {
+export function draftsFromCall(code: string): Promise<ResponseOf<'/practices/manage/calls/{code}/drafts', 'post'>> {
   return request(`/practices/manage/calls/${enc(code)}/drafts`, { method: 'POST' });
 }

@@ -154,6 +154,24 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/dev/mail': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The local mail catcher's inbox (only when no SMTP server is configured) */
+    get: operations['getDevMail'];
+    put?: never;
+    post?: never;
+    /** Empty the local mail catcher's inbox */
+    delete: operations['deleteDevMail'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/health': {
     parameters: {
       query?: never;
@@ -1738,6 +1756,28 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    CaughtMail: {
+      from: string;
+      headers: {
+        [key: string]: string;
+      };
+      html: string | null;
+      id: string;
+      receivedAt: string;
+      subject: string;
+      text: string;
+      to: string[];
+    };
+    /** @description The draft the server holds, as a draft_conflict problem carries it */
+    CurrentDraft: {
+      answers: {
+        [key: string]: unknown;
+      };
+      locale: string | null;
+      pageNo: number;
+      revision: number;
+      savedAt: string | null;
+    };
     /** @description A text in Russian, English and Ukrainian */
     LocalizedText: {
       en: string;
@@ -1857,8 +1897,12 @@ export interface components {
     };
     /** @description Problem details (RFC 9457) with a machine-readable code */
     ProblemDetails: {
+      /** @description invalid_transition: the refused lifecycle action */
+      action?: string;
       code: string;
       detail: string;
+      /** @description wave_locked: the fields that can no longer change */
+      fields?: string[];
       instance: string;
       invalid_params?: {
         allowed?: string[];
@@ -1868,10 +1912,30 @@ export interface components {
         reason: string;
         value?: string;
       }[];
+      /** @description invalid_json: where the questionnaire’s JSON text breaks */
+      jsonError?: {
+        column: number;
+        line: number;
+        message: string;
+      };
+      /** @description crosstab_needs_job: the most a request counts */
+      limit?: number;
+      /** @description wave_not_open: why (not yet open, closed...) */
+      reason?: string;
       requestId: string;
+      /** @description crosstab_needs_job: respondents passing the filters */
+      respondents?: number;
+      /** @description 429 and the store’s 503s: seconds to wait before a retry */
+      retryAfter?: number;
       status: number;
+      /** @description already_submitted: when the response was stored */
+      submittedAt?: string;
       title: string;
       type: string;
+      /** @description practice_changed: the practice’s current version */
+      version?: number;
+      /** @description wave_not_open, wave_locked, invalid_transition...: the wave’s status */
+      waveStatus?: string;
     };
     /** @description A region (ISO 3166-2 code) with its country and names */
     Region: {
@@ -2130,14 +2194,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Too many failed log-ins from this address (or for this account): wait Retry-After s */
       429: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -2227,7 +2295,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -2295,7 +2365,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -2692,6 +2764,140 @@ export interface operations {
       };
     };
   };
+  getDevMail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Caught mails, newest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['CaughtMail'][];
+          };
+        };
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not signed in (no valid session cookie) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The mail catcher is not running (an SMTP server is configured, or mail is off) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  deleteDevMail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Emptied */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['CaughtMail'][];
+          };
+        };
+      };
+      /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not signed in (no valid session cookie) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The signed-in user lacks the role, or the X-CSRF-Token header is missing or wrong */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The mail catcher is not running */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Problem details (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
   getHealth: {
     parameters: {
       query?: never;
@@ -2826,7 +3032,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Too many requests: try again after the Retry-After delay */
       429: {
@@ -2908,19 +3116,46 @@ export interface operations {
         };
         content: {
           'application/problem+json': {
-            /** @enum {string} */
-            code: 'draft_conflict';
-            draft: {
-              answers: {
-                [key: string]: unknown;
-              };
-              locale: string | null;
-              pageNo: number;
-              revision: number;
-              savedAt: string | null;
+            /** @description invalid_transition: the refused lifecycle action */
+            action?: string;
+            code: string;
+            detail: string;
+            draft?: components['schemas']['CurrentDraft'];
+            /** @description wave_locked: the fields that can no longer change */
+            fields?: string[];
+            instance: string;
+            invalid_params?: {
+              allowed?: string[];
+              code?: string;
+              column?: string;
+              name: string;
+              reason: string;
+              value?: string;
+            }[];
+            /** @description invalid_json: where the questionnaire’s JSON text breaks */
+            jsonError?: {
+              column: number;
+              line: number;
+              message: string;
             };
-          } & {
-            [key: string]: unknown;
+            /** @description crosstab_needs_job: the most a request counts */
+            limit?: number;
+            /** @description wave_not_open: why (not yet open, closed...) */
+            reason?: string;
+            requestId: string;
+            /** @description crosstab_needs_job: respondents passing the filters */
+            respondents?: number;
+            /** @description 429 and the store’s 503s: seconds to wait before a retry */
+            retryAfter?: number;
+            status: number;
+            /** @description already_submitted: when the response was stored */
+            submittedAt?: string;
+            title: string;
+            type: string;
+            /** @description practice_changed: the practice’s current version */
+            version?: number;
+            /** @description wave_not_open, wave_locked, invalid_transition...: the wave’s status */
+            waveStatus?: string;
           };
         };
       };
@@ -3016,14 +3251,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Answers invalid; invalid_params lists each problem */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Too many requests: try again after the Retry-After delay */
       429: {
@@ -3246,13 +3485,64 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The file */
+      /** @description The file: CSV, XLSX, SPSS or R syntax (text), or the data package descriptor (JSON) */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/octet-stream': string;
+          'application/json': {
+            $schema: string;
+            created: string;
+            description: string;
+            name: string;
+            resources: {
+              dialect: {
+                $schema: string;
+                delimiter: string;
+                doubleQuote: boolean;
+                header: boolean;
+                lineTerminator: string;
+                quoteChar: string;
+              };
+              /** @enum {string} */
+              encoding: 'utf-8';
+              /** @enum {string} */
+              format: 'csv';
+              /** @enum {string} */
+              mediatype: 'text/csv';
+              name: string;
+              path: string;
+              schema: {
+                $schema: string;
+                fields: {
+                  categories?: {
+                    label: string;
+                    value: string | number;
+                  }[];
+                  categoriesOrdered?: boolean;
+                  constraints?: {
+                    enum?: (string | number)[];
+                    required?: boolean;
+                    unique?: boolean;
+                  };
+                  description: string;
+                  name: string;
+                  title: string;
+                  /** @enum {string} */
+                  type: 'string' | 'integer' | 'number' | 'datetime';
+                }[];
+                missingValues: string[];
+                primaryKey: string[];
+              };
+              /** @enum {string} */
+              type: 'table';
+            }[];
+            title: string;
+          };
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+          'text/csv': string;
+          'text/plain': string;
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
@@ -3444,6 +3734,8 @@ export interface operations {
               respondents: number;
             } | null;
           };
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+          'text/csv': string;
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
@@ -3789,7 +4081,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -3861,7 +4155,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -3941,7 +4237,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -4021,7 +4319,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -4160,7 +4460,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -4185,13 +4487,47 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The practices */
+      /** @description The practices as CSV, XLSX or JSON */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/octet-stream': string;
+          'application/json': {
+            items: {
+              actions: string;
+              attachments: {
+                title: string;
+                url: string;
+              }[];
+              contact: string;
+              country: ('RU' | 'UA') | '';
+              createdAt: string;
+              fields: string[];
+              forms: string[];
+              id: string;
+              /** @enum {string} */
+              language: 'ru' | 'uk' | 'en';
+              municipalities: string[];
+              municipalityCount: number | null;
+              municipalityTypes: string[];
+              obstacles: string[];
+              problem: string;
+              publishedAt: string | null;
+              regions: string[];
+              results: string;
+              sizeClasses: string[];
+              source: string;
+              /** @enum {string} */
+              status: 'draft' | 'published';
+              title: string;
+              updatedAt: string;
+              yearFrom: number | null;
+              yearTo: number | null;
+            }[];
+          };
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+          'text/csv': string;
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
@@ -4298,7 +4634,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -4637,7 +4975,7 @@ export interface operations {
               /** @enum {string} */
               match: 'same' | 'title-changed' | 'missing';
               questionnaire: string;
-              questionTitle: components['schemas']['LocalizedText'] & (Record<string, never> | null);
+              questionTitle: components['schemas']['LocalizedText'] | null;
               title: components['schemas']['LocalizedText'];
               wave: string;
             }[];
@@ -4841,7 +5179,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -4932,7 +5272,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -5026,14 +5368,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description The draft is not a JSON object, or does not load */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -5124,7 +5470,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -5210,21 +5558,27 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description A wave has opened on this version: its roles can no longer change */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description A role names no question, or a question that cannot carry it */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -5318,7 +5672,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -5614,7 +5970,7 @@ export interface operations {
               /** @enum {string} */
               match: 'same' | 'title-changed' | 'missing';
               questionnaire: string;
-              questionTitle: components['schemas']['LocalizedText'] & (Record<string, never> | null);
+              questionTitle: components['schemas']['LocalizedText'] | null;
               title: components['schemas']['LocalizedText'];
               wave: string;
             }[];
@@ -5990,7 +6346,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -6061,7 +6419,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -6130,7 +6490,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -6258,14 +6620,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Dates, regions or questionnaire invalid */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -6329,21 +6695,27 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description No such wave, or a draft or archived wave (without a staff session) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description wave_closed: the wave has closed (no content) */
       410: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -6441,7 +6813,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -6781,7 +7155,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -6979,10 +7355,18 @@ export interface operations {
         };
         content: {
           'application/json': {
+            base: {
+              filters: components['schemas']['LocalizedText'];
+              respondents: number;
+              text: components['schemas']['LocalizedText'];
+            };
+            /** @description cells[i][j]: respondents with row answer i and column answer j */
             cells: {
               colShare: number | null;
               count: number | null;
               rowShare: number | null;
+              /** @enum {boolean} */
+              suppressed?: true;
             }[][];
             chiSquare: {
               cells: number;
@@ -6992,10 +7376,18 @@ export interface operations {
               statistic: number;
               warning: boolean;
             } | null;
+            col: {
+              /** @enum {string} */
+              kind: 'single' | 'multi' | 'numeric' | 'text';
+              /** @description the question, or `@region` (`@municipalityType`...) for a profile dimension */
+              name: string;
+              title: components['schemas']['LocalizedText'];
+            };
             cols: {
               labels: components['schemas']['LocalizedText'];
               value: string;
             }[];
+            colTotals: (number | null)[];
             /** @description the rule, stated for the legend */
             legend: {
               en: string;
@@ -7007,21 +7399,48 @@ export interface operations {
             /** @description the wave's minimum k */
             minimumK: number;
             n: number;
+            /**
+             * @description why there is no test: a multiple-choice question, or fewer than 2 non-empty rows or columns
+             * @enum {string}
+             */
+            noTest?: 'multi' | 'too_small';
             protected: boolean;
+            row: {
+              /** @enum {string} */
+              kind: 'single' | 'multi' | 'numeric' | 'text';
+              /** @description the question, or `@region` (`@municipalityType`...) for a profile dimension */
+              name: string;
+              title: components['schemas']['LocalizedText'];
+            };
             rows: {
               labels: components['schemas']['LocalizedText'];
               value: string;
             }[];
+            rowTotals: (number | null)[];
             /** @description bases below this are flagged as small */
             smallBase: number;
+            /**
+             * @description kept: a profile dimension × a question, from the kept cube; scan: two questions, from the responses
+             * @enum {string}
+             */
+            source: 'kept' | 'scan';
             /** @description chi-square p when valid; Fisher exact p for a 2 × 2 table with an expected count below 5 */
-            test: {
-              /** @enum {string} */
-              method: 'chi-square' | 'fisher' | 'invalid';
-              p: number | null;
-            } | null;
-          } & {
-            [key: string]: unknown;
+            test:
+              | {
+                  /** @enum {string} */
+                  method: 'chi-square' | 'fisher';
+                  p: number;
+                }
+              | {
+                  /** @enum {string} */
+                  method: 'invalid';
+                  p: null;
+                }
+              | null;
+            wave: {
+              code: string;
+              title: components['schemas']['LocalizedText'];
+            };
           };
         };
       };
@@ -8898,7 +9317,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -9003,7 +9424,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -9165,7 +9588,8 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/octet-stream': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+          'text/csv': string;
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
@@ -9289,14 +9713,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Bad rows: invalid_params names each by line and field; nothing imported */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -9330,12 +9758,13 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The links (the tokens are not stored and cannot be shown again) */
+      /** @description The links as CSV or XLSX (the tokens are not stored and cannot be shown again) */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
           'text/csv': string;
         };
       };
@@ -9406,7 +9835,8 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/octet-stream': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+          'text/csv': string;
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
@@ -9727,14 +10157,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description The closing date has passed */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Problem details (RFC 9457) */
       default: {
@@ -11599,14 +12033,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Answers invalid; invalid_params lists each problem */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
       /** @description Too many requests: try again after the Retry-After delay */
       429: {

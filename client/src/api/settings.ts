@@ -1,7 +1,6 @@
 // Admin settings and the signed-in user's account: users, audit log, own password.
 import { request } from './api';
-import type { Role } from './api';
-import type { ResponseOf } from './types';
+import type { BodyOf, QueryOf, ResponseOf } from './types';
 
 export type UserRow = ResponseOf<'/users', 'get'>['items'][number];
 
@@ -13,11 +12,11 @@ export async function listUsers(signal?: AbortSignal): Promise<UserRow[]> {
   return (await request<{ items: UserRow[] }>('/users', { signal })).items;
 }
 
-export function createUser(body: { email: string; password: string; roles: Role[]; name?: string }): Promise<unknown> {
+export function createUser(body: BodyOf<'/users', 'post'>): Promise<ResponseOf<'/users', 'post', 201>> {
   return request('/users', { method: 'POST', body });
 }
 
-export function updateUser(email: string, body: { roles?: Role[]; disabled?: boolean; name?: string }) {
+export function updateUser(email: string, body: BodyOf<'/users/{email}', 'patch'>) {
   return request<void>(`/users/${enc(email)}`, { method: 'PATCH', body });
 }
 
@@ -37,13 +36,14 @@ export async function listOwnSessions(signal?: AbortSignal): Promise<OwnSession[
 
 /** Ends every session of the signed-in user except this one; returns how many ended. */
 export async function endOtherSessions(): Promise<number> {
-  return (await request<{ ended: number }>('/auth/sessions/revoke-others', { method: 'POST', body: {} })).ended;
+  const res = await request<ResponseOf<'/auth/sessions/revoke-others', 'post'>>('/auth/sessions/revoke-others', {
+    method: 'POST',
+    body: {},
+  });
+  return res.ended;
 }
 
-export async function listAudit(
-  q: { action?: string; before?: string; limit?: number },
-  signal?: AbortSignal,
-): Promise<AuditEntry[]> {
+export async function listAudit(q: QueryOf<'/audit', 'get'>, signal?: AbortSignal): Promise<AuditEntry[]> {
   const params = new URLSearchParams();
   if (q.action) params.set('action', q.action);
   if (q.before) params.set('before', q.before);

@@ -28,7 +28,7 @@ const LocaleQuery = z.object({ locale: ExportLocale }).strict();
 
 /** The data package descriptor as labelled.ts writes it (Data Package v2). */
 const code = z.union([z.string(), z.number()]);
-const DataPackageSchema = z.object({
+export const DataPackageSchema = z.object({
   $schema: z.string(),
   name: z.string(),
   title: z.string(),

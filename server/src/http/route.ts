@@ -31,8 +31,15 @@ export type RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodT
   body?: B;
   /** Rate limiters run before anything else (see http/rate-limit.ts). */
   rateLimits?: RequestHandler[];
-  /** Response descriptions for the OpenAPI document, by status (the 4xx ones are added from the rest of the spec). */
-  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  /**
+   * Response descriptions for the OpenAPI document, by status (the 4xx ones are added from the rest
+   * of the spec): one body (`schema`, as `contentType`, JSON by default), or `content` by media type
+   * for a route that answers in the format asked for.
+   */
+  responses: Record<
+    number,
+    { description: string; schema?: z.ZodType; contentType?: string; content?: Record<string, z.ZodType> }
+  >;
   /** camelCase name of the operation in the API document; derived from the method and path when absent. */
   operationId?: string;
   handler: (
@@ -63,11 +70,31 @@ export const problemSchema = z
         }),
       )
       .optional(),
+    // Extension members particular problems add (RFC 9457 §3.2).
+    retryAfter: z.number().int().optional().describe('429 and the store’s 503s: seconds to wait before a retry'),
+    waveStatus: z.string().optional().describe('wave_not_open, wave_locked, invalid_transition...: the wave’s status'),
+    reason: z.string().optional().describe('wave_not_open: why (not yet open, closed...)'),
+    action: z.string().optional().describe('invalid_transition: the refused lifecycle action'),
+    fields: z.array(z.string()).optional().describe('wave_locked: the fields that can no longer change'),
+    submittedAt: z.string().optional().describe('already_submitted: when the response was stored'),
+    respondents: z.number().int().optional().describe('crosstab_needs_job: respondents passing the filters'),
+    limit: z.number().int().optional().describe('crosstab_needs_job: the most a request counts'),
+    version: z.number().int().optional().describe('practice_changed: the practice’s current version'),
+    jsonError: z
+      .object({ line: z.number().int(), column: z.number().int(), message: z.string() })
+      .optional()
+      .describe('invalid_json: where the questionnaire’s JSON text breaks'),
   })
   .meta({ id: 'ProblemDetails', description: 'Problem details (RFC 9457) with a machine-readable code' });
 
 /** A file download (XLSX, ZIP...): bytes, not text. */
 export const binarySchema = z.string().meta({ format: 'binary' });
+
+/** The bodies of a table a route gives as CSV or XLSX (by its `format`). */
+export const CSV_OR_XLSX = {
+  'text/csv': z.string(),
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': binarySchema,
+};
 
 /** Names of the security schemes in the API document. */
 export const SESSION_SCHEME = 'sessionCookie';
@@ -181,10 +208,14 @@ export class Api {
     });
     const responses: Record<string, unknown> = {};
     for (const [status, r] of Object.entries(spec.responses)) {
-      responses[status] = {
-        description: r.description,
-        ...(r.schema ? { content: { [r.contentType ?? 'application/json']: { schema: r.schema } } } : {}),
-      };
+      // An error a route names without a schema is a problem like any other (errorHandler sends it).
+      if (!r.schema && !r.content && Number(status) >= 400) {
+        responses[status] = problem(r.description);
+        continue;
+      }
+      const bodies = r.content ?? (r.schema ? { [r.contentType ?? 'application/json']: r.schema } : {});
+      const content = Object.fromEntries(Object.entries(bodies).map(([type, schema]) => [type, { schema }]));
+      responses[status] = { description: r.description, ...(Object.keys(content).length ? { content } : {}) };
     }
     for (const [status, description] of Object.entries(clientErrors(spec as never)))
       responses[status] ??= problem(description);

@@ -10,7 +10,7 @@ import type { Response } from 'express';
 import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { binarySchema, type Api } from '../http/route';
+import { CSV_OR_XLSX, type Api } from '../http/route';
 import { safeCell, UTF8_BOM } from '../exports/csv';
 import { findRegion } from '../reference/reference.service';
 import { WaveParams } from '../responses/responses.schema';
@@ -165,8 +165,7 @@ export function invitationsRoutes(api: Api, opts: { publicUrl: string }): void {
     responses: {
       200: {
         description: 'CSV (columns, or the codes) or an XLSX workbook (columns and code sheets)',
-        schema: binarySchema,
-        contentType: 'application/octet-stream',
+        content: CSV_OR_XLSX,
       },
     },
     handler: async ({ params, query }, _req, res) => {
@@ -215,7 +214,7 @@ export function invitationsRoutes(api: Api, opts: { publicUrl: string }): void {
     params: WaveParams,
     query: BoardExportQuery,
     responses: {
-      200: { description: 'CSV or XLSX', schema: binarySchema, contentType: 'application/octet-stream' },
+      200: { description: 'CSV or XLSX', content: CSV_OR_XLSX },
     },
     handler: async ({ params, query }, _req, res) => {
       const board = await responseBoard(params.code);
@@ -263,9 +262,8 @@ export function invitationsRoutes(api: Api, opts: { publicUrl: string }): void {
     body: LinksBody,
     responses: {
       200: {
-        description: 'The links (the tokens are not stored and cannot be shown again)',
-        schema: z.string(),
-        contentType: 'text/csv',
+        description: 'The links as CSV or XLSX (the tokens are not stored and cannot be shown again)',
+        content: CSV_OR_XLSX,
       },
     },
     handler: async ({ params, body, user }, _req, res) => {

@@ -7,9 +7,10 @@
 // DELETE /api/jobs/{id}              researcher: cancel a queued or running job
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import type { Api } from '../http/route';
+import { CSV_OR_XLSX, type Api } from '../http/route';
 import { WaveParams } from '../responses/responses.schema';
 import { ExportRequest } from '../exports/export-request';
+import { DataPackageSchema } from '../exports/exports.routes';
 import { CrosstabQuery } from '../analytics/analytics.schema';
 import {
   cancelJob,
@@ -104,7 +105,12 @@ export function jobsRoutes(api: Api): void {
     access: 'researcher',
     tags,
     params: JobParams,
-    responses: { 200: { description: 'The file', schema: z.string(), contentType: 'application/octet-stream' } },
+    responses: {
+      200: {
+        description: 'The file: CSV, XLSX, SPSS or R syntax (text), or the data package descriptor (JSON)',
+        content: { ...CSV_OR_XLSX, 'text/plain': z.string(), 'application/json': DataPackageSchema },
+      },
+    },
     handler: async ({ params, user }, _req, res) => {
       const file = await openJobFile(params.id, user!);
       res.status(200);

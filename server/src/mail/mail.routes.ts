@@ -5,10 +5,11 @@
 // POST /api/waves/{code}/mail/campaigns             coordinator: start sending invitations or reminders (a job) → 202
 // GET  /api/waves/{code}/mail/campaigns             coordinator: the wave's campaigns, newest first
 // POST /api/waves/{code}/mail/campaigns/{id}        coordinator: pause, resume or cancel a campaign
-// GET  /api/dev/mail                                coordinator: the local mail catcher's inbox (only when it runs)
+// GET  /api/dev/mail                                coordinator: the local mail catcher's inbox (404 when it does not run)
 // DELETE /api/dev/mail                              coordinator: empty it
 import { z } from 'zod';
 import type { Api } from '../http/route';
+import { AppError } from '../http/errors';
 import { WaveParams } from '../responses/responses.schema';
 import { JobListSchema, JobSchema } from '../jobs/jobs.schema';
 import type { Mailbox } from './catcher';
@@ -146,33 +147,42 @@ export function mailRoutes(api: Api, opts: { publicUrl: string; mail: MailDeps }
     handler: ({ params, body, user }) => campaignAction(params.code, params.id, body.action, user!),
   });
 
-  const mailbox = opts.mail.mailbox;
-  if (mailbox) {
-    api.route({
-      method: 'get',
-      path: '/dev/mail',
-      summary: "The local mail catcher's inbox (only when no SMTP server is configured)",
-      access: 'coordinator',
-      tags,
-      responses: {
-        200: { description: 'Caught mails, newest first', schema: z.object({ items: z.array(CaughtMailOut) }) },
-      },
-      handler: async (_input, _req, res) => {
-        res.setHeader('Cache-Control', 'no-store');
-        return { items: await mailbox.list() };
-      },
-    });
-    api.route({
-      method: 'delete',
-      path: '/dev/mail',
-      summary: "Empty the local mail catcher's inbox",
-      access: 'coordinator',
-      tags,
-      responses: { 200: { description: 'Emptied', schema: z.object({ items: z.array(CaughtMailOut) }) } },
-      handler: async () => {
-        await mailbox.clear();
-        return { items: [] };
-      },
-    });
-  }
+  // The inbox answers only in catcher mode (404 otherwise); it is documented always, so that the
+  // API document (and the client's types) do not depend on how this server sends mail.
+  const mailbox = () => {
+    if (!opts.mail.mailbox)
+      throw new AppError(404, 'Not Found', 'mail_catcher_off', 'The local mail catcher is not running on this server.');
+    return opts.mail.mailbox;
+  };
+  api.route({
+    method: 'get',
+    path: '/dev/mail',
+    summary: "The local mail catcher's inbox (only when no SMTP server is configured)",
+    access: 'coordinator',
+    tags,
+    responses: {
+      200: { description: 'Caught mails, newest first', schema: z.object({ items: z.array(CaughtMailOut) }) },
+      404: { description: 'The mail catcher is not running (an SMTP server is configured, or mail is off)' },
+    },
+    handler: async (_input, _req, res) => {
+      const items = await mailbox().list();
+      res.setHeader('Cache-Control', 'no-store');
+      return { items };
+    },
+  });
+  api.route({
+    method: 'delete',
+    path: '/dev/mail',
+    summary: "Empty the local mail catcher's inbox",
+    access: 'coordinator',
+    tags,
+    responses: {
+      200: { description: 'Emptied', schema: z.object({ items: z.array(CaughtMailOut) }) },
+      404: { description: 'The mail catcher is not running' },
+    },
+    handler: async () => {
+      await mailbox().clear();
+      return { items: [] };
+    },
+  });
 }

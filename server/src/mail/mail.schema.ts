@@ -79,13 +79,16 @@ export const CampaignAction = z.object({ action: z.enum(['pause', 'resume', 'can
 
 export const OptOutParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{22}$/) }).strict();
 
-export const CaughtMailOut = z.object({
-  id: z.string(),
-  receivedAt: z.string(),
-  from: z.string(),
-  to: z.array(z.string()),
-  subject: z.string(),
-  text: z.string(),
-  html: z.string().nullable(),
-  headers: z.record(z.string(), z.string()),
-});
+/** A mail the local catcher kept. */
+export const CaughtMailOut = z
+  .object({
+    id: z.string(),
+    receivedAt: z.string(),
+    from: z.string(),
+    to: z.array(z.string()),
+    subject: z.string(),
+    text: z.string(),
+    html: z.string().nullable(),
+    headers: z.record(z.string(), z.string()),
+  })
+  .meta({ id: 'CaughtMail' });

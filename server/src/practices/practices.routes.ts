@@ -18,7 +18,7 @@
 // Editors are users with the editor role, coordinators and admins (auth/roles.ts).
 import { z } from 'zod';
 import type { Api } from '../http/route';
-import { binarySchema } from '../http/route';
+import { CSV_OR_XLSX } from '../http/route';
 import { LocalizedText } from '../http/shared-schemas';
 import { ValidationError } from '../http/errors';
 import { practicesCsv, practicesXlsx, parsePracticesCsv, parsePracticesXlsx, tableCsv, tableXlsx } from './practice-io';
@@ -26,6 +26,7 @@ import {
   BrowseOut,
   BrowseQuery,
   CoverageOut,
+  PracticesExportOut,
   CoverageQuery,
   CreatePracticeBody,
   EditorListQuery,
@@ -112,7 +113,10 @@ export function practicesRoutes(api: Api): void {
     tags,
     query: CoverageQuery,
     responses: {
-      200: { description: 'Coverage (JSON), or the same table as CSV or XLSX', schema: CoverageOut },
+      200: {
+        description: 'Coverage (JSON), or the same table as CSV or XLSX',
+        content: { 'application/json': CoverageOut, ...CSV_OR_XLSX },
+      },
     },
     handler: async ({ query }, _req, res) => {
       const result = await svc.coverage(query.wave);
@@ -192,7 +196,12 @@ export function practicesRoutes(api: Api): void {
     access: 'editor',
     tags,
     query: ExportQuery,
-    responses: { 200: { description: 'The practices', schema: binarySchema, contentType: 'application/octet-stream' } },
+    responses: {
+      200: {
+        description: 'The practices as CSV, XLSX or JSON',
+        content: { 'application/json': PracticesExportOut, ...CSV_OR_XLSX },
+      },
+    },
     handler: async ({ query, user }, _req, res) => {
       const list = await svc.practicesForExport(query.status, { actor: user!.email, format: query.format });
       res.setHeader('Cache-Control', 'no-store');

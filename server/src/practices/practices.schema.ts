@@ -221,6 +221,19 @@ export const ObstacleLinksOut = z.object({
   ),
 });
 
+/** The JSON export: every field of each practice, with its status and dates. */
+export const PracticesExportOut = z.object({
+  items: z.array(
+    PracticeFieldsSchema.safeExtend({
+      id: z.string(),
+      status: z.enum(['draft', 'published']),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+      publishedAt: z.string().nullable(),
+    }),
+  ),
+});
+
 export const CoverageOut = z.object({
   wave: z.object({ code: z.string(), respondents: z.number() }).nullable(),
   rows: z.array(

@@ -8,7 +8,7 @@
 // POST /api/invitations/{token}/responses  respondent: submit; exactly one completed response per invitation
 //                                          (201 stored, 200 a retry with the same clientId, 409 already_submitted with the date)
 // Tokens never reach the logs: the request logger prints these paths as /api/invitations/:token.
-import type { Api } from '../http/route';
+import { problemSchema, type Api } from '../http/route';
 import {
   InvitationViewSchema,
   CurrentDraft,
@@ -21,7 +21,6 @@ import {
 } from './responses.schema';
 import { submitResponse } from './responses.service';
 import { openInvitation, saveInvitationDraft, submitViaInvitation } from './invitation-responses.service';
-import { z } from 'zod';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -105,7 +104,9 @@ export function responsesRoutes(api: Api): void {
       409: {
         description:
           'draft_conflict (the problem carries `draft`, the current draft with its revision), already_submitted, or the wave does not accept answers (wave_not_open)',
-        schema: z.object({ code: z.literal('draft_conflict'), draft: CurrentDraft }).passthrough(),
+        schema: problemSchema.extend({
+          draft: CurrentDraft.optional(),
+        }),
         contentType: 'application/problem+json',
       },
     },

@@ -79,11 +79,13 @@ export const InvitationViewSchema = z.object({
 });
 
 /** The draft the server holds, as a `draft_conflict` problem carries it. */
-export const CurrentDraft = z.object({
-  answers: z.record(z.string(), z.unknown()),
-  pageNo: z.number().int(),
-  locale: z.string().nullable(),
-  savedAt: z.string().nullable(),
-  revision: z.number().int(),
-});
+export const CurrentDraft = z
+  .object({
+    answers: z.record(z.string(), z.unknown()),
+    pageNo: z.number().int(),
+    locale: z.string().nullable(),
+    savedAt: z.string().nullable(),
+    revision: z.number().int(),
+  })
+  .meta({ id: 'CurrentDraft', description: 'The draft the server holds, as a draft_conflict problem carries it' });
 export const SaveDraftResult = z.object({ savedAt: z.string(), revision: z.number().int() });

@@ -54,7 +54,8 @@ export const TrendsSchema = z.object({
       title: LocalizedText,
       questionnaire: z.string(),
       match: z.enum(['same', 'title-changed', 'missing']),
-      questionTitle: LocalizedText.nullable(),
+      // A union, not .nullable(): a nullable component comes out as allOf [ref, null], which null never matches.
+      questionTitle: z.union([LocalizedText, z.null()]),
     }),
   ),
   overall: line,

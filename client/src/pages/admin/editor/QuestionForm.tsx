@@ -417,7 +417,7 @@ function ChoicesEditor({
       const items = await getReferenceList(list);
       onChange(
         items.map((it) => {
-          const names = it.names ?? it.labels;
+          const names = 'names' in it ? it.names : it.labels;
           return { value: it.code, text: names ? { ru: names.ru, uk: names.uk, en: names.en } : undefined };
         }),
       );
