@@ -2,8 +2,7 @@
 // kept counts, over HTTP on the real store, against numbers worked out by hand below.
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { createApp } from '../../server/src/app';
-import { useTestDatabase, storeKind } from '../helpers/db';
+import { useAgent, useTestApp } from '../helpers/app';
 import { createFixtureWave, fixture } from '../helpers/fixtures';
 import { agentAs, type TestAgent } from '../helpers/auth';
 import { createInvitationWave, importAndIssue } from '../helpers/invitations';
@@ -18,10 +17,9 @@ import {
   type TallySource,
 } from '../../server/src/analytics/counters.service';
 
-useTestDatabase();
-const app = createApp({ store: { kind: storeKind() } });
-let researcher: TestAgent;
-let admin: TestAgent;
+const app = useTestApp();
+const researcher = useAgent(app, ['researcher']);
+const admin = useAgent(app, ['admin']);
 
 type A = Record<string, unknown>;
 // Eight municipalities, answers chosen so every number below can be checked by hand.
@@ -107,8 +105,6 @@ async function submit(code: string, answers: A, id = randomUUID()): Promise<void
 }
 
 beforeAll(async () => {
-  researcher = await agentAs(app, ['researcher']);
-  admin = await agentAs(app, ['admin']);
   wave = await createFixtureWave();
   for (let i = 0; i < WAVE_A.length; i++) await submit(wave, WAVE_A[i], ids[i]);
 
