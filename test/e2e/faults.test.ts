@@ -1,36 +1,24 @@
 // The store becomes unreachable while an official is answering: the respondent page says it will
 // retry and keeps everything typed; when the store returns, the submission goes through by itself
 // and the response is stored once.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import mongoose from 'mongoose';
 import type { Page } from 'playwright-core';
-import { connectMongoose } from '../../server/src/db/connection';
-import { startEmbeddedStore, type EmbeddedStore } from '../../server/src/db/embedded-store';
-import { prepareDatabase } from '../../server/src/bootstrap';
-import { ROOT, storeKind } from '../helpers/db';
+import { type OwnStore, startOwnStore, storeKind } from '../helpers/db';
 import { answerMiniWave, expectText, SHOTS, startBrowserApp, type BrowserApp } from '../helpers/e2e';
 import { createFixtureWave, theOnlyResponse } from '../helpers/fixtures';
 
-const BIN = path.join(ROOT, '.cache', 'store-bin', 'lsg-store');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lsg-e2e-down-'));
-let store: EmbeddedStore;
+let store: OwnStore | undefined;
 let e2e: BrowserApp;
 let page: Page;
 
 beforeAll(async () => {
-  store = await startEmbeddedStore(BIN, dataDir);
-  await connectMongoose(store.uri, 'e2e_faults', false);
-  await prepareDatabase({ rootDir: ROOT, demo: false });
+  store = await startOwnStore('e2e_faults');
   e2e = await startBrowserApp();
 }, 180_000);
 
 afterAll(async () => {
   await e2e?.close();
-  await mongoose.disconnect();
   await store?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 const q = (name: string) => page.locator(`[data-name="${name}"]`);
@@ -39,7 +27,6 @@ const q = (name: string) => page.locator(`[data-name="${name}"]`);
   'the page says it will retry, keeps the answers, and submits once by itself when the store returns',
   async () => {
     const wave = await createFixtureWave();
-    const listen = new URL(store.uri).host;
     ({ page } = await e2e.newPage({ viewport: { width: 1200, height: 900 } }));
     const submissions: number[] = [];
     page.on('response', (r) => {
@@ -51,7 +38,7 @@ const q = (name: string) => page.locator(`[data-name="${name}"]`);
     await answerMiniWave(page, 'Текст, который не должен пропасть.');
 
     // The store goes away just before the official submits.
-    await store.kill();
+    await store!.kill();
     await page.locator('.sd-navigation__complete-btn').click();
     const banner = page.getByTestId('submit-error');
     await banner.waitFor({ state: 'visible', timeout: 15_000 });
@@ -69,7 +56,7 @@ const q = (name: string) => page.locator(`[data-name="${name}"]`);
     expect(submissions.every((s) => s === 503)).toBe(true);
 
     // The store comes back; nobody touches the page: the retry goes through by itself.
-    store = await startEmbeddedStore(BIN, dataDir, 60_000, listen);
+    await store!.restart();
     const confirmation = page.getByTestId('submit-confirmation');
     await confirmation.waitFor({ state: 'visible', timeout: 90_000 });
     await page.screenshot({ path: path.join(SHOTS, 'faults-store-back-submitted.png'), fullPage: true });

@@ -64,3 +64,8 @@ export function throwingApp(err: unknown): Express {
   app.use(errorHandler);
   return app;
 }
+
+/** One signed-in caller per role (see useAgent), by role: `const { researcher } = useAgents(app, 'researcher')`. */
+export function useAgents<R extends Role>(app: Express | string, ...roles: R[]): Record<R, TestAgent> {
+  return Object.fromEntries(roles.map((role) => [role, useAgent(app, [role])])) as Record<R, TestAgent>;
+}

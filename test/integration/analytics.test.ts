@@ -2,7 +2,7 @@
 // kept counts, over HTTP on the real store, against numbers worked out by hand below.
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { useAgent, useTestApp } from '../helpers/app';
+import { useAgents, useTestApp } from '../helpers/app';
 import { createFixtureWave, fixture } from '../helpers/fixtures';
 import { agentAs, type TestAgent } from '../helpers/auth';
 import { createInvitationWave, importAndIssue } from '../helpers/invitations';
@@ -18,8 +18,7 @@ import {
 } from '../../server/src/analytics/counters.service';
 
 const app = useTestApp();
-const researcher = useAgent(app, ['researcher']);
-const admin = useAgent(app, ['admin']);
+const { researcher, admin } = useAgents(app, 'researcher', 'admin');
 
 type A = Record<string, unknown>;
 // Eight municipalities, answers chosen so every number below can be checked by hand.

@@ -7,17 +7,14 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { useAgent, useTestApp } from '../helpers/app';
-import { download } from '../helpers/app';
+import { download, useAgents, useTestApp } from '../helpers/app';
 import { createOpenWave, regionalQuestionnaire } from '../helpers/fixtures';
 import { agentAs, type TestAgent } from '../helpers/auth';
 import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
 import { setMinCell } from '../../server/src/analytics/coding.service';
 
 const app = useTestApp();
-const researcher = useAgent(app, ['researcher']);
-const coordinator = useAgent(app, ['coordinator']);
-const admin = useAgent(app, ['admin']);
+const { researcher, coordinator, admin } = useAgents(app, 'researcher', 'coordinator', 'admin');
 
 const QUESTIONNAIRE = regionalQuestionnaire(
   { ru: 'Бюджеты сотрудничества', en: 'Cooperation budgets', uk: 'Бюджети співпраці' },

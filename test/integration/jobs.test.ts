@@ -11,7 +11,8 @@ import { ResponseModel } from '../../server/src/responses/response.model';
 import { setMinCell } from '../../server/src/analytics/coding.service';
 import { useTestDatabase, storeKind } from '../helpers/db';
 import { answers, createFixtureWave, insertResponses } from '../helpers/fixtures';
-import { agentAs, type TestAgent } from '../helpers/auth';
+import { agentAs } from '../helpers/auth';
+import { useAgents } from '../helpers/app';
 
 const LEASE_MS = 1500;
 const MAX_TAKEOVERS = 2;
@@ -23,10 +24,9 @@ afterAll(async () => {
 useTestDatabase();
 // The direct downloads compared with the jobs' files run on a machine shared with other test runs.
 const app = createApp({ store: { kind: storeKind() }, requestDeadlineMs: 30_000 });
+const { researcher, coordinator } = useAgents(app, 'researcher', 'coordinator');
 let wave: string;
 let bigWave: string;
-let researcher: TestAgent;
-let coordinator: TestAgent;
 const BIG = 6000;
 
 type Job = {
@@ -79,8 +79,6 @@ const fillWave = (code: string, n: number) =>
   );
 
 beforeAll(async () => {
-  researcher = await agentAs(app, ['researcher']);
-  coordinator = await agentAs(app, ['coordinator']);
   wave = await createFixtureWave();
   await setMinCell(wave, 1);
   const rows = [

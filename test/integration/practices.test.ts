@@ -9,16 +9,14 @@ import { setMinCell } from '../../server/src/analytics/coding.service';
 import { AuditModel } from '../../server/src/audit/audit.model';
 import { PracticeModel } from '../../server/src/practices/practice.model';
 import { resetSearchMode, searchMode } from '../../server/src/practices/practices.service';
-import { useAgent, useTestApp } from '../helpers/app';
+import { useAgents, useTestApp } from '../helpers/app';
 import { storeKind } from '../helpers/db';
 import { agentAs, type TestAgent } from '../helpers/auth';
 import { createFixtureWave, answers } from '../helpers/fixtures';
 import { practiceBody, practicesCsv } from '../helpers/practices';
 
 const app = useTestApp({ demo: false });
-const editor = useAgent(app, ['editor']);
-const coordinator = useAgent(app, ['coordinator']);
-const researcher = useAgent(app, ['researcher']);
+const { editor, coordinator, researcher } = useAgents(app, 'editor', 'coordinator', 'researcher');
 
 beforeAll(() => resetSearchMode());
 

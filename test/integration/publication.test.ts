@@ -4,14 +4,12 @@
 // leaks; the snapshot is served until an answer changes it; unpublishing removes it; both audited.
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { useAgent, useTestApp } from '../helpers/app';
+import { useAgents, useTestApp } from '../helpers/app';
 import { createOpenWave, regionalQuestionnaire } from '../helpers/fixtures';
 import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
 
 const app = useTestApp();
-const researcher = useAgent(app, ['researcher']);
-const coordinator = useAgent(app, ['coordinator']);
-const admin = useAgent(app, ['admin']);
+const { researcher, coordinator, admin } = useAgents(app, 'researcher', 'coordinator', 'admin');
 
 const Q = regionalQuestionnaire(
   { ru: 'Монитор', en: 'Monitor', uk: 'Монітор' },

@@ -4,14 +4,13 @@
 // invitation waves take the region from the invitation; no obstacle question is needed.
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { useAgent, useTestApp } from '../helpers/app';
+import { useAgents, useTestApp } from '../helpers/app';
 import { createInvitationWave, importAndIssue } from '../helpers/invitations';
 import { ResponseModel } from '../../server/src/responses/response.model';
 
 const app = useTestApp({ demo: false });
 
-const coordinator = useAgent(app, ['coordinator']);
-const researcher = useAgent(app, ['researcher']);
+const { coordinator, researcher } = useAgents(app, 'coordinator', 'researcher');
 
 // A per-region monitor without lsgRole: the region is an ordinary dropdown, no obstacle question.
 const monitor = {

@@ -6,8 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import JSZip from 'jszip';
-import { useAgent, useTestApp } from '../helpers/app';
-import { asBuffer } from '../helpers/app';
+import { asBuffer, useAgent, useTestApp } from '../helpers/app';
 import { createOpenWave, regionalQuestionnaire } from '../helpers/fixtures';
 import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
 

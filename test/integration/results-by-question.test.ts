@@ -6,14 +6,12 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { useAgent, useTestApp } from '../helpers/app';
-import { download } from '../helpers/app';
+import { download, useAgents, useTestApp } from '../helpers/app';
 import { createOpenWave, regionalQuestionnaire } from '../helpers/fixtures';
 import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
 
 const app = useTestApp();
-const researcher = useAgent(app, ['researcher']);
-const coordinator = useAgent(app, ['coordinator']);
+const { researcher, coordinator } = useAgents(app, 'researcher', 'coordinator');
 
 const MONITOR = regionalQuestionnaire(
   { ru: 'Мониторинг партнёрств', en: 'Partnership monitor', uk: 'Моніторинг партнерств' },

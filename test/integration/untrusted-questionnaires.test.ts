@@ -11,13 +11,12 @@ import { QuestionnaireModel } from '../../server/src/questionnaires/questionnair
 import { definitionHash } from '../../server/src/questionnaires/questionnaires.service';
 import { checkDefinition } from '../../server/src/questionnaires/definition';
 import { sanitizeDefinition } from '../../server/src/questionnaires/markup';
-import { useAgent, useTestApp } from '../helpers/app';
+import { useAgents, useTestApp } from '../helpers/app';
 import { ROOT } from '../helpers/db';
 import { answers, createOpenWave, fixture } from '../helpers/fixtures';
 
 const app = useTestApp({ demo: false });
-const coordinator = useAgent(app, ['coordinator']);
-const researcher = useAgent(app, ['researcher']);
+const { coordinator, researcher } = useAgents(app, 'coordinator', 'researcher');
 
 const key = () => `u-${randomUUID().slice(0, 8)}`;
 const upload = (k: string, definition: string) => coordinator.post('/api/questionnaires').send({ key: k, definition });
