@@ -4,10 +4,9 @@
 // on every page of the default questionnaire (all answered, so every conditional question shows)
 // and of the fixture with every question type, no question's content is wider than its box and
 // nothing is clipped out of sight (a matrix either reflows or scrolls in a visible container).
-import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { useTestDatabase, ROOT } from '../helpers/db';
+import { useTestDatabase } from '../helpers/db';
 import { SHOTS, useBrowserApp } from '../helpers/e2e';
 import { createOpenWave, fixture } from '../helpers/fixtures';
 import { measureQuestionOverflow, settle } from '../helpers/layout';

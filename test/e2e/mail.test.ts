@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { useTestDatabase, ROOT } from '../helpers/db';
-import { type BrowserApp, importOnWavePage, type PageOptions, signIn, startBrowserApp } from '../helpers/e2e';
+import { type BrowserApp, importOnWavePage, signIn, startBrowserApp } from '../helpers/e2e';
 import { createUser } from '../helpers/auth';
 import { THREE_MUNICIPALITIES } from '../helpers/invitations';
 import { createFixtureWave } from '../helpers/fixtures';

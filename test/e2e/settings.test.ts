@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { useTestDatabase, ROOT } from '../helpers/db';
+import { useTestDatabase } from '../helpers/db';
 import { SHOTS, useBrowserApp } from '../helpers/e2e';
 import { createUser } from '../helpers/auth';
 import { UserModel } from '../../server/src/auth/user.model';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { useAgents, useTestApp } from '../helpers/app';
 import { createFixtureWave, fixture } from '../helpers/fixtures';
-import { agentAs, type TestAgent } from '../helpers/auth';
+import { agentAs } from '../helpers/auth';
 import { createInvitationWave, importAndIssue } from '../helpers/invitations';
 import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
 import { ResponseModel } from '../../server/src/responses/response.model';

@@ -9,7 +9,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { download, useAgents, useTestApp } from '../helpers/app';
 import { createOpenWave, regionalQuestionnaire } from '../helpers/fixtures';
-import { agentAs, type TestAgent } from '../helpers/auth';
+import { agentAs } from '../helpers/auth';
 import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
 import { setMinCell } from '../../server/src/analytics/coding.service';
 

@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import type request from 'supertest';
 import { municipalityTypes, regions } from '../../server/src/reference/reference.service';
 import { useAgent, useTestApp } from '../helpers/app';
-import { agentAs, type TestAgent } from '../helpers/auth';
+import { agentAs } from '../helpers/auth';
 import { registerMiniQuestionnaire } from '../helpers/fixtures';
 import { createInvitationWave, csv } from '../helpers/invitations';
 

@@ -10,7 +10,7 @@ import { InvitationModel, InvitationTokenModel } from '../../server/src/invitati
 import { hashToken } from '../../server/src/invitations/invitations.service';
 import { useAgent, useTestApp } from '../helpers/app';
 import { storeKind } from '../helpers/db';
-import { agentAs, type TestAgent } from '../helpers/auth';
+import { agentAs } from '../helpers/auth';
 import { registerMiniQuestionnaire } from '../helpers/fixtures';
 import { createInvitationWave, csv, importAndIssue, parseLinksCsv, THREE_MUNICIPALITIES } from '../helpers/invitations';
 

@@ -11,7 +11,7 @@ import { PracticeModel } from '../../server/src/practices/practice.model';
 import { resetSearchMode, searchMode } from '../../server/src/practices/practices.service';
 import { useAgents, useTestApp } from '../helpers/app';
 import { storeKind } from '../helpers/db';
-import { agentAs, type TestAgent } from '../helpers/auth';
+import type { TestAgent } from '../helpers/auth';
 import { createFixtureWave, answers } from '../helpers/fixtures';
 import { practiceBody, practicesCsv } from '../helpers/practices';
 

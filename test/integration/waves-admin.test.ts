@@ -4,7 +4,7 @@ import request from 'supertest';
 import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
 import { AuditModel } from '../../server/src/audit/audit.model';
 import { useAgent, useTestApp } from '../helpers/app';
-import { agentAs, type TestAgent } from '../helpers/auth';
+import { agentAs } from '../helpers/auth';
 import { answers, fixture, registerMiniQuestionnaire } from '../helpers/fixtures';
 
 const app = useTestApp({ demo: false });
