@@ -2,6 +2,7 @@
 // an invitation-only wave, imports three municipalities and downloads their links; an official
 // opens one link, answers half, reloads (answers still there), finishes and submits; the board
 // then shows 1 completed, 0 started, 2 not started for that region. Screenshots in Russian.
+import fs from 'node:fs';
 import path from 'node:path';
 import { useTestDatabase, ROOT } from '../helpers/db';
 import { theOnlyResponse } from '../helpers/fixtures';

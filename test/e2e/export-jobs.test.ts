@@ -2,6 +2,7 @@
 // progress bar shows rows, percent and time left, the file downloads when it is ready, and the
 // wave's recent exports are listed with who started them. Another export is cancelled from the
 // page. Screenshots (Russian) go to test-results/screenshots/issue9-export-*.png.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { useTestDatabase } from '../helpers/db';

@@ -28,7 +28,6 @@ export async function createInvitationWave(
 ): Promise<string> {
   const code = typeof over.code === 'string' ? over.code : `inv-${randomUUID().slice(0, 8)}`;
   const res = await coordinator.post('/api/waves').send({
-    code,
     title: { ru: 'Волна по приглашениям', uk: '', en: 'Invitation wave' },
     questionnaireId,
     opensAt: null,

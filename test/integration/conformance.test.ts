@@ -9,7 +9,7 @@ import request from 'supertest';
 import { createApp } from '../../server/src/app';
 import { useTestDatabase, storeKind } from '../helpers/db';
 import { agentAs, type TestAgent } from '../helpers/auth';
-import { loadCorpus, runSession, surveyCoreVerdict, type Case } from '../helpers/conformance';
+import { loadCorpus, openCorpusWave, runSession, surveyCoreVerdict, type Case } from '../helpers/conformance';
 import { ResponseModel } from '../../server/src/responses/response.model';
 
 useTestDatabase({ demo: false });
