@@ -4,13 +4,10 @@
 // invitation link, a bad link, the confirmation), the home and login pages, the researcher's
 // dashboard and analysis pages, the coordinator's pages and the admin's settings. No serious or
 // critical violation is allowed (WCAG 2.0/2.1 A and AA rules plus axe's best practices).
-import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
-import fs from 'node:fs';
-import path from 'node:path';
-import { useTestDatabase, storeKind, ROOT } from '../helpers/db';
-import { launchChromium } from '../helpers/browser';
-import { startServer } from '../helpers/server';
+import type { Page } from 'playwright-core';
+import { IMC_PROFILE } from '../helpers/imc-profile';
+import { useTestDatabase, storeKind } from '../helpers/db';
+import { saveDraft, SHOTS, submitAnswers, useBrowserApp } from '../helpers/e2e';
 import { agentAs, createUser } from '../helpers/auth';
 import { createInvitationWave, importAndIssue } from '../helpers/invitations';
 import { fixture } from '../helpers/fixtures';
@@ -20,19 +17,13 @@ import { listWaves } from '../../server/src/waves/waves.service';
 
 useTestDatabase({ demo: true });
 
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
-
 const ADMIN = { email: 'a11y-admin@e2e.local', password: 'a11y admin password 1' };
-let browser: Browser;
-let server: { baseUrl: string; close: () => Promise<void> };
+const e2e = useBrowserApp();
 let demo: string;
 let invitationWave: string;
 let token: string;
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  server = await startServer();
-  browser = await launchChromium();
   const wave = (await listWaves())[0];
   demo = wave.code;
   await createUser(ADMIN.email, ADMIN.password, ['admin']);
@@ -42,33 +33,17 @@ beforeAll(async () => {
   // A few answers, so the dashboard, the region page and the free texts have something to show.
   const regions = ['RU-VLG', 'RU-VLG', 'RU-ARK', 'RU-KOS', 'RU-VLG'];
   for (const [i, region] of regions.entries()) {
-    const res = await fetch(`${server.baseUrl}/api/waves/${demo}/responses`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({
-        clientId: randomUUID(),
-        locale: 'ru',
-        answers: {
-          country: 'RU',
-          region,
-          municipality: `Муниципалитет ${i + 1}`,
-          municipality_type: i % 2 ? 'urban_okrug' : 'municipal_okrug',
-          size_class: 'small',
-          role: 'head',
-          imc_experience: 'no',
-          obstacles: i % 2 ? ['funding', 'staff'] : ['legal'],
-          comment: `Комментарий ${i + 1}`,
-        },
-      }),
+    await submitAnswers(e2e.baseUrl, demo, {
+      ...IMC_PROFILE,
+      region,
+      municipality: `Муниципалитет ${i + 1}`,
+      municipality_type: i % 2 ? 'urban_okrug' : 'municipal_okrug',
+      imc_experience: 'no',
+      obstacles: i % 2 ? ['funding', 'staff'] : ['legal'],
+      comment: `Комментарий ${i + 1}`,
     });
-    if (res.status !== 201) throw new Error(`submit: ${res.status} ${await res.text()}`);
   }
 }, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 const problems: string[] = [];
 const COMPLETE = (fixture('../../surveys/imc-barriers/v1.json') as { completeText: Record<string, string> })
@@ -76,7 +51,7 @@ const COMPLETE = (fixture('../../surveys/imc-barriers/v1.json') as { completeTex
 
 /** Opens `path`, waits until its heading is up and the network is quiet, then runs axe. */
 async function audit(page: Page, path: string, name = path): Promise<void> {
-  await page.goto(`${server.baseUrl}${path}`);
+  await page.goto(`${e2e.baseUrl}${path}`);
   await settle(page);
   problems.push(...describeFindings(name, await axeViolations(page)));
   // Usable at the width it was opened at: nothing makes the page scroll sideways.
@@ -95,33 +70,8 @@ async function settle(page: Page): Promise<void> {
 
 /** Saves a draft on page `pageNo` (from a page without the form, which would save over it on leaving). */
 async function draftOn(page: Page, pageNo: number, lang = 'ru'): Promise<void> {
-  await page.goto(`${server.baseUrl}/`);
-  await page.evaluate(
-    ({ demo, pageNo, lang }) => {
-      localStorage.setItem('lsg-barometer:lang', lang);
-      localStorage.setItem(
-        `lsg-barometer:draft:${demo}`,
-        JSON.stringify({
-          clientId: crypto.randomUUID(),
-          startedAt: new Date().toISOString(),
-          questionnaire: { key: 'imc-barriers', version: 1 },
-          data: {
-            country: 'RU',
-            region: 'RU-VLG',
-            municipality: 'Тотьма',
-            municipality_type: 'municipal_okrug',
-            size_class: 'small',
-            role: 'head',
-            imc_experience: 'yes_ongoing',
-            obstacles: ['funding', 'staff'],
-            obstacle_severity: { funding: 5 },
-          },
-          pageNo,
-        }),
-      );
-    },
-    { demo, pageNo, lang },
-  );
+  const data = { ...IMC_PROFILE, imc_experience: 'yes_ongoing', obstacles: ['funding', 'staff'] };
+  await saveDraft(page, e2e.baseUrl, demo, { data: { ...data, obstacle_severity: { funding: 5 } }, pageNo, lang });
 }
 
 describe('axe finds no serious or critical violation', () => {
@@ -134,10 +84,7 @@ describe('axe finds no serious or critical violation', () => {
     'on the respondent pages at %i px in %s',
     async (width, lang) => {
       problems.length = 0;
-      const context = await browser.newContext({ viewport: { width, height: 900 } });
-      const page = await context.newPage();
-      await page.goto(`${server.baseUrl}/`);
-      await page.evaluate((lang) => localStorage.setItem('lsg-barometer:lang', lang), lang);
+      const { page } = await e2e.newPage({ viewport: { width, height: 900 }, lang });
       await audit(page, '/', `home ${lang} ${width}`);
       await audit(page, '/w/' + demo, `questionnaire p1 ${lang} ${width}`);
       for (const pageNo of [1, 2, 3]) {
@@ -152,7 +99,7 @@ describe('axe finds no serious or critical violation', () => {
       await audit(page, '/i/not-a-token', `bad invitation link ${lang} ${width}`);
       await audit(page, '/no-such-page', `not found ${lang} ${width}`);
       await audit(page, '/login', `login ${lang} ${width}`);
-      await context.close();
+      await page.context().close();
       expect(problems).toEqual([]);
     },
     240_000,
@@ -166,11 +113,8 @@ describe('axe finds no serious or critical violation', () => {
     'on the staff pages at %i px in %s',
     async (width, lang) => {
       problems.length = 0;
-      const context = await browser.newContext({ viewport: { width, height: 900 } });
-      const page = await context.newPage();
-      await page.goto(`${server.baseUrl}/login?next=/account`);
-      await page.evaluate((lang) => localStorage.setItem('lsg-barometer:lang', lang), lang);
-      await page.reload();
+      const { page } = await e2e.newPage({ viewport: { width, height: 900 }, lang });
+      await page.goto(`${e2e.baseUrl}/login?next=/account`);
       await page.locator('input[name="email"]').fill(ADMIN.email);
       await page.locator('input[name="password"]').fill(ADMIN.password);
       await page.locator('button[type="submit"]').click();
@@ -206,7 +150,7 @@ describe('axe finds no serious or critical violation', () => {
         if (path.endsWith('/results'))
           await page.screenshot({ path: `${SHOTS}/dashboard-${lang}-${width}.png`, fullPage: true });
       }
-      await context.close();
+      await page.context().close();
       expect(problems).toEqual([]);
     },
     300_000,

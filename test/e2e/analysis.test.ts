@@ -8,19 +8,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { useTestDatabase, ROOT } from '../helpers/db';
-import { launchChromium } from '../helpers/browser';
-import { startServer } from '../helpers/server';
+import type { Page } from 'playwright-core';
+import { IMC_PROFILE } from '../helpers/imc-profile';
+import { useTestDatabase } from '../helpers/db';
+import { openComparison, SHOTS, signInAt, submitAnswers, useBrowserApp } from '../helpers/e2e';
 import { createUser } from '../helpers/auth';
+import { createOpenWave } from '../helpers/fixtures';
 import { listQuestionnaires } from '../../server/src/questionnaires/questionnaires.service';
-import { createWaveIfAbsent } from '../../server/src/waves/waves.service';
 import { DEFAULT_QUESTIONNAIRE } from '../../server/src/bootstrap';
 import { setMinCell } from '../../server/src/analytics/coding.service';
 
 useTestDatabase({ demo: false });
 
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 const WAVE_A = 'e2e-2025';
 const WAVE_B = 'e2e-2026';
 const EMAIL = 'analyst@e2e.local';
@@ -62,71 +61,40 @@ async function submit(
   i: number,
   extra: Record<string, unknown> = {},
 ): Promise<void> {
-  const res = await fetch(`${baseUrl}/api/waves/${wave}/responses`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({
-      clientId: randomUUID(),
-      locale: 'ru',
-      answers: {
-        country: 'RU',
-        region: s.region,
-        municipality: `Муниципалитет ${wave.slice(-4)}-${i + 1}`,
-        municipality_type: s.type,
-        size_class: 'small',
-        role: 'head',
-        imc_experience: s.experience,
-        obstacles: s.obstacles,
-        ...extra,
-      },
-    }),
+  await submitAnswers(baseUrl, wave, {
+    ...IMC_PROFILE,
+    region: s.region,
+    municipality: `Муниципалитет ${wave.slice(-4)}-${i + 1}`,
+    municipality_type: s.type,
+    imc_experience: s.experience,
+    obstacles: s.obstacles,
+    ...extra,
   });
-  if (res.status !== 201 && res.status !== 200) throw new Error(`submit ${res.status}: ${await res.text()}`);
 }
 
-let browser: Browser;
-let context: BrowserContext;
+const e2e = useBrowserApp();
 let page: Page;
-let server: { baseUrl: string; close: () => Promise<void> };
-const errors: string[] = [];
+let errors: string[];
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   const version = (await listQuestionnaires()).filter((q) => q.key === DEFAULT_QUESTIONNAIRE).at(-1)!;
   for (const [code, year] of [
     [WAVE_A, '2025'],
     [WAVE_B, '2026'],
   ]) {
-    await createWaveIfAbsent({
+    await createOpenWave(version.id, {
       code,
       title: { ru: `Мониторинг ${year}`, en: `Monitoring ${year}`, uk: `Моніторинг ${year}` },
-      questionnaireId: version.id,
-      status: 'open',
-      opensAt: null,
-      closesAt: null,
-      scope: { countries: ['RU', 'UA'], regions: [] },
-      access: 'public',
-      anonymous: false,
     });
   }
   // The pages are checked against figures worked by hand on 20 respondents: the coordinator's
   // minimum k = 1 shows them whole (the legend at k = 3 is checked at the end).
   for (const code of [WAVE_A, WAVE_B]) await setMinCell(code, 1);
   await createUser(EMAIL, PASSWORD, ['researcher']);
-  server = await startServer();
-  for (const [i, s] of seedA().entries()) await submit(server.baseUrl, WAVE_A, s, i);
-  for (const [i, s] of seedB().entries()) await submit(server.baseUrl, WAVE_B, s, i);
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
+  for (const [i, s] of seedA().entries()) await submit(e2e.baseUrl, WAVE_A, s, i);
+  for (const [i, s] of seedB().entries()) await submit(e2e.baseUrl, WAVE_B, s, i);
+  ({ page, errors } = await e2e.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true }));
 }, 240_000);
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await server?.close();
-});
 
 async function expectText(locator: ReturnType<Page['locator']>, text: string | RegExp): Promise<void> {
   await locator.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: 15_000 });
@@ -136,11 +104,7 @@ const firstRowId = () => page.locator('[data-testid="results-table"] tbody tr').
 
 describe('researcher analysis pages', () => {
   it('dashboard: base, filter by municipality type, sorting, region page, XLSX download', async () => {
-    await page.goto(`${server.baseUrl}/w/${WAVE_A}/results`);
-    await page.getByLabel('Электронная почта').fill(EMAIL);
-    await page.getByLabel('Пароль').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Войти' }).click();
-    await page.waitForURL(new RegExp(`/w/${WAVE_A}/results$`));
+    await signInAt(page, e2e.baseUrl, `/w/${WAVE_A}/results`, { email: EMAIL, password: PASSWORD });
 
     const seeds = seedA();
     await expectText(page.getByTestId('base-respondents'), `${seeds.length} респондентов`);
@@ -250,7 +214,7 @@ describe('researcher analysis pages', () => {
   }, 180_000);
 
   it('crosstab: two questions, counts and the chi-square test with its small-count warning', async () => {
-    await page.goto(`${server.baseUrl}/w/${WAVE_A}/crosstab`);
+    await page.goto(`${e2e.baseUrl}/w/${WAVE_A}/crosstab`);
     await page.getByTestId('crosstab-row').selectOption('municipality_type');
     await page.getByTestId('crosstab-col').selectOption('imc_experience');
     await page.getByTestId('crosstab-table').waitFor({ state: 'visible', timeout: 15_000 });
@@ -268,10 +232,7 @@ describe('researcher analysis pages', () => {
   }, 60_000);
 
   it('comparison: wave B against A per region, regions of one wave only marked', async () => {
-    await page.goto(`${server.baseUrl}/w/${WAVE_A}/compare`);
-    await page.getByTestId('compare-wave').selectOption(WAVE_B);
-    await page.getByTestId('compare-question').selectOption('obstacles');
-    await page.getByTestId('compare-table').waitFor({ state: 'visible', timeout: 15_000 });
+    await openComparison(page, e2e.baseUrl, WAVE_A, WAVE_B, 'obstacles');
     await expectText(page.getByTestId('compare-row-RU-KOS'), 'только в волне A');
     await expectText(page.getByTestId('compare-row-RU-KR'), 'только в волне B');
     // Arkhangelsk funding: A 6/6 = 100 %, B 2/6 (i = 6, 9) = 33,3 % → −66,7 pp.
@@ -285,7 +246,7 @@ describe('researcher analysis pages', () => {
   }, 60_000);
 
   it('the dashboard reads in English too', async () => {
-    await page.goto(`${server.baseUrl}/w/${WAVE_A}/results`);
+    await page.goto(`${e2e.baseUrl}/w/${WAVE_A}/results`);
     await page.getByTestId('language-switcher').selectOption('en');
     await expectText(page.getByTestId('base-respondents'), '20 respondents');
     await expectText(page.getByTestId('results-base'), 'Base: 20 respondents');
@@ -297,13 +258,13 @@ describe('researcher analysis pages', () => {
 
   it('free text: an "other" answer is found by search and coded into an obstacle, which then counts', async () => {
     await submit(
-      server.baseUrl,
+      e2e.baseUrl,
       WAVE_A,
       { region: 'RU-VLG', type: 'urban_okrug', obstacles: ['other'], experience: 'no' },
       20,
       { 'obstacles-Comment': 'Нет нормативной базы для совместных проектов' },
     );
-    await page.goto(`${server.baseUrl}/w/${WAVE_A}/texts`);
+    await page.goto(`${e2e.baseUrl}/w/${WAVE_A}/texts`);
     await page.getByLabel('Поиск по тексту или муниципалитету').fill('нормативной');
     await page.getByRole('button', { name: 'Найти' }).click();
     await expectText(page.getByTestId('texts-total'), 'Найден 1 ответ');
@@ -314,7 +275,7 @@ describe('researcher analysis pages', () => {
     await expectText(page.getByTestId('text-answer').first(), 'Учитывается как: Пробелы и противоречия');
     await page.screenshot({ path: path.join(SHOTS, 'issue4-texts.png'), fullPage: true });
     // Legal: 5 of the first 20, plus the coded answer.
-    await page.goto(`${server.baseUrl}/w/${WAVE_A}/results`);
+    await page.goto(`${e2e.baseUrl}/w/${WAVE_A}/results`);
     await expectText(page.getByTestId('base-respondents'), '21 респондент');
     const total = await page.getByTestId('results-total').locator('td').allInnerTexts();
     expect(total[3]).toMatch(/^6\s\(28,6\s%\)$/);
@@ -323,7 +284,7 @@ describe('researcher analysis pages', () => {
   it('disclosure: at the wave minimum k = 3 the table states the rule in its legend; hidden cells read [c]', async () => {
     await setMinCell(WAVE_A, 3);
     try {
-      await page.goto(`${server.baseUrl}/w/${WAVE_A}/results`);
+      await page.goto(`${e2e.baseUrl}/w/${WAVE_A}/results`);
       await page.getByTestId('results-table').waitFor({ state: 'visible', timeout: 15_000 });
       const legend = page.getByTestId('suppressed-legend');
       await expectText(legend, '[c] — скрыто: значение меньше 3 респондентов');

@@ -6,61 +6,30 @@
 // required question with SurveyJS's error; and the answers survey-core completes with, put in
 // the form as a draft, are sent from the last page with the "Complete" button and accepted.
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Model } from 'survey-core';
 import { createApp } from '../../server/src/app';
 import { agentAs } from '../helpers/auth';
-import { launchChromium } from '../helpers/browser';
-import { loadCorpus, runSession, type Case } from '../helpers/conformance';
+import { useBrowserApp } from '../helpers/e2e';
+import { loadCorpus, openCorpusWave, runSession, type Case } from '../helpers/conformance';
 import { storeKind, useTestDatabase } from '../helpers/db';
-import { startServer } from '../helpers/server';
 
 useTestDatabase({ demo: false });
 
 const corpus = loadCorpus();
-let browser: Browser;
-let server: { baseUrl: string; close: () => Promise<void> };
+const e2e = useBrowserApp();
 const waves = new Map<string, { code: string; questionnaire: { key: string; version: number | string } }>();
-
-async function openWave(c: Case, coordinator: Awaited<ReturnType<typeof agentAs>>): Promise<string> {
-  const key = `confb-${c.file.replace(/\.json$/, '').replace(/[^a-z0-9-]/g, '-')}`;
-  const up = await coordinator.post('/api/questionnaires').send({ key, definition: JSON.stringify(c.definition) });
-  if (up.status !== 201) throw new Error(`${c.file}: upload ${up.status} ${JSON.stringify(up.body)}`);
-  const code = `confb-${randomUUID().slice(0, 8)}`;
-  const created = await coordinator.post('/api/waves').send({
-    code,
-    title: { ru: c.title.slice(0, 200), uk: '', en: '' },
-    questionnaireId: up.body.id,
-    opensAt: null,
-    closesAt: null,
-    scope: { countries: ['RU'], regions: [] },
-    access: 'public',
-    anonymous: false,
-    noRegionalBreakdown: true,
-  });
-  if (created.status !== 201) throw new Error(`${c.file}: wave ${created.status} ${JSON.stringify(created.body)}`);
-  const opened = await coordinator.post(`/api/waves/${code}/lifecycle`).send({ action: 'open' });
-  if (opened.status !== 200) throw new Error(`${c.file}: open ${opened.status} ${JSON.stringify(opened.body)}`);
-  return code;
-}
 
 beforeAll(async () => {
   const coordinator = await agentAs(createApp({ store: { kind: storeKind() } }), ['coordinator']);
-  server = await startServer();
-  browser = await launchChromium();
   for (const c of corpus) {
-    const code = await openWave(c, coordinator);
-    const wave = (await (await fetch(`${server.baseUrl}/api/waves/${code}`)).json()) as {
+    const { code } = await openCorpusWave(coordinator, c, 'confb');
+    const wave = (await (await fetch(`${e2e.baseUrl}/api/waves/${code}`)).json()) as {
       questionnaire: { key: string; version: number | string };
     };
     waves.set(c.file, { code, questionnaire: { key: wave.questionnaire.key, version: wave.questionnaire.version } });
   }
 }, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 /** A 1 × 1 PNG: the corpus's signatures are placeholders a browser cannot draw ("data:image/png;base64,AAAA"). */
 const PNG_1X1 =
@@ -85,7 +54,7 @@ function completeAnswers(c: Case): Record<string, unknown> {
 /** A page of the wave with an optional draft (answers, page number) already in the browser. */
 async function openForm(c: Case, draft?: { data: Record<string, unknown>; pageNo: number }) {
   const { code, questionnaire } = waves.get(c.file)!;
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -93,7 +62,7 @@ async function openForm(c: Case, draft?: { data: Record<string, unknown>; pageNo
     if (m.type() === 'error' && !/Failed to load resource/.test(m.text()))
       errors.push(`${m.text()} at ${m.location().url}:${m.location().lineNumber}`);
   });
-  await page.goto(`${server.baseUrl}/i/not-a-token`); // same origin, to write the draft
+  await page.goto(`${e2e.baseUrl}/i/not-a-token`); // same origin, to write the draft
   if (draft)
     await page.evaluate(
       ([key, value]) => localStorage.setItem(key, value),
@@ -107,7 +76,7 @@ async function openForm(c: Case, draft?: { data: Record<string, unknown>; pageNo
         }),
       ],
     );
-  await page.goto(`${server.baseUrl}/w/${code}`);
+  await page.goto(`${e2e.baseUrl}/w/${code}`);
   await page.locator('.sd-page').first().waitFor({ state: 'visible', timeout: 30_000 });
   return { page, errors };
 }

@@ -4,71 +4,33 @@
 // then shows 1 completed, 0 started, 2 not started for that region. Screenshots in Russian.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { useTestDatabase, ROOT } from '../helpers/db';
-import { launchChromium } from '../helpers/browser';
-import { startServer } from '../helpers/server';
+import { theOnlyResponse } from '../helpers/fixtures';
+import { importOnWavePage, type PageOptions, SHOTS, signIn, until, useBrowserApp, visible } from '../helpers/e2e';
 import { createUser } from '../helpers/auth';
 import { parseLinksCsv, THREE_MUNICIPALITIES } from '../helpers/invitations';
-import { ResponseModel } from '../../server/src/responses/response.model';
 import { InvitationModel } from '../../server/src/invitations/invitation.model';
 
 useTestDatabase({ demo: false });
 
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'mini-barriers.json');
 const WAVE = 'e2e-inv-2027';
-let browser: Browser;
-let server: { baseUrl: string; close: () => Promise<void> };
-const contexts: BrowserContext[] = [];
+const COORDINATOR = { email: 'coordinator@e2e.local', password: 'coordinator password 1' };
+const e2e = useBrowserApp();
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  server = await startServer();
-  browser = await launchChromium();
-  await createUser('coordinator@e2e.local', 'coordinator password 1', ['coordinator']);
-}, 300_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await server?.close();
+  await createUser(COORDINATOR.email, COORDINATOR.password, ['coordinator']);
 });
 
-async function newPage(width = 1280, height = 900): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.stack ?? e.message));
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) errors.push(m.text());
-  });
-  page.on('dialog', (d) => void d.accept()); // the lifecycle and link confirmations
-  return { page, errors };
-}
-
-const visible = (locator: ReturnType<Page['locator']>, timeout = 15_000) =>
-  locator.first().waitFor({ state: 'visible', timeout });
-
-/** Polls a condition checked from the test side (the page's CSP forbids string evaluation). */
-async function until(check: () => Promise<boolean>, timeout = 15_000): Promise<void> {
-  const end = Date.now() + timeout;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Dialogs (the lifecycle and link confirmations) are accepted; CSP reports count as errors. */
+const PAGE: PageOptions = { acceptDownloads: true, acceptDialogs: true, cspErrors: true };
 
 describe('a coordinator runs an invitation wave and an official answers through a link', () => {
   it('upload → wave → invitations → answer with a reload → board shows 1 / 0 / 2', async () => {
-    const { page, errors } = await newPage();
+    const { page, errors } = await e2e.newPage({ ...PAGE, viewport: { width: 1280, height: 900 } });
 
     // Sign in; the header leads coordinators to their pages.
-    await page.goto(`${server.baseUrl}/login`);
-    await page.getByLabel('Электронная почта').fill('coordinator@e2e.local');
-    await page.getByLabel('Пароль').fill('coordinator password 1');
-    await page.getByRole('button', { name: 'Войти' }).click();
+    await signIn(page, e2e.baseUrl, COORDINATOR);
     await page.getByTestId('admin-link').click();
     await page.waitForURL(/\/admin\/waves$/);
 
@@ -107,12 +69,7 @@ describe('a coordinator runs an invitation wave and an official answers through 
     await visible(page.getByTestId('wave-status').filter({ hasText: 'Идёт опрос' }));
 
     // Invitations: import three municipalities, download their links.
-    await page.getByLabel('Файл CSV или XLSX').setInputFiles({
-      name: 'municipalities.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(THREE_MUNICIPALITIES, 'utf8'),
-    });
-    await page.getByRole('button', { name: 'Импортировать' }).click();
+    await importOnWavePage(page, THREE_MUNICIPALITIES);
     await visible(page.getByTestId('import-done').filter({ hasText: 'новых 3' }));
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -126,9 +83,9 @@ describe('a coordinator runs an invitation wave and an official answers through 
 
     // The official opens their link: municipality and region known and not editable.
     const tot = links.find((l) => l.id === 'tot')!;
-    const official = await newPage(390, 844); // a phone
+    const official = await e2e.newPage({ ...PAGE, viewport: { width: 390, height: 844 } }); // a phone
     const o = official.page;
-    await o.goto(tot.link.replace(/^https?:\/\/[^/]+/, server.baseUrl));
+    await o.goto(tot.link.replace(/^https?:\/\/[^/]+/, e2e.baseUrl));
     await visible(o.getByTestId('invitee-municipality').filter({ hasText: 'Тотемский муниципальный округ' }));
     expect(await o.getByTestId('invitee-region').innerText()).toMatch(/Вологодская область/);
     const q = (name: string) => o.locator(`[data-name="${name}"]`);
@@ -166,9 +123,8 @@ describe('a coordinator runs an invitation wave and an official answers through 
     await failure.getByRole('button', { name: 'Повторить сейчас' }).waitFor();
     await o.context().setOffline(false); // back online: the page retries by itself
     await visible(o.getByTestId('submit-confirmation'));
-    const stored = await ResponseModel.find({ waveCode: WAVE }).lean();
-    expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({
+    const stored = await theOnlyResponse(WAVE);
+    expect(stored).toMatchObject({
       regionCode: 'RU-VLG',
       municipality: 'Тотемский муниципальный округ',
       obstacles: ['funding', 'legal'],

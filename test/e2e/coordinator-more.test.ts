@@ -1,72 +1,32 @@
 // More of the coordinator's work in Chromium (Russian): a second questionnaire version and the
 // diff between versions; a wave edited through its form in each state of its lifecycle, with the
 // journal listing every step; and an official answering the public demo wave with the keyboard only.
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { useTestDatabase, ROOT } from '../helpers/db';
-import { launchChromium } from '../helpers/browser';
-import { startServer } from '../helpers/server';
+import { theOnlyResponse } from '../helpers/fixtures';
+import { SHOTS, signIn, until, useBrowserApp, visible } from '../helpers/e2e';
 import { createUser } from '../helpers/auth';
 import { listWaves } from '../../server/src/waves/waves.service';
 import { WaveModel } from '../../server/src/waves/wave.model';
-import { ResponseModel } from '../../server/src/responses/response.model';
 
 useTestDatabase({ demo: true });
 
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'mini-barriers.json');
 const KEY = 'e2e-more';
 const WAVE = 'e2e-edit-2027';
-let browser: Browser;
-let server: { baseUrl: string; close: () => Promise<void> };
-const contexts: BrowserContext[] = [];
+const COORDINATOR = { email: 'coordinator@e2e.local', password: 'coordinator password 1' };
+const e2e = useBrowserApp();
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  server = await startServer();
-  browser = await launchChromium();
-  await createUser('coordinator@e2e.local', 'coordinator password 1', ['coordinator']);
-}, 300_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await server?.close();
+  await createUser(COORDINATOR.email, COORDINATOR.password, ['coordinator']);
 });
 
-async function newPage(): Promise<{ page: Page; errors: string[]; dialogs: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  const dialogs: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.stack ?? e.message));
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) errors.push(m.text());
-  });
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.accept();
-  });
-  return { page, errors, dialogs };
-}
+const newPage = () =>
+  e2e.newPage({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU', cspErrors: true, acceptDialogs: true });
 
-const visible = (locator: Locator, timeout = 15_000) => locator.first().waitFor({ state: 'visible', timeout });
-
-async function until(check: () => Promise<boolean>, timeout = 15_000): Promise<void> {
-  const end = Date.now() + timeout;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${server.baseUrl}/login`);
-  await page.getByLabel('Электронная почта').fill('coordinator@e2e.local');
-  await page.getByLabel('Пароль').fill('coordinator password 1');
-  await page.getByRole('button', { name: 'Войти' }).click();
+async function signedIn(page: Page): Promise<void> {
+  await signIn(page, e2e.baseUrl, COORDINATOR);
   await page.getByTestId('admin-link').waitFor();
 }
 
@@ -81,8 +41,8 @@ function dateInput(days: number): string {
 describe('the questionnaire library compares versions', () => {
   it('a second version edited in the paste box (one question added, one removed) shows in the diff', async () => {
     const { page, errors } = await newPage();
-    await signIn(page);
-    await page.goto(`${server.baseUrl}/admin/questionnaires`);
+    await signedIn(page);
+    await page.goto(`${e2e.baseUrl}/admin/questionnaires`);
 
     // Version 1 from the file.
     await page.getByLabel('Ключ анкеты').fill(KEY);
@@ -126,10 +86,10 @@ describe('the questionnaire library compares versions', () => {
 describe('a wave is edited through its form in each state of its lifecycle', () => {
   it('draft: everything; open: title and closing date only; closed: reopen; archived: nothing', async () => {
     const { page, errors, dialogs } = await newPage();
-    await signIn(page);
+    await signedIn(page);
 
     // A draft on version 1.
-    await page.goto(`${server.baseUrl}/admin/waves/new`);
+    await page.goto(`${e2e.baseUrl}/admin/waves/new`);
     await page.getByLabel('Код волны').fill(WAVE);
     await page.getByLabel('Название по-русски').fill('Черновик волны');
     await page.getByLabel('Версия анкеты').selectOption(`${KEY}@1`);
@@ -251,7 +211,7 @@ describe('an official answers the public demo wave with the keyboard alone', () 
   it('Tab, Space, Enter, arrows and typing reach every required question and submit', async () => {
     const demo = (await listWaves()).find((w) => w.code.startsWith('demo-'))!.code;
     const { page, errors } = await newPage();
-    await page.goto(`${server.baseUrl}/w/${demo}`);
+    await page.goto(`${e2e.baseUrl}/w/${demo}`);
     const q = (name: string) => page.locator(`[data-name="${name}"]`);
     await visible(q('country'));
 
@@ -264,6 +224,18 @@ describe('an official answers the public demo wave with the keyboard alone', () 
       }
       throw new Error(`Tab never reached ${target.toString()}`);
     }
+    /** To the next page with the keyboard: Tab to "Next", Enter. */
+    const next = async () => {
+      await tabInto(page.getByRole('button', { name: 'Далее' }));
+      await page.keyboard.press('Enter');
+    };
+    /** Ticks the first choice of a question with the keyboard: Tab into it, Space. */
+    const tickFirst = async (name: string) => {
+      await visible(q(name));
+      await tabInto(q(name));
+      await page.keyboard.press('Space');
+      expect(await q(name).locator('input:checked').count()).toBe(1);
+    };
     /** A dropdown: type to filter, Enter picks the highlighted option. */
     async function pickByTyping(name: string, typed: string, expected: string): Promise<void> {
       await tabInto(q(name));
@@ -304,24 +276,15 @@ describe('an official answers the public demo wave with the keyboard alone', () 
     );
     await tabInto(q('role'));
     await page.keyboard.press('Space');
-    await tabInto(page.getByRole('button', { name: 'Далее' }));
-    await page.keyboard.press('Enter');
+    await next();
 
     // Page 2: experience.
-    await visible(q('imc_experience'));
-    await tabInto(q('imc_experience'));
-    await page.keyboard.press('Space');
-    expect(await q('imc_experience').locator('input:checked').count()).toBe(1);
-    await tabInto(page.getByRole('button', { name: 'Далее' }));
-    await page.keyboard.press('Enter');
+    await tickFirst('imc_experience');
+    await next();
 
     // Page 3: obstacles (a checkbox list).
-    await visible(q('obstacles'));
-    await tabInto(q('obstacles'));
-    await page.keyboard.press('Space');
-    expect(await q('obstacles').locator('input:checked').count()).toBe(1);
-    await tabInto(page.getByRole('button', { name: 'Далее' }));
-    await page.keyboard.press('Enter');
+    await tickFirst('obstacles');
+    await next();
 
     // Page 4: nothing required; submit.
     await visible(q('comment'));
@@ -331,9 +294,8 @@ describe('an official answers the public demo wave with the keyboard alone', () 
     await page.keyboard.press('Enter');
     await visible(page.getByTestId('submit-confirmation'));
 
-    const stored = await ResponseModel.find({ waveCode: demo }).lean();
-    expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({
+    const stored = await theOnlyResponse(demo);
+    expect(stored).toMatchObject({
       regionCode: 'RU-VLG',
       municipality: 'Тотемский муниципальный округ',
       municipalityType: 'municipal_okrug',

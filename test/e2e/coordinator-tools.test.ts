@@ -4,14 +4,13 @@
 // clipboard from the board with a visible confirmation; the region picker filters by typing,
 // ticks by keyboard, selects and clears a whole country and shows the number chosen. Also writes
 // the screenshots of issue 13 into docs/screenshots (matrix page, import errors, dashboard).
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { IMC_PROFILE } from '../helpers/imc-profile';
 import { useTestDatabase, storeKind, ROOT } from '../helpers/db';
-import { launchChromium } from '../helpers/browser';
-import { startServer } from '../helpers/server';
+import { saveDraft, SHOTS, signIn, submitAnswers, useBrowserApp, visible } from '../helpers/e2e';
 import { agentAs, createUser } from '../helpers/auth';
 import { createInvitationWave, csv } from '../helpers/invitations';
 import { axeViolations, describeFindings } from '../helpers/axe';
@@ -22,22 +21,16 @@ import { regions } from '../../server/src/reference/reference.service';
 useTestDatabase({ demo: true });
 
 const DOCS_SHOTS = path.join(ROOT, 'docs', 'screenshots');
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 const USER = { email: 'tools@e2e.local', password: 'tools password 1' };
-let browser: Browser;
-let server: { baseUrl: string; close: () => Promise<void> };
+const e2e = useBrowserApp();
 let demo: string;
 let openWave: string;
 let draftWave: string;
-const contexts: BrowserContext[] = [];
 
 const OBSTACLES = ['funding', 'experience', 'legal', 'staff', 'procedures', 'information', 'digital'];
 
 beforeAll(async () => {
   fs.mkdirSync(DOCS_SHOTS, { recursive: true });
-  fs.mkdirSync(SHOTS, { recursive: true });
-  server = await startServer();
-  browser = await launchChromium();
   const wave = (await listWaves())[0];
   demo = wave.code;
   await createUser(USER.email, USER.password, ['coordinator', 'researcher']);
@@ -50,52 +43,29 @@ beforeAll(async () => {
   const where = ['RU-VLG', 'RU-ARK', 'RU-KOS', 'UA-46'];
   for (let i = 0; i < 24; i++) {
     const region = where[i % where.length];
-    const res = await fetch(`${server.baseUrl}/api/waves/${demo}/responses`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({
-        clientId: randomUUID(),
-        locale: 'ru',
-        answers: {
-          country: region.slice(0, 2),
-          region,
-          municipality: `Муниципалитет ${i + 1}`,
-          municipality_type: region.startsWith('UA') ? 'hromada_rural' : i % 2 ? 'urban_okrug' : 'municipal_okrug',
-          size_class: 'small',
-          role: 'head',
-          imc_experience: 'no',
-          obstacles: OBSTACLES.filter((_, k) => (i + k) % 3 !== 0),
-        },
-      }),
+    await submitAnswers(e2e.baseUrl, demo, {
+      ...IMC_PROFILE,
+      country: region.slice(0, 2),
+      region,
+      municipality: `Муниципалитет ${i + 1}`,
+      municipality_type: region.startsWith('UA') ? 'hromada_rural' : i % 2 ? 'urban_okrug' : 'municipal_okrug',
+      imc_experience: 'no',
+      obstacles: OBSTACLES.filter((_, k) => (i + k) % 3 !== 0),
     });
-    if (res.status !== 201) throw new Error(`submit: ${res.status} ${await res.text()}`);
   }
 }, 300_000);
 
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await server?.close();
-});
-
 async function signedIn(width = 1280, height = 900, lang = 'ru'): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
-  contexts.push(context);
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.baseUrl });
-  const page = await context.newPage();
-  page.on('dialog', (d) => void d.accept());
-  await page.goto(`${server.baseUrl}/login`);
-  await page.evaluate((l) => localStorage.setItem('lsg-barometer:lang', l), lang);
-  await page.goto(`${server.baseUrl}/login`);
-  await page.locator('input[type="email"]').fill(USER.email);
-  await page.locator('input[type="password"]').fill(USER.password);
-  await page.locator('form button[type="submit"]').click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  const { context, page } = await e2e.newPage({
+    viewport: { width, height },
+    acceptDownloads: true,
+    lang,
+    acceptDialogs: true,
+  });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: e2e.baseUrl });
+  await signIn(page, e2e.baseUrl, USER);
   return page;
 }
-
-const visible = (locator: ReturnType<Page['locator']>, timeout = 15_000) =>
-  locator.first().waitFor({ state: 'visible', timeout });
 
 /** A PNG under 300 KB in docs/screenshots. */
 async function shot(target: Page | ReturnType<Page['locator']>, name: string): Promise<void> {
@@ -104,17 +74,19 @@ async function shot(target: Page | ReturnType<Page['locator']>, name: string): P
   expect(fs.statSync(file).size).toBeLessThan(300 * 1024);
 }
 
-function tempFile(name: string, text: string): string {
+/** Chooses a CSV file of these municipality rows in the import form and presses Import. */
+async function importRows(form: ReturnType<Page['locator']>, name: string, rows: string[]): Promise<void> {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lsg-import-')), name);
-  fs.writeFileSync(file, text);
-  return file;
+  fs.writeFileSync(file, csv(rows));
+  await form.locator('input[type="file"]').setInputFiles(file);
+  await form.getByRole('button', { name: 'Импортировать' }).click();
 }
 
 describe('importing a list', () => {
   it('a refused file shows line, column, bad value and the allowed codes with names; nothing is imported', async () => {
     for (const width of [1280, 390]) {
       const page = await signedIn(width, width === 390 ? 844 : 900);
-      await page.goto(`${server.baseUrl}/admin/waves/${openWave}`);
+      await page.goto(`${e2e.baseUrl}/admin/waves/${openWave}`);
       const form = page.locator('form', { has: page.getByRole('button', { name: 'Импортировать' }) });
       await visible(form);
       // The template links point at the wave's template in the user's language.
@@ -127,15 +99,10 @@ describe('importing a list', () => {
       const [download] = await Promise.all([page.waitForEvent('download'), links.first().click()]);
       expect(download.suggestedFilename()).toBe(`${openWave}-import-template.xlsx`);
 
-      const file = tempFile(
-        'list.csv',
-        csv([
-          'a1;Тотемский округ;RU-VLG;urban_okrg;18500;a1@example.org',
-          'a2;Вытегорский район;RU-MOW;municipal_district;22000;a2@example.org',
-        ]),
-      );
-      await form.locator('input[type="file"]').setInputFiles(file);
-      await form.getByRole('button', { name: 'Импортировать' }).click();
+      await importRows(form, 'list.csv', [
+        'a1;Тотемский округ;RU-VLG;urban_okrg;18500;a1@example.org',
+        'a2;Вытегорский район;RU-MOW;municipal_district;22000;a2@example.org',
+      ]);
       const problems = form.getByTestId('problems');
       await visible(problems);
       const text = await problems.innerText();
@@ -156,18 +123,13 @@ describe('importing a list', () => {
 describe('copying one link from the board', () => {
   it('issues the first link, puts it on the clipboard and says so; the link opens the questionnaire', async () => {
     const page = await signedIn();
-    await page.goto(`${server.baseUrl}/admin/waves/${openWave}`);
+    await page.goto(`${e2e.baseUrl}/admin/waves/${openWave}`);
     const form = page.locator('form', { has: page.getByRole('button', { name: 'Импортировать' }) });
     await visible(form);
-    const file = tempFile(
-      'good.csv',
-      csv([
-        'c1;Тотемский округ;RU-VLG;municipal_okrug;18500;c1@example.org',
-        'c2;Вытегорский район;RU-VLG;municipal_district;22000;c2@example.org',
-      ]),
-    );
-    await form.locator('input[type="file"]').setInputFiles(file);
-    await form.getByRole('button', { name: 'Импортировать' }).click();
+    await importRows(form, 'good.csv', [
+      'c1;Тотемский округ;RU-VLG;municipal_okrug;18500;c1@example.org',
+      'c2;Вытегорский район;RU-VLG;municipal_district;22000;c2@example.org',
+    ]);
     await visible(page.getByTestId('import-done'));
 
     const copy = page.getByRole('button', { name: 'Выдать и скопировать ссылку для «Тотемский округ»' });
@@ -183,7 +145,7 @@ describe('copying one link from the board', () => {
     await page.screenshot({ path: path.join(SHOTS, 'board-copied-ru.png'), fullPage: true });
     // The link works, and the row no longer offers a first link.
     const token = shown.split('/i/')[1];
-    expect((await fetch(`${server.baseUrl}/api/invitations/${token}`)).status).toBe(200);
+    expect((await fetch(`${e2e.baseUrl}/api/invitations/${token}`)).status).toBe(200);
     await page.getByRole('button', { name: 'Обновить' }).click();
     await copy.waitFor({ state: 'detached', timeout: 15_000 });
     await visible(page.getByRole('button', { name: 'Выдать и скопировать ссылку для «Вытегорский район»' }));
@@ -198,7 +160,7 @@ describe('copying one link from the board', () => {
 describe('the region picker', () => {
   it('filters by typing, ticks by keyboard, selects and clears a country, shows the count, and saves', async () => {
     const page = await signedIn();
-    await page.goto(`${server.baseUrl}/admin/waves/${draftWave}`);
+    await page.goto(`${e2e.baseUrl}/admin/waves/${draftWave}`);
     await page.getByRole('button', { name: 'Изменить' }).click();
     const picker = page.getByTestId('region-picker');
     await visible(picker);
@@ -242,11 +204,9 @@ describe('the region picker', () => {
 
 describe('wording', () => {
   it('a bad or malformed invitation link says the link is not valid, with no Retry button', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    contexts.push(context);
-    const page = await context.newPage();
+    const { page } = await e2e.newPage({ viewport: { width: 390, height: 844 } });
     for (const token of ['not-a-token', 'A'.repeat(22)]) {
-      await page.goto(`${server.baseUrl}/i/${token}`);
+      await page.goto(`${e2e.baseUrl}/i/${token}`);
       await visible(page.getByTestId('invite-invalid'));
       expect(await page.locator('h1').innerText()).toBe('Ссылка не действует');
       expect(await page.getByRole('button', { name: 'Повторить' }).count()).toBe(0);
@@ -256,7 +216,7 @@ describe('wording', () => {
 
   it('a public-link wave does not claim its answers are linked to invitations; the summary names, not codes', async () => {
     const page = await signedIn();
-    await page.goto(`${server.baseUrl}/admin/waves/${demo}`);
+    await page.goto(`${e2e.baseUrl}/admin/waves/${demo}`);
     const summary = page.locator('dl.facts');
     await visible(summary);
     await visible(page.getByTestId('wave-questionnaire').filter({ hasText: 'версия 1' }));
@@ -266,11 +226,11 @@ describe('wording', () => {
     expect(await page.getByTestId('wave-questionnaire').innerText()).not.toMatch(/imc-barriers@/);
     // The home page and the wave list name questionnaires by title, never by key.
     for (const where of ['/', '/admin/waves']) {
-      await page.goto(`${server.baseUrl}${where}`);
+      await page.goto(`${e2e.baseUrl}${where}`);
       await visible(page.getByText(/Анкета «[^»]+», версия 1/));
       expect(await page.locator('main').innerText()).not.toMatch(/imc-barriers/);
     }
-    await page.goto(`${server.baseUrl}/admin/waves/${openWave}`);
+    await page.goto(`${e2e.baseUrl}/admin/waves/${openWave}`);
     await visible(
       page.locator('dl.facts').getByText('Вологодская область, Архангельская область, Костромская область'),
     );
@@ -284,37 +244,14 @@ describe('screenshots for the issue', () => {
       ['ru', 390],
       ['en', 390],
     ] as const) {
-      const context = await browser.newContext({ viewport: { width, height: width === 390 ? 844 : 900 } });
-      contexts.push(context);
-      const page = await context.newPage();
-      await page.goto(`${server.baseUrl}/`);
-      await page.evaluate(
-        ({ demo, lang }) => {
-          localStorage.setItem('lsg-barometer:lang', lang);
-          localStorage.setItem(
-            `lsg-barometer:draft:${demo}`,
-            JSON.stringify({
-              clientId: crypto.randomUUID(),
-              startedAt: new Date().toISOString(),
-              questionnaire: { key: 'imc-barriers', version: 1 },
-              data: {
-                country: 'RU',
-                region: 'RU-VLG',
-                municipality: 'Тотьма',
-                municipality_type: 'municipal_okrug',
-                size_class: 'small',
-                role: 'head',
-                imc_experience: 'yes_ongoing',
-                obstacles: ['funding', 'staff', 'legal'],
-                obstacle_severity: { funding: 5, staff: 3 },
-              },
-              pageNo: 2,
-            }),
-          );
-        },
-        { demo, lang },
-      );
-      await page.goto(`${server.baseUrl}/w/${demo}`);
+      const { page } = await e2e.newPage({ viewport: { width, height: width === 390 ? 844 : 900 } });
+      const data = { ...IMC_PROFILE, imc_experience: 'yes_ongoing', obstacles: ['funding', 'staff', 'legal'] };
+      await saveDraft(page, e2e.baseUrl, demo, {
+        data: { ...data, obstacle_severity: { funding: 5, staff: 3 } },
+        pageNo: 2,
+        lang,
+      });
+      await page.goto(`${e2e.baseUrl}/w/${demo}`);
       const matrix = page.locator('[data-name="obstacle_severity"]');
       await visible(matrix, 30_000);
       await page.waitForLoadState('networkidle');
@@ -327,7 +264,7 @@ describe('screenshots for the issue', () => {
       ['en', 1280],
     ] as const) {
       const page = await signedIn(width, width === 390 ? 844 : 900, lang);
-      await page.goto(`${server.baseUrl}/w/${demo}/results`);
+      await page.goto(`${e2e.baseUrl}/w/${demo}/results`);
       await visible(page.getByTestId('regions-chart'), 30_000);
       await page.waitForLoadState('networkidle');
       await page.waitForTimeout(500);

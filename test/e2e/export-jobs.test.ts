@@ -4,81 +4,43 @@
 // page. Screenshots (Russian) go to test-results/screenshots/issue9-export-*.png.
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { useTestDatabase, ROOT } from '../helpers/db';
-import { launchChromium } from '../helpers/browser';
-import { startServer } from '../helpers/server';
+import type { Page } from 'playwright-core';
+import { useTestDatabase } from '../helpers/db';
+import { type BrowserApp, SHOTS, signInAt, startBrowserApp } from '../helpers/e2e';
 import { createUser } from '../helpers/auth';
-import { answers, createFixtureWave } from '../helpers/fixtures';
-import { waveCatalogue } from '../../server/src/analytics/catalogue';
-import { rebuildCounters } from '../../server/src/analytics/counters.service';
-import { ResponseModel } from '../../server/src/responses/response.model';
+import { answers, createFixtureWave, insertResponses } from '../helpers/fixtures';
 
 useTestDatabase({ demo: false });
 
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 const EMAIL = 'exporter@e2e.local';
 const PASSWORD = 'exporter password 1';
 const ROWS = 4000;
 
-let server: Awaited<ReturnType<typeof startServer>>;
-let browser: Browser;
-let context: BrowserContext;
+let e2e: BrowserApp;
 let page: Page;
 let wave: string;
-const errors: string[] = [];
+let errors: string[];
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   wave = await createFixtureWave();
-  const { questionnaire } = await waveCatalogue(wave);
-  const at = new Date('2026-03-01T10:00:00Z');
-  for (let i = 0; i < ROWS; i += 2000) {
-    const docs = Array.from({ length: 2000 }, (_x, k) => ({
-      _id: randomUUID(),
-      waveCode: wave,
-      questionnaireId: questionnaire.id,
-      status: 'complete',
-      // ~150 municipalities per region, as in a real region (each kept in its cube cell's list).
-      answers: answers({ region: k % 2 ? 'RU-VLG' : 'UA-05', municipality: `М-${(i + k) % 300}` }),
-      regionCode: k % 2 ? 'RU-VLG' : 'UA-05',
-      municipality: `М-${(i + k) % 300}`,
-      municipalityType: '',
-      sizeClass: '',
-      respondentRole: '',
-      obstacles: ['funding'],
-      regionObstacles: [`${k % 2 ? 'RU-VLG' : 'UA-05'}|funding`],
-      locale: 'ru',
-      startedAt: at,
-      submittedAt: new Date(at.getTime() + i + k),
-      talliedAt: null,
-    }));
-    await ResponseModel.collection.insertMany(docs as never[], { ordered: false });
-  }
-  await rebuildCounters(wave);
+  // ~150 municipalities per region, as in a real region (each kept in its cube cell's list).
+  const region = (i: number) => (i % 2 ? 'RU-VLG' : 'UA-05');
+  await insertResponses(wave, ROWS, (i) => answers({ region: region(i), municipality: `М-${i % 300}` }), {
+    tallied: false,
+  });
   await createUser(EMAIL, PASSWORD, ['researcher']);
   // Slowed batches: the progress bar is seen moving (and a cancel arrives in time).
-  server = await startServer({ jobs: { batchDelayMs: 250, pollMs: 100 } });
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
+  e2e = await startBrowserApp({ jobs: { batchDelayMs: 250, pollMs: 100 } });
+  ({ page, errors } = await e2e.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true }));
 }, 400_000);
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await server?.close();
+  await e2e?.close();
 });
 
 describe('exports as jobs in the results page', () => {
   it('an export shows its progress, then downloads; the recent list shows it; a second one is cancelled', async () => {
-    await page.goto(`${server.baseUrl}/w/${wave}/results`);
-    await page.getByLabel('Электронная почта').fill(EMAIL);
-    await page.getByLabel('Пароль').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Войти' }).click();
-    await page.waitForURL(new RegExp(`/w/${wave}/results$`));
+    await signInAt(page, e2e.baseUrl, `/w/${wave}/results`, { email: EMAIL, password: PASSWORD });
 
     const csvButton = page.getByRole('link', { name: 'Ответы (CSV)' });
     await csvButton.waitFor({ state: 'visible', timeout: 30_000 });

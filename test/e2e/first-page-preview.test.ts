@@ -2,43 +2,31 @@
 // The server's static preview of a public wave's first page (server/src/waves/first-page.ts):
 // readable before any JavaScript has arrived, in the saved language, inert, and gone once the
 // SurveyJS form shows; never over a draft, never for a wave the public may not answer.
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { useTestDatabase, ROOT } from '../helpers/db';
-import { launchChromium } from '../helpers/browser';
-import { startServer } from '../helpers/server';
+import type { Page } from 'playwright-core';
+import { useTestDatabase } from '../helpers/db';
+import { SHOTS, useBrowserApp } from '../helpers/e2e';
 import { listWaves } from '../../server/src/waves/waves.service';
 
 useTestDatabase({ demo: true });
 
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
-let browser: Browser;
-let server: { baseUrl: string; close: () => Promise<void> };
+const e2e = useBrowserApp();
 let wave: string;
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  server = await startServer();
-  browser = await launchChromium();
   wave = (await listWaves())[0].code;
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 /** A page whose scripts never arrive: what the respondent sees while the JavaScript loads. */
 async function withoutScripts(width: number, lang?: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height: 844 } });
+  const context = await e2e.browser.newContext({ viewport: { width, height: 844 } });
   const page = await context.newPage();
   if (lang) {
-    await page.goto(`${server.baseUrl}/no-such-page`);
+    await page.goto(`${e2e.baseUrl}/no-such-page`);
     await page.evaluate((l) => localStorage.setItem('lsg-barometer:lang', l), lang);
   }
   await page.route('**/assets/*.js', (route) => route.abort());
-  await page.goto(`${server.baseUrl}/w/${wave}`);
+  await page.goto(`${e2e.baseUrl}/w/${wave}`);
   return page;
 }
 
@@ -65,9 +53,9 @@ it('speaks the saved language', async () => {
 });
 
 it('gives way to the SurveyJS form, and is not shown over a draft', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  await page.goto(`${server.baseUrl}/w/${wave}`);
+  await page.goto(`${e2e.baseUrl}/w/${wave}`);
   const form = page.locator('.sd-question[data-name="country"]');
   await form.waitFor({ state: 'visible', timeout: 30_000 });
   expect(await page.locator('#prerender').count()).toBe(0);
@@ -77,14 +65,14 @@ it('gives way to the SurveyJS form, and is not shown over a draft', async () => 
   await form.locator('label:has(input[value="RU"])').click();
   await page.waitForFunction((code) => localStorage.getItem(`lsg-barometer:draft:${code}`), wave);
   await page.route('**/assets/*.js', (route) => route.abort());
-  await page.goto(`${server.baseUrl}/w/${wave}`);
+  await page.goto(`${e2e.baseUrl}/w/${wave}`);
   expect(await page.evaluate(() => document.documentElement.classList.contains('prerender-off'))).toBe(true);
   expect(await question(page).count()).toBe(0);
   await context.close();
 });
 
 it('is only in the HTML of a wave the public may answer now', async () => {
-  const html = async (p: string) => (await fetch(`${server.baseUrl}${p}`)).text();
+  const html = async (p: string) => (await fetch(`${e2e.baseUrl}${p}`)).text();
   expect(await html(`/w/${wave}`)).toContain('id="prerender"');
   expect(await html('/w/no-such-wave')).not.toContain('id="prerender"');
   expect(await html(`/w/${wave}/results`)).not.toContain('id="prerender"');

@@ -6,15 +6,13 @@
 // cells with the new k and says what the minimum is. Screenshots go to docs/screenshots/issue12-*.png.
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { useTestDatabase, ROOT } from '../helpers/db';
-import { launchChromium } from '../helpers/browser';
-import { startServer } from '../helpers/server';
+import { createOpenWave, regionalQuestionnaire } from '../helpers/fixtures';
+import { signIn, submitAnswers, useBrowserApp } from '../helpers/e2e';
 import { createUser } from '../helpers/auth';
 import { axeViolations, describeFindings } from '../helpers/axe';
 import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
-import { createWaveIfAbsent } from '../../server/src/waves/waves.service';
 import { getMinCell } from '../../server/src/analytics/coding.service';
 import { listAudit } from '../../server/src/audit/audit.service';
 
@@ -26,31 +24,19 @@ const RESEARCHER = { email: 'reader@e2e.local', password: 'reader password 1' };
 const COORDINATOR = { email: 'coord@e2e.local', password: 'coordinator password 1' };
 const ADMIN = { email: 'admin@e2e.local', password: 'admin password 1' };
 
-const QUESTIONNAIRE = {
-  title: { ru: 'Партнёрства по регионам', en: 'Partnerships by region', uk: 'Партнерства за регіонами' },
-  pages: [
+const QUESTIONNAIRE = regionalQuestionnaire(
+  { ru: 'Партнёрства по регионам', en: 'Partnerships by region', uk: 'Партнерства за регіонами' },
+  ['RU-VLG', 'RU-ARK', 'RU-KR', 'RU-MOS', 'UA-05', 'UA-46'],
+  [
     {
-      name: 'p1',
-      elements: [
-        {
-          type: 'dropdown',
-          name: 'region',
-          lsgRole: 'region',
-          isRequired: true,
-          choices: ['RU-VLG', 'RU-ARK', 'RU-KR', 'RU-MOS', 'UA-05', 'UA-46'],
-        },
-        { type: 'text', name: 'municipality', lsgRole: 'municipality', isRequired: true, maxLength: 100 },
-        {
-          type: 'text',
-          name: 'partners',
-          title: { ru: 'Число партнёров по сотрудничеству', en: 'Number of cooperation partners' },
-          inputType: 'number',
-          min: 0,
-        },
-      ],
+      type: 'text',
+      name: 'partners',
+      title: { ru: 'Число партнёров по сотрудничеству', en: 'Number of cooperation partners' },
+      inputType: 'number',
+      min: 0,
     },
   ],
-};
+);
 
 // Vologda 1…5 (n 5, sum 15) · Arkhangelsk 10 20 30 40 (n 4, sum 100) · Karelia 50 60 (n 2, sum
 // 110) · Moscow Oblast 1…30 (n 30, sum 465) → Russia n 41, sum 690. Vinnytsia 2 4 6 8 10 (n 5, sum
@@ -66,63 +52,29 @@ const ANSWERS: [string, number][] = [
   ...[7, 7, 7, 7].map((n): [string, number] => ['UA-46', n]),
 ];
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-let server: { baseUrl: string; close: () => Promise<void> };
+const e2e = useBrowserApp();
 const errors: string[] = [];
 
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
   const { version } = await registerVersion('partners-by-region', QUESTIONNAIRE, 'upload');
-  await createWaveIfAbsent({
+  await createOpenWave(version.id, {
     code: WAVE,
     title: { ru: 'Партнёрства 2026', en: 'Partnerships 2026', uk: 'Партнерства 2026' },
-    questionnaireId: version.id,
-    status: 'open',
-    opensAt: null,
-    closesAt: null,
-    scope: { countries: ['RU', 'UA'], regions: [] },
-    access: 'public',
-    anonymous: false,
   });
   await createUser(RESEARCHER.email, RESEARCHER.password, ['researcher']);
   await createUser(COORDINATOR.email, COORDINATOR.password, ['coordinator']);
   await createUser(ADMIN.email, ADMIN.password, ['admin']);
-  server = await startServer();
   for (const [i, [region, partners]] of ANSWERS.entries()) {
-    const res = await fetch(`${server.baseUrl}/api/waves/${WAVE}/responses`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({
-        clientId: randomUUID(),
-        locale: 'ru',
-        answers: { region, municipality: `Муниципалитет ${i + 1}`, partners },
-      }),
-    });
-    if (res.status !== 201) throw new Error(`submit ${res.status}: ${await res.text()}`);
+    await submitAnswers(e2e.baseUrl, WAVE, { region, municipality: `Муниципалитет ${i + 1}`, partners });
   }
-  browser = await launchChromium();
 }, 300_000);
 
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await server?.close();
-});
-
 async function signedIn(user: { email: string; password: string }, lang = 'ru'): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${server.baseUrl}/login`);
-  await page.evaluate((l) => localStorage.setItem('lsg-barometer:lang', l), lang);
-  await page.goto(`${server.baseUrl}/login`);
-  await page.locator('input[type="email"]').fill(user.email);
-  await page.locator('input[type="password"]').fill(user.password);
-  await page.locator('form button[type="submit"]').click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  return page;
+  const opened = await e2e.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, lang });
+  opened.page.on('pageerror', (e) => errors.push(e.message));
+  await signIn(opened.page, e2e.baseUrl, user);
+  return opened.page;
 }
 
 /** A screenshot of one element, under 300 KB. */
@@ -145,7 +97,7 @@ let researcher: Page;
 describe('country subtotals, small bases on the tile map, the minimum k on the wave page', () => {
   it('the question table by region: each country after its regions, then the total (ru and en)', async () => {
     researcher = await signedIn(RESEARCHER);
-    await researcher.goto(`${server.baseUrl}/w/${WAVE}/questions?question=partners`);
+    await researcher.goto(`${e2e.baseUrl}/w/${WAVE}/questions?question=partners`);
     await researcher.getByTestId('question-table').waitFor({ state: 'visible', timeout: 15_000 });
     // By name: Архангельская < Вологодская < Московская < Республика Карелия, Россия; Винницкая <
     // Львовская, Украина.
@@ -247,7 +199,7 @@ describe('country subtotals, small bases on the tile map, the minimum k on the w
 
   it('a coordinator sets the minimum k on the wave page; a wrong value is refused with a clear message', async () => {
     const page = await signedIn(COORDINATOR);
-    await page.goto(`${server.baseUrl}/admin/waves/${WAVE}`);
+    await page.goto(`${e2e.baseUrl}/admin/waves/${WAVE}`);
     const form = page.getByTestId('min-k-form');
     await form.waitFor({ state: 'visible', timeout: 15_000 });
     expect(await page.getByTestId('min-k-current').innerText()).toBe('Сейчас: k = 3');
@@ -277,14 +229,14 @@ describe('country subtotals, small bases on the tile map, the minimum k on the w
 
     // On the analysis pages an admin (who may also change it) sees the minimum with a link to the wave page.
     const adminPage = await signedIn(ADMIN);
-    await adminPage.goto(`${server.baseUrl}/w/${WAVE}/questions?question=partners`);
+    await adminPage.goto(`${e2e.baseUrl}/w/${WAVE}/questions?question=partners`);
     const link = adminPage.getByTestId('disclosure-minimum').getByRole('link', { name: 'Изменить' });
     await link.waitFor({ timeout: 15_000 });
     expect(await link.getAttribute('href')).toBe(`/admin/waves/${WAVE}`);
   }, 120_000);
 
   it("the researcher's table then hides cells with the new k, and says what the minimum is", async () => {
-    await researcher.goto(`${server.baseUrl}/w/${WAVE}/questions?question=partners`);
+    await researcher.goto(`${e2e.baseUrl}/w/${WAVE}/questions?question=partners`);
     await researcher.getByTestId('question-table').waitFor({ state: 'visible', timeout: 15_000 });
     expect(await researcher.getByTestId('disclosure-minimum').innerText()).toBe(
       'Минимальное k волны: 5 (задаёт координатор).',

@@ -4,51 +4,30 @@
 // on every page of the default questionnaire (all answered, so every conditional question shows)
 // and of the fixture with every question type, no question's content is wider than its box and
 // nothing is clipped out of sight (a matrix either reflows or scrolls in a visible container).
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { useTestDatabase, ROOT } from '../helpers/db';
-import { launchChromium } from '../helpers/browser';
-import { startServer } from '../helpers/server';
-import { fixture } from '../helpers/fixtures';
+import type { BrowserContext, Page } from 'playwright-core';
+import { useTestDatabase } from '../helpers/db';
+import { SHOTS, useBrowserApp } from '../helpers/e2e';
+import { createOpenWave, fixture } from '../helpers/fixtures';
 import { measureQuestionOverflow, settle } from '../helpers/layout';
 import { listWaves } from '../../server/src/waves/waves.service';
+import { obstacles } from '../../server/src/reference/reference.service';
 import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
-import { createWaveIfAbsent } from '../../server/src/waves/waves.service';
 
 useTestDatabase({ demo: true });
 
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 const WIDTHS = [1280, 1024, 768, 390] as const;
 const LOCALES = ['ru', 'uk', 'en'] as const;
 
-let browser: Browser;
-let server: { baseUrl: string; close: () => Promise<void> };
+const e2e = useBrowserApp();
 
 type Form = { wave: string; key: string; version: number; pages: number; data: Record<string, unknown> };
 const forms: Form[] = [];
 
-const ALL_OBSTACLES = [
-  'funding',
-  'experience',
-  'legal',
-  'staff',
-  'capacity',
-  'procedures',
-  'coordination',
-  'motivation',
-  'conflict',
-  'trust',
-  'regional',
-  'information',
-  'digital',
-  'security',
-];
+// Every obstacle of the reference list; 'other' (with its text box) is added where it is used.
+const ALL_OBSTACLES = obstacles.map((o) => o.code).filter((c) => c !== 'other');
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  server = await startServer();
-  browser = await launchChromium();
   const demo = (await listWaves())[0];
   forms.push({
     wave: demo.code,
@@ -74,16 +53,9 @@ beforeAll(async () => {
     },
   });
   const { version } = await registerVersion('all-question-types', fixture('all-question-types.json'), 'upload');
-  await createWaveIfAbsent({
+  await createOpenWave(version.id, {
     code: 'every-type',
     title: { ru: 'Все типы вопросов', en: 'Every question type', uk: 'Усі типи питань' },
-    questionnaireId: version.id,
-    status: 'open',
-    opensAt: null,
-    closesAt: null,
-    scope: { countries: ['RU', 'UA'], regions: [] },
-    access: 'public',
-    anonymous: false,
   });
   forms.push({
     wave: 'every-type',
@@ -109,15 +81,10 @@ beforeAll(async () => {
   });
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 /** Opens page `pageNo` of the form with every answer filled in (through a saved draft). */
 async function openFormPage(context: BrowserContext, form: Form, pageNo: number, lang: string): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${server.baseUrl}/`);
+  await page.goto(`${e2e.baseUrl}/`);
   await page.evaluate(
     ({ form, pageNo, lang }) => {
       localStorage.setItem('lsg-barometer:lang', lang);
@@ -134,7 +101,7 @@ async function openFormPage(context: BrowserContext, form: Form, pageNo: number,
     },
     { form, pageNo, lang },
   );
-  await page.goto(`${server.baseUrl}/w/${form.wave}`);
+  await page.goto(`${e2e.baseUrl}/w/${form.wave}`);
   await page.locator('.sd-question[data-name]').first().waitFor({ state: 'visible', timeout: 30_000 });
   return page;
 }
@@ -143,7 +110,7 @@ describe('every question renders whole at every width and in every language', ()
   it.each(LOCALES)(
     'in %s, no question is wider than its box at 1280, 1024, 768 and 390 px',
     async (lang) => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 900 } });
       const problems: string[] = [];
       let matrices = 0;
       for (const form of forms) {

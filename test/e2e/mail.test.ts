@@ -5,10 +5,9 @@
 // Screenshots of the template editor (ru, en), the inbox and the board go to docs/screenshots.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { useTestDatabase, ROOT } from '../helpers/db';
-import { launchChromium } from '../helpers/browser';
-import { startServer } from '../helpers/server';
+import { type BrowserApp, importOnWavePage, signIn, startBrowserApp } from '../helpers/e2e';
 import { createUser } from '../helpers/auth';
 import { THREE_MUNICIPALITIES } from '../helpers/invitations';
 import { createFixtureWave } from '../helpers/fixtures';
@@ -19,11 +18,10 @@ useTestDatabase({ demo: false });
 
 const DOCS = path.join(ROOT, 'docs', 'screenshots');
 const WAVE = 'e2e-mail-2027';
-let browser: Browser;
-let server: { baseUrl: string; close: () => Promise<void> };
+const COORDINATOR = { email: 'coordinator@e2e.local', password: 'coordinator password 1' };
+let e2e: BrowserApp;
 let catcher: MailCatcher;
 let mailer: Mailer;
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   fs.mkdirSync(DOCS, { recursive: true });
@@ -35,9 +33,8 @@ beforeAll(async () => {
     retries: 2,
     retryBaseMs: 100,
   });
-  server = await startServer({ mail: { transport: 'catcher', mailer, mailbox: catcher } });
-  browser = await launchChromium();
-  await createUser('coordinator@e2e.local', 'coordinator password 1', ['coordinator']);
+  e2e = await startBrowserApp({ mail: { transport: 'catcher', mailer, mailbox: catcher } });
+  await createUser(COORDINATOR.email, COORDINATOR.password, ['coordinator']);
   await createFixtureWave({
     code: WAVE,
     access: 'invitation',
@@ -47,25 +44,13 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await server?.close();
+  await e2e?.close();
   mailer?.close();
   await catcher?.close();
 });
 
-async function newPage(width = 1280, height = 900): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width, height } });
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.stack ?? e.message));
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) errors.push(m.text());
-  });
-  page.on('dialog', (d) => void d.accept());
-  return { page, errors };
-}
+const newPage = (width = 1280, height = 900) =>
+  e2e.newPage({ viewport: { width, height }, cspErrors: true, acceptDialogs: true });
 
 const visible = (locator: ReturnType<Page['locator']>, timeout = 20_000) =>
   locator.first().waitFor({ state: 'visible', timeout });
@@ -73,21 +58,13 @@ const visible = (locator: ReturnType<Page['locator']>, timeout = 20_000) =>
 describe('invitations and reminders by e-mail, from the UI', () => {
   it('import three → preview → send → local inbox → one answers → reminder reaches two → board', async () => {
     const { page, errors } = await newPage();
-    await page.goto(`${server.baseUrl}/login`);
-    await page.getByLabel('Электронная почта').fill('coordinator@e2e.local');
-    await page.getByLabel('Пароль').fill('coordinator password 1');
-    await page.getByRole('button', { name: 'Войти' }).click();
+    await signIn(page, e2e.baseUrl, COORDINATOR);
     await page.getByTestId('admin-link').click();
     await page.waitForURL(/\/admin\/waves$/);
-    await page.goto(`${server.baseUrl}/admin/waves/${WAVE}`);
+    await page.goto(`${e2e.baseUrl}/admin/waves/${WAVE}`);
 
     // Import three municipalities.
-    await page.getByLabel('Файл CSV или XLSX').setInputFiles({
-      name: 'municipalities.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(THREE_MUNICIPALITIES, 'utf8'),
-    });
-    await page.getByRole('button', { name: 'Импортировать' }).click();
+    await importOnWavePage(page, THREE_MUNICIPALITIES);
     await visible(page.getByTestId('import-done').filter({ hasText: 'новых 3' }));
 
     // The mail panel says where mail goes; edit the invitation's subject and preview it.
@@ -128,7 +105,7 @@ describe('invitations and reminders by e-mail, from the UI', () => {
     // The official of Totma opens the link from the mail and answers.
     const official = await newPage(390, 844);
     const o = official.page;
-    await o.goto(link.replace(/^https?:\/\/[^/]+/, server.baseUrl));
+    await o.goto(link.replace(/^https?:\/\/[^/]+/, e2e.baseUrl));
     await visible(o.getByTestId('invitee-municipality').filter({ hasText: 'Тотемский муниципальный округ' }));
     const q = (name: string) => o.locator(`[data-name="${name}"]`);
     await visible(q('obstacles'));
@@ -139,7 +116,7 @@ describe('invitations and reminders by e-mail, from the UI', () => {
 
     // Back on the wave: a reminder to those who have not answered (no waiting days).
     await catcher.clear();
-    await page.goto(`${server.baseUrl}/admin/waves/${WAVE}`);
+    await page.goto(`${e2e.baseUrl}/admin/waves/${WAVE}`);
     const campaigns = page.getByTestId('mail-campaigns');
     await campaigns.getByLabel('Дней с последнего письма, не меньше').fill('0');
     await campaigns.getByRole('button', { name: 'Разослать напоминание' }).click();

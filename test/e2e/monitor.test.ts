@@ -8,15 +8,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { useTestDatabase, ROOT } from '../helpers/db';
-import { launchChromium } from '../helpers/browser';
-import { startServer } from '../helpers/server';
+import { submitAnswers, useBrowserApp } from '../helpers/e2e';
+import { createOpenWave } from '../helpers/fixtures';
 import { createUser } from '../helpers/auth';
 import { axeViolations, describeFindings } from '../helpers/axe';
 import { listQuestionnaires } from '../../server/src/questionnaires/questionnaires.service';
-import { createWaveIfAbsent } from '../../server/src/waves/waves.service';
 import { publishWave } from '../../server/src/publication/publication.service';
 import { problemAreas } from '../../scripts/authoring/build-lsg-problems';
 
@@ -72,59 +70,32 @@ function answers(rand: () => number, year: number, i: number): Record<string, un
   };
 }
 
-async function post(baseUrl: string, wave: string, body: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${baseUrl}/api/waves/${wave}/responses`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ clientId: randomUUID(), locale: 'ru', answers: body }),
-  });
-  if (res.status !== 201) throw new Error(`submit ${res.status}: ${await res.text()}`);
-}
-
-let browser: Browser;
-let context: BrowserContext;
+const e2e = useBrowserApp();
 let page: Page;
-let server: { baseUrl: string; close: () => Promise<void> };
-const errors: string[] = [];
+let errors: string[];
 
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
   const q = (await listQuestionnaires()).filter((x) => x.key === 'lsg-problems').at(-1)!;
   expect(q).toBeDefined();
   for (const [i, code] of WAVES.entries()) {
-    await createWaveIfAbsent({
+    await createOpenWave(q.id, {
       code,
       title: {
         ru: `Мониторинг проблем МСУ — ${2024 + i}`,
         en: `LSG problems monitor — ${2024 + i}`,
         uk: `Моніторинг проблем МСВ — ${2024 + i}`,
       },
-      questionnaireId: q.id,
-      status: 'open',
       opensAt: new Date(Date.UTC(2024 + i, 2, 1)),
-      closesAt: null,
-      scope: { countries: ['RU', 'UA'], regions: [] },
-      access: 'public',
-      anonymous: false,
     });
   }
   await createUser(EMAIL, PASSWORD, ['researcher', 'coordinator']);
-  server = await startServer();
   for (const [y, code] of WAVES.entries()) {
     const rand = rng(17 + y);
-    for (let i = 0; i < 48 + y * 6; i++) await post(server.baseUrl, code, answers(rand, y, i));
+    for (let i = 0; i < 48 + y * 6; i++) await submitAnswers(e2e.baseUrl, code, answers(rand, y, i));
   }
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
+  ({ page, errors } = await e2e.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true }));
 }, 600_000);
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await server?.close();
-});
 
 async function shot(p: Page, name: string, target: ReturnType<Page['locator']>): Promise<void> {
   const file = path.join(SHOTS, name);
@@ -134,7 +105,7 @@ async function shot(p: Page, name: string, target: ReturnType<Page['locator']>):
 
 describe('the standing monitor in the browser', () => {
   it('shows the trend of a problem area across three waves, with the matching, and downloads the chart', async () => {
-    await page.goto(`${server.baseUrl}/login`);
+    await page.goto(`${e2e.baseUrl}/login`);
     await page.getByLabel('Электронная почта').fill(EMAIL);
     await page.getByLabel('Пароль').fill(PASSWORD);
     await page.getByRole('button', { name: 'Войти' }).click();
@@ -142,7 +113,7 @@ describe('the standing monitor in the browser', () => {
     // A mean is hidden when any answer cell of its row is hidden (docs/disclosure.md): at k = 3 every
     // answer of "levels of power" counts at least 3 overall in each wave (national projects has a 1 in wave 2).
     await page.goto(
-      `${server.baseUrl}/trends?waves=${WAVES.join(',')}&question=severity_levels_of_power&measure=mean&k=3`,
+      `${e2e.baseUrl}/trends?waves=${WAVES.join(',')}&question=severity_levels_of_power&measure=mean&k=3`,
     );
     await page.getByTestId('trend-table').waitFor({ state: 'visible', timeout: 20_000 });
     expect(await page.getByTestId('trend-matching').locator('tbody tr').count()).toBe(3);
@@ -171,15 +142,15 @@ describe('the standing monitor in the browser', () => {
 
   it('publishes from the wave page; the public page needs no account, holds no microdata and passes axe', async () => {
     for (const code of WAVES.slice(0, 2)) await publishWave(code, 5, EMAIL);
-    await page.goto(`${server.baseUrl}/admin/waves/${WAVES[2]}`);
+    await page.goto(`${e2e.baseUrl}/admin/waves/${WAVES[2]}`);
     await page.getByTestId('publish-panel').waitFor({ state: 'visible', timeout: 20_000 });
     await page.getByTestId('publish-button').click();
     await page.getByTestId('publish-link').waitFor({ state: 'visible', timeout: 20_000 });
 
-    const anon = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const anon = await e2e.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const pub = await anon.newPage();
     pub.on('pageerror', (e) => errors.push(e.message));
-    await pub.goto(`${server.baseUrl}/p/${WAVES[2]}`);
+    await pub.goto(`${e2e.baseUrl}/p/${WAVES[2]}`);
     await pub.getByTestId('public-heat').waitFor({ state: 'visible', timeout: 20_000 });
     await pub.getByTestId('public-question').selectOption('severity_national_projects');
     await pub.getByTestId('public-option').selectOption('5');
@@ -202,7 +173,7 @@ describe('the standing monitor in the browser', () => {
   }, 180_000);
 
   it('prints the annual report to PDF with the method, findings and tests', async () => {
-    await page.goto(`${server.baseUrl}/w/${WAVES[2]}/report?previous=${WAVES[1]}`);
+    await page.goto(`${e2e.baseUrl}/w/${WAVES[2]}/report?previous=${WAVES[1]}`);
     await page.getByTestId('report-changes').waitFor({ state: 'visible', timeout: 30_000 });
     expect(await page.getByTestId('report-response').locator('tbody tr').count()).toBe(REGIONS.length);
     await page.emulateMedia({ media: 'print' });

@@ -6,10 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { useTestDatabase, ROOT, storeKind } from '../helpers/db';
-import { launchChromium } from '../helpers/browser';
-import { startServer } from '../helpers/server';
+import { choose, useBrowserApp } from '../helpers/e2e';
 import { agentAs, createUser } from '../helpers/auth';
 import { createInvitationWave, importAndIssue } from '../helpers/invitations';
 import { createApp } from '../../server/src/app';
@@ -25,8 +24,7 @@ import { PracticeModel } from '../../server/src/practices/practice.model';
 useTestDatabase({ demo: false });
 
 const SHOTS = path.join(ROOT, 'docs', 'screenshots');
-let browser: Browser;
-let server: { baseUrl: string; close: () => Promise<void> };
+const e2e = useBrowserApp();
 const ids: Record<string, string> = {};
 
 async function publish(over: Record<string, unknown>): Promise<string> {
@@ -37,8 +35,6 @@ async function publish(over: Record<string, unknown>): Promise<string> {
 
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
-  server = await startServer();
-  browser = await launchChromium();
   ids.waste = await publish({});
   ids.bus = await publish({
     title: 'Общий школьный автобус трёх поселений',
@@ -89,17 +85,23 @@ beforeAll(async () => {
   });
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 const visible = (l: ReturnType<Page['locator']>, timeout = 15_000) => l.first().waitFor({ state: 'visible', timeout });
 async function shot(page: Page, name: string): Promise<void> {
   const file = path.join(SHOTS, name);
   await page.screenshot({ path: file, fullPage: true, type: 'png' });
   expect(fs.statSync(file).size).toBeLessThan(300_000);
 }
+/** Names the legal and staff obstacles, submits, and returns the practice suggestions then shown. */
+async function submitNamingLegalAndStaff(page: Page): Promise<ReturnType<Page['locator']>> {
+  await choose(page, 'obstacles', 'legal');
+  await choose(page, 'obstacles', 'staff');
+  await page.locator('.sd-navigation__complete-btn').click();
+  await visible(page.getByTestId('submit-confirmation'));
+  const suggestions = page.getByTestId('practice-suggestions');
+  await visible(suggestions);
+  return suggestions;
+}
+
 async function login(page: Page, email: string, password: string): Promise<void> {
   await page.getByLabel('Электронная почта').fill(email);
   await page.getByLabel('Пароль').fill(password);
@@ -112,11 +114,11 @@ const listIds = async (page: Page) =>
 
 describe('public browse', () => {
   it('anyone lists published practices, filters, searches, and opens one at its own address', async () => {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const context = await e2e.browser.newContext({ viewport: { width: 1200, height: 900 } });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.baseUrl}/`);
+    await page.goto(`${e2e.baseUrl}/`);
     await page.getByTestId('practices-link').click();
     await page.waitForURL(/\/practices$/);
     await visible(page.getByTestId('practice-list'));
@@ -132,7 +134,7 @@ describe('public browse', () => {
     await visible(page.getByText('Найдена 1 практика'));
     expect(await listIds(page)).toEqual([ids.bus]);
 
-    await page.goto(`${server.baseUrl}/practices`);
+    await page.goto(`${e2e.baseUrl}/practices`);
     await page.getByLabel('Поиск по тексту').fill('ЦНАП громад');
     await page.getByRole('button', { name: 'Найти' }).click();
     await visible(page.getByText('Найдена 1 практика'));
@@ -143,9 +145,9 @@ describe('public browse', () => {
     await visible(page.getByText('Найдена 1 практика'));
     expect(await listIds(page)).toEqual([ids.route]);
 
-    await page.goto(`${server.baseUrl}/practices?obstacle=legal`);
+    await page.goto(`${e2e.baseUrl}/practices?obstacle=legal`);
     await page.getByRole('link', { name: 'Общий школьный автобус трёх поселений' }).click();
-    await page.waitForURL(`${server.baseUrl}/practices/${ids.bus}`);
+    await page.waitForURL(`${e2e.baseUrl}/practices/${ids.bus}`);
     const article = page.getByTestId('practice-page');
     await visible(article.getByText('Все 46 детей ездят в школу'));
     await visible(article.getByText('Архангельская область'));
@@ -155,13 +157,13 @@ describe('public browse', () => {
 
     // The address is stable: opened directly (a bookmark), the same practice.
     const direct = await context.newPage();
-    await direct.goto(`${server.baseUrl}/practices/${ids.bus}`);
+    await direct.goto(`${e2e.baseUrl}/practices/${ids.bus}`);
     await visible(direct.getByRole('heading', { name: 'Общий школьный автобус трёх поселений' }));
-    await direct.goto(`${server.baseUrl}/practices/no-such-practice`);
+    await direct.goto(`${e2e.baseUrl}/practices/no-such-practice`);
     await visible(direct.getByText('Не найдено', { exact: false }));
 
     await page.getByTestId('language-switcher').selectOption('en');
-    await page.goto(`${server.baseUrl}/practices`);
+    await page.goto(`${e2e.baseUrl}/practices`);
     await visible(page.getByText('4 practices found'));
     await shot(page, 'practices-list-en.png');
     expect(errors).toEqual([]);
@@ -172,13 +174,13 @@ describe('public browse', () => {
 describe('after submitting', () => {
   it('an official who named obstacles sees up to five practices that addressed them; only codes are sent', async () => {
     const wave = await createFixtureWave();
-    const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+    const context = await e2e.browser.newContext({ viewport: { width: 1000, height: 900 } });
     const page = await context.newPage();
     const requests: string[] = [];
     page.on('request', (r) => {
       if (r.url().includes('/api/practices')) requests.push(r.url());
     });
-    await page.goto(`${server.baseUrl}/w/${wave}`);
+    await page.goto(`${e2e.baseUrl}/w/${wave}`);
     const q = (name: string) => page.locator(`[data-name="${name}"]`);
     await visible(q('region'));
     const combo = q('region').getByRole('combobox');
@@ -188,12 +190,7 @@ describe('after submitting', () => {
     const listId = await combo.getAttribute('aria-controls');
     await page.locator(`[id="${listId}"]`).getByRole('option', { name: 'RU-VLG', exact: true }).click();
     await q('municipality').locator('input').fill('Тотьма');
-    await q('obstacles').locator('label:has(input[value="legal"])').click();
-    await q('obstacles').locator('label:has(input[value="staff"])').click();
-    await page.locator('.sd-navigation__complete-btn').click();
-    await visible(page.getByTestId('submit-confirmation'));
-    const suggestions = page.getByTestId('practice-suggestions');
-    await visible(suggestions);
+    const suggestions = await submitNamingLegalAndStaff(page);
     // Each addressed one of the two obstacles named (legal, staff): both, the newest first.
     const links = await suggestions.locator('a').allInnerTexts();
     expect(links).toEqual(['Спільний центр надання адміністративних послуг', 'Общий школьный автобус трёх поселений']);
@@ -204,7 +201,7 @@ describe('after submitting', () => {
     expect(await ResponseModel.countDocuments({ waveCode: wave })).toBe(1);
 
     await suggestions.getByRole('link', { name: 'Спільний центр надання адміністративних послуг' }).click();
-    await page.waitForURL(`${server.baseUrl}/practices/${ids.cnap}`);
+    await page.waitForURL(`${e2e.baseUrl}/practices/${ids.cnap}`);
     await context.close();
   }, 90_000);
 });
@@ -215,17 +212,12 @@ describe('after submitting by invitation link', () => {
     const coordinator = await agentAs(createApp({ store: { kind: storeKind() } }), ['coordinator']);
     const wave = await createInvitationWave(coordinator, questionnaireId);
     const [link] = [...(await importAndIssue(coordinator, wave)).values()];
-    const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+    const context = await e2e.browser.newContext({ viewport: { width: 1000, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${server.baseUrl}/i/${link.token}`);
+    await page.goto(`${e2e.baseUrl}/i/${link.token}`);
     const q = (name: string) => page.locator(`[data-name="${name}"]`);
     await visible(q('obstacles'));
-    await q('obstacles').locator('label:has(input[value="legal"])').click();
-    await q('obstacles').locator('label:has(input[value="staff"])').click();
-    await page.locator('.sd-navigation__complete-btn').click();
-    await visible(page.getByTestId('submit-confirmation'));
-    const suggestions = page.getByTestId('practice-suggestions');
-    await visible(suggestions);
+    const suggestions = await submitNamingLegalAndStaff(page);
     expect(await suggestions.locator('a').allInnerTexts()).toEqual([
       'Спільний центр надання адміністративних послуг',
       'Общий школьный автобус трёх поселений',
@@ -241,7 +233,7 @@ describe('submit a practice, review and publish it', () => {
       questionnaireId: 'imc-practices@1',
       title: { ru: 'Конкурс практик 2026', en: 'Call for practices 2026', uk: 'Конкурс практик 2026' },
     });
-    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const context = await e2e.browser.newContext({ viewport: { width: 1100, height: 900 } });
     const page = await context.newPage();
     const q = (name: string) => page.locator(`[data-name="${name}"]`);
     const pick = async (name: string, typed: string, expected: string) => {
@@ -252,7 +244,7 @@ describe('submit a practice, review and publish it', () => {
       const listId = await combo.getAttribute('aria-controls');
       await page.locator(`[id="${listId}"]`).getByRole('option', { name: expected, exact: true }).click();
     };
-    await page.goto(`${server.baseUrl}/w/${wave}`);
+    await page.goto(`${e2e.baseUrl}/w/${wave}`);
     await visible(q('country'));
     await q('country').locator('label:has(input[value="RU"])').click();
     await pick('region', 'Волог', 'Вологодская область');
@@ -276,9 +268,9 @@ describe('submit a practice, review and publish it', () => {
     // The editor turns the answers into a draft, scores and publishes it.
     const email = `editor-${randomUUID().slice(0, 6)}@test.local`;
     await createUser(email, 'editor-password-1', ['editor']);
-    const ed = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const ed = await e2e.browser.newContext({ viewport: { width: 1200, height: 900 } });
     const edPage = await ed.newPage();
-    await edPage.goto(`${server.baseUrl}/admin/practices`);
+    await edPage.goto(`${e2e.baseUrl}/admin/practices`);
     await login(edPage, email, 'editor-password-1');
     await edPage.waitForURL(/\/admin\/practices$/);
     await edPage.screenshot({ path: path.join(ROOT, 'test-results', 'practices-admin-ru.png'), fullPage: true });
@@ -320,9 +312,9 @@ describe('submit a practice, review and publish it', () => {
     ]);
 
     // The public finds it.
-    const pub = await browser.newContext();
+    const pub = await e2e.browser.newContext();
     const p = await pub.newPage();
-    await p.goto(`${server.baseUrl}/practices?q=${encodeURIComponent('обращению с отходами')}`);
+    await p.goto(`${e2e.baseUrl}/practices?q=${encodeURIComponent('обращению с отходами')}`);
     await visible(p.getByRole('link', { name: 'Межмуниципальная служба по обращению с отходами' }));
     await pub.close();
 
@@ -332,7 +324,7 @@ describe('submit a practice, review and publish it', () => {
     });
     const named = [['funding', 'legal'], ['legal', 'staff'], ['legal'], ['funding', 'legal'], ['experience', 'legal']];
     for (const obstacles of named) {
-      const r = await fetch(`${server.baseUrl}/api/waves/${barriers}/responses`, {
+      const r = await fetch(`${e2e.baseUrl}/api/waves/${barriers}/responses`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ clientId: randomUUID(), locale: 'ru', answers: answers({ obstacles }) }),
@@ -341,9 +333,9 @@ describe('submit a practice, review and publish it', () => {
     }
     const rEmail = `researcher-${randomUUID().slice(0, 6)}@test.local`;
     await createUser(rEmail, 'researcher-password-1', ['researcher', 'editor']);
-    const rs = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const rs = await e2e.browser.newContext({ viewport: { width: 1200, height: 900 } });
     const rp = await rs.newPage();
-    await rp.goto(`${server.baseUrl}/practices/coverage?wave=${barriers}`);
+    await rp.goto(`${e2e.baseUrl}/practices/coverage?wave=${barriers}`);
     await login(rp, rEmail, 'researcher-password-1');
     await visible(rp.getByTestId('coverage-table'));
     const gaps = await rp.getByTestId('coverage-gaps').locator('li strong').allInnerTexts();
@@ -351,14 +343,14 @@ describe('submit a practice, review and publish it', () => {
     await shot(rp, 'coverage-ru.png');
     expect(describeFindings('coverage', await axeViolations(rp))).toEqual([]);
 
-    await rp.goto(`${server.baseUrl}/w/${barriers}/results`);
+    await rp.goto(`${e2e.baseUrl}/w/${barriers}/results`);
     await visible(rp.getByTestId('practice-links'));
     expect(await rp.getByTestId('practice-count-funding').innerText()).toBe('2');
     expect(await rp.getByTestId('practice-count-legal').innerText()).toBe('1');
     await rp
       .getByTestId('practice-links')
       .screenshot({ path: path.join(ROOT, 'test-results', 'practice-links-ru.png') });
-    await rp.goto(`${server.baseUrl}/w/${barriers}/regions/RU-VLG`);
+    await rp.goto(`${e2e.baseUrl}/w/${barriers}/regions/RU-VLG`);
     await visible(rp.getByTestId('practice-links'));
     const first = rp.getByTestId('practice-links').locator('tr', { hasText: 'Нехватка квалифицированных кадров' });
     await visible(first.getByText('Спільний центр', { exact: false }));

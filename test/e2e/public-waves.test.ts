@@ -1,37 +1,21 @@
 // An official opens the public address of an invitation-only wave: the page says, in their
 // language, that the survey is answered through personal links, and shows no questionnaire to
 // fill in (and so no submit that could only fail).
-import type { Browser } from 'playwright-core';
 import { useTestDatabase } from '../helpers/db';
-import { launchChromium } from '../helpers/browser';
-import { startServer } from '../helpers/server';
+import { useBrowserApp } from '../helpers/e2e';
 import { createFixtureWave } from '../helpers/fixtures';
 
 useTestDatabase({ demo: false });
 
-let browser: Browser;
-let server: { baseUrl: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = useBrowserApp();
 
 describe('the public address of an invitation-only wave', () => {
   it('says in ru, uk and en that it is answered through personal links, and shows no questionnaire', async () => {
     const wave = await createFixtureWave({ access: 'invitation' });
     const publicWave = await createFixtureWave();
-    const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { page, errors } = await e2e.newPage({ viewport: { width: 1000, height: 800 } });
 
-    await page.goto(`${server.baseUrl}/w/${wave}`);
+    await page.goto(`${e2e.baseUrl}/w/${wave}`);
     const notice = page.getByTestId('wave-invitation-only');
     await notice.waitFor({ state: 'visible', timeout: 15_000 });
     await page.getByRole('heading', { name: 'Эта анкета заполняется по персональным ссылкам' }).waitFor();
@@ -46,12 +30,11 @@ describe('the public address of an invitation-only wave', () => {
     expect(await notice.textContent()).toMatch(/personal link by e-mail/);
 
     // The public list does not offer it; an open public wave's address still shows its questionnaire.
-    await page.goto(`${server.baseUrl}/`);
+    await page.goto(`${e2e.baseUrl}/`);
     await page.locator(`a[href="/w/${publicWave}"]`).first().waitFor({ state: 'visible', timeout: 15_000 });
     expect(await page.locator(`a[href^="/w/${wave}"]`).count()).toBe(0);
-    await page.goto(`${server.baseUrl}/w/${publicWave}`);
+    await page.goto(`${e2e.baseUrl}/w/${publicWave}`);
     await page.locator('[data-name="obstacles"]').first().waitFor({ state: 'visible', timeout: 15_000 });
     expect(errors).toEqual([]);
-    await context.close();
   }, 120_000);
 });

@@ -2,21 +2,17 @@
 // an upload without lsgRole reports that there is no region question; "Question roles" picks
 // the region question and saves it; the library then shows it. Screenshots in
 // test-results/screenshots/question-roles-*.png.
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { useTestDatabase, ROOT } from '../helpers/db';
-import { launchChromium } from '../helpers/browser';
-import { startServer } from '../helpers/server';
+import type { Page } from 'playwright-core';
+import { useTestDatabase } from '../helpers/db';
+import { SHOTS, signIn, useBrowserApp } from '../helpers/e2e';
 import { createUser } from '../helpers/auth';
 import { getQuestionnaire } from '../../server/src/questionnaires/questionnaires.service';
 
 useTestDatabase({ demo: false });
 
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
-let browser: Browser;
-let server: { baseUrl: string; close: () => Promise<void> };
-const contexts: BrowserContext[] = [];
+const USER = { email: 'roles@e2e.local', password: 'roles password 1' };
+const e2e = useBrowserApp();
 
 const MONITOR = {
   title: { ru: 'Партнёры по регионам', en: 'Partners per region' },
@@ -33,31 +29,14 @@ const MONITOR = {
 };
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  server = await startServer();
-  browser = await launchChromium();
-  await createUser('roles@e2e.local', 'roles password 1', ['coordinator']);
-}, 300_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await server?.close();
+  await createUser(USER.email, USER.password, ['coordinator']);
 });
 
 async function signedIn(lang: 'ru' | 'en'): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-  contexts.push(context);
-  await context.addInitScript((l) => localStorage.setItem('lsg-barometer:lang', l), lang);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.stack ?? e.message));
-  await page.goto(`${server.baseUrl}/login`);
-  await page.locator('input[type="email"]').fill('roles@e2e.local');
-  await page.locator('input[type="password"]').fill('roles password 1');
-  await page.locator('form button[type="submit"]').click();
+  const { page, errors } = await e2e.newPage({ viewport: { width: 1280, height: 1000 }, lang });
+  await signIn(page, e2e.baseUrl, USER);
   await page.getByTestId('admin-link').waitFor();
-  await page.goto(`${server.baseUrl}/admin/questionnaires`);
+  await page.goto(`${e2e.baseUrl}/admin/questionnaires`);
   return { page, errors };
 }
 

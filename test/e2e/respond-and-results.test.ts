@@ -1,34 +1,22 @@
 // An official answers the default questionnaire in Chromium (in Russian, after looking at it in
 // English), submits, and the researcher's results page counts that answer.
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { useTestDatabase, ROOT } from '../helpers/db';
-import { launchChromium } from '../helpers/browser';
-import { startServer } from '../helpers/server';
+import type { Page } from 'playwright-core';
+import { useTestDatabase } from '../helpers/db';
+import { theOnlyResponse } from '../helpers/fixtures';
+import { SHOTS, useBrowserApp } from '../helpers/e2e';
 import { listWaves } from '../../server/src/waves/waves.service';
-import { ResponseModel } from '../../server/src/responses/response.model';
 import { createUser } from '../helpers/auth';
 import { setMinCell } from '../../server/src/analytics/coding.service';
 
 useTestDatabase({ demo: true });
 
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
-let browser: Browser;
-let server: { baseUrl: string; close: () => Promise<void> };
+const e2e = useBrowserApp();
 let page: Page;
 let wave: string;
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  server = await startServer();
-  browser = await launchChromium();
   wave = (await listWaves())[0].code;
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 const q = (name: string) => page.locator(`[data-name="${name}"]`);
@@ -53,29 +41,25 @@ async function expectText(locator: ReturnType<Page['locator']>, text: string): P
 
 describe('the built client is served fast and safely', () => {
   it('assets go out pre-compressed with long caching, the page under a CSP that admits its own preload', async () => {
-    const html = await fetch(`${server.baseUrl}/w/${wave}`);
+    const html = await fetch(`${e2e.baseUrl}/w/${wave}`);
     const csp = html.headers.get('content-security-policy') ?? '';
     expect(csp).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/=]+'/);
     const asset = /src="(\/assets\/[^"]+\.js)"/.exec(await html.text())![1];
-    const br = await fetch(`${server.baseUrl}${asset}`, { headers: { 'Accept-Encoding': 'br' } });
+    const br = await fetch(`${e2e.baseUrl}${asset}`, { headers: { 'Accept-Encoding': 'br' } });
     expect(br.headers.get('content-encoding')).toBe('br');
     expect(br.headers.get('cache-control')).toContain('immutable');
-    const api = await fetch(`${server.baseUrl}/api/waves/${wave}`, { headers: { 'Accept-Encoding': 'gzip' } });
+    const api = await fetch(`${e2e.baseUrl}/api/waves/${wave}`, { headers: { 'Accept-Encoding': 'gzip' } });
     expect(api.headers.get('content-encoding')).toBe('gzip');
   });
 });
 
 describe('respond and see the answer counted', () => {
   it('an official answers in Russian, submits once, and the results page counts the answer', async () => {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) errors.push(m.text());
-    });
+    const opened = await e2e.newPage({ viewport: { width: 1200, height: 900 }, cspErrors: true });
+    page = opened.page;
+    const errors = opened.errors;
 
-    await page.goto(`${server.baseUrl}/w/${wave}`);
+    await page.goto(`${e2e.baseUrl}/w/${wave}`);
     // Russian by default.
     await expectText(q('country'), 'Страна');
     expect(await page.getAttribute('html', 'lang')).toBe('ru');
@@ -119,9 +103,8 @@ describe('respond and see the answer counted', () => {
     await page.screenshot({ path: path.join(SHOTS, 'respond-ru-confirmation.png'), fullPage: true });
 
     // Stored exactly once, with what was typed.
-    const stored = await ResponseModel.find({ waveCode: wave }).lean();
-    expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({
+    const stored = await theOnlyResponse(wave);
+    expect(stored).toMatchObject({
       regionCode: 'RU-VLG',
       municipality: 'Тотемский муниципальный округ',
       municipalityType: 'municipal_okrug',
@@ -135,7 +118,7 @@ describe('respond and see the answer counted', () => {
     // shows it whole.
     await setMinCell(wave, 1);
     await createUser('researcher@e2e.local', 'researcher password 1', ['researcher']);
-    await page.goto(`${server.baseUrl}/w/${wave}/results`);
+    await page.goto(`${e2e.baseUrl}/w/${wave}/results`);
     await page.waitForURL(/\/login\?next=/);
     await page.getByLabel('Электронная почта').fill('researcher@e2e.local');
     await page.getByLabel('Пароль').fill('wrong password');
@@ -157,6 +140,5 @@ describe('respond and see the answer counted', () => {
     await page.locator('canvas').first().waitFor({ state: 'visible', timeout: 15_000 }); // the chart (lazy-loaded)
     await page.screenshot({ path: path.join(SHOTS, 'results-ru.png'), fullPage: true });
     expect(errors).toEqual([]);
-    await context.close();
   }, 120_000);
 });

@@ -4,31 +4,19 @@
 // the first screen, the introduction shows in full on the first page only (folded after it),
 // "page n of m" follows each step, focus moves to the new page's heading, and a focused choice
 // has a ring that can be seen.
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { useTestDatabase, ROOT } from '../helpers/db';
-import { launchChromium } from '../helpers/browser';
-import { startServer } from '../helpers/server';
+import type { Page } from 'playwright-core';
+import { useTestDatabase } from '../helpers/db';
+import { saveDraft, SHOTS, useBrowserApp } from '../helpers/e2e';
 import { listWaves } from '../../server/src/waves/waves.service';
 
 useTestDatabase({ demo: true });
 
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
-let browser: Browser;
-let server: { baseUrl: string; close: () => Promise<void> };
+const e2e = useBrowserApp();
 let wave: string;
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  server = await startServer();
-  browser = await launchChromium();
   wave = (await listWaves())[0].code;
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 const visible = (l: ReturnType<Page['locator']>, timeout = 15_000) => l.first().waitFor({ state: 'visible', timeout });
@@ -41,16 +29,13 @@ const focused = (page: Page) =>
   });
 
 it('on a phone: first question on the first screen, progress, intro once, focus to the new page heading', async () => {
-  const context = await browser.newContext({
+  const { page, errors } = await e2e.newPage({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
   });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${server.baseUrl}/w/${wave}`);
+  await page.goto(`${e2e.baseUrl}/w/${wave}`);
   const q = (name: string) => page.locator(`[data-name="${name}"]`);
   await visible(q('country'));
 
@@ -119,32 +104,13 @@ it('on a phone: first question on the first screen, progress, intro once, focus 
   expect(await page.getByTestId('survey-progress').innerText()).toBe('Страница 1 из 4');
   await page.waitForFunction(() => document.activeElement?.classList.contains('sd-page__title'));
   expect(errors).toEqual([]);
-  await context.close();
 }, 120_000);
 
 it('in English, the progress and the folded introduction speak English', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${server.baseUrl}/`);
-  await page.evaluate(
-    ({ wave }) => {
-      localStorage.setItem('lsg-barometer:lang', 'en');
-      localStorage.setItem(
-        `lsg-barometer:draft:${wave}`,
-        JSON.stringify({
-          clientId: crypto.randomUUID(),
-          startedAt: new Date().toISOString(),
-          questionnaire: { key: 'imc-barriers', version: 1 },
-          data: { obstacles: ['funding'] },
-          pageNo: 2,
-        }),
-      );
-    },
-    { wave },
-  );
-  await page.goto(`${server.baseUrl}/w/${wave}`);
+  const { page } = await e2e.newPage({ viewport: { width: 1280, height: 900 } });
+  await saveDraft(page, e2e.baseUrl, wave, { data: { obstacles: ['funding'] }, pageNo: 2, lang: 'en' });
+  await page.goto(`${e2e.baseUrl}/w/${wave}`);
   await visible(page.locator('[data-name="obstacles"]'));
   expect(await page.getByTestId('survey-progress').innerText()).toBe('Page 3 of 4');
   expect(await page.getByTestId('survey-intro').locator('summary').innerText()).toBe('About this survey');
-  await context.close();
 }, 60_000);

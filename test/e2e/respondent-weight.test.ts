@@ -4,7 +4,6 @@
 // Chromium against the real server: the JS bytes actually received, and that they came as .br.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { ensureClientBuilt } from '../../scripts/lib/client-build';
 import {
   kib,
@@ -15,29 +14,20 @@ import {
   type RespondentRoute,
 } from '../../scripts/lib/respondent-js';
 import ru from '../../client/src/i18n/locales/ru';
-import { launchChromium } from '../helpers/browser';
+import { useBrowserApp } from '../helpers/e2e';
 import { useTestDatabase } from '../helpers/db';
-import { startServer } from '../helpers/server';
 
 useTestDatabase();
 
 const ROOT = path.join(__dirname, '..', '..');
 let dist: string;
 const js = new Map<RespondentRoute, ReturnType<typeof routeJs>>();
-let browser: Browser;
-let server: { baseUrl: string; close: () => Promise<void> };
+const e2e = useBrowserApp();
 
 beforeAll(async () => {
   dist = ensureClientBuilt(ROOT);
   for (const route of Object.keys(RESPONDENT_ROUTES) as RespondentRoute[]) js.set(route, routeJs(dist, route));
-  server = await startServer();
-  browser = await launchChromium();
 }, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 const listOf = (files: ReturnType<typeof routeJs>, key: 'gzip' | 'br') =>
   files
@@ -84,7 +74,7 @@ it('carries nothing of the staff app: no React DOM, router, i18next or staff str
 it.each(['/w/no-such-wave', '/i/no-such-token'])(
   '%s: Chromium receives the respondent JS as brotli, within the target',
   async (address) => {
-    const context = await browser.newContext();
+    const context = await e2e.browser.newContext();
     try {
       const page = await context.newPage();
       const cdp = await context.newCDPSession(page);
@@ -108,7 +98,7 @@ it.each(['/w/no-such-wave', '/i/no-such-token'])(
         });
         page.once('load', () => resolve());
       });
-      await page.goto(`${server.baseUrl}${address}`);
+      await page.goto(`${e2e.baseUrl}${address}`);
       await done;
       await page.getByRole('heading', { level: 1 }).waitFor({ timeout: 30_000 });
       const received = [...scripts.values()];

@@ -7,15 +7,13 @@
 // Screenshots go to docs/screenshots/issue12-*.png.
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { useTestDatabase, ROOT } from '../helpers/db';
-import { launchChromium } from '../helpers/browser';
-import { startServer } from '../helpers/server';
+import { openComparison, signInAt, submitAnswers as post, useBrowserApp } from '../helpers/e2e';
+import { createOpenWave, regionalQuestionnaire } from '../helpers/fixtures';
 import { createUser } from '../helpers/auth';
 import { axeViolations, describeFindings } from '../helpers/axe';
 import { listQuestionnaires, registerVersion } from '../../server/src/questionnaires/questionnaires.service';
-import { createWaveIfAbsent } from '../../server/src/waves/waves.service';
 import { DEFAULT_QUESTIONNAIRE } from '../../server/src/bootstrap';
 import { setMinCell } from '../../server/src/analytics/coding.service';
 
@@ -47,31 +45,19 @@ const REGIONS = [
   'UA-51',
 ];
 
-const MONITOR = {
-  title: { ru: 'Мониторинг партнёрств', en: 'Partnership monitor', uk: 'Моніторинг партнерств' },
-  pages: [
+const MONITOR = regionalQuestionnaire(
+  { ru: 'Мониторинг партнёрств', en: 'Partnership monitor', uk: 'Моніторинг партнерств' },
+  REGIONS,
+  [
     {
-      name: 'p1',
-      elements: [
-        {
-          type: 'dropdown',
-          name: 'region',
-          lsgRole: 'region',
-          isRequired: true,
-          choices: REGIONS,
-        },
-        { type: 'text', name: 'municipality', lsgRole: 'municipality', isRequired: true, maxLength: 100 },
-        {
-          type: 'text',
-          name: 'partners',
-          title: { ru: 'Число партнёров по межмуниципальному сотрудничеству', en: 'Number of cooperation partners' },
-          inputType: 'number',
-          min: 0,
-        },
-      ],
+      type: 'text',
+      name: 'partners',
+      title: { ru: 'Число партнёров по межмуниципальному сотрудничеству', en: 'Number of cooperation partners' },
+      inputType: 'number',
+      min: 0,
     },
   ],
-};
+);
 
 /** Partners per municipality: Vologda and Moscow Oblast by hand, the others from a fixed rule. */
 function partners(wave: 'A' | 'B'): [string, number][] {
@@ -99,38 +85,17 @@ function partners(wave: 'A' | 'B'): [string, number][] {
   return out;
 }
 
-async function post(baseUrl: string, wave: string, answers: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${baseUrl}/api/waves/${wave}/responses`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ clientId: randomUUID(), locale: 'ru', answers }),
-  });
-  if (res.status !== 201) throw new Error(`submit ${res.status}: ${await res.text()}`);
-}
-
 async function wave(code: string, questionnaireId: string, year: string, what = 'partners'): Promise<void> {
   const title =
     what === 'partners'
       ? { ru: `Партнёрства ${year}`, en: `Partnerships ${year}`, uk: `Партнерства ${year}` }
       : { ru: `Препятствия ${year}`, en: `Obstacles ${year}`, uk: `Перешкоди ${year}` };
-  await createWaveIfAbsent({
-    code,
-    title,
-    questionnaireId,
-    status: 'open',
-    opensAt: null,
-    closesAt: null,
-    scope: { countries: ['RU', 'UA'], regions: [] },
-    access: 'public',
-    anonymous: false,
-  });
+  await createOpenWave(questionnaireId, { code, title });
 }
 
-let browser: Browser;
-let context: BrowserContext;
+const e2e = useBrowserApp();
 let page: Page;
-let server: { baseUrl: string; close: () => Promise<void> };
-const errors: string[] = [];
+let errors: string[];
 
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -143,13 +108,12 @@ beforeAll(async () => {
   // (the small-cell rule is tested in disclosure.test.ts and analysis.test.ts).
   for (const code of [WAVE_A, WAVE_B, OBSTACLES]) await setMinCell(code, 1);
   await createUser(EMAIL, PASSWORD, ['researcher']);
-  server = await startServer();
   for (const [w, list] of [
     [WAVE_A, partners('A')],
     [WAVE_B, partners('B')],
   ] as const) {
     for (const [i, [region, n]] of list.entries())
-      await post(server.baseUrl, w, { region, municipality: `Муниципалитет ${i + 1}`, partners: n });
+      await post(e2e.baseUrl, w, { region, municipality: `Муниципалитет ${i + 1}`, partners: n });
   }
   // The obstacle questionnaire in both countries, so the heat map has a table for each.
   const obstacleSeeds: [string, string[]][] = [
@@ -164,7 +128,7 @@ beforeAll(async () => {
   ];
   for (const [i, [region, obstacles]] of obstacleSeeds.entries()) {
     const ua = region.startsWith('UA');
-    await post(server.baseUrl, OBSTACLES, {
+    await post(e2e.baseUrl, OBSTACLES, {
       country: ua ? 'UA' : 'RU',
       region,
       municipality: `Муниципалитет ${i + 1}`,
@@ -175,17 +139,8 @@ beforeAll(async () => {
       obstacles,
     });
   }
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
+  ({ page, errors } = await e2e.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true }));
 }, 300_000);
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await server?.close();
-});
 
 async function shot(name: string, target?: ReturnType<Page['locator']>): Promise<void> {
   const file = path.join(SHOTS, name);
@@ -218,13 +173,20 @@ async function shotBetween(
 
 const cells = (testId: string) => page.getByTestId(testId).locator('td').allInnerTexts();
 
+/** Waits until the tile of `region` on the map of `country` reads `text` (its lines joined by |). */
+const tileShows = (country: string, region: string, text: string) =>
+  page.waitForFunction(
+    ([country, region, text]) =>
+      [...document.querySelectorAll(`[data-testid="tile-map-${country}"] g[data-region="${region}"] text`)]
+        .map((e) => e.textContent)
+        .join('|') === text,
+    [country, region, text] as const,
+    { timeout: 10_000 },
+  );
+
 describe('results by question, comparison of sums, tile map, heat map', () => {
   it('a wave without an obstacle question opens on the question picker; a numeric question per region', async () => {
-    await page.goto(`${server.baseUrl}/w/${WAVE_A}/results`);
-    await page.getByLabel('Электронная почта').fill(EMAIL);
-    await page.getByLabel('Пароль').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Войти' }).click();
-    await page.waitForURL(new RegExp(`/w/${WAVE_A}/results$`));
+    await signInAt(page, e2e.baseUrl, `/w/${WAVE_A}/results`, { email: EMAIL, password: PASSWORD });
     await page.getByTestId('question-picker').waitFor({ state: 'visible', timeout: 15_000 });
     // No obstacle table and no "Base: 0".
     expect(await page.getByTestId('results-table').count()).toBe(0);
@@ -287,14 +249,7 @@ describe('results by question, comparison of sums, tile map, heat map', () => {
   it('tile map: colour by mean, suppressed cells hatched, SVG and PNG downloads', async () => {
     await page.getByTestId('map-stat').selectOption('mean');
     // Moscow Oblast's mean, 6, replaces its sum, 12, on the tile (on the next render).
-    await page.waitForFunction(
-      () =>
-        [...document.querySelectorAll('[data-testid="tile-map-RU"] g[data-region="RU-MOS"] text')]
-          .map((e) => e.textContent)
-          .join('|') === 'MOS|6*',
-      undefined,
-      { timeout: 10_000 },
-    );
+    await tileShows('RU', 'RU-MOS', 'MOS|6*');
     // Hide small cells (k = 3): Moscow Oblast (2 answers) is marked, not coloured.
     await page.getByTestId('disclosure-k').selectOption('3');
     await page
@@ -329,10 +284,7 @@ describe('results by question, comparison of sums, tile map, heat map', () => {
   }, 120_000);
 
   it('comparison of sums: per region and total, the sum in each wave, its change, and the mean', async () => {
-    await page.goto(`${server.baseUrl}/w/${WAVE_A}/compare`);
-    await page.getByTestId('compare-wave').selectOption(WAVE_B);
-    await page.getByTestId('compare-question').selectOption('partners');
-    await page.getByTestId('compare-table').waitFor({ state: 'visible', timeout: 15_000 });
+    await openComparison(page, e2e.baseUrl, WAVE_A, WAVE_B, 'partners');
     // Vologda: n 3 → 2, sum 12 → 12 (no change), mean 4 → 6 (+2, +50 %).
     const vlg = await cells('compare-row-RU-VLG');
     expect(vlg.slice(0, 6)).toEqual(['3', '12', '4,00', '2', '12', '6,00']);
@@ -356,7 +308,7 @@ describe('results by question, comparison of sums, tile map, heat map', () => {
   }, 60_000);
 
   it('the picker and the comparison read in English too', async () => {
-    await page.goto(`${server.baseUrl}/w/${WAVE_A}/questions?question=partners`);
+    await page.goto(`${e2e.baseUrl}/w/${WAVE_A}/questions?question=partners`);
     await page.getByTestId('language-switcher').selectOption('en');
     await page.getByTestId('question-table').waitFor({ state: 'visible', timeout: 15_000 });
     expect(await cells('question-row-RU-VLG')).toEqual(['RU-VLG', '3', '3', '12', '4.00', '4', '3', '5']);
@@ -365,7 +317,7 @@ describe('results by question, comparison of sums, tile map, heat map', () => {
       page.locator('.question-results'),
       page.getByTestId('question-table'),
     );
-    await page.goto(`${server.baseUrl}/w/${WAVE_A}/compare?b=${WAVE_B}&question=partners`);
+    await page.goto(`${e2e.baseUrl}/w/${WAVE_A}/compare?b=${WAVE_B}&question=partners`);
     await page.getByTestId('compare-table').waitFor({ state: 'visible', timeout: 15_000 });
     expect(await page.getByTestId('compare-table').innerText()).toContain('Of the sum');
     await shotBetween(
@@ -377,7 +329,7 @@ describe('results by question, comparison of sums, tile map, heat map', () => {
   }, 60_000);
 
   it('heat map: one table per country, sticky header and region column, colour legend, contrast', async () => {
-    await page.goto(`${server.baseUrl}/w/${OBSTACLES}/results`);
+    await page.goto(`${e2e.baseUrl}/w/${OBSTACLES}/results`);
     await page.getByTestId('results-table-RU').waitFor({ state: 'visible', timeout: 15_000 });
     await page.getByTestId('results-table-UA').waitFor({ state: 'visible' });
     await page.getByTestId('heat-legend').waitFor({ state: 'visible' });
@@ -414,25 +366,18 @@ describe('results by question, comparison of sums, tile map, heat map', () => {
   }, 60_000);
 
   it('a choice question per region: counts, shares with Wilson intervals, and its tile map', async () => {
-    await page.goto(`${server.baseUrl}/w/${OBSTACLES}/questions?question=imc_experience`);
+    await page.goto(`${e2e.baseUrl}/w/${OBSTACLES}/questions?question=imc_experience`);
     await page.getByTestId('question-table').waitFor({ state: 'visible', timeout: 15_000 });
     // Vologda: 3 answered, all "no": 3 · 100,0 % [43,9–100,0] (Wilson low for 3 of 3 = 0.4385).
     const vlg = await cells('question-row-RU-VLG');
     expect(vlg.slice(0, 3)).toEqual(['RU-VLG', '3', '3']);
     expect(vlg[6].replace(/\s/g, ' ')).toBe('3 · 100,0 % [43,9–100,0]');
     await page.getByTestId('map-option').selectOption('no');
-    await page.waitForFunction(
-      () =>
-        [...document.querySelectorAll('[data-testid="tile-map-UA"] g[data-region="UA-05"] text')]
-          .map((e) => e.textContent)
-          .join('|') === 'VIN|100%*',
-      undefined,
-      { timeout: 10_000 },
-    );
+    await tileShows('UA', 'UA-05', 'VIN|100%*');
   }, 60_000);
 
   it('the question picker passes axe too, and the pages raised no script errors', async () => {
-    await page.goto(`${server.baseUrl}/w/${WAVE_A}/questions?question=partners`);
+    await page.goto(`${e2e.baseUrl}/w/${WAVE_A}/questions?question=partners`);
     await page.getByTestId('tile-map-RU').waitFor({ state: 'visible', timeout: 15_000 });
     expect(describeFindings('question picker', await axeViolations(page))).toEqual([]);
     expect(errors).toEqual([]);

@@ -2,37 +2,26 @@
 // password. Names typed by users are shown as text: markup in them never runs.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { useTestDatabase, ROOT } from '../helpers/db';
-import { launchChromium } from '../helpers/browser';
-import { startServer } from '../helpers/server';
+import type { Page } from 'playwright-core';
+import { useTestDatabase } from '../helpers/db';
+import { SHOTS, useBrowserApp } from '../helpers/e2e';
 import { createUser } from '../helpers/auth';
 import { UserModel } from '../../server/src/auth/user.model';
 
 useTestDatabase({ demo: false });
 
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 const ADMIN = { email: 'chief@example.org', password: 'admin password 1' };
 const XSS_NAME = '<img src=x onerror="window.__pwned=1">Пётр';
-let browser: Browser;
-let server: { baseUrl: string; close: () => Promise<void> };
+const e2e = useBrowserApp();
 let page: Page;
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   await createUser(ADMIN.email, ADMIN.password, ['admin']);
-  server = await startServer();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  page = await e2e.browser.newPage({ viewport: { width: 1200, height: 900 } });
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 async function signIn(email: string, password: string, next: string) {
-  await page.goto(`${server.baseUrl}/login?next=${encodeURIComponent(next)}`);
+  await page.goto(`${e2e.baseUrl}/login?next=${encodeURIComponent(next)}`);
   await page.locator('input[name="email"]').fill(email);
   await page.locator('input[name="password"]').fill(password);
   await page.getByRole('button', { name: 'Войти' }).click();
@@ -115,7 +104,7 @@ it('a signed-in user changes their own password; a wrong current password is ref
   await page.getByRole('status').filter({ hasText: 'Пароль изменён' }).waitFor();
 
   const login = (password: string) =>
-    fetch(`${server.baseUrl}/api/auth/login`, {
+    fetch(`${e2e.baseUrl}/api/auth/login`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ email: 'reader@example.org', password }),
@@ -129,7 +118,7 @@ it('a user signs out everywhere else from /account: the other sessions stop work
   // Two other devices, signed in over the API.
   const elsewhere: string[] = [];
   for (let i = 0; i < 2; i++) {
-    const res = await fetch(`${server.baseUrl}/api/auth/login`, {
+    const res = await fetch(`${e2e.baseUrl}/api/auth/login`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ email: 'roamer@example.org', password: 'roamer password 1' }),
@@ -137,7 +126,7 @@ it('a user signs out everywhere else from /account: the other sessions stop work
     expect(res.status).toBe(200);
     elsewhere.push(/lsg_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')![0]);
   }
-  const me = (cookie: string) => fetch(`${server.baseUrl}/api/auth/me`, { headers: { Cookie: cookie } });
+  const me = (cookie: string) => fetch(`${e2e.baseUrl}/api/auth/me`, { headers: { Cookie: cookie } });
   for (const cookie of elsewhere) expect((await me(cookie)).status).toBe(200);
 
   await page.context().clearCookies();

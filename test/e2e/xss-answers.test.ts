@@ -1,9 +1,8 @@
 // Answers are shown to researchers as text: markup typed by a respondent never becomes markup,
 // even with the content security policy switched off (so this checks escaping, not the CSP).
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { useTestDatabase } from '../helpers/db';
-import { launchChromium } from '../helpers/browser';
-import { startServer } from '../helpers/server';
+import { submitAnswers, useBrowserApp } from '../helpers/e2e';
 import { createUser } from '../helpers/auth';
 import { answers, createFixtureWave } from '../helpers/fixtures';
 
@@ -15,47 +14,26 @@ const PAYLOADS = {
   other: '"><svg onload="window.__pwned=4">иное',
 };
 
-let browser: Browser;
-let server: { baseUrl: string; close: () => Promise<void> };
+const e2e = useBrowserApp();
 let page: Page;
 let wave: string;
 
 beforeAll(async () => {
   wave = await createFixtureWave();
   await createUser('reader@example.org', 'reader password 1', ['researcher']);
-  server = await startServer();
   for (let i = 0; i < 3; i++) {
-    const res = await fetch(`${server.baseUrl}/api/waves/${wave}/responses`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        clientId: crypto.randomUUID(),
-        locale: 'ru',
-        answers: answers({
-          municipality: PAYLOADS.municipality,
-          comment: PAYLOADS.comment,
-          obstacles: ['funding', 'other'],
-          'obstacles-Comment': PAYLOADS.other,
-        }),
-      }),
-    });
-    if (res.status !== 201) throw new Error(`submit: ${res.status} ${await res.text()}`);
+    const payload = { municipality: PAYLOADS.municipality, comment: PAYLOADS.comment, obstacles: ['funding', 'other'] };
+    await submitAnswers(e2e.baseUrl, wave, answers({ ...payload, 'obstacles-Comment': PAYLOADS.other }));
   }
-  browser = await launchChromium();
   // No CSP: if any page turned an answer into markup, its script would run here.
-  const context = await browser.newContext({ bypassCSP: true, locale: 'ru-RU' });
+  const context = await e2e.browser.newContext({ bypassCSP: true, locale: 'ru-RU' });
   page = await context.newPage();
-  await page.goto(`${server.baseUrl}/login?next=${encodeURIComponent(`/w/${wave}/texts`)}`);
+  await page.goto(`${e2e.baseUrl}/login?next=${encodeURIComponent(`/w/${wave}/texts`)}`);
   await page.locator('input[name="email"]').fill('reader@example.org');
   await page.locator('input[name="password"]').fill('reader password 1');
   await page.getByRole('button', { name: 'Войти' }).click();
   await page.waitForURL(`**/w/${wave}/texts`);
 }, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 async function expectInert(): Promise<void> {
   await page.waitForTimeout(300);
@@ -73,11 +51,11 @@ it('the free-text page shows comments and "other" answers literally', async () =
 }, 60_000);
 
 it('the dashboard and the region page render with the same answers and run nothing', async () => {
-  await page.goto(`${server.baseUrl}/w/${wave}/results`);
+  await page.goto(`${e2e.baseUrl}/w/${wave}/results`);
   await page.getByRole('heading', { level: 1 }).waitFor();
   await page.locator('table').first().waitFor({ timeout: 15_000 });
   await expectInert();
-  await page.goto(`${server.baseUrl}/w/${wave}/regions/RU-VLG`);
+  await page.goto(`${e2e.baseUrl}/w/${wave}/regions/RU-VLG`);
   await page.getByRole('heading', { level: 1 }).waitFor();
   await page.locator('table').first().waitFor({ timeout: 15_000 });
   await expectInert();

@@ -1,12 +1,10 @@
 // Script smuggled into a questionnaire (its HTML, titles, completion page) never runs in a
 // respondent's browser: questionnaire HTML is purified (DOMPurify) where survey-core renders it,
 // and the page's content security policy admits no inline script or handler anyway.
-import type { Browser } from 'playwright-core';
 import { useTestDatabase } from '../helpers/db';
-import { launchChromium } from '../helpers/browser';
-import { startServer } from '../helpers/server';
+import { useBrowserApp } from '../helpers/e2e';
+import { createOpenWave } from '../helpers/fixtures';
 import { QuestionnaireModel } from '../../server/src/questionnaires/questionnaire.model';
-import { createWaveIfAbsent } from '../../server/src/waves/waves.service';
 
 useTestDatabase({ demo: false });
 
@@ -36,8 +34,7 @@ const PAYLOAD = {
   ],
 };
 
-let browser: Browser;
-let server: { baseUrl: string; close: () => Promise<void> };
+const e2e = useBrowserApp();
 
 beforeAll(async () => {
   // Stored directly, as if it had reached the database before any upload check existed.
@@ -52,29 +49,16 @@ beforeAll(async () => {
     source: 'upload',
     createdAt: new Date(),
   });
-  await createWaveIfAbsent({
+  await createOpenWave('xss@1', {
     code: 'xss-wave',
     title: { ru: 'XSS', en: 'XSS', uk: 'XSS' },
-    questionnaireId: 'xss@1',
-    status: 'open',
-    opensAt: null,
-    closesAt: null,
     scope: { countries: ['RU'], regions: [] },
-    access: 'public',
-    anonymous: false,
   });
-  server = await startServer();
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 it('no script from the questionnaire runs: its HTML is purified where it is rendered, and the policy stays', async () => {
-  const page = await browser.newPage();
-  const response = await page.goto(`${server.baseUrl}/w/xss-wave`);
+  const page = await e2e.browser.newPage();
+  const response = await page.goto(`${e2e.baseUrl}/w/xss-wave`);
   expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self'/);
   expect(response?.headers()['content-security-policy']).toMatch(/script-src-attr 'none'/);
   // The <style> of the questionnaire would hide #intro: it was removed.

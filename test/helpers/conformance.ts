@@ -3,7 +3,9 @@
 // drives survey-core's public API.
 import fs from 'node:fs';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { Helpers, Model, Serializer, type ItemValue, type Question } from 'survey-core';
+import type { TestAgent } from './auth';
 
 if (!Serializer.findProperty('question', 'lsgRole')) {
   Serializer.addProperty('question', { name: 'lsgRole', visible: false });
@@ -31,6 +33,37 @@ export function loadCorpus(): Case[] {
       file,
       ...(JSON.parse(fs.readFileSync(path.join(CORPUS_DIR, file), 'utf8')) as Omit<Case, 'file'>),
     }));
+}
+
+/**
+ * Uploads the case's questionnaire as `coordinator` (key `<prefix>-<file>`) and opens a public wave
+ * on it in Russia, marked as having no regional breakdown (the corpus has no region question).
+ * Returns the wave's code and the upload's answer (the questionnaire's id, roles and warnings).
+ */
+export async function openCorpusWave(
+  coordinator: TestAgent,
+  c: Case,
+  prefix: string,
+): Promise<{ code: string; upload: Record<string, unknown> }> {
+  const key = `${prefix}-${c.file.replace(/\.json$/, '').replace(/[^a-z0-9-]/g, '-')}`;
+  const up = await coordinator.post('/api/questionnaires').send({ key, definition: JSON.stringify(c.definition) });
+  if (up.status !== 201) throw new Error(`${c.file}: upload ${up.status} ${JSON.stringify(up.body)}`);
+  const code = `${prefix}-${randomUUID().slice(0, 8)}`;
+  const created = await coordinator.post('/api/waves').send({
+    code,
+    title: { ru: c.title.slice(0, 200), uk: '', en: '' },
+    questionnaireId: up.body.id,
+    opensAt: null,
+    closesAt: null,
+    scope: { countries: ['RU'], regions: [] },
+    access: 'public',
+    anonymous: false,
+    noRegionalBreakdown: true,
+  });
+  if (created.status !== 201) throw new Error(`${c.file}: wave ${created.status} ${JSON.stringify(created.body)}`);
+  const opened = await coordinator.post(`/api/waves/${code}/lifecycle`).send({ action: 'open' });
+  if (opened.status !== 200) throw new Error(`${c.file}: open ${opened.status} ${JSON.stringify(opened.body)}`);
+  return { code, upload: up.body as Record<string, unknown> };
 }
 
 /**

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import type { TestAgent } from './auth';
+import { asText } from './app';
 
 export const CSV_HEAD = 'id;name;region;type;population;email';
 
@@ -15,16 +16,18 @@ export const THREE_MUNICIPALITIES = csv([
   'kir;Кирилловский муниципальный округ;RU-VLG;municipal_okrug;14000;kir@example.org',
 ]);
 
-/** Creates (and by default opens) an invitation-only wave on `questionnaireId`; returns its code. */
+/**
+ * Creates (and by default opens) a wave on `questionnaireId` through the API, invitation-only unless
+ * `over` says otherwise (`over.code` names it); returns its code.
+ */
 export async function createInvitationWave(
   coordinator: TestAgent,
   questionnaireId: string,
   over: Record<string, unknown> = {},
   open = true,
 ): Promise<string> {
-  const code = `inv-${randomUUID().slice(0, 8)}`;
+  const code = typeof over.code === 'string' ? over.code : `inv-${randomUUID().slice(0, 8)}`;
   const res = await coordinator.post('/api/waves').send({
-    code,
     title: { ru: 'Волна по приглашениям', uk: '', en: 'Invitation wave' },
     questionnaireId,
     opensAt: null,
@@ -33,6 +36,7 @@ export async function createInvitationWave(
     access: 'invitation',
     anonymous: false,
     ...over,
+    code,
   });
   if (res.status !== 201) throw new Error(`create wave: ${res.status} ${JSON.stringify(res.body)}`);
   if (open) {
@@ -64,16 +68,9 @@ export async function importAndIssue(
 ): Promise<Map<string, LinkRow>> {
   const imp = await coordinator.post(`/api/waves/${wave}/invitations/import`).send({ format: 'csv', content });
   if (imp.status !== 201) throw new Error(`import: ${imp.status} ${JSON.stringify(imp.body)}`);
-  const links = await coordinator
-    .post(`/api/waves/${wave}/invitations/links`)
-    .send({ format: 'csv', scope: 'unissued' })
-    .buffer(true)
-    .parse((res, cb) => {
-      let data = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (data += c));
-      res.on('end', () => cb(null, data));
-    });
+  const links = await asText(
+    coordinator.post(`/api/waves/${wave}/invitations/links`).send({ format: 'csv', scope: 'unissued' }),
+  );
   if (links.status !== 200) throw new Error(`links: ${links.status}`);
   return new Map(parseLinksCsv(links.body as string).map((r) => [r.id, r]));
 }

@@ -2,10 +2,9 @@
 // kept counts, over HTTP on the real store, against numbers worked out by hand below.
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { createApp } from '../../server/src/app';
-import { useTestDatabase, storeKind } from '../helpers/db';
+import { useAgents, useTestApp } from '../helpers/app';
 import { createFixtureWave, fixture } from '../helpers/fixtures';
-import { agentAs, type TestAgent } from '../helpers/auth';
+import { agentAs } from '../helpers/auth';
 import { createInvitationWave, importAndIssue } from '../helpers/invitations';
 import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
 import { ResponseModel } from '../../server/src/responses/response.model';
@@ -20,10 +19,8 @@ import {
   type TallySource,
 } from '../../server/src/analytics/counters.service';
 
-useTestDatabase();
-const app = createApp({ store: { kind: storeKind() } });
-let researcher: TestAgent;
-let admin: TestAgent;
+const app = useTestApp();
+const { researcher, admin } = useAgents(app, 'researcher', 'admin');
 
 type A = Record<string, unknown>;
 // Eight municipalities, answers chosen so every number below can be checked by hand.
@@ -109,8 +106,6 @@ async function submit(code: string, answers: A, id = randomUUID()): Promise<void
 }
 
 beforeAll(async () => {
-  researcher = await agentAs(app, ['researcher']);
-  admin = await agentAs(app, ['admin']);
   wave = await createFixtureWave();
   for (let i = 0; i < WAVE_A.length; i++) await submit(wave, WAVE_A[i], ids[i]);
 

@@ -9,7 +9,7 @@ import request from 'supertest';
 import { createApp } from '../../server/src/app';
 import { useTestDatabase, storeKind } from '../helpers/db';
 import { agentAs, type TestAgent } from '../helpers/auth';
-import { loadCorpus, runSession, surveyCoreVerdict, type Case } from '../helpers/conformance';
+import { loadCorpus, openCorpusWave, runSession, surveyCoreVerdict, type Case } from '../helpers/conformance';
 import { ResponseModel } from '../../server/src/responses/response.model';
 
 useTestDatabase({ demo: false });
@@ -20,26 +20,9 @@ let coordinator: TestAgent;
 const waves = new Map<string, string>();
 
 async function openWave(c: Case): Promise<string> {
-  const key = `conf-${c.file.replace(/\.json$/, '').replace(/[^a-z0-9-]/g, '-')}`;
-  const up = await coordinator.post('/api/questionnaires').send({ key, definition: JSON.stringify(c.definition) });
-  if (up.status !== 201) throw new Error(`${c.file}: upload ${up.status} ${JSON.stringify(up.body)}`);
-  expect(up.body.roles).toEqual({});
-  expect(up.body.warnings.join(' ')).toMatch(/No question is chosen as the region question/);
-  const code = `conf-${randomUUID().slice(0, 8)}`;
-  const created = await coordinator.post('/api/waves').send({
-    code,
-    title: { ru: c.title.slice(0, 200), uk: '', en: '' },
-    questionnaireId: up.body.id,
-    opensAt: null,
-    closesAt: null,
-    scope: { countries: ['RU'], regions: [] },
-    access: 'public',
-    anonymous: false,
-    noRegionalBreakdown: true,
-  });
-  if (created.status !== 201) throw new Error(`${c.file}: wave ${created.status} ${JSON.stringify(created.body)}`);
-  const opened = await coordinator.post(`/api/waves/${code}/lifecycle`).send({ action: 'open' });
-  if (opened.status !== 200) throw new Error(`${c.file}: open ${opened.status} ${JSON.stringify(opened.body)}`);
+  const { code, upload } = await openCorpusWave(coordinator, c, 'conf');
+  expect(upload.roles).toEqual({});
+  expect((upload.warnings as string[]).join(' ')).toMatch(/No question is chosen as the region question/);
   return code;
 }
 

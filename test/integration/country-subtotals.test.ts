@@ -7,39 +7,23 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { createApp } from '../../server/src/app';
-import { useTestDatabase, storeKind } from '../helpers/db';
-import { agentAs, type TestAgent } from '../helpers/auth';
+import { download, useAgents, useTestApp } from '../helpers/app';
+import { createOpenWave, regionalQuestionnaire } from '../helpers/fixtures';
+import { agentAs } from '../helpers/auth';
 import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
-import { createWaveIfAbsent } from '../../server/src/waves/waves.service';
 import { setMinCell } from '../../server/src/analytics/coding.service';
 
-useTestDatabase();
-const app = createApp({ store: { kind: storeKind() } });
-let researcher: TestAgent;
-let coordinator: TestAgent;
-let admin: TestAgent;
+const app = useTestApp();
+const { researcher, coordinator, admin } = useAgents(app, 'researcher', 'coordinator', 'admin');
 
-const QUESTIONNAIRE = {
-  title: { ru: 'Бюджеты сотрудничества', en: 'Cooperation budgets', uk: 'Бюджети співпраці' },
-  pages: [
-    {
-      name: 'p1',
-      elements: [
-        {
-          type: 'dropdown',
-          name: 'region',
-          lsgRole: 'region',
-          isRequired: true,
-          choices: ['RU-VLG', 'RU-ARK', 'RU-MOS', 'UA-05', 'UA-46'],
-        },
-        { type: 'text', name: 'municipality', lsgRole: 'municipality', isRequired: true, maxLength: 100 },
-        { type: 'text', name: 'budget', inputType: 'number', min: 0 },
-        { type: 'radiogroup', name: 'kind', choices: ['a', 'b'] },
-      ],
-    },
+const QUESTIONNAIRE = regionalQuestionnaire(
+  { ru: 'Бюджеты сотрудничества', en: 'Cooperation budgets', uk: 'Бюджети співпраці' },
+  ['RU-VLG', 'RU-ARK', 'RU-MOS', 'UA-05', 'UA-46'],
+  [
+    { type: 'text', name: 'budget', inputType: 'number', min: 0 },
+    { type: 'radiogroup', name: 'kind', choices: ['a', 'b'] },
   ],
-};
+);
 
 type Answer = [region: string, budget: number, kind: 'a' | 'b'];
 // Wave "whole" (read at k = 1):
@@ -74,16 +58,8 @@ let small: string;
 
 async function makeWave(questionnaireId: string, answers: Answer[]): Promise<string> {
   const code = `s-${randomUUID().slice(0, 8)}`;
-  await createWaveIfAbsent({
+  await createOpenWave(questionnaireId, {
     code,
-    title: { ru: `Волна ${code}`, en: `Wave ${code}`, uk: `Хвиля ${code}` },
-    questionnaireId,
-    status: 'open',
-    opensAt: null,
-    closesAt: null,
-    scope: { countries: ['RU', 'UA'], regions: [] },
-    access: 'public',
-    anonymous: false,
   });
   for (const [i, [region, budget, kind]] of answers.entries()) {
     const res = await request(app)
@@ -94,17 +70,15 @@ async function makeWave(questionnaireId: string, answers: Answer[]): Promise<str
   return code;
 }
 
-const binary = (r: request.Test) =>
-  r.buffer(true).parse((res, cb) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => cb(null, Buffer.concat(chunks)));
-  });
+const get = (path: string) => download(researcher, path);
 
-async function download(path: string): Promise<Buffer> {
-  const res = await binary(researcher.get(path));
-  expect(res.status).toBe(200);
-  return res.body as Buffer;
+/** The rows of the first sheet of the XLSX file at `path`, as cell values from column A. */
+async function xlsxRows(path: string): Promise<unknown[][]> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load((await get(path)) as unknown as ExcelJS.Buffer);
+  const rows: unknown[][] = [];
+  wb.worksheets[0].eachRow((r) => rows.push((r.values as unknown[]).slice(1)));
+  return rows;
 }
 
 function csv(buf: Buffer): Record<string, string>[] {
@@ -127,9 +101,6 @@ type Row = {
 type Tally = { groups: Row[]; subtotals: Row[]; total: Row; minCell: number };
 
 beforeAll(async () => {
-  researcher = await agentAs(app, ['researcher']);
-  coordinator = await agentAs(app, ['coordinator']);
-  admin = await agentAs(app, ['admin']);
   const { version } = await registerVersion('cooperation-budgets', QUESTIONNAIRE, 'upload');
   whole = await makeWave(version.id, WHOLE);
   small = await makeWave(version.id, SMALL);
@@ -180,7 +151,7 @@ describe('country subtotals in the table of a question by region', () => {
 
   it('CSV: each country after its regions, then the total; the same figures as on screen', async () => {
     const path = `/api/waves/${whole}/exports/question.csv?question=budget&locale=en&delimiter=comma`;
-    const rows = csv(await download(`${path}&order=name`));
+    const rows = csv(await get(`${path}&order=name`));
     // English names within each country: Arkhangelsk < Vologda; Lviv < Vinnytsia.
     expect(rows.map((r) => [r.Code, r.Region])).toEqual([
       ['RU-ARK', 'Arkhangelsk Oblast'],
@@ -203,19 +174,12 @@ describe('country subtotals in the table of a question by region', () => {
     ]);
     const ua = rows[5];
     expect([ua.n, ua.sum, ua.mean, ua.median]).toEqual(['5', '130', '26', '8']);
-    const byCode = csv(await download(`${path}&order=code`));
+    const byCode = csv(await get(`${path}&order=code`));
     expect(byCode.map((r) => r.Code)).toEqual(['RU-ARK', 'RU-VLG', 'RU', 'UA-05', 'UA-46', 'UA', '']);
   });
 
   it('XLSX of the choice question: the subtotal rows in Russian with counts and % in place', async () => {
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(
-      (await download(
-        `/api/waves/${whole}/exports/question.xlsx?question=kind&locale=ru&order=code`,
-      )) as unknown as ExcelJS.Buffer,
-    );
-    const rows: unknown[][] = [];
-    wb.worksheets[0].eachRow((r) => rows.push((r.values as unknown[]).slice(1)));
+    const rows = await xlsxRows(`/api/waves/${whole}/exports/question.xlsx?question=kind&locale=ru&order=code`);
     const ru = rows.find((r) => r[0] === 'RU')!;
     // Код, Регион, Респондентов, Ответили, a: чел., %, ДИ от, ДИ до.
     expect(ru.slice(0, 8)).toEqual(['RU', 'Россия: итого', 5, 5, 3, 60, 23.1, 88.2]);
@@ -263,7 +227,7 @@ describe('the disclosure rule covers the country subtotals', () => {
 
     // The CSV hides the same cells with the one mark "[c]".
     const rows = csv(
-      await download(`/api/waves/${small}/exports/question.csv?question=budget&locale=en&delimiter=comma&order=code`),
+      await get(`/api/waves/${small}/exports/question.csv?question=budget&locale=en&delimiter=comma&order=code`),
     );
     expect(rows.map((r) => [r.Code, r.n, r.sum])).toEqual([
       ['RU-ARK', '[c]', '[c]'],
@@ -307,14 +271,7 @@ describe('the disclosure rule covers the country subtotals', () => {
     expect(cell('all', 'a').count).toBe(6);
 
     // XLSX: the same cells read "[c]".
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(
-      (await download(
-        `/api/waves/${small}/exports/question.xlsx?question=kind&locale=en&order=code`,
-      )) as unknown as ExcelJS.Buffer,
-    );
-    const rows: unknown[][] = [];
-    wb.worksheets[0].eachRow((r) => rows.push((r.values as unknown[]).slice(1)));
+    const rows = await xlsxRows(`/api/waves/${small}/exports/question.xlsx?question=kind&locale=en&order=code`);
     const ru = rows.find((r) => r[0] === 'RU')!;
     expect([ru[1], ru[4], ru[8]]).toEqual(['Russia: subtotal', '[c]', '[c]']);
   });

@@ -5,15 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { parse } from 'csv-parse/sync';
-import { createApp } from '../../server/src/app';
-import { useTestDatabase, storeKind } from '../helpers/db';
+import { useAgent, useTestApp } from '../helpers/app';
 import { createFixtureWave } from '../helpers/fixtures';
-import { agentAs, type TestAgent } from '../helpers/auth';
 
-useTestDatabase();
-const app = createApp({ store: { kind: storeKind() } });
-let researcher: TestAgent;
-let coordinator: TestAgent;
+const app = useTestApp();
+const researcher = useAgent(app, ['researcher']);
+// Analysis pages are for researchers; a coordinator who also analyses may go below the minimum k.
+const coordinator = useAgent(app, ['coordinator', 'researcher']);
 let wave: string;
 
 type Answers = Record<string, unknown>;
@@ -47,9 +45,6 @@ const PLAN: Record<string, [string, boolean, string[]][]> = {
 };
 
 beforeAll(async () => {
-  researcher = await agentAs(app, ['researcher']);
-  // Analysis pages are for researchers; a coordinator who also analyses may go below the minimum k.
-  coordinator = await agentAs(app, ['coordinator', 'researcher']);
   wave = await createFixtureWave();
   let i = 0;
   for (const [region, list] of Object.entries(PLAN))

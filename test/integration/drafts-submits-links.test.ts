@@ -10,10 +10,10 @@ import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../server/src/app';
 import { ResponseModel } from '../../server/src/responses/response.model';
-import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
 import { useTestDatabase, storeKind } from '../helpers/db';
+import { asText } from '../helpers/app';
 import { agentAs, type TestAgent } from '../helpers/auth';
-import { answers, createFixtureWave, fixture } from '../helpers/fixtures';
+import { answers, createFixtureWave, registerMiniQuestionnaire } from '../helpers/fixtures';
 import { createInvitationWave, csv, importAndIssue, type LinkRow } from '../helpers/invitations';
 
 useTestDatabase({ demo: false });
@@ -48,7 +48,7 @@ afterAll(() => fs.rmSync(clientDir, { recursive: true, force: true }));
 
 beforeAll(async () => {
   coordinator = await agentAs(app, ['coordinator']);
-  questionnaireId = (await registerVersion('mini-barriers', fixture('mini-barriers.json'), 'upload')).version.id;
+  questionnaireId = await registerMiniQuestionnaire();
 });
 
 const LIST = csv([
@@ -166,19 +166,14 @@ describe('invitation links and tokens', () => {
   it('links are built from PUBLIC_URL, never from a forged Host or X-Forwarded-Host header', async () => {
     const wave = await createInvitationWave(coordinator, questionnaireId);
     await coordinator.post(`/api/waves/${wave}/invitations/import`).send({ format: 'csv', content: LIST });
-    const exported = await coordinator
-      .post(`/api/waves/${wave}/invitations/links`)
-      .set('Host', 'evil.example')
-      .set('X-Forwarded-Host', 'evil.example')
-      .set('X-Forwarded-Proto', 'http')
-      .send({ format: 'csv', scope: 'unissued' })
-      .buffer(true)
-      .parse((res, cb) => {
-        let data = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (data += c));
-        res.on('end', () => cb(null, data));
-      });
+    const exported = await asText(
+      coordinator
+        .post(`/api/waves/${wave}/invitations/links`)
+        .set('Host', 'evil.example')
+        .set('X-Forwarded-Host', 'evil.example')
+        .set('X-Forwarded-Proto', 'http')
+        .send({ format: 'csv', scope: 'unissued' }),
+    );
     expect(exported.status).toBe(200);
     const text = exported.body as string;
     expect(text).not.toContain('evil.example');

@@ -5,11 +5,9 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { createApp } from '../../server/src/app';
-import { useTestDatabase, storeKind } from '../helpers/db';
-import { createFixtureWave } from '../helpers/fixtures';
+import { download, useAgent, useTestApp } from '../helpers/app';
+import { createFixtureWave, type StoredResponse, storedResponses } from '../helpers/fixtures';
 import { agentAs, type TestAgent } from '../helpers/auth';
-import { ResponseModel } from '../../server/src/responses/response.model';
 import { spssNames } from '../../server/src/exports/labelled';
 import { z } from 'zod';
 import {
@@ -21,9 +19,8 @@ import {
   TextAnswersSchema,
 } from '../../server/src/analytics/analytics.schema';
 
-useTestDatabase();
-const app = createApp({ store: { kind: storeKind() } });
-let researcher: TestAgent;
+const app = useTestApp();
+const researcher = useAgent(app, ['researcher']);
 let wave: string;
 
 const ROWS: Record<string, unknown>[] = [
@@ -66,18 +63,7 @@ const ROWS: Record<string, unknown>[] = [
   },
 ];
 
-const binary = (r: request.Test) =>
-  r.buffer(true).parse((res, cb) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => cb(null, Buffer.concat(chunks)));
-  });
-
-async function get(path: string): Promise<Buffer> {
-  const res = await binary(researcher.get(path));
-  expect(res.status).toBe(200);
-  return res.body as Buffer;
-}
+const get = (path: string) => download(researcher, path);
 
 function csv(buf: Buffer, delimiter: string): Record<string, string>[] {
   const text = buf.toString('utf8');
@@ -91,17 +77,9 @@ async function workbook(buf: Buffer): Promise<ExcelJS.Workbook> {
   return wb;
 }
 
-type Doc = {
-  _id: string;
-  regionCode: string;
-  municipality: string;
-  submittedAt: Date;
-  answers: Record<string, unknown>;
-};
-let docs: Doc[];
+let docs: StoredResponse[];
 
 beforeAll(async () => {
-  researcher = await agentAs(app, ['researcher']);
   wave = await createFixtureWave();
   for (const answers of ROWS) {
     const res = await request(app)
@@ -109,10 +87,10 @@ beforeAll(async () => {
       .send({ clientId: randomUUID(), locale: 'ru', answers });
     expect(res.status).toBe(201);
   }
-  docs = await ResponseModel.find({ waveCode: wave }).lean<Doc[]>();
+  docs = await storedResponses(wave);
 });
 
-function expectRowMatchesDb(row: Record<string, string | number | null>, d: Doc) {
+function expectRowMatchesDb(row: Record<string, string | number | null>, d: StoredResponse) {
   const a = d.answers;
   const s = (v: unknown) => (v === undefined || v === null ? '' : String(v));
   expect(s(row.region_code)).toBe(d.regionCode);

@@ -12,11 +12,10 @@ import request from 'supertest';
 import { parse } from 'csv-parse/sync';
 import { createApp } from '../../server/src/app';
 import { useTestDatabase, storeKind } from '../helpers/db';
-import { fixture } from '../helpers/fixtures';
+import { download } from '../helpers/app';
+import { createOpenWave, fixture, type StoredResponse, storedResponses } from '../helpers/fixtures';
 import { agentAs, type TestAgent } from '../helpers/auth';
 import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
-import { createWaveIfAbsent } from '../../server/src/waves/waves.service';
-import { ResponseModel } from '../../server/src/responses/response.model';
 import { allColumns } from '../../server/src/exports/columns';
 import { spssNames } from '../../server/src/exports/labelled';
 
@@ -104,29 +103,11 @@ const ROWS: Record<string, unknown>[] = [
 let researcher: TestAgent;
 let wave: string;
 let dir: string;
-type Doc = {
-  _id: string;
-  regionCode: string;
-  municipality: string;
-  submittedAt: Date;
-  answers: Record<string, unknown>;
-};
-let docs: Doc[];
+let docs: StoredResponse[];
 const csvFile = () => `${wave}-responses.csv`;
 const flat = (s: string) => s.replace(/\r\n|[\r\n]/g, ' ');
 
-async function download(file: string): Promise<Buffer> {
-  const res = await researcher
-    .get(`/api/waves/${wave}/exports/${file}`)
-    .buffer(true)
-    .parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
-  expect(res.status).toBe(200);
-  return res.body as Buffer;
-}
+const exported = (file: string) => download(researcher, `/api/waves/${wave}/exports/${file}`);
 
 function run(bin: string, args: string[]): { status: number | null; output: string } {
   const r = spawnSync(bin, args, { cwd: dir, encoding: 'utf8', timeout: 60_000 });
@@ -137,16 +118,9 @@ beforeAll(async () => {
   researcher = await agentAs(app, ['researcher']);
   const { version } = await registerVersion(`all-types-${randomUUID().slice(0, 6)}`, definition(), 'upload');
   wave = `w-${randomUUID().slice(0, 8)}`;
-  await createWaveIfAbsent({
+  await createOpenWave(version.id, {
     code: wave,
     title: { ru: "Волна 'все типы'; тест.", en: 'Every type wave', uk: 'Хвиля всіх типів' },
-    questionnaireId: version.id,
-    status: 'open',
-    opensAt: null,
-    closesAt: null,
-    scope: { countries: ['RU', 'UA'], regions: [] },
-    access: 'public',
-    anonymous: false,
   });
   for (const answers of ROWS) {
     const res = await request(app)
@@ -155,12 +129,12 @@ beforeAll(async () => {
     expect(res.body.invalid_params ?? []).toEqual([]);
     expect(res.status).toBe(201);
   }
-  docs = await ResponseModel.find({ waveCode: wave }).sort({ submittedAt: 1, _id: 1 }).lean<Doc[]>();
+  docs = await storedResponses(wave);
   expect(docs[0].answers.comment).toBe(TEXT_1);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lsg-programs-'));
-  fs.writeFileSync(path.join(dir, csvFile()), await download('responses.csv?delimiter=semicolon'));
-  fs.writeFileSync(path.join(dir, 'responses.sps'), await download('responses.sps?delimiter=semicolon'));
-  fs.writeFileSync(path.join(dir, 'responses.R'), await download('responses.R?delimiter=semicolon'));
+  fs.writeFileSync(path.join(dir, csvFile()), await exported('responses.csv?delimiter=semicolon'));
+  fs.writeFileSync(path.join(dir, 'responses.sps'), await exported('responses.sps?delimiter=semicolon'));
+  fs.writeFileSync(path.join(dir, 'responses.R'), await exported('responses.R?delimiter=semicolon'));
 });
 
 afterAll(() => {
@@ -173,7 +147,7 @@ afterAll(() => {
 const columns = () => allColumns(definition(), { staff: 2, projects: 3 });
 
 /** The value of a column in the database for a response, as text ('' when unanswered). */
-function expected(d: Doc, column: string): string {
+function expected(d: StoredResponse, column: string): string {
   const a = d.answers;
   switch (column) {
     case 'response_id':
@@ -287,7 +261,7 @@ describe('the exported files', () => {
   });
 
   it('the codebook records the renames', async () => {
-    const book = parse((await download('codebook.csv?delimiter=comma&locale=en')).toString('utf8').slice(1), {
+    const book = parse((await exported('codebook.csv?delimiter=comma&locale=en')).toString('utf8').slice(1), {
       columns: true,
       comment: '#',
     }) as Record<string, string>[];

@@ -3,26 +3,21 @@
 // (quick 503 problem details, no hanging requests, recovery by itself when it returns).
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { createApp } from '../../server/src/app';
 import { connectMongoose } from '../../server/src/db/connection';
-import { startEmbeddedStore, type EmbeddedStore } from '../../server/src/db/embedded-store';
 import { prepareDatabase } from '../../server/src/bootstrap';
 import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
 import { ResponseModel } from '../../server/src/responses/response.model';
-import { ROOT, storeKind, storeUri } from '../helpers/db';
+import { type OwnStore, ROOT, startOwnStore, storeKind, storeUri } from '../helpers/db';
 import { startServerProcess } from '../helpers/server-process';
 import { agentAs } from '../helpers/auth';
 import { answers, createFixtureWave, fixture } from '../helpers/fixtures';
 import { createInvitationWave, importAndIssue } from '../helpers/invitations';
 
-const BIN = path.join(ROOT, '.cache', 'store-bin', 'lsg-store');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('the app process is restarted while officials are half-way through', () => {
@@ -87,15 +82,12 @@ describe('the app process is restarted while officials are half-way through', ()
 });
 
 describe('the store is unreachable', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lsg-fault-down-'));
-  let store: EmbeddedStore;
+  let store: OwnStore | undefined;
   let server: http.Server;
   let base: string;
 
   beforeAll(async () => {
-    store = await startEmbeddedStore(BIN, dataDir);
-    await connectMongoose(store.uri, 'faults_down', false);
-    await prepareDatabase({ rootDir: ROOT, demo: false });
+    store = await startOwnStore('faults_down');
     server = http.createServer(createApp({ store: { kind: 'embedded' } }));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -103,18 +95,15 @@ describe('the store is unreachable', () => {
   afterAll(async () => {
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
-    await mongoose.disconnect();
-    await store.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await store?.stop();
   });
 
   (storeKind() === 'embedded' ? it : it.skip)(
     'answers 503 problem details within 3 s to every request, hangs none, and recovers by itself when the store returns',
     async () => {
       const wave = await createFixtureWave();
-      const listen = new URL(store.uri).host;
       const clientId = randomUUID();
-      await store.kill();
+      await store!.kill();
 
       // A burst of reads and writes while the store is away: each answered quickly, none left hanging.
       const calls = [
@@ -156,7 +145,7 @@ describe('the store is unreachable', () => {
       expect(replies.filter((r) => r.retryAfter !== null).length).toBeGreaterThan(0);
 
       // The store comes back on the same address; nobody reconnects the app by hand.
-      store = await startEmbeddedStore(BIN, dataDir, 60_000, listen);
+      await store!.restart();
       const back = Date.now();
       let health = 0;
       while (Date.now() - back < 30_000) {

@@ -2,40 +2,28 @@
 // same wave, a client drops its connection half-way through an upload.
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { createApp } from '../../server/src/app';
 import { connectMongoose } from '../../server/src/db/connection';
-import { startEmbeddedStore, type EmbeddedStore } from '../../server/src/db/embedded-store';
 import { prepareDatabase } from '../../server/src/bootstrap';
 import { ResponseModel } from '../../server/src/responses/response.model';
-import { ROOT, storeKind, storeUri } from '../helpers/db';
+import { type OwnStore, ROOT, startOwnStore, storeKind, storeUri } from '../helpers/db';
 import { startServerProcess } from '../helpers/server-process';
 import { answers, createFixtureWave } from '../helpers/fixtures';
 import { agentAs } from '../helpers/auth';
 
-const BIN = path.join(ROOT, '.cache', 'store-bin', 'lsg-store');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('the store is killed in the middle of a stream of submissions', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lsg-fault-'));
-  let store: EmbeddedStore;
-  let listen: string;
+  let store: OwnStore | undefined;
 
   beforeAll(async () => {
-    store = await startEmbeddedStore(BIN, dataDir);
-    listen = new URL(store.uri).host;
-    await connectMongoose(store.uri, 'faults', false);
-    await prepareDatabase({ rootDir: ROOT, demo: false });
+    store = await startOwnStore('faults');
   });
   afterAll(async () => {
-    await mongoose.disconnect();
-    await store.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await store?.stop();
   });
 
   (storeKind() === 'embedded' ? it : it.skip)(
@@ -49,10 +37,10 @@ describe('the store is killed in the middle of a stream of submissions', () => {
       let killed = false;
       for (let i = 0; i < ids.length; i++) {
         if (i === 15) {
-          await store.kill(); // no clean shutdown
+          await store!.kill(); // no clean shutdown
           killed = true;
           setTimeout(() => {
-            void startEmbeddedStore(BIN, dataDir, 60_000, listen).then((s) => (store = s));
+            void store!.restart();
           }, 6000);
         }
         // The client retries the same submission (same clientId) until it is acknowledged.

@@ -3,22 +3,18 @@
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import type request from 'supertest';
-import { createApp } from '../../server/src/app';
-import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
 import { municipalityTypes, regions } from '../../server/src/reference/reference.service';
-import { useTestDatabase, storeKind } from '../helpers/db';
-import { agentAs, type TestAgent } from '../helpers/auth';
-import { fixture } from '../helpers/fixtures';
+import { useAgent, useTestApp } from '../helpers/app';
+import { agentAs } from '../helpers/auth';
+import { registerMiniQuestionnaire } from '../helpers/fixtures';
 import { createInvitationWave, csv } from '../helpers/invitations';
 
-useTestDatabase({ demo: false });
-const app = createApp({ store: { kind: storeKind() } });
-let coordinator: TestAgent;
+const app = useTestApp({ demo: false });
+const coordinator = useAgent(app, ['coordinator']);
 let questionnaireId: string;
 
 beforeAll(async () => {
-  coordinator = await agentAs(app, ['coordinator']);
-  questionnaireId = (await registerVersion('mini-barriers', fixture('mini-barriers.json'), 'upload')).version.id;
+  questionnaireId = await registerMiniQuestionnaire();
 });
 
 type Param = { name: string; reason: string; code: string; column?: string; value?: string; allowed?: string[] };

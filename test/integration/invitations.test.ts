@@ -5,23 +5,21 @@ import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { createApp } from '../../server/src/app';
-import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
 import { ResponseModel } from '../../server/src/responses/response.model';
 import { InvitationModel, InvitationTokenModel } from '../../server/src/invitations/invitation.model';
 import { hashToken } from '../../server/src/invitations/invitations.service';
-import { useTestDatabase, storeKind } from '../helpers/db';
-import { agentAs, type TestAgent } from '../helpers/auth';
-import { fixture } from '../helpers/fixtures';
+import { useAgent, useTestApp } from '../helpers/app';
+import { storeKind } from '../helpers/db';
+import { agentAs } from '../helpers/auth';
+import { registerMiniQuestionnaire } from '../helpers/fixtures';
 import { createInvitationWave, csv, importAndIssue, parseLinksCsv, THREE_MUNICIPALITIES } from '../helpers/invitations';
 
-useTestDatabase({ demo: false });
-const app = createApp({ store: { kind: storeKind() } });
-let coordinator: TestAgent;
+const app = useTestApp({ demo: false });
+const coordinator = useAgent(app, ['coordinator']);
 let questionnaireId: string;
 
 beforeAll(async () => {
-  coordinator = await agentAs(app, ['coordinator']);
-  questionnaireId = (await registerVersion('mini-barriers', fixture('mini-barriers.json'), 'upload')).version.id;
+  questionnaireId = await registerMiniQuestionnaire();
 });
 
 const importList = (wave: string, format: 'csv' | 'xlsx', content: string) =>

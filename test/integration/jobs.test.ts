@@ -8,12 +8,11 @@ import { startJobRunner, type JobRunner } from '../../server/src/jobs/jobs.runne
 import { JobChunkModel, JobModel } from '../../server/src/jobs/job.model';
 import { AuditModel } from '../../server/src/audit/audit.model';
 import { ResponseModel } from '../../server/src/responses/response.model';
-import { waveCatalogue } from '../../server/src/analytics/catalogue';
 import { setMinCell } from '../../server/src/analytics/coding.service';
-import { rebuildCounters } from '../../server/src/analytics/counters.service';
 import { useTestDatabase, storeKind } from '../helpers/db';
-import { answers, createFixtureWave } from '../helpers/fixtures';
-import { agentAs, type TestAgent } from '../helpers/auth';
+import { answers, createFixtureWave, insertResponses } from '../helpers/fixtures';
+import { agentAs } from '../helpers/auth';
+import { useAgents } from '../helpers/app';
 
 const LEASE_MS = 1500;
 const MAX_TAKEOVERS = 2;
@@ -25,10 +24,9 @@ afterAll(async () => {
 useTestDatabase();
 // The direct downloads compared with the jobs' files run on a machine shared with other test runs.
 const app = createApp({ store: { kind: storeKind() }, requestDeadlineMs: 30_000 });
+const { researcher, coordinator } = useAgents(app, 'researcher', 'coordinator');
 let wave: string;
 let bigWave: string;
-let researcher: TestAgent;
-let coordinator: TestAgent;
 const BIG = 6000;
 
 type Job = {
@@ -71,37 +69,16 @@ async function startExport(body: Record<string, unknown>, code = wave): Promise<
   return res.body as Job;
 }
 
-async function fillWave(code: string, n: number): Promise<void> {
-  const { questionnaire } = await waveCatalogue(code);
-  const at = new Date('2026-03-01T10:00:00Z');
-  for (let i = 0; i < n; i += 2000) {
-    const docs = Array.from({ length: Math.min(2000, n - i) }, (_x, k) => ({
-      _id: randomUUID(),
-      waveCode: code,
-      questionnaireId: questionnaire.id,
-      status: 'complete',
-      answers: answers({ municipality: `М-${i + k}`, obstacles: ['funding', 'legal'], comment: 'текст' }),
-      regionCode: 'RU-VLG',
-      municipality: `М-${i + k}`,
-      municipalityType: '',
-      sizeClass: '',
-      respondentRole: '',
-      obstacles: ['funding', 'legal'],
-      regionObstacles: ['RU-VLG|funding', 'RU-VLG|legal'],
-      locale: 'ru',
-      startedAt: at,
-      submittedAt: new Date(at.getTime() + i + k),
-      talliedAt: at,
-    }));
-    await ResponseModel.collection.insertMany(docs as never[], { ordered: false });
-  }
-  // The kept counts these responses would have produced (a job's row total comes from them).
-  await rebuildCounters(code);
-}
+/** `n` responses straight in the collection, with the kept counts they would have produced. */
+const fillWave = (code: string, n: number) =>
+  insertResponses(
+    code,
+    n,
+    (i) => answers({ municipality: `М-${i}`, obstacles: ['funding', 'legal'], comment: 'текст' }),
+    { tallied: true },
+  );
 
 beforeAll(async () => {
-  researcher = await agentAs(app, ['researcher']);
-  coordinator = await agentAs(app, ['coordinator']);
   wave = await createFixtureWave();
   await setMinCell(wave, 1);
   const rows = [

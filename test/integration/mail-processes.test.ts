@@ -6,12 +6,11 @@
 //   the invitation and opt-out tokens in the mails and nowhere in the logs.
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
 import { startMailCatcher, type CaughtMail, type MailCatcher } from '../../server/src/mail/catcher';
 import { useTestDatabase } from '../helpers/db';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process';
 import { agentAs, type TestAgent } from '../helpers/auth';
-import { fixture } from '../helpers/fixtures';
+import { registerMiniQuestionnaire } from '../helpers/fixtures';
 import { createInvitationWave } from '../helpers/invitations';
 
 const { dbName } = useTestDatabase({ demo: false });
@@ -38,7 +37,7 @@ beforeAll(async () => {
   });
   procs.push(...(await Promise.all(SENDERS.map((from) => startServerProcess(dbName, env(from))))));
   for (const p of procs) agents.push(await agentAs(p.url, ['coordinator']));
-  questionnaireId = (await registerVersion('mini-barriers', fixture('mini-barriers.json'), 'upload')).version.id;
+  questionnaireId = await registerMiniQuestionnaire();
 }, 180_000);
 
 afterAll(async () => {

@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createApp } from '../../server/src/app';
 import { startJobRunner, type JobRunner } from '../../server/src/jobs/jobs.runner';
-import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
 import { startMailCatcher, type CaughtMail, type MailCatcher } from '../../server/src/mail/catcher';
 import { createMailer, type Mailer } from '../../server/src/mail/mailer';
 import { MailSendModel } from '../../server/src/mail/mail.model';
@@ -14,7 +13,7 @@ import { AuditModel } from '../../server/src/audit/audit.model';
 import { InvitationModel } from '../../server/src/invitations/invitation.model';
 import { useTestDatabase, storeKind } from '../helpers/db';
 import { agentAs, type TestAgent } from '../helpers/auth';
-import { fixture } from '../helpers/fixtures';
+import { registerMiniQuestionnaire } from '../helpers/fixtures';
 import { createInvitationWave, csv } from '../helpers/invitations';
 
 const PUBLIC_URL = 'https://survey.example.org';
@@ -63,7 +62,7 @@ beforeAll(async () => {
     mail: { transport: 'catcher', mailer, mailbox: catcher },
   });
   coordinator = await agentAs(app, ['coordinator']);
-  questionnaireId = (await registerVersion('mini-barriers', fixture('mini-barriers.json'), 'upload')).version.id;
+  questionnaireId = await registerMiniQuestionnaire();
 });
 
 let runner: JobRunner;

@@ -6,29 +6,19 @@ import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { setMinCell } from '../../server/src/analytics/coding.service';
-import { createApp } from '../../server/src/app';
 import { AuditModel } from '../../server/src/audit/audit.model';
 import { PracticeModel } from '../../server/src/practices/practice.model';
 import { resetSearchMode, searchMode } from '../../server/src/practices/practices.service';
-import { useTestDatabase, storeKind } from '../helpers/db';
-import { agentAs, type TestAgent } from '../helpers/auth';
+import { useAgents, useTestApp } from '../helpers/app';
+import { storeKind } from '../helpers/db';
+import type { TestAgent } from '../helpers/auth';
 import { createFixtureWave, answers } from '../helpers/fixtures';
 import { practiceBody, practicesCsv } from '../helpers/practices';
 
-useTestDatabase({ demo: false });
-const app = createApp({ store: { kind: storeKind() } });
-let editor: TestAgent;
-let coordinator: TestAgent;
-let researcher: TestAgent;
+const app = useTestApp({ demo: false });
+const { editor, coordinator, researcher } = useAgents(app, 'editor', 'coordinator', 'researcher');
 
-beforeAll(async () => {
-  resetSearchMode();
-  [editor, coordinator, researcher] = await Promise.all([
-    agentAs(app, ['editor']),
-    agentAs(app, ['coordinator']),
-    agentAs(app, ['researcher']),
-  ]);
-});
+beforeAll(() => resetSearchMode());
 
 async function create(agent: TestAgent, over: Record<string, unknown> = {}, status?: 'draft' | 'published') {
   const res = await agent

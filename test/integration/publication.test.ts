@@ -4,32 +4,21 @@
 // leaks; the snapshot is served until an answer changes it; unpublishing removes it; both audited.
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { createApp } from '../../server/src/app';
-import { useTestDatabase, storeKind } from '../helpers/db';
-import { agentAs, type TestAgent } from '../helpers/auth';
+import { useAgents, useTestApp } from '../helpers/app';
+import { createOpenWave, regionalQuestionnaire } from '../helpers/fixtures';
 import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
-import { createWaveIfAbsent } from '../../server/src/waves/waves.service';
 
-useTestDatabase();
-const app = createApp({ store: { kind: storeKind() } });
-let researcher: TestAgent;
-let coordinator: TestAgent;
-let admin: TestAgent;
+const app = useTestApp();
+const { researcher, coordinator, admin } = useAgents(app, 'researcher', 'coordinator', 'admin');
 
-const Q = {
-  title: { ru: 'Монитор', en: 'Monitor', uk: 'Монітор' },
-  pages: [
-    {
-      name: 'p1',
-      elements: [
-        { type: 'dropdown', name: 'region', lsgRole: 'region', isRequired: true, choices: ['RU-VLG', 'RU-MOS'] },
-        { type: 'text', name: 'municipality', lsgRole: 'municipality', isRequired: true, maxLength: 100 },
-        { type: 'radiogroup', name: 'funding', choices: ['yes', 'no'] },
-        { type: 'comment', name: 'comment', maxLength: 500 },
-      ],
-    },
+const Q = regionalQuestionnaire(
+  { ru: 'Монитор', en: 'Monitor', uk: 'Монітор' },
+  ['RU-VLG', 'RU-MOS'],
+  [
+    { type: 'radiogroup', name: 'funding', choices: ['yes', 'no'] },
+    { type: 'comment', name: 'comment', maxLength: 500 },
   ],
-};
+);
 
 let wave: string;
 let ids: string[] = [];
@@ -49,21 +38,12 @@ async function answer(region: string, funding: string, i: number, extra: Record<
 }
 
 beforeAll(async () => {
-  researcher = await agentAs(app, ['researcher']);
-  coordinator = await agentAs(app, ['coordinator']);
-  admin = await agentAs(app, ['admin']);
   const { version } = await registerVersion('pub-monitor', Q, 'upload');
   wave = `p-${randomUUID().slice(0, 8)}`;
-  await createWaveIfAbsent({
+  await createOpenWave(version.id, {
     code: wave,
     title: { ru: 'Публичная волна', en: 'Public wave', uk: 'Публічна хвиля' },
-    questionnaireId: version.id,
-    status: 'open',
-    opensAt: null,
-    closesAt: null,
     scope: { countries: ['RU'], regions: [] },
-    access: 'public',
-    anonymous: false,
   });
   ids = [];
   // Vologda: 6 answers (yes 4, no 2); Moscow Oblast: 3 answers (yes 3).

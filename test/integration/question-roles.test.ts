@@ -4,21 +4,13 @@
 // invitation waves take the region from the invitation; no obstacle question is needed.
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { createApp } from '../../server/src/app';
-import { useTestDatabase, storeKind } from '../helpers/db';
-import { agentAs, type TestAgent } from '../helpers/auth';
+import { useAgents, useTestApp } from '../helpers/app';
 import { createInvitationWave, importAndIssue } from '../helpers/invitations';
 import { ResponseModel } from '../../server/src/responses/response.model';
 
-useTestDatabase({ demo: false });
-const app = createApp({ store: { kind: storeKind() } });
+const app = useTestApp({ demo: false });
 
-let coordinator: TestAgent;
-let researcher: TestAgent;
-beforeAll(async () => {
-  coordinator = await agentAs(app, ['coordinator']);
-  researcher = await agentAs(app, ['researcher']);
-});
+const { coordinator, researcher } = useAgents(app, 'coordinator', 'researcher');
 
 // A per-region monitor without lsgRole: the region is an ordinary dropdown, no obstacle question.
 const monitor = {
@@ -34,22 +26,14 @@ const noPlace = { elements: [{ type: 'rating', name: 'mood', isRequired: true }]
 const upload = (key: string, definition: object) =>
   coordinator.post('/api/questionnaires').send({ key, definition: JSON.stringify(definition) });
 
-async function createWave(questionnaireId: string, over: Record<string, unknown> = {}): Promise<string> {
-  const code = `roles-${randomUUID().slice(0, 8)}`;
-  const res = await coordinator.post('/api/waves').send({
-    code,
-    title: { ru: 'Волна', uk: '', en: '' },
+/** A public wave, created (not opened) through the API. */
+const createWave = (questionnaireId: string, over: Record<string, unknown> = {}) =>
+  createInvitationWave(
+    coordinator,
     questionnaireId,
-    opensAt: null,
-    closesAt: null,
-    scope: { countries: ['RU', 'UA'], regions: [] },
-    access: 'public',
-    anonymous: false,
-    ...over,
-  });
-  expect(res.status).toBe(201);
-  return code;
-}
+    { title: { ru: 'Волна', uk: '', en: '' }, access: 'public', ...over },
+    false,
+  );
 const open = (code: string) => coordinator.post(`/api/waves/${code}/lifecycle`).send({ action: 'open' });
 const submit = (code: string, answers: Record<string, unknown>) =>
   request(app).post(`/api/waves/${code}/responses`).send({ clientId: randomUUID(), locale: 'ru', answers });

@@ -6,55 +6,37 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import JSZip from 'jszip';
-import { createApp } from '../../server/src/app';
-import { useTestDatabase, storeKind } from '../helpers/db';
-import { agentAs, type TestAgent } from '../helpers/auth';
+import { asBuffer, useAgent, useTestApp } from '../helpers/app';
+import { createOpenWave, regionalQuestionnaire } from '../helpers/fixtures';
 import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
-import { createWaveIfAbsent } from '../../server/src/waves/waves.service';
 
-useTestDatabase();
-const app = createApp({ store: { kind: storeKind() } });
-let researcher: TestAgent;
-let coordinator: TestAgent;
+const app = useTestApp();
+const researcher = useAgent(app, ['researcher']);
+const coordinator = useAgent(app, ['researcher', 'coordinator']);
 
 const SCALE = [1, 2, 3, 4, 5, 'na'];
-const Q = {
-  title: { ru: 'Монитор', en: 'Monitor', uk: 'Монітор' },
-  pages: [
+const monitor = (regions: string[]) =>
+  regionalQuestionnaire({ ru: 'Монитор', en: 'Monitor', uk: 'Монітор' }, regions, [
     {
-      name: 'p1',
-      elements: [
-        { type: 'dropdown', name: 'region', lsgRole: 'region', isRequired: true, choices: ['RU-VLG', 'RU-MOS'] },
-        { type: 'text', name: 'municipality', lsgRole: 'municipality', isRequired: true, maxLength: 100 },
-        {
-          type: 'matrix',
-          name: 'severity',
-          title: { ru: 'Острота', en: 'Acuteness', uk: 'Гострота' },
-          columns: SCALE,
-          rows: [
-            { value: 'roads', text: { ru: 'Дороги', en: 'Roads', uk: 'Дороги' } },
-            { value: 'staff', text: { ru: 'Кадры', en: 'Staff', uk: 'Кадри' } },
-          ],
-        },
+      type: 'matrix',
+      name: 'severity',
+      title: { ru: 'Острота', en: 'Acuteness', uk: 'Гострота' },
+      columns: SCALE,
+      rows: [
+        { value: 'roads', text: { ru: 'Дороги', en: 'Roads', uk: 'Дороги' } },
+        { value: 'staff', text: { ru: 'Кадры', en: 'Staff', uk: 'Кадри' } },
       ],
     },
-  ],
-};
+  ]);
+const Q = monitor(['RU-VLG', 'RU-MOS']);
 let a: string;
 let b: string;
 
 async function wave(id: string, rows: [string, number | string][]): Promise<string> {
   const code = `r-${randomUUID().slice(0, 8)}`;
-  await createWaveIfAbsent({
+  await createOpenWave(id, {
     code,
-    title: { ru: `Волна ${code}`, en: `Wave ${code}`, uk: `Хвиля ${code}` },
-    questionnaireId: id,
-    status: 'open',
-    opensAt: null,
-    closesAt: null,
     scope: { countries: ['RU'], regions: [] },
-    access: 'public',
-    anonymous: false,
   });
   for (const [i, [region, roads]] of rows.entries()) {
     const res = await request(app)
@@ -70,8 +52,6 @@ async function wave(id: string, rows: [string, number | string][]): Promise<stri
 }
 
 beforeAll(async () => {
-  researcher = await agentAs(app, ['researcher']);
-  coordinator = await agentAs(app, ['researcher', 'coordinator']);
   const { version } = await registerVersion('report-monitor', Q, 'upload');
   a = await wave(version.id, [
     ['RU-VLG', 5],
@@ -146,15 +126,7 @@ describe('the annual report', () => {
   });
 
   it('exports the same report as DOCX', async () => {
-    const res = await coordinator
-      .get(`/api/waves/${b}/report.docx`)
-      .query({ previous: a, k: 1, lng: 'en' })
-      .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+    const res = await asBuffer(coordinator.get(`/api/waves/${b}/report.docx`).query({ previous: a, k: 1, lng: 'en' }));
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('wordprocessingml');
     const zip = await JSZip.loadAsync(res.body as Buffer);
@@ -185,8 +157,7 @@ describe('the annual report next to the per-answer table at the same k', () => {
   let roads: Est & { regions: (Est & { code: string })[] };
 
   beforeAll(async () => {
-    const q = JSON.parse(JSON.stringify(Q)) as typeof Q;
-    (q.pages[0].elements[0] as { choices: string[] }).choices = ['RU-VLG', 'RU-MOS', 'RU-KDA'];
+    const q = monitor(['RU-VLG', 'RU-MOS', 'RU-KDA']);
     const { version } = await registerVersion('report-disclosure', q, 'upload');
     const rep = (region: string, value: number | string, times: number): [string, number | string][] =>
       Array.from({ length: times }, () => [region, value]);
@@ -250,15 +221,7 @@ describe('the annual report next to the per-answer table at the same k', () => {
   });
 
   it('prints the hidden base and mean as [c] in the DOCX', async () => {
-    const res = await researcher
-      .get(`/api/waves/${w}/report.docx`)
-      .query({ lng: 'en' })
-      .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+    const res = await asBuffer(researcher.get(`/api/waves/${w}/report.docx`).query({ lng: 'en' }));
     expect(res.status).toBe(200);
     const xml = await (await JSZip.loadAsync(res.body as Buffer)).file('word/document.xml')!.async('string');
     const cells = [...xml.matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((m) => m[1]);

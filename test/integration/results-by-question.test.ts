@@ -6,38 +6,22 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { createApp } from '../../server/src/app';
-import { useTestDatabase, storeKind } from '../helpers/db';
-import { agentAs, type TestAgent } from '../helpers/auth';
+import { download, useAgents, useTestApp } from '../helpers/app';
+import { createOpenWave, regionalQuestionnaire } from '../helpers/fixtures';
 import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
-import { createWaveIfAbsent } from '../../server/src/waves/waves.service';
 
-useTestDatabase();
-const app = createApp({ store: { kind: storeKind() } });
-let researcher: TestAgent;
-let coordinator: TestAgent;
+const app = useTestApp();
+const { researcher, coordinator } = useAgents(app, 'researcher', 'coordinator');
 
-const MONITOR = {
-  title: { ru: 'Мониторинг партнёрств', en: 'Partnership monitor', uk: 'Моніторинг партнерств' },
-  pages: [
-    {
-      name: 'p1',
-      elements: [
-        {
-          type: 'dropdown',
-          name: 'region',
-          lsgRole: 'region',
-          isRequired: true,
-          choices: ['RU-VLG', 'RU-MOS', 'RU-ARK', 'UA-05'],
-        },
-        { type: 'text', name: 'municipality', lsgRole: 'municipality', isRequired: true, maxLength: 100 },
-        { type: 'text', name: 'partners', inputType: 'number', min: 0 },
-        { type: 'radiogroup', name: 'kind', choices: ['a', 'b'] },
-        { type: 'comment', name: 'note', maxLength: 500 },
-      ],
-    },
+const MONITOR = regionalQuestionnaire(
+  { ru: 'Мониторинг партнёрств', en: 'Partnership monitor', uk: 'Моніторинг партнерств' },
+  ['RU-VLG', 'RU-MOS', 'RU-ARK', 'UA-05'],
+  [
+    { type: 'text', name: 'partners', inputType: 'number', min: 0 },
+    { type: 'radiogroup', name: 'kind', choices: ['a', 'b'] },
+    { type: 'comment', name: 'note', maxLength: 500 },
   ],
-};
+);
 
 type Row = [region: string, partners: number, kind: string, note?: string];
 // Wave A — Vologda 3, 5, 4; Moscow Oblast 10, 2; Vinnytsia 7.
@@ -63,19 +47,7 @@ let waveA: string;
 let waveB: string;
 
 async function makeWave(questionnaireId: string): Promise<string> {
-  const code = `m-${randomUUID().slice(0, 8)}`;
-  await createWaveIfAbsent({
-    code,
-    title: { ru: `Волна ${code}`, en: `Wave ${code}`, uk: `Хвиля ${code}` },
-    questionnaireId,
-    status: 'open',
-    opensAt: null,
-    closesAt: null,
-    scope: { countries: ['RU', 'UA'], regions: [] },
-    access: 'public',
-    anonymous: false,
-  });
-  return code;
+  return createOpenWave(questionnaireId);
 }
 
 async function submit(code: string, [region, partners, kind, note]: Row, i: number): Promise<void> {
@@ -89,18 +61,7 @@ async function submit(code: string, [region, partners, kind, note]: Row, i: numb
   expect(res.status).toBe(201);
 }
 
-const binary = (r: request.Test) =>
-  r.buffer(true).parse((res, cb) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => cb(null, Buffer.concat(chunks)));
-  });
-
-async function download(path: string): Promise<Buffer> {
-  const res = await binary(researcher.get(path));
-  expect(res.status).toBe(200);
-  return res.body as Buffer;
-}
+const get = (path: string) => download(researcher, path);
 
 function csv(buf: Buffer): Record<string, string>[] {
   const text = buf.toString('utf8');
@@ -109,8 +70,6 @@ function csv(buf: Buffer): Record<string, string>[] {
 }
 
 beforeAll(async () => {
-  researcher = await agentAs(app, ['researcher']);
-  coordinator = await agentAs(app, ['coordinator']);
   const { version } = await registerVersion('partner-monitor', MONITOR, 'upload');
   waveA = await makeWave(version.id);
   waveB = await makeWave(version.id);
@@ -191,7 +150,7 @@ describe('results of any question per region (no obstacle question in the questi
 
   it('text question CSV: one row per answer with region code and name, by region code', async () => {
     const rows = csv(
-      await download(`/api/waves/${waveA}/exports/question.csv?question=note&locale=en&delimiter=comma&order=code`),
+      await get(`/api/waves/${waveA}/exports/question.csv?question=note&locale=en&delimiter=comma&order=code`),
     );
     expect(rows).toEqual([
       { Code: 'RU-VLG', Region: 'Vologda Oblast', Municipality: 'М-0', 'Answer text': 'Соглашение с соседним районом' },
@@ -201,7 +160,7 @@ describe('results of any question per region (no obstacle question in the questi
 
   it('question CSV: code and name columns, rows by name or by code, country subtotals, total row last', async () => {
     const path = `/api/waves/${waveA}/exports/question.csv?question=partners&locale=en&delimiter=comma`;
-    const byName = csv(await download(`${path}&order=name`));
+    const byName = csv(await get(`${path}&order=name`));
     expect(Object.keys(byName[0]).slice(0, 4)).toEqual(['Code', 'Region', 'Respondents', 'n']);
     // Each country's regions (English names: Moscow Oblast < Vologda Oblast), then its subtotal.
     expect(byName.map((r) => r.Code)).toEqual(['RU-MOS', 'RU-VLG', 'RU', 'UA-05', 'UA', '']);
@@ -213,7 +172,7 @@ describe('results of any question per region (no obstacle question in the questi
       'Ukraine: subtotal',
       'Total',
     ]);
-    const byCode = csv(await download(`${path}&order=code`));
+    const byCode = csv(await get(`${path}&order=code`));
     expect(byCode.map((r) => r.Code)).toEqual(['RU-MOS', 'RU-VLG', 'RU', 'UA-05', 'UA', '']);
     const vlg = byCode[1];
     expect([vlg.n, vlg.sum, vlg.mean, vlg.median, vlg.min, vlg.max]).toEqual(['3', '12', '4', '4', '3', '5']);
@@ -227,7 +186,7 @@ describe('results of any question per region (no obstacle question in the questi
   it('question XLSX of a choice question: code, name, counts, % and the interval in %', async () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(
-      (await download(
+      (await get(
         `/api/waves/${waveA}/exports/question.xlsx?question=kind&locale=ru&order=code`,
       )) as unknown as ExcelJS.Buffer,
     );
@@ -253,9 +212,7 @@ describe('results of any question per region (no obstacle question in the questi
     expect((await coordinator.put(`/api/waves/${waveA}/analysis-settings`).send({ minCell: 3 })).status).toBe(200);
     try {
       const rows = csv(
-        await download(
-          `/api/waves/${waveA}/exports/question.csv?question=partners&locale=en&delimiter=comma&order=code`,
-        ),
+        await get(`/api/waves/${waveA}/exports/question.csv?question=partners&locale=en&delimiter=comma&order=code`),
       );
       // One mark for every hidden cell (docs/disclosure.md); Moscow (2) and Ukraine's region (1) are
       // hidden. Russia's subtotal (5) minus Vologda (3) would give Moscow away, so Vologda is hidden
@@ -316,7 +273,7 @@ describe('numbers across waves: sums and means', () => {
 
   it('compare CSV: sums, their change, means and their change per region and in total', async () => {
     const rows = csv(
-      await download(
+      await get(
         `/api/waves/${waveA}/exports/compare.csv?b=${waveB}&question=partners&locale=en&delimiter=comma&order=code`,
       ),
     );

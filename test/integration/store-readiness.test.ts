@@ -2,25 +2,15 @@
 // writes, and the errors of a replica set changing its primary (or not confirming a write in
 // time) are answered as retryable 503 problem details. The errors are the driver's own classes,
 // built as the driver builds them from a server reply; the store is the run's real store.
-import express from 'express';
 import mongoose from 'mongoose';
 import request from 'supertest';
-import { errorHandler } from '../../server/src/http/problem';
 import { storeFault } from '../../server/src/db/store-errors';
 import { useTestDatabase } from '../helpers/db';
+import { throwingApp } from '../helpers/app';
 
 useTestDatabase({ demo: false });
 
 const { MongoServerError, MongoNetworkError, MongoWriteConcernError, MongoBulkWriteError } = mongoose.mongo;
-
-function throwing(err: unknown) {
-  const app = express();
-  app.post('/write', () => {
-    throw err;
-  });
-  app.use(errorHandler);
-  return app;
-}
 
 const serverError = (code: number, codeName: string, extra: Record<string, unknown> = {}) =>
   new MongoServerError({ ok: 0, code, codeName, errmsg: `${codeName} (internal detail)`, ...extra });
@@ -61,7 +51,7 @@ describe('store faults answered as retryable 503', () => {
     [91, 'ShutdownInProgress'],
     [11602, 'InterruptedDueToReplStateChange'],
   ])('code %i %s: 503 store_failover with Retry-After', async (code, codeName) => {
-    const res = await request(throwing(serverError(code, codeName))).post('/write');
+    const res = await request(throwingApp(serverError(code, codeName))).post('/write');
     expect(res.status).toBe(503);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.headers['retry-after']).toBe('2');
@@ -72,20 +62,20 @@ describe('store faults answered as retryable 503', () => {
   it('a write the majority did not confirm in time (code 64): 503 store_write_unconfirmed', async () => {
     const err = writeConcernError(64, 'WriteConcernFailed');
     expect(err).toBeInstanceOf(MongoServerError);
-    const res = await request(throwing(err)).post('/write');
+    const res = await request(throwingApp(err)).post('/write');
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('2');
     expect(res.body).toMatchObject({ code: 'store_write_unconfirmed', retryAfter: 2 });
   });
 
   it('a bare server error with code 64 is a write concern failure too', async () => {
-    const res = await request(throwing(serverError(64, 'WriteConcernFailed'))).post('/write');
+    const res = await request(throwingApp(serverError(64, 'WriteConcernFailed'))).post('/write');
     expect(res.status).toBe(503);
     expect(res.body.code).toBe('store_write_unconfirmed');
   });
 
   it('a write concern error caused by a step-down counts as failover', async () => {
-    const res = await request(throwing(writeConcernError(189, 'PrimarySteppedDown'))).post('/write');
+    const res = await request(throwingApp(writeConcernError(189, 'PrimarySteppedDown'))).post('/write');
     expect(res.status).toBe(503);
     expect(res.body.code).toBe('store_failover');
   });
@@ -113,7 +103,7 @@ describe('store faults answered as retryable 503', () => {
 
   it('an error labelled RetryableWriteError (the driver gave up retrying) is retryable', async () => {
     const err = serverError(11000 + 1, 'SomethingElse', { errorLabels: ['RetryableWriteError'] });
-    const res = await request(throwing(err)).post('/write');
+    const res = await request(throwingApp(err)).post('/write');
     expect(res.status).toBe(503);
     expect(res.body.code).toBe('store_failover');
   });
@@ -124,7 +114,7 @@ describe('store faults answered as retryable 503', () => {
     ['SocketException (9001)', () => serverError(9001, 'SocketException')],
   ])('%s: 503 store_unavailable with Retry-After', async (_name, make) => {
     expect(mongoose.connection.readyState).toBe(1);
-    const res = await request(throwing(make())).post('/write');
+    const res = await request(throwingApp(make())).post('/write');
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('5');
     expect(res.body).toMatchObject({ code: 'store_unavailable', retryAfter: 5 });
@@ -133,7 +123,7 @@ describe('store faults answered as retryable 503', () => {
 
   it('a duplicate key or a bad value stays what it is (not retryable)', async () => {
     expect(storeFault(serverError(11000, 'DuplicateKey'))).toBeUndefined();
-    const res = await request(throwing(serverError(2, 'BadValue'))).post('/write');
+    const res = await request(throwingApp(serverError(2, 'BadValue'))).post('/write');
     expect(res.status).toBe(500);
     expect(res.headers['retry-after']).toBeUndefined();
   });

@@ -5,15 +5,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import mongoose from 'mongoose';
 import request from 'supertest';
 import { createApp } from '../../server/src/app';
 import { useTestDatabase, storeKind } from '../helpers/db';
-import { createFixtureWave } from '../helpers/fixtures';
+import { createFixtureWave, insertResponses } from '../helpers/fixtures';
 import { createUser } from '../helpers/auth';
 import { startServerProcess } from '../helpers/server-process';
 import { openCursors } from '../../server/src/db/abortable';
-import { ResponseModel } from '../../server/src/responses/response.model';
 import { AuditModel } from '../../server/src/audit/audit.model';
 
 const { dbName } = useTestDatabase({ demo: false });
@@ -41,36 +39,14 @@ async function until(ok: () => boolean, ms: number): Promise<number> {
 let wave: string;
 beforeAll(async () => {
   wave = await createFixtureWave();
-  const questionnaireId = (await mongoose.connection.db!.collection('waves').findOne({ _id: wave as never }))!
-    .questionnaireId as string;
   const regions = ['RU-VLG', 'RU-MOS', 'UA-05'];
-  for (let start = 0; start < N; start += 2000) {
-    const docs = Array.from({ length: 2000 }, (_, k) => {
-      const i = start + k;
-      const region = regions[i % 3];
-      const obstacles = i % 2 ? ['funding', 'legal'] : ['experience'];
-      return {
-        _id: randomUUID(),
-        waveCode: wave,
-        questionnaireId,
-        status: 'complete',
-        answers: { region, municipality: `М${i}`, obstacles, population: 1000 + i },
-        regionCode: region,
-        municipality: `М${i}`,
-        municipalityType: '',
-        sizeClass: '',
-        respondentRole: '',
-        obstacles,
-        regionObstacles: obstacles.map((o) => `${region}|${o}`),
-        locale: 'ru',
-        startedAt: null,
-        submittedAt: new Date(),
-        invitationId: null,
-        talliedAt: new Date(),
-      };
-    });
-    await ResponseModel.collection.insertMany(docs as never[], { ordered: false });
-  }
+  const answersOf = (i: number) => ({
+    region: regions[i % 3],
+    municipality: `М${i}`,
+    obstacles: i % 2 ? ['funding', 'legal'] : ['experience'],
+    population: 1000 + i,
+  });
+  await insertResponses(wave, N, answersOf, { tallied: true, keptCounts: false });
 }, 180_000);
 
 describe('a request whose work outlasts its deadline', () => {

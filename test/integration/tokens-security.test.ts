@@ -5,10 +5,9 @@ import mongoose from 'mongoose';
 import request from 'supertest';
 import { createApp } from '../../server/src/app';
 import { RateLimitModel } from '../../server/src/http/rate-limit';
-import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
 import { useTestDatabase, storeKind } from '../helpers/db';
 import { agentAs, type TestAgent } from '../helpers/auth';
-import { answers, fixture } from '../helpers/fixtures';
+import { answers, registerMiniQuestionnaire } from '../helpers/fixtures';
 import { createInvitationWave, importAndIssue, type LinkRow } from '../helpers/invitations';
 
 useTestDatabase({ demo: false });
@@ -27,7 +26,7 @@ const submitWith = (token: string, clientId = randomUUID()) =>
 
 beforeAll(async () => {
   coordinator = await agentAs(app, ['coordinator']);
-  const q = (await registerVersion('mini-barriers', fixture('mini-barriers.json'), 'upload')).version.id;
+  const q = await registerMiniQuestionnaire();
   wave = await createInvitationWave(coordinator, q);
   links = await importAndIssue(coordinator, wave);
 });

@@ -6,31 +6,22 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { createApp } from '../../server/src/app';
-import { useTestDatabase, storeKind } from '../helpers/db';
-import { agentAs, type TestAgent } from '../helpers/auth';
+import { useAgents, useTestApp } from '../helpers/app';
+import { createOpenWave, regionalQuestionnaire } from '../helpers/fixtures';
 import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
-import { createWaveIfAbsent } from '../../server/src/waves/waves.service';
 
-useTestDatabase();
-const app = createApp({ store: { kind: storeKind() } });
-let researcher: TestAgent;
-let coordinator: TestAgent;
+const app = useTestApp();
+const { researcher, coordinator } = useAgents(app, 'researcher', 'coordinator');
 
-const monitor = (fundingTitle: string) => ({
-  title: { ru: 'Монитор', en: 'Monitor', uk: 'Монітор' },
-  pages: [
-    {
-      name: 'p1',
-      elements: [
-        { type: 'dropdown', name: 'region', lsgRole: 'region', isRequired: true, choices: ['RU-VLG', 'RU-MOS'] },
-        { type: 'text', name: 'municipality', lsgRole: 'municipality', isRequired: true, maxLength: 100 },
-        { type: 'radiogroup', name: 'funding', title: fundingTitle, choices: ['yes', 'no'] },
-        { type: 'radiogroup', name: 'acute', choices: [1, 2, 3, 4, 5, 'na'] },
-      ],
-    },
-  ],
-});
+const monitor = (fundingTitle: string) =>
+  regionalQuestionnaire(
+    { ru: 'Монитор', en: 'Monitor', uk: 'Монітор' },
+    ['RU-VLG', 'RU-MOS'],
+    [
+      { type: 'radiogroup', name: 'funding', title: fundingTitle, choices: ['yes', 'no'] },
+      { type: 'radiogroup', name: 'acute', choices: [1, 2, 3, 4, 5, 'na'] },
+    ],
+  );
 
 type Answer = [region: string, funding: string, acute: number | 'na'];
 // Wave 1 (v1): Vologda yes·5, yes·4, no·na; Moscow Oblast yes·2, no·3.
@@ -62,19 +53,7 @@ const waves: string[] = [];
 let other: string;
 
 async function makeWave(questionnaireId: string): Promise<string> {
-  const code = `t-${randomUUID().slice(0, 8)}`;
-  await createWaveIfAbsent({
-    code,
-    title: { ru: `Волна ${code}`, en: `Wave ${code}`, uk: `Хвиля ${code}` },
-    questionnaireId,
-    status: 'open',
-    opensAt: null,
-    closesAt: null,
-    scope: { countries: ['RU', 'UA'], regions: [] },
-    access: 'public',
-    anonymous: false,
-  });
-  return code;
+  return createOpenWave(questionnaireId);
 }
 
 async function fill(code: string, rows: Answer[]): Promise<void> {
@@ -87,8 +66,6 @@ async function fill(code: string, rows: Answer[]): Promise<void> {
 }
 
 beforeAll(async () => {
-  researcher = await agentAs(app, ['researcher']);
-  coordinator = await agentAs(app, ['coordinator']);
   const v1 = await registerVersion('trend-monitor', monitor('Funding?'), 'upload');
   const v2 = await registerVersion('trend-monitor', monitor('Is funding a problem?'), 'upload');
   waves.push(await makeWave(v1.version.id), await makeWave(v1.version.id), await makeWave(v2.version.id));

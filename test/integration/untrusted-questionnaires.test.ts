@@ -7,25 +7,16 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { parse } from 'csv-parse/sync';
-import { createApp } from '../../server/src/app';
 import { QuestionnaireModel } from '../../server/src/questionnaires/questionnaire.model';
 import { definitionHash } from '../../server/src/questionnaires/questionnaires.service';
 import { checkDefinition } from '../../server/src/questionnaires/definition';
 import { sanitizeDefinition } from '../../server/src/questionnaires/markup';
-import { createWaveIfAbsent } from '../../server/src/waves/waves.service';
-import { useTestDatabase, storeKind, ROOT } from '../helpers/db';
-import { agentAs, type TestAgent } from '../helpers/auth';
-import { answers, fixture } from '../helpers/fixtures';
+import { useAgents, useTestApp } from '../helpers/app';
+import { ROOT } from '../helpers/db';
+import { answers, createOpenWave, fixture } from '../helpers/fixtures';
 
-useTestDatabase({ demo: false });
-const app = createApp({ store: { kind: storeKind() } });
-let coordinator: TestAgent;
-let researcher: TestAgent;
-
-beforeAll(async () => {
-  coordinator = await agentAs(app, ['coordinator']);
-  researcher = await agentAs(app, ['researcher']);
-});
+const app = useTestApp({ demo: false });
+const { coordinator, researcher } = useAgents(app, 'coordinator', 'researcher');
 
 const key = () => `u-${randomUUID().slice(0, 8)}`;
 const upload = (k: string, definition: string) => coordinator.post('/api/questionnaires').send({ key: k, definition });
@@ -56,19 +47,9 @@ async function storeUnchecked(definition: Record<string, unknown>): Promise<stri
 }
 
 async function openWave(questionnaireId: string): Promise<string> {
-  const code = `w-${randomUUID().slice(0, 8)}`;
-  await createWaveIfAbsent({
-    code,
+  return createOpenWave(questionnaireId, {
     title: { ru: 'Волна', en: 'Wave', uk: 'Хвиля' },
-    questionnaireId,
-    status: 'open',
-    opensAt: null,
-    closesAt: null,
-    scope: { countries: ['RU', 'UA'], regions: [] },
-    access: 'public',
-    anonymous: false,
   });
-  return code;
 }
 
 const submit = (code: string, a: Record<string, unknown>) =>

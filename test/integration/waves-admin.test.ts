@@ -1,22 +1,19 @@
 // Coordinators create and run waves: every lifecycle rule and error, over HTTP on the real store.
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { createApp } from '../../server/src/app';
 import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
 import { AuditModel } from '../../server/src/audit/audit.model';
-import { useTestDatabase, storeKind } from '../helpers/db';
-import { agentAs, type TestAgent } from '../helpers/auth';
-import { answers, fixture } from '../helpers/fixtures';
+import { useAgent, useTestApp } from '../helpers/app';
+import { agentAs } from '../helpers/auth';
+import { answers, fixture, registerMiniQuestionnaire } from '../helpers/fixtures';
 
-useTestDatabase({ demo: false });
-const app = createApp({ store: { kind: storeKind() } });
-let coordinator: TestAgent;
+const app = useTestApp({ demo: false });
+const coordinator = useAgent(app, ['coordinator']);
 let v1: string;
 let v2: string;
 
 beforeAll(async () => {
-  coordinator = await agentAs(app, ['coordinator']);
-  v1 = (await registerVersion('mini-barriers', fixture('mini-barriers.json'), 'upload')).version.id;
+  v1 = await registerMiniQuestionnaire();
   const edited = { ...fixture('mini-barriers.json'), title: { ru: 'Мини-анкета 2', en: 'Mini 2', uk: 'Міні 2' } };
   v2 = (await registerVersion('mini-barriers', edited, 'upload')).version.id;
 });

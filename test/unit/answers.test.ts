@@ -4,6 +4,7 @@ import { checkAnswers, unsafeKeys } from '../../server/src/questionnaires/answer
 import { roleProblems, rolesFromDefinition } from '../../server/src/questionnaires/roles';
 import { checkDefinition } from '../../server/src/questionnaires/definition';
 import { sanitizeDefinition } from '../../server/src/questionnaires/markup';
+import { IMC_PROFILE } from '../helpers/imc-profile';
 
 const mini = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'mini-barriers.json'), 'utf8'));
 const ok = { region: 'RU-VLG', municipality: 'Тотьма', obstacles: ['funding'] };
@@ -124,12 +125,7 @@ describe('checkAnswers on the default questionnaire', () => {
     fs.readFileSync(path.join(__dirname, '..', '..', 'surveys', 'imc-barriers', 'v1.json'), 'utf8'),
   );
   const base = {
-    country: 'RU',
-    region: 'RU-VLG',
-    municipality: 'Тотьма',
-    municipality_type: 'municipal_okrug',
-    size_class: 'small',
-    role: 'head',
+    ...IMC_PROFILE,
     imc_experience: 'no',
     obstacles: ['funding', 'legal'],
   };
