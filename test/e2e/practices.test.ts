@@ -8,7 +8,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { useTestDatabase, ROOT, storeKind } from '../helpers/db';
-import { choose, useBrowserApp } from '../helpers/e2e';
+import { choose, until, useBrowserApp } from '../helpers/e2e';
 import { agentAs, createUser } from '../helpers/auth';
 import { createInvitationWave, importAndIssue } from '../helpers/invitations';
 import { createApp } from '../../server/src/app';
@@ -111,6 +111,12 @@ const listIds = async (page: Page) =>
   (await page.locator('[data-testid="practice-list"] h2 a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))))
     .map((h) => decodeURIComponent(String(h).replace('/practices/', '')))
     .sort();
+/** The list as shown once it settles on `expected`: a count line can already read the same before a new search lands. */
+async function expectListIds(page: Page, expected: string[]): Promise<void> {
+  const want = [...expected].sort();
+  await until(async () => JSON.stringify(await listIds(page)) === JSON.stringify(want)).catch(() => undefined);
+  expect(await listIds(page)).toEqual(want);
+}
 
 describe('public browse', () => {
   it('anyone lists published practices, filters, searches, and opens one at its own address', async () => {
@@ -129,21 +135,21 @@ describe('public browse', () => {
     await page.getByTestId('filter-obstacle').selectOption('funding');
     await page.waitForURL(/obstacle=funding/);
     await visible(page.getByText('Найдено 2 практики'));
-    expect(await listIds(page)).toEqual([ids.waste, ids.bus].sort());
+    await expectListIds(page, [ids.waste, ids.bus].sort());
     await page.getByTestId('filter-region').selectOption('RU-ARK');
     await visible(page.getByText('Найдена 1 практика'));
-    expect(await listIds(page)).toEqual([ids.bus]);
+    await expectListIds(page, [ids.bus]);
 
     await page.goto(`${e2e.baseUrl}/practices`);
     await page.getByLabel('Поиск по тексту').fill('ЦНАП громад');
     await page.getByRole('button', { name: 'Найти' }).click();
     await visible(page.getByText('Найдена 1 практика'));
-    expect(await listIds(page)).toEqual([ids.cnap]);
+    await expectListIds(page, [ids.cnap]);
     await page.getByLabel('Поиск по тексту').fill('tourist');
     await page.getByRole('button', { name: 'Найти' }).click();
     await page.waitForURL(/q=tourist/);
     await visible(page.getByText('Найдена 1 практика'));
-    expect(await listIds(page)).toEqual([ids.route]);
+    await expectListIds(page, [ids.route]);
 
     await page.goto(`${e2e.baseUrl}/practices?obstacle=legal`);
     await page.getByRole('link', { name: 'Общий школьный автобус трёх поселений' }).click();
