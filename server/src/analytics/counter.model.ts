@@ -1,4 +1,5 @@
 import { Schema, model } from 'mongoose';
+import { keyedSchema, required } from '../db/schema';
 
 // Kept tally counts: one document per wave × region, `_id` = `<wave>|<region>`, so the hot read
 // (a wave's tally) touches a few small documents whatever the number of responses.
@@ -9,18 +10,16 @@ import { Schema, model } from 'mongoose';
 //   f        the cube format of the code that made the document (absent: made before the cube, or
 //            by an older format): a wave whose counters all carry the current one and that has no
 //            cube stamp yet is having its first response applied, not waiting for a rebuild
-const counterSchema = new Schema(
+const counterSchema = keyedSchema(
   {
-    _id: { type: String, required: true },
-    wave: { type: String, required: true },
-    region: { type: String, required: true },
-    n: { type: Number, required: true },
-    c: { type: Schema.Types.Mixed, required: true },
+    wave: required(String),
+    region: required(String),
+    n: required(Number),
+    c: required(Schema.Types.Mixed),
     recent: { type: [String], default: [] },
     f: { type: Number },
   },
-  { versionKey: false, minimize: false },
+  { minimize: false, indexes: [{ wave: 1 }] },
 );
-counterSchema.index({ wave: 1 });
 
 export const CounterModel = model('TallyCounter', counterSchema, 'tallycounters');

@@ -1,4 +1,5 @@
 import { Schema, model } from 'mongoose';
+import { keyedSchema, required } from '../db/schema';
 
 // The kept cube (analytics/cube.service.ts): one document per wave × cell, a cell being one
 // occurring combination of region × municipality type × size class × respondent role × completion
@@ -11,25 +12,23 @@ import { Schema, model } from 'mongoose';
 //   recent   ids of responses applied recently: the exactly-once guard, as on the counters
 // The municipalities that answered through the public link are not in the cell (a cell with
 // thousands of names made every update rewrite a large document): see CubeMunicipalitiesModel.
-const cubeCellSchema = new Schema(
+const cubeCellSchema = keyedSchema(
   {
-    _id: { type: String, required: true },
-    wave: { type: String, required: true },
+    wave: required(String),
     region: { type: String, default: '' },
     municipalityType: { type: String, default: '' },
     sizeClass: { type: String, default: '' },
     respondentRole: { type: String, default: '' },
     status: { type: String, default: 'complete' },
-    n: { type: Number, required: true },
+    n: required(Number),
     c: { type: Schema.Types.Mixed, default: {} },
     x: { type: Schema.Types.Mixed, default: {} },
     lo: { type: Schema.Types.Mixed, default: {} },
     hi: { type: Schema.Types.Mixed, default: {} },
     recent: { type: [String], default: [] },
   },
-  { versionKey: false, minimize: false },
+  { minimize: false, indexes: [{ wave: 1 }] },
 );
-cubeCellSchema.index({ wave: 1 });
 export const CubeCellModel = model('CubeCell', cubeCellSchema, 'cubecells');
 
 // The municipalities that answered through the public link, for the region page: per wave ×
@@ -42,17 +41,15 @@ export const CubeCellModel = model('CubeCell', cubeCellSchema, 'cubecells');
 // municipality (thousands, each by `_id`, or a scan of the collection on FerretDB); a region's
 // buckets are a fixed number of `_id` reads, held in memory with the cells and refreshed by
 // version like them. Why not per cell: a region page sums every cell of the region.
-const cubeMunicipalitiesSchema = new Schema(
+const cubeMunicipalitiesSchema = keyedSchema(
   {
-    _id: { type: String, required: true },
-    wave: { type: String, required: true },
+    wave: required(String),
     region: { type: String, default: '' },
     m: { type: Schema.Types.Mixed, default: {} },
     recent: { type: [String], default: [] },
   },
-  { versionKey: false, minimize: false },
+  { minimize: false, indexes: [{ wave: 1 }] },
 );
-cubeMunicipalitiesSchema.index({ wave: 1 });
 export const CubeMunicipalitiesModel = model('CubeMunicipalities', cubeMunicipalitiesSchema, 'cubemunis');
 
 // Which kept documents (cells and municipality buckets) changed, in three bounded levels, so a
@@ -66,25 +63,23 @@ export const CubeMunicipalitiesModel = model('CubeMunicipalities', cubeMunicipal
 //   - the documents themselves.
 // A reader holding the cube at the same (e, g) reads nothing else; otherwise it reads the version
 // documents of the groups whose `b` moved and then the documents whose version moved.
-const cubeStampSchema = new Schema(
+const cubeStampSchema = keyedSchema(
   {
-    _id: { type: String, required: true },
     g: { type: Number },
     e: { type: String },
     b: { type: Schema.Types.Mixed, default: {} },
     /** the cells' format (cube.service CUBE_FORMAT) */
     f: { type: Number },
   },
-  { versionKey: false, minimize: false },
+  { minimize: false },
 );
 export const CubeStampModel = model('CubeStamp', cubeStampSchema, 'cubestamps');
 
-const cubeVersionsSchema = new Schema(
+const cubeVersionsSchema = keyedSchema(
   {
-    _id: { type: String, required: true },
-    wave: { type: String, required: true },
+    wave: required(String),
     v: { type: Schema.Types.Mixed, default: {} },
   },
-  { versionKey: false, minimize: false },
+  { minimize: false },
 );
 export const CubeVersionsModel = model('CubeVersions', cubeVersionsSchema, 'cubeversions');

@@ -1,19 +1,20 @@
 import { Schema, model } from 'mongoose';
+import { keyedSchema, required } from '../db/schema';
 
-const auditSchema = new Schema(
+const auditSchema = keyedSchema(
   {
-    _id: { type: String, required: true },
-    at: { type: Date, required: true },
-    actor: { type: String, required: true },
-    action: { type: String, required: true },
+    at: required(Date),
+    actor: required(String),
+    action: required(String),
     target: { type: String, default: '' },
     details: { type: Schema.Types.Mixed, default: {} },
   },
-  { versionKey: false, minimize: false },
+  {
+    minimize: false,
+    // The audit list newest first, and filtered by action.
+    indexes: [{ at: -1 }, { action: 1, at: -1 }],
+  },
 );
-auditSchema.index({ at: -1 });
-// The audit list filtered by action, newest first.
-auditSchema.index({ action: 1, at: -1 });
 
 export const AuditModel = model('AuditEntry', auditSchema, 'audit');
 
@@ -24,17 +25,16 @@ export const auditOutboxPath = { type: Schema.Types.Mixed, default: undefined };
 // audit log yet. `kind` says where the record waits: `doc` in the changed document's own
 // `auditOutbox` (written by the change itself; `modelKey` names the mongoose model), `gone` here until the document is deleted,
 // `steps` here for a change of several documents (`state` pending → ready, or interrupted).
-const outboxSchema = new Schema(
+const outboxSchema = keyedSchema(
   {
-    _id: { type: String, required: true },
-    at: { type: Date, required: true },
+    at: required(Date),
     kind: { type: String, enum: ['doc', 'gone', 'steps'], required: true },
     modelKey: { type: String, default: null },
     docId: { type: String, default: null },
     state: { type: String, default: null },
     entry: { type: Schema.Types.Mixed, default: null },
   },
-  { versionKey: false, minimize: false },
+  { minimize: false },
 );
 
 export const AuditOutboxModel = model('AuditOutboxEntry', outboxSchema, 'audit_outbox');

@@ -9,7 +9,8 @@
 // Per account, whatever the address: a much higher threshold (GLOBAL_FREE failures) guards
 // against guessing from many addresses; past it, attempts are delayed (at most GLOBAL_MAX_MS),
 // never locked. Records are forgotten some time after the last failure and swept.
-import { Schema, model } from 'mongoose';
+import { model } from 'mongoose';
+import { keyedSchema, required, sweptBy } from '../db/schema';
 import { AppError } from '../http/errors';
 
 export const FREE_PER_ADDRESS = 5;
@@ -21,17 +22,11 @@ export const GLOBAL_BASE_MS = 1_000;
 export const GLOBAL_MAX_MS = 60_000;
 export const GLOBAL_FORGET_MS = 24 * 60 * 60_000;
 
-const throttleSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    failures: { type: Number, required: true },
-    lastFailureAt: { type: Date, required: true },
-    forgetAt: { type: Date, required: true },
-  },
-  { versionKey: false },
+// The hourly sweep removes forgotten entries by forgetAt.
+const throttleSchema = keyedSchema(
+  { failures: required(Number), lastFailureAt: required(Date), forgetAt: required(Date) },
+  { indexes: [sweptBy('forgetAt')] },
 );
-// The hourly sweep removes forgotten entries by this date.
-throttleSchema.index({ forgetAt: 1 });
 export const LoginThrottleModel = model('LoginThrottle', throttleSchema, 'login_throttles');
 
 type ThrottleDoc = { _id: string; failures: number; lastFailureAt: Date; forgetAt: Date };

@@ -3,19 +3,14 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { rateLimit, ipKeyGenerator, type Store, type IncrementResponse, type Options } from 'express-rate-limit';
-import { Schema, model } from 'mongoose';
+import { model } from 'mongoose';
+import { keyedSchema, required, sweptBy } from '../db/schema';
 
-const rateLimitSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    hits: { type: Number, required: true },
-    resetAt: { type: Date, required: true },
-  },
-  { versionKey: false },
+export const RateLimitModel = model(
+  'RateLimit',
+  keyedSchema({ hits: required(Number), resetAt: required(Date) }, { indexes: [sweptBy('resetAt')] }),
+  'rate_limits',
 );
-// The sweep deletes by resetAt (no TTL index: the embedded store has none).
-rateLimitSchema.index({ resetAt: 1 });
-export const RateLimitModel = model('RateLimit', rateLimitSchema, 'rate_limits');
 
 export class DatabaseStore implements Store {
   private windowMs = 60_000;

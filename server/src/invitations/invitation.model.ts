@@ -1,5 +1,6 @@
 import { Schema, model } from 'mongoose';
 import { auditOutboxPath } from '../audit/audit.model';
+import { keyedSchema, required } from '../db/schema';
 
 // One invitation per municipality and wave. _id is `<wave>|<municipality id>`: stable across
 // re-issued links, so an import replayed after a crash finds the same documents, and a
@@ -9,20 +10,19 @@ import { auditOutboxPath } from '../audit/audit.model';
 // `status` is one of not_started | started | completed | revoked, and `boardKey` is
 // `<region>|<status>`, kept in the same $set: the response-rate board groups on that single
 // string field (FerretDB v1 keeps only one field of a compound $group _id).
-const invitationSchema = new Schema(
+const invitationSchema = keyedSchema(
   {
-    _id: { type: String, required: true },
-    waveCode: { type: String, required: true },
+    waveCode: required(String),
     municipality: {
-      id: { type: String, required: true },
-      name: { type: String, required: true },
-      regionCode: { type: String, required: true },
-      type: { type: String, required: true },
+      id: required(String),
+      name: required(String),
+      regionCode: required(String),
+      type: required(String),
       population: { type: Number, default: null },
     },
-    email: { type: String, required: true },
+    email: required(String),
     status: { type: String, enum: ['not_started', 'started', 'completed', 'revoked'], required: true },
-    boardKey: { type: String, required: true },
+    boardKey: required(String),
     // sha256 of the current link's token; null until a link is issued and after revocation.
     tokenHash: { type: String, default: null },
     linkIssuedAt: { type: Date, default: null },
@@ -34,10 +34,7 @@ const invitationSchema = new Schema(
     responseId: { type: String, default: null },
     // A submission in progress (claim before the response is stored); removed when it completes.
     submission: {
-      type: new Schema(
-        { clientId: { type: String, required: true }, at: { type: Date, required: true } },
-        { _id: false },
-      ),
+      type: new Schema({ clientId: required(String), at: required(Date) }, { _id: false }),
       default: null,
     },
     // The autosaved answers as JSON text: answer keys are question names, which need no escaping then.
@@ -48,7 +45,7 @@ const invitationSchema = new Schema(
     // Grows by one with each saved draft; a save names the revision it was based on and is
     // refused (409 with the current draft) unless that is still the current one.
     draftRevision: { type: Number, default: 0 },
-    createdAt: { type: Date, required: true },
+    createdAt: required(Date),
     // Mail (server/src/mail): the language of its mails (null: from the country), when the
     // invitation went out, how many reminders followed, the last mail's outcome, the opt-out.
     language: { type: String, default: null },
@@ -57,9 +54,9 @@ const invitationSchema = new Schema(
     lastMail: {
       type: new Schema(
         {
-          at: { type: Date, required: true },
-          kind: { type: String, required: true },
-          status: { type: String, required: true },
+          at: required(Date),
+          kind: required(String),
+          status: required(String),
           error: { type: String, default: null },
         },
         { _id: false },
@@ -70,23 +67,18 @@ const invitationSchema = new Schema(
     // Audit records of revocations and re-issues on their way to the audit log (audit/outbox.ts).
     auditOutbox: auditOutboxPath,
   },
-  { versionKey: false },
+  { indexes: [{ waveCode: 1 }] },
 );
-invitationSchema.index({ waveCode: 1 });
 
 export const InvitationModel = model('Invitation', invitationSchema, 'invitations');
 
-// Lookup of a link: _id is sha256(token) (the token itself is never stored). A token is valid
-// only while its invitation's tokenHash names it, so a half-finished re-issue or revocation
-// can never leave two working links.
-const invitationTokenSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    invitationId: { type: String, required: true },
-    waveCode: { type: String, required: true },
-    issuedAt: { type: Date, required: true },
-  },
-  { versionKey: false },
-);
+/**
+ * A token that leads to an invitation, keyed by `_id` = sha256(token) (the token itself is never
+ * stored): the invitation link's, and the opt-out link's of each mail (mail.model.ts).
+ */
+export const tokenSchema = () =>
+  keyedSchema({ invitationId: required(String), waveCode: required(String), issuedAt: required(Date) });
 
-export const InvitationTokenModel = model('InvitationToken', invitationTokenSchema, 'invitation_tokens');
+// Lookup of a link. A token is valid only while its invitation's tokenHash names it, so a
+// half-finished re-issue or revocation can never leave two working links.
+export const InvitationTokenModel = model('InvitationToken', tokenSchema(), 'invitation_tokens');

@@ -1,5 +1,6 @@
 import { Schema, model } from 'mongoose';
 import { auditOutboxPath } from '../audit/audit.model';
+import { keyedSchema, required } from '../db/schema';
 
 // Long work as persisted jobs (exports, tally verify/rebuild). One document per job; the runner
 // of any instance claims it with a single-document findOneAndUpdate and keeps a lease on it.
@@ -8,16 +9,15 @@ import { auditOutboxPath } from '../audit/audit.model';
 //   leaseUntil  the lease: a running job whose lease has passed is taken over (or failed)
 //   takeovers   how many times it was taken over after its runner went away
 //   file        the finished file, stored in `job_chunks` as 255 KB pieces
-const jobSchema = new Schema(
+const jobSchema = keyedSchema(
   {
-    _id: { type: String, required: true },
-    kind: { type: String, required: true },
-    waveCode: { type: String, required: true },
+    kind: required(String),
+    waveCode: required(String),
     params: { type: Schema.Types.Mixed, default: {} },
     summary: { type: Schema.Types.Mixed, default: {} },
-    state: { type: String, required: true },
-    createdAt: { type: Date, required: true },
-    createdBy: { type: String, required: true },
+    state: required(String),
+    createdAt: required(Date),
+    createdBy: required(String),
     startedAt: { type: Date, default: null },
     finishedAt: { type: Date, default: null },
     owner: { type: String, default: null },
@@ -35,28 +35,19 @@ const jobSchema = new Schema(
       default: null,
     },
     fileExpired: { type: Boolean, default: false },
-
     // Audit records of its changes on their way to the audit log (audit/outbox.ts).
     auditOutbox: auditOutboxPath,
   },
-  { versionKey: false, minimize: false },
+  { minimize: false, indexes: [{ waveCode: 1, createdAt: -1 }, { state: 1 }] },
 );
-jobSchema.index({ waveCode: 1, createdAt: -1 });
-jobSchema.index({ state: 1 });
 
 export const JobModel = model('Job', jobSchema, 'jobs');
 
 /** A piece of a job's file: `_id` = `<jobId>:<n>` so each read is an `_id` lookup. */
-const chunkSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    jobId: { type: String, required: true },
-    n: { type: Number, required: true },
-    data: { type: Buffer, required: true },
-  },
-  { versionKey: false },
+const chunkSchema = keyedSchema(
+  { jobId: required(String), n: required(Number), data: required(Buffer) },
+  { indexes: [{ jobId: 1 }] },
 );
-chunkSchema.index({ jobId: 1 });
 
 export const JobChunkModel = model('JobChunk', chunkSchema, 'job_chunks');
 

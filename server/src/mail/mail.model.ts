@@ -1,21 +1,21 @@
 import { Schema, model } from 'mongoose';
 import { auditOutboxPath } from '../audit/audit.model';
+import { keyedSchema, required } from '../db/schema';
+import { tokenSchema } from '../invitations/invitation.model';
 
 // A wave's mail settings: the templates (kind → language → subject/body), the coordinator's
 // contact shown in the mails and the daily cap. _id is the wave code. Absent: the defaults.
-const mailSettingsSchema = new Schema(
+const mailSettingsSchema = keyedSchema(
   {
-    _id: { type: String, required: true },
-    templates: { type: Schema.Types.Mixed, required: true },
+    templates: required(Schema.Types.Mixed),
     contact: { type: String, default: '' },
-    dailyCap: { type: Number, required: true },
-    updatedAt: { type: Date, required: true },
-    updatedBy: { type: String, required: true },
-
+    dailyCap: required(Number),
+    updatedAt: required(Date),
+    updatedBy: required(String),
     // Audit records of its changes on their way to the audit log (audit/outbox.ts).
     auditOutbox: auditOutboxPath,
   },
-  { versionKey: false, minimize: false },
+  { minimize: false },
 );
 export const MailSettingsModel = model('MailSettings', mailSettingsSchema, 'mail_settings');
 
@@ -24,45 +24,30 @@ export const MailSettingsModel = model('MailSettings', mailSettingsSchema, 'mail
 // before the mail is handed to SMTP. state: claimed → sent | failed; a claim found still
 // `claimed` when a campaign resumes (its instance died mid-send) becomes `uncertain` and is not
 // sent again (see mail.service.ts).
-const mailSendSchema = new Schema(
+const mailSendSchema = keyedSchema(
   {
-    _id: { type: String, required: true },
-    waveCode: { type: String, required: true },
-    municipalityId: { type: String, required: true },
-    kind: { type: String, required: true },
-    campaignId: { type: String, required: true },
-    state: { type: String, required: true },
-    claimedAt: { type: Date, required: true },
+    waveCode: required(String),
+    municipalityId: required(String),
+    kind: required(String),
+    campaignId: required(String),
+    state: required(String),
+    claimedAt: required(Date),
     attempts: { type: Number, default: 0 },
     error: { type: String, default: null },
     sentAt: { type: Date, default: null },
   },
-  { versionKey: false },
+  { indexes: [{ waveCode: 1 }] },
 );
-mailSendSchema.index({ waveCode: 1 });
 export const MailSendModel = model('MailSend', mailSendSchema, 'mail_sends');
 
 // Mails handed to SMTP per wave and UTC day (`<wave>|<yyyy-mm-dd>`): the daily cap is a
 // conditional $inc of this one document.
-const mailDaySchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    waveCode: { type: String, required: true },
-    n: { type: Number, required: true },
-  },
-  { versionKey: false },
+export const MailDayModel = model(
+  'MailDay',
+  keyedSchema({ waveCode: required(String), n: required(Number) }),
+  'mail_days',
 );
-export const MailDayModel = model('MailDay', mailDaySchema, 'mail_days');
 
 // Opt-out links: _id is sha256 of the token in the mail (the token is not stored). Every mail
 // carries a new one; all of a municipality's stay valid.
-const optOutTokenSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    invitationId: { type: String, required: true },
-    waveCode: { type: String, required: true },
-    issuedAt: { type: Date, required: true },
-  },
-  { versionKey: false },
-);
-export const OptOutTokenModel = model('OptOutToken', optOutTokenSchema, 'mail_opt_out_tokens');
+export const OptOutTokenModel = model('OptOutToken', tokenSchema(), 'mail_opt_out_tokens');

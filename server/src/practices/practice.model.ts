@@ -1,17 +1,17 @@
 import { Schema, model } from 'mongoose';
 import { auditOutboxPath } from '../audit/audit.model';
+import { changeLog, keyedSchema, required } from '../db/schema';
 
 // One municipal practice of inter-municipal cooperation: what was done, by whom, against which
 // obstacles. _id is the practice's stable address (`/practices/<id>`). Every change is one
 // single-document update guarded by `version`, which also $pushes its record into `history`.
-const practiceSchema = new Schema(
+const practiceSchema = keyedSchema(
   {
-    _id: { type: String, required: true },
-    version: { type: Number, required: true },
+    version: required(Number),
     status: { type: String, enum: ['draft', 'published'], required: true },
     /** Language the texts are written in (ru, uk or en). */
-    language: { type: String, required: true },
-    title: { type: String, required: true },
+    language: required(String),
+    title: required(String),
     problem: { type: String, default: '' },
     actions: { type: String, default: '' },
     results: { type: String, default: '' },
@@ -43,31 +43,22 @@ const practiceSchema = new Schema(
     },
     /** Lower-case, normalised text of every searchable field (the embedded store's search). */
     searchText: { type: String, default: '' },
-    createdAt: { type: Date, required: true },
-    updatedAt: { type: Date, required: true },
+    createdAt: required(Date),
+    updatedAt: required(Date),
     publishedAt: { type: Date, default: null },
-    history: {
-      type: [
-        {
-          _id: false,
-          at: { type: Date, required: true },
-          by: { type: String, required: true },
-          action: { type: String, required: true },
-          version: { type: Number, required: true },
-          /** The changed fields with their values before the change. */
-          before: { type: Schema.Types.Mixed, default: {} },
-        },
-      ],
-      default: [],
-    },
+    history: changeLog({
+      version: required(Number),
+      /** The changed fields with their values before the change. */
+      before: { type: Schema.Types.Mixed, default: {} },
+    }),
     // Audit records of its changes on their way to the audit log (audit/outbox.ts).
     auditOutbox: auditOutboxPath,
   },
-  { versionKey: false, minimize: false },
+  {
+    minimize: false,
+    // The public list: published practices, newest first; the editors' list by last change.
+    indexes: [{ status: 1, publishedAt: -1 }, { updatedAt: -1 }],
+  },
 );
-
-// The public list: published practices, newest first; the editors' list by last change.
-practiceSchema.index({ status: 1, publishedAt: -1 });
-practiceSchema.index({ updatedAt: -1 });
 
 export const PracticeModel = model('Practice', practiceSchema, 'practices');

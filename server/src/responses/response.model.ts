@@ -1,35 +1,39 @@
 import { Schema, model } from 'mongoose';
+import { keyedSchema, required } from '../db/schema';
 
 // _id is the client-generated id of the submission: a retried submit finds the same _id and
 // is stored once. The analysis dimensions are copied out of the answers at submit time so
 // tallies never have to interpret answers again.
-const responseSchema = new Schema(
+const responseSchema = keyedSchema(
   {
-    _id: { type: String, required: true },
-    waveCode: { type: String, required: true },
-    questionnaireId: { type: String, required: true },
+    waveCode: required(String),
+    questionnaireId: required(String),
     status: { type: String, enum: ['complete'], required: true },
-    answers: { type: Schema.Types.Mixed, required: true },
-    regionCode: { type: String, required: true },
+    answers: required(Schema.Types.Mixed),
+    regionCode: required(String),
     municipality: { type: String, default: '' },
     municipalityType: { type: String, default: '' },
     sizeClass: { type: String, default: '' },
     respondentRole: { type: String, default: '' },
     obstacles: { type: [String], default: [] },
-    locale: { type: String, required: true },
+    locale: required(String),
     startedAt: { type: Date, default: null },
-    submittedAt: { type: Date, required: true },
+    submittedAt: required(Date),
     // The invitation answered through (invitation links of non-anonymous waves only).
     invitationId: { type: String, default: null },
     // Set once the response is counted in the kept tally counters (analytics/counters.service.ts).
     talliedAt: { type: Date, default: null },
   },
-  { versionKey: false, minimize: false },
+  {
+    minimize: false,
+    indexes: [
+      { waveCode: 1, submittedAt: 1 },
+      // The region page reads one region of a wave.
+      { waveCode: 1, regionCode: 1 },
+      // The tally catch-up looks for responses not yet counted (talliedAt null), oldest first.
+      { talliedAt: 1, submittedAt: 1 },
+    ],
+  },
 );
-responseSchema.index({ waveCode: 1, submittedAt: 1 });
-// The region page reads one region of a wave.
-responseSchema.index({ waveCode: 1, regionCode: 1 });
-// The tally catch-up looks for responses not yet counted (talliedAt null), oldest first.
-responseSchema.index({ talliedAt: 1, submittedAt: 1 });
 
 export const ResponseModel = model('Response', responseSchema, 'responses');

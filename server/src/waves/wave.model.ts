@@ -1,24 +1,24 @@
-import { Schema, model } from 'mongoose';
+import { model } from 'mongoose';
 import { auditOutboxPath } from '../audit/audit.model';
+import { changeLog, keyedSchema, localizedText, required } from '../db/schema';
 import { invalidateWaveCache } from './wave-cache';
 
 // _id is the wave code (short, URL-safe): every respondent request looks the wave up by _id.
-const waveSchema = new Schema(
+const waveSchema = keyedSchema(
   {
-    _id: { type: String, required: true },
-    title: { ru: String, en: String, uk: String },
-    questionnaireId: { type: String, required: true },
+    title: localizedText(),
+    questionnaireId: required(String),
     status: { type: String, enum: ['draft', 'open', 'closed', 'archived'], required: true },
     opensAt: { type: Date, default: null },
     closesAt: { type: Date, default: null },
     scope: { countries: [String], regions: [String] },
     access: { type: String, enum: ['public', 'invitation'], required: true },
-    anonymous: { type: Boolean, required: true },
+    anonymous: required(Boolean),
     // The coordinator said this wave has no regional breakdown: answers without a region are
     // accepted (and a public wave may open on a questionnaire without a region question).
     noRegionalBreakdown: { type: Boolean, default: false },
     demo: { type: Boolean, default: false },
-    createdAt: { type: Date, required: true },
+    createdAt: required(Date),
     updatedAt: { type: Date, default: null },
     clonedFrom: { type: String, default: null },
     // A clone whose invitation list is still being copied: the source's code (null when done).
@@ -27,28 +27,16 @@ const waveSchema = new Schema(
     // Audit records of changes to this wave, written in the same update as the change and moved
     // to the audit log right after (audit/outbox.ts). Keyed by the audit record's id.
     auditOutbox: auditOutboxPath,
-    // Lifecycle and edit log, appended with $push in the same single-document update that makes
-    // the change (so the change and its record cannot diverge).
-    history: {
-      type: [
-        {
-          _id: false,
-          at: { type: Date, required: true },
-          by: { type: String, required: true },
-          action: { type: String, required: true },
-          from: { type: String, default: null },
-          to: { type: String, default: null },
-          fields: { type: [String], default: undefined },
-        },
-      ],
-      default: [],
-    },
+    // Lifecycle and edit log (a status change: from → to; an edit: the fields changed).
+    history: changeLog({
+      from: { type: String, default: null },
+      to: { type: String, default: null },
+      fields: { type: [String], default: undefined },
+    }),
   },
-  { versionKey: false },
+  // Wave lists are newest first.
+  { indexes: [{ createdAt: -1 }] },
 );
-
-// Wave lists are newest first.
-waveSchema.index({ createdAt: -1 });
 
 // Any write to a wave through this model empties the per-process wave cache (wave-cache.ts), before
 // and after the write, so no request of this process sees a wave older than the write.
