@@ -4,9 +4,38 @@
 // waves-contract.test.ts; the database itself is real.
 import { AuditModel, AuditOutboxModel } from '../../server/src/audit/audit.model';
 import { sweepOutbox } from '../../server/src/audit/outbox';
+import type { Role } from '../../server/src/auth/roles';
+import { InvitationModel } from '../../server/src/invitations/invitation.model';
+import { useAgent, useTestApp } from './app';
+import type { TestAgent } from './auth';
 
 export type AuditFilter = { action: string; target?: string; actor?: string };
 export type AuditDoc = { _id: string; action: string; actor: string; target: string; details: Record<string, unknown> };
+
+/**
+ * The frame of an audit contract test: the app on a database of the file's own without demo data
+ * (useTestApp), a caller signed in with `roles` (useAgent), and the faults injected by a test
+ * (auditLogDown and any other jest spy) undone after it.
+ */
+export function useContractApp(roles: Role[]): { app: ReturnType<typeof useTestApp>; agent: TestAgent } {
+  const app = useTestApp({ demo: false });
+  const agent = useAgent(app, roles);
+  afterEach(() => jest.restoreAllMocks());
+  return { app, agent };
+}
+
+/**
+ * From now on the store answers the first call of InvitationModel.updateOne and fails on the
+ * second (a list of invitations written one by one is cut short after its first one).
+ */
+export function invitationWritesFailOnSecond(): void {
+  const realUpdateOne = InvitationModel.updateOne.bind(InvitationModel);
+  let calls = 0;
+  jest.spyOn(InvitationModel, 'updateOne').mockImplementation(((...args: Parameters<typeof realUpdateOne>) => {
+    if (++calls === 2) throw new Error('the store went away');
+    return realUpdateOne(...args);
+  }) as never);
+}
 
 /** From now until `auditLogBack`, every write to the audit log fails. */
 export function auditLogDown(): void {

@@ -3,34 +3,39 @@
 // audit write never turns a change that happened into a 500, and the record arrives once later.
 // A cut-short import is recorded as interrupted, and its retry finishes it. Real store over the
 // wire; faults injected into one store call.
-import { createApp } from '../../server/src/app';
-import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
 import { AuditModel, AuditOutboxModel } from '../../server/src/audit/audit.model';
 import { sweepOutbox, OUTBOX_GRACE_MS } from '../../server/src/audit/outbox';
 import { InvitationModel } from '../../server/src/invitations/invitation.model';
-import { useTestDatabase, storeKind } from '../helpers/db';
-import { agentAs, type TestAgent } from '../helpers/auth';
-import { fixture } from '../helpers/fixtures';
-import { auditLogDown, expectRecordedOnce, expectRecordedOnceLater } from '../helpers/audit-outbox';
+import { registerMiniQuestionnaire } from '../helpers/fixtures';
+import {
+  auditLogDown,
+  expectRecordedOnce,
+  expectRecordedOnceLater,
+  invitationWritesFailOnSecond,
+  useContractApp,
+} from '../helpers/audit-outbox';
 import { createInvitationWave, importAndIssue, THREE_MUNICIPALITIES } from '../helpers/invitations';
 
-useTestDatabase({ demo: false });
-const app = createApp({ store: { kind: storeKind() } });
-let coordinator: TestAgent;
+const { agent: coordinator } = useContractApp(['coordinator']);
 let questionnaireId: string;
 
 beforeAll(async () => {
-  coordinator = await agentAs(app, ['coordinator']);
-  questionnaireId = (await registerVersion('mini-barriers', fixture('mini-barriers.json'), 'upload')).version.id;
+  questionnaireId = await registerMiniQuestionnaire();
 });
-afterEach(() => jest.restoreAllMocks());
 
+const newWave = () => createInvitationWave(coordinator, questionnaireId);
+/** A wave with THREE_MUNICIPALITIES imported and their links issued. */
+async function issuedWave(): Promise<string> {
+  const wave = await createInvitationWave(coordinator, questionnaireId);
+  await importAndIssue(coordinator, wave);
+  return wave;
+}
 const importList = (wave: string, content = THREE_MUNICIPALITIES) =>
   coordinator.post(`/api/waves/${wave}/invitations/import`).send({ format: 'csv', content });
 
 describe('when the audit log cannot be written, the invitation change still answers 2xx and is recorded once later', () => {
   it('import', async () => {
-    const wave = await createInvitationWave(coordinator, questionnaireId);
+    const wave = await newWave();
     auditLogDown();
     const res = await importList(wave);
     expect(res.status).toBe(201);
@@ -41,7 +46,7 @@ describe('when the audit log cannot be written, the invitation change still answ
   });
 
   it('issuing links', async () => {
-    const wave = await createInvitationWave(coordinator, questionnaireId);
+    const wave = await newWave();
     expect((await importList(wave)).status).toBe(201);
     auditLogDown();
     const res = await coordinator
@@ -54,8 +59,7 @@ describe('when the audit log cannot be written, the invitation change still answ
   });
 
   it('revoke', async () => {
-    const wave = await createInvitationWave(coordinator, questionnaireId);
-    await importAndIssue(coordinator, wave);
+    const wave = await issuedWave();
     auditLogDown();
     const res = await coordinator.post(`/api/waves/${wave}/invitations/tot/revoke`);
     expect(res.status).toBe(200);
@@ -74,8 +78,7 @@ describe('when the audit log cannot be written, the invitation change still answ
   });
 
   it('re-issue', async () => {
-    const wave = await createInvitationWave(coordinator, questionnaireId);
-    await importAndIssue(coordinator, wave);
+    const wave = await issuedWave();
     auditLogDown();
     const res = await coordinator.post(`/api/waves/${wave}/invitations/vyt/reissue`);
     expect(res.status).toBe(200);
@@ -87,8 +90,7 @@ describe('when the audit log cannot be written, the invitation change still answ
 
 describe('with the audit log up, each change is recorded once at once; no change, no record', () => {
   it('import, links, revoke (twice), re-issue', async () => {
-    const wave = await createInvitationWave(coordinator, questionnaireId);
-    await importAndIssue(coordinator, wave);
+    const wave = await issuedWave();
     expect((await coordinator.post(`/api/waves/${wave}/invitations/kir/revoke`)).status).toBe(200);
     expect((await coordinator.post(`/api/waves/${wave}/invitations/kir/revoke`)).status).toBe(200);
     expect((await coordinator.post(`/api/waves/${wave}/invitations/kir/reissue`)).status).toBe(200);
@@ -105,13 +107,8 @@ describe('with the audit log up, each change is recorded once at once; no change
 
 describe('an import cut short', () => {
   it('is recorded as interrupted; its retry finishes the list and is recorded with its own counts', async () => {
-    const wave = await createInvitationWave(coordinator, questionnaireId);
-    const realUpdateOne = InvitationModel.updateOne.bind(InvitationModel);
-    let calls = 0;
-    jest.spyOn(InvitationModel, 'updateOne').mockImplementation(((...args: Parameters<typeof realUpdateOne>) => {
-      if (++calls === 2) throw new Error('the store went away');
-      return realUpdateOne(...args);
-    }) as never);
+    const wave = await newWave();
+    invitationWritesFailOnSecond();
     expect((await importList(wave)).status).toBe(500);
     jest.restoreAllMocks();
     expect(await InvitationModel.countDocuments({ waveCode: wave })).toBe(1);
@@ -132,7 +129,7 @@ describe('an import cut short', () => {
   });
 
   it('a crash before the end (the entry still pending) is recorded as interrupted by the sweep after the grace time', async () => {
-    const wave = await createInvitationWave(coordinator, questionnaireId);
+    const wave = await newWave();
     // The process dies inside the import: its outbox entry stays pending.
     jest.spyOn(AuditOutboxModel, 'updateOne').mockImplementation((() => {
       throw new Error('the process died here');

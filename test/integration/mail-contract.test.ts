@@ -4,22 +4,15 @@
 // record arrives once later. Real store over the wire and a real SMTP catcher; faults injected
 // into one store call.
 import { createApp } from '../../server/src/app';
-import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
 import { AuditOutboxModel } from '../../server/src/audit/audit.model';
-import { startMailCatcher, type MailCatcher } from '../../server/src/mail/catcher';
-import { createMailer, type Mailer } from '../../server/src/mail/mailer';
 import { useTestDatabase, storeKind } from '../helpers/db';
 import { agentAs, type TestAgent } from '../helpers/auth';
-import { fixture } from '../helpers/fixtures';
+import { registerMiniQuestionnaire } from '../helpers/fixtures';
 import { auditLogDown, expectRecordedOnceLater } from '../helpers/audit-outbox';
+import { useMailCatcher } from '../helpers/mail';
 import { createInvitationWave, THREE_MUNICIPALITIES } from '../helpers/invitations';
 
-let catcher: MailCatcher;
-let mailer: Mailer;
-afterAll(async () => {
-  mailer?.close();
-  await catcher?.close();
-});
+const smtp = useMailCatcher({ retries: 1, retryBaseMs: 10 });
 useTestDatabase({ demo: false });
 
 let app: ReturnType<typeof createApp>;
@@ -27,18 +20,13 @@ let coordinator: TestAgent;
 let wave: string;
 
 beforeAll(async () => {
-  catcher = await startMailCatcher();
-  mailer = createMailer({
-    smtp: { url: catcher.url },
-    from: 'Survey <survey@example.org>',
-    ratePerMin: 60_000,
-    retries: 1,
-    retryBaseMs: 10,
-  });
   // No job runner: a started campaign stays queued, so it can be paused and cancelled here.
-  app = createApp({ store: { kind: storeKind() }, mail: { transport: 'catcher', mailer, mailbox: catcher } });
+  app = createApp({
+    store: { kind: storeKind() },
+    mail: { transport: 'catcher', mailer: smtp.mailer, mailbox: smtp.catcher },
+  });
   coordinator = await agentAs(app, ['coordinator']);
-  const questionnaireId = (await registerVersion('mini-barriers', fixture('mini-barriers.json'), 'upload')).version.id;
+  const questionnaireId = await registerMiniQuestionnaire();
   wave = await createInvitationWave(coordinator, questionnaireId);
   const imp = await coordinator
     .post(`/api/waves/${wave}/invitations/import`)
@@ -61,11 +49,11 @@ describe('when the audit log cannot be written, the mail change still answers 2x
   });
 
   it('a test mail', async () => {
-    await catcher.clear();
+    await smtp.catcher.clear();
     auditLogDown();
     const res = await coordinator.post(`/api/waves/${wave}/mail/test`).send({ kind: 'invitation' });
     expect(res.status).toBe(200);
-    expect(await catcher.list()).toHaveLength(1);
+    expect(await smtp.catcher.list()).toHaveLength(1);
     await expectRecordedOnceLater({ action: 'mail.test', target: wave });
   });
 

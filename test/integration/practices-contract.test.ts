@@ -2,25 +2,16 @@
 // delete are recorded in the same write as the change (a deletion once the practice is gone), an
 // import as one change, so a failed audit write never turns a change that happened into a 500,
 // and the record arrives once later. Real store over the wire; faults injected into one store call.
-import { createApp } from '../../server/src/app';
 import { AuditModel, AuditOutboxModel } from '../../server/src/audit/audit.model';
 import { PracticeModel } from '../../server/src/practices/practice.model';
 import { resetSearchMode } from '../../server/src/practices/practices.service';
 import { OUTBOX_GRACE_MS, prepareAudit, prepareDeletionAudit, sweepOutbox } from '../../server/src/audit/outbox';
-import { useTestDatabase, storeKind } from '../helpers/db';
-import { agentAs, type TestAgent } from '../helpers/auth';
-import { auditLogDown, expectRecordedOnce, expectRecordedOnceLater } from '../helpers/audit-outbox';
+import { auditLogDown, expectRecordedOnce, expectRecordedOnceLater, useContractApp } from '../helpers/audit-outbox';
 import { practiceBody, practicesCsv } from '../helpers/practices';
 
-useTestDatabase({ demo: false });
-const app = createApp({ store: { kind: storeKind() } });
-let editor: TestAgent;
+const { agent: editor } = useContractApp(['editor']);
 
-beforeAll(async () => {
-  resetSearchMode();
-  editor = await agentAs(app, ['editor']);
-});
-afterEach(() => jest.restoreAllMocks());
+beforeAll(() => resetSearchMode());
 
 async function create(): Promise<string> {
   const res = await editor.post('/api/practices/manage').send({ practice: practiceBody() });

@@ -3,21 +3,15 @@
 // that happened into a 500, and the record arrives once later. Real store over the wire; faults
 // injected into one store call.
 import request from 'supertest';
-import { createApp } from '../../server/src/app';
 import { AuditModel, AuditOutboxModel } from '../../server/src/audit/audit.model';
-import { useTestDatabase, storeKind } from '../helpers/db';
-import { agentAs, type TestAgent } from '../helpers/auth';
 import { answers, createFixtureWave } from '../helpers/fixtures';
-import { auditLogDown, expectRecordedOnceLater } from '../helpers/audit-outbox';
+import { auditLogDown, expectRecordedOnceLater, useContractApp } from '../helpers/audit-outbox';
 import { randomUUID } from 'node:crypto';
 
-useTestDatabase({ demo: false });
-const app = createApp({ store: { kind: storeKind() } });
-let coordinator: TestAgent;
+const { app, agent: coordinator } = useContractApp(['coordinator']);
 let wave: string;
 
 beforeAll(async () => {
-  coordinator = await agentAs(app, ['coordinator']);
   wave = await createFixtureWave();
   for (let i = 0; i < 3; i++) {
     const res = await request(app)
@@ -26,7 +20,6 @@ beforeAll(async () => {
     expect(res.status).toBe(201);
   }
 });
-afterEach(() => jest.restoreAllMocks());
 
 describe('when the audit log cannot be written, the change still answers 200 and is recorded once later', () => {
   it('the minimum k', async () => {

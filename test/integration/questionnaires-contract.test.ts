@@ -3,20 +3,10 @@
 // write never turns a change that happened into a 500, and the record arrives once later. An
 // upload repeated (a retry) changes nothing and records nothing. Real store over the wire; faults
 // injected into one store call.
-import { createApp } from '../../server/src/app';
 import { AuditModel, AuditOutboxModel } from '../../server/src/audit/audit.model';
-import { useTestDatabase, storeKind } from '../helpers/db';
-import { agentAs, type TestAgent } from '../helpers/auth';
-import { auditLogDown, expectRecordedOnceLater } from '../helpers/audit-outbox';
+import { auditLogDown, expectRecordedOnceLater, useContractApp } from '../helpers/audit-outbox';
 
-useTestDatabase({ demo: false });
-const app = createApp({ store: { kind: storeKind() } });
-let coordinator: TestAgent;
-
-beforeAll(async () => {
-  coordinator = await agentAs(app, ['coordinator']);
-});
-afterEach(() => jest.restoreAllMocks());
+const { agent: coordinator } = useContractApp(['coordinator']);
 
 const definition = (title: string) =>
   JSON.stringify({

@@ -4,21 +4,11 @@
 // change that happened into a 500, and the record arrives once later. Real store over the wire;
 // faults injected into one store call.
 import request from 'supertest';
-import { createApp } from '../../server/src/app';
 import { AuditOutboxModel } from '../../server/src/audit/audit.model';
 import { UserModel } from '../../server/src/auth/user.model';
-import { useTestDatabase, storeKind } from '../helpers/db';
-import { agentAs, type TestAgent } from '../helpers/auth';
-import { auditLogDown, expectRecordedOnce, expectRecordedOnceLater } from '../helpers/audit-outbox';
+import { auditLogDown, expectRecordedOnce, expectRecordedOnceLater, useContractApp } from '../helpers/audit-outbox';
 
-useTestDatabase({ demo: false });
-const app = createApp({ store: { kind: storeKind() } });
-let admin: TestAgent;
-
-beforeAll(async () => {
-  admin = await agentAs(app, ['admin']);
-});
-afterEach(() => jest.restoreAllMocks());
+const { app, agent: admin } = useContractApp(['admin']);
 
 let n = 0;
 async function newUser(): Promise<{ email: string; password: string }> {

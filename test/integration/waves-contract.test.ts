@@ -3,28 +3,21 @@
 // retry, and the audit record is written with the change, so a failed audit write never turns a
 // change that happened into a 500. Real store over the wire; faults injected into one store call.
 import { randomUUID } from 'node:crypto';
-import { createApp } from '../../server/src/app';
-import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
 import { AuditModel } from '../../server/src/audit/audit.model';
 import { flushAllOutboxes } from '../../server/src/audit/outbox';
 import { InvitationModel } from '../../server/src/invitations/invitation.model';
 import { WaveModel } from '../../server/src/waves/wave.model';
 import { WaveAdmin } from '../../server/src/waves/waves.schema';
-import { useTestDatabase, storeKind } from '../helpers/db';
-import { agentAs, type TestAgent } from '../helpers/auth';
-import { fixture } from '../helpers/fixtures';
+import { registerMiniQuestionnaire } from '../helpers/fixtures';
+import { invitationWritesFailOnSecond, useContractApp } from '../helpers/audit-outbox';
 import { createInvitationWave, THREE_MUNICIPALITIES } from '../helpers/invitations';
 
-useTestDatabase({ demo: false });
-const app = createApp({ store: { kind: storeKind() } });
-let coordinator: TestAgent;
+const { agent: coordinator } = useContractApp(['coordinator']);
 let v1: string;
 
 beforeAll(async () => {
-  coordinator = await agentAs(app, ['coordinator']);
-  v1 = (await registerVersion('mini-barriers', fixture('mini-barriers.json'), 'upload')).version.id;
+  v1 = await registerMiniQuestionnaire();
 });
-afterEach(() => jest.restoreAllMocks());
 
 const act = (wave: string, action: string) => coordinator.post(`/api/waves/${wave}/lifecycle`).send({ action });
 const admin = async (wave: string) => {
@@ -119,12 +112,7 @@ describe('cloning is one resumable call', () => {
     const source = await sourceWithInvitations();
     const next = `clone-${randomUUID().slice(0, 8)}`;
     // The store answers the first invitation upsert and fails on the second.
-    const realUpdateOne = InvitationModel.updateOne.bind(InvitationModel);
-    let calls = 0;
-    jest.spyOn(InvitationModel, 'updateOne').mockImplementation(((...args: Parameters<typeof realUpdateOne>) => {
-      if (++calls === 2) throw new Error('the store went away');
-      return realUpdateOne(...args);
-    }) as never);
+    invitationWritesFailOnSecond();
     const failed = await coordinator.post(`/api/waves/${source}/clone`).send(cloneBody(next));
     expect(failed.status).toBe(500);
     jest.restoreAllMocks();
