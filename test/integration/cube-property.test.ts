@@ -13,9 +13,8 @@ import { connectMongoose } from '../../server/src/db/connection';
 import { startEmbeddedStore, type EmbeddedStore } from '../../server/src/db/embedded-store';
 import { prepareDatabase } from '../../server/src/bootstrap';
 import { useTestDatabase, ROOT, storeKind } from '../helpers/db';
-import { fixture } from '../helpers/fixtures';
+import { createOpenWave, fixture } from '../helpers/fixtures';
 import { registerVersion } from '../../server/src/questionnaires/questionnaires.service';
-import { createWaveIfAbsent } from '../../server/src/waves/waves.service';
 import { ResponseModel } from '../../server/src/responses/response.model';
 import {
   applyToCounters,
@@ -268,21 +267,11 @@ async function expectCubeEqualsRecount(
   }
 }
 
-async function newWave(questionnaireId: string): Promise<string> {
-  const code = `cube-${randomUUID().slice(0, 8)}`;
-  await createWaveIfAbsent({
-    code,
+const newWave = (questionnaireId: string) =>
+  createOpenWave(questionnaireId, {
+    code: `cube-${randomUUID().slice(0, 8)}`,
     title: { ru: 'Куб', en: 'Cube', uk: 'Куб' },
-    questionnaireId,
-    status: 'open',
-    opensAt: null,
-    closesAt: null,
-    scope: { countries: ['RU', 'UA'], regions: [] },
-    access: 'public',
-    anonymous: false,
   });
-  return code;
-}
 
 const sourceOf = (wave: string, questionnaireId: string, r: Stored) => ({
   _id: r._id,

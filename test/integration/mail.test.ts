@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createApp } from '../../server/src/app';
 import { startJobRunner, type JobRunner } from '../../server/src/jobs/jobs.runner';
-import { startMailCatcher, type CaughtMail, type MailCatcher } from '../../server/src/mail/catcher';
-import { createMailer, type Mailer } from '../../server/src/mail/mailer';
+import type { CaughtMail } from '../../server/src/mail/catcher';
+import type { Mailer } from '../../server/src/mail/mailer';
 import { MailSendModel } from '../../server/src/mail/mail.model';
 import { JobModel } from '../../server/src/jobs/job.model';
 import { AuditModel } from '../../server/src/audit/audit.model';
@@ -15,33 +15,24 @@ import { useTestDatabase, storeKind } from '../helpers/db';
 import { agentAs, type TestAgent } from '../helpers/auth';
 import { registerMiniQuestionnaire } from '../helpers/fixtures';
 import { createInvitationWave, csv } from '../helpers/invitations';
+import { catcherMailer, useMailCatcher } from '../helpers/mail';
 
 const PUBLIC_URL = 'https://survey.example.org';
 const RETRY_BASE_MS = 40;
-let catcher: MailCatcher;
-let mailer: Mailer;
 const runners: JobRunner[] = [];
 afterAll(async () => {
   for (const r of runners) await r.stop();
-  mailer?.close();
-  await catcher?.close();
 });
+const MAILER = { retries: 3, retryBaseMs: RETRY_BASE_MS };
+const smtp = useMailCatcher(MAILER);
 useTestDatabase({ demo: false });
 
 let app: ReturnType<typeof createApp>;
 let coordinator: TestAgent;
 let questionnaireId: string;
 
-function newMailer(ratePerMin = 60_000): Mailer {
-  return createMailer({
-    smtp: { url: catcher.url },
-    from: 'Survey <survey@example.org>',
-    ratePerMin,
-    retries: 3,
-    retryBaseMs: RETRY_BASE_MS,
-  });
-}
-function startRunner(m: Mailer = mailer): JobRunner {
+const newMailer = (ratePerMin?: number): Mailer => catcherMailer(smtp.catcher, { ...MAILER, ratePerMin });
+function startRunner(m: Mailer = smtp.mailer): JobRunner {
   const r = startJobRunner({
     pollMs: 50,
     retentionMs: 3_600_000,
@@ -54,12 +45,10 @@ function startRunner(m: Mailer = mailer): JobRunner {
 }
 
 beforeAll(async () => {
-  catcher = await startMailCatcher();
-  mailer = newMailer();
   app = createApp({
     store: { kind: storeKind() },
     publicUrl: PUBLIC_URL,
-    mail: { transport: 'catcher', mailer, mailbox: catcher },
+    mail: { transport: 'catcher', mailer: smtp.mailer, mailbox: smtp.catcher },
   });
   coordinator = await agentAs(app, ['coordinator']);
   questionnaireId = await registerMiniQuestionnaire();
@@ -67,8 +56,8 @@ beforeAll(async () => {
 
 let runner: JobRunner;
 beforeEach(async () => {
-  catcher.setFaults({});
-  await catcher.clear();
+  smtp.catcher.setFaults({});
+  await smtp.catcher.clear();
   runner = startRunner();
 });
 afterEach(async () => {
@@ -137,7 +126,7 @@ describe('sending invitations', () => {
     const job = await done(wave, (await campaign(wave, { kind: 'invitation' })).id);
     expect(job.state).toBe('done');
     expect(job.result).toMatchObject({ targets: 4, sent: 4, failed: 0 });
-    const mails = await catcher.list();
+    const mails = await smtp.catcher.list();
     expect([...byRecipient(mails).entries()].sort()).toEqual(
       ['en1@example.org', 'm0@example.org', 'm1@example.org', 'ua1@example.org'].map((a) => [a, 1]),
     );
@@ -173,7 +162,7 @@ describe('sending invitations', () => {
 
     const again = await done(wave, (await campaign(wave, { kind: 'invitation' })).id);
     expect(again.result).toMatchObject({ targets: 0, sent: 0 });
-    expect(await catcher.list()).toHaveLength(4);
+    expect(await smtp.catcher.list()).toHaveLength(4);
   });
 
   it('when two "send invitations" campaigns run at once on two instances, each municipality still gets one invitation', async () => {
@@ -183,7 +172,7 @@ describe('sending invitations', () => {
     await done(wave, a.id);
     await done(wave, b.id);
     await second.stop();
-    const counts = byRecipient(await catcher.list());
+    const counts = byRecipient(await smtp.catcher.list());
     expect(counts.size).toBe(6);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
   });
@@ -196,17 +185,17 @@ describe('exactly once across a restart', () => {
     runner = startRunner(slow);
     const wave = await waveWith(list(6));
     const job = await campaign(wave, { kind: 'invitation' });
-    const base = catcher.accepted();
+    const base = smtp.catcher.accepted();
     const end = Date.now() + 15_000;
-    while (catcher.accepted() - base < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-    const before = (await catcher.list()).length;
+    while (smtp.catcher.accepted() - base < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    const before = (await smtp.catcher.list()).length;
     await runner.stop(); // the instance goes away: the job is handed back to the queue
     expect(before).toBeGreaterThanOrEqual(2);
     expect(before).toBeLessThan(6);
     runner = startRunner(newMailer(300));
     const finished = await done(wave, job.id);
     expect(finished.state).toBe('done');
-    const counts = byRecipient(await catcher.list());
+    const counts = byRecipient(await smtp.catcher.list());
     expect(counts.size).toBe(6);
     expect([...counts.values()]).toEqual([1, 1, 1, 1, 1, 1]);
     slow.close();
@@ -226,25 +215,25 @@ describe('exactly once across a restart', () => {
     });
     const job = await done(wave, (await campaign(wave, { kind: 'invitation' })).id);
     expect(job.result).toMatchObject({ sent: 2, uncertain: 1 });
-    expect([...byRecipient(await catcher.list()).keys()].sort()).toEqual(['m0@example.org', 'm2@example.org']);
+    expect([...byRecipient(await smtp.catcher.list()).keys()].sort()).toEqual(['m0@example.org', 'm2@example.org']);
     const m1 = (await board(wave)).invitations.find((i: { id: string }) => i.id === 'm1');
     expect(m1.lastMail).toMatchObject({ status: 'uncertain' });
     // The coordinator may send to it explicitly (a selection has its own key).
     await done(wave, (await campaign(wave, { kind: 'invitation', ids: ['m1'] })).id);
-    expect(byRecipient(await catcher.list()).get('m1@example.org')).toBe(1);
+    expect(byRecipient(await smtp.catcher.list()).get('m1@example.org')).toBe(1);
   });
 });
 
 describe('failures', () => {
   it('when the server answers 451 to the first two mails, they are retried with back-off and all arrive once', async () => {
     const wave = await waveWith(list(3));
-    catcher.setFaults({ transient: 2 });
+    smtp.catcher.setFaults({ transient: 2 });
     const t0 = Date.now();
     const job = await done(wave, (await campaign(wave, { kind: 'invitation' })).id);
     expect(job.result).toMatchObject({ sent: 3, failed: 0 });
     // Two waits of the back-off: base, then 2 × base.
     expect(Date.now() - t0).toBeGreaterThanOrEqual(RETRY_BASE_MS * 3);
-    expect([...byRecipient(await catcher.list()).values()]).toEqual([1, 1, 1]);
+    expect([...byRecipient(await smtp.catcher.list()).values()]).toEqual([1, 1, 1]);
     const first = await MailSendModel.findById(`${wave}|m0|invitation|first`).lean<{
       attempts: number;
       state: string;
@@ -254,7 +243,7 @@ describe('failures', () => {
 
   it('when the server rejects an address for good (550), that municipality is recorded as failed with the reason and the others are sent', async () => {
     const wave = await waveWith(list(3));
-    catcher.setFaults({ reject: ['m1@example.org'] });
+    smtp.catcher.setFaults({ reject: ['m1@example.org'] });
     const job = await done(wave, (await campaign(wave, { kind: 'invitation' })).id);
     expect(job.result).toMatchObject({ sent: 2, failed: 1 });
     const b = await board(wave);
@@ -273,8 +262,8 @@ describe('reminders', () => {
   async function invited(n: number) {
     const wave = await waveWith(list(n));
     await done(wave, (await campaign(wave, { kind: 'invitation' })).id);
-    const mails = await catcher.list();
-    await catcher.clear();
+    const mails = await smtp.catcher.list();
+    await smtp.catcher.clear();
     const token = (to: string, kind: 'i' | 'o') => tokenIn(mails.find((m) => m.to.includes(to))!.text, kind)!;
     return { wave, token };
   }
@@ -287,7 +276,7 @@ describe('reminders', () => {
     expect(sub.status).toBe(201);
     const job = await done(wave, (await campaign(wave, { kind: 'reminder' })).id);
     expect(job.result).toMatchObject({ targets: 2, sent: 2 });
-    const mails = await catcher.list();
+    const mails = await smtp.catcher.list();
     expect([...byRecipient(mails).keys()].sort()).toEqual(['m1@example.org', 'm2@example.org']);
     expect(mails[0]!.subject).toMatch(/^Напоминание/);
     // The reminder's link works (it replaced the invitation's).
@@ -314,7 +303,7 @@ describe('reminders', () => {
     expect((await request(app).get('/o/AAAAAAAAAAAAAAAAAAAAAA')).status).toBe(404);
     const job = await done(wave, (await campaign(wave, { kind: 'reminder' })).id);
     expect(job.result).toMatchObject({ targets: 1, sent: 1 });
-    expect([...byRecipient(await catcher.list()).keys()]).toEqual(['m0@example.org']);
+    expect([...byRecipient(await smtp.catcher.list()).keys()]).toEqual(['m0@example.org']);
     const b = await board(wave);
     expect(b.totals.optedOut).toBe(1);
     expect(b.invitations.find((i: { id: string }) => i.id === 'm1').optedOutAt).not.toBeNull();
@@ -333,7 +322,7 @@ describe('respect and safety', () => {
     expect(job.result).toMatchObject({ sent: 2, capped: 1 });
     const again = await done(wave, (await campaign(wave, { kind: 'invitation' })).id);
     expect(again.result).toMatchObject({ sent: 0, capped: 1 });
-    expect(await catcher.list()).toHaveLength(2);
+    expect(await smtp.catcher.list()).toHaveLength(2);
     expect((await coordinator.get(`/api/waves/${wave}/mail/settings`)).body.sentToday).toBe(2);
   });
 
@@ -377,7 +366,7 @@ describe('respect and safety', () => {
     expect(p.body.text).toContain(`${PUBLIC_URL}/i/••••••••`);
     const t = await coordinator.post(`/api/waves/${wave}/mail/test`).send({ kind: 'reminder' });
     expect(t.status).toBe(200);
-    const mails = await catcher.list();
+    const mails = await smtp.catcher.list();
     expect(mails.map((m) => m.to)).toEqual([[coordinator.email]]);
     expect(mails[0]!.subject).toMatch(/^\[TEST\] Напоминание/);
     expect((await board(wave)).invitations[0].lastMail).toBeNull();

@@ -433,6 +433,13 @@ describe('changing the type of a question', () => {
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
+/** An i18next `t` of the one language `lng`, with the client's locale file `translation`. */
+function translator(lng: string, translation: typeof en) {
+  const t = i18next.createInstance();
+  void t.init({ lng, resources: { [lng]: { translation } }, initAsync: false });
+  return t;
+}
+
 describe("the server's reason codes in the editor's problem lists", () => {
   // Every code the questionnaire checks (upload, the editor's check, "try it" answers) and a
   // wave's refusal of missing translations can give, read from the server's source.
@@ -460,8 +467,7 @@ describe("the server's reason codes in the editor's problem lists", () => {
   });
 
   it('a reason quoting what it concerns keeps that in the wording; an unknown code keeps the server text', () => {
-    const t = i18next.createInstance();
-    void t.init({ lng: 'en', resources: { en: { translation: en } }, initAsync: false });
+    const t = translator('en', en);
     const unknownProperty = {
       code: 'unknown_property',
       reason: 'the property "rateColorMode" is not a SurveyJS property and not one of the extensions',
@@ -471,8 +477,7 @@ describe("the server's reason codes in the editor's problem lists", () => {
   });
 
   it('missing_translations is worded from the locale file, with the languages and counts the server gives', () => {
-    const t = i18next.createInstance();
-    void t.init({ lng: 'ru', resources: { ru: { translation: ru } }, initAsync: false });
+    const t = translator('ru', ru);
     const p = {
       name: 'body.questionnaireId',
       code: 'missing_translations',
