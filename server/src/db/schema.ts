@@ -1,7 +1,7 @@
 // The shape every model of the app shares: documents keyed by a string `_id` that the app chooses
 // (a wave code, `<wave>|<municipality>`, a sha256, ...), no mongoose `__v` (concurrency is handled
-// by conditional single-document updates, see DESIGN.md), and the declared indexes next to the
-// fields (built at start-up by ensureIndexes in bootstrap.ts; mongoose's autoIndex is off).
+// by conditional single-document updates, see docs/architecture.md), and the declared indexes
+// next to the fields (built at start-up by ensureIndexes in bootstrap.ts; autoIndex is off).
 import { Schema, type IndexDefinition, type SchemaDefinition } from 'mongoose';
 
 export type KeyedSchemaOptions = {
@@ -16,10 +16,7 @@ export function keyedSchema<const D extends SchemaDefinition>(fields: D, options
   const { indexes = [], ...schemaOptions } = options;
   const schema = new Schema(
     { _id: { type: String, required: true } as const, ...fields },
-    {
-      versionKey: false,
-      ...schemaOptions,
-    },
+    { versionKey: false, ...schemaOptions },
   );
   for (const spec of indexes) schema.index(spec);
   return schema;
