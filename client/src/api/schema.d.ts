@@ -2028,7 +2028,7 @@ export interface components {
           /** @enum {string} */
           kind: 'crosstab';
           percent: number | null;
-          result: components['schemas']['Crosstab'] & (Record<string, never> | null);
+          result: components['schemas']['Crosstab'] | null;
           rowsDone: number;
           rowsTotal: number | null;
           startedAt: string | null;

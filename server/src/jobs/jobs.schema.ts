@@ -119,7 +119,7 @@ export const JobSchema = z
       kind: z.literal('crosstab'),
       ...jobFields,
       summary: CrosstabJobSummary,
-      result: CrosstabSchema.nullable(),
+      result: z.union([CrosstabSchema, z.null()]),
     }),
   ])
   .meta({ id: 'Job' });
