@@ -217,7 +217,7 @@ describe('takeover and retention', () => {
       kind: 'export',
       waveCode: wave,
       params: { format: 'csv' },
-      summary: {},
+      summary: { table: 'responses', format: 'csv', locale: 'ru', file: `${wave}-responses.csv` },
       state: 'running',
       createdAt: new Date(),
       createdBy: researcher.email,

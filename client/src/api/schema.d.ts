@@ -1768,6 +1768,94 @@ export interface components {
       text: string;
       to: string[];
     };
+    Crosstab: {
+      base: {
+        filters: components['schemas']['LocalizedText'];
+        respondents: number;
+        text: components['schemas']['LocalizedText'];
+      };
+      /** @description cells[i][j]: respondents with row answer i and column answer j */
+      cells: {
+        colShare: number | null;
+        count: number | null;
+        rowShare: number | null;
+        /** @enum {boolean} */
+        suppressed?: true;
+      }[][];
+      chiSquare: {
+        cells: number;
+        df: number;
+        lowExpected: number;
+        p: number;
+        statistic: number;
+        warning: boolean;
+      } | null;
+      col: {
+        /** @enum {string} */
+        kind: 'single' | 'multi' | 'numeric' | 'text';
+        /** @description the question, or `@region` (`@municipalityType`...) for a profile dimension */
+        name: string;
+        title: components['schemas']['LocalizedText'];
+      };
+      cols: {
+        labels: components['schemas']['LocalizedText'];
+        value: string;
+      }[];
+      colTotals: (number | null)[];
+      /** @description the rule, stated for the legend */
+      legend: {
+        en: string;
+        ru: string;
+        uk: string;
+      };
+      /** @description k this table was built with; 1 = nothing hidden */
+      minCell: number;
+      /** @description the wave's minimum k */
+      minimumK: number;
+      n: number;
+      /**
+       * @description why there is no test: a multiple-choice question, or fewer than 2 non-empty rows or columns
+       * @enum {string}
+       */
+      noTest?: 'multi' | 'too_small';
+      protected: boolean;
+      row: {
+        /** @enum {string} */
+        kind: 'single' | 'multi' | 'numeric' | 'text';
+        /** @description the question, or `@region` (`@municipalityType`...) for a profile dimension */
+        name: string;
+        title: components['schemas']['LocalizedText'];
+      };
+      rows: {
+        labels: components['schemas']['LocalizedText'];
+        value: string;
+      }[];
+      rowTotals: (number | null)[];
+      /** @description bases below this are flagged as small */
+      smallBase: number;
+      /**
+       * @description kept: a profile dimension × a question, from the kept cube; scan: two questions, from the responses
+       * @enum {string}
+       */
+      source: 'kept' | 'scan';
+      /** @description chi-square p when valid; Fisher exact p for a 2 × 2 table with an expected count below 5 */
+      test:
+        | {
+            /** @enum {string} */
+            method: 'chi-square' | 'fisher';
+            p: number;
+          }
+        | {
+            /** @enum {string} */
+            method: 'invalid';
+            p: null;
+          }
+        | null;
+      wave: {
+        code: string;
+        title: components['schemas']['LocalizedText'];
+      };
+    };
     /** @description The draft the server holds, as a draft_conflict problem carries it */
     CurrentDraft: {
       answers: {
@@ -1778,6 +1866,188 @@ export interface components {
       revision: number;
       savedAt: string | null;
     };
+    Job:
+      | {
+          createdAt: string;
+          createdBy: string;
+          error: string | null;
+          file: {
+            contentType: string;
+            name: string;
+            size: number;
+            url: string;
+          } | null;
+          fileExpired: boolean;
+          finishedAt: string | null;
+          id: string;
+          /** @enum {string} */
+          kind: 'export';
+          percent: number | null;
+          result: null;
+          rowsDone: number;
+          rowsTotal: number | null;
+          startedAt: string | null;
+          /** @enum {string} */
+          state: 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
+          summary: {
+            b?: string;
+            by?: string;
+            col?: string;
+            file: string;
+            filters?: {
+              municipalityType?: string[];
+              region?: string[];
+              respondentRole?: string[];
+              sizeClass?: string[];
+              /** @enum {string} */
+              status?: 'complete' | 'all';
+            };
+            /** @enum {string} */
+            format: 'csv' | 'xlsx' | 'sps' | 'R' | 'datapackage';
+            k?: number;
+            /** @enum {string} */
+            locale: 'ru' | 'en' | 'uk';
+            /** @enum {string} */
+            order?: 'name' | 'code';
+            part?: number;
+            question?: string;
+            regionCode?: string;
+            row?: string;
+            /** @enum {string} */
+            table: 'responses' | 'codebook' | 'tally' | 'question' | 'crosstab' | 'region' | 'compare';
+          };
+          waveCode: string;
+        }
+      | {
+          createdAt: string;
+          createdBy: string;
+          error: string | null;
+          file: {
+            contentType: string;
+            name: string;
+            size: number;
+            url: string;
+          } | null;
+          fileExpired: boolean;
+          finishedAt: string | null;
+          id: string;
+          /** @enum {string} */
+          kind: 'tally.verify';
+          percent: number | null;
+          result: {
+            ok: boolean;
+            regions: string[];
+          } | null;
+          rowsDone: number;
+          rowsTotal: number | null;
+          startedAt: string | null;
+          /** @enum {string} */
+          state: 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
+          summary: Record<string, never>;
+          waveCode: string;
+        }
+      | {
+          createdAt: string;
+          createdBy: string;
+          error: string | null;
+          file: {
+            contentType: string;
+            name: string;
+            size: number;
+            url: string;
+          } | null;
+          fileExpired: boolean;
+          finishedAt: string | null;
+          id: string;
+          /** @enum {string} */
+          kind: 'tally.rebuild';
+          percent: number | null;
+          result: {
+            regions: number;
+            responses: number;
+          } | null;
+          rowsDone: number;
+          rowsTotal: number | null;
+          startedAt: string | null;
+          /** @enum {string} */
+          state: 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
+          summary: Record<string, never>;
+          waveCode: string;
+        }
+      | {
+          createdAt: string;
+          createdBy: string;
+          error: string | null;
+          file: {
+            contentType: string;
+            name: string;
+            size: number;
+            url: string;
+          } | null;
+          fileExpired: boolean;
+          finishedAt: string | null;
+          id: string;
+          /** @enum {string} */
+          kind: 'mail.campaign';
+          percent: number | null;
+          result: {
+            capped: number;
+            failed: number;
+            sent: number;
+            skipped: number;
+            targets: number;
+            uncertain: number;
+          } | null;
+          rowsDone: number;
+          rowsTotal: number | null;
+          startedAt: string | null;
+          /** @enum {string} */
+          state: 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
+          summary: {
+            /** @enum {string} */
+            mail: 'invitation' | 'reminder';
+            /** @enum {string} */
+            scope: 'all' | 'selected';
+            selected?: number;
+          };
+          waveCode: string;
+        }
+      | {
+          createdAt: string;
+          createdBy: string;
+          error: string | null;
+          file: {
+            contentType: string;
+            name: string;
+            size: number;
+            url: string;
+          } | null;
+          fileExpired: boolean;
+          finishedAt: string | null;
+          id: string;
+          /** @enum {string} */
+          kind: 'crosstab';
+          percent: number | null;
+          result: components['schemas']['Crosstab'] | null;
+          rowsDone: number;
+          rowsTotal: number | null;
+          startedAt: string | null;
+          /** @enum {string} */
+          state: 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
+          summary: {
+            col: string;
+            filters: {
+              municipalityType?: string[];
+              region?: string[];
+              respondentRole?: string[];
+              sizeClass?: string[];
+              /** @enum {string} */
+              status?: 'complete' | 'all';
+            };
+            row: string;
+          };
+          waveCode: string;
+        };
     /** @description A text in Russian, English and Ukrainian */
     LocalizedText: {
       en: string;
@@ -3301,35 +3571,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            createdAt: string;
-            createdBy: string;
-            error: string | null;
-            file: {
-              contentType: string;
-              name: string;
-              size: number;
-              url: string;
-            } | null;
-            fileExpired: boolean;
-            finishedAt: string | null;
-            id: string;
-            /** @enum {string} */
-            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign' | 'crosstab';
-            percent: number | null;
-            result: {
-              [key: string]: unknown;
-            } | null;
-            rowsDone: number;
-            rowsTotal: number | null;
-            startedAt: string | null;
-            /** @enum {string} */
-            state: 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
-            summary: {
-              [key: string]: unknown;
-            };
-            waveCode: string;
-          };
+          'application/json': components['schemas']['Job'];
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
@@ -3396,35 +3638,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            createdAt: string;
-            createdBy: string;
-            error: string | null;
-            file: {
-              contentType: string;
-              name: string;
-              size: number;
-              url: string;
-            } | null;
-            fileExpired: boolean;
-            finishedAt: string | null;
-            id: string;
-            /** @enum {string} */
-            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign' | 'crosstab';
-            percent: number | null;
-            result: {
-              [key: string]: unknown;
-            } | null;
-            rowsDone: number;
-            rowsTotal: number | null;
-            startedAt: string | null;
-            /** @enum {string} */
-            state: 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
-            summary: {
-              [key: string]: unknown;
-            };
-            waveCode: string;
-          };
+          'application/json': components['schemas']['Job'];
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
@@ -7354,94 +7568,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            base: {
-              filters: components['schemas']['LocalizedText'];
-              respondents: number;
-              text: components['schemas']['LocalizedText'];
-            };
-            /** @description cells[i][j]: respondents with row answer i and column answer j */
-            cells: {
-              colShare: number | null;
-              count: number | null;
-              rowShare: number | null;
-              /** @enum {boolean} */
-              suppressed?: true;
-            }[][];
-            chiSquare: {
-              cells: number;
-              df: number;
-              lowExpected: number;
-              p: number;
-              statistic: number;
-              warning: boolean;
-            } | null;
-            col: {
-              /** @enum {string} */
-              kind: 'single' | 'multi' | 'numeric' | 'text';
-              /** @description the question, or `@region` (`@municipalityType`...) for a profile dimension */
-              name: string;
-              title: components['schemas']['LocalizedText'];
-            };
-            cols: {
-              labels: components['schemas']['LocalizedText'];
-              value: string;
-            }[];
-            colTotals: (number | null)[];
-            /** @description the rule, stated for the legend */
-            legend: {
-              en: string;
-              ru: string;
-              uk: string;
-            };
-            /** @description k this table was built with; 1 = nothing hidden */
-            minCell: number;
-            /** @description the wave's minimum k */
-            minimumK: number;
-            n: number;
-            /**
-             * @description why there is no test: a multiple-choice question, or fewer than 2 non-empty rows or columns
-             * @enum {string}
-             */
-            noTest?: 'multi' | 'too_small';
-            protected: boolean;
-            row: {
-              /** @enum {string} */
-              kind: 'single' | 'multi' | 'numeric' | 'text';
-              /** @description the question, or `@region` (`@municipalityType`...) for a profile dimension */
-              name: string;
-              title: components['schemas']['LocalizedText'];
-            };
-            rows: {
-              labels: components['schemas']['LocalizedText'];
-              value: string;
-            }[];
-            rowTotals: (number | null)[];
-            /** @description bases below this are flagged as small */
-            smallBase: number;
-            /**
-             * @description kept: a profile dimension × a question, from the kept cube; scan: two questions, from the responses
-             * @enum {string}
-             */
-            source: 'kept' | 'scan';
-            /** @description chi-square p when valid; Fisher exact p for a 2 × 2 table with an expected count below 5 */
-            test:
-              | {
-                  /** @enum {string} */
-                  method: 'chi-square' | 'fisher';
-                  p: number;
-                }
-              | {
-                  /** @enum {string} */
-                  method: 'invalid';
-                  p: null;
-                }
-              | null;
-            wave: {
-              code: string;
-              title: components['schemas']['LocalizedText'];
-            };
-          };
+          'application/json': components['schemas']['Crosstab'];
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
@@ -7527,35 +7654,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            createdAt: string;
-            createdBy: string;
-            error: string | null;
-            file: {
-              contentType: string;
-              name: string;
-              size: number;
-              url: string;
-            } | null;
-            fileExpired: boolean;
-            finishedAt: string | null;
-            id: string;
-            /** @enum {string} */
-            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign' | 'crosstab';
-            percent: number | null;
-            result: {
-              [key: string]: unknown;
-            } | null;
-            rowsDone: number;
-            rowsTotal: number | null;
-            startedAt: string | null;
-            /** @enum {string} */
-            state: 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
-            summary: {
-              [key: string]: unknown;
-            };
-            waveCode: string;
-          };
+          'application/json': components['schemas']['Job'];
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
@@ -7819,35 +7918,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            createdAt: string;
-            createdBy: string;
-            error: string | null;
-            file: {
-              contentType: string;
-              name: string;
-              size: number;
-              url: string;
-            } | null;
-            fileExpired: boolean;
-            finishedAt: string | null;
-            id: string;
-            /** @enum {string} */
-            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign' | 'crosstab';
-            percent: number | null;
-            result: {
-              [key: string]: unknown;
-            } | null;
-            rowsDone: number;
-            rowsTotal: number | null;
-            startedAt: string | null;
-            /** @enum {string} */
-            state: 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
-            summary: {
-              [key: string]: unknown;
-            };
-            waveCode: string;
-          };
+          'application/json': components['schemas']['Job'];
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
@@ -9906,35 +9977,7 @@ export interface operations {
         };
         content: {
           'application/json': {
-            items: {
-              createdAt: string;
-              createdBy: string;
-              error: string | null;
-              file: {
-                contentType: string;
-                name: string;
-                size: number;
-                url: string;
-              } | null;
-              fileExpired: boolean;
-              finishedAt: string | null;
-              id: string;
-              /** @enum {string} */
-              kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign' | 'crosstab';
-              percent: number | null;
-              result: {
-                [key: string]: unknown;
-              } | null;
-              rowsDone: number;
-              rowsTotal: number | null;
-              startedAt: string | null;
-              /** @enum {string} */
-              state: 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
-              summary: {
-                [key: string]: unknown;
-              };
-              waveCode: string;
-            }[];
+            items: components['schemas']['Job'][];
           };
         };
       };
@@ -10009,35 +10052,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            createdAt: string;
-            createdBy: string;
-            error: string | null;
-            file: {
-              contentType: string;
-              name: string;
-              size: number;
-              url: string;
-            } | null;
-            fileExpired: boolean;
-            finishedAt: string | null;
-            id: string;
-            /** @enum {string} */
-            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign' | 'crosstab';
-            percent: number | null;
-            result: {
-              [key: string]: unknown;
-            } | null;
-            rowsDone: number;
-            rowsTotal: number | null;
-            startedAt: string | null;
-            /** @enum {string} */
-            state: 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
-            summary: {
-              [key: string]: unknown;
-            };
-            waveCode: string;
-          };
+          'application/json': components['schemas']['Job'];
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
@@ -10199,35 +10214,7 @@ export interface operations {
         };
         content: {
           'application/json': {
-            items: {
-              createdAt: string;
-              createdBy: string;
-              error: string | null;
-              file: {
-                contentType: string;
-                name: string;
-                size: number;
-                url: string;
-              } | null;
-              fileExpired: boolean;
-              finishedAt: string | null;
-              id: string;
-              /** @enum {string} */
-              kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign' | 'crosstab';
-              percent: number | null;
-              result: {
-                [key: string]: unknown;
-              } | null;
-              rowsDone: number;
-              rowsTotal: number | null;
-              startedAt: string | null;
-              /** @enum {string} */
-              state: 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
-              summary: {
-                [key: string]: unknown;
-              };
-              waveCode: string;
-            }[];
+            items: components['schemas']['Job'][];
           };
         };
       };
@@ -10305,35 +10292,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            createdAt: string;
-            createdBy: string;
-            error: string | null;
-            file: {
-              contentType: string;
-              name: string;
-              size: number;
-              url: string;
-            } | null;
-            fileExpired: boolean;
-            finishedAt: string | null;
-            id: string;
-            /** @enum {string} */
-            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign' | 'crosstab';
-            percent: number | null;
-            result: {
-              [key: string]: unknown;
-            } | null;
-            rowsDone: number;
-            rowsTotal: number | null;
-            startedAt: string | null;
-            /** @enum {string} */
-            state: 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
-            summary: {
-              [key: string]: unknown;
-            };
-            waveCode: string;
-          };
+          'application/json': components['schemas']['Job'];
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */
@@ -10408,35 +10367,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            createdAt: string;
-            createdBy: string;
-            error: string | null;
-            file: {
-              contentType: string;
-              name: string;
-              size: number;
-              url: string;
-            } | null;
-            fileExpired: boolean;
-            finishedAt: string | null;
-            id: string;
-            /** @enum {string} */
-            kind: 'export' | 'tally.verify' | 'tally.rebuild' | 'mail.campaign' | 'crosstab';
-            percent: number | null;
-            result: {
-              [key: string]: unknown;
-            } | null;
-            rowsDone: number;
-            rowsTotal: number | null;
-            startedAt: string | null;
-            /** @enum {string} */
-            state: 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
-            summary: {
-              [key: string]: unknown;
-            };
-            waveCode: string;
-          };
+          'application/json': components['schemas']['Job'];
         };
       };
       /** @description The request is invalid (a parameter, the query or the body; invalid_params names each problem) */

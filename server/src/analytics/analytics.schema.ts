@@ -183,54 +183,56 @@ const variableRef = z.object({
   title: localized,
   kind: z.enum(['single', 'multi', 'numeric', 'text']),
 });
-export const CrosstabSchema = z.object({
-  wave: z.object({ code: z.string(), title: localized }),
-  row: variableRef,
-  col: variableRef,
-  rows: z.array(option),
-  cols: z.array(option),
-  cells: z
-    .array(
-      z.array(
-        z.object({
-          count: z.number().nullable(),
-          rowShare: z.number().nullable(),
-          colShare: z.number().nullable(),
-          suppressed: z.literal(true).optional(),
-        }),
-      ),
-    )
-    .describe('cells[i][j]: respondents with row answer i and column answer j'),
-  rowTotals: z.array(z.number().nullable()),
-  colTotals: z.array(z.number().nullable()),
-  n: z.number().int(),
-  chiSquare: z
-    .object({
-      statistic: z.number(),
-      df: z.number(),
-      p: z.number(),
-      lowExpected: z.number(),
-      cells: z.number(),
-      warning: z.boolean(),
-    })
-    .nullable(),
-  test: z
-    .union([
-      z.object({ method: z.enum(['chi-square', 'fisher']), p: z.number() }),
-      z.object({ method: z.literal('invalid'), p: z.null() }),
-    ])
-    .nullable()
-    .describe('chi-square p when valid; Fisher exact p for a 2 × 2 table with an expected count below 5'),
-  noTest: z
-    .enum(['multi', 'too_small'])
-    .optional()
-    .describe('why there is no test: a multiple-choice question, or fewer than 2 non-empty rows or columns'),
-  base: z.object({ respondents: z.number().int(), filters: localized, text: localized }),
-  source: z
-    .enum(['kept', 'scan'])
-    .describe('kept: a profile dimension × a question, from the kept cube; scan: two questions, from the responses'),
-  ...rule,
-});
+export const CrosstabSchema = z
+  .object({
+    wave: z.object({ code: z.string(), title: localized }),
+    row: variableRef,
+    col: variableRef,
+    rows: z.array(option),
+    cols: z.array(option),
+    cells: z
+      .array(
+        z.array(
+          z.object({
+            count: z.number().nullable(),
+            rowShare: z.number().nullable(),
+            colShare: z.number().nullable(),
+            suppressed: z.literal(true).optional(),
+          }),
+        ),
+      )
+      .describe('cells[i][j]: respondents with row answer i and column answer j'),
+    rowTotals: z.array(z.number().nullable()),
+    colTotals: z.array(z.number().nullable()),
+    n: z.number().int(),
+    chiSquare: z
+      .object({
+        statistic: z.number(),
+        df: z.number(),
+        p: z.number(),
+        lowExpected: z.number(),
+        cells: z.number(),
+        warning: z.boolean(),
+      })
+      .nullable(),
+    test: z
+      .union([
+        z.object({ method: z.enum(['chi-square', 'fisher']), p: z.number() }),
+        z.object({ method: z.literal('invalid'), p: z.null() }),
+      ])
+      .nullable()
+      .describe('chi-square p when valid; Fisher exact p for a 2 × 2 table with an expected count below 5'),
+    noTest: z
+      .enum(['multi', 'too_small'])
+      .optional()
+      .describe('why there is no test: a multiple-choice question, or fewer than 2 non-empty rows or columns'),
+    base: z.object({ respondents: z.number().int(), filters: localized, text: localized }),
+    source: z
+      .enum(['kept', 'scan'])
+      .describe('kept: a profile dimension × a question, from the kept cube; scan: two questions, from the responses'),
+    ...rule,
+  })
+  .meta({ id: 'Crosstab' });
 
 const waveRef = z.object({ code: z.string(), title: localized });
 const shortBase = z.object({ filters: localized, text: localized });

@@ -15,7 +15,18 @@ import type { AuthUser } from '../auth/roles';
 import { hasRole } from '../auth/roles';
 import { ExportRequest, exportSummary, prepareExport } from '../exports/export-request';
 import { chunkId, JobChunkModel, JobModel } from './job.model';
-import type { JobKind, JobState, JobView } from './jobs.schema';
+import type {
+  CampaignJobResult,
+  CrosstabJobSummary,
+  CrosstabResult,
+  ExportJobSummary,
+  JobKind,
+  JobState,
+  JobView,
+  MailJobSummary,
+  RebuildJobResult,
+  VerifyJobResult,
+} from './jobs.schema';
 
 const OP_MS = 10_000;
 
@@ -46,12 +57,10 @@ const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : nul
 export function jobView(d: JobDoc): JobView {
   const percent =
     d.state === 'done' ? 100 : d.rowsTotal ? Math.min(100, Math.floor((100 * d.rowsDone) / d.rowsTotal)) : null;
-  return {
+  const common = {
     id: d._id,
-    kind: d.kind,
     waveCode: d.waveCode,
     state: d.state,
-    summary: d.summary ?? {},
     rowsDone: d.rowsDone ?? 0,
     rowsTotal: d.rowsTotal ?? null,
     percent,
@@ -60,17 +69,37 @@ export function jobView(d: JobDoc): JobView {
     startedAt: iso(d.startedAt),
     finishedAt: iso(d.finishedAt),
     error: d.error ?? null,
-    // A crosstab's table is stored as JSON text (jobs.runner.ts) and given back as the table.
-    result:
-      d.kind === 'crosstab' && typeof d.result?.crosstab === 'string'
-        ? (JSON.parse(d.result.crosstab) as Record<string, unknown>)
-        : (d.result ?? null),
     file:
       d.file && !d.fileExpired
         ? { name: d.file.name, contentType: d.file.contentType, size: d.file.size, url: `/api/jobs/${d._id}/file` }
         : null,
     fileExpired: d.fileExpired ?? false,
   };
+  // The stored summary and result are what this module and jobs.runner.ts wrote for the job's kind.
+  const summary = d.summary ?? {};
+  switch (d.kind) {
+    case 'export':
+      return { ...common, kind: d.kind, summary: summary as ExportJobSummary, result: null };
+    case 'tally.verify':
+      return { ...common, kind: d.kind, summary: {}, result: (d.result as VerifyJobResult | null) ?? null };
+    case 'tally.rebuild':
+      return { ...common, kind: d.kind, summary: {}, result: (d.result as RebuildJobResult | null) ?? null };
+    case 'mail.campaign':
+      return {
+        ...common,
+        kind: d.kind,
+        summary: summary as MailJobSummary,
+        result: (d.result as CampaignJobResult | null) ?? null,
+      };
+    case 'crosstab':
+      // A crosstab's table is stored as JSON text (jobs.runner.ts) and given back as the table.
+      return {
+        ...common,
+        kind: d.kind,
+        summary: summary as CrosstabJobSummary,
+        result: typeof d.result?.crosstab === 'string' ? (JSON.parse(d.result.crosstab) as CrosstabResult) : null,
+      };
+  }
 }
 
 async function insertJob(

@@ -426,8 +426,8 @@ export function MailPanel({
 function CampaignItem({ job, onAction }: { job: Job; onAction: (a: 'pause' | 'resume' | 'cancel') => void }) {
   const { t, i18n } = useTranslation();
   const lng = currentLocale(i18n.language);
-  const r = job.result as Record<string, number> | null;
-  const kind = (job.summary.mail as MailKind | undefined) ?? 'invitation';
+  const r = job.kind === 'mail.campaign' ? job.result : null;
+  const kind: MailKind = job.kind === 'mail.campaign' ? job.summary.mail : 'invitation';
   return (
     <li className="export-progress__item" data-testid="campaign" data-state={job.state}>
       <p className="export-progress__head">
@@ -445,9 +445,9 @@ function CampaignItem({ job, onAction }: { job: Job; onAction: (a: 'pause' | 're
       )}
       {r && (
         <p className="export-progress__figures" data-testid="campaign-result">
-          {t('mail.result', { sent: r.sent ?? 0, failed: r.failed ?? 0, skipped: r.skipped ?? 0 })}
-          {(r.uncertain ?? 0) > 0 && ` ${t('mail.resultUncertain', { n: r.uncertain })}`}
-          {(r.capped ?? 0) > 0 && ` ${t('mail.resultCapped', { n: r.capped })}`}
+          {t('mail.result', { sent: r.sent, failed: r.failed, skipped: r.skipped })}
+          {r.uncertain > 0 && ` ${t('mail.resultUncertain', { n: r.uncertain })}`}
+          {r.capped > 0 && ` ${t('mail.resultCapped', { n: r.capped })}`}
         </p>
       )}
       {job.error && <p className="notice notice--error">{job.error}</p>}

@@ -127,10 +127,9 @@ export function TallyJobs({ code }: { code: string }) {
 
 function TallyResult({ job, lng }: { job: Job; lng: Locale }) {
   const { t } = useTranslation();
-  const r = job.result ?? {};
   if (job.kind === 'tally.verify') {
-    const regions = Array.isArray(r.regions) ? (r.regions as string[]) : [];
-    return r.ok ? (
+    const regions = job.result?.regions ?? [];
+    return job.result?.ok ? (
       <p className="notice notice--success" role="status" data-testid="tally-result">
         {t('tallyJobs.verifyOk', { n: formatNumber(job.rowsDone, lng) })}
       </p>
@@ -140,11 +139,12 @@ function TallyResult({ job, lng }: { job: Job; lng: Locale }) {
       </p>
     );
   }
+  const r = job.kind === 'tally.rebuild' ? job.result : null;
   return (
     <p className="notice notice--success" role="status" data-testid="tally-result">
       {t('tallyJobs.rebuilt', {
-        responses: formatNumber(Number(r.responses ?? 0), lng),
-        regions: formatNumber(Number(r.regions ?? 0), lng),
+        responses: formatNumber(r?.responses ?? 0, lng),
+        regions: formatNumber(r?.regions ?? 0, lng),
       })}
     </p>
   );

@@ -115,8 +115,8 @@ export default function CrosstabPage() {
       j = await getJob(j.id, signal);
       setJob(j);
     }
-    if (j.state !== 'done' || !j.result) throw new Error(j.error ?? j.state);
-    return j.result as unknown as Crosstab;
+    if (j.kind !== 'crosstab' || j.state !== 'done' || !j.result) throw new Error(j.error ?? j.state);
+    return j.result;
   }, `${code}|${row}|${col}|${key}`);
 
   return (

@@ -3,6 +3,7 @@
 // wave's recent exports are listed with who started them and when; a running one can be cancelled.
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { apiErrorMessageKey, type Locale } from '../../api/api';
 import { cancelJob, exportJobOf, getJob, isFinished, listWaveJobs, startExportJob, type Job } from '../../api/jobs';
 import { formatDateTime, formatNumber } from '../../lib/format';
@@ -140,11 +141,18 @@ export function ExportJobsProvider({ code, children }: { code?: string; children
   );
 }
 
+/** What a job without a file is called in the list: its file name, or its kind. */
+function jobLabel(j: Job, t: TFunction): string {
+  if (j.kind === 'export') return j.summary.file;
+  if (j.kind === 'crosstab') return t('crosstabJob.kind', { row: j.summary.row, col: j.summary.col });
+  return t(`analysis.jobs.kind.${j.kind}`);
+}
+
 function ProgressLine({ f, label, onCancel }: { f: Followed; label?: string; onCancel: () => void }) {
   const { t } = useTranslation();
   const lng = currentLocale() as Locale;
   const { job } = f;
-  const name = label ?? job.file?.name ?? String(job.summary.file ?? '');
+  const name = label ?? job.file?.name ?? (job.kind === 'export' ? job.summary.file : '');
   const left = job.state === 'running' ? secondsLeft(f) : null;
   const rows =
     job.rowsTotal !== null
@@ -220,12 +228,7 @@ function RecentExports({ jobs }: { jobs: Job[] }) {
                     {j.file.name}
                   </a>
                 ) : (
-                  String(
-                    j.summary.file ??
-                      (j.kind === 'crosstab'
-                        ? t('crosstabJob.kind', { row: j.summary.row, col: j.summary.col })
-                        : t(`analysis.jobs.kind.${j.kind}`)),
-                  )
+                  jobLabel(j, t)
                 )}
               </td>
               <td>{j.createdBy}</td>
