@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { collectTexts, setText, TEXT_LOCALES, type TextLocale } from '../../../../../server/src/questionnaires/texts';
 import type { Json } from './ops';
 import { importTranslations, translationsWorkbook, type TranslationImport } from './xlsx';
+import { SmallButton } from '../../../components/form/Buttons';
+import { CheckField } from '../../../components/form/Fields';
 
 type Props = {
   definition: Json;
@@ -71,18 +73,15 @@ export function TranslationTable({ definition, fileName, onChange }: Props) {
           : t('editor.tr.complete', { n: texts.length })}
       </p>
       <div className="field-row">
-        <div className="field field--check">
-          <input
-            id={`${id}-only`}
-            type="checkbox"
-            checked={onlyMissing}
-            onChange={(e) => setOnlyMissing(e.target.checked)}
-          />
-          <label htmlFor={`${id}-only`}>{t('editor.tr.onlyMissing')}</label>
-        </div>
-        <button type="button" className="button button--small button--secondary" onClick={() => void exportFile()}>
+        <CheckField
+          id={`${id}-only`}
+          label={t('editor.tr.onlyMissing')}
+          checked={onlyMissing}
+          onChange={setOnlyMissing}
+        />
+        <SmallButton secondary onClick={() => void exportFile()}>
           {t('editor.tr.export')}
-        </button>
+        </SmallButton>
         <label className="button button--small button--secondary" htmlFor={`${id}-file`}>
           {t('editor.tr.import')}
         </label>
