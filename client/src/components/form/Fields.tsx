@@ -48,24 +48,23 @@ function split<T extends Labelled>({ id, label, hint, hintClass, frame, after, .
   return [{ id, label, hint, hintClass, frame, after }, control] as const;
 }
 
+/** The frame around a control made by `control` (given the rest of the props, its id and description). */
+function framed<P extends Labelled>(
+  props: P,
+  control: (rest: Omit<P, keyof Labelled>, own: { id: string; 'aria-describedby'?: string }) => ReactNode,
+) {
+  const [f, rest] = split(props);
+  return <Frame {...f}>{control(rest, { id: f.id, 'aria-describedby': hintOf(f.id, f.hint) })}</Frame>;
+}
+
 /** A labelled `<input>` (text, number, date, file, search: any type). */
 export function TextField(props: Labelled & InputHTMLAttributes<HTMLInputElement>) {
-  const [f, input] = split(props);
-  return (
-    <Frame {...f}>
-      <input id={f.id} aria-describedby={hintOf(f.id, f.hint)} {...input} />
-    </Frame>
-  );
+  return framed(props, (input, own) => <input {...own} {...input} />);
 }
 
 /** A labelled `<textarea>`. */
 export function TextAreaField(props: Labelled & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const [f, area] = split(props);
-  return (
-    <Frame {...f}>
-      <textarea id={f.id} aria-describedby={hintOf(f.id, f.hint)} {...area} />
-    </Frame>
-  );
+  return framed(props, (area, own) => <textarea {...own} {...area} />);
 }
 
 export type Choice = { value: string | number; label: ReactNode };
@@ -77,16 +76,13 @@ export type Choice = { value: string | number; label: ReactNode };
 export function SelectField(
   props: Labelled & { empty?: string; choices?: readonly Choice[] } & SelectHTMLAttributes<HTMLSelectElement>,
 ) {
-  const [f, { empty, choices = [], children, ...select }] = split(props);
-  return (
-    <Frame {...f}>
-      <select id={f.id} aria-describedby={hintOf(f.id, f.hint)} {...select}>
-        {empty !== undefined && <option value="">{empty}</option>}
-        {children}
-        {choices.map((c) => option(c.value, c.label))}
-      </select>
-    </Frame>
-  );
+  return framed(props, ({ empty, choices = [], children, ...select }, own) => (
+    <select {...own} {...select}>
+      {empty !== undefined && <option value="">{empty}</option>}
+      {children}
+      {choices.map((c) => option(c.value, c.label))}
+    </select>
+  ));
 }
 
 /** One `<option>` of a select. */
@@ -118,10 +114,8 @@ export function CheckField({
 
 /** A labelled file input: `onFile` gets the chosen file (or undefined when the choice is cleared). */
 export function FileField({
-  label,
-  accept,
-  required,
   onFile,
+  ...field
 }: {
   label: ReactNode;
   accept: string;
@@ -129,14 +123,5 @@ export function FileField({
   onFile: (file: File | undefined) => void;
 }) {
   const id = useId();
-  return (
-    <TextField
-      id={id}
-      label={label}
-      type="file"
-      accept={accept}
-      required={required}
-      onChange={(e) => onFile(e.target.files?.[0])}
-    />
-  );
+  return <TextField id={id} type="file" {...field} onChange={(e) => onFile(e.target.files?.[0])} />;
 }

@@ -7,6 +7,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { TableHead, type Column } from '../../components/TableHead';
 import { pick } from '../../lib/format';
+import type { RequestState } from '../../lib/useRequest';
 
 /** "Loading…" or the request's error (with "Retry"); nothing once it has its data. */
 export function Pending({ request }: { request: { status: string; error?: unknown; reload: () => void } }) {
@@ -37,6 +38,26 @@ export function AdminTable({
       </table>
     </div>
   );
+}
+
+/** A request's list as an AdminTable (a row each), with its loading line, error or "none" line. */
+export function AdminList<T>({
+  request,
+  empty,
+  row,
+  ...table
+}: {
+  request: RequestState<T[]> & { reload: () => void };
+  /** Said when the list is empty. */
+  empty: string;
+  row: (item: T) => ReactNode;
+  caption: string;
+  columns: Column[];
+  testId?: string;
+}) {
+  if (request.status !== 'ok') return <Pending request={request} />;
+  if (request.data.length === 0) return <p>{empty}</p>;
+  return <AdminTable {...table}>{request.data.map(row)}</AdminTable>;
 }
 
 type Diff = Pick<QuestionnaireDiff, 'added' | 'removed' | 'changed' | 'unchanged'>;

@@ -25,20 +25,38 @@ import { currentLocale } from '../../i18n';
 import { formatDate, pick } from '../../lib/format';
 import { useAction } from '../../lib/useAction';
 import { useRequest } from '../../lib/useRequest';
-import { AdminTable, DiffLists, Pending } from './AdminBits';
+import { AdminList, DiffLists, Pending } from './AdminBits';
 import { AdminNav } from './AdminNav';
 import { errorText, ProblemList } from './ProblemList';
 
 // survey-core is loaded only when a preview is opened.
 const QuestionnairePreview = lazy(() => import('./QuestionnairePreview'));
 
+/** One version of a questionnaire. */
+type Version = { key: string; version: number };
+
 /** /admin/questionnaires — every questionnaire version; upload, preview, compare. */
 export default function LibraryPage() {
   const { t, i18n } = useTranslation();
   const lng = currentLocale(i18n.language);
   const list = useRequest((signal) => listQuestionnaires(signal), 'library');
-  const [preview, setPreview] = useState<{ key: string; version: number } | null>(null);
-  const [rolesOf, setRolesOf] = useState<{ key: string; version: number } | null>(null);
+  const [preview, setPreview] = useState<Version | null>(null);
+  const [rolesOf, setRolesOf] = useState<Version | null>(null);
+  /** The button that opens the roles editor or the preview of a version (pressed while open). */
+  const opener = (q: Version, open: Version | null, setOpen: (v: Version) => void, what: 'roles' | 'preview') => (
+    <SmallButton
+      secondary={what === 'roles'}
+      aria-label={
+        what === 'roles'
+          ? t('questionRoles.editLabel', { key: q.key, version: q.version })
+          : t('admin.library.previewLabel', { key: q.key, version: q.version })
+      }
+      aria-pressed={open?.key === q.key && open.version === q.version}
+      onClick={() => setOpen({ key: q.key, version: q.version })}
+    >
+      {what === 'roles' ? t('questionRoles.edit') : t('admin.library.preview')}
+    </SmallButton>
+  );
 
   return (
     <section className="page admin-page">
@@ -46,77 +64,58 @@ export default function LibraryPage() {
       <PageHeading title={t('admin.library.title')}>{t('admin.library.title')}</PageHeading>
       <p className="lead">{t('admin.library.intro')}</p>
 
-      <Pending request={list} />
-      {list.status === 'ok' &&
-        (list.data.length === 0 ? (
-          <p>{t('admin.library.empty')}</p>
-        ) : (
-          <AdminTable
-            caption={t('admin.library.tableCaption')}
-            testId="library-table"
-            columns={[
-              t('admin.library.key'),
-              t('admin.library.version'),
-              t('admin.library.name'),
-              t('admin.library.source'),
-              { label: t('admin.library.questions'), num: true },
-              t('admin.library.languages'),
-              t('admin.library.usedBy'),
-              t('questionRoles.column'),
-              t('admin.library.actions'),
-            ]}
-          >
-            {list.data.map((q) => (
-              <tr key={q.id}>
-                <td>
-                  <code>{q.key}</code>
-                </td>
-                <td className="num">{q.version}</td>
-                <td>
-                  {pick(q.title, lng)}
-                  <div className="muted small">{formatDate(q.createdAt, lng)}</div>
-                </td>
-                <td>{q.source === 'file' ? t('admin.library.sourceFile') : t('admin.library.sourceUpload')}</td>
-                <td className="num">{q.questionCount}</td>
-                <td>{q.locales.join(', ')}</td>
-                <td>{q.usedBy.length ? q.usedBy.join(', ') : t('admin.none')}</td>
-                <td data-testid={`roles-${q.id}`}>
-                  {q.roles.region ? (
-                    <span>
-                      {t('questionRoles.role.region')}: <code>{q.roles.region}</code>
-                    </span>
-                  ) : (
-                    <span className="badge badge--warning">{t('questionRoles.noRegion')}</span>
-                  )}
-                </td>
-                <td>
-                  <SmallButton
-                    secondary
-                    aria-label={t('questionRoles.editLabel', { key: q.key, version: q.version })}
-                    aria-pressed={rolesOf?.key === q.key && rolesOf.version === q.version}
-                    onClick={() => setRolesOf({ key: q.key, version: q.version })}
-                  >
-                    {t('questionRoles.edit')}
-                  </SmallButton>{' '}
-                  <SmallButton
-                    aria-label={t('admin.library.previewLabel', { key: q.key, version: q.version })}
-                    aria-pressed={preview?.key === q.key && preview.version === q.version}
-                    onClick={() => setPreview({ key: q.key, version: q.version })}
-                  >
-                    {t('admin.library.preview')}
-                  </SmallButton>{' '}
-                  <Link
-                    className="button button--small button--secondary"
-                    to={`/admin/questionnaires/${q.key}/${q.version}/edit`}
-                    aria-label={t('editor.openLabel', { key: q.key, version: q.version })}
-                  >
-                    {t('editor.open')}
-                  </Link>
-                </td>
-              </tr>
-            ))}
-          </AdminTable>
-        ))}
+      <AdminList
+        request={list}
+        empty={t('admin.library.empty')}
+        caption={t('admin.library.tableCaption')}
+        testId="library-table"
+        columns={[
+          t('admin.library.key'),
+          t('admin.library.version'),
+          t('admin.library.name'),
+          t('admin.library.source'),
+          { label: t('admin.library.questions'), num: true },
+          t('admin.library.languages'),
+          t('admin.library.usedBy'),
+          t('questionRoles.column'),
+          t('admin.library.actions'),
+        ]}
+        row={(q) => (
+          <tr key={q.id}>
+            <td>
+              <code>{q.key}</code>
+            </td>
+            <td className="num">{q.version}</td>
+            <td>
+              {pick(q.title, lng)}
+              <div className="muted small">{formatDate(q.createdAt, lng)}</div>
+            </td>
+            <td>{q.source === 'file' ? t('admin.library.sourceFile') : t('admin.library.sourceUpload')}</td>
+            <td className="num">{q.questionCount}</td>
+            <td>{q.locales.join(', ')}</td>
+            <td>{q.usedBy.length ? q.usedBy.join(', ') : t('admin.none')}</td>
+            <td data-testid={`roles-${q.id}`}>
+              {q.roles.region ? (
+                <span>
+                  {t('questionRoles.role.region')}: <code>{q.roles.region}</code>
+                </span>
+              ) : (
+                <span className="badge badge--warning">{t('questionRoles.noRegion')}</span>
+              )}
+            </td>
+            <td>
+              {opener(q, rolesOf, setRolesOf, 'roles')} {opener(q, preview, setPreview, 'preview')}{' '}
+              <Link
+                className="button button--small button--secondary"
+                to={`/admin/questionnaires/${q.key}/${q.version}/edit`}
+                aria-label={t('editor.openLabel', { key: q.key, version: q.version })}
+              >
+                {t('editor.open')}
+              </Link>
+            </td>
+          </tr>
+        )}
+      />
 
       {rolesOf && (
         <RolesEditor
@@ -380,20 +379,21 @@ function DiffForm({ items }: { items: QuestionnaireSummary[] }) {
             setResult(null);
           }}
         />
-        <ValueSelect
-          id={`${id}-from`}
-          label={t('admin.library.diffFrom')}
-          value={fromV ?? ''}
-          options={versions}
-          onChange={(v) => setFrom(Number(v))}
-        />
-        <ValueSelect
-          id={`${id}-to`}
-          label={t('admin.library.diffTo')}
-          value={toV ?? ''}
-          options={versions}
-          onChange={(v) => setTo(Number(v))}
-        />
+        {(
+          [
+            ['from', t('admin.library.diffFrom'), fromV, setFrom],
+            ['to', t('admin.library.diffTo'), toV, setTo],
+          ] as const
+        ).map(([end, label, value, setValue]) => (
+          <ValueSelect
+            key={end}
+            id={`${id}-${end}`}
+            label={label}
+            value={value ?? ''}
+            options={versions}
+            onChange={(v) => setValue(Number(v))}
+          />
+        ))}
       </div>
       {versions.length < 2 && <p className="muted">{t('admin.library.oneVersion')}</p>}
       <SubmitButton label={t('admin.library.compare')} disabled={versions.length < 2} />

@@ -33,7 +33,6 @@ import { SmallButton } from '../../components/form/Buttons';
 const LANGS: Locale[] = ['ru', 'uk', 'en'];
 const KINDS: MailKind[] = ['invitation', 'reminder'];
 const POLL_MS = 1000;
-/** A subject or contact line: line breaks become spaces. */
 const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ');
 
 export function MailPanel({
@@ -149,11 +148,35 @@ export function MailPanel({
     setDirty(true);
     setSettings({ ...settings, ...patch });
   };
-  /** Another kind or language of the texts: the preview shown is of the former. */
-  const choose = <T,>(setter: (v: T) => void, value: T) => {
-    setter(value);
-    setPreview(null);
-  };
+  /** The subject or the contact: one line (line breaks typed or pasted become spaces). */
+  const lineField = (name: 'subject' | 'contact', value: string, maxLength: number, onValue: (v: string) => void) => (
+    <TextField
+      id={`${id}-${name}`}
+      label={t(`mail.${name}`)}
+      value={value}
+      maxLength={maxLength}
+      onChange={(e) => onValue(oneLine(e.target.value))}
+    />
+  );
+  /** The kind or the language of the texts shown; another one drops the preview of the former. */
+  const choice = <T extends string>(
+    legend: string,
+    options: readonly T[],
+    value: T,
+    setter: (v: T) => void,
+    label: (o: T) => string,
+  ) => (
+    <Segmented
+      legend={legend}
+      options={options}
+      value={value}
+      onChange={(v) => {
+        setter(v);
+        setPreview(null);
+      }}
+      label={label}
+    />
+  );
   const fail = (err: unknown) => mounted.current && setMessage({ kind: 'error', text: errorText(t, err) });
 
   const save = () => {
@@ -225,27 +248,9 @@ export function MailPanel({
       <div className="admin-columns">
         <section className="card mail-card" aria-labelledby={`${id}-tpl`} data-testid="mail-editor">
           <h3 id={`${id}-tpl`}>{t('mail.templates')}</h3>
-          <Segmented
-            legend={t('mail.kind')}
-            options={KINDS}
-            value={kind}
-            onChange={(k) => choose(setKind, k)}
-            label={(k) => t(`mail.kinds.${k}`)}
-          />
-          <Segmented
-            legend={t('mail.language')}
-            options={LANGS}
-            value={lang}
-            onChange={(l) => choose(setLang, l)}
-            label={(l) => t(`mail.languages.${l}`)}
-          />
-          <TextField
-            id={`${id}-subject`}
-            label={t('mail.subject')}
-            value={template.subject}
-            maxLength={250}
-            onChange={(e) => edit({ subject: oneLine(e.target.value) })}
-          />
+          {choice(t('mail.kind'), KINDS, kind, setKind, (k) => t(`mail.kinds.${k}`))}
+          {choice(t('mail.language'), LANGS, lang, setLang, (l) => t(`mail.languages.${l}`))}
+          {lineField('subject', template.subject, 250, (subject) => edit({ subject }))}
           <TextAreaField
             id={`${id}-body`}
             label={t('mail.body')}
@@ -263,13 +268,7 @@ export function MailPanel({
               </>
             }
           />
-          <TextField
-            id={`${id}-contact`}
-            label={t('mail.contact')}
-            value={settings.contact}
-            maxLength={300}
-            onChange={(e) => editSettings({ contact: oneLine(e.target.value) })}
-          />
+          {lineField('contact', settings.contact, 300, (contact) => editSettings({ contact }))}
           <TextField
             id={`${id}-cap`}
             label={t('mail.dailyCap')}

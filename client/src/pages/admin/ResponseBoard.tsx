@@ -199,6 +199,27 @@ export function ResponseBoard({
     }
   };
 
+  /** A row's button: copy the link (issuing the first), revoke it, or issue a new one. */
+  const actionButton = (i: Invitation, what: 'copy' | 'revoke' | 'reissue') => {
+    const name = i.municipality.name;
+    const [label, text] =
+      what === 'copy'
+        ? [t('copyLink.copyLabel', { name }), t('copyLink.copy')]
+        : what === 'revoke'
+          ? [t('admin.board.revokeLabel', { name }), t('admin.board.revoke')]
+          : [t('admin.board.reissueLabel', { name }), t('admin.board.reissue')];
+    return (
+      <SmallButton
+        secondary={what !== 'copy'}
+        disabled={busy === i.id}
+        aria-label={label}
+        onClick={() => void act(i, what)}
+      >
+        {text}
+      </SmallButton>
+    );
+  };
+
   const header = (key: SortKey, label: string) => {
     const active = sort.key === key;
     return (
@@ -401,36 +422,10 @@ export function ResponseBoard({
                     <td className="actions">
                       {i.status !== 'completed' && (
                         <>
-                          {!i.linkIssuedAt && i.status !== 'revoked' && (
-                            <SmallButton
-                              disabled={busy === i.id}
-                              aria-label={t('copyLink.copyLabel', { name: i.municipality.name })}
-                              onClick={() => void act(i, 'copy')}
-                            >
-                              {t('copyLink.copy')}
-                            </SmallButton>
-                          )}
-                          {i.status !== 'revoked' && (
-                            <SmallButton
-                              secondary
-                              disabled={busy === i.id}
-                              aria-label={t('admin.board.revokeLabel', { name: i.municipality.name })}
-                              onClick={() => void act(i, 'revoke')}
-                            >
-                              {t('admin.board.revoke')}
-                            </SmallButton>
-                          )}
+                          {!i.linkIssuedAt && i.status !== 'revoked' && actionButton(i, 'copy')}
+                          {i.status !== 'revoked' && actionButton(i, 'revoke')}
                           {/* Without a link yet, "Copy link" issues the first one; "New link" replaces one. */}
-                          {(i.linkIssuedAt || i.status === 'revoked') && (
-                            <SmallButton
-                              secondary
-                              disabled={busy === i.id}
-                              aria-label={t('admin.board.reissueLabel', { name: i.municipality.name })}
-                              onClick={() => void act(i, 'reissue')}
-                            >
-                              {t('admin.board.reissue')}
-                            </SmallButton>
-                          )}
+                          {(i.linkIssuedAt || i.status === 'revoked') && actionButton(i, 'reissue')}
                         </>
                       )}
                     </td>

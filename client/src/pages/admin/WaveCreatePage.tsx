@@ -16,12 +16,13 @@ export default function WaveCreatePage() {
   const navigate = useNavigate();
   const { form, set } = useWaveForm(EMPTY_WAVE_FORM);
   // On a refusal everything typed stays in the form.
-  const { busy, error, run } = useAction();
-  const [allowMissing, setAllowMissing] = useState(false);
+  const action = useAction();
+  const allow = useState(false);
+  const [allowMissing] = allow;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    await run(async () => {
+    await action.run(async () => {
       const wave = await createWave({
         code: form.code.trim(),
         title: { ru: form.titleRu, uk: form.titleUk, en: form.titleEn },
@@ -55,16 +56,7 @@ export default function WaveCreatePage() {
           onChange={(e) => set('code', e.target.value)}
         />
         <WaveFields id={id} form={form} set={set} />
-        <WaveFormEnd
-          id={id}
-          error={error}
-          problemsTitle={t('admin.form.problemsTitle')}
-          allowMissing={allowMissing}
-          onAllowMissing={setAllowMissing}
-          busy={busy}
-          label={t('admin.form.submit')}
-          busyLabel={t('admin.form.submitting')}
-        >
+        <WaveFormEnd id={id} form="create" action={action} allow={allow}>
           <Link to="/admin/waves" className="button button--secondary">
             {t('admin.cancel')}
           </Link>

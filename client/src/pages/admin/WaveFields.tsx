@@ -98,30 +98,29 @@ export function AllowMissingTranslations({
  */
 export function WaveFormEnd({
   id,
-  error,
-  problemsTitle,
-  allowMissing,
-  onAllowMissing,
-  busy,
-  label,
-  busyLabel,
+  form,
+  action: { busy, error },
+  allow: [allowMissing, setAllowMissing],
   children,
 }: {
   id: string;
-  error: unknown;
-  problemsTitle: string;
-  allowMissing: boolean;
-  onAllowMissing: (allow: boolean) => void;
-  busy: boolean;
-  label: string;
-  busyLabel: string;
+  /** Which form: its texts. */
+  form: 'create' | 'edit';
+  action: { busy: boolean; error: unknown };
+  /** Whether to send allowMissingTranslations, and its setter. */
+  allow: [boolean, (allow: boolean) => void];
   children: ReactNode;
 }) {
+  const { t } = useTranslation();
+  const [problems, label, busyLabel] =
+    form === 'create'
+      ? [t('admin.form.problemsTitle'), t('admin.form.submit'), t('admin.form.submitting')]
+      : [t('admin.wave.editProblems'), t('admin.wave.editSave'), t('admin.wave.editSaving')];
   return (
     <>
-      {error !== null && <ProblemList error={error} title={problemsTitle} kind="form" />}
+      {error !== null && <ProblemList error={error} title={problems} kind="form" />}
       {(missingTranslations(error) || allowMissing) && (
-        <AllowMissingTranslations id={id} checked={allowMissing} onChange={onAllowMissing} />
+        <AllowMissingTranslations id={id} checked={allowMissing} onChange={setAllowMissing} />
       )}
       <div className="form-actions">
         <SubmitButton busy={busy} label={label} busyLabel={busyLabel} />
@@ -157,6 +156,17 @@ export function WaveFields({ id, form, set, locked = () => false, lockedHintId }
   const missing = form.questionnaireId !== '' && !questionnaires.some((q) => q.id === form.questionnaireId);
   const chosen = questionnaires.find((q) => q.id === form.questionnaireId);
   const noRegionQuestion = Boolean(chosen && !chosen.roles.region);
+  /** A control of a field group: disabled while locked, and then described by the lock's hint. */
+  const lock = (field: WaveFieldGroup, ...ids: string[]) => ({
+    disabled: locked(field),
+    'aria-describedby': described(field, ...ids),
+  });
+  const flag = (name: 'anonymous' | 'noRegionalBreakdown', label: string) => (
+    <label className="choice">
+      <input type="checkbox" name={name} checked={form[name]} onChange={(e) => set(name, e.target.checked)} />
+      {label}
+    </label>
+  );
   const titleField = (lang: 'ru' | 'uk' | 'en') => {
     const key = TITLE_KEYS[lang];
     const label = t(`admin.form.${key}`);
@@ -175,8 +185,7 @@ export function WaveFields({ id, form, set, locked = () => false, lockedHintId }
         name={key}
         required={lang === 'ru'}
         maxLength={200}
-        disabled={locked('title')}
-        aria-describedby={described('title')}
+        {...lock('title')}
         value={form[key]}
         onChange={(e) => set(key, e.target.value)}
       />
@@ -188,8 +197,7 @@ export function WaveFields({ id, form, set, locked = () => false, lockedHintId }
       label={t(`admin.form.${key}`)}
       type="date"
       name={key}
-      disabled={locked(key)}
-      aria-describedby={described(key, `${id}-dates-hint`)}
+      {...lock(key, `${id}-dates-hint`)}
       value={form[key]}
       onChange={(e) => set(key, e.target.value)}
     />
@@ -208,8 +216,7 @@ export function WaveFields({ id, form, set, locked = () => false, lockedHintId }
         label={t('admin.form.questionnaire')}
         name="questionnaireId"
         required
-        disabled={locked('questionnaireId')}
-        aria-describedby={described('questionnaireId')}
+        {...lock('questionnaireId')}
         value={form.questionnaireId}
         onChange={(e) => set('questionnaireId', e.target.value)}
         empty={t('admin.form.chooseQuestionnaire')}
@@ -227,7 +234,7 @@ export function WaveFields({ id, form, set, locked = () => false, lockedHintId }
       <p id={`${id}-dates-hint`} className="field__hint">
         {t('admin.form.dateHint')}
       </p>
-      <fieldset className="fieldset" disabled={locked('scope')} aria-describedby={described('scope')}>
+      <fieldset className="fieldset" {...lock('scope')}>
         <legend>{t('admin.form.scope')}</legend>
         <div className="field">
           <span className="field__label" id={`${id}-countries`}>
@@ -268,7 +275,7 @@ export function WaveFields({ id, form, set, locked = () => false, lockedHintId }
           onChange={(codes) => set('regions', codes)}
         />
       </fieldset>
-      <fieldset className="fieldset" disabled={locked('access')} aria-describedby={described('access')}>
+      <fieldset className="fieldset" {...lock('access')}>
         <legend>{t('admin.form.access')}</legend>
         {(['invitation', 'public'] as const).map((a) => (
           <label key={a} className="choice">
@@ -277,33 +284,13 @@ export function WaveFields({ id, form, set, locked = () => false, lockedHintId }
           </label>
         ))}
       </fieldset>
-      <fieldset className="fieldset" disabled={locked('anonymous')} aria-describedby={described('anonymous')}>
+      <fieldset className="fieldset" {...lock('anonymous')}>
         <legend>{t('admin.form.anonymity')}</legend>
-        <label className="choice">
-          <input
-            type="checkbox"
-            name="anonymous"
-            checked={form.anonymous}
-            onChange={(e) => set('anonymous', e.target.checked)}
-          />
-          {t('admin.form.anonymous')}
-        </label>
+        {flag('anonymous', t('admin.form.anonymous'))}
       </fieldset>
-      <fieldset
-        className="fieldset"
-        disabled={locked('noRegionalBreakdown')}
-        aria-describedby={described('noRegionalBreakdown')}
-      >
+      <fieldset className="fieldset" {...lock('noRegionalBreakdown')}>
         <legend>{t('questionRoles.breakdownLegend')}</legend>
-        <label className="choice">
-          <input
-            type="checkbox"
-            name="noRegionalBreakdown"
-            checked={form.noRegionalBreakdown}
-            onChange={(e) => set('noRegionalBreakdown', e.target.checked)}
-          />
-          {t('questionRoles.noBreakdown')}
-        </label>
+        {flag('noRegionalBreakdown', t('questionRoles.noBreakdown'))}
         {noRegionQuestion && (
           <p className="field__hint" data-testid="no-region-hint">
             {form.access === 'public' ? t('questionRoles.noRegionPublic') : t('questionRoles.noRegionInvitation')}

@@ -5,7 +5,7 @@ import { PageHeading } from '../../components/PageHeading';
 import { currentLocale } from '../../i18n';
 import { formatDate, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
-import { AdminTable, Pending } from './AdminBits';
+import { AdminList } from './AdminBits';
 import { AdminNav } from './AdminNav';
 
 /** /admin/waves — every wave with its status; create a new one. */
@@ -23,49 +23,44 @@ export default function WavesAdminPage() {
         </Link>
       </div>
       <p className="lead">{t('admin.waves.intro')}</p>
-      <Pending request={waves} />
-      {waves.status === 'ok' &&
-        (waves.data.length === 0 ? (
-          <p>{t('admin.waves.empty')}</p>
-        ) : (
-          <AdminTable
-            caption={t('admin.waves.tableCaption')}
-            columns={[
-              t('admin.waves.code'),
-              t('admin.waves.name'),
-              t('admin.waves.status'),
-              t('admin.waves.questionnaire'),
-              t('admin.waves.period'),
-              { label: t('admin.waves.responses'), num: true },
-            ]}
-          >
-            {waves.data.map((w) => (
-              <tr key={w.code}>
-                <td>
-                  <code>{w.code}</code>
-                </td>
-                <td>
-                  <Link to={`/admin/waves/${encodeURIComponent(w.code)}`}>{pick(w.title, lng)}</Link>
-                </td>
-                <td>
-                  <span className={`status status--${w.status}`}>{t(`waves.status.${w.status}`)}</span>
-                </td>
-                <td>
-                  {t('waves.questionnaire', {
-                    title: pick(w.questionnaire.title, lng) || w.questionnaire.key,
-                    version: w.questionnaire.version,
-                  })}
-                </td>
-                <td>
-                  {w.opensAt || w.closesAt
-                    ? `${formatDate(w.opensAt, lng) || '…'} — ${formatDate(w.closesAt, lng) || '…'}`
-                    : t('waves.periodOpenEnded')}
-                </td>
-                <td className="num">{w.responses}</td>
-              </tr>
-            ))}
-          </AdminTable>
-        ))}
+      <AdminList
+        request={waves}
+        empty={t('admin.waves.empty')}
+        caption={t('admin.waves.tableCaption')}
+        columns={[
+          t('admin.waves.code'),
+          t('admin.waves.name'),
+          t('admin.waves.status'),
+          t('admin.waves.questionnaire'),
+          t('admin.waves.period'),
+          { label: t('admin.waves.responses'), num: true },
+        ]}
+        row={(w) => (
+          <tr key={w.code}>
+            <td>
+              <code>{w.code}</code>
+            </td>
+            <td>
+              <Link to={`/admin/waves/${encodeURIComponent(w.code)}`}>{pick(w.title, lng)}</Link>
+            </td>
+            <td>
+              <span className={`status status--${w.status}`}>{t(`waves.status.${w.status}`)}</span>
+            </td>
+            <td>
+              {t('waves.questionnaire', {
+                title: pick(w.questionnaire.title, lng) || w.questionnaire.key,
+                version: w.questionnaire.version,
+              })}
+            </td>
+            <td>
+              {w.opensAt || w.closesAt
+                ? `${formatDate(w.opensAt, lng) || '…'} — ${formatDate(w.closesAt, lng) || '…'}`
+                : t('waves.periodOpenEnded')}
+            </td>
+            <td className="num">{w.responses}</td>
+          </tr>
+        )}
+      />
     </section>
   );
 }

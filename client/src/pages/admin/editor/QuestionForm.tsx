@@ -21,7 +21,7 @@ import {
 } from './ops';
 import { TEXT_LOCALES, type TextLocale } from '../../../../../server/src/questionnaires/texts';
 import { SmallButton } from '../../../components/form/Buttons';
-import { CheckField, SelectField, TextAreaField, TextField } from '../../../components/form/Fields';
+import { CheckField, option, SelectField, TextAreaField, TextField } from '../../../components/form/Fields';
 
 type Props = {
   question: Element;
@@ -105,6 +105,15 @@ export function QuestionForm({
         reason: `texts without a translation: ${short.map((l) => `${l} ${untranslated![l]}`).join(', ')}`,
       }
     : null;
+  /** A checkbox of a property that is true or absent. */
+  const flag = (suffix: string, prop: 'isRequired' | 'showOtherItem' | 'showNoneItem', label: string) => (
+    <CheckField
+      id={`${id}-${suffix}`}
+      label={label}
+      checked={q[prop] === true}
+      onChange={(on) => onPatch({ [prop]: on || undefined })}
+    />
+  );
   const text = (prop: string) => textIn(q[prop], locale);
   const setText = (prop: string, value: string) => onPatch({ [prop]: withText(q[prop], locale, value) }, prop);
   const myRole = QUESTION_ROLES.find((r) => roles[r] === q.name) ?? '';
@@ -173,12 +182,7 @@ export function QuestionForm({
               onChange={(e) => setText(prop, e.target.value)}
             />
           ))}
-          <CheckField
-            id={`${id}-req`}
-            label={t('editor.required')}
-            checked={q.isRequired === true}
-            onChange={(on) => onPatch({ isRequired: on || undefined })}
-          />
+          {flag('req', 'isRequired', t('editor.required'))}
         </>
       )}
       {q.type === 'html' && (
@@ -200,20 +204,8 @@ export function QuestionForm({
       )}
       {isChoice && q.type !== 'ranking' && (
         <div className="field-row">
-          <CheckField
-            id={`${id}-other`}
-            label={t('editor.other')}
-            checked={q.showOtherItem === true}
-            onChange={(on) => onPatch({ showOtherItem: on || undefined })}
-          />
-          {q.type === 'checkbox' && (
-            <CheckField
-              id={`${id}-none`}
-              label={t('editor.none')}
-              checked={q.showNoneItem === true}
-              onChange={(on) => onPatch({ showNoneItem: on || undefined })}
-            />
-          )}
+          {flag('other', 'showOtherItem', t('editor.other'))}
+          {q.type === 'checkbox' && flag('none', 'showNoneItem', t('editor.none'))}
           {q.type === 'dropdown' && (
             <CheckField
               id={`${id}-search`}
@@ -262,16 +254,19 @@ export function QuestionForm({
       )}
       {q.type === 'rating' && (
         <div className="field-row">
-          <NumberField
-            label={t('editor.rateMin')}
-            value={q.rateMin ?? 1}
-            onChange={(v) => onPatch({ rateMin: v }, 'rmin')}
-          />
-          <NumberField
-            label={t('editor.rateMax')}
-            value={q.rateMax ?? 5}
-            onChange={(v) => onPatch({ rateMax: v }, 'rmax')}
-          />
+          {(
+            [
+              ['rateMin', t('editor.rateMin'), 1, 'rmin'],
+              ['rateMax', t('editor.rateMax'), 5, 'rmax'],
+            ] as const
+          ).map(([prop, label, fallback, coalesce]) => (
+            <NumberField
+              key={prop}
+              label={label}
+              value={q[prop] ?? fallback}
+              onChange={(v) => onPatch({ [prop]: v }, coalesce)}
+            />
+          ))}
         </div>
       )}
       {q.type === 'paneldynamic' && (
@@ -405,11 +400,7 @@ function ChoicesEditor({
           {t('editor.referenceList')}
         </label>
         <select id={`${id}-ref`} value={list} onChange={(e) => setList(e.target.value as ReferenceList)}>
-          {REFERENCE_LISTS.map((l) => (
-            <option key={l} value={l}>
-              {t(`editor.ref.${l}`)}
-            </option>
-          ))}
+          {REFERENCE_LISTS.map((l) => option(l, t(`editor.ref.${l}`)))}
         </select>
         <SmallButton secondary onClick={() => void importList()}>
           {t('editor.importList')}
@@ -480,11 +471,7 @@ function Validators({ q, onPatch }: { q: Element; onPatch: (patch: Json, coalesc
           {t('editor.validatorType')}
         </label>
         <select id={`${id}-type`} value={type} onChange={(e) => setType(e.target.value as ValidatorType)}>
-          {VALIDATOR_TYPES.map((v) => (
-            <option key={v} value={v}>
-              {t(`editor.validator.${v}`)}
-            </option>
-          ))}
+          {VALIDATOR_TYPES.map((v) => option(v, t(`editor.validator.${v}`)))}
         </select>
         <SmallButton secondary onClick={() => set([...list, { type }])}>
           {t('editor.addValidator')}

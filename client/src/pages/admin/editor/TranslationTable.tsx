@@ -5,6 +5,7 @@ import type { Json } from './ops';
 import { importTranslations, translationsWorkbook, type TranslationImport } from './xlsx';
 import { SmallButton } from '../../../components/form/Buttons';
 import { CheckField } from '../../../components/form/Fields';
+import { saveBlob } from '../../../lib/download';
 
 type Props = {
   definition: Json;
@@ -32,16 +33,10 @@ export function TranslationTable({ definition, fileName, onChange }: Props) {
     setError(null);
     try {
       const data = await translationsWorkbook(definition);
-      const url = URL.createObjectURL(
+      saveBlob(
         new Blob([data], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
+        fileName,
       );
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = fileName;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch {
       setError(t('editor.tr.exportFailed'));
     }

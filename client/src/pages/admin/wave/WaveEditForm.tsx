@@ -47,8 +47,9 @@ export function WaveEditForm({
   const [before] = useState(() => waveToForm(w));
   const { form, set } = useWaveForm(before);
   // On a refusal everything typed stays in the form.
-  const { busy, error, run } = useAction();
-  const [allowMissing, setAllowMissing] = useState(false);
+  const action = useAction();
+  const allow = useState(false);
+  const [allowMissing] = allow;
   const locked = (f: WaveFieldGroup) => !w.editableFields.includes(f);
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => headingRef.current?.focus(), []);
@@ -59,7 +60,7 @@ export function WaveEditForm({
       onCancel();
       return;
     }
-    if (await run(() => updateWave(w.code, allowMissing ? { ...body, allowMissingTranslations: true } : body)))
+    if (await action.run(() => updateWave(w.code, allowMissing ? { ...body, allowMissingTranslations: true } : body)))
       onSaved();
   };
 
@@ -77,16 +78,7 @@ export function WaveEditForm({
         </p>
       )}
       <WaveFields id={id} form={form} set={set} locked={locked} lockedHintId={draft ? undefined : `${id}-locked`} />
-      <WaveFormEnd
-        id={id}
-        error={error}
-        problemsTitle={t('admin.wave.editProblems')}
-        allowMissing={allowMissing}
-        onAllowMissing={setAllowMissing}
-        busy={busy}
-        label={t('admin.wave.editSave')}
-        busyLabel={t('admin.wave.editSaving')}
-      >
+      <WaveFormEnd id={id} form="edit" action={action} allow={allow}>
         <button type="button" className="button button--secondary" onClick={onCancel}>
           {t('admin.cancel')}
         </button>
