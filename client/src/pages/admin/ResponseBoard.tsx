@@ -262,16 +262,12 @@ export function ResponseBoard({
               <TableHead
                 columns={[
                   t('admin.board.region'),
-                  { label: t('admin.board.invited'), num: true },
-                  { label: t('admin.board.notStarted'), num: true },
-                  { label: t('admin.board.started'), num: true },
-                  { label: t('admin.board.completed'), num: true },
-                  { label: t('admin.board.revoked'), num: true },
+                  ...COUNTS.map((c) => ({ label: t(`admin.board.${c}`), num: true as const })),
                   { label: t('admin.board.rate'), num: true },
-                  { label: t('mail.board.mailed'), num: true },
-                  { label: t('mail.board.reminders'), num: true },
-                  { label: t('mail.board.failed'), num: true },
-                  { label: t('mail.board.optedOut'), num: true },
+                  ...MAIL_COUNTS.map((c) => ({
+                    label: t(`mail.board.${c === 'mailFailed' ? 'failed' : c}`),
+                    num: true as const,
+                  })),
                 ]}
               />
               <tbody>
