@@ -1,17 +1,21 @@
 import { useTranslation } from 'react-i18next';
 import { NavLink } from 'react-router';
 
+const SECTIONS = [
+  ['/admin/waves', 'admin.navWaves'],
+  ['/admin/questionnaires', 'admin.navLibrary'],
+] as const;
+
 /** The coordinator's sections. */
 export function AdminNav() {
   const { t } = useTranslation();
   return (
     <nav className="admin-nav" aria-label={t('admin.sections')}>
-      <NavLink to="/admin/waves" className="admin-nav__link">
-        {t('admin.navWaves')}
-      </NavLink>
-      <NavLink to="/admin/questionnaires" className="admin-nav__link">
-        {t('admin.navLibrary')}
-      </NavLink>
+      {SECTIONS.map(([to, label]) => (
+        <NavLink key={to} to={to} className="admin-nav__link">
+          {t(label)}
+        </NavLink>
+      ))}
     </nav>
   );
 }

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useId, useMemo, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import {
@@ -13,27 +13,50 @@ import {
   type QuestionnaireSummary,
   type UploadResult,
 } from '../../api/admin';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { ValueSelect } from '../../components/Field';
+import { SmallButton, SubmitButton } from '../../components/form/Buttons';
+import { CardForm } from '../../components/form/CardForm';
+import { FileField, SelectField, TextAreaField, TextField } from '../../components/form/Fields';
+import { DoneNote, ProblemNote } from '../../components/form/Notes';
+import { useFields } from '../../components/form/useFields';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { currentLocale } from '../../i18n';
 import { formatDate, pick } from '../../lib/format';
+import { useAction } from '../../lib/useAction';
 import { useRequest } from '../../lib/useRequest';
+import { AdminList, DiffLists, Pending } from './AdminBits';
 import { AdminNav } from './AdminNav';
 import { errorText, ProblemList } from './ProblemList';
-import { TableHead } from '../../components/TableHead';
-import { ValueSelect } from '../../components/Field';
 
 // survey-core is loaded only when a preview is opened.
 const QuestionnairePreview = lazy(() => import('./QuestionnairePreview'));
+
+/** One version of a questionnaire. */
+type Version = { key: string; version: number };
 
 /** /admin/questionnaires — every questionnaire version; upload, preview, compare. */
 export default function LibraryPage() {
   const { t, i18n } = useTranslation();
   const lng = currentLocale(i18n.language);
   const list = useRequest((signal) => listQuestionnaires(signal), 'library');
-  const [preview, setPreview] = useState<{ key: string; version: number } | null>(null);
-  const [rolesOf, setRolesOf] = useState<{ key: string; version: number } | null>(null);
+  const [preview, setPreview] = useState<Version | null>(null);
+  const [rolesOf, setRolesOf] = useState<Version | null>(null);
+  /** The button that opens the roles editor or the preview of a version (pressed while open). */
+  const opener = (q: Version, open: Version | null, setOpen: (v: Version) => void, what: 'roles' | 'preview') => (
+    <SmallButton
+      secondary={what === 'roles'}
+      aria-label={
+        what === 'roles'
+          ? t('questionRoles.editLabel', { key: q.key, version: q.version })
+          : t('admin.library.previewLabel', { key: q.key, version: q.version })
+      }
+      aria-pressed={open?.key === q.key && open.version === q.version}
+      onClick={() => setOpen({ key: q.key, version: q.version })}
+    >
+      {what === 'roles' ? t('questionRoles.edit') : t('admin.library.preview')}
+    </SmallButton>
+  );
 
   return (
     <section className="page admin-page">
@@ -41,85 +64,58 @@ export default function LibraryPage() {
       <PageHeading title={t('admin.library.title')}>{t('admin.library.title')}</PageHeading>
       <p className="lead">{t('admin.library.intro')}</p>
 
-      {list.status === 'loading' && <Loading label={t('admin.loading')} />}
-      {list.status === 'error' && <ErrorNotice error={list.error} onRetry={list.reload} />}
-      {list.status === 'ok' &&
-        (list.data.length === 0 ? (
-          <p>{t('admin.library.empty')}</p>
-        ) : (
-          <div className="table-scroll">
-            <table className="data-table" data-testid="library-table">
-              <caption className="visually-hidden">{t('admin.library.tableCaption')}</caption>
-              <TableHead
-                columns={[
-                  t('admin.library.key'),
-                  t('admin.library.version'),
-                  t('admin.library.name'),
-                  t('admin.library.source'),
-                  { label: t('admin.library.questions'), num: true },
-                  t('admin.library.languages'),
-                  t('admin.library.usedBy'),
-                  t('questionRoles.column'),
-                  t('admin.library.actions'),
-                ]}
-              />
-              <tbody>
-                {list.data.map((q) => (
-                  <tr key={q.id}>
-                    <td>
-                      <code>{q.key}</code>
-                    </td>
-                    <td className="num">{q.version}</td>
-                    <td>
-                      {pick(q.title, lng)}
-                      <div className="muted small">{formatDate(q.createdAt, lng)}</div>
-                    </td>
-                    <td>{q.source === 'file' ? t('admin.library.sourceFile') : t('admin.library.sourceUpload')}</td>
-                    <td className="num">{q.questionCount}</td>
-                    <td>{q.locales.join(', ')}</td>
-                    <td>{q.usedBy.length ? q.usedBy.join(', ') : t('admin.none')}</td>
-                    <td data-testid={`roles-${q.id}`}>
-                      {q.roles.region ? (
-                        <span>
-                          {t('questionRoles.role.region')}: <code>{q.roles.region}</code>
-                        </span>
-                      ) : (
-                        <span className="badge badge--warning">{t('questionRoles.noRegion')}</span>
-                      )}
-                    </td>
-                    <td>
-                      <button
-                        type="button"
-                        className="button button--small button--secondary"
-                        aria-label={t('questionRoles.editLabel', { key: q.key, version: q.version })}
-                        aria-pressed={rolesOf?.key === q.key && rolesOf.version === q.version}
-                        onClick={() => setRolesOf({ key: q.key, version: q.version })}
-                      >
-                        {t('questionRoles.edit')}
-                      </button>{' '}
-                      <button
-                        type="button"
-                        className="button button--small"
-                        aria-label={t('admin.library.previewLabel', { key: q.key, version: q.version })}
-                        aria-pressed={preview?.key === q.key && preview.version === q.version}
-                        onClick={() => setPreview({ key: q.key, version: q.version })}
-                      >
-                        {t('admin.library.preview')}
-                      </button>{' '}
-                      <Link
-                        className="button button--small button--secondary"
-                        to={`/admin/questionnaires/${q.key}/${q.version}/edit`}
-                        aria-label={t('editor.openLabel', { key: q.key, version: q.version })}
-                      >
-                        {t('editor.open')}
-                      </Link>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ))}
+      <AdminList
+        request={list}
+        empty={t('admin.library.empty')}
+        caption={t('admin.library.tableCaption')}
+        testId="library-table"
+        columns={[
+          t('admin.library.key'),
+          t('admin.library.version'),
+          t('admin.library.name'),
+          t('admin.library.source'),
+          { label: t('admin.library.questions'), num: true },
+          t('admin.library.languages'),
+          t('admin.library.usedBy'),
+          t('questionRoles.column'),
+          t('admin.library.actions'),
+        ]}
+        row={(q) => (
+          <tr key={q.id}>
+            <td>
+              <code>{q.key}</code>
+            </td>
+            <td className="num">{q.version}</td>
+            <td>
+              {pick(q.title, lng)}
+              <div className="muted small">{formatDate(q.createdAt, lng)}</div>
+            </td>
+            <td>{q.source === 'file' ? t('admin.library.sourceFile') : t('admin.library.sourceUpload')}</td>
+            <td className="num">{q.questionCount}</td>
+            <td>{q.locales.join(', ')}</td>
+            <td>{q.usedBy.length ? q.usedBy.join(', ') : t('admin.none')}</td>
+            <td data-testid={`roles-${q.id}`}>
+              {q.roles.region ? (
+                <span>
+                  {t('questionRoles.role.region')}: <code>{q.roles.region}</code>
+                </span>
+              ) : (
+                <span className="badge badge--warning">{t('questionRoles.noRegion')}</span>
+              )}
+            </td>
+            <td>
+              {opener(q, rolesOf, setRolesOf, 'roles')} {opener(q, preview, setPreview, 'preview')}{' '}
+              <Link
+                className="button button--small button--secondary"
+                to={`/admin/questionnaires/${q.key}/${q.version}/edit`}
+                aria-label={t('editor.openLabel', { key: q.key, version: q.version })}
+              >
+                {t('editor.open')}
+              </Link>
+            </td>
+          </tr>
+        )}
+      />
 
       {rolesOf && (
         <RolesEditor
@@ -170,21 +166,20 @@ function RolesEditor({
     `${questionnaireKey}@${version}`,
   );
   const [choice, setChoice] = useState<Partial<Record<QuestionRole, string>> | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [saved, setSaved] = useState(false);
 
-  if (detail.status === 'loading') return <Loading label={t('admin.loading')} />;
-  if (detail.status === 'error') return <ErrorNotice error={detail.error} onRetry={detail.reload} />;
+  if (detail.status !== 'ok') return <Pending request={detail} />;
   const v = detail.data;
   const roles = choice ?? v.roles;
+  const questions = v.questions.map((q) => ({
+    value: q.name,
+    label: `${q.name} — ${pick(q.title, lng).slice(0, 60)} (${q.type})`,
+  }));
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
+  const submit = async () => {
     setSaved(false);
-    try {
+    await run(async () => {
       const body = Object.fromEntries(QUESTION_ROLES.map((r) => [r, roles[r] ?? null])) as Record<
         QuestionRole,
         string | null
@@ -194,22 +189,16 @@ function RolesEditor({
       onSaved();
       detail.reload();
       setChoice(null);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <form
-      className="card admin-form"
-      onSubmit={(e) => void submit(e)}
-      aria-labelledby={`${id}-h`}
+    <CardForm
+      title={t('questionRoles.title', { key: questionnaireKey, version })}
+      intro={t('questionRoles.intro')}
+      onSubmit={submit}
       data-testid="roles-editor"
     >
-      <h2 id={`${id}-h`}>{t('questionRoles.title', { key: questionnaireKey, version })}</h2>
-      <p className="muted">{t('questionRoles.intro')}</p>
       {v.rolesLocked && (
         <p className="notice" role="status">
           {t('questionRoles.locked')}
@@ -217,27 +206,18 @@ function RolesEditor({
       )}
       <div className="roles-grid">
         {QUESTION_ROLES.map((r) => (
-          <div className="field" key={r}>
-            <label htmlFor={`${id}-${r}`}>{t(`questionRoles.role.${r}`)}</label>
-            <select
-              id={`${id}-${r}`}
-              name={r}
-              disabled={v.rolesLocked}
-              aria-describedby={`${id}-${r}-hint`}
-              value={roles[r] ?? ''}
-              onChange={(e) => setChoice({ ...roles, [r]: e.target.value || undefined })}
-            >
-              <option value="">{t('questionRoles.noQuestion')}</option>
-              {v.questions.map((q) => (
-                <option key={q.name} value={q.name}>
-                  {q.name} — {pick(q.title, lng).slice(0, 60)} ({q.type})
-                </option>
-              ))}
-            </select>
-            <p id={`${id}-${r}-hint`} className="field__hint">
-              {t(`questionRoles.hint.${r}`)}
-            </p>
-          </div>
+          <SelectField
+            key={r}
+            id={`${id}-${r}`}
+            label={t(`questionRoles.role.${r}`)}
+            hint={t(`questionRoles.hint.${r}`)}
+            name={r}
+            disabled={v.rolesLocked}
+            value={roles[r] ?? ''}
+            onChange={(e) => setChoice({ ...roles, [r]: e.target.value || undefined })}
+            empty={t('questionRoles.noQuestion')}
+            choices={questions}
+          />
         ))}
       </div>
       {!roles.region && (
@@ -246,38 +226,31 @@ function RolesEditor({
         </p>
       )}
       {error !== null && <ProblemList error={error} title={t('questionRoles.problems')} kind="questionnaire" />}
-      {saved && (
-        <p className="notice notice--success" role="status" data-testid="roles-saved">
-          {t('questionRoles.saved')}
-        </p>
-      )}
+      {saved && <DoneNote testId="roles-saved">{t('questionRoles.saved')}</DoneNote>}
       <div className="button-row">
-        <button type="submit" className="button" disabled={busy || v.rolesLocked}>
-          {t('questionRoles.save')}
-        </button>
+        <SubmitButton label={t('questionRoles.save')} busy={busy} disabled={v.rolesLocked} />
         <button type="button" className="button button--secondary" onClick={onClose}>
           {t('questionRoles.close')}
         </button>
       </div>
-    </form>
+    </CardForm>
   );
 }
 
+/** A file or pasted text of a key's new version (the server says whether it is new). */
 function UploadForm({ onUploaded }: { onUploaded: () => void }) {
   const { t } = useTranslation();
-  const id = useId();
-  const [key, setKey] = useState('');
-  const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { values, set, bind } = useFields({ key: '', definition: '' });
+  const { busy, error, run, setError } = useAction();
   const [done, setDone] = useState<UploadResult | null>(null);
 
   const onFile = async (file: File | undefined) => {
     if (!file) return;
     try {
-      setText(await file.text());
-      if (!key)
-        setKey(
+      set('definition', await file.text());
+      if (!values.key)
+        set(
+          'key',
           file.name
             .replace(/\.json$/i, '')
             .toLowerCase()
@@ -289,70 +262,42 @@ function UploadForm({ onUploaded }: { onUploaded: () => void }) {
     }
   };
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
+  const submit = async () => {
     setDone(null);
-    try {
-      const res = await uploadQuestionnaire(key.trim(), text);
-      setDone(res);
+    // On a refusal the key and text stay as typed.
+    await run(async () => {
+      setDone(await uploadQuestionnaire(values.key.trim(), values.definition));
       onUploaded();
-    } catch (err) {
-      setError(err); // the key and text stay as typed
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <form className="card admin-form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-h`}>
-      <h2 id={`${id}-h`}>{t('admin.library.uploadTitle')}</h2>
-      <p className="muted">{t('admin.library.uploadIntro')}</p>
-      <div className="field">
-        <label htmlFor={`${id}-key`}>{t('admin.library.keyLabel')}</label>
-        <input
-          id={`${id}-key`}
-          name="key"
-          required
-          pattern="[a-z0-9][a-z0-9_\-]*"
-          value={key}
-          aria-describedby={`${id}-key-hint`}
-          onChange={(e) => setKey(e.target.value)}
-        />
-        <p id={`${id}-key-hint`} className="field__hint">
-          {t('admin.library.keyHint')}
-        </p>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-file`}>{t('admin.library.file')}</label>
-        <input
-          id={`${id}-file`}
-          type="file"
-          accept=".json,application/json"
-          onChange={(e) => void onFile(e.target.files?.[0])}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-text`}>{t('admin.library.text')}</label>
-        <textarea
-          id={`${id}-text`}
-          name="definition"
-          rows={8}
-          required
-          spellCheck={false}
-          className="code-input"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-        />
-      </div>
+    <CardForm title={t('admin.library.uploadTitle')} intro={t('admin.library.uploadIntro')} onSubmit={submit}>
+      <TextField
+        {...bind('key')}
+        label={t('admin.library.keyLabel')}
+        hint={t('admin.library.keyHint')}
+        name="key"
+        required
+        pattern="[a-z0-9][a-z0-9_\-]*"
+      />
+      <FileField label={t('admin.library.file')} accept=".json,application/json" onFile={(f) => void onFile(f)} />
+      <TextAreaField
+        {...bind('definition')}
+        label={t('admin.library.text')}
+        name="definition"
+        rows={8}
+        required
+        spellCheck={false}
+        className="code-input"
+      />
       {error !== null && <ProblemList error={error} title={t('admin.library.problemsTitle')} kind="questionnaire" />}
       {done && (
-        <p className="notice notice--success" role="status" data-testid="upload-done">
+        <DoneNote testId="upload-done">
           {done.created
             ? t('admin.library.created', { key: done.key, version: done.version })
             : t('admin.library.same', { key: done.key, version: done.version })}
-        </p>
+        </DoneNote>
       )}
       {done && (
         <div className="notice" role="status" data-testid="upload-roles">
@@ -385,13 +330,12 @@ function UploadForm({ onUploaded }: { onUploaded: () => void }) {
           </ul>
         </div>
       )}
-      <button type="submit" className="button" disabled={busy}>
-        {busy ? t('admin.library.uploading') : t('admin.library.upload')}
-      </button>
-    </form>
+      <SubmitButton busy={busy} label={t('admin.library.upload')} busyLabel={t('admin.library.uploading')} />
+    </CardForm>
   );
 }
 
+/** The questions added, removed and changed between two versions of a key. */
 function DiffForm({ items }: { items: QuestionnaireSummary[] }) {
   const { t, i18n } = useTranslation();
   const lng = currentLocale(i18n.language);
@@ -409,8 +353,7 @@ function DiffForm({ items }: { items: QuestionnaireSummary[] }) {
   const [result, setResult] = useState<QuestionnaireDiff | null>(null);
   const [error, setError] = useState<unknown>(null);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async () => {
     if (fromV === undefined || toV === undefined) return;
     setError(null);
     try {
@@ -420,25 +363,9 @@ function DiffForm({ items }: { items: QuestionnaireSummary[] }) {
       setResult(null);
     }
   };
-  const names = (list: QuestionnaireDiff['added'], testId: string) =>
-    list.length ? (
-      <ul className="diff-list" data-testid={testId}>
-        {list.map((q) => (
-          <li key={q.name}>
-            <code>{q.name}</code> <span className="muted">({q.type})</span> {pick(q.title, lng)}
-          </li>
-        ))}
-      </ul>
-    ) : (
-      <p className="muted" data-testid={testId}>
-        {t('admin.library.nothing')}
-      </p>
-    );
 
   return (
-    <form className="card admin-form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-h`}>
-      <h2 id={`${id}-h`}>{t('admin.library.diffTitle')}</h2>
-      <p className="muted">{t('admin.library.diffIntro')}</p>
+    <CardForm title={t('admin.library.diffTitle')} intro={t('admin.library.diffIntro')} onSubmit={submit}>
       <div className="field-row">
         <ValueSelect
           id={`${id}-key`}
@@ -452,41 +379,26 @@ function DiffForm({ items }: { items: QuestionnaireSummary[] }) {
             setResult(null);
           }}
         />
-        <ValueSelect
-          id={`${id}-from`}
-          label={t('admin.library.diffFrom')}
-          value={fromV ?? ''}
-          options={versions}
-          onChange={(v) => setFrom(Number(v))}
-        />
-        <ValueSelect
-          id={`${id}-to`}
-          label={t('admin.library.diffTo')}
-          value={toV ?? ''}
-          options={versions}
-          onChange={(v) => setTo(Number(v))}
-        />
+        {(
+          [
+            ['from', t('admin.library.diffFrom'), fromV, setFrom],
+            ['to', t('admin.library.diffTo'), toV, setTo],
+          ] as const
+        ).map(([end, label, value, setValue]) => (
+          <ValueSelect
+            key={end}
+            id={`${id}-${end}`}
+            label={label}
+            value={value ?? ''}
+            options={versions}
+            onChange={(v) => setValue(Number(v))}
+          />
+        ))}
       </div>
       {versions.length < 2 && <p className="muted">{t('admin.library.oneVersion')}</p>}
-      <button type="submit" className="button" disabled={versions.length < 2}>
-        {t('admin.library.compare')}
-      </button>
-      {error !== null && (
-        <p className="notice notice--error" role="alert">
-          {errorText(t, error)}
-        </p>
-      )}
-      {result && (
-        <div className="diff" role="status" data-testid="diff-result">
-          <h3>{t('admin.library.added')}</h3>
-          {names(result.added, 'diff-added')}
-          <h3>{t('admin.library.removed')}</h3>
-          {names(result.removed, 'diff-removed')}
-          <h3>{t('admin.library.changed')}</h3>
-          {names(result.changed, 'diff-changed')}
-          <p className="muted">{t('admin.library.unchanged', { n: result.unchanged.length })}</p>
-        </div>
-      )}
-    </form>
+      <SubmitButton label={t('admin.library.compare')} disabled={versions.length < 2} />
+      {error !== null && <ProblemNote>{errorText(t, error)}</ProblemNote>}
+      {result && <DiffLists diff={result} lng={lng} role="status" testId="diff-result" />}
+    </CardForm>
   );
 }

@@ -26,11 +26,14 @@ import { Loading } from '../../components/Loading';
 import { currentLocale } from '../../i18n';
 import { formatDateTime, formatNumber } from '../../lib/format';
 import { Segmented } from '../../components/Segmented';
+import { SelectField, TextAreaField, TextField } from '../../components/form/Fields';
 import { errorText } from './ProblemList';
+import { SmallButton } from '../../components/form/Buttons';
 
 const LANGS: Locale[] = ['ru', 'uk', 'en'];
 const KINDS: MailKind[] = ['invitation', 'reminder'];
 const POLL_MS = 1000;
+const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ');
 
 export function MailPanel({
   code,
@@ -70,39 +73,35 @@ export function MailPanel({
     };
   }, []);
 
-  const load = useCallback(() => {
+  /** The municipalities (for the preview's choice) and the campaigns, read again. */
+  const readLists = useCallback(
+    (signal: AbortSignal) => {
+      getBoard(code, signal).then(
+        (b) => mounted.current && setInvitations(b.invitations),
+        () => undefined,
+      );
+      listCampaigns(code, signal).then(
+        (c) => mounted.current && setCampaigns(c),
+        () => undefined,
+      );
+    },
+    [code],
+  );
+  useEffect(() => {
     const controller = new AbortController();
     getMailSettings(code, controller.signal).then(
       (s) => mounted.current && setSettings(s),
       (err: unknown) => mounted.current && setLoadError(err),
     );
-    getBoard(code, controller.signal).then(
-      (b) => mounted.current && setInvitations(b.invitations),
-      () => undefined,
-    );
-    listCampaigns(code, controller.signal).then(
-      (c) => mounted.current && setCampaigns(c),
-      () => undefined,
-    );
-    return controller;
-  }, [code]);
-  useEffect(() => {
-    const c = load();
-    return () => c.abort();
-  }, [load]);
+    readLists(controller.signal);
+    return () => controller.abort();
+  }, [code, readLists]);
   useEffect(() => {
     if (version === 0) return;
     const controller = new AbortController();
-    getBoard(code, controller.signal).then(
-      (b) => mounted.current && setInvitations(b.invitations),
-      () => undefined,
-    );
-    listCampaigns(code, controller.signal).then(
-      (c) => mounted.current && setCampaigns(c),
-      () => undefined,
-    );
+    readLists(controller.signal);
     return () => controller.abort();
-  }, [code, version]);
+  }, [readLists, version]);
 
   // Follow the running campaigns; when one ends, the board and the counts are read again.
   const active = campaigns.some((c) => !isFinished(c) && c.state !== 'paused');
@@ -145,6 +144,39 @@ export function MailPanel({
       },
     });
   };
+  const editSettings = (patch: Partial<Pick<MailSettings, 'contact' | 'dailyCap'>>) => {
+    setDirty(true);
+    setSettings({ ...settings, ...patch });
+  };
+  /** The subject or the contact: one line (line breaks typed or pasted become spaces). */
+  const lineField = (name: 'subject' | 'contact', value: string, maxLength: number, onValue: (v: string) => void) => (
+    <TextField
+      id={`${id}-${name}`}
+      label={t(`mail.${name}`)}
+      value={value}
+      maxLength={maxLength}
+      onChange={(e) => onValue(oneLine(e.target.value))}
+    />
+  );
+  /** The kind or the language of the texts shown; another one drops the preview of the former. */
+  const choice = <T extends string>(
+    legend: string,
+    options: readonly T[],
+    value: T,
+    setter: (v: T) => void,
+    label: (o: T) => string,
+  ) => (
+    <Segmented
+      legend={legend}
+      options={options}
+      value={value}
+      onChange={(v) => {
+        setter(v);
+        setPreview(null);
+      }}
+      label={label}
+    />
+  );
   const fail = (err: unknown) => mounted.current && setMessage({ kind: 'error', text: errorText(t, err) });
 
   const save = () => {
@@ -216,83 +248,43 @@ export function MailPanel({
       <div className="admin-columns">
         <section className="card mail-card" aria-labelledby={`${id}-tpl`} data-testid="mail-editor">
           <h3 id={`${id}-tpl`}>{t('mail.templates')}</h3>
-          <Segmented
-            legend={t('mail.kind')}
-            options={KINDS}
-            value={kind}
-            onChange={(k) => {
-              setKind(k);
-              setPreview(null);
-            }}
-            label={(k) => t(`mail.kinds.${k}`)}
+          {choice(t('mail.kind'), KINDS, kind, setKind, (k) => t(`mail.kinds.${k}`))}
+          {choice(t('mail.language'), LANGS, lang, setLang, (l) => t(`mail.languages.${l}`))}
+          {lineField('subject', template.subject, 250, (subject) => edit({ subject }))}
+          <TextAreaField
+            id={`${id}-body`}
+            label={t('mail.body')}
+            rows={12}
+            value={template.body}
+            onChange={(e) => edit({ body: e.target.value })}
+            hintClass="muted small"
+            hint={
+              <>
+                {t('mail.placeholders')}{' '}
+                {settings.placeholders.map((p) => (
+                  <code key={p} className="placeholder-code">{`{{${p}}}`}</code>
+                ))}
+                . {t('mail.footerNote')}
+              </>
+            }
           />
-          <Segmented
-            legend={t('mail.language')}
-            options={LANGS}
-            value={lang}
-            onChange={(l) => {
-              setLang(l);
-              setPreview(null);
-            }}
-            label={(l) => t(`mail.languages.${l}`)}
+          {lineField('contact', settings.contact, 300, (contact) => editSettings({ contact }))}
+          <TextField
+            id={`${id}-cap`}
+            label={t('mail.dailyCap')}
+            type="number"
+            min={1}
+            value={settings.dailyCap}
+            onChange={(e) => editSettings({ dailyCap: Math.max(1, Math.floor(Number(e.target.value) || 1)) })}
+            after={
+              <p className="muted small" data-testid="mail-sent-today">
+                {t('mail.sentToday', {
+                  sent: formatNumber(settings.sentToday, lng),
+                  cap: formatNumber(settings.dailyCap, lng),
+                })}
+              </p>
+            }
           />
-          <div className="field">
-            <label htmlFor={`${id}-subject`}>{t('mail.subject')}</label>
-            <input
-              id={`${id}-subject`}
-              value={template.subject}
-              maxLength={250}
-              onChange={(e) => edit({ subject: e.target.value.replace(/[\r\n]+/g, ' ') })}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-body`}>{t('mail.body')}</label>
-            <textarea
-              id={`${id}-body`}
-              rows={12}
-              value={template.body}
-              onChange={(e) => edit({ body: e.target.value })}
-              aria-describedby={`${id}-ph`}
-            />
-            <p id={`${id}-ph`} className="muted small">
-              {t('mail.placeholders')}{' '}
-              {settings.placeholders.map((p) => (
-                <code key={p} className="placeholder-code">{`{{${p}}}`}</code>
-              ))}
-              . {t('mail.footerNote')}
-            </p>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-contact`}>{t('mail.contact')}</label>
-            <input
-              id={`${id}-contact`}
-              value={settings.contact}
-              maxLength={300}
-              onChange={(e) => {
-                setDirty(true);
-                setSettings({ ...settings, contact: e.target.value.replace(/[\r\n]+/g, ' ') });
-              }}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-cap`}>{t('mail.dailyCap')}</label>
-            <input
-              id={`${id}-cap`}
-              type="number"
-              min={1}
-              value={settings.dailyCap}
-              onChange={(e) => {
-                setDirty(true);
-                setSettings({ ...settings, dailyCap: Math.max(1, Math.floor(Number(e.target.value) || 1)) });
-              }}
-            />
-            <p className="muted small" data-testid="mail-sent-today">
-              {t('mail.sentToday', {
-                sent: formatNumber(settings.sentToday, lng),
-                cap: formatNumber(settings.dailyCap, lng),
-              })}
-            </p>
-          </div>
           <div className="form-actions">
             <button type="button" className="button" onClick={save}>
               {t('mail.save')}
@@ -310,22 +302,15 @@ export function MailPanel({
 
         <section className="card mail-card" aria-labelledby={`${id}-pv`} data-testid="mail-preview">
           <h3 id={`${id}-pv`}>{t('mail.preview')}</h3>
-          <div className="field">
-            <label htmlFor={`${id}-for`}>{t('mail.previewFor')}</label>
-            <select
-              id={`${id}-for`}
-              className="mail-select"
-              value={previewFor}
-              onChange={(e) => setPreviewFor(e.target.value)}
-            >
-              <option value="">{t('mail.previewFirst')}</option>
-              {invitations.map((i) => (
-                <option key={i.id} value={i.id}>
-                  {i.municipality.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id={`${id}-for`}
+            label={t('mail.previewFor')}
+            className="mail-select"
+            value={previewFor}
+            onChange={(e) => setPreviewFor(e.target.value)}
+            empty={t('mail.previewFirst')}
+            choices={invitations.map((i) => ({ value: i.id, label: i.municipality.name }))}
+          />
           <div className="form-actions">
             <button type="button" className="button button--secondary" onClick={showPreview}>
               {t('mail.showPreview')}
@@ -374,33 +359,26 @@ export function MailPanel({
           </div>
           <fieldset className="mail-reminder">
             <legend>{t('mail.reminder')}</legend>
-            <label>
-              <input
-                type="checkbox"
-                checked={statuses.not_started}
-                onChange={(e) => setStatuses({ ...statuses, not_started: e.target.checked })}
-              />{' '}
-              {t('admin.board.status.not_started')}
-            </label>
-            <label>
-              <input
-                type="checkbox"
-                checked={statuses.started}
-                onChange={(e) => setStatuses({ ...statuses, started: e.target.checked })}
-              />{' '}
-              {t('admin.board.status.started')}
-            </label>
-            <div className="field field--inline">
-              <label htmlFor={`${id}-days`}>{t('mail.minDays')}</label>
-              <input
-                id={`${id}-days`}
-                type="number"
-                min={0}
-                max={365}
-                value={minDays}
-                onChange={(e) => setMinDays(Math.max(0, Math.min(365, Number(e.target.value) || 0)))}
-              />
-            </div>
+            {(['not_started', 'started'] as const).map((s) => (
+              <label key={s}>
+                <input
+                  type="checkbox"
+                  checked={statuses[s]}
+                  onChange={(e) => setStatuses({ ...statuses, [s]: e.target.checked })}
+                />{' '}
+                {t(`admin.board.status.${s}`)}
+              </label>
+            ))}
+            <TextField
+              frame="field field--inline"
+              id={`${id}-days`}
+              label={t('mail.minDays')}
+              type="number"
+              min={0}
+              max={365}
+              value={minDays}
+              onChange={(e) => setMinDays(Math.max(0, Math.min(365, Number(e.target.value) || 0)))}
+            />
             <button
               type="button"
               className="button"
@@ -453,19 +431,15 @@ function CampaignItem({ job, onAction }: { job: Job; onAction: (a: 'pause' | 're
       {job.error && <p className="notice notice--error">{job.error}</p>}
       <div className="form-actions">
         {(job.state === 'queued' || job.state === 'running') && (
-          <button type="button" className="button button--small button--secondary" onClick={() => onAction('pause')}>
+          <SmallButton secondary onClick={() => onAction('pause')}>
             {t('mail.pause')}
-          </button>
+          </SmallButton>
         )}
-        {job.state === 'paused' && (
-          <button type="button" className="button button--small" onClick={() => onAction('resume')}>
-            {t('mail.resume')}
-          </button>
-        )}
+        {job.state === 'paused' && <SmallButton onClick={() => onAction('resume')}>{t('mail.resume')}</SmallButton>}
         {!isFinished(job) && (
-          <button type="button" className="button button--small button--secondary" onClick={() => onAction('cancel')}>
+          <SmallButton secondary onClick={() => onAction('cancel')}>
             {t('mail.cancel')}
-          </button>
+          </SmallButton>
         )}
       </div>
     </li>

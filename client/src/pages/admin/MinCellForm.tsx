@@ -1,11 +1,15 @@
 // The wave's minimum k (small-cell threshold) for coordinators and admins: every table on screen
 // and in the exports hides values of fewer respondents; researchers may only choose a larger k.
 // The server checks the value (a whole number 1…50) and writes the change to the audit log.
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/api';
 import { getAnalysisSettings, setAnalysisMinCell } from '../../api/analysis';
-import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
+import { SubmitButton } from '../../components/form/Buttons';
+import { CardForm } from '../../components/form/CardForm';
+import { TextField } from '../../components/form/Fields';
+import { DoneNote, ProblemNote } from '../../components/form/Notes';
+import { RequestError } from '../../components/RequestStatus';
 import { useRequest } from '../../lib/useRequest';
 import { errorText } from './ProblemList';
 
@@ -33,14 +37,12 @@ export function MinCellForm({ code }: { code: string }) {
   const [done, setDone] = useState(false);
 
   if (settings.status === 'loading') return null;
-  if (settings.status === 'error')
-    return <ErrorNotice error={settings.error} onRetry={isRetryable(settings.error) ? settings.reload : undefined} />;
+  if (settings.status === 'error') return <RequestError request={settings} />;
   const current = saved ?? settings.data.minCell;
   const value = typed ?? String(current);
   const k = parseK(value);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async () => {
     setDone(false);
     setError(null);
     if (k === null) {
@@ -64,63 +66,63 @@ export function MinCellForm({ code }: { code: string }) {
   };
 
   return (
-    <form
+    <CardForm
       className="card admin-form min-k-form"
-      onSubmit={(e) => void submit(e)}
-      aria-labelledby={`${id}-h`}
+      title={t('issue12Finish.minK.title')}
+      intro={t('issue12Finish.minK.intro')}
+      onSubmit={submit}
       noValidate
       data-testid="min-k-form"
     >
-      <h2 id={`${id}-h`}>{t('issue12Finish.minK.title')}</h2>
-      <p className="muted">{t('issue12Finish.minK.intro')}</p>
       <p data-testid="min-k-current">
         <strong>{t('issue12Finish.minK.current', { k: current })}</strong>
       </p>
-      <div className="field">
-        <label htmlFor={`${id}-k`}>{t('issue12Finish.minK.label')}</label>
-        <input
-          id={`${id}-k`}
-          type="number"
-          inputMode="numeric"
-          min={MIN}
-          max={MAX}
-          step={1}
-          value={value}
-          aria-invalid={invalid || undefined}
-          aria-describedby={invalid ? `${id}-err` : k === 1 ? `${id}-warn` : undefined}
-          onChange={(e) => {
-            setTyped(e.target.value);
-            setInvalid(false);
-            setDone(false);
-          }}
-          data-testid="min-k-input"
-        />
-        {invalid && (
-          <p id={`${id}-err`} className="form-error" role="alert" data-testid="min-k-error">
-            {t('issue12Finish.minK.invalid')}
-          </p>
-        )}
-      </div>
+      <TextField
+        id={`${id}-k`}
+        label={t('issue12Finish.minK.label')}
+        type="number"
+        inputMode="numeric"
+        min={MIN}
+        max={MAX}
+        step={1}
+        value={value}
+        aria-invalid={invalid || undefined}
+        aria-describedby={invalid ? `${id}-err` : k === 1 ? `${id}-warn` : undefined}
+        onChange={(e) => {
+          setTyped(e.target.value);
+          setInvalid(false);
+          setDone(false);
+        }}
+        data-testid="min-k-input"
+        after={
+          invalid && (
+            <p id={`${id}-err`} className="form-error" role="alert" data-testid="min-k-error">
+              {t('issue12Finish.minK.invalid')}
+            </p>
+          )
+        }
+      />
       {k === 1 && (
         <p id={`${id}-warn`} className="notice notice--info" data-testid="min-k-warning">
           {t('issue12Finish.minK.oneWarning')}
         </p>
       )}
       {error !== null && (
-        <p className="notice notice--error" role="alert" data-testid="min-k-problem">
+        <ProblemNote testId="min-k-problem">
           {t('issue12Finish.minK.problems')}: {errorText(t, error)}
-        </p>
+        </ProblemNote>
       )}
       {done && saved !== null && (
-        <p className="notice notice--success" role="status" data-testid="min-k-saved">
-          {t('issue12Finish.minK.saved', { k: saved })}
-        </p>
+        <DoneNote testId="min-k-saved">{t('issue12Finish.minK.saved', { k: saved })}</DoneNote>
       )}
       <div className="form-actions">
-        <button type="submit" className="button" disabled={busy} data-testid="min-k-save">
-          {busy ? t('issue12Finish.minK.saving') : t('issue12Finish.minK.save')}
-        </button>
+        <SubmitButton
+          busy={busy}
+          label={t('issue12Finish.minK.save')}
+          busyLabel={t('issue12Finish.minK.saving')}
+          testId="min-k-save"
+        />
       </div>
-    </form>
+    </CardForm>
   );
 }

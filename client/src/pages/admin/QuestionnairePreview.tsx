@@ -3,12 +3,12 @@ import { useTranslation } from 'react-i18next';
 import type { Model } from 'survey-core';
 import { Survey } from 'survey-react-ui';
 import { getQuestionnaireVersion, type QuestionnaireDetail } from '../../api/admin';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
 import { Segmented } from '../../components/Segmented';
 import { LOCALES } from '../../i18n';
 import { useRequest } from '../../lib/useRequest';
 import { createSurvey, setSurveyLocale } from '../respond/survey';
+import { SmallButton } from '../../components/form/Buttons';
+import { Pending } from './AdminBits';
 
 type Props = { questionnaireKey: string; version: number; onClose: () => void };
 
@@ -29,13 +29,12 @@ export default function QuestionnairePreview({ questionnaireKey, version, onClos
     <section ref={ref} className="card preview" aria-labelledby={`${id}-h`} data-testid="preview">
       <div className="preview__head">
         <h2 id={`${id}-h`}>{t('admin.library.previewTitle', { key: questionnaireKey, version })}</h2>
-        <button type="button" className="button button--small button--secondary" onClick={onClose}>
+        <SmallButton secondary onClick={onClose}>
           {t('admin.library.closePreview')}
-        </button>
+        </SmallButton>
       </div>
       <p className="muted">{t('admin.library.previewIntro')}</p>
-      {detail.status === 'loading' && <Loading label={t('admin.loading')} />}
-      {detail.status === 'error' && <ErrorNotice error={detail.error} onRetry={detail.reload} />}
+      <Pending request={detail} />
       {detail.status === 'ok' && <PreviewSurvey detail={detail.data} />}
     </section>
   );

@@ -2,7 +2,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Region } from '../../api/api';
 import { currentLocale } from '../../i18n';
+import { TextField } from '../../components/form/Fields';
 import { pick } from '../../lib/format';
+import { SmallButton } from '../../components/form/Buttons';
 
 type Country = 'RU' | 'UA';
 
@@ -53,26 +55,21 @@ export function RegionPicker({ id, regions, countries, value, onChange, disabled
   };
 
   return (
-    <fieldset className="fieldset region-picker" aria-describedby={`${id}-hint`} data-testid="region-picker">
+    <fieldset className="fieldset region-picker" aria-describedby={`${id}-search-hint`} data-testid="region-picker">
       <legend>{t('admin.form.regions')}</legend>
       <p id={`${id}-count`} className="region-picker__count" aria-live="polite" data-testid="region-count">
         {count > 0 ? t('regionPicker.chosen', { count }) : t('regionPicker.chosenNone')}
       </p>
-      <div className="field">
-        <label htmlFor={`${id}-search`}>{t('regionPicker.search')}</label>
-        <input
-          id={`${id}-search`}
-          type="search"
-          autoComplete="off"
-          value={query}
-          disabled={disabled}
-          aria-describedby={`${id}-hint`}
-          onChange={(e) => setQuery(e.target.value)}
-        />
-        <p id={`${id}-hint`} className="field__hint">
-          {t('regionPicker.searchHint')}
-        </p>
-      </div>
+      <TextField
+        id={`${id}-search`}
+        label={t('regionPicker.search')}
+        hint={t('regionPicker.searchHint')}
+        type="search"
+        autoComplete="off"
+        value={query}
+        disabled={disabled}
+        onChange={(e) => setQuery(e.target.value)}
+      />
       {byCountry.map(({ country, all }) => {
         const shown = all.filter(matches);
         const name = t(`admin.form.country.${country}`);
@@ -82,17 +79,11 @@ export function RegionPicker({ id, regions, countries, value, onChange, disabled
               <span id={`${id}-${country}`} className="field__label">
                 {name}
               </span>
-              <button
-                type="button"
-                className="button button--small button--secondary"
-                disabled={disabled}
-                onClick={() => set([...value, ...all.map((r) => r.code)])}
-              >
+              <SmallButton secondary disabled={disabled} onClick={() => set([...value, ...all.map((r) => r.code)])}>
                 {t('regionPicker.selectAll', { country: name })}
-              </button>
-              <button
-                type="button"
-                className="button button--small button--secondary"
+              </SmallButton>
+              <SmallButton
+                secondary
                 disabled={disabled}
                 onClick={() => {
                   const mine = new Set(all.map((r) => r.code));
@@ -100,7 +91,7 @@ export function RegionPicker({ id, regions, countries, value, onChange, disabled
                 }}
               >
                 {t('regionPicker.clearAll', { country: name })}
-              </button>
+              </SmallButton>
             </div>
             {shown.length > 0 && (
               <ul className="region-picker__list">
@@ -129,14 +120,9 @@ export function RegionPicker({ id, regions, countries, value, onChange, disabled
       {shownCount === 0 && <p className="muted">{t('regionPicker.noMatch')}</p>}
       {count > 0 && (
         <div>
-          <button
-            type="button"
-            className="button button--small button--secondary"
-            disabled={disabled}
-            onClick={() => onChange([])}
-          >
+          <SmallButton secondary disabled={disabled} onClick={() => onChange([])}>
             {t('regionPicker.clear')}
-          </button>
+          </SmallButton>
         </div>
       )}
     </fieldset>

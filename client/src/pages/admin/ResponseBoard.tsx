@@ -17,10 +17,16 @@ import { currentLocale } from '../../i18n';
 import { formatDate, formatDateTime, formatShare, pick } from '../../lib/format';
 import { errorText } from './ProblemList';
 import { TableHead } from '../../components/TableHead';
+import { option, SelectField, TextField } from '../../components/form/Fields';
+import { useFields } from '../../components/form/useFields';
+import { SmallButton } from '../../components/form/Buttons';
 
 const REFRESH_MS = 10_000;
 type SortKey = 'name' | 'region' | 'status' | 'lastActivity';
 const STATUS_ORDER: InvitationStatus[] = ['not_started', 'started', 'completed', 'revoked'];
+/** The counts of a region (and of all) in the order of the table's columns, before and after the rate. */
+const COUNTS = ['invited', 'notStarted', 'started', 'completed', 'revoked'] as const;
+const MAIL_COUNTS = ['mailed', 'reminders', 'mailFailed', 'optedOut'] as const;
 
 /** Puts text on the clipboard; false when the browser refuses (no permission, insecure page). */
 async function copyText(text: string): Promise<boolean> {
@@ -87,9 +93,12 @@ export function ResponseBoard({
   const lng = currentLocale(i18n.language);
   const id = useId();
   const { board, error, refresh } = useBoard(code, version);
-  const [search, setSearch] = useState('');
-  const [region, setRegion] = useState('');
-  const [status, setStatus] = useState<InvitationStatus | ''>('');
+  const filters = useFields<{ search: string; region: string; status: InvitationStatus | '' }>({
+    search: '',
+    region: '',
+    status: '',
+  });
+  const { search, region, status } = filters.values;
   const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: 'region', dir: 1 });
   const [busy, setBusy] = useState<string | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -190,6 +199,27 @@ export function ResponseBoard({
     }
   };
 
+  /** A row's button: copy the link (issuing the first), revoke it, or issue a new one. */
+  const actionButton = (i: Invitation, what: 'copy' | 'revoke' | 'reissue') => {
+    const name = i.municipality.name;
+    const [label, text] =
+      what === 'copy'
+        ? [t('copyLink.copyLabel', { name }), t('copyLink.copy')]
+        : what === 'revoke'
+          ? [t('admin.board.revokeLabel', { name }), t('admin.board.revoke')]
+          : [t('admin.board.reissueLabel', { name }), t('admin.board.reissue')];
+    return (
+      <SmallButton
+        secondary={what !== 'copy'}
+        disabled={busy === i.id}
+        aria-label={label}
+        onClick={() => void act(i, what)}
+      >
+        {text}
+      </SmallButton>
+    );
+  };
+
   const header = (key: SortKey, label: string) => {
     const active = sort.key === key;
     return (
@@ -212,9 +242,9 @@ export function ResponseBoard({
     <section className="admin-section" aria-labelledby={`${id}-h`} data-testid="board">
       <div className="section-head">
         <h2 id={`${id}-h`}>{t('admin.board.title')}</h2>
-        <button type="button" className="button button--small button--secondary" onClick={refresh}>
+        <SmallButton secondary onClick={refresh}>
           {t('admin.board.refresh')}
-        </button>
+        </SmallButton>
       </div>
       {board && (
         <p className="muted small" aria-live="off">
@@ -232,73 +262,53 @@ export function ResponseBoard({
               <TableHead
                 columns={[
                   t('admin.board.region'),
-                  { label: t('admin.board.invited'), num: true },
-                  { label: t('admin.board.notStarted'), num: true },
-                  { label: t('admin.board.started'), num: true },
-                  { label: t('admin.board.completed'), num: true },
-                  { label: t('admin.board.revoked'), num: true },
+                  ...COUNTS.map((c) => ({ label: t(`admin.board.${c}`), num: true as const })),
                   { label: t('admin.board.rate'), num: true },
-                  { label: t('mail.board.mailed'), num: true },
-                  { label: t('mail.board.reminders'), num: true },
-                  { label: t('mail.board.failed'), num: true },
-                  { label: t('mail.board.optedOut'), num: true },
+                  ...MAIL_COUNTS.map((c) => ({
+                    label: t(`mail.board.${c === 'mailFailed' ? 'failed' : c}`),
+                    num: true as const,
+                  })),
                 ]}
               />
               <tbody>
                 {board.regions.map((r) => (
                   <tr key={r.code} data-region={r.code}>
                     <th scope="row">{pick(r.names, lng)}</th>
-                    <td className="num" data-col="invited">
-                      {r.invited}
-                    </td>
-                    <td className="num" data-col="notStarted">
-                      {r.notStarted}
-                    </td>
-                    <td className="num" data-col="started">
-                      {r.started}
-                    </td>
-                    <td className="num" data-col="completed">
-                      {r.completed}
-                    </td>
-                    <td className="num" data-col="revoked">
-                      {r.revoked}
-                    </td>
+                    {COUNTS.map((c) => (
+                      <td key={c} className="num" data-col={c}>
+                        {r[c]}
+                      </td>
+                    ))}
                     <td className="num">
                       <Meter
                         share={r.invited ? r.completed / r.invited : 0}
                         label={formatShare(r.invited ? r.completed / r.invited : 0, lng)}
                       />
                     </td>
-                    <td className="num" data-col="mailed">
-                      {r.mailed}
-                    </td>
-                    <td className="num" data-col="reminders">
-                      {r.reminders}
-                    </td>
-                    <td className="num" data-col="mailFailed">
-                      {r.mailFailed}
-                    </td>
-                    <td className="num" data-col="optedOut">
-                      {r.optedOut}
-                    </td>
+                    {MAIL_COUNTS.map((c) => (
+                      <td key={c} className="num" data-col={c}>
+                        {r[c]}
+                      </td>
+                    ))}
                   </tr>
                 ))}
               </tbody>
               <tfoot>
                 <tr>
                   <th scope="row">{t('admin.board.total')}</th>
-                  <td className="num">{board.totals.invited}</td>
-                  <td className="num">{board.totals.notStarted}</td>
-                  <td className="num">{board.totals.started}</td>
-                  <td className="num">{board.totals.completed}</td>
-                  <td className="num">{board.totals.revoked}</td>
+                  {COUNTS.map((c) => (
+                    <td key={c} className="num">
+                      {board.totals[c]}
+                    </td>
+                  ))}
                   <td className="num">
                     {formatShare(board.totals.invited ? board.totals.completed / board.totals.invited : 0, lng)}
                   </td>
-                  <td className="num">{board.totals.mailed}</td>
-                  <td className="num">{board.totals.reminders}</td>
-                  <td className="num">{board.totals.mailFailed}</td>
-                  <td className="num">{board.totals.optedOut}</td>
+                  {MAIL_COUNTS.map((c) => (
+                    <td key={c} className="num">
+                      {board.totals[c]}
+                    </td>
+                  ))}
                 </tr>
               </tfoot>
             </table>
@@ -314,36 +324,13 @@ export function ResponseBoard({
           </p>
           <h3>{t('admin.board.municipalities')}</h3>
           <div className="filters" role="search">
-            <div className="field">
-              <label htmlFor={`${id}-q`}>{t('admin.board.search')}</label>
-              <input id={`${id}-q`} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
-            </div>
-            <div className="field">
-              <label htmlFor={`${id}-r`}>{t('admin.board.filterRegion')}</label>
-              <select id={`${id}-r`} value={region} onChange={(e) => setRegion(e.target.value)}>
-                <option value="">{t('admin.board.all')}</option>
-                {board.regions.map((r) => (
-                  <option key={r.code} value={r.code}>
-                    {pick(r.names, lng)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor={`${id}-s`}>{t('admin.board.filterStatus')}</label>
-              <select
-                id={`${id}-s`}
-                value={status}
-                onChange={(e) => setStatus(e.target.value as InvitationStatus | '')}
-              >
-                <option value="">{t('admin.board.all')}</option>
-                {STATUS_ORDER.map((s) => (
-                  <option key={s} value={s}>
-                    {t(`admin.board.status.${s}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <TextField {...filters.bind('search')} label={t('admin.board.search')} type="search" />
+            <SelectField {...filters.bind('region')} label={t('admin.board.filterRegion')} empty={t('admin.board.all')}>
+              {board.regions.map((r) => option(r.code, pick(r.names, lng)))}
+            </SelectField>
+            <SelectField {...filters.bind('status')} label={t('admin.board.filterStatus')} empty={t('admin.board.all')}>
+              {STATUS_ORDER.map((s) => option(s, t(`admin.board.status.${s}`)))}
+            </SelectField>
           </div>
           <div role="status" data-testid="board-message">
             {message && (
@@ -361,14 +348,13 @@ export function ResponseBoard({
                       data-testid="issued-link"
                       onFocus={(e) => e.target.select()}
                     />
-                    <button
-                      type="button"
-                      className="button button--small button--secondary"
+                    <SmallButton
+                      secondary
                       aria-label={t('copyLink.copyAgainLabel', { name: message.name ?? '' })}
                       onClick={() => void offerLink(message.name ?? '', message.link ?? '')}
                     >
                       {t('copyLink.copyAgain')}
-                    </button>
+                    </SmallButton>
                   </div>
                 )}
               </div>
@@ -380,19 +366,13 @@ export function ResponseBoard({
           {selected.size > 0 && (
             <div className="form-actions" data-testid="board-selection">
               <span>{t('mail.selection.count', { count: selected.size })}</span>
-              <button type="button" className="button button--small" onClick={() => void mailSelected('invitation')}>
+              <SmallButton onClick={() => void mailSelected('invitation')}>
                 {t('mail.selection.invitation')}
-              </button>
-              <button type="button" className="button button--small" onClick={() => void mailSelected('reminder')}>
-                {t('mail.selection.reminder')}
-              </button>
-              <button
-                type="button"
-                className="button button--small button--secondary"
-                onClick={() => setSelected(new Set())}
-              >
+              </SmallButton>
+              <SmallButton onClick={() => void mailSelected('reminder')}>{t('mail.selection.reminder')}</SmallButton>
+              <SmallButton secondary onClick={() => setSelected(new Set())}>
                 {t('mail.selection.clear')}
-              </button>
+              </SmallButton>
             </div>
           )}
           {/* Focusable, so a keyboard can scroll the wide table sideways on a phone. */}
@@ -438,40 +418,10 @@ export function ResponseBoard({
                     <td className="actions">
                       {i.status !== 'completed' && (
                         <>
-                          {!i.linkIssuedAt && i.status !== 'revoked' && (
-                            <button
-                              type="button"
-                              className="button button--small"
-                              disabled={busy === i.id}
-                              aria-label={t('copyLink.copyLabel', { name: i.municipality.name })}
-                              onClick={() => void act(i, 'copy')}
-                            >
-                              {t('copyLink.copy')}
-                            </button>
-                          )}
-                          {i.status !== 'revoked' && (
-                            <button
-                              type="button"
-                              className="button button--small button--secondary"
-                              disabled={busy === i.id}
-                              aria-label={t('admin.board.revokeLabel', { name: i.municipality.name })}
-                              onClick={() => void act(i, 'revoke')}
-                            >
-                              {t('admin.board.revoke')}
-                            </button>
-                          )}
+                          {!i.linkIssuedAt && i.status !== 'revoked' && actionButton(i, 'copy')}
+                          {i.status !== 'revoked' && actionButton(i, 'revoke')}
                           {/* Without a link yet, "Copy link" issues the first one; "New link" replaces one. */}
-                          {(i.linkIssuedAt || i.status === 'revoked') && (
-                            <button
-                              type="button"
-                              className="button button--small button--secondary"
-                              disabled={busy === i.id}
-                              aria-label={t('admin.board.reissueLabel', { name: i.municipality.name })}
-                              onClick={() => void act(i, 'reissue')}
-                            >
-                              {t('admin.board.reissue')}
-                            </button>
-                          )}
+                          {(i.linkIssuedAt || i.status === 'revoked') && actionButton(i, 'reissue')}
                         </>
                       )}
                     </td>

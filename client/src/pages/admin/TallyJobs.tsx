@@ -9,6 +9,7 @@ import { cancelJob, getJob, isFinished, startTallyJob, type Job } from '../../ap
 import { useSession } from '../../lib/session';
 import { currentLocale } from '../../i18n';
 import { formatNumber } from '../../lib/format';
+import { SmallButton } from '../../components/form/Buttons';
 
 const POLL_MS = 700;
 type Kind = 'tally.verify' | 'tally.rebuild';
@@ -112,9 +113,7 @@ export function TallyJobs({ code }: { code: string }) {
                   .filter(Boolean)
                   .join(' · ')}
               </div>
-              <button type="button" className="button button--small" onClick={cancel}>
-                {t('tallyJobs.cancel')}
-              </button>
+              <SmallButton onClick={cancel}>{t('tallyJobs.cancel')}</SmallButton>
             </>
           )}
           {job.state === 'done' && <TallyResult job={job} lng={lng} />}

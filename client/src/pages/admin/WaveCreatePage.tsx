@@ -6,8 +6,8 @@ import { PageHeading } from '../../components/PageHeading';
 import { useAction } from '../../lib/useAction';
 import { AdminNav } from './AdminNav';
 import { dateInputToIso } from './dates';
-import { ProblemList } from './ProblemList';
-import { AllowMissingTranslations, EMPTY_WAVE_FORM, missingTranslations, useWaveForm, WaveFields } from './WaveFields';
+import { TextField } from '../../components/form/Fields';
+import { EMPTY_WAVE_FORM, useWaveForm, WaveFields, WaveFormEnd } from './WaveFields';
 
 /** /admin/waves/new — a new draft wave. */
 export default function WaveCreatePage() {
@@ -16,14 +16,13 @@ export default function WaveCreatePage() {
   const navigate = useNavigate();
   const { form, set } = useWaveForm(EMPTY_WAVE_FORM);
   // On a refusal everything typed stays in the form.
-  const { busy, error, run } = useAction();
-  const [allowMissing, setAllowMissing] = useState(false);
-  // Offered once the server refused the version for missing translations (issue 19).
-  const missingLanguages = missingTranslations(error);
+  const action = useAction();
+  const allow = useState(false);
+  const [allowMissing] = allow;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    await run(async () => {
+    await action.run(async () => {
       const wave = await createWave({
         code: form.code.trim(),
         title: { ru: form.titleRu, uk: form.titleUk, en: form.titleEn },
@@ -45,35 +44,23 @@ export default function WaveCreatePage() {
       <AdminNav />
       <PageHeading title={t('admin.form.title')}>{t('admin.form.title')}</PageHeading>
       <form className="card admin-form admin-form--wide" onSubmit={(e) => void submit(e)} data-testid="wave-form">
-        <div className="field">
-          <label htmlFor={`${id}-code`}>{t('admin.form.code')}</label>
-          <input
-            id={`${id}-code`}
-            name="code"
-            required
-            maxLength={64}
-            pattern="[A-Za-z0-9_\-]+"
-            aria-describedby={`${id}-code-hint`}
-            value={form.code}
-            onChange={(e) => set('code', e.target.value)}
-          />
-          <p id={`${id}-code-hint`} className="field__hint">
-            {t('admin.form.codeHint')}
-          </p>
-        </div>
+        <TextField
+          id={`${id}-code`}
+          label={t('admin.form.code')}
+          hint={t('admin.form.codeHint')}
+          name="code"
+          required
+          maxLength={64}
+          pattern="[A-Za-z0-9_\-]+"
+          value={form.code}
+          onChange={(e) => set('code', e.target.value)}
+        />
         <WaveFields id={id} form={form} set={set} />
-        {error !== null && <ProblemList error={error} title={t('admin.form.problemsTitle')} kind="form" />}
-        {(missingLanguages || allowMissing) && (
-          <AllowMissingTranslations id={id} checked={allowMissing} onChange={setAllowMissing} />
-        )}
-        <div className="form-actions">
-          <button type="submit" className="button" disabled={busy}>
-            {busy ? t('admin.form.submitting') : t('admin.form.submit')}
-          </button>
+        <WaveFormEnd id={id} form="create" action={action} allow={allow}>
           <Link to="/admin/waves" className="button button--secondary">
             {t('admin.cancel')}
           </Link>
-        </div>
+        </WaveFormEnd>
       </form>
     </section>
   );

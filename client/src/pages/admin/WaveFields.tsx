@@ -1,12 +1,15 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, listRegions } from '../../api/api';
 import { listQuestionnaires, type NewWave, type WaveAdmin, type WaveScope } from '../../api/admin';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { SubmitButton } from '../../components/form/Buttons';
+import { CheckField, SelectField, TextField } from '../../components/form/Fields';
 import { currentLocale } from '../../i18n';
 import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { isoToDateInput } from './dates';
+import { ProblemList } from './ProblemList';
 import { RegionPicker } from './RegionPicker';
 
 /** A wave's fields as the form holds them (dates as `<input type="date">` values). */
@@ -86,13 +89,48 @@ export function AllowMissingTranslations({
   onChange: (checked: boolean) => void;
 }) {
   const { t } = useTranslation();
+  return <CheckField id={`${id}-allow`} label={t('editor.clone.allowMissing')} checked={checked} onChange={onChange} />;
+}
+
+/**
+ * The end of the create and edit forms: the server's problems, "use the version anyway" once it
+ * refused it for missing translations (issue 19), the submit button and `children` (a cancel).
+ */
+export function WaveFormEnd({
+  id,
+  form,
+  action: { busy, error },
+  allow: [allowMissing, setAllowMissing],
+  children,
+}: {
+  id: string;
+  /** Which form: its texts. */
+  form: 'create' | 'edit';
+  action: { busy: boolean; error: unknown };
+  /** Whether to send allowMissingTranslations, and its setter. */
+  allow: [boolean, (allow: boolean) => void];
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const [problems, label, busyLabel] =
+    form === 'create'
+      ? [t('admin.form.problemsTitle'), t('admin.form.submit'), t('admin.form.submitting')]
+      : [t('admin.wave.editProblems'), t('admin.wave.editSave'), t('admin.wave.editSaving')];
   return (
-    <div className="field field--check">
-      <input id={`${id}-allow`} type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
-      <label htmlFor={`${id}-allow`}>{t('editor.clone.allowMissing')}</label>
-    </div>
+    <>
+      {error !== null && <ProblemList error={error} title={problems} kind="form" />}
+      {(missingTranslations(error) || allowMissing) && (
+        <AllowMissingTranslations id={id} checked={allowMissing} onChange={setAllowMissing} />
+      )}
+      <div className="form-actions">
+        <SubmitButton busy={busy} label={label} busyLabel={busyLabel} />
+        {children}
+      </div>
+    </>
   );
 }
+
+const TITLE_KEYS = { ru: 'titleRu', uk: 'titleUk', en: 'titleEn' } as const;
 
 type Props = {
   id: string;
@@ -118,103 +156,85 @@ export function WaveFields({ id, form, set, locked = () => false, lockedHintId }
   const missing = form.questionnaireId !== '' && !questionnaires.some((q) => q.id === form.questionnaireId);
   const chosen = questionnaires.find((q) => q.id === form.questionnaireId);
   const noRegionQuestion = Boolean(chosen && !chosen.roles.region);
+  /** A control of a field group: disabled while locked, and then described by the lock's hint. */
+  const lock = (field: WaveFieldGroup, ...ids: string[]) => ({
+    disabled: locked(field),
+    'aria-describedby': described(field, ...ids),
+  });
+  const flag = (name: 'anonymous' | 'noRegionalBreakdown', label: string) => (
+    <label className="choice">
+      <input type="checkbox" name={name} checked={form[name]} onChange={(e) => set(name, e.target.checked)} />
+      {label}
+    </label>
+  );
+  const titleField = (lang: 'ru' | 'uk' | 'en') => {
+    const key = TITLE_KEYS[lang];
+    const label = t(`admin.form.${key}`);
+    return (
+      <TextField
+        id={`${id}-${lang}`}
+        label={
+          lang === 'ru' ? (
+            label
+          ) : (
+            <>
+              {label} <span className="muted">({t('admin.form.optional')})</span>
+            </>
+          )
+        }
+        name={key}
+        required={lang === 'ru'}
+        maxLength={200}
+        {...lock('title')}
+        value={form[key]}
+        onChange={(e) => set(key, e.target.value)}
+      />
+    );
+  };
+  const dateField = (key: 'opensAt' | 'closesAt', suffix: string) => (
+    <TextField
+      id={`${id}-${suffix}`}
+      label={t(`admin.form.${key}`)}
+      type="date"
+      name={key}
+      {...lock(key, `${id}-dates-hint`)}
+      value={form[key]}
+      onChange={(e) => set(key, e.target.value)}
+    />
+  );
 
   return (
     <>
       {library.status === 'error' && <ErrorNotice error={library.error} onRetry={library.reload} />}
-      <div className="field">
-        <label htmlFor={`${id}-ru`}>{t('admin.form.titleRu')}</label>
-        <input
-          id={`${id}-ru`}
-          name="titleRu"
-          required
-          maxLength={200}
-          disabled={locked('title')}
-          aria-describedby={described('title')}
-          value={form.titleRu}
-          onChange={(e) => set('titleRu', e.target.value)}
-        />
-      </div>
+      {titleField('ru')}
       <div className="field-row">
-        <div className="field">
-          <label htmlFor={`${id}-uk`}>
-            {t('admin.form.titleUk')} <span className="muted">({t('admin.form.optional')})</span>
-          </label>
-          <input
-            id={`${id}-uk`}
-            name="titleUk"
-            maxLength={200}
-            disabled={locked('title')}
-            aria-describedby={described('title')}
-            value={form.titleUk}
-            onChange={(e) => set('titleUk', e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-en`}>
-            {t('admin.form.titleEn')} <span className="muted">({t('admin.form.optional')})</span>
-          </label>
-          <input
-            id={`${id}-en`}
-            name="titleEn"
-            maxLength={200}
-            disabled={locked('title')}
-            aria-describedby={described('title')}
-            value={form.titleEn}
-            onChange={(e) => set('titleEn', e.target.value)}
-          />
-        </div>
+        {titleField('uk')}
+        {titleField('en')}
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-q`}>{t('admin.form.questionnaire')}</label>
-        <select
-          id={`${id}-q`}
-          name="questionnaireId"
-          required
-          disabled={locked('questionnaireId')}
-          aria-describedby={described('questionnaireId')}
-          value={form.questionnaireId}
-          onChange={(e) => set('questionnaireId', e.target.value)}
-        >
-          <option value="">{t('admin.form.chooseQuestionnaire')}</option>
-          {missing && <option value={form.questionnaireId}>{form.questionnaireId}</option>}
-          {questionnaires.map((q) => (
-            <option key={q.id} value={q.id}>
-              {t('admin.form.questionnaireOption', { title: pick(q.title, lng), key: q.key, version: q.version })}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        id={`${id}-q`}
+        label={t('admin.form.questionnaire')}
+        name="questionnaireId"
+        required
+        {...lock('questionnaireId')}
+        value={form.questionnaireId}
+        onChange={(e) => set('questionnaireId', e.target.value)}
+        empty={t('admin.form.chooseQuestionnaire')}
+        choices={questionnaires.map((q) => ({
+          value: q.id,
+          label: t('admin.form.questionnaireOption', { title: pick(q.title, lng), key: q.key, version: q.version }),
+        }))}
+      >
+        {missing && <option value={form.questionnaireId}>{form.questionnaireId}</option>}
+      </SelectField>
       <div className="field-row">
-        <div className="field">
-          <label htmlFor={`${id}-opens`}>{t('admin.form.opensAt')}</label>
-          <input
-            id={`${id}-opens`}
-            type="date"
-            name="opensAt"
-            disabled={locked('opensAt')}
-            aria-describedby={described('opensAt', `${id}-dates-hint`)}
-            value={form.opensAt}
-            onChange={(e) => set('opensAt', e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-closes`}>{t('admin.form.closesAt')}</label>
-          <input
-            id={`${id}-closes`}
-            type="date"
-            name="closesAt"
-            disabled={locked('closesAt')}
-            aria-describedby={described('closesAt', `${id}-dates-hint`)}
-            value={form.closesAt}
-            onChange={(e) => set('closesAt', e.target.value)}
-          />
-        </div>
+        {dateField('opensAt', 'opens')}
+        {dateField('closesAt', 'closes')}
       </div>
       <p id={`${id}-dates-hint`} className="field__hint">
         {t('admin.form.dateHint')}
       </p>
-      <fieldset className="fieldset" disabled={locked('scope')} aria-describedby={described('scope')}>
+      <fieldset className="fieldset" {...lock('scope')}>
         <legend>{t('admin.form.scope')}</legend>
         <div className="field">
           <span className="field__label" id={`${id}-countries`}>
@@ -255,7 +275,7 @@ export function WaveFields({ id, form, set, locked = () => false, lockedHintId }
           onChange={(codes) => set('regions', codes)}
         />
       </fieldset>
-      <fieldset className="fieldset" disabled={locked('access')} aria-describedby={described('access')}>
+      <fieldset className="fieldset" {...lock('access')}>
         <legend>{t('admin.form.access')}</legend>
         {(['invitation', 'public'] as const).map((a) => (
           <label key={a} className="choice">
@@ -264,33 +284,13 @@ export function WaveFields({ id, form, set, locked = () => false, lockedHintId }
           </label>
         ))}
       </fieldset>
-      <fieldset className="fieldset" disabled={locked('anonymous')} aria-describedby={described('anonymous')}>
+      <fieldset className="fieldset" {...lock('anonymous')}>
         <legend>{t('admin.form.anonymity')}</legend>
-        <label className="choice">
-          <input
-            type="checkbox"
-            name="anonymous"
-            checked={form.anonymous}
-            onChange={(e) => set('anonymous', e.target.checked)}
-          />
-          {t('admin.form.anonymous')}
-        </label>
+        {flag('anonymous', t('admin.form.anonymous'))}
       </fieldset>
-      <fieldset
-        className="fieldset"
-        disabled={locked('noRegionalBreakdown')}
-        aria-describedby={described('noRegionalBreakdown')}
-      >
+      <fieldset className="fieldset" {...lock('noRegionalBreakdown')}>
         <legend>{t('questionRoles.breakdownLegend')}</legend>
-        <label className="choice">
-          <input
-            type="checkbox"
-            name="noRegionalBreakdown"
-            checked={form.noRegionalBreakdown}
-            onChange={(e) => set('noRegionalBreakdown', e.target.checked)}
-          />
-          {t('questionRoles.noBreakdown')}
-        </label>
+        {flag('noRegionalBreakdown', t('questionRoles.noBreakdown'))}
         {noRegionQuestion && (
           <p className="field__hint" data-testid="no-region-hint">
             {form.access === 'public' ? t('questionRoles.noRegionPublic') : t('questionRoles.noRegionInvitation')}

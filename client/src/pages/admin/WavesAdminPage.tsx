@@ -1,14 +1,12 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { listWaves } from '../../api/api';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { currentLocale } from '../../i18n';
 import { formatDate, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
+import { AdminList } from './AdminBits';
 import { AdminNav } from './AdminNav';
-import { TableHead } from '../../components/TableHead';
 
 /** /admin/waves — every wave with its status; create a new one. */
 export default function WavesAdminPage() {
@@ -25,55 +23,44 @@ export default function WavesAdminPage() {
         </Link>
       </div>
       <p className="lead">{t('admin.waves.intro')}</p>
-      {waves.status === 'loading' && <Loading label={t('admin.loading')} />}
-      {waves.status === 'error' && <ErrorNotice error={waves.error} onRetry={waves.reload} />}
-      {waves.status === 'ok' &&
-        (waves.data.length === 0 ? (
-          <p>{t('admin.waves.empty')}</p>
-        ) : (
-          <div className="table-scroll">
-            <table className="data-table">
-              <caption className="visually-hidden">{t('admin.waves.tableCaption')}</caption>
-              <TableHead
-                columns={[
-                  t('admin.waves.code'),
-                  t('admin.waves.name'),
-                  t('admin.waves.status'),
-                  t('admin.waves.questionnaire'),
-                  t('admin.waves.period'),
-                  { label: t('admin.waves.responses'), num: true },
-                ]}
-              />
-              <tbody>
-                {waves.data.map((w) => (
-                  <tr key={w.code}>
-                    <td>
-                      <code>{w.code}</code>
-                    </td>
-                    <td>
-                      <Link to={`/admin/waves/${encodeURIComponent(w.code)}`}>{pick(w.title, lng)}</Link>
-                    </td>
-                    <td>
-                      <span className={`status status--${w.status}`}>{t(`waves.status.${w.status}`)}</span>
-                    </td>
-                    <td>
-                      {t('waves.questionnaire', {
-                        title: pick(w.questionnaire.title, lng) || w.questionnaire.key,
-                        version: w.questionnaire.version,
-                      })}
-                    </td>
-                    <td>
-                      {w.opensAt || w.closesAt
-                        ? `${formatDate(w.opensAt, lng) || '…'} — ${formatDate(w.closesAt, lng) || '…'}`
-                        : t('waves.periodOpenEnded')}
-                    </td>
-                    <td className="num">{w.responses}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ))}
+      <AdminList
+        request={waves}
+        empty={t('admin.waves.empty')}
+        caption={t('admin.waves.tableCaption')}
+        columns={[
+          t('admin.waves.code'),
+          t('admin.waves.name'),
+          t('admin.waves.status'),
+          t('admin.waves.questionnaire'),
+          t('admin.waves.period'),
+          { label: t('admin.waves.responses'), num: true },
+        ]}
+        row={(w) => (
+          <tr key={w.code}>
+            <td>
+              <code>{w.code}</code>
+            </td>
+            <td>
+              <Link to={`/admin/waves/${encodeURIComponent(w.code)}`}>{pick(w.title, lng)}</Link>
+            </td>
+            <td>
+              <span className={`status status--${w.status}`}>{t(`waves.status.${w.status}`)}</span>
+            </td>
+            <td>
+              {t('waves.questionnaire', {
+                title: pick(w.questionnaire.title, lng) || w.questionnaire.key,
+                version: w.questionnaire.version,
+              })}
+            </td>
+            <td>
+              {w.opensAt || w.closesAt
+                ? `${formatDate(w.opensAt, lng) || '…'} — ${formatDate(w.closesAt, lng) || '…'}`
+                : t('waves.periodOpenEnded')}
+            </td>
+            <td className="num">{w.responses}</td>
+          </tr>
+        )}
+      />
     </section>
   );
 }

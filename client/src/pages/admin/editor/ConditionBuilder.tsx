@@ -12,6 +12,8 @@ import {
   type Scalar,
 } from './conditions';
 import { choicesOf, textIn, type Element } from './ops';
+import { SmallButton } from '../../../components/form/Buttons';
+import { SelectField } from '../../../components/form/Fields';
 
 type Props = {
   /** visibleIf, enableIf or requiredIf. */
@@ -41,9 +43,9 @@ export function ConditionBuilder({ property, expression, questions, locale, onCh
           {expression}
         </code>
         <div className="button-row">
-          <button type="button" className="button button--small button--secondary" onClick={() => onChange(undefined)}>
+          <SmallButton secondary onClick={() => onChange(undefined)}>
             {t('editor.cond.clear')}
-          </button>
+          </SmallButton>
         </div>
       </fieldset>
     );
@@ -72,17 +74,14 @@ export function ConditionBuilder({ property, expression, questions, locale, onCh
       <legend>{label}</legend>
       {parsed.clauses.length === 0 && <p className="muted small">{t('editor.cond.none')}</p>}
       {parsed.clauses.length > 1 && (
-        <div className="field field--inline">
-          <label htmlFor={`${id}-join`}>{t('editor.cond.join')}</label>
-          <select
-            id={`${id}-join`}
-            value={parsed.join}
-            onChange={(e) => set({ ...parsed, join: e.target.value as 'and' | 'or' })}
-          >
-            <option value="and">{t('editor.cond.and')}</option>
-            <option value="or">{t('editor.cond.or')}</option>
-          </select>
-        </div>
+        <SelectField
+          frame="field field--inline"
+          id={`${id}-join`}
+          label={t('editor.cond.join')}
+          value={parsed.join}
+          onChange={(e) => set({ ...parsed, join: e.target.value as 'and' | 'or' })}
+          choices={(['and', 'or'] as const).map((j) => ({ value: j, label: t(`editor.cond.${j}`) }))}
+        />
       )}
       <ol className="editor-cond__list">
         {parsed.clauses.map((c, i) => {
@@ -144,26 +143,20 @@ export function ConditionBuilder({ property, expression, questions, locale, onCh
                   onChange={(value) => setClause(i, { value })}
                 />
               )}
-              <button
-                type="button"
-                className="button button--small button--secondary"
+              <SmallButton
+                secondary
                 aria-label={t('editor.cond.removeN', { n })}
                 onClick={() => set({ ...parsed, clauses: parsed.clauses.filter((_, j) => j !== i) })}
               >
                 ✕
-              </button>
+              </SmallButton>
             </li>
           );
         })}
       </ol>
-      <button
-        type="button"
-        className="button button--small button--secondary"
-        onClick={add}
-        disabled={!questions.length}
-      >
+      <SmallButton secondary onClick={add} disabled={!questions.length}>
         {t('editor.cond.add')}
-      </button>
+      </SmallButton>
       {expression && (
         <p className="small">
           {t('editor.cond.expression')}{' '}

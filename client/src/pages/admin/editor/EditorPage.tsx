@@ -16,7 +16,6 @@ import { ErrorNotice } from '../../../components/ErrorNotice';
 import { Loading } from '../../../components/Loading';
 import { PageHeading } from '../../../components/PageHeading';
 import { currentLocale } from '../../../i18n';
-import { pick } from '../../../lib/format';
 import { useSession } from '../../../lib/session';
 import { useRequest } from '../../../lib/useRequest';
 import { AdminNav } from '../AdminNav';
@@ -54,6 +53,16 @@ import {
   type Json,
   type QuestionType,
 } from './ops';
+import { SmallButton } from '../../../components/form/Buttons';
+import { SelectField } from '../../../components/form/Fields';
+import { DiffLists } from '../AdminBits';
+
+/** The languages the editor shows and edits texts in (each named in itself). */
+const TEXT_LANGUAGES = [
+  { value: 'ru', label: 'Русский' },
+  { value: 'uk', label: 'Українська' },
+  { value: 'en', label: 'English' },
+];
 
 /** /admin/questionnaires/:key/:version/edit — a version opened as the start of a new version. */
 export default function EditorPage() {
@@ -383,34 +392,27 @@ function Editor({ base }: { base: QuestionnaireDetail }) {
             {bad && <span className="badge badge--warning">{t('editor.hasProblems')}</span>}
           </button>
           <span className="editor-q__tools">
-            <button
-              type="button"
+            <SmallButton
+              secondary
               id={`${id}-q-${bk}-up`}
-              className="button button--small button--secondary"
               aria-label={t('editor.up', { name: q.name })}
               disabled={first}
               onClick={() => moveQ(at, -1)}
             >
               ↑
-            </button>
-            <button
-              type="button"
+            </SmallButton>
+            <SmallButton
+              secondary
               id={`${id}-q-${bk}-down`}
-              className="button button--small button--secondary"
               aria-label={t('editor.down', { name: q.name })}
               disabled={last}
               onClick={() => moveQ(at, 1)}
             >
               ↓
-            </button>
-            <button
-              type="button"
-              className="button button--small button--secondary"
-              aria-label={t('editor.remove', { name: q.name })}
-              onClick={() => removeQ(at)}
-            >
+            </SmallButton>
+            <SmallButton secondary aria-label={t('editor.remove', { name: q.name })} onClick={() => removeQ(at)}>
               ✕
-            </button>
+            </SmallButton>
           </span>
         </div>
         {children}
@@ -424,41 +426,31 @@ function Editor({ base }: { base: QuestionnaireDetail }) {
     <div className="editor">
       <p className="lead">{t('editor.intro', { key: base.key, version: base.version })}</p>
       <div className="editor-toolbar" role="toolbar" aria-label={t('editor.toolbar')}>
-        <button
-          type="button"
-          className="button button--small button--secondary"
-          disabled={!h.past.length}
-          onClick={() => dispatch({ type: 'undo' })}
-        >
+        <SmallButton secondary disabled={!h.past.length} onClick={() => dispatch({ type: 'undo' })}>
           {t('editor.undo')}
-        </button>
-        <button
-          type="button"
-          className="button button--small button--secondary"
-          disabled={!h.future.length}
-          onClick={() => dispatch({ type: 'redo' })}
-        >
+        </SmallButton>
+        <SmallButton secondary disabled={!h.future.length} onClick={() => dispatch({ type: 'redo' })}>
           {t('editor.redo')}
-        </button>
-        <div className="field field--inline">
-          <label htmlFor={`${id}-lang`}>{t('editor.textLanguage')}</label>
-          <select id={`${id}-lang`} value={locale} onChange={(e) => setLocale(e.target.value as 'ru' | 'uk' | 'en')}>
-            <option value="ru">Русский</option>
-            <option value="uk">Українська</option>
-            <option value="en">English</option>
-          </select>
-        </div>
+        </SmallButton>
+        <SelectField
+          frame="field field--inline"
+          id={`${id}-lang`}
+          label={t('editor.textLanguage')}
+          value={locale}
+          onChange={(e) => setLocale(e.target.value as 'ru' | 'uk' | 'en')}
+          choices={TEXT_LANGUAGES}
+        />
         <span className="muted small" data-testid="draft-status">
           {savedAt ? t('editor.draftSaved', { time: new Date(savedAt).toLocaleTimeString(lng) }) : t('editor.noDraft')}
         </span>
         {savedAt && (
-          <button type="button" className="button button--small button--secondary" onClick={discard}>
+          <SmallButton secondary onClick={discard}>
             {t('editor.discard')}
-          </button>
+          </SmallButton>
         )}
-        <button type="button" className="button button--small" onClick={() => void openReview()} disabled={busy}>
+        <SmallButton onClick={() => void openReview()} disabled={busy}>
           {t('editor.saveAsNew')}
-        </button>
+        </SmallButton>
       </div>
       {restored && h.past.length === 0 && dirty && (
         <p className="notice" role="status">
@@ -521,23 +513,13 @@ function Editor({ base }: { base: QuestionnaireDetail }) {
       )}
 
       <div className="editor-tabs" role="group" aria-label={t('editor.view')}>
-        <button
-          type="button"
-          className="button button--small button--secondary"
-          aria-pressed={tab === 'structure'}
-          onClick={() => setTab('structure')}
-        >
+        <SmallButton secondary aria-pressed={tab === 'structure'} onClick={() => setTab('structure')}>
           {t('editor.tabStructure')}
           {problemCount > 0 && <span className="badge badge--warning"> {problemCount}</span>}
-        </button>
-        <button
-          type="button"
-          className="button button--small button--secondary"
-          aria-pressed={tab === 'translations'}
-          onClick={() => setTab('translations')}
-        >
+        </SmallButton>
+        <SmallButton secondary aria-pressed={tab === 'translations'} onClick={() => setTab('translations')}>
           {t('editor.tabTranslations')}
-        </button>
+        </SmallButton>
       </div>
 
       <div className={`editor-columns${tab === 'translations' ? ' editor-columns--wide' : ''}`}>
@@ -552,20 +534,14 @@ function Editor({ base }: { base: QuestionnaireDetail }) {
             <>
               <section className="card editor-outline" aria-labelledby={`${id}-outline`} data-testid="outline">
                 <h2 id={`${id}-outline`}>{t('editor.outline')}</h2>
-                <div className="field field--inline">
-                  <label htmlFor={`${id}-newtype`}>{t('editor.newType')}</label>
-                  <select
-                    id={`${id}-newtype`}
-                    value={newType}
-                    onChange={(e) => setNewType(e.target.value as QuestionType)}
-                  >
-                    {QUESTION_TYPES.map((ty) => (
-                      <option key={ty} value={ty}>
-                        {t(`editor.type.${ty}`)}
-                      </option>
-                    ))}
-                  </select>
-                </div>
+                <SelectField
+                  frame="field field--inline"
+                  id={`${id}-newtype`}
+                  label={t('editor.newType')}
+                  value={newType}
+                  onChange={(e) => setNewType(e.target.value as QuestionType)}
+                  choices={QUESTION_TYPES.map((ty) => ({ value: ty, label: t(`editor.type.${ty}`) }))}
+                />
                 <ol className="editor-pages">
                   {def.pages.map((p, pi) => (
                     <li key={`${p.name}-${pi}`} className="editor-page" data-testid={`page-${p.name}`}>
@@ -586,27 +562,24 @@ function Editor({ base }: { base: QuestionnaireDetail }) {
                             apply({ def: d }, `page-${pi}-title`);
                           }}
                         />
-                        <button
-                          type="button"
-                          className="button button--small button--secondary"
+                        <SmallButton
+                          secondary
                           aria-label={t('editor.pageUp', { n: pi + 1 })}
                           disabled={pi === 0}
                           onClick={() => apply({ def: movePage(def, pi, -1) })}
                         >
                           ↑
-                        </button>
-                        <button
-                          type="button"
-                          className="button button--small button--secondary"
+                        </SmallButton>
+                        <SmallButton
+                          secondary
                           aria-label={t('editor.pageDown', { n: pi + 1 })}
                           disabled={pi === def.pages.length - 1}
                           onClick={() => apply({ def: movePage(def, pi, 1) })}
                         >
                           ↓
-                        </button>
-                        <button
-                          type="button"
-                          className="button button--small button--secondary"
+                        </SmallButton>
+                        <SmallButton
+                          secondary
                           aria-label={t('editor.pageRemove', { n: pi + 1 })}
                           disabled={def.pages.length <= 1}
                           onClick={() => {
@@ -615,7 +588,7 @@ function Editor({ base }: { base: QuestionnaireDetail }) {
                           }}
                         >
                           ✕
-                        </button>
+                        </SmallButton>
                       </div>
                       <ol className="editor-questions">
                         {p.elements.map((q, qi) => {
@@ -636,9 +609,8 @@ function Editor({ base }: { base: QuestionnaireDetail }) {
                                     questionItem({ ...at, inner: ii }, iq, ii === 0, ii === list.length - 1),
                                   )}
                                 </ol>
-                                <button
-                                  type="button"
-                                  className="button button--small button--secondary"
+                                <SmallButton
+                                  secondary
                                   aria-label={t('editor.addInnerTo', {
                                     name: q.name,
                                     type: t(`editor.type.${newType === 'paneldynamic' ? 'text' : newType}`),
@@ -646,30 +618,27 @@ function Editor({ base }: { base: QuestionnaireDetail }) {
                                   onClick={() => addInner(at)}
                                 >
                                   {t('editor.addInner')}
-                                </button>
+                                </SmallButton>
                               </div>
                             ) : null,
                           );
                         })}
                       </ol>
-                      <button
-                        type="button"
-                        className="button button--small"
+                      <SmallButton
                         aria-label={t('editor.addQuestionTo', { n: pi + 1, type: t(`editor.type.${newType}`) })}
                         onClick={() => addQ(pi)}
                       >
                         {t('editor.addQuestion')}
-                      </button>
+                      </SmallButton>
                     </li>
                   ))}
                 </ol>
-                <button
-                  type="button"
-                  className="button button--small button--secondary"
+                <SmallButton
+                  secondary
                   onClick={() => apply({ def: addPage(def, def.pages.length - 1, t('editor.newPageTitle')) })}
                 >
                   {t('editor.addPage')}
-                </button>
+                </SmallButton>
               </section>
               {selected && sel && (
                 <QuestionForm
@@ -695,16 +664,15 @@ function Editor({ base }: { base: QuestionnaireDetail }) {
                             ? t('editor.typeDropped', { props: typeChange.dropped.join(', ') })
                             : t('editor.typeKeptAll')}
                         </span>
-                        <button
-                          type="button"
-                          className="button button--small button--secondary"
+                        <SmallButton
+                          secondary
                           onClick={() => {
                             dispatch({ type: 'undo' });
                             setTypeChange(null);
                           }}
                         >
                           {t('editor.undoTypeChange')}
-                        </button>
+                        </SmallButton>
                       </div>
                     ) : null
                   }
@@ -728,35 +696,6 @@ function Editor({ base }: { base: QuestionnaireDetail }) {
           <PreviewPane definition={def} />
         </div>
       </div>
-    </div>
-  );
-}
-
-function DiffLists({ diff, lng }: { diff: DraftDiff; lng: 'ru' | 'uk' | 'en' }) {
-  const { t } = useTranslation();
-  const list = (items: DraftDiff['added'], testId: string) =>
-    items.length ? (
-      <ul className="diff-list" data-testid={testId}>
-        {items.map((q) => (
-          <li key={q.name}>
-            <code>{q.name}</code> <span className="muted">({q.type})</span> {pick(q.title, lng)}
-          </li>
-        ))}
-      </ul>
-    ) : (
-      <p className="muted" data-testid={testId}>
-        {t('admin.library.nothing')}
-      </p>
-    );
-  return (
-    <div className="diff">
-      <h3>{t('admin.library.added')}</h3>
-      {list(diff.added, 'diff-added')}
-      <h3>{t('admin.library.removed')}</h3>
-      {list(diff.removed, 'diff-removed')}
-      <h3>{t('admin.library.changed')}</h3>
-      {list(diff.changed, 'diff-changed')}
-      <p className="muted">{t('admin.library.unchanged', { n: diff.unchanged.length })}</p>
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { currentLocale, LOCALES } from '../../../i18n';
 import { createSurvey, setSurveyLocale } from '../../respond/survey';
 import { problemText } from '../ProblemList';
 import type { Json } from './ops';
+import { SmallButton } from '../../../components/form/Buttons';
 
 /**
  * The draft rendered by survey-react-ui as respondents see it, in any language, at desktop or
@@ -84,9 +85,9 @@ export function PreviewPane({ definition }: { definition: Json }) {
         </fieldset>
       </div>
       <div className="button-row">
-        <button type="button" className="button button--small" disabled={busy} onClick={() => void tryIt()}>
+        <SmallButton disabled={busy} onClick={() => void tryIt()}>
           {t('editor.preview.try')}
-        </button>
+        </SmallButton>
       </div>
       {result && (
         <div

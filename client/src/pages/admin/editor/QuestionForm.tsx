@@ -20,6 +20,8 @@ import {
   type QuestionType,
 } from './ops';
 import { TEXT_LOCALES, type TextLocale } from '../../../../../server/src/questionnaires/texts';
+import { SmallButton } from '../../../components/form/Buttons';
+import { CheckField, option, SelectField, TextAreaField, TextField } from '../../../components/form/Fields';
 
 type Props = {
   question: Element;
@@ -103,6 +105,15 @@ export function QuestionForm({
         reason: `texts without a translation: ${short.map((l) => `${l} ${untranslated![l]}`).join(', ')}`,
       }
     : null;
+  /** A checkbox of a property that is true or absent. */
+  const flag = (suffix: string, prop: 'isRequired' | 'showOtherItem' | 'showNoneItem', label: string) => (
+    <CheckField
+      id={`${id}-${suffix}`}
+      label={label}
+      checked={q[prop] === true}
+      onChange={(on) => onPatch({ [prop]: on || undefined })}
+    />
+  );
   const text = (prop: string) => textIn(q[prop], locale);
   const setText = (prop: string, value: string) => onPatch({ [prop]: withText(q[prop], locale, value) }, prop);
   const myRole = QUESTION_ROLES.find((r) => roles[r] === q.name) ?? '';
@@ -131,83 +142,57 @@ export function QuestionForm({
           {problemText(t, translationProblem, 'questionnaire').what}
         </p>
       )}
-      <div className="field">
-        <label htmlFor={`${id}-type`}>{t('editor.changeType')}</label>
-        <select
-          id={`${id}-type`}
-          value={q.type}
-          aria-describedby={`${id}-type-hint`}
-          onChange={(e) => onType(e.target.value as QuestionType)}
-        >
-          {!types.includes(q.type as QuestionType) && <option value={q.type}>{q.type}</option>}
-          {types.map((ty) => (
-            <option key={ty} value={ty}>
-              {t(`editor.type.${ty}`)}
-            </option>
-          ))}
-        </select>
-        <p id={`${id}-type-hint`} className="field__hint">
-          {t('editor.changeTypeHint')}
-        </p>
-        {typeChange}
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-name`}>{t('editor.name')}</label>
-        <input
-          id={`${id}-name`}
-          value={name}
-          spellCheck={false}
-          aria-invalid={!nameOk || nameTaken}
-          aria-describedby={`${id}-name-hint`}
-          onChange={(e) => setName(e.target.value)}
-          onBlur={commitName}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') {
-              e.preventDefault();
-              commitName();
-            }
-          }}
-        />
-        <p id={`${id}-name-hint`} className={!nameOk || nameTaken ? 'field__error' : 'field__hint'}>
-          {nameTaken ? t('editor.nameTaken') : nameOk ? t('editor.nameHint') : t('editor.nameUnsafe')}
-        </p>
-      </div>
+      <SelectField
+        id={`${id}-type`}
+        label={t('editor.changeType')}
+        hint={t('editor.changeTypeHint')}
+        after={typeChange}
+        value={q.type}
+        onChange={(e) => onType(e.target.value as QuestionType)}
+        choices={types.map((ty) => ({ value: ty, label: t(`editor.type.${ty}`) }))}
+      >
+        {!types.includes(q.type as QuestionType) && <option value={q.type}>{q.type}</option>}
+      </SelectField>
+      <TextField
+        id={`${id}-name`}
+        label={t('editor.name')}
+        hint={nameTaken ? t('editor.nameTaken') : nameOk ? t('editor.nameHint') : t('editor.nameUnsafe')}
+        hintClass={!nameOk || nameTaken ? 'field__error' : 'field__hint'}
+        value={name}
+        spellCheck={false}
+        aria-invalid={!nameOk || nameTaken}
+        onChange={(e) => setName(e.target.value)}
+        onBlur={commitName}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            commitName();
+          }
+        }}
+      />
       {q.type !== 'html' && (
         <>
-          <div className="field">
-            <label htmlFor={`${id}-title`}>{t('editor.titleIn', { lang: locale })}</label>
-            <textarea
-              id={`${id}-title`}
+          {(['title', 'description'] as const).map((prop) => (
+            <TextAreaField
+              key={prop}
+              id={`${id}-${prop === 'title' ? 'title' : 'desc'}`}
+              label={t(prop === 'title' ? 'editor.titleIn' : 'editor.descriptionIn', { lang: locale })}
               rows={2}
-              value={text('title')}
-              onChange={(e) => setText('title', e.target.value)}
+              value={text(prop)}
+              onChange={(e) => setText(prop, e.target.value)}
             />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-desc`}>{t('editor.descriptionIn', { lang: locale })}</label>
-            <textarea
-              id={`${id}-desc`}
-              rows={2}
-              value={text('description')}
-              onChange={(e) => setText('description', e.target.value)}
-            />
-          </div>
-          <div className="field field--check">
-            <input
-              id={`${id}-req`}
-              type="checkbox"
-              checked={q.isRequired === true}
-              onChange={(e) => onPatch({ isRequired: e.target.checked || undefined })}
-            />
-            <label htmlFor={`${id}-req`}>{t('editor.required')}</label>
-          </div>
+          ))}
+          {flag('req', 'isRequired', t('editor.required'))}
         </>
       )}
       {q.type === 'html' && (
-        <div className="field">
-          <label htmlFor={`${id}-html`}>{t('editor.htmlIn', { lang: locale })}</label>
-          <textarea id={`${id}-html`} rows={4} value={text('html')} onChange={(e) => setText('html', e.target.value)} />
-        </div>
+        <TextAreaField
+          id={`${id}-html`}
+          label={t('editor.htmlIn', { lang: locale })}
+          rows={4}
+          value={text('html')}
+          onChange={(e) => setText('html', e.target.value)}
+        />
       )}
       {isChoice && (
         <ChoicesEditor
@@ -219,36 +204,15 @@ export function QuestionForm({
       )}
       {isChoice && q.type !== 'ranking' && (
         <div className="field-row">
-          <div className="field field--check">
-            <input
-              id={`${id}-other`}
-              type="checkbox"
-              checked={q.showOtherItem === true}
-              onChange={(e) => onPatch({ showOtherItem: e.target.checked || undefined })}
-            />
-            <label htmlFor={`${id}-other`}>{t('editor.other')}</label>
-          </div>
-          {q.type === 'checkbox' && (
-            <div className="field field--check">
-              <input
-                id={`${id}-none`}
-                type="checkbox"
-                checked={q.showNoneItem === true}
-                onChange={(e) => onPatch({ showNoneItem: e.target.checked || undefined })}
-              />
-              <label htmlFor={`${id}-none`}>{t('editor.none')}</label>
-            </div>
-          )}
+          {flag('other', 'showOtherItem', t('editor.other'))}
+          {q.type === 'checkbox' && flag('none', 'showNoneItem', t('editor.none'))}
           {q.type === 'dropdown' && (
-            <div className="field field--check">
-              <input
-                id={`${id}-search`}
-                type="checkbox"
-                checked={q.searchEnabled !== false}
-                onChange={(e) => onPatch({ searchEnabled: e.target.checked })}
-              />
-              <label htmlFor={`${id}-search`}>{t('editor.search')}</label>
-            </div>
+            <CheckField
+              id={`${id}-search`}
+              label={t('editor.search')}
+              checked={q.searchEnabled !== false}
+              onChange={(on) => onPatch({ searchEnabled: on })}
+            />
           )}
         </div>
       )}
@@ -270,20 +234,16 @@ export function QuestionForm({
       )}
       {q.type === 'text' && (
         <div className="field-row">
-          <div className="field">
-            <label htmlFor={`${id}-input`}>{t('editor.inputType')}</label>
-            <select
-              id={`${id}-input`}
-              value={typeof q.inputType === 'string' ? q.inputType : 'text'}
-              onChange={(e) => onPatch({ inputType: e.target.value === 'text' ? undefined : e.target.value })}
-            >
-              {(['text', 'number', 'email', 'date', 'tel'] as const).map((v) => (
-                <option key={v} value={v}>
-                  {t(`editor.input.${v}`)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id={`${id}-input`}
+            label={t('editor.inputType')}
+            value={typeof q.inputType === 'string' ? q.inputType : 'text'}
+            onChange={(e) => onPatch({ inputType: e.target.value === 'text' ? undefined : e.target.value })}
+            choices={(['text', 'number', 'email', 'date', 'tel'] as const).map((v) => ({
+              value: v,
+              label: t(`editor.input.${v}`),
+            }))}
+          />
           {q.inputType === 'number' && (
             <>
               <NumberField label={t('editor.min')} value={q.min} onChange={(min) => onPatch({ min }, 'min')} />
@@ -294,16 +254,19 @@ export function QuestionForm({
       )}
       {q.type === 'rating' && (
         <div className="field-row">
-          <NumberField
-            label={t('editor.rateMin')}
-            value={q.rateMin ?? 1}
-            onChange={(v) => onPatch({ rateMin: v }, 'rmin')}
-          />
-          <NumberField
-            label={t('editor.rateMax')}
-            value={q.rateMax ?? 5}
-            onChange={(v) => onPatch({ rateMax: v }, 'rmax')}
-          />
+          {(
+            [
+              ['rateMin', t('editor.rateMin'), 1, 'rmin'],
+              ['rateMax', t('editor.rateMax'), 5, 'rmax'],
+            ] as const
+          ).map(([prop, label, fallback, coalesce]) => (
+            <NumberField
+              key={prop}
+              label={label}
+              value={q[prop] ?? fallback}
+              onChange={(v) => onPatch({ [prop]: v }, coalesce)}
+            />
+          ))}
         </div>
       )}
       {q.type === 'paneldynamic' && (
@@ -322,30 +285,20 @@ export function QuestionForm({
       {q.type !== 'html' && <Validators q={q} onPatch={onPatch} />}
 
       {q.type !== 'html' && !panel && (
-        <div className="field">
-          <label htmlFor={`${id}-role`}>{t('editor.role')}</label>
-          <select
-            id={`${id}-role`}
-            value={myRole}
-            aria-describedby={`${id}-role-hint`}
-            onChange={(e) => {
-              const next: Roles = {};
-              for (const r of QUESTION_ROLES) if (roles[r] && roles[r] !== q.name) next[r] = roles[r];
-              if (e.target.value) next[e.target.value as QuestionRole] = q.name;
-              onRoles(next);
-            }}
-          >
-            <option value="">{t('questionRoles.noQuestion')}</option>
-            {QUESTION_ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`questionRoles.role.${r}`)}
-              </option>
-            ))}
-          </select>
-          <p id={`${id}-role-hint`} className="field__hint">
-            {t('editor.roleHint')}
-          </p>
-        </div>
+        <SelectField
+          id={`${id}-role`}
+          label={t('editor.role')}
+          hint={t('editor.roleHint')}
+          value={myRole}
+          onChange={(e) => {
+            const next: Roles = {};
+            for (const r of QUESTION_ROLES) if (roles[r] && roles[r] !== q.name) next[r] = roles[r];
+            if (e.target.value) next[e.target.value as QuestionRole] = q.name;
+            onRoles(next);
+          }}
+          empty={t('questionRoles.noQuestion')}
+          choices={QUESTION_ROLES.map((r) => ({ value: r, label: t(`questionRoles.role.${r}`) }))}
+        />
       )}
 
       {(['visibleIf', 'enableIf', 'requiredIf'] as const).map((p) => (
@@ -373,15 +326,13 @@ function NumberField({
 }) {
   const id = useId();
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        type="number"
-        value={typeof value === 'number' ? value : ''}
-        onChange={(e) => onChange(e.target.value === '' ? undefined : Number(e.target.value))}
-      />
-    </div>
+    <TextField
+      id={id}
+      label={label}
+      type="number"
+      value={typeof value === 'number' ? value : ''}
+      onChange={(e) => onChange(e.target.value === '' ? undefined : Number(e.target.value))}
+    />
   );
 }
 
@@ -442,22 +393,18 @@ function ChoicesEditor({
         {t('editor.choicesHint', { lang: locale })}
       </p>
       <div className="field-row">
-        <button type="button" className="button button--small button--secondary" onClick={apply}>
+        <SmallButton secondary onClick={apply}>
           {t('editor.applyList')}
-        </button>
+        </SmallButton>
         <label htmlFor={`${id}-ref`} className="visually-hidden">
           {t('editor.referenceList')}
         </label>
         <select id={`${id}-ref`} value={list} onChange={(e) => setList(e.target.value as ReferenceList)}>
-          {REFERENCE_LISTS.map((l) => (
-            <option key={l} value={l}>
-              {t(`editor.ref.${l}`)}
-            </option>
-          ))}
+          {REFERENCE_LISTS.map((l) => option(l, t(`editor.ref.${l}`)))}
         </select>
-        <button type="button" className="button button--small button--secondary" onClick={() => void importList()}>
+        <SmallButton secondary onClick={() => void importList()}>
           {t('editor.importList')}
-        </button>
+        </SmallButton>
       </div>
       {error && (
         <p className="field__error" role="alert">
@@ -508,14 +455,13 @@ function Validators({ q, onPatch }: { q: Element; onPatch: (patch: Json, coalesc
                   />
                 </label>
               ))}
-              <button
-                type="button"
-                className="button button--small button--secondary"
+              <SmallButton
+                secondary
                 aria-label={t('editor.removeValidator', { n: i + 1 })}
                 onClick={() => set(list.filter((_, j) => j !== i))}
               >
                 ✕
-              </button>
+              </SmallButton>
             </li>
           );
         })}
@@ -525,19 +471,11 @@ function Validators({ q, onPatch }: { q: Element; onPatch: (patch: Json, coalesc
           {t('editor.validatorType')}
         </label>
         <select id={`${id}-type`} value={type} onChange={(e) => setType(e.target.value as ValidatorType)}>
-          {VALIDATOR_TYPES.map((v) => (
-            <option key={v} value={v}>
-              {t(`editor.validator.${v}`)}
-            </option>
-          ))}
+          {VALIDATOR_TYPES.map((v) => option(v, t(`editor.validator.${v}`)))}
         </select>
-        <button
-          type="button"
-          className="button button--small button--secondary"
-          onClick={() => set([...list, { type }])}
-        >
+        <SmallButton secondary onClick={() => set([...list, { type }])}>
           {t('editor.addValidator')}
-        </button>
+        </SmallButton>
       </div>
     </fieldset>
   );

@@ -3,6 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { collectTexts, setText, TEXT_LOCALES, type TextLocale } from '../../../../../server/src/questionnaires/texts';
 import type { Json } from './ops';
 import { importTranslations, translationsWorkbook, type TranslationImport } from './xlsx';
+import { SmallButton } from '../../../components/form/Buttons';
+import { CheckField } from '../../../components/form/Fields';
+import { saveBlob } from '../../../lib/download';
 
 type Props = {
   definition: Json;
@@ -30,16 +33,10 @@ export function TranslationTable({ definition, fileName, onChange }: Props) {
     setError(null);
     try {
       const data = await translationsWorkbook(definition);
-      const url = URL.createObjectURL(
+      saveBlob(
         new Blob([data], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
+        fileName,
       );
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = fileName;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch {
       setError(t('editor.tr.exportFailed'));
     }
@@ -71,18 +68,15 @@ export function TranslationTable({ definition, fileName, onChange }: Props) {
           : t('editor.tr.complete', { n: texts.length })}
       </p>
       <div className="field-row">
-        <div className="field field--check">
-          <input
-            id={`${id}-only`}
-            type="checkbox"
-            checked={onlyMissing}
-            onChange={(e) => setOnlyMissing(e.target.checked)}
-          />
-          <label htmlFor={`${id}-only`}>{t('editor.tr.onlyMissing')}</label>
-        </div>
-        <button type="button" className="button button--small button--secondary" onClick={() => void exportFile()}>
+        <CheckField
+          id={`${id}-only`}
+          label={t('editor.tr.onlyMissing')}
+          checked={onlyMissing}
+          onChange={setOnlyMissing}
+        />
+        <SmallButton secondary onClick={() => void exportFile()}>
           {t('editor.tr.export')}
-        </button>
+        </SmallButton>
         <label className="button button--small button--secondary" htmlFor={`${id}-file`}>
           {t('editor.tr.import')}
         </label>

@@ -1,8 +1,13 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { cloneWave, listQuestionnaires, type WaveAdmin } from '../../../api/admin';
 import { ValueSelect } from '../../../components/Field';
+import { SubmitButton } from '../../../components/form/Buttons';
+import { CardForm } from '../../../components/form/CardForm';
+import { TextField } from '../../../components/form/Fields';
+import { DoneNote } from '../../../components/form/Notes';
+import { useFields } from '../../../components/form/useFields';
 import { useAction } from '../../../lib/useAction';
 import { useRequest } from '../../../lib/useRequest';
 import { dateInputToIso } from '../dates';
@@ -12,11 +17,7 @@ import { AllowMissingTranslations } from '../WaveFields';
 /** A new draft wave from this one (next year's): its invitations copied, its questionnaire or a newer version. */
 export function CloneForm({ wave: w }: { wave: WaveAdmin }) {
   const { t } = useTranslation();
-  const id = useId();
-  const [code, setCode] = useState('');
-  const [titleRu, setTitleRu] = useState(w.title.ru);
-  const [opensAt, setOpensAt] = useState('');
-  const [closesAt, setClosesAt] = useState('');
+  const { id, values, bind } = useFields({ code: '', titleRu: w.title.ru, opensAt: '', closesAt: '' });
   const { busy, error, run } = useAction();
   const [done, setDone] = useState<{ code: string; n: number } | null>(null);
   // The same questionnaire or a newer version of it (e.g. one saved in the editor).
@@ -28,14 +29,13 @@ export function CloneForm({ wave: w }: { wave: WaveAdmin }) {
       : [w.questionnaireId];
   const [questionnaireId, setQuestionnaireId] = useState(w.questionnaireId);
   const [allowMissing, setAllowMissing] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async () => {
     await run(async () => {
       const res = await cloneWave(w.code, {
-        code: code.trim(),
-        title: { ...w.title, ru: titleRu },
-        opensAt: dateInputToIso(opensAt),
-        closesAt: dateInputToIso(closesAt),
+        code: values.code.trim(),
+        title: { ...w.title, ru: values.titleRu },
+        opensAt: dateInputToIso(values.opensAt),
+        closesAt: dateInputToIso(values.closesAt),
         questionnaireId,
         ...(allowMissing ? { allowMissingTranslations: true } : {}),
       });
@@ -43,32 +43,12 @@ export function CloneForm({ wave: w }: { wave: WaveAdmin }) {
     });
   };
   return (
-    <form className="card admin-form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-h`}>
-      <h2 id={`${id}-h`}>{t('admin.wave.clone')}</h2>
-      <p className="muted">{t('admin.wave.cloneIntro')}</p>
-      <div className="field">
-        <label htmlFor={`${id}-code`}>{t('admin.form.code')}</label>
-        <input
-          id={`${id}-code`}
-          required
-          pattern="[A-Za-z0-9_\-]+"
-          value={code}
-          onChange={(e) => setCode(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-title`}>{t('admin.form.titleRu')}</label>
-        <input id={`${id}-title`} required value={titleRu} onChange={(e) => setTitleRu(e.target.value)} />
-      </div>
+    <CardForm title={t('admin.wave.clone')} intro={t('admin.wave.cloneIntro')} onSubmit={submit}>
+      <TextField {...bind('code')} label={t('admin.form.code')} required pattern="[A-Za-z0-9_\-]+" />
+      <TextField {...bind('titleRu')} label={t('admin.form.titleRu')} required />
       <div className="field-row">
-        <div className="field">
-          <label htmlFor={`${id}-opens`}>{t('admin.form.opensAt')}</label>
-          <input id={`${id}-opens`} type="date" value={opensAt} onChange={(e) => setOpensAt(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-closes`}>{t('admin.form.closesAt')}</label>
-          <input id={`${id}-closes`} type="date" value={closesAt} onChange={(e) => setClosesAt(e.target.value)} />
-        </div>
+        <TextField {...bind('opensAt')} label={t('admin.form.opensAt')} type="date" />
+        <TextField {...bind('closesAt')} label={t('admin.form.closesAt')} type="date" />
       </div>
       <ValueSelect
         id={`${id}-version`}
@@ -80,14 +60,12 @@ export function CloneForm({ wave: w }: { wave: WaveAdmin }) {
       <AllowMissingTranslations id={id} checked={allowMissing} onChange={setAllowMissing} />
       {error !== null && <ProblemList error={error} title={t('admin.wave.cloneProblems')} kind="form" />}
       {done && (
-        <p className="notice notice--success" role="status">
+        <DoneNote>
           {t('admin.wave.cloned', done)}{' '}
           <Link to={`/admin/waves/${encodeURIComponent(done.code)}`}>{t('admin.wave.openClone')}</Link>
-        </p>
+        </DoneNote>
       )}
-      <button type="submit" className="button" disabled={busy}>
-        {t('admin.wave.cloneSubmit')}
-      </button>
-    </form>
+      <SubmitButton busy={busy} label={t('admin.wave.cloneSubmit')} />
+    </CardForm>
   );
 }

@@ -1,7 +1,11 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { listMunicipalityTypes, listRegions } from '../../../api/api';
 import { importInvitations, importTemplateUrl, type ImportResult } from '../../../api/admin';
+import { SubmitButton } from '../../../components/form/Buttons';
+import { CardForm } from '../../../components/form/CardForm';
+import { FileField } from '../../../components/form/Fields';
+import { DoneNote } from '../../../components/form/Notes';
 import { currentLocale } from '../../../i18n';
 import { pick } from '../../../lib/format';
 import { useAction } from '../../../lib/useAction';
@@ -23,12 +27,10 @@ export function ImportForm({ code, onImported }: { code: string; onImported?: ()
   const { t, i18n } = useTranslation();
   const lng = currentLocale(i18n.language);
   const codeNames = useCodeNames(lng);
-  const id = useId();
   const [file, setFile] = useState<File | null>(null);
   const { busy, error, run } = useAction();
   const [result, setResult] = useState<ImportResult | null>(null);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async () => {
     if (!file) return;
     setResult(null);
     const done = await run(async () => {
@@ -39,9 +41,12 @@ export function ImportForm({ code, onImported }: { code: string; onImported?: ()
     if (done) onImported?.();
   };
   return (
-    <form className="card admin-form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-h`}>
-      <h3 id={`${id}-h`}>{t('admin.invitations.importTitle')}</h3>
-      <p className="muted">{t('admin.invitations.importIntro')}</p>
+    <CardForm
+      level={3}
+      title={t('admin.invitations.importTitle')}
+      intro={t('admin.invitations.importIntro')}
+      onSubmit={submit}
+    >
       <div className="template-links" data-testid="import-template">
         <p className="field__label">{t('invitationImport.templateTitle')}</p>
         <p className="muted small">{t('invitationImport.templateIntro')}</p>
@@ -63,16 +68,12 @@ export function ImportForm({ code, onImported }: { code: string; onImported?: ()
           </li>
         </ul>
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-file`}>{t('admin.invitations.file')}</label>
-        <input
-          id={`${id}-file`}
-          type="file"
-          required
-          accept=".csv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-          onChange={(e) => setFile(e.target.files?.[0] ?? null)}
-        />
-      </div>
+      <FileField
+        label={t('admin.invitations.file')}
+        required
+        accept=".csv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        onFile={(f) => setFile(f ?? null)}
+      />
       {error !== null && (
         <ProblemList
           error={error}
@@ -82,15 +83,14 @@ export function ImportForm({ code, onImported }: { code: string; onImported?: ()
           codesHref={importTemplateUrl(code, 'codes-csv', lng)}
         />
       )}
-      {result && (
-        <p className="notice notice--success" role="status" data-testid="import-done">
-          {t('admin.invitations.imported', result)}
-        </p>
-      )}
-      <button type="submit" className="button" disabled={busy || !file}>
-        {busy ? t('admin.invitations.importing') : t('admin.invitations.import')}
-      </button>
-    </form>
+      {result && <DoneNote testId="import-done">{t('admin.invitations.imported', result)}</DoneNote>}
+      <SubmitButton
+        busy={busy}
+        disabled={!file}
+        label={t('admin.invitations.import')}
+        busyLabel={t('admin.invitations.importing')}
+      />
+    </CardForm>
   );
 }
 

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { downloadLinks } from '../../../api/admin';
 import { saveBlob } from '../../../lib/download';
 import { useAction } from '../../../lib/useAction';
+import { DoneNote, ProblemNote } from '../../../components/form/Notes';
 import { errorText } from '../ProblemList';
 
 /** The personal links as a CSV or XLSX file (issuing the tokens of those not yet issued). */
@@ -42,16 +43,8 @@ export function LinksForm({ code }: { code: string }) {
           {t('admin.invitations.linksXlsx')}
         </button>
       </div>
-      {error !== null && (
-        <p className="notice notice--error" role="alert">
-          {errorText(t, error)}
-        </p>
-      )}
-      {done && (
-        <p className="notice notice--success" role="status" data-testid="links-done">
-          {t('admin.invitations.linksIssued', done)}
-        </p>
-      )}
+      {error !== null && <ProblemNote>{errorText(t, error)}</ProblemNote>}
+      {done && <DoneNote testId="links-done">{t('admin.invitations.linksIssued', done)}</DoneNote>}
     </section>
   );
 }

@@ -1,18 +1,10 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { updateWave, type WaveAdmin, type WaveUpdate } from '../../../api/admin';
 import { useAction } from '../../../lib/useAction';
 import { dateInputToIso } from '../dates';
-import { ProblemList } from '../ProblemList';
-import {
-  AllowMissingTranslations,
-  missingTranslations,
-  useWaveForm,
-  waveToForm,
-  WaveFields,
-  type WaveFieldGroup,
-  type WaveForm,
-} from '../WaveFields';
+import { CardForm } from '../../../components/form/CardForm';
+import { useWaveForm, waveToForm, WaveFields, type WaveFieldGroup, type WaveForm, WaveFormEnd } from '../WaveFields';
 
 /** The changed, editable fields of the form as a PATCH body (unchanged fields are not sent). */
 function patchOf(w: WaveAdmin, before: WaveForm, form: WaveForm): WaveUpdate {
@@ -55,53 +47,42 @@ export function WaveEditForm({
   const [before] = useState(() => waveToForm(w));
   const { form, set } = useWaveForm(before);
   // On a refusal everything typed stays in the form.
-  const { busy, error, run } = useAction();
-  const [allowMissing, setAllowMissing] = useState(false);
-  // Offered once the server refused the version for missing translations (issue 19).
-  const missingLanguages = missingTranslations(error);
+  const action = useAction();
+  const allow = useState(false);
+  const [allowMissing] = allow;
   const locked = (f: WaveFieldGroup) => !w.editableFields.includes(f);
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => headingRef.current?.focus(), []);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async () => {
     const body = patchOf(w, before, form);
     if (Object.keys(body).length === 0) {
       onCancel();
       return;
     }
-    if (await run(() => updateWave(w.code, allowMissing ? { ...body, allowMissingTranslations: true } : body)))
+    if (await action.run(() => updateWave(w.code, allowMissing ? { ...body, allowMissingTranslations: true } : body)))
       onSaved();
   };
 
   return (
-    <form
+    <CardForm
       className="card admin-form admin-form--wide wave-edit"
-      onSubmit={(e) => void submit(e)}
-      aria-labelledby={`${id}-h`}
+      title={t('admin.wave.editTitle')}
+      headingRef={headingRef}
+      onSubmit={submit}
       data-testid="wave-edit"
     >
-      <h2 id={`${id}-h`} ref={headingRef} tabIndex={-1}>
-        {t('admin.wave.editTitle')}
-      </h2>
       {!draft && (
         <p id={`${id}-locked`} className="notice notice--info" data-testid="wave-edit-locked">
           {t(w.status === 'open' ? 'admin.wave.locked.open' : 'admin.wave.locked.closed')}
         </p>
       )}
       <WaveFields id={id} form={form} set={set} locked={locked} lockedHintId={draft ? undefined : `${id}-locked`} />
-      {error !== null && <ProblemList error={error} title={t('admin.wave.editProblems')} kind="form" />}
-      {(missingLanguages || allowMissing) && (
-        <AllowMissingTranslations id={id} checked={allowMissing} onChange={setAllowMissing} />
-      )}
-      <div className="form-actions">
-        <button type="submit" className="button" disabled={busy}>
-          {busy ? t('admin.wave.editSaving') : t('admin.wave.editSave')}
-        </button>
+      <WaveFormEnd id={id} form="edit" action={action} allow={allow}>
         <button type="button" className="button button--secondary" onClick={onCancel}>
           {t('admin.cancel')}
         </button>
-      </div>
-    </form>
+      </WaveFormEnd>
+    </CardForm>
   );
 }
