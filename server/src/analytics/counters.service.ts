@@ -34,12 +34,14 @@ import {
   addToRecount,
   applyBatchToCube,
   CUBE_FORMAT,
+  CUBE_SOURCE_FIELDS,
   cubeMissing,
   cubeRecentLists,
   newRecount,
   verifyCube,
   writeCube,
   type CubeRecount,
+  type CubeSource,
 } from './cube.service';
 import { abortable, closeCursor } from '../db/abortable';
 import { longCursorOptions, longRead, yielder } from '../db/long-reads';
@@ -49,22 +51,8 @@ export const PRUNE_AFTER_MS = 10 * 60_000;
 export const APPLY_DEADLINE_MS = PRUNE_AFTER_MS / 2;
 const CATCH_UP_GRACE_MS = 60_000;
 
-export type TallySource = {
-  _id: string;
-  waveCode: string;
-  questionnaireId: string;
-  regionCode: string;
-  /** The other cube dimensions (absent: empty, status complete). */
-  municipalityType?: string;
-  sizeClass?: string;
-  respondentRole?: string;
-  status?: string;
-  answers: Record<string, unknown>;
-  /** For the cube's list of municipalities that answered through the public link. */
-  municipality?: string;
-  invitationId?: string | null;
-  submittedAt?: Date | null;
-};
+/** A stored response as the counters and the cube read it (cube.service.ts). */
+export type TallySource = CubeSource;
 
 export const counterId = (wave: string, region: string) => `${wave}|${region}`;
 
@@ -216,19 +204,7 @@ export async function retryFailed(): Promise<number> {
   return applied;
 }
 
-const SOURCE_FIELDS = {
-  waveCode: 1,
-  questionnaireId: 1,
-  regionCode: 1,
-  municipalityType: 1,
-  sizeClass: 1,
-  respondentRole: 1,
-  status: 1,
-  answers: 1,
-  municipality: 1,
-  invitationId: 1,
-  submittedAt: 1,
-} as const;
+const SOURCE_FIELDS = CUBE_SOURCE_FIELDS;
 
 /**
  * Applies every completed response not yet marked (older than the grace period). Returns how many

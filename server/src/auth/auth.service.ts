@@ -56,6 +56,17 @@ const toUser = (d: Pick<UserDoc, '_id' | 'name' | 'roles'>): AuthUser => ({
 let dummyHash: Promise<string> | undefined;
 const dummy = () => (dummyHash ??= hash(randomBytes(16).toString('hex')));
 
+/** The audit record of a change to the user `email` made by `by` (none without `by`). */
+async function userAudit(
+  action: 'user.create' | 'user.password_reset',
+  email: string,
+  roles: Role[],
+  at: Date,
+  by: string | undefined,
+): Promise<AuditStep | undefined> {
+  return by ? prepareAudit(UserModel, email, { at, actor: by, action, target: email, details: { roles } }) : undefined;
+}
+
 /**
  * Creates a user; `by` (the admin, or the create-admin script) is recorded with the change
  * (`user.create`). Without `by` (test fixtures, the demo admin, benchmarks) nothing is recorded.
@@ -71,15 +82,7 @@ export async function createUser(
 ): Promise<AuthUser> {
   const email = normaliseEmail(input.email);
   const now = new Date();
-  const audit = by
-    ? await prepareAudit(UserModel, email, {
-        at: now,
-        actor: by,
-        action: 'user.create',
-        target: email,
-        details: { roles: input.roles },
-      })
-    : undefined;
+  const audit = await userAudit('user.create', email, input.roles, now, by);
   const res = await UserModel.updateOne(
     { _id: email },
     {
@@ -122,15 +125,7 @@ export async function upsertUser(
     if (!(err instanceof ConflictError)) throw err;
     const email = normaliseEmail(input.email);
     const now = new Date();
-    const audit = by
-      ? await prepareAudit(UserModel, email, {
-          at: now,
-          actor: by,
-          action: 'user.password_reset',
-          target: email,
-          details: { roles: input.roles },
-        })
-      : undefined;
+    const audit = await userAudit('user.password_reset', email, input.roles, now, by);
     await UserModel.updateOne(
       { _id: email },
       {

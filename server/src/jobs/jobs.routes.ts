@@ -8,6 +8,7 @@
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { CSV_OR_XLSX, type Api } from '../http/route';
+import { attachment } from '../http/download';
 import { WaveParams } from '../responses/responses.schema';
 import { ExportRequest } from '../exports/export-request';
 import { DataPackageSchema } from '../exports/exports.routes';
@@ -113,11 +114,8 @@ export function jobsRoutes(api: Api): void {
     },
     handler: async ({ params, user }, _req, res) => {
       const file = await openJobFile(params.id, user!);
-      res.status(200);
-      res.setHeader('Content-Type', file.contentType);
+      attachment(res, file.contentType, file.name);
       res.setHeader('Content-Length', String(file.size));
-      res.setHeader('Content-Disposition', `attachment; filename="${file.name.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
-      res.setHeader('Cache-Control', 'no-store');
       await pipeline(file.stream, res);
     },
   });
