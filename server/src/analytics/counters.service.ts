@@ -28,7 +28,7 @@ import { logger } from '../logger';
 import { claimLease, INSTANCE_ID, releaseLease } from '../db/lease';
 import { ResponseModel } from '../responses/response.model';
 import { CounterModel } from './counter.model';
-import { contributionOf, variablesById, waveCatalogue } from './catalogue';
+import { contributionOf, variablesById } from './catalogue';
 import { applyGuarded, groupBy, type KeptUpdate, type Outcome } from './guarded-batch';
 import {
   addToRecount,
@@ -37,14 +37,16 @@ import {
   CUBE_SOURCE_FIELDS,
   cubeMissing,
   cubeRecentLists,
+  eachSource,
   newRecount,
   verifyCube,
   writeCube,
   type CubeRecount,
   type CubeSource,
+  type RecountOptions,
 } from './cube.service';
-import { abortable, closeCursor } from '../db/abortable';
-import { longCursorOptions, longRead, yielder } from '../db/long-reads';
+import { abortable } from '../db/abortable';
+import { longCursorOptions, longRead } from '../db/long-reads';
 import { currentSignal } from '../http/request-context';
 
 export const PRUNE_AFTER_MS = 10 * 60_000;
@@ -282,12 +284,6 @@ async function pruneLists(
 type Counts = Map<string, { n: number; c: Record<string, number> }>;
 
 /** Progress and cancellation of a recount run as a job (see jobs/). */
-export type RecountOptions = {
-  onProgress?: (rowsDone: number) => Promise<void>;
-  signal?: AbortSignal;
-  maxTimeMS?: number;
-};
-
 /** Counts computed from the raw responses of a wave, the way the counters should hold them. */
 export async function countFromResponses(
   wave: string,
@@ -295,38 +291,17 @@ export async function countFromResponses(
   /** When given, the wave's cube is recounted into it in the same pass. */
   cube?: CubeRecount,
 ): Promise<Counts> {
-  const { questionnaire } = await waveCatalogue(wave);
   const out: Counts = new Map();
-  // A long read (a job's, or GET …/tally/verify's): on the long-read pool, stopped with its job or
-  // request (the driver gets the signal too), yielding to the event loop as it goes.
-  const signal = opts.signal ?? currentSignal();
-  const cursor = longRead(ResponseModel)
-    .find({ waveCode: wave, ...(cube ? {} : { status: 'complete' }) }, SOURCE_FIELDS)
-    .lean<TallySource>()
-    .maxTimeMS(opts.maxTimeMS ?? 60 * 60_000)
-    .cursor(longCursorOptions(signal));
-  const pause = yielder();
-  let done = 0;
-  try {
-    // abortable closes the cursor, once (db/abortable.ts).
-    for await (const r of abortable(cursor, signal)) {
-      signal?.throwIfAborted();
-      await pause();
-      if (++done % 500 === 0) await opts.onProgress?.(done);
-      // Responses keep the questionnaire version they answered (same for a wave, but be exact).
-      const variables = await variablesById(r.questionnaireId ?? questionnaire.id);
-      if (cube) addToRecount(cube, wave, variables, r);
-      if ((r.status ?? 'complete') !== 'complete') continue;
-      const row = out.get(r.regionCode) ?? { n: 0, c: {} };
-      row.n++;
-      for (const k of Object.keys(contributionOf(variables, r.answers ?? {}))) row.c[k] = (row.c[k] ?? 0) + 1;
-      out.set(r.regionCode, row);
-    }
-    signal?.throwIfAborted();
-    await opts.onProgress?.(done);
-  } finally {
-    await closeCursor(cursor);
-  }
+  // A long read (a job's, or GET …/tally/verify's).
+  const done = await eachSource(wave, cube ? {} : { status: 'complete' }, opts, (r, variables) => {
+    if (cube) addToRecount(cube, wave, variables, r);
+    if ((r.status ?? 'complete') !== 'complete') return;
+    const row = out.get(r.regionCode) ?? { n: 0, c: {} };
+    row.n++;
+    for (const k of Object.keys(contributionOf(variables, r.answers ?? {}))) row.c[k] = (row.c[k] ?? 0) + 1;
+    out.set(r.regionCode, row);
+  });
+  await opts.onProgress?.(done);
   return out;
 }
 

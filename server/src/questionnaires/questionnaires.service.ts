@@ -283,7 +283,6 @@ export async function uploadQuestionnaire(key: string, text: string, by: string)
 
 export type QuestionSummary = { name: string; type: string; page: string; title: Localized };
 
-
 /** Every question (including those inside panels and dynamic panels) in page order. */
 export function questionsOf(definition: Record<string, unknown>): (QuestionSummary & { json: string })[] {
   const model = createModel(definition);
