@@ -10,7 +10,6 @@ import {
   disclosureRule,
   effectiveK,
   primary,
-  SMALL_BASE,
   type DisclosureRule,
   type Equation,
 } from './disclosure';
