@@ -5,14 +5,7 @@
 import { BadRequestError } from '../http/errors';
 import { findRegion, obstacles as referenceObstacles, type Localized } from '../reference/reference.service';
 import type { AuthUser } from '../auth/roles';
-import {
-  complementary,
-  disclosureRule,
-  effectiveK,
-  primary,
-  type DisclosureRule,
-  type Equation,
-} from './disclosure';
+import { complementary, disclosureRule, effectiveK, primary, type DisclosureRule, type Equation } from './disclosure';
 import { wilson, summarize, type Summary } from './stats';
 import { waveCatalogue } from './catalogue';
 import { customCodes, getMinCell, loadCodings, optionsWithCustom } from './coding.service';

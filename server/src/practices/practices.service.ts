@@ -158,15 +158,7 @@ export function editorView(d: PracticeDoc) {
 }
 
 /** The fields of a practice a list shows, in this order. */
-const LISTED_FIELDS = [
-  'country',
-  'regions',
-  'obstacles',
-  'fields',
-  'municipalityTypes',
-  'yearFrom',
-  'yearTo',
-] as const;
+const LISTED_FIELDS = ['country', 'regions', 'obstacles', 'fields', 'municipalityTypes', 'yearFrom', 'yearTo'] as const;
 
 function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
   return Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
