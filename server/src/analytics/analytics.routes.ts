@@ -57,15 +57,7 @@ import {
 } from './coding.service';
 import { rebuildCounters, verifyCounters } from './counters.service';
 import { maySeeUnsuppressed } from './disclosure';
-import type { Filters } from './filters';
-
-const filtersOf = (q: Filters): Filters => ({
-  region: q.region,
-  municipalityType: q.municipalityType,
-  sizeClass: q.sizeClass,
-  respondentRole: q.respondentRole,
-  status: q.status,
-});
+import { filtersOf } from './filters';
 
 export function analyticsRoutes(api: Api): void {
   const tags = ['analytics'];

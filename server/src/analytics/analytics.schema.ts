@@ -98,13 +98,9 @@ const rule = {
   smallBase: z.number().int().describe('bases below this are flagged as small'),
 };
 
-const regionRow = z.object({
-  code: z.string(),
-  names: localized,
-  respondents: z.number().int(),
-  answered: z.number().int(),
-  counts: z.record(z.string(), cell),
-});
+/** A line of a table: its code and names, who it counts and who answered. */
+const line = { code: z.string(), names: localized, respondents: z.number().int(), answered: z.number().int() };
+const regionRow = z.object({ ...line, counts: z.record(z.string(), cell) });
 export const ObstacleTallySchema = z.object({
   wave: z.object({ code: z.string(), title: localized }),
   base,
@@ -130,14 +126,7 @@ const numbers = z
   })
   .or(z.object({ suppressed: z.literal(true) }))
   .nullable();
-const row = z.object({
-  code: z.string(),
-  names: localized,
-  respondents: z.number().int(),
-  answered: z.number().int(),
-  cells: z.record(z.string(), cell),
-  numbers: numbers.optional(),
-});
+const row = z.object({ ...line, cells: z.record(z.string(), cell), numbers: numbers.optional() });
 
 export const QuestionTallySchema = z.object({
   wave: z.object({ code: z.string(), title: localized }),

@@ -8,7 +8,7 @@ import type { Localized } from '../reference/reference.service';
 import { AnalysisSettingsModel, CustomCodeModel, OtherCodingModel } from './coding.model';
 import { waveCatalogue } from './catalogue';
 import { findVariable, type Option, type Variable } from './variables';
-import type { CellDims } from './cube.service';
+import { CUBE_SOURCE_FIELDS, type CellDims, type CubeSource } from './cube.service';
 
 export const DEFAULT_MIN_CELL = 3;
 
@@ -140,23 +140,7 @@ export async function codeOtherAnswer(
     throw new BadRequestError(`"${code}" is not a code of "${variable}"; add it as a new code first.`, [
       { name: 'body.code', reason: 'unknown code' },
     ]);
-  const r = await ResponseModel.findById(responseId, {
-    waveCode: 1,
-    regionCode: 1,
-    municipalityType: 1,
-    sizeClass: 1,
-    respondentRole: 1,
-    status: 1,
-    answers: 1,
-  }).lean<{
-    waveCode: string;
-    regionCode: string;
-    municipalityType?: string;
-    sizeClass?: string;
-    respondentRole?: string;
-    status?: string;
-    answers: Record<string, unknown>;
-  }>();
+  const r = await ResponseModel.findById(responseId, CUBE_SOURCE_FIELDS).lean<CubeSource>();
   if (!r || r.waveCode !== wave) throw new NotFoundError('response', responseId);
   const chosen = v.values(r.answers ?? {}) ?? [];
   if (!chosen.includes('other'))

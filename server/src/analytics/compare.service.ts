@@ -8,7 +8,7 @@ import { BadRequestError } from '../http/errors';
 import type { Localized } from '../reference/reference.service';
 import { compareProportions } from './stats';
 import { questionTally, type Cell, type KRequest, type NumberCell, type Row } from './tally.service';
-import { disclosureLegend, SMALL_BASE } from './disclosure';
+import { disclosureRule, SMALL_BASE, type DisclosureRule } from './disclosure';
 import { waveCatalogue } from './catalogue';
 import { describeFilters, type Filters } from './filters';
 import { findVariable, type Option } from './variables';
@@ -45,12 +45,7 @@ export type Comparison = {
   regions: CompareRow[];
   total: CompareRow;
   base: { filters: Localized; text: Localized };
-  minCell: number;
-  minimumK: number;
-  protected: boolean;
-  legend: Localized;
-  smallBase: number;
-};
+} & DisclosureRule;
 
 const side = (r: Row | undefined): SideRow | null =>
   r
@@ -170,10 +165,6 @@ export async function compareWaves(
     regions,
     total: compareRow('all', ta.total.names, ta.total, tb.total, options),
     base: { filters: f, text },
-    minCell: k,
-    minimumK: Math.max(ta.minimumK, tb.minimumK),
-    protected: k > 1,
-    legend: disclosureLegend(k),
-    smallBase: SMALL_BASE,
+    ...disclosureRule(k, Math.max(ta.minimumK, tb.minimumK)),
   };
 }

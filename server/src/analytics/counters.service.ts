@@ -28,43 +28,33 @@ import { logger } from '../logger';
 import { claimLease, INSTANCE_ID, releaseLease } from '../db/lease';
 import { ResponseModel } from '../responses/response.model';
 import { CounterModel } from './counter.model';
-import { contributionOf, variablesById, waveCatalogue } from './catalogue';
+import { contributionOf, variablesById } from './catalogue';
 import { applyGuarded, groupBy, type KeptUpdate, type Outcome } from './guarded-batch';
 import {
   addToRecount,
   applyBatchToCube,
   CUBE_FORMAT,
+  CUBE_SOURCE_FIELDS,
   cubeMissing,
   cubeRecentLists,
+  eachSource,
   newRecount,
   verifyCube,
   writeCube,
   type CubeRecount,
+  type CubeSource,
+  type RecountOptions,
 } from './cube.service';
-import { abortable, closeCursor } from '../db/abortable';
-import { longCursorOptions, longRead, yielder } from '../db/long-reads';
+import { abortable } from '../db/abortable';
+import { longCursorOptions, longRead } from '../db/long-reads';
 import { currentSignal } from '../http/request-context';
 
 export const PRUNE_AFTER_MS = 10 * 60_000;
 export const APPLY_DEADLINE_MS = PRUNE_AFTER_MS / 2;
 const CATCH_UP_GRACE_MS = 60_000;
 
-export type TallySource = {
-  _id: string;
-  waveCode: string;
-  questionnaireId: string;
-  regionCode: string;
-  /** The other cube dimensions (absent: empty, status complete). */
-  municipalityType?: string;
-  sizeClass?: string;
-  respondentRole?: string;
-  status?: string;
-  answers: Record<string, unknown>;
-  /** For the cube's list of municipalities that answered through the public link. */
-  municipality?: string;
-  invitationId?: string | null;
-  submittedAt?: Date | null;
-};
+/** A stored response as the counters and the cube read it (cube.service.ts). */
+export type TallySource = CubeSource;
 
 export const counterId = (wave: string, region: string) => `${wave}|${region}`;
 
@@ -216,19 +206,7 @@ export async function retryFailed(): Promise<number> {
   return applied;
 }
 
-const SOURCE_FIELDS = {
-  waveCode: 1,
-  questionnaireId: 1,
-  regionCode: 1,
-  municipalityType: 1,
-  sizeClass: 1,
-  respondentRole: 1,
-  status: 1,
-  answers: 1,
-  municipality: 1,
-  invitationId: 1,
-  submittedAt: 1,
-} as const;
+const SOURCE_FIELDS = CUBE_SOURCE_FIELDS;
 
 /**
  * Applies every completed response not yet marked (older than the grace period). Returns how many
@@ -306,12 +284,6 @@ async function pruneLists(
 type Counts = Map<string, { n: number; c: Record<string, number> }>;
 
 /** Progress and cancellation of a recount run as a job (see jobs/). */
-export type RecountOptions = {
-  onProgress?: (rowsDone: number) => Promise<void>;
-  signal?: AbortSignal;
-  maxTimeMS?: number;
-};
-
 /** Counts computed from the raw responses of a wave, the way the counters should hold them. */
 export async function countFromResponses(
   wave: string,
@@ -319,38 +291,17 @@ export async function countFromResponses(
   /** When given, the wave's cube is recounted into it in the same pass. */
   cube?: CubeRecount,
 ): Promise<Counts> {
-  const { questionnaire } = await waveCatalogue(wave);
   const out: Counts = new Map();
-  // A long read (a job's, or GET …/tally/verify's): on the long-read pool, stopped with its job or
-  // request (the driver gets the signal too), yielding to the event loop as it goes.
-  const signal = opts.signal ?? currentSignal();
-  const cursor = longRead(ResponseModel)
-    .find({ waveCode: wave, ...(cube ? {} : { status: 'complete' }) }, SOURCE_FIELDS)
-    .lean<TallySource>()
-    .maxTimeMS(opts.maxTimeMS ?? 60 * 60_000)
-    .cursor(longCursorOptions(signal));
-  const pause = yielder();
-  let done = 0;
-  try {
-    // abortable closes the cursor, once (db/abortable.ts).
-    for await (const r of abortable(cursor, signal)) {
-      signal?.throwIfAborted();
-      await pause();
-      if (++done % 500 === 0) await opts.onProgress?.(done);
-      // Responses keep the questionnaire version they answered (same for a wave, but be exact).
-      const variables = await variablesById(r.questionnaireId ?? questionnaire.id);
-      if (cube) addToRecount(cube, wave, variables, r);
-      if ((r.status ?? 'complete') !== 'complete') continue;
-      const row = out.get(r.regionCode) ?? { n: 0, c: {} };
-      row.n++;
-      for (const k of Object.keys(contributionOf(variables, r.answers ?? {}))) row.c[k] = (row.c[k] ?? 0) + 1;
-      out.set(r.regionCode, row);
-    }
-    signal?.throwIfAborted();
-    await opts.onProgress?.(done);
-  } finally {
-    await closeCursor(cursor);
-  }
+  // A long read (a job's, or GET …/tally/verify's).
+  const done = await eachSource(wave, cube ? {} : { status: 'complete' }, opts, (r, variables) => {
+    if (cube) addToRecount(cube, wave, variables, r);
+    if ((r.status ?? 'complete') !== 'complete') return;
+    const row = out.get(r.regionCode) ?? { n: 0, c: {} };
+    row.n++;
+    for (const k of Object.keys(contributionOf(variables, r.answers ?? {}))) row.c[k] = (row.c[k] ?? 0) + 1;
+    out.set(r.regionCode, row);
+  });
+  await opts.onProgress?.(done);
   return out;
 }
 

@@ -5,7 +5,7 @@
 import { BadRequestError, ConflictError } from '../http/errors';
 import type { Localized } from '../reference/reference.service';
 import { chiSquareTest, fisherExact, type ChiSquare } from './stats';
-import { complementary, disclosureLegend, primary, SMALL_BASE, type Equation } from './disclosure';
+import { complementary, disclosureRule, primary, type DisclosureRule, type Equation } from './disclosure';
 import { waveCatalogue } from './catalogue';
 import { customCodes, loadCodings, optionsWithCustom, type CodingIndex } from './coding.service';
 import { resolveK, type KRequest } from './tally.service';
@@ -44,18 +44,14 @@ export type Crosstab = {
   /** Why there is no test: 'multi' (a multiple-choice question), 'too_small' (fewer than 2 non-empty rows or columns). */
   noTest?: 'multi' | 'too_small';
   base: { respondents: number; filters: Localized; text: Localized };
-  minCell: number;
-  minimumK: number;
-  protected: boolean;
-  legend: Localized;
-  smallBase: number;
-  /**
-   * kept: a profile dimension (row `@region`, `@municipalityType`, `@sizeClass`, `@respondentRole`)
-   * × a question, summed from the kept cube; scan: two questions, counted from the responses
-   * (inside the request for a few respondents, else by a `crosstab` job).
-   */
-  source: 'kept' | 'scan';
-};
+} & DisclosureRule & {
+    /**
+     * kept: a profile dimension (row `@region`, `@municipalityType`, `@sizeClass`, `@respondentRole`)
+     * × a question, summed from the kept cube; scan: two questions, counted from the responses
+     * (inside the request for a few respondents, else by a `crosstab` job).
+     */
+    source: 'kept' | 'scan';
+  };
 
 /** A row of `@<dimension>` asks for a profile dimension × question table (from the cube). */
 export function profileDimension(name: string): Dimension | undefined {
@@ -143,7 +139,7 @@ export async function crosstab(
   const cv = categorical(variables, colName, 'query.col');
   if (rv.name === cv.name)
     throw new BadRequestError('Choose two different questions.', [{ name: 'query.col', reason: 'same as row' }]);
-  const [{ k: minCell, minimum }, codings, custom] = await Promise.all([
+  const [{ k, minimum }, codings, custom] = await Promise.all([
     resolveK(wave.code, kReq),
     loadCodings(wave.code),
     customCodes(wave.code),
@@ -168,21 +164,8 @@ export async function crosstab(
     for (const x of a) for (const y of b) counts[ri.get(x)!][ci.get(y)!]++;
   }
   await scan.onProgress?.(seen);
-  return finish({
-    wave,
-    row: rv,
-    col: cv,
-    rows,
-    cols,
-    counts,
-    rowTotals,
-    colTotals,
-    n,
-    filters,
-    k: minCell,
-    minimum,
-    source: 'scan',
-  });
+  const table = { rows, cols, counts, rowTotals, colTotals, n };
+  return finish({ wave, row: rv, col: cv, ...table, filters, k, minimum, source: 'scan' });
 }
 
 type Parts = {
@@ -201,22 +184,8 @@ type Parts = {
   source: 'kept' | 'scan';
 };
 
-function finish({
-  wave,
-  row: rv,
-  col: cv,
-  rows,
-  cols,
-  counts,
-  rowTotals,
-  colTotals,
-  n,
-  filters,
-  k,
-  minimum,
-  source,
-}: Parts): Crosstab {
-  const minCell = k;
+function finish(parts: Parts): Crosstab {
+  const { wave, row: rv, col: cv, rows, cols, counts, rowTotals, colTotals, n, filters, k, minimum, source } = parts;
   // Cells i·C + j, row totals at R·C + i, column totals at R·C + R + j, n last (always shown).
   const R = rows.length;
   const C = cols.length;
@@ -288,11 +257,7 @@ function finish({
     test,
     ...(multi ? { noTest: 'multi' as const } : chi ? {} : { noTest: 'too_small' as const }),
     base: { respondents: n, filters: f, text: note },
-    minCell,
-    minimumK: minimum,
-    protected: k > 1,
-    legend: disclosureLegend(k),
-    smallBase: SMALL_BASE,
+    ...disclosureRule(k, minimum),
     source,
   };
 }
@@ -322,16 +287,13 @@ async function profileCrosstab(
   const rowTotals = present.map(([, g]) => g.answered.get(cv.name) ?? 0);
   const colTotals = cols.map((_o, j) => counts.reduce((s, line) => s + line[j], 0));
   const n = rowTotals.reduce((s, x) => s + x, 0);
+  const table = { rows, cols, counts, rowTotals, colTotals, n };
+  const row = { name: `@${dim}`, title: DIMENSION_NAMES[dim], kind: 'single' as const };
   return finish({
     wave: { code: wave.code, title: wave.title },
-    row: { name: `@${dim}`, title: DIMENSION_NAMES[dim], kind: 'single' },
+    row,
     col: cv,
-    rows,
-    cols,
-    counts,
-    rowTotals,
-    colTotals,
-    n,
+    ...table,
     filters,
     k,
     minimum,

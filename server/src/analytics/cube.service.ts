@@ -883,20 +883,29 @@ export function addToRecount(out: CubeRecount, wave: string, variables: Variable
   }
 }
 
+/** How a recount reports progress, and what stops it. */
 export type RecountOptions = {
   onProgress?: (rowsDone: number) => Promise<void>;
   signal?: AbortSignal;
   maxTimeMS?: number;
 };
 
-/** The cube of a wave recounted from its raw responses. */
-export async function cubeFromResponses(wave: string, opts: RecountOptions = {}): Promise<CubeRecount> {
+/**
+ * Reads the responses of `wave` that match `filter` as a long read (on the long-read pool,
+ * db/long-reads.ts; stopped with its job or request — the driver gets the signal too — and
+ * yielding to the event loop as it goes), giving each to `visit` with the variables of the
+ * questionnaire version it answered. Returns how many it read.
+ */
+export async function eachSource(
+  wave: string,
+  filter: Record<string, unknown>,
+  opts: RecountOptions,
+  visit: (r: CubeSource, variables: Variable[]) => void,
+): Promise<number> {
   const { questionnaire } = await waveCatalogue(wave);
-  const out = newRecount();
-  // A long read: on the long-read pool (db/long-reads.ts), stopped with its job or request.
   const signal = opts.signal ?? currentSignal();
   const cursor = longRead(ResponseModel)
-    .find({ waveCode: wave }, CUBE_SOURCE_FIELDS)
+    .find({ waveCode: wave, ...filter }, CUBE_SOURCE_FIELDS)
     .lean<CubeSource>()
     .maxTimeMS(opts.maxTimeMS ?? 60 * 60_000)
     .cursor(longCursorOptions(signal));
@@ -908,12 +917,20 @@ export async function cubeFromResponses(wave: string, opts: RecountOptions = {})
       signal?.throwIfAborted();
       await pause();
       if (++done % 500 === 0) await opts.onProgress?.(done);
-      addToRecount(out, wave, await variablesById(r.questionnaireId ?? questionnaire.id), r);
+      // Responses keep the questionnaire version they answered (same for a wave, but be exact).
+      visit(r, await variablesById(r.questionnaireId ?? questionnaire.id));
     }
     signal?.throwIfAborted();
   } finally {
     await closeCursor(cursor);
   }
+  return done;
+}
+
+/** The cube of a wave recounted from its raw responses. */
+export async function cubeFromResponses(wave: string, opts: RecountOptions = {}): Promise<CubeRecount> {
+  const out = newRecount();
+  await eachSource(wave, {}, opts, (r, variables) => addToRecount(out, wave, variables, r));
   return out;
 }
 

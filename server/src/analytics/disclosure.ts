@@ -100,6 +100,24 @@ export function disclosureLegend(k: number): Localized {
   };
 }
 
+/** What every table states of the small-cell rule it was built with. */
+export type DisclosureRule = {
+  /** The k this table was built with (cells of fewer respondents are hidden); 1 = nothing hidden. */
+  minCell: number;
+  /** The wave's minimum k (set by a coordinator). */
+  minimumK: number;
+  protected: boolean;
+  /** The disclosure rule, stated for the legend. */
+  legend: Localized;
+  /** Bases below this are flagged as small. */
+  smallBase: number;
+};
+
+/** The rule of a table built with `k` in a wave whose minimum is `minimumK`. */
+export function disclosureRule(k: number, minimumK: number): DisclosureRule {
+  return { minCell: k, minimumK, protected: k > 1, legend: disclosureLegend(k), smallBase: SMALL_BASE };
+}
+
 /** The small-base note shown under every table that flags bases. */
 export function smallBaseNote(): Localized {
   return {

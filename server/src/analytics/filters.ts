@@ -23,6 +23,15 @@ export const DIMENSION_FIELD: Record<Dimension, string> = {
 
 export const NO_FILTERS: Filters = { status: 'complete' };
 
+/** Just the filters of a query or request that carries other fields too. */
+export const filtersOf = (q: Filters): Filters => ({
+  region: q.region,
+  municipalityType: q.municipalityType,
+  sizeClass: q.sizeClass,
+  respondentRole: q.respondentRole,
+  status: q.status,
+});
+
 export function isUnfiltered(f: Filters): boolean {
   return f.status === 'complete' && DIMENSIONS.every((d) => !f[d]?.length);
 }

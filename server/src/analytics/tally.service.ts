@@ -5,7 +5,7 @@
 import { BadRequestError } from '../http/errors';
 import { findRegion, obstacles as referenceObstacles, type Localized } from '../reference/reference.service';
 import type { AuthUser } from '../auth/roles';
-import { complementary, disclosureLegend, effectiveK, primary, SMALL_BASE, type Equation } from './disclosure';
+import { complementary, disclosureRule, effectiveK, primary, type DisclosureRule, type Equation } from './disclosure';
 import { wilson, summarize, type Summary } from './stats';
 import { waveCatalogue } from './catalogue';
 import { customCodes, getMinCell, loadCodings, optionsWithCustom } from './coding.service';
@@ -230,26 +230,18 @@ export type QuestionTally = {
   by: By;
   byName: Localized;
   base: Base;
-  /** The k this table was built with (cells of fewer respondents are hidden); 1 = nothing hidden. */
-  minCell: number;
-  /** The wave's minimum k (set by a coordinator). */
-  minimumK: number;
-  protected: boolean;
-  /** The disclosure rule, stated for the legend. */
-  legend: Localized;
-  /** Bases below this are flagged as small. */
-  smallBase: number;
-  source: 'kept' | 'scan';
-  options: Option[];
-  groups: Row[];
-  /**
-   * By region, when the regions belong to more than one country: one subtotal per country
-   * (`code` = the country), with the codes of its regions. The disclosure rule covers them
-   * (the regions of a country add up to it).
-   */
-  subtotals: Subtotal[];
-  total: Row;
-};
+} & DisclosureRule & {
+    source: 'kept' | 'scan';
+    options: Option[];
+    groups: Row[];
+    /**
+     * By region, when the regions belong to more than one country: one subtotal per country
+     * (`code` = the country), with the codes of its regions. The disclosure rule covers them
+     * (the regions of a country add up to it).
+     */
+    subtotals: Subtotal[];
+    total: Row;
+  };
 
 export type Subtotal = Row & { regions: string[] };
 
@@ -335,11 +327,7 @@ export async function questionTally(
     by,
     byName: DIMENSION_NAMES[by],
     base: baseOf(total.respondents, total.answered, filters, v.kind === 'multi', p),
-    minCell,
-    minimumK: minimum,
-    protected: p.protect,
-    legend: disclosureLegend(minCell),
-    smallBase: SMALL_BASE,
+    ...disclosureRule(minCell, minimum),
     source,
     options,
     groups: by === 'none' ? [] : rows,
@@ -359,20 +347,16 @@ export type CountryRow = RegionRow;
 export type ObstacleTally = {
   wave: { code: string; title: Localized };
   base: Base;
-  minCell: number;
-  minimumK: number;
-  protected: boolean;
-  legend: Localized;
-  smallBase: number;
-  source: 'kept' | 'scan';
-  /** The obstacles variable (the question marked `lsgRole: obstacles`). */
-  variable: string | null;
-  obstacles: { code: string; labels: Localized }[];
-  regions: RegionRow[];
-  /** Per country (the regions of the wave add up to them): the baseline of the region page. */
-  countries: CountryRow[];
-  total: { respondents: number; answered: number; counts: Record<string, Cell> };
-};
+} & DisclosureRule & {
+    source: 'kept' | 'scan';
+    /** The obstacles variable (the question marked `lsgRole: obstacles`). */
+    variable: string | null;
+    obstacles: { code: string; labels: Localized }[];
+    regions: RegionRow[];
+    /** Per country (the regions of the wave add up to them): the baseline of the region page. */
+    countries: CountryRow[];
+    total: { respondents: number; answered: number; counts: Record<string, Cell> };
+  };
 
 /** The obstacle question's options in the reference order, then any others (custom codes). */
 function obstacleColumns(options: Option[]): { code: string; labels: Localized }[] {
@@ -395,13 +379,7 @@ export async function obstacleTally(waveCode: string, filters: Filters, kReq: KR
     customCodes(wave.code),
   ]);
   const p = { minCell, protect: minCell > 1 };
-  const rule = {
-    minCell,
-    minimumK: minimum,
-    protected: p.protect,
-    legend: disclosureLegend(minCell),
-    smallBase: SMALL_BASE,
-  };
+  const rule = disclosureRule(minCell, minimum);
   if (!v) {
     return {
       wave: { code: wave.code, title: wave.title },

@@ -93,35 +93,25 @@ export function variablesOf(definition: object): Variable[] {
     const hasOther = Boolean(prop(q, 'showOtherItem') || prop(q, 'hasOther') || prop(q, 'showCommentArea'));
     const base = { question, type, title, role: undefined, hasOther, numeric: false, number: noNumber };
     const get = (a: Record<string, unknown>) => a[question];
+    /** A choice question: one variable, its values the chosen options. */
+    const choice = (kind: 'single' | 'multi'): Variable => ({
+      ...base,
+      name: question,
+      kind,
+      options: choiceOptions(q),
+      values: (a) => asValues(get(a)),
+    });
     switch (type) {
       case 'radiogroup':
       case 'dropdown':
-        out.push({
-          ...base,
-          name: question,
-          kind: 'single',
-          options: choiceOptions(q),
-          values: (a) => asValues(get(a)),
-        });
+        out.push(choice('single'));
         break;
       case 'checkbox':
       case 'tagbox':
-        out.push({
-          ...base,
-          name: question,
-          kind: 'multi',
-          options: choiceOptions(q),
-          values: (a) => asValues(get(a)),
-        });
+        out.push(choice('multi'));
         break;
       case 'imagepicker':
-        out.push({
-          ...base,
-          name: question,
-          kind: prop(q, 'multiSelect') ? 'multi' : 'single',
-          options: choiceOptions(q),
-          values: (a) => asValues(get(a)),
-        });
+        out.push(choice(prop(q, 'multiSelect') ? 'multi' : 'single'));
         break;
       case 'boolean': {
         const t = prop<unknown>(q, 'valueTrue') ?? true;

@@ -56,30 +56,27 @@ const toUser = (d: Pick<UserDoc, '_id' | 'name' | 'roles'>): AuthUser => ({
 let dummyHash: Promise<string> | undefined;
 const dummy = () => (dummyHash ??= hash(randomBytes(16).toString('hex')));
 
+export type NewUser = { email: string; password: string; roles: Role[]; name?: string };
+
+/** The audit record of a change to the user `email` made by `by` (none without `by`). */
+async function userAudit(
+  action: 'user.create' | 'user.password_reset',
+  email: string,
+  roles: Role[],
+  at: Date,
+  by: string | undefined,
+): Promise<AuditStep | undefined> {
+  return by ? prepareAudit(UserModel, email, { at, actor: by, action, target: email, details: { roles } }) : undefined;
+}
+
 /**
  * Creates a user; `by` (the admin, or the create-admin script) is recorded with the change
  * (`user.create`). Without `by` (test fixtures, the demo admin, benchmarks) nothing is recorded.
  */
-export async function createUser(
-  input: {
-    email: string;
-    password: string;
-    roles: Role[];
-    name?: string;
-  },
-  by?: string,
-): Promise<AuthUser> {
+export async function createUser(input: NewUser, by?: string): Promise<AuthUser> {
   const email = normaliseEmail(input.email);
   const now = new Date();
-  const audit = by
-    ? await prepareAudit(UserModel, email, {
-        at: now,
-        actor: by,
-        action: 'user.create',
-        target: email,
-        details: { roles: input.roles },
-      })
-    : undefined;
+  const audit = await userAudit('user.create', email, input.roles, now, by);
   const res = await UserModel.updateOne(
     { _id: email },
     {
@@ -107,30 +104,14 @@ export async function createUser(
  * Creates the user, or resets the password and roles of an existing one (used by create-admin,
  * which is `by`: recorded as `user.create` or `user.password_reset` with the change).
  */
-export async function upsertUser(
-  input: {
-    email: string;
-    password: string;
-    roles: Role[];
-    name?: string;
-  },
-  by?: string,
-): Promise<{ user: AuthUser; created: boolean }> {
+export async function upsertUser(input: NewUser, by?: string): Promise<{ user: AuthUser; created: boolean }> {
   try {
     return { user: await createUser(input, by), created: true };
   } catch (err) {
     if (!(err instanceof ConflictError)) throw err;
     const email = normaliseEmail(input.email);
     const now = new Date();
-    const audit = by
-      ? await prepareAudit(UserModel, email, {
-          at: now,
-          actor: by,
-          action: 'user.password_reset',
-          target: email,
-          details: { roles: input.roles },
-        })
-      : undefined;
+    const audit = await userAudit('user.password_reset', email, input.roles, now, by);
     await UserModel.updateOne(
       { _id: email },
       {

@@ -4,7 +4,7 @@
 import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { z } from 'zod';
-import { FilterFields, type Filters } from '../analytics/filters';
+import { FilterFields, filtersOf } from '../analytics/filters';
 import { ByDimension, KField } from '../analytics/analytics.schema';
 import { getMinCell } from '../analytics/coding.service';
 import { effectiveK } from '../analytics/disclosure';
@@ -74,14 +74,6 @@ export const ExportRequest = z.preprocess(
 export type ExportRequest = z.infer<typeof ExportRequest>;
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-const filtersOf = (q: Filters): Filters => ({
-  region: q.region,
-  municipalityType: q.municipalityType,
-  sizeClass: q.sizeClass,
-  respondentRole: q.respondentRole,
-  status: q.status,
-});
 
 /** What the audit log records of an export: the format, the table and its filters (no data). */
 export function exportSummary(r: ExportRequest): Record<string, unknown> {

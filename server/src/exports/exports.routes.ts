@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { Request, Response } from 'express';
 import { binarySchema, type Api } from '../http/route';
+import { attachment } from '../http/download';
 import { WaveParams } from '../responses/responses.schema';
 import { recordEvent } from '../audit/outbox';
 import type { AuthUser } from '../auth/roles';
@@ -75,13 +76,6 @@ export const DataPackageSchema = z.object({
     }),
   ),
 });
-
-function attachment(res: Response, type: string, file: string): void {
-  res.status(200);
-  res.setHeader('Content-Type', type);
-  res.setHeader('Content-Disposition', `attachment; filename="${file.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
-  res.setHeader('Cache-Control', 'no-store');
-}
 
 /** Aborted when the client goes away before the answer is complete: the export's cursor is closed. */
 export function abandoned(res: Response): AbortSignal {

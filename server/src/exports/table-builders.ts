@@ -10,214 +10,14 @@ import type { TextAnswers } from '../analytics/texts.service';
 import { dimensionLabel } from '../analytics/filters';
 import { HIDDEN_MARK, SMALL_BASE, smallBaseNote } from '../analytics/disclosure';
 import type { Sheet, SheetCell } from './tables';
+import { label, labels, type Labels } from '../i18n';
 
 export type Lng = keyof Localized;
 
-const WORDS = {
-  ru: {
-    region: 'Регион',
-    code: 'Код',
-    respondents: 'Респондентов',
-    answered: 'Ответили',
-    n: 'чел.',
-    pct: '%',
-    low: '95% ДИ от, %',
-    high: '95% ДИ до, %',
-    total: 'Всего',
-    subtotal: '{c}: итого',
-    wave: 'Волна',
-    tally: 'Препятствия по регионам',
-    overall: 'Препятствия в целом',
-    perRegion: 'Респонденты по регионам',
-    obstacle: 'Препятствие',
-    counts: 'Число ответов',
-    rowPct: '% по строке',
-    colPct: '% по столбцу',
-    chi: 'Хи-квадрат',
-    df: 'степеней свободы',
-    p: 'p',
-    lowExpected: 'Внимание: в {n} из {m} ячеек ожидаемая частота меньше 5, критерий хи-квадрат ненадёжен.',
-    noTestMulti: 'Критерий хи-квадрат не применяется: один из вопросов допускает несколько ответов.',
-    noTestSmall: 'Критерий хи-квадрат не рассчитан: меньше двух непустых строк или столбцов.',
-    presence: 'Есть в волнах',
-    both: 'обе',
-    onlyA: 'только A',
-    onlyB: 'только B',
-    change: 'изменение, п.п.',
-    mean: 'среднее',
-    median: 'медиана',
-    min: 'мин.',
-    max: 'макс.',
-    sum: 'сумма',
-    absChange: 'изменение среднего',
-    relChange: 'изменение, %',
-    sumChangeAbs: 'изменение суммы',
-    texts: 'Ответы',
-    text: 'Текст ответа',
-    textsCount: 'Ответов: {n}.',
-    textsCut: 'Показаны первые {n}; все ответы — в выгрузке ответов.',
-    sumChangeRel: 'изменение суммы, %',
-    meanChangeRel: 'изменение среднего, %',
-    country: 'Страна',
-    diff: 'Разница с остальными, п.п.',
-    municipalities: 'Муниципалитеты',
-    municipality: 'Муниципальное образование',
-    type: 'Тип',
-    size: 'Размер',
-    status: 'Статус',
-    responded: 'ответил',
-    notStarted: 'не начато',
-    started: 'начато',
-    completed: 'заполнено',
-    revoked: 'отозвано',
-    respondedAt: 'Дата ответа',
-    comparison: 'Сравнение волн',
-    minCell: 'Защита малых ячеек: скрыты значения, основанные менее чем на {k} респондентах.',
-    smallBase: 'Малая база (<{n})',
-    diffRest: 'Разница с остальными регионами страны ({c}), п.п.',
-    test: 'Критерий',
-    fisher: 'точный критерий Фишера',
-    zTest: 'z-критерий для двух долей',
-    invalidChi:
-      'Внимание: в {n} из {m} ячеек ожидаемая частота меньше 5 — p критерия хи-квадрат недостоверно и не приводится.',
-  },
-  en: {
-    region: 'Region',
-    code: 'Code',
-    respondents: 'Respondents',
-    answered: 'Answered',
-    n: 'n',
-    pct: '%',
-    low: '95% CI low, %',
-    high: '95% CI high, %',
-    total: 'Total',
-    subtotal: '{c}: subtotal',
-    wave: 'Wave',
-    tally: 'Obstacles by region',
-    overall: 'Obstacles overall',
-    perRegion: 'Respondents by region',
-    obstacle: 'Obstacle',
-    counts: 'Counts',
-    rowPct: 'Row %',
-    colPct: 'Column %',
-    chi: 'Chi-square',
-    df: 'degrees of freedom',
-    p: 'p',
-    lowExpected: 'Warning: {n} of {m} cells have an expected count below 5; the chi-square test is unreliable.',
-    noTestMulti: 'No chi-square test: one of the questions allows several answers.',
-    noTestSmall: 'No chi-square test: fewer than two non-empty rows or columns.',
-    presence: 'In waves',
-    both: 'both',
-    onlyA: 'A only',
-    onlyB: 'B only',
-    change: 'change, pp',
-    mean: 'mean',
-    median: 'median',
-    min: 'min',
-    max: 'max',
-    sum: 'sum',
-    absChange: 'change of mean',
-    relChange: 'change, %',
-    sumChangeAbs: 'change of sum',
-    texts: 'Answers',
-    text: 'Answer text',
-    textsCount: 'Answers: {n}.',
-    textsCut: 'The first {n} are listed; the raw responses export has them all.',
-    sumChangeRel: 'change of sum, %',
-    meanChangeRel: 'change of mean, %',
-    country: 'Country',
-    diff: 'Difference from the rest, pp',
-    municipalities: 'Municipalities',
-    municipality: 'Municipality',
-    type: 'Type',
-    size: 'Size class',
-    status: 'Status',
-    responded: 'responded',
-    notStarted: 'not started',
-    started: 'started',
-    completed: 'completed',
-    revoked: 'revoked',
-    respondedAt: 'Responded on',
-    comparison: 'Wave comparison',
-    minCell: 'Small-cell protection: values based on fewer than {k} respondents are suppressed.',
-    smallBase: 'Small base (<{n})',
-    diffRest: 'Difference from the rest of {c}, pp',
-    test: 'Test',
-    fisher: 'Fisher exact test',
-    zTest: 'two-proportion z-test',
-    invalidChi:
-      'Warning: {n} of {m} cells have an expected count below 5 — the chi-square p is not valid and is not given.',
-  },
-  uk: {
-    region: 'Регіон',
-    code: 'Код',
-    respondents: 'Респондентів',
-    answered: 'Відповіли',
-    n: 'осіб',
-    pct: '%',
-    low: '95% ДІ від, %',
-    high: '95% ДІ до, %',
-    total: 'Усього',
-    subtotal: '{c}: разом',
-    wave: 'Хвиля',
-    tally: 'Перешкоди за регіонами',
-    overall: 'Перешкоди загалом',
-    perRegion: 'Респонденти за регіонами',
-    obstacle: 'Перешкода',
-    counts: 'Кількість відповідей',
-    rowPct: '% за рядком',
-    colPct: '% за стовпцем',
-    chi: 'Хі-квадрат',
-    df: 'ступенів свободи',
-    p: 'p',
-    lowExpected: 'Увага: у {n} з {m} клітинок очікувана частота менша за 5, критерій хі-квадрат ненадійний.',
-    noTestMulti: 'Критерій хі-квадрат не застосовується: одне з питань допускає кілька відповідей.',
-    noTestSmall: 'Критерій хі-квадрат не обчислено: менше двох непорожніх рядків або стовпців.',
-    presence: 'Є у хвилях',
-    both: 'обидві',
-    onlyA: 'лише A',
-    onlyB: 'лише B',
-    change: 'зміна, в.п.',
-    mean: 'середнє',
-    median: 'медіана',
-    min: 'мін.',
-    max: 'макс.',
-    sum: 'сума',
-    absChange: 'зміна середнього',
-    relChange: 'зміна, %',
-    sumChangeAbs: 'зміна суми',
-    texts: 'Відповіді',
-    text: 'Текст відповіді',
-    textsCount: 'Відповідей: {n}.',
-    textsCut: 'Показано перші {n}; усі відповіді — у вивантаженні відповідей.',
-    sumChangeRel: 'зміна суми, %',
-    meanChangeRel: 'зміна середнього, %',
-    country: 'Країна',
-    diff: 'Різниця з рештою, в.п.',
-    municipalities: 'Громади',
-    municipality: 'Громада',
-    type: 'Тип',
-    size: 'Розмір',
-    status: 'Статус',
-    responded: 'відповіла',
-    notStarted: 'не розпочато',
-    started: 'розпочато',
-    completed: 'заповнено',
-    revoked: 'відкликано',
-    respondedAt: 'Дата відповіді',
-    comparison: 'Порівняння хвиль',
-    minCell: 'Захист малих клітинок: приховано значення, що спираються на менше ніж {k} респондентів.',
-    smallBase: 'Мала база (<{n})',
-    diffRest: 'Різниця з рештою регіонів країни ({c}), в.п.',
-    test: 'Критерій',
-    fisher: 'точний критерій Фішера',
-    zTest: 'z-критерій для двох часток',
-    invalidChi:
-      'Увага: у {n} з {m} клітинок очікувана частота менша за 5 — p критерію хі-квадрат недостовірне й не наводиться.',
-  },
-} as const;
-
-export const words = (lng: Lng) => WORDS[lng];
+/** The headings and notes of the tables in the researcher's language (server/src/i18n). */
+const wordsOf = (lng: Lng) => labels(lng, 'exports');
+const say = (lng: Lng, key: keyof Labels<'exports'>, vars: Record<string, string | number>) =>
+  label(lng, 'exports', key, vars);
 
 const pct = (x: number | null | undefined): SheetCell =>
   x === null || x === undefined ? null : Math.round(x * 1000) / 10;
@@ -236,13 +36,18 @@ function protectionNote(lng: Lng, _protect: boolean, _k: number, legend?: Locali
   return [...(legend ? [legend[lng]] : []), smallBaseNote()[lng]];
 }
 
-const smallHeader = (lng: Lng) => WORDS[lng].smallBase.replace('{n}', String(SMALL_BASE));
+/** The headings of the four columns `cellValues` writes for one option. */
+const cellHeaders = (name: string, lng: Lng): string[] => {
+  const w = wordsOf(lng);
+  return [w.n, w.pct, w.low, w.high].map((h) => `${name}, ${h}`);
+};
+const smallHeader = (lng: Lng) => say(lng, 'smallBase', { n: SMALL_BASE });
 const small = (answered: number | null | undefined): SheetCell =>
   answered !== null && answered !== undefined && answered < SMALL_BASE ? '*' : null;
 
 /** Obstacles × regions, obstacles overall with CI, respondents per region. */
 export function tallySheets(t: ObstacleTally, lng: Lng): Sheet[] {
-  const w = WORDS[lng];
+  const w = wordsOf(lng);
   const notes = [
     `${w.wave}: ${t.wave.title[lng]} (${t.wave.code})`,
     t.base.text[lng],
@@ -252,12 +57,7 @@ export function tallySheets(t: ObstacleTally, lng: Lng): Sheet[] {
     w.code,
     w.region,
     w.respondents,
-    ...t.obstacles.flatMap((o) => [
-      `${o.labels[lng]}, ${w.n}`,
-      `${o.labels[lng]}, ${w.pct}`,
-      `${o.labels[lng]}, ${w.low}`,
-      `${o.labels[lng]}, ${w.high}`,
-    ]),
+    ...t.obstacles.flatMap((o) => cellHeaders(o.labels[lng], lng)),
     smallHeader(lng),
   ];
   const line = (code: string, name: string, n: number, answered: number, counts: Record<string, Cell>) => [
@@ -360,7 +160,7 @@ export function rowsWithSubtotals<R extends { code: string; names: Localized }, 
  * n, sum, mean, median, min, max.
  */
 export function questionSheets(q: QuestionTally, lng: Lng, order: RowOrder = 'name'): Sheet[] {
-  const w = WORDS[lng];
+  const w = wordsOf(lng);
   const notes = [
     `${w.wave}: ${q.wave.title[lng]} (${q.wave.code})`,
     q.base.text[lng],
@@ -373,7 +173,7 @@ export function questionSheets(q: QuestionTally, lng: Lng, order: RowOrder = 'na
     kindOf.get(r) === 'total'
       ? ['', w.total]
       : kindOf.get(r) === 'subtotal'
-        ? [r.code, w.subtotal.replace('{c}', r.names[lng])]
+        ? [r.code, say(lng, 'subtotal', { c: r.names[lng] })]
         : [r.code, r.names[lng]];
   const sheets: Sheet[] = [];
   if (q.options.length) {
@@ -386,12 +186,7 @@ export function questionSheets(q: QuestionTally, lng: Lng, order: RowOrder = 'na
         q.byName[lng],
         w.respondents,
         w.answered,
-        ...q.options.flatMap((o) => [
-          `${o.labels[lng]}, ${w.n}`,
-          `${o.labels[lng]}, ${w.pct}`,
-          `${o.labels[lng]}, ${w.low}`,
-          `${o.labels[lng]}, ${w.high}`,
-        ]),
+        ...q.options.flatMap((o) => cellHeaders(o.labels[lng], lng)),
         smallHeader(lng),
       ],
       rows: rows.map((r) => [
@@ -424,7 +219,7 @@ export function textSheets(
   lng: Lng,
   order: RowOrder = 'name',
 ): Sheet[] {
-  const w = WORDS[lng];
+  const w = wordsOf(lng);
   const rows = texts.items.map((a) => ({ code: a.region, names: dimensionLabel('region', a.region), a }));
   const ordered = orderRows(rows, order, lng); // stable: answers of a region stay in the order given
   return [
@@ -433,8 +228,8 @@ export function textSheets(
       title: title[lng],
       notes: [
         `${w.wave}: ${wave.title[lng]} (${wave.code})`,
-        w.textsCount.replace('{n}', String(texts.total)),
-        ...(texts.total > texts.items.length ? [w.textsCut.replace('{n}', String(texts.items.length))] : []),
+        say(lng, 'textsCount', { n: texts.total }),
+        ...(texts.total > texts.items.length ? [say(lng, 'textsCut', { n: texts.items.length })] : []),
       ],
       header: [w.code, w.region, w.municipality, w.text],
       rows: ordered.map((r) => [r.code, r.names[lng], r.a.municipality, r.a.text]),
@@ -443,7 +238,7 @@ export function textSheets(
 }
 
 export function crosstabSheets(c: Crosstab, lng: Lng): Sheet[] {
-  const w = WORDS[lng];
+  const w = wordsOf(lng);
   const chi = c.chiSquare;
   const statistic = chi ? `${w.chi} = ${round(chi.statistic)}, ${w.df}: ${chi.df}` : '';
   const test = chi
@@ -452,10 +247,10 @@ export function crosstabSheets(c: Crosstab, lng: Lng): Sheet[] {
       : c.test?.method === 'fisher'
         ? [
             statistic,
-            w.lowExpected.replace('{n}', String(chi.lowExpected)).replace('{m}', String(chi.cells)),
+            say(lng, 'lowExpected', { n: chi.lowExpected, m: chi.cells }),
             `${w.fisher}: ${w.p} = ${round(c.test.p)}`,
           ]
-        : [statistic, w.invalidChi.replace('{n}', String(chi.lowExpected)).replace('{m}', String(chi.cells))]
+        : [statistic, say(lng, 'invalidChi', { n: chi.lowExpected, m: chi.cells })]
     : [c.noTest === 'multi' ? w.noTestMulti : w.noTestSmall];
   const notes = [
     `${w.wave}: ${c.wave.title[lng]} (${c.wave.code})`,
@@ -501,7 +296,7 @@ export function crosstabSheets(c: Crosstab, lng: Lng): Sheet[] {
 }
 
 export function compareSheets(c: Comparison, lng: Lng, order: RowOrder = 'name'): Sheet[] {
-  const w = WORDS[lng];
+  const w = wordsOf(lng);
   const notes = [
     `A: ${c.a.title[lng]} (${c.a.code}, ${c.a.questionnaire}); B: ${c.b.title[lng]} (${c.b.code}, ${c.b.questionnaire})`,
     c.variable.title[lng],
@@ -599,7 +394,7 @@ export function compareSheets(c: Comparison, lng: Lng, order: RowOrder = 'name')
 }
 
 export function regionSheets(p: RegionProfile, lng: Lng): Sheet[] {
-  const w = WORDS[lng];
+  const w = wordsOf(lng);
   const notes = [
     `${w.wave}: ${p.wave.title[lng]} (${p.wave.code}); ${w.region}: ${p.region.names[lng]}`,
     p.base.text[lng],
@@ -619,7 +414,7 @@ export function regionSheets(p: RegionProfile, lng: Lng): Sheet[] {
         `${w.region}, %`,
         `${w.country}, %`,
         `${w.total}, %`,
-        w.diffRest.replace('{c}', p.baseline.names[lng]),
+        say(lng, 'diffRest', { c: p.baseline.names[lng] }),
         'p',
         w.test,
         smallHeader(lng),

@@ -25,15 +25,33 @@ function base(req: Parameters<RequestHandler>[0]): Pick<Problem, 'instance' | 'r
   return { instance: req.originalUrl, requestId: String(req.id ?? '') };
 }
 
+/** Sends the problem `code` (RFC 9457), with any extension members in `extra`. */
+export function sendProblem(
+  req: Parameters<RequestHandler>[0],
+  res: Parameters<RequestHandler>[1],
+  status: number,
+  title: string,
+  code: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): void {
+  send(res, { type: 'about:blank', title, status, code, detail, ...base(req), ...extra });
+}
+
+/** A 503 the client should retry after `seconds` (the store could not serve the request). */
+function sendRetryLater(
+  req: Parameters<RequestHandler>[0],
+  res: Parameters<RequestHandler>[1],
+  code: string,
+  detail: string,
+  seconds: number,
+): void {
+  res.setHeader('Retry-After', String(seconds));
+  sendProblem(req, res, 503, 'Service Unavailable', code, detail, { retryAfter: seconds });
+}
+
 export const notFoundHandler: RequestHandler = (req, res) => {
-  send(res, {
-    type: 'about:blank',
-    title: 'Not Found',
-    status: 404,
-    code: 'route_not_found',
-    detail: `No route ${req.method} ${req.path}.`,
-    ...base(req),
-  });
+  sendProblem(req, res, 404, 'Not Found', 'route_not_found', `No route ${req.method} ${req.path}.`);
 };
 
 export const STORE_TIMEOUT_DETAIL =
@@ -86,13 +104,7 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     return;
   }
   if (err instanceof AppError) {
-    send(res, {
-      type: 'about:blank',
-      title: err.title,
-      status: err.status,
-      code: err.code,
-      detail: err.message,
-      ...base(req),
+    sendProblem(req, res, err.status, err.title, err.code, err.message, {
       ...(err.invalidParams ? { invalid_params: err.invalidParams } : {}),
       ...(err.extra ?? {}),
     });
@@ -100,63 +112,26 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
   }
   // A malformed percent-encoding in the path (`/api/waves/%E0%A4%A`): the router fails to decode it.
   if (err instanceof URIError) {
-    send(res, {
-      type: 'about:blank',
-      title: 'Bad Request',
-      status: 400,
-      code: 'malformed_path',
-      detail: 'The address contains a malformed percent-encoding.',
-      ...base(req),
-    });
+    sendProblem(req, res, 400, 'Bad Request', 'malformed_path', 'The address contains a malformed percent-encoding.');
     return;
   }
   const e = err as { type?: string; status?: number; expose?: boolean; message?: string };
   // body-parser errors: malformed JSON, too large, wrong charset.
   if (e.type === 'entity.parse.failed') {
-    send(res, {
-      type: 'about:blank',
-      title: 'Bad Request',
-      status: 400,
-      code: 'malformed_json',
-      detail: 'The request body is not valid JSON.',
-      ...base(req),
-    });
+    sendProblem(req, res, 400, 'Bad Request', 'malformed_json', 'The request body is not valid JSON.');
     return;
   }
   if (e.type === 'entity.too.large') {
-    send(res, {
-      type: 'about:blank',
-      title: 'Content Too Large',
-      status: 413,
-      code: 'body_too_large',
-      detail: 'The request body is too large.',
-      ...base(req),
-    });
+    sendProblem(req, res, 413, 'Content Too Large', 'body_too_large', 'The request body is too large.');
     return;
   }
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
-    send(res, {
-      type: 'about:blank',
-      title: 'Bad Request',
-      status: e.status,
-      code: 'bad_request',
-      detail: e.message ?? 'Bad request.',
-      ...base(req),
-    });
+    sendProblem(req, res, e.status, 'Bad Request', 'bad_request', e.message ?? 'Bad request.');
     return;
   }
   if (isStoreTimeout(err)) {
     logger.warn({ requestId: req.id, err: (err as Error).name }, 'store operation took too long');
-    res.setHeader('Retry-After', String(RETRY_AFTER_STORE_S));
-    send(res, {
-      type: 'about:blank',
-      title: 'Service Unavailable',
-      status: 503,
-      code: 'store_timeout',
-      detail: STORE_TIMEOUT_DETAIL,
-      retryAfter: RETRY_AFTER_STORE_S,
-      ...base(req),
-    });
+    sendRetryLater(req, res, 'store_timeout', STORE_TIMEOUT_DETAIL, RETRY_AFTER_STORE_S);
     return;
   }
   // A replica set electing a new primary, or a write the majority did not confirm within wtimeoutMS.
@@ -166,39 +141,21 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
       { requestId: req.id, err: (err as Error).name, code: (err as { code?: unknown }).code },
       fault === 'failover' ? 'store primary changing' : 'write concern not satisfied',
     );
-    res.setHeader('Retry-After', String(RETRY_AFTER_FAILOVER_S));
-    send(res, {
-      type: 'about:blank',
-      title: 'Service Unavailable',
-      status: 503,
-      code: fault === 'failover' ? 'store_failover' : 'store_write_unconfirmed',
-      detail: fault === 'failover' ? STORE_FAILOVER_DETAIL : STORE_WRITE_UNCONFIRMED_DETAIL,
-      retryAfter: RETRY_AFTER_FAILOVER_S,
-      ...base(req),
-    });
+    sendRetryLater(
+      req,
+      res,
+      fault === 'failover' ? 'store_failover' : 'store_write_unconfirmed',
+      fault === 'failover' ? STORE_FAILOVER_DETAIL : STORE_WRITE_UNCONFIRMED_DETAIL,
+      RETRY_AFTER_FAILOVER_S,
+    );
     return;
   }
   if (isStoreDown(err)) {
     logger.warn({ requestId: req.id, err: (err as Error).name }, 'store unavailable');
-    res.setHeader('Retry-After', String(RETRY_AFTER_STORE_S));
-    send(res, {
-      type: 'about:blank',
-      title: 'Service Unavailable',
-      status: 503,
-      code: 'store_unavailable',
-      detail: STORE_UNREACHABLE_DETAIL,
-      retryAfter: RETRY_AFTER_STORE_S,
-      ...base(req),
-    });
+    sendRetryLater(req, res, 'store_unavailable', STORE_UNREACHABLE_DETAIL, RETRY_AFTER_STORE_S);
     return;
   }
   logger.error({ requestId: req.id, err }, 'unhandled error');
-  send(res, {
-    type: 'about:blank',
-    title: 'Internal Server Error',
-    status: 500,
-    code: 'internal_error',
-    detail: 'An unexpected error occurred. It has been logged.',
-    ...base(req),
-  });
+  const detail = 'An unexpected error occurred. It has been logged.';
+  sendProblem(req, res, 500, 'Internal Server Error', 'internal_error', detail);
 };

@@ -2,9 +2,9 @@
 // row. Pure apart from parsing: no database. Either every row is valid, or the caller gets the
 // problems of every bad row (by line) and imports nothing.
 import { createHash } from 'node:crypto';
-import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { InvalidParam } from '../http/errors';
+import { readCsvTable } from '../exports/csv-read';
 import { findRegion, municipalityTypes, regions } from '../reference/reference.service';
 import { MUNICIPALITY_ID } from './invitations.schema';
 
@@ -221,40 +221,8 @@ export function checkRows(
 
 /** CSV with a heading line; `;`, `,` or tab separated (detected from the heading line). */
 export function parseCsv(text: string, scope: ImportScope): ParsedImport {
-  const body = text.replace(/^\uFEFF/, '');
-  const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
-  const delimiter = [';', '\t', ','].reduce((best, d) =>
-    firstLine.split(d).length > firstLine.split(best).length ? d : best,
-  );
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(body, {
-      delimiter,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: true,
-      info: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
-  } catch (err) {
-    const e = err as { lines?: number; message?: string };
-    return {
-      rows: [],
-      problems: [
-        {
-          name: `line ${e.lines ?? 1}`,
-          reason: `the CSV cannot be read: ${String(e.message ?? '').replace(/^.*?:\s*/, '')}`,
-          code: 'invalid_csv',
-        },
-      ],
-    };
-  }
-  const [head, ...rest] = records;
-  if (!head) return { rows: [], problems: [{ name: 'line 1', reason: 'the file is empty', code: 'empty' }] };
-  return checkRows(
-    rest.filter((r) => r.record.some((c) => c !== '')).map((r) => ({ line: r.info.lines, cells: r.record })),
-    head.record,
-    scope,
-  );
+  const table = readCsvTable(text, { trim: true, shortReason: true });
+  return 'problems' in table ? { rows: [], problems: table.problems } : checkRows(table.rows, table.head, scope);
 }
 
 function cellText(cell: ExcelJS.Cell): string {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LocalizedText as Localized } from '../http/shared-schemas';
-import { WaveParams } from '../responses/responses.schema';
+import { MunicipalityRef, WaveParams } from '../responses/responses.schema';
 
 /** A municipality's id in an invitation list (also checked row by row in invitation-import.ts). */
 export const MUNICIPALITY_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -39,13 +39,7 @@ export const LinksBody = z
 
 export const InvitationOut = z.object({
   id: z.string(),
-  municipality: z.object({
-    id: z.string(),
-    name: z.string(),
-    regionCode: z.string(),
-    type: z.string(),
-    population: z.number().nullable(),
-  }),
+  municipality: MunicipalityRef,
   email: z.string(),
   status: z.enum(['not_started', 'started', 'completed', 'revoked']),
   linkIssuedAt: z.string().nullable(),

@@ -5,9 +5,11 @@
 // GET    /api/jobs/{id}              researcher: state, rows done/total, times, error, file
 // GET    /api/jobs/{id}/file         researcher: the finished file (streamed from the database, any instance)
 // DELETE /api/jobs/{id}              researcher: cancel a queued or running job
+import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { CSV_OR_XLSX, type Api } from '../http/route';
+import { attachment } from '../http/download';
 import { WaveParams } from '../responses/responses.schema';
 import { ExportRequest } from '../exports/export-request';
 import { DataPackageSchema } from '../exports/exports.routes';
@@ -23,6 +25,14 @@ import {
 } from './jobs.service';
 import { JobListSchema, JobParams, JobSchema, TallyJobBody } from './jobs.schema';
 
+const QUEUED = { 202: { description: 'Queued', schema: JobSchema } };
+
+/** 202 with the job's address in Location (progress by GET /jobs/{id}). */
+function queued<J extends { id: string }>(res: Response, job: J): J {
+  res.status(202).setHeader('Location', `/api/jobs/${job.id}`);
+  return job;
+}
+
 export function jobsRoutes(api: Api): void {
   const tags = ['jobs'];
 
@@ -34,13 +44,9 @@ export function jobsRoutes(api: Api): void {
     tags,
     params: WaveParams,
     body: ExportRequest,
-    responses: { 202: { description: 'Queued', schema: JobSchema } },
-    handler: async ({ params, user }, req, res) => {
-      // The body is stored as sent and parsed again by the runner (the parsed form is not JSON-shaped).
-      const job = await startExportJob(params.code, req.body, user!);
-      res.status(202).setHeader('Location', `/api/jobs/${job.id}`);
-      return job;
-    },
+    responses: QUEUED,
+    // The body is stored as sent and parsed again by the runner (the parsed form is not JSON-shaped).
+    handler: async ({ params, user }, req, res) => queued(res, await startExportJob(params.code, req.body, user!)),
   });
 
   api.route({
@@ -51,12 +57,9 @@ export function jobsRoutes(api: Api): void {
     tags,
     params: WaveParams,
     body: TallyJobBody,
-    responses: { 202: { description: 'Queued', schema: JobSchema } },
-    handler: async ({ params, body, user }, _req, res) => {
-      const job = await startTallyJob(params.code, body.kind, user!);
-      res.status(202).setHeader('Location', `/api/jobs/${job.id}`);
-      return job;
-    },
+    responses: QUEUED,
+    handler: async ({ params, body, user }, _req, res) =>
+      queued(res, await startTallyJob(params.code, body.kind, user!)),
   });
 
   api.route({
@@ -67,12 +70,8 @@ export function jobsRoutes(api: Api): void {
     tags,
     params: WaveParams,
     body: CrosstabQuery,
-    responses: { 202: { description: 'Queued', schema: JobSchema } },
-    handler: async ({ params, body, user }, _req, res) => {
-      const job = await startCrosstabJob(params.code, body, user!);
-      res.status(202).setHeader('Location', `/api/jobs/${job.id}`);
-      return job;
-    },
+    responses: QUEUED,
+    handler: async ({ params, body, user }, _req, res) => queued(res, await startCrosstabJob(params.code, body, user!)),
   });
 
   api.route({
@@ -113,11 +112,8 @@ export function jobsRoutes(api: Api): void {
     },
     handler: async ({ params, user }, _req, res) => {
       const file = await openJobFile(params.id, user!);
-      res.status(200);
-      res.setHeader('Content-Type', file.contentType);
+      attachment(res, file.contentType, file.name);
       res.setHeader('Content-Length', String(file.size));
-      res.setHeader('Content-Disposition', `attachment; filename="${file.name.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
-      res.setHeader('Cache-Control', 'no-store');
       await pipeline(file.stream, res);
     },
   });

@@ -102,7 +102,8 @@ export function jobView(d: JobDoc): JobView {
   }
 }
 
-async function insertJob(
+/** Stores a new queued job (with its audit record, when given, in the same write) and returns it. */
+export async function insertJob(
   kind: JobKind,
   waveCode: string,
   params: Record<string, unknown>,

@@ -29,7 +29,7 @@ import {
 } from '../invitations/invitations.service';
 import { issueLink } from '../invitations/invitation-links.service';
 import { JobModel } from '../jobs/job.model';
-import { jobView, type JobDoc } from '../jobs/jobs.service';
+import { insertJob, jobView, type JobDoc } from '../jobs/jobs.service';
 import type { JobView } from '../jobs/jobs.schema';
 import { MailDayModel, MailSendModel, MailSettingsModel, OptOutTokenModel } from './mail.model';
 import type { CampaignParams, MailSettings } from './mail.schema';
@@ -227,43 +227,16 @@ export async function startCampaign(
     const unknown = params.ids.filter((id) => !known.has(id));
     if (unknown.length) throw new NotFoundError('invitation', unknown.join(', '));
   }
-  const now = new Date();
-  const jobId = crypto.randomUUID();
   const summary = {
     mail: params.kind,
     scope: params.ids ? 'selected' : 'all',
     ...(params.ids ? { selected: params.ids.length } : {}),
   };
-  const audit = await prepareAudit(JobModel, jobId, {
-    at: now,
-    actor: user.email,
+  const doc = await insertJob('mail.campaign', waveCode, { ...params }, summary, user, (jobId) => ({
     action: 'mail.campaign',
     target: waveCode,
     details: { jobId, ...summary },
-  });
-  const doc: JobDoc = {
-    _id: jobId,
-    kind: 'mail.campaign',
-    waveCode,
-    params: { ...params },
-    summary,
-    state: 'queued',
-    createdAt: now,
-    createdBy: user.email,
-    startedAt: null,
-    finishedAt: null,
-    owner: null,
-    leaseUntil: null,
-    takeovers: 0,
-    rowsDone: 0,
-    rowsTotal: null,
-    error: null,
-    result: null,
-    file: null,
-    fileExpired: false,
-  };
-  await JobModel.create({ ...doc, auditOutbox: audit.doc });
-  await audit.flush();
+  }));
   return jobView(doc);
 }
 

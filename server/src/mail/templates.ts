@@ -15,6 +15,21 @@ export const PLACEHOLDERS = ['municipality', 'region', 'link', 'closes', 'contac
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type MailVars = Record<Placeholder, string>;
 
+/** The end of every default mail: the personal link, the closing date and the contact. */
+const linkLines = (link: string, closes: string, contact: string): string[] => [
+  '',
+  `${link}: {{link}}`,
+  '',
+  `${closes}: {{closes}}`,
+  '',
+  `${contact}: {{contact}}`,
+];
+const LINK_LINES: Record<MailLanguage, string[]> = {
+  ru: linkLines('Ваша персональная ссылка', 'Срок ответа', 'Вопросы о опросе'),
+  uk: linkLines('Ваше персональне посилання', 'Термін відповіді', 'Питання щодо опитування'),
+  en: linkLines('Your personal link', 'Please answer by', 'Questions about the survey'),
+};
+
 export const DEFAULT_TEMPLATES: MailTemplates = {
   invitation: {
     ru: {
@@ -23,12 +38,7 @@ export const DEFAULT_TEMPLATES: MailTemplates = {
         'Уважаемые коллеги из администрации «{{municipality}}» ({{region}})!',
         '',
         'Приглашаем вас принять участие в ежегодном опросе о препятствиях межмуниципальному сотрудничеству. Ответы займут около 15 минут; можно прерваться и вернуться позже по той же ссылке.',
-        '',
-        'Ваша персональная ссылка: {{link}}',
-        '',
-        'Срок ответа: {{closes}}',
-        '',
-        'Вопросы о опросе: {{contact}}',
+        ...LINK_LINES.ru,
       ].join('\n'),
     },
     uk: {
@@ -37,12 +47,7 @@ export const DEFAULT_TEMPLATES: MailTemplates = {
         'Шановні колеги з «{{municipality}}» ({{region}})!',
         '',
         'Запрошуємо вас взяти участь у щорічному опитуванні про перешкоди міжмуніципальному співробітництву. Відповіді займуть близько 15 хвилин; можна перерватися й повернутися пізніше за тим самим посиланням.',
-        '',
-        'Ваше персональне посилання: {{link}}',
-        '',
-        'Термін відповіді: {{closes}}',
-        '',
-        'Питання щодо опитування: {{contact}}',
+        ...LINK_LINES.uk,
       ].join('\n'),
     },
     en: {
@@ -51,12 +56,7 @@ export const DEFAULT_TEMPLATES: MailTemplates = {
         'Dear colleagues of {{municipality}} ({{region}}),',
         '',
         'You are invited to take part in the yearly survey of the obstacles to inter-municipal cooperation. It takes about 15 minutes; you can stop and come back later with the same link.',
-        '',
-        'Your personal link: {{link}}',
-        '',
-        'Please answer by: {{closes}}',
-        '',
-        'Questions about the survey: {{contact}}',
+        ...LINK_LINES.en,
       ].join('\n'),
     },
   },
@@ -67,12 +67,7 @@ export const DEFAULT_TEMPLATES: MailTemplates = {
         'Уважаемые коллеги из администрации «{{municipality}}»!',
         '',
         'Напоминаем, что ответ вашего муниципалитета пока не получен. Ссылка ниже заменяет прежнюю; уже сохранённые ответы не потеряются.',
-        '',
-        'Ваша персональная ссылка: {{link}}',
-        '',
-        'Срок ответа: {{closes}}',
-        '',
-        'Вопросы о опросе: {{contact}}',
+        ...LINK_LINES.ru,
       ].join('\n'),
     },
     uk: {
@@ -81,12 +76,7 @@ export const DEFAULT_TEMPLATES: MailTemplates = {
         'Шановні колеги з «{{municipality}}»!',
         '',
         'Нагадуємо, що відповіді вашої громади ще не отримано. Посилання нижче замінює попереднє; уже збережені відповіді не загубляться.',
-        '',
-        'Ваше персональне посилання: {{link}}',
-        '',
-        'Термін відповіді: {{closes}}',
-        '',
-        'Питання щодо опитування: {{contact}}',
+        ...LINK_LINES.uk,
       ].join('\n'),
     },
     en: {
@@ -95,12 +85,7 @@ export const DEFAULT_TEMPLATES: MailTemplates = {
         'Dear colleagues of {{municipality}},',
         '',
         'We have not yet received the answer of your municipality. The link below replaces the earlier one; answers saved so far are kept.',
-        '',
-        'Your personal link: {{link}}',
-        '',
-        'Please answer by: {{closes}}',
-        '',
-        'Questions about the survey: {{contact}}',
+        ...LINK_LINES.en,
       ].join('\n'),
     },
   },

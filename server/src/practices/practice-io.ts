@@ -1,12 +1,12 @@
 // Practices in and out of spreadsheets: one practice a row, list cells separated by `;`.
 // Reading checks every row and reports each problem by line, column and value; the caller
 // imports nothing unless every row is valid. Pure apart from parsing: no database.
-import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { z } from 'zod';
 import type { InvalidParam } from '../http/errors';
 import { safeCell, UTF8_BOM } from '../exports/csv';
+import { readCsvTable } from '../exports/csv-read';
 import { PracticeFieldsSchema, type PracticeFields } from './practices.schema';
 
 export const MAX_IMPORT_ROWS = 5_000;
@@ -150,39 +150,9 @@ export function checkPracticeRows(table: { line: number; cells: string[] }[], he
 
 /** CSV with a heading line; `;`, `,` or tab separated (detected from the heading line). */
 export function parsePracticesCsv(text: string): ParsedPractices {
-  const body = text.replace(/^\uFEFF/, '');
-  const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
-  // List cells use `;` too, so prefer `;` only when the heading line clearly is `;`-separated.
-  const delimiter = [';', '\t', ','].reduce((best, d) =>
-    firstLine.split(d).length > firstLine.split(best).length ? d : best,
-  );
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(body, {
-      delimiter,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      info: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
-  } catch (err) {
-    const e = err as { lines?: number; message?: string };
-    return {
-      rows: [],
-      problems: [
-        {
-          name: `line ${e.lines ?? 1}`,
-          reason: `the CSV cannot be read: ${String(e.message ?? '')}`,
-          code: 'invalid_csv',
-        },
-      ],
-    };
-  }
-  const [head, ...rest] = records;
-  if (!head) return { rows: [], problems: [{ name: 'line 1', reason: 'the file is empty', code: 'empty' }] };
-  return checkPracticeRows(
-    rest.filter((r) => r.record.some((c) => c.trim() !== '')).map((r) => ({ line: r.info.lines, cells: r.record })),
-    head.record,
-  );
+  // List cells use `;` too: `;` is taken only when it splits the heading line into the most cells.
+  const table = readCsvTable(text, { trim: false, shortReason: false });
+  return 'problems' in table ? { rows: [], problems: table.problems } : checkPracticeRows(table.rows, table.head);
 }
 
 function cellText(cell: ExcelJS.Cell): string {

@@ -157,18 +157,19 @@ export function editorView(d: PracticeDoc) {
   };
 }
 
+/** The fields of a practice a list shows, in this order. */
+const LISTED_FIELDS = ['country', 'regions', 'obstacles', 'fields', 'municipalityTypes', 'yearFrom', 'yearTo'] as const;
+
+function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
+}
+
 export function summaryView(d: PracticeDoc) {
   return {
     id: d._id,
     title: d.title,
     status: d.status,
-    country: d.country ?? '',
-    regions: d.regions ?? [],
-    obstacles: d.obstacles ?? [],
-    fields: d.fields ?? [],
-    municipalityTypes: d.municipalityTypes ?? [],
-    yearFrom: d.yearFrom ?? null,
-    yearTo: d.yearTo ?? null,
+    ...pick(fieldsOf(d), LISTED_FIELDS),
     updatedAt: iso(d.updatedAt)!,
     publishedAt: iso(d.publishedAt),
   };

@@ -248,14 +248,18 @@ function expressionProblems(
   return problems;
 }
 
-/** The questionnaire title as ru/en/uk, falling back to whatever text it has. */
-export function titleOf(definition: Record<string, unknown>, fallback: string): Localized {
-  const t = definition.title;
-  if (typeof t === 'string') return { ru: t, en: t, uk: t };
-  if (t && typeof t === 'object') {
-    const o = t as Record<string, string>;
+/** A SurveyJS text (a string, or a `{ default, ru, en, uk }` object) as ru/en/uk, falling back to whatever text it has. */
+export function localizedText(value: unknown, fallback: string): Localized {
+  if (typeof value === 'string') return { ru: value, en: value, uk: value };
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, string>;
     const any = o.default ?? o.ru ?? o.en ?? o.uk ?? fallback;
     return { ru: o.ru ?? any, en: o.en ?? o.default ?? any, uk: o.uk ?? any };
   }
   return { ru: fallback, en: fallback, uk: fallback };
+}
+
+/** The questionnaire title as ru/en/uk, falling back to whatever text it has. */
+export function titleOf(definition: Record<string, unknown>, fallback: string): Localized {
+  return localizedText(definition.title, fallback);
 }

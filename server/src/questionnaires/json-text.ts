@@ -129,61 +129,44 @@ export function locateJsonError(s: string): { offset: number; message: string } 
       i++;
     }
   };
+  /** The members of an object or the elements of an array, from its opening bracket to `close`. */
+  const items = (close: '}' | ']', item: () => void): void => {
+    i++;
+    ws();
+    if (s[i] === close) {
+      i++;
+      return;
+    }
+    for (;;) {
+      item();
+      ws();
+      if (s[i] === ',') {
+        i++;
+        ws();
+        if (s[i] === close) fail(`a comma before "${close}" (trailing commas are not allowed)`);
+        continue;
+      }
+      if (s[i] === close) {
+        i++;
+        return;
+      }
+      fail(`expected "," or "${close}" but found ${describe()}`);
+    }
+  };
   const value = (depth: number): void => {
     if (depth > 512) fail('nested too deeply');
     ws();
     const c = s[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (s[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
+    if (c === '{')
+      return items('}', () => {
         ws();
         if (s[i] !== '"') fail(`expected a property name in double quotes but found ${describe()}`);
         string();
         ws();
         expect(':');
         value(depth + 1);
-        ws();
-        if (s[i] === ',') {
-          i++;
-          ws();
-          if (s[i] === '}') fail('a comma before "}" (trailing commas are not allowed)');
-          continue;
-        }
-        if (s[i] === '}') {
-          i++;
-          return;
-        }
-        fail(`expected "," or "}" but found ${describe()}`);
-      }
-    }
-    if (c === '[') {
-      i++;
-      ws();
-      if (s[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        value(depth + 1);
-        ws();
-        if (s[i] === ',') {
-          i++;
-          ws();
-          if (s[i] === ']') fail('a comma before "]" (trailing commas are not allowed)');
-          continue;
-        }
-        if (s[i] === ']') {
-          i++;
-          return;
-        }
-        fail(`expected "," or "]" but found ${describe()}`);
-      }
-    }
+      });
+    if (c === '[') return items(']', () => value(depth + 1));
     if (c === '"') return string();
     if (c === 't') return literal('true');
     if (c === 'f') return literal('false');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { AppError, NotFoundError, ValidationError } from '../http/errors';
 import { QuestionnaireModel } from './questionnaire.model';
 import { prepareAudit } from '../audit/outbox';
-import { checkDefinition, titleOf, type Localized } from './definition';
+import { checkDefinition, localizedText, titleOf, type Localized } from './definition';
 import { parseJsonText } from './json-text';
 import { sanitizeDefinition } from './markup';
 import type { InvalidParam } from '../http/errors';
@@ -282,16 +282,6 @@ export async function uploadQuestionnaire(key: string, text: string, by: string)
 }
 
 export type QuestionSummary = { name: string; type: string; page: string; title: Localized };
-
-function localizedText(value: unknown, fallback: string): Localized {
-  if (typeof value === 'string') return { ru: value, en: value, uk: value };
-  if (value && typeof value === 'object') {
-    const o = value as Record<string, string>;
-    const any = o.default ?? o.ru ?? o.en ?? o.uk ?? fallback;
-    return { ru: o.ru ?? any, en: o.en ?? o.default ?? any, uk: o.uk ?? any };
-  }
-  return { ru: fallback, en: fallback, uk: fallback };
-}
 
 /** Every question (including those inside panels and dynamic panels) in page order. */
 export function questionsOf(definition: Record<string, unknown>): (QuestionSummary & { json: string })[] {

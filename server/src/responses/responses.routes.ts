@@ -8,6 +8,7 @@
 // POST /api/invitations/{token}/responses  respondent: submit; exactly one completed response per invitation
 //                                          (201 stored, 200 a retry with the same clientId, 409 already_submitted with the date)
 // Tokens never reach the logs: the request logger prints these paths as /api/invitations/:token.
+import type { Response } from 'express';
 import { problemSchema, type Api } from '../http/route';
 import {
   InvitationViewSchema,
@@ -24,6 +25,20 @@ import { openInvitation, saveInvitationDraft, submitViaInvitation } from './invi
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
+/** The answers of a submission: 201 stored, 200 stored before (a retry), 409 refused (`refused`), 422 invalid. */
+const submitResponses = (refused: string) => ({
+  201: { description: 'Stored', schema: SubmitResponseResult },
+  200: { description: 'Already stored (a retry with the same clientId)', schema: SubmitResponseResult },
+  409: { description: refused },
+  422: { description: 'Answers invalid; invalid_params lists each problem' },
+});
+
+/** 201 for a new response, 200 for one a retry finds stored. */
+function stored(res: Response, result: { id: string; created: boolean; submittedAt: Date }) {
+  res.status(result.created ? 201 : 200);
+  return { id: result.id, submittedAt: result.submittedAt.toISOString() };
+}
+
 export function responsesRoutes(api: Api): void {
   api.route({
     method: 'post',
@@ -34,17 +49,8 @@ export function responsesRoutes(api: Api): void {
     params: WaveParams,
     body: SubmitResponseBody,
     rateLimits: [api.limit('submissions')],
-    responses: {
-      201: { description: 'Stored', schema: SubmitResponseResult },
-      200: { description: 'Already stored (a retry with the same clientId)', schema: SubmitResponseResult },
-      409: { description: 'The wave does not accept answers' },
-      422: { description: 'Answers invalid; invalid_params lists each problem' },
-    },
-    handler: async ({ params, body }, _req, res) => {
-      const result = await submitResponse(params.code, body);
-      res.status(result.created ? 201 : 200);
-      return { id: result.id, submittedAt: result.submittedAt.toISOString() };
-    },
+    responses: submitResponses('The wave does not accept answers'),
+    handler: async ({ params, body }, _req, res) => stored(res, await submitResponse(params.code, body)),
   });
 
   api.route({
@@ -125,16 +131,7 @@ export function responsesRoutes(api: Api): void {
     params: TokenParams,
     body: SubmitResponseBody,
     rateLimits: [api.limit('submissions'), api.limit('perToken')],
-    responses: {
-      201: { description: 'Stored', schema: SubmitResponseResult },
-      200: { description: 'Already stored (a retry with the same clientId)', schema: SubmitResponseResult },
-      409: { description: 'already_submitted (with submittedAt), or the wave does not accept answers' },
-      422: { description: 'Answers invalid; invalid_params lists each problem' },
-    },
-    handler: async ({ params, body }, _req, res) => {
-      const result = await submitViaInvitation(params.token, body);
-      res.status(result.created ? 201 : 200);
-      return { id: result.id, submittedAt: result.submittedAt.toISOString() };
-    },
+    responses: submitResponses('already_submitted (with submittedAt), or the wave does not accept answers'),
+    handler: async ({ params, body }, _req, res) => stored(res, await submitViaInvitation(params.token, body)),
   });
 }

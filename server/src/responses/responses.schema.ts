@@ -35,36 +35,46 @@ export const SaveDraftBody = z
   .strict();
 export type SaveDraftBody = z.infer<typeof SaveDraftBody>;
 
+/** The municipality an invitation is for, as the API gives it. */
+export const MunicipalityRef = z.object({
+  id: z.string(),
+  name: z.string(),
+  regionCode: z.string(),
+  type: z.string(),
+  population: z.number().nullable(),
+});
+
+/** A wave's code, title, status and dates, as a respondent's page needs them. */
+export const WaveDates = z.object({
+  code: z.string(),
+  title: Localized,
+  status: z.enum(['draft', 'open', 'closed', 'archived']),
+  opensAt: z.string().nullable(),
+  closesAt: z.string().nullable(),
+});
+
+/** The questionnaire version a respondent answers, with its SurveyJS definition. */
+export const QuestionnaireContent = z.object({
+  key: z.string(),
+  version: z.number(),
+  title: Localized,
+  definition: z.record(z.string(), z.unknown()),
+});
+
 export const InvitationViewSchema = z.object({
   invitation: z.object({
     id: z.string(),
     status: z.enum(['not_started', 'started', 'completed', 'revoked']),
     startedAt: z.string().nullable(),
     completedAt: z.string().nullable(),
-    municipality: z.object({
-      id: z.string(),
-      name: z.string(),
-      regionCode: z.string(),
-      type: z.string(),
-      population: z.number().nullable(),
-    }),
+    municipality: MunicipalityRef,
     region: z.object({ code: z.string(), names: Localized }),
   }),
-  wave: z.object({
-    code: z.string(),
-    title: Localized,
-    status: z.enum(['draft', 'open', 'closed', 'archived']),
-    opensAt: z.string().nullable(),
-    closesAt: z.string().nullable(),
+  wave: WaveDates.extend({
     anonymous: z.boolean(),
     acceptsAnswers: z.boolean(),
   }),
-  questionnaire: z.object({
-    key: z.string(),
-    version: z.number(),
-    title: Localized,
-    definition: z.record(z.string(), z.unknown()),
-  }),
+  questionnaire: QuestionnaireContent,
   fixedAnswers: z.record(z.string(), z.unknown()),
   prefill: z.record(z.string(), z.unknown()),
   draft: z

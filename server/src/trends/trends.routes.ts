@@ -2,13 +2,13 @@
 // GET /api/trends.csv          researcher: the same in long format (wave, region, question, value, n, share, low, high)
 // GET /api/trends.xlsx         researcher: the same as an XLSX workbook
 // GET /api/trends/questions    researcher: the questions of a series of waves, matched by name
-import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import type { Api } from '../http/route';
 import type { AuthUser } from '../auth/roles';
 import { binarySchema } from '../http/route';
+import { attachment } from '../http/download';
 import { waveCatalogue } from '../analytics/catalogue';
-import type { Filters } from '../analytics/filters';
+import { filtersOf } from '../analytics/filters';
 import { sheetCsv, sheetsXlsx } from '../exports/tables';
 import { trendSeries, type Trends } from './trends.service';
 import { trendSheet } from './trends.export';
@@ -19,21 +19,6 @@ import {
   TrendsQuery,
   TrendsSchema,
 } from './trends.schema';
-
-const filtersOf = (q: Filters): Filters => ({
-  region: q.region,
-  municipalityType: q.municipalityType,
-  sizeClass: q.sizeClass,
-  respondentRole: q.respondentRole,
-  status: q.status,
-});
-
-function attachment(res: Response, type: string, file: string): void {
-  res.status(200);
-  res.setHeader('Content-Type', type);
-  res.setHeader('Content-Disposition', `attachment; filename="${file.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
-  res.setHeader('Cache-Control', 'no-store');
-}
 
 export function trendsRoutes(api: Api): void {
   const tags = ['analytics'];

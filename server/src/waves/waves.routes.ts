@@ -28,7 +28,7 @@ import { sessionFromCookie } from '../auth/session-cookie';
 import { ROLES } from '../auth/roles';
 import type { Request } from 'express';
 import { getQuestionnaire } from '../questionnaires/questionnaires.service';
-import { WaveParams } from '../responses/responses.schema';
+import { QuestionnaireContent, WaveDates, WaveParams } from '../responses/responses.schema';
 import {
   CloneWaveBody,
   CreateWaveBody,
@@ -127,19 +127,9 @@ export function wavesRoutes(api: Api): void {
     responses: {
       200: {
         description: 'The wave',
-        schema: z.object({
-          code: z.string(),
-          title: localized,
-          status: z.enum(['draft', 'open', 'closed', 'archived']),
-          opensAt: z.string().nullable(),
-          closesAt: z.string().nullable(),
+        schema: WaveDates.extend({
           access: z.enum(['public', 'invitation']),
-          questionnaire: z.object({
-            key: z.string(),
-            version: z.number(),
-            title: localized,
-            definition: z.record(z.string(), z.unknown()),
-          }),
+          questionnaire: QuestionnaireContent,
         }),
       },
       403: { description: 'invitation_required: the wave is answered through personal links only (no content)' },
