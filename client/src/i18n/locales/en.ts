@@ -1,3 +1,4 @@
+import { LANGUAGE_NAMES } from '../locale';
 import type { Messages } from './ru';
 
 // English plurals use only _one and _other; _few and _many exist to keep the key set identical.
@@ -1444,6 +1445,7 @@ const en: Messages = {
     },
   },
   mail: {
+    languages: LANGUAGE_NAMES,
     loading: 'Loading the mail settings…',
     title: 'E-mail',
     transport: {
@@ -1456,7 +1458,6 @@ const en: Messages = {
     kind: 'Mail',
     kinds: { invitation: 'Invitation', reminder: 'Reminder' },
     language: 'Language',
-    languages: { ru: 'Русский', uk: 'Українська', en: 'English' },
     subject: 'Subject',
     body: 'Text',
     placeholders: 'Placeholders:',

@@ -1,3 +1,5 @@
+import { LANGUAGE_NAMES } from '../locale';
+
 // Russian is the source language: uk.ts and en.ts must have exactly these keys (checked by tsc).
 const ru = {
   app: {
@@ -1448,6 +1450,7 @@ const ru = {
     },
   },
   mail: {
+    languages: LANGUAGE_NAMES,
     loading: 'Загрузка настроек рассылки…',
     title: 'Рассылка',
     transport: {
@@ -1460,7 +1463,6 @@ const ru = {
     kind: 'Письмо',
     kinds: { invitation: 'Приглашение', reminder: 'Напоминание' },
     language: 'Язык',
-    languages: { ru: 'Русский', uk: 'Українська', en: 'English' },
     subject: 'Тема',
     body: 'Текст',
     placeholders: 'Подстановки:',
