@@ -13,18 +13,8 @@ import { getJob, isFinished, type Job } from '../../api/jobs';
 import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { AnalysisShell, loadAnalysisContext, type AnalysisContext } from './AnalysisShell';
-import {
-  BaseLine,
-  fmtNumber,
-  fmtP,
-  fmtShare,
-  SUPPRESSED,
-  SmallBaseMark,
-  SuppressedLegend,
-  TableDownloads,
-  useAnalysisParams,
-  useLocale,
-} from './common';
+import { BaseAndDownloads, SmallBaseMark, SuppressedLegend, useAnalysisParams, useLocale } from './common';
+import { fmtNumber, fmtP, fmtShare, SUPPRESSED } from './numbers';
 
 type Mode = 'count' | 'row' | 'col';
 
@@ -204,8 +194,7 @@ function CrosstabView({ data }: { data: Crosstab }) {
 
   return (
     <>
-      <BaseLine text={data.base.text} testId="crosstab-base" />
-      <TableDownloads code={data.wave.code} kind="crosstab" extra={exportExtra} />
+      <BaseAndDownloads base={data.base.text} code={data.wave.code} kind="crosstab" extra={exportExtra} />
       <section className="card table-card" aria-labelledby={titleId}>
         <h2 id={titleId}>
           {pick(data.row.title, lng)} × {pick(data.col.title, lng)}

@@ -13,16 +13,15 @@ import { AnalysisShell, loadAnalysisContext } from './AnalysisShell';
 import {
   BaseLine,
   byShareHiddenLast,
-  cellText,
   DownloadLink,
   Downloads,
-  fmtNumber,
   SmallBaseMark,
   SuppressedLegend,
   TableDownloadLinks,
   useAnalysisParams,
   useLocale,
 } from './common';
+import { cellText, fmtNumber } from './numbers';
 
 // chart.js is the heaviest part of the page: the table shows first.
 const ShareChart = lazy(() => import('./charts').then((m) => ({ default: m.ShareChart })));

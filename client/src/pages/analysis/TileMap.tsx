@@ -10,7 +10,8 @@ import type { Localized } from '../../api/api';
 import { saveBlob, svgToPng } from '../../lib/download';
 import { pick } from '../../lib/format';
 import { gridOf, tileLabel, type Country } from './tile-grid';
-import { SUPPRESSED, useLocale } from './common';
+import { useLocale } from './common';
+import { SUPPRESSED } from './numbers';
 
 export type TileValue = {
   value: number | null;

@@ -15,7 +15,8 @@ import {
 } from 'chart.js';
 import { Bar } from 'react-chartjs-2';
 import { useTranslation } from 'react-i18next';
-import { fmtNumber, fmtShare, useLocale } from './common';
+import { useLocale } from './common';
+import { fmtNumber, fmtShare } from './numbers';
 import { downloadSvg } from './chart-svg';
 
 ChartJS.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);

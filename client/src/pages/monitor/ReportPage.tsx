@@ -9,7 +9,8 @@ import { getReport, reportDocxUrl, type Report, type ReportFinding } from '../..
 import { RequestStatus } from '../../components/RequestStatus';
 import { formatDateTime, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
-import { fmtNumber, fmtShare, SUPPRESSED, useLocale } from '../analysis/common';
+import { useLocale } from '../analysis/common';
+import { fmtNumber, fmtShare, SUPPRESSED } from '../analysis/numbers';
 import { TableHead } from '../../components/TableHead';
 
 type EstimateLike = Pick<ReportFinding, 'share' | 'low' | 'high' | 'suppressed' | 'smallBase'>;
