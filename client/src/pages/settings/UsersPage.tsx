@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, apiErrorMessageKey, type Locale, type Role } from '../../api/api';
 import { createUser, listUsers, resetPassword, updateUser, type UserRow } from '../../api/settings';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { FormNotices, InputField } from '../../components/Field';
+import { EmailField, FormNotices, InputField, NewPasswordField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { formatDate } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
@@ -85,31 +85,14 @@ function NewUserForm({ onCreated }: { onCreated: () => void }) {
     <form className="card settings-form" onSubmit={onSubmit} noValidate data-testid="new-user-form">
       <h2>{t('settings.users.newTitle')}</h2>
       <FormNotices error={error} done={done} />
-      <InputField
-        label={t('auth.email')}
-        type="email"
-        name="email"
-        required
-        value={email}
-        onChange={(e) => setEmail(e.target.value)}
-      />
-      <InputField
-        label={t('settings.users.name')}
-        type="text"
-        name="name"
-        value={name}
-        onChange={(e) => setName(e.target.value)}
-      />
-      <InputField
+      <EmailField label={t('auth.email')} value={email} onValue={setEmail} />
+      <InputField label={t('settings.users.name')} type="text" name="name" value={name} onValue={setName} />
+      <NewPasswordField
         label={t('settings.users.initialPassword')}
-        hint={t('settings.passwordHint')}
-        type="password"
-        name="new-password"
-        autoComplete="new-password"
         required
         minLength={10}
         value={password}
-        onChange={(e) => setPassword(e.target.value)}
+        onValue={setPassword}
       />
       <RoleBoxes value={roles} onChange={setRoles} idPrefix="new-role" />
       <button type="submit" className="button button--primary" disabled={busy}>
