@@ -3,12 +3,10 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ApiError, apiErrorMessageKey, type Locale, type Role } from '../../api/api';
 import { createUser, listUsers, resetPassword, updateUser, type UserRow } from '../../api/settings';
-import { ErrorNotice } from '../../components/ErrorNotice';
 import { EmailField, FormNotices, InputField, NewPasswordField } from '../../components/Field';
-import { Loading } from '../../components/Loading';
+import { RequestTable } from '../../components/RequestList';
 import { formatDate } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
-import { TableHead } from '../../components/TableHead';
 
 const ROLES: Role[] = ['admin', 'coordinator', 'researcher', 'editor'];
 
@@ -195,27 +193,14 @@ export default function UsersPage() {
       <NewUserForm onCreated={users.reload} />
       <div className="card table-card">
         <h2>{t('settings.users.listTitle')}</h2>
-        {users.status === 'loading' && <Loading label={t('app.loading')} />}
-        {users.status === 'error' && <ErrorNotice error={users.error} onRetry={users.reload} />}
-        {users.status === 'ok' && (
-          <div className="table-scroll">
-            <table className="results-table settings-table" data-testid="users-table">
-              <TableHead
-                columns={[
-                  t('settings.users.user'),
-                  t('settings.users.roles'),
-                  t('settings.users.status'),
-                  t('settings.users.actions'),
-                ]}
-              />
-              <tbody>
-                {users.data.map((u) => (
-                  <UserLine key={`${u.id}:${u.roles.join()}:${u.disabled}`} user={u} onChanged={users.reload} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <RequestTable
+          request={users}
+          testId="users-table"
+          className="results-table settings-table"
+          columns={(['user', 'roles', 'status', 'actions'] as const).map((c) => t(`settings.users.${c}`))}
+        >
+          {(u) => <UserLine key={`${u.id}:${u.roles.join()}:${u.disabled}`} user={u} onChanged={users.reload} />}
+        </RequestTable>
       </div>
     </section>
   );
