@@ -1,12 +1,15 @@
+/** Has the browser download `href` (an object or data URL) as a file named `file`. */
+export function saveUrl(href: string, file: string): void {
+  const link = Object.assign(document.createElement('a'), { href, download: file });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
 /** Hands `blob` to the browser as a download named `file` (the object URL is freed a little later). */
 export function saveBlob(blob: Blob, file: string): void {
   const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = file;
-  document.body.append(a);
-  a.click();
-  a.remove();
+  saveUrl(url, file);
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 

@@ -9,6 +9,7 @@ import {
   Legend,
   LinearScale,
   Tooltip,
+  type ChartData,
   type ChartOptions,
   type ChartType,
   type Plugin,
@@ -18,6 +19,7 @@ import { useTranslation } from 'react-i18next';
 import { useLocale } from './common';
 import { fmtNumber, fmtShare } from './numbers';
 import { downloadSvg } from './chart-svg';
+import { saveUrl } from '../../lib/download';
 
 ChartJS.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 
@@ -105,13 +107,7 @@ export type ShareSeries = {
 };
 
 function downloadImage(chart: ChartJS<'bar'> | null, file: string) {
-  if (!chart) return;
-  const a = document.createElement('a');
-  a.href = chart.toBase64Image('image/png', 1);
-  a.download = file;
-  document.body.append(a);
-  a.click();
-  a.remove();
+  if (chart) saveUrl(chart.toBase64Image('image/png', 1), file);
 }
 
 function PngButton({ onClick, testId }: { onClick: () => void; testId?: string }) {
@@ -132,6 +128,50 @@ function SvgButton({ onClick, testId }: { onClick: () => void; testId?: string }
   );
 }
 
+/** A bar chart of the given height, named for screen readers, and its PNG and SVG buttons. */
+function BarFrame({
+  options,
+  plugins,
+  data,
+  height,
+  label,
+  file,
+  testId,
+  ranges,
+}: {
+  options: ChartOptions<'bar'>;
+  plugins: Plugin<'bar'>[];
+  data: ChartData<'bar', (number | null)[], string | string[]>;
+  height: number;
+  label: string;
+  file: string;
+  testId?: string;
+  /** The whiskers, drawn again in the SVG. */
+  ranges?: Ranges;
+}) {
+  const { t } = useTranslation();
+  const chartRef = useRef<ChartJS<'bar'> | null>(null);
+  return (
+    <div data-testid={testId}>
+      <div className="chart-box" style={{ height: `${height}px` }}>
+        <Bar ref={chartRef} options={options} plugins={plugins} data={data} role="img" aria-label={label}>
+          <p>{t('analysis.chart.summary')}</p>
+        </Bar>
+      </div>
+      <div className="analysis-downloads">
+        <PngButton
+          onClick={() => downloadImage(chartRef.current, file)}
+          testId={testId ? `${testId}-png` : undefined}
+        />
+        <SvgButton
+          onClick={() => downloadSvg(chartRef.current, file, ranges)}
+          testId={testId ? `${testId}-svg` : undefined}
+        />
+      </div>
+    </div>
+  );
+}
+
 /** Horizontal bars of shares (in %), one bar per label and series, with 95% CI whiskers. */
 export function ShareChart({
   labels,
@@ -148,7 +188,6 @@ export function ShareChart({
 }) {
   const { t } = useTranslation();
   const lng = useLocale();
-  const chartRef = useRef<ChartJS<'bar'> | null>(null);
   const ranges: Ranges = series.map((s) =>
     s.values.map((_v, j) => {
       const lo = s.low[j];
@@ -205,39 +244,25 @@ export function ShareChart({
     .map((l, i) => `${l}: ${series.map((s) => (s.values[i] === null ? '—' : fmtShare(s.values[i]!, lng))).join(' / ')}`)
     .join('; ');
   return (
-    <div data-testid={testId}>
-      <div className="chart-box" style={{ height: `${height}px` }}>
-        <Bar
-          ref={chartRef}
-          options={options}
-          plugins={plugins}
-          data={{
-            labels: labels.map((l) => wrap(l, wrapAt)),
-            datasets: series.map((s, i) => ({
-              label: s.label,
-              data: s.values.map((v) => (v === null ? null : Math.round(v * 1000) / 10)),
-              backgroundColor: SERIES_COLORS[i % SERIES_COLORS.length],
-              borderRadius: 3,
-              maxBarThickness: 26,
-            })),
-          }}
-          role="img"
-          aria-label={`${title}. ${summary}`}
-        >
-          <p>{t('analysis.chart.summary')}</p>
-        </Bar>
-      </div>
-      <div className="analysis-downloads">
-        <PngButton
-          onClick={() => downloadImage(chartRef.current, file)}
-          testId={testId ? `${testId}-png` : undefined}
-        />
-        <SvgButton
-          onClick={() => downloadSvg(chartRef.current, file, ranges)}
-          testId={testId ? `${testId}-svg` : undefined}
-        />
-      </div>
-    </div>
+    <BarFrame
+      options={options}
+      plugins={plugins}
+      data={{
+        labels: labels.map((l) => wrap(l, wrapAt)),
+        datasets: series.map((s, i) => ({
+          label: s.label,
+          data: s.values.map((v) => (v === null ? null : Math.round(v * 1000) / 10)),
+          backgroundColor: SERIES_COLORS[i % SERIES_COLORS.length],
+          borderRadius: 3,
+          maxBarThickness: 26,
+        })),
+      }}
+      height={height}
+      label={`${title}. ${summary}`}
+      file={file}
+      testId={testId}
+      ranges={ranges}
+    />
   );
 }
 
@@ -257,9 +282,7 @@ export function CountChart({
   file: string;
   testId?: string;
 }) {
-  const { t } = useTranslation();
   const lng = useLocale();
-  const chartRef = useRef<ChartJS<'bar'> | null>(null);
   const plugins = useMemo(() => [whiteBackground], []);
   const options: ChartOptions<'bar'> = {
     indexAxis: 'y',
@@ -283,29 +306,17 @@ export function CountChart({
   };
   const summary = labels.map((l, i) => `${l}: ${fmtNumber(values[i], lng)}`).join('; ');
   return (
-    <div data-testid={testId}>
-      <div className="chart-box" style={{ height: `${Math.max(140, labels.length * 26 + 70)}px` }}>
-        <Bar
-          ref={chartRef}
-          options={options}
-          plugins={plugins}
-          data={{
-            labels,
-            datasets: [{ data: values, backgroundColor: SERIES_COLORS[0], borderRadius: 3, maxBarThickness: 20 }],
-          }}
-          role="img"
-          aria-label={`${title}. ${summary}`}
-        >
-          <p>{t('analysis.chart.summary')}</p>
-        </Bar>
-      </div>
-      <div className="analysis-downloads">
-        <PngButton
-          onClick={() => downloadImage(chartRef.current, file)}
-          testId={testId ? `${testId}-png` : undefined}
-        />
-        <SvgButton onClick={() => downloadSvg(chartRef.current, file)} testId={testId ? `${testId}-svg` : undefined} />
-      </div>
-    </div>
+    <BarFrame
+      options={options}
+      plugins={plugins}
+      data={{
+        labels,
+        datasets: [{ data: values, backgroundColor: SERIES_COLORS[0], borderRadius: 3, maxBarThickness: 20 }],
+      }}
+      height={Math.max(140, labels.length * 26 + 70)}
+      label={`${title}. ${summary}`}
+      file={file}
+      testId={testId}
+    />
   );
 }

@@ -15,6 +15,7 @@ import {
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { RequestTable } from '../../components/RequestList';
 import { PageHeading } from '../../components/PageHeading';
+import { fileToBase64 } from '../../lib/file';
 import { formatDateTime, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { namer, usePracticeLocale, useVocabulary } from './common';
@@ -126,13 +127,6 @@ export default function PracticesAdminPage() {
   );
 }
 
-async function toBase64(file: File): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
 function ImportForm({ onImported }: { onImported: () => void }) {
   const { t } = useTranslation();
   const [file, setFile] = useState<File | null>(null);
@@ -147,7 +141,7 @@ function ImportForm({ onImported }: { onImported: () => void }) {
     setDone(null);
     try {
       const xlsx = /\.xlsx$/i.test(file.name);
-      const res = await importPractices(xlsx ? 'xlsx' : 'csv', xlsx ? await toBase64(file) : await file.text());
+      const res = await importPractices(xlsx ? 'xlsx' : 'csv', xlsx ? await fileToBase64(file) : await file.text());
       setDone(res.imported);
       onImported();
     } catch (err) {
