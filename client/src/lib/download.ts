@@ -13,6 +13,18 @@ export function saveBlob(blob: Blob, file: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** The attributes of a drawn chart's or map's root: its size, and its name as an image. */
+export function svgFrame(width: number, height: number, title: string) {
+  return {
+    xmlns: 'http://www.w3.org/2000/svg',
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+    role: 'img',
+    'aria-label': title,
+  } as const;
+}
+
 /** The SVG text of a drawn element (a chart, a map) as a file. */
 export function svgText(el: SVGSVGElement): string {
   const clone = el.cloneNode(true) as SVGSVGElement;

@@ -186,6 +186,9 @@ function CrosstabView({ data }: { data: Crosstab }) {
   // margin stays the base (count) of the percentages.
   const margin = (n: number | null) => (n === null ? SUPPRESSED : data.n ? fmtShare(n / data.n, lng) : '');
   const chi = data.chiSquare;
+  /** Expected counts under 5: how many cells, of how many (said with the test's warning). */
+  const lowExpected = chi ? fmtNumber(chi.lowExpected, lng) : '';
+  const cells = chi ? fmtNumber(chi.cells, lng) : '';
   const test = data.test;
   // Answers nobody gave are left out of the table (and of the test).
   const rowIdx = data.rows.map((_r, i) => i).filter((i) => data.rowTotals[i] !== 0);
@@ -273,20 +276,11 @@ function CrosstabView({ data }: { data: Crosstab }) {
             {test?.method === 'fisher' && (
               <p data-testid="fisher-p">{t('disclosure.fisherP', { p: fmtP(test.p, lng) })}</p>
             )}
-            {test?.method === 'invalid' && (
+            {(test?.method === 'invalid' || test?.method === 'fisher') && (
               <p className="notice notice--info" data-testid="chi-warning">
-                {t('disclosure.chiInvalid', {
-                  n: fmtNumber(chi.lowExpected, lng),
-                  m: fmtNumber(chi.cells, lng),
-                })}
-              </p>
-            )}
-            {test?.method === 'fisher' && (
-              <p className="notice notice--info" data-testid="chi-warning">
-                {t('analysis.crosstab.lowExpected', {
-                  low: fmtNumber(chi.lowExpected, lng),
-                  cells: fmtNumber(chi.cells, lng),
-                })}
+                {test.method === 'invalid'
+                  ? t('disclosure.chiInvalid', { n: lowExpected, m: cells })
+                  : t('analysis.crosstab.lowExpected', { low: lowExpected, cells })}
               </p>
             )}
             {data.n < data.smallBase && (
