@@ -110,22 +110,9 @@ function downloadImage(chart: ChartJS<'bar'> | null, file: string) {
   if (chart) saveUrl(chart.toBase64Image('image/png', 1), file);
 }
 
-function PngButton({ onClick, testId }: { onClick: () => void; testId?: string }) {
-  const { t } = useTranslation();
-  return (
-    <button type="button" className="button button--small" onClick={onClick} data-testid={testId}>
-      {t('analysis.downloadPng')}
-    </button>
-  );
-}
-
-function SvgButton({ onClick, testId }: { onClick: () => void; testId?: string }) {
-  const { t } = useTranslation();
-  return (
-    <button type="button" className="button button--small" onClick={onClick} data-testid={testId}>
-      {t('analysis.downloadSvg')}
-    </button>
-  );
+/** What every chart here is: horizontal bars filling their box, drawn at once, numbers in the user's language. */
+function horizontalBars(lng: string) {
+  return { indexAxis: 'y', responsive: true, maintainAspectRatio: false, animation: false, locale: lng } as const;
 }
 
 /** A bar chart of the given height, named for screen readers, and its PNG and SVG buttons. */
@@ -159,14 +146,22 @@ function BarFrame({
         </Bar>
       </div>
       <div className="analysis-downloads">
-        <PngButton
+        <button
+          type="button"
+          className="button button--small"
           onClick={() => downloadImage(chartRef.current, file)}
-          testId={testId ? `${testId}-png` : undefined}
-        />
-        <SvgButton
+          data-testid={testId ? `${testId}-png` : undefined}
+        >
+          {t('analysis.downloadPng')}
+        </button>
+        <button
+          type="button"
+          className="button button--small"
           onClick={() => downloadSvg(chartRef.current, file, ranges)}
-          testId={testId ? `${testId}-svg` : undefined}
-        />
+          data-testid={testId ? `${testId}-svg` : undefined}
+        >
+          {t('analysis.downloadSvg')}
+        </button>
       </div>
     </div>
   );
@@ -199,11 +194,7 @@ export function ShareChart({
   const narrow = window.matchMedia('(max-width: 40rem)').matches;
   const wrapAt = narrow ? 18 : 34;
   const options: ChartOptions<'bar'> = {
-    indexAxis: 'y',
-    responsive: true,
-    maintainAspectRatio: false,
-    animation: false,
-    locale: lng,
+    ...horizontalBars(lng),
     scales: {
       x: {
         min: 0,
@@ -285,11 +276,7 @@ export function CountChart({
   const lng = useLocale();
   const plugins = useMemo(() => [whiteBackground], []);
   const options: ChartOptions<'bar'> = {
-    indexAxis: 'y',
-    responsive: true,
-    maintainAspectRatio: false,
-    animation: false,
-    locale: lng,
+    ...horizontalBars(lng),
     scales: {
       x: {
         beginAtZero: true,

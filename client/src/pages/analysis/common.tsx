@@ -333,27 +333,16 @@ export function FilterBar({
           onChange={(v) => set({ region: v })}
         />
       )}
-      <FilterSelect
-        name="municipalityType"
-        label={t('analysis.filters.municipalityType')}
-        value={filters.municipalityType ?? ''}
-        choices={choicesOf('municipalityType')}
-        onChange={(v) => set({ municipalityType: v })}
-      />
-      <FilterSelect
-        name="sizeClass"
-        label={t('analysis.filters.sizeClass')}
-        value={filters.sizeClass ?? ''}
-        choices={choicesOf('sizeClass')}
-        onChange={(v) => set({ sizeClass: v })}
-      />
-      <FilterSelect
-        name="respondentRole"
-        label={t('analysis.filters.respondentRole')}
-        value={filters.respondentRole ?? ''}
-        choices={choicesOf('respondentRole')}
-        onChange={(v) => set({ respondentRole: v })}
-      />
+      {(['municipalityType', 'sizeClass', 'respondentRole'] as const).map((d) => (
+        <FilterSelect
+          key={d}
+          name={d}
+          label={t(`analysis.filters.${d}`)}
+          value={filters[d] ?? ''}
+          choices={choicesOf(d)}
+          onChange={(v) => set({ [d]: v })}
+        />
+      ))}
       <FilterSelect
         name="status"
         label={t('analysis.filters.status')}
