@@ -7,8 +7,6 @@ export const LOCALES: readonly { code: Locale; name: string }[] = [
   { code: 'uk', name: 'Українська' },
   { code: 'en', name: 'English' },
 ];
-/** Each UI language by its own name, the same in every language (the locale files' `mail.languages`). */
-export const LANGUAGE_NAMES = Object.fromEntries(LOCALES.map((l) => [l.code, l.name])) as Record<Locale, string>;
 export const DEFAULT_LOCALE: Locale = 'ru';
 const STORAGE_KEY = 'lsg-barometer:lang';
 

@@ -1,4 +1,3 @@
-import { LANGUAGE_NAMES } from '../locale';
 import type { Messages } from './ru';
 
 // English plurals use only _one and _other; _few and _many exist to keep the key set identical.
@@ -1445,7 +1444,7 @@ const en: Messages = {
     },
   },
   mail: {
-    languages: LANGUAGE_NAMES,
+    languages: { ru: 'Русский', uk: 'Українська', en: 'English' },
     loading: 'Loading the mail settings…',
     title: 'E-mail',
     transport: {

@@ -1,5 +1,3 @@
-import { LANGUAGE_NAMES } from '../locale';
-
 // Russian is the source language: uk.ts and en.ts must have exactly these keys (checked by tsc).
 const ru = {
   app: {
@@ -1450,7 +1448,7 @@ const ru = {
     },
   },
   mail: {
-    languages: LANGUAGE_NAMES,
+    languages: { ru: 'Русский', uk: 'Українська', en: 'English' },
     loading: 'Загрузка настроек рассылки…',
     title: 'Рассылка',
     transport: {

@@ -1,4 +1,3 @@
-import { LANGUAGE_NAMES } from '../locale';
 import type { Messages } from './ru';
 
 const uk: Messages = {
@@ -1444,7 +1443,7 @@ const uk: Messages = {
     },
   },
   mail: {
-    languages: LANGUAGE_NAMES,
+    languages: { ru: 'Русский', uk: 'Українська', en: 'English' },
     loading: 'Завантаження налаштувань розсилки…',
     title: 'Розсилка',
     transport: {
