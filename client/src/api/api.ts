@@ -58,6 +58,20 @@ export class ApiError extends Error {
   }
 }
 
+/** The message of an HTTP status that has one of its own. */
+const STATUS_MESSAGE = {
+  400: 'errors.badRequest',
+  404: 'errors.notFound',
+  409: 'errors.conflict',
+  413: 'errors.tooLarge',
+  422: 'errors.validation',
+  429: 'errors.tooManyRequests',
+  502: 'errors.unavailable',
+  503: 'errors.unavailable',
+  504: 'errors.unavailable',
+} as const;
+type StatusMessage = (typeof STATUS_MESSAGE)[keyof typeof STATUS_MESSAGE];
+
 /** i18n key for an error; components translate it with `t(apiErrorMessageKey(err))`. */
 export function apiErrorMessageKey(err: unknown) {
   if (!(err instanceof ApiError)) return 'errors.generic' as const;
@@ -65,26 +79,8 @@ export function apiErrorMessageKey(err: unknown) {
   if (err.code === 'wave_not_open') return 'errors.waveNotOpen' as const;
   if (err.code === 'store_unavailable') return 'errors.unavailable' as const;
   if (err.code === 'store_timeout') return 'errors.timeout' as const;
-  switch (err.status) {
-    case 400:
-      return 'errors.badRequest' as const;
-    case 404:
-      return 'errors.notFound' as const;
-    case 409:
-      return 'errors.conflict' as const;
-    case 413:
-      return 'errors.tooLarge' as const;
-    case 422:
-      return 'errors.validation' as const;
-    case 429:
-      return 'errors.tooManyRequests' as const;
-    case 502:
-    case 503:
-    case 504:
-      return 'errors.unavailable' as const;
-    default:
-      return err.status >= 500 ? ('errors.server' as const) : ('errors.generic' as const);
-  }
+  const known: StatusMessage | undefined = (STATUS_MESSAGE as Partial<Record<number, StatusMessage>>)[err.status];
+  return known ?? (err.status >= 500 ? ('errors.server' as const) : ('errors.generic' as const));
 }
 
 export function isAbortError(err: unknown): boolean {

@@ -1,13 +1,28 @@
+/** Has the browser download `href` (an object or data URL) as a file named `file`. */
+export function saveUrl(href: string, file: string): void {
+  const link = Object.assign(document.createElement('a'), { href, download: file });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
 /** Hands `blob` to the browser as a download named `file` (the object URL is freed a little later). */
 export function saveBlob(blob: Blob, file: string): void {
   const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = file;
-  document.body.append(a);
-  a.click();
-  a.remove();
+  saveUrl(url, file);
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The attributes of a drawn chart's or map's root: its size, and its name as an image. */
+export function svgFrame(width: number, height: number, title: string) {
+  return {
+    xmlns: 'http://www.w3.org/2000/svg',
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+    role: 'img',
+    'aria-label': title,
+  } as const;
 }
 
 /** The SVG text of a drawn element (a chart, a map) as a file. */

@@ -6,7 +6,8 @@ export function pick(text: Partial<Localized> | undefined, lng: Locale): string 
   return text[lng] || text.ru || text.en || text.uk || '';
 }
 
-const INTL_LOCALE: Record<Locale, string> = { ru: 'ru-RU', uk: 'uk-UA', en: 'en-GB' };
+/** The number and date formats of each UI language. */
+export const INTL_LOCALE: Record<Locale, string> = { ru: 'ru-RU', uk: 'uk-UA', en: 'en-GB' };
 
 export function formatDate(iso: string | null | undefined, lng: Locale): string {
   if (!iso) return '';

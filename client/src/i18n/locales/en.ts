@@ -1444,6 +1444,7 @@ const en: Messages = {
     },
   },
   mail: {
+    languages: { ru: 'Русский', uk: 'Українська', en: 'English' },
     loading: 'Loading the mail settings…',
     title: 'E-mail',
     transport: {
@@ -1456,7 +1457,6 @@ const en: Messages = {
     kind: 'Mail',
     kinds: { invitation: 'Invitation', reminder: 'Reminder' },
     language: 'Language',
-    languages: { ru: 'Русский', uk: 'Українська', en: 'English' },
     subject: 'Subject',
     body: 'Text',
     placeholders: 'Placeholders:',

@@ -1448,6 +1448,7 @@ const ru = {
     },
   },
   mail: {
+    languages: { ru: 'Русский', uk: 'Українська', en: 'English' },
     loading: 'Загрузка настроек рассылки…',
     title: 'Рассылка',
     transport: {
@@ -1460,7 +1461,6 @@ const ru = {
     kind: 'Письмо',
     kinds: { invitation: 'Приглашение', reminder: 'Напоминание' },
     language: 'Язык',
-    languages: { ru: 'Русский', uk: 'Українська', en: 'English' },
     subject: 'Тема',
     body: 'Текст',
     placeholders: 'Подстановки:',

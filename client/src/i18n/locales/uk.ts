@@ -1384,11 +1384,11 @@ const uk: Messages = {
       html: 'нотатка',
     },
     input: {
-      text: 'текст',
-      number: 'число',
-      email: 'e-mail',
-      date: 'дата',
       tel: 'телефон',
+      date: 'дата',
+      email: 'e-mail',
+      number: 'число',
+      text: 'текст',
     },
     ref: {
       obstacles: 'перешкоди',
@@ -1443,6 +1443,7 @@ const uk: Messages = {
     },
   },
   mail: {
+    languages: { ru: 'Русский', uk: 'Українська', en: 'English' },
     loading: 'Завантаження налаштувань розсилки…',
     title: 'Розсилка',
     transport: {
@@ -1455,7 +1456,6 @@ const uk: Messages = {
     kind: 'Лист',
     kinds: { invitation: 'Запрошення', reminder: 'Нагадування' },
     language: 'Мова',
-    languages: { ru: 'Русский', uk: 'Українська', en: 'English' },
     subject: 'Тема',
     body: 'Текст',
     placeholders: 'Підстановки:',

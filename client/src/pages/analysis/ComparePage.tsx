@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { listWaves, type Locale } from '../../api/api';
@@ -6,20 +6,16 @@ import { getComparison, type CompareRow, type Comparison, type SideRow } from '.
 import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { AnalysisShell, loadAnalysisContext } from './AnalysisShell';
+import { TableHead, numColumn } from '../../components/TableHead';
 import {
   AnswerSelect,
-  BaseLine,
-  fmtNumber,
-  fmtP,
-  fmtPp,
-  shareWithCi,
-  SUPPRESSED,
+  BaseAndDownloads,
   SmallBaseMark,
   SuppressedLegend,
-  TableDownloads,
   useAnalysisParams,
   useLocale,
 } from './common';
+import { fmtNumber, fmtP, fmtPp, shareWithCi, SUPPRESSED } from './numbers';
 import { QuestionSelect } from './CrosstabPage';
 import { fmtValue, sortRegions } from './QuestionResults';
 
@@ -150,54 +146,57 @@ function CompareView({ data }: { data: Comparison }) {
   );
 
   return (
+    <CompareFrame data={data} exportExtra={exportExtra} titleId={titleId}>
+      {!numeric && (
+        <AnswerSelect
+          label={t('analysis.compare.answer')}
+          value={option}
+          options={data.options}
+          onChange={(v) => set({ option: v })}
+          testId="compare-option"
+        />
+      )}
+      <p className="table-note">{numeric ? t('analysis.compare.noteNumeric') : t('disclosure.compareNote')}</p>
+      <div className="table-scroll" role="region" aria-labelledby={titleId} tabIndex={0}>
+        <table className="results-table" data-testid="compare-table">
+          <TableHead
+            columns={[
+              t('results.region'),
+              ...[nameA, nameB].flatMap((wave) => [
+                t('analysis.compare.nIn', { wave }),
+                numeric ? t('analysis.compare.meanIn', { wave }) : t('analysis.compare.shareIn', { wave }),
+              ]),
+              numeric ? t('analysis.compare.changeAbs') : t('analysis.compare.changePp'),
+              t('analysis.pValue'),
+            ].map((label, i) => (i === 0 ? label : numColumn(label)))}
+          />
+          <tbody>{data.regions.map((r) => row(r))}</tbody>
+          <tfoot>{row(data.total, true)}</tfoot>
+        </table>
+      </div>
+    </CompareFrame>
+  );
+}
+
+/** The frame of both views: base, downloads, the question's card with the table and its legend. */
+function CompareFrame({
+  data,
+  exportExtra,
+  titleId,
+  children,
+}: {
+  data: Comparison;
+  exportExtra: Record<string, string>;
+  titleId: string;
+  children: ReactNode;
+}) {
+  const lng = useLocale();
+  return (
     <>
-      <BaseLine text={data.base.text} testId="compare-base" />
-      <TableDownloads code={data.a.code} kind="compare" extra={exportExtra} />
+      <BaseAndDownloads base={data.base.text} code={data.a.code} kind="compare" extra={exportExtra} />
       <section className="card table-card" aria-labelledby={titleId}>
         <h2 id={titleId}>{pick(data.variable.title, lng) || data.variable.name}</h2>
-        {!numeric && (
-          <AnswerSelect
-            label={t('analysis.compare.answer')}
-            value={option}
-            options={data.options}
-            onChange={(v) => set({ option: v })}
-            testId="compare-option"
-          />
-        )}
-        <p className="table-note">{numeric ? t('analysis.compare.noteNumeric') : t('disclosure.compareNote')}</p>
-        <div className="table-scroll" role="region" aria-labelledby={titleId} tabIndex={0}>
-          <table className="results-table" data-testid="compare-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('results.region')}</th>
-                <th scope="col" className="num">
-                  {t('analysis.compare.nIn', { wave: nameA })}
-                </th>
-                <th scope="col" className="num">
-                  {numeric
-                    ? t('analysis.compare.meanIn', { wave: nameA })
-                    : t('analysis.compare.shareIn', { wave: nameA })}
-                </th>
-                <th scope="col" className="num">
-                  {t('analysis.compare.nIn', { wave: nameB })}
-                </th>
-                <th scope="col" className="num">
-                  {numeric
-                    ? t('analysis.compare.meanIn', { wave: nameB })
-                    : t('analysis.compare.shareIn', { wave: nameB })}
-                </th>
-                <th scope="col" className="num">
-                  {numeric ? t('analysis.compare.changeAbs') : t('analysis.compare.changePp')}
-                </th>
-                <th scope="col" className="num">
-                  {t('analysis.pValue')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>{data.regions.map((r) => row(r))}</tbody>
-            <tfoot>{row(data.total, true)}</tfoot>
-          </table>
-        </div>
+        {children}
         <SuppressedLegend legend={data.legend} smallBase={data.smallBase} />
       </section>
     </>
@@ -265,60 +264,53 @@ function NumericCompareView({ data }: { data: Comparison }) {
   };
 
   return (
-    <>
-      <BaseLine text={data.base.text} testId="compare-base" />
-      <TableDownloads code={data.a.code} kind="compare" extra={exportExtra} />
-      <section className="card table-card" aria-labelledby={titleId}>
-        <h2 id={titleId}>{pick(data.variable.title, lng) || data.variable.name}</h2>
-        <div className="analysis-pickers">
-          <div className="analysis-filter analysis-filter--narrow">
-            <label htmlFor={orderId}>{t('questionResults.order')}</label>
-            <select id={orderId} value={order} onChange={(e) => set({ order: e.target.value })}>
-              <option value="name">{t('questionResults.byName')}</option>
-              <option value="code">{t('questionResults.byCode')}</option>
-            </select>
-          </div>
+    <CompareFrame data={data} exportExtra={exportExtra} titleId={titleId}>
+      <div className="analysis-pickers">
+        <div className="analysis-filter analysis-filter--narrow">
+          <label htmlFor={orderId}>{t('questionResults.order')}</label>
+          <select id={orderId} value={order} onChange={(e) => set({ order: e.target.value })}>
+            <option value="name">{t('questionResults.byName')}</option>
+            <option value="code">{t('questionResults.byCode')}</option>
+          </select>
         </div>
-        <p className="table-note">{t('compareNumbers.note')}</p>
-        <div className="table-scroll table-scroll--sticky" role="region" aria-labelledby={titleId} tabIndex={0}>
-          <table className="results-table" data-testid="compare-table">
-            <thead>
-              <tr>
-                <th scope="col" rowSpan={2}>
-                  {t('results.region')}
+      </div>
+      <p className="table-note">{t('compareNumbers.note')}</p>
+      <div className="table-scroll table-scroll--sticky" role="region" aria-labelledby={titleId} tabIndex={0}>
+        <table className="results-table" data-testid="compare-table">
+          <thead>
+            <tr>
+              <th scope="col" rowSpan={2}>
+                {t('results.region')}
+              </th>
+              <th scope="colgroup" colSpan={3} className="num">
+                {nameA} (A)
+              </th>
+              <th scope="colgroup" colSpan={3} className="num">
+                {nameB} (B)
+              </th>
+              <th scope="colgroup" colSpan={2} className="num">
+                {t('compareNumbers.change')}
+              </th>
+            </tr>
+            <tr>
+              {['A', 'B'].flatMap((w) =>
+                (['n', 'sum', 'mean'] as const).map((k) => (
+                  <th key={`${w}-${k}`} scope="col" className="num">
+                    {t(`questionResults.stat.${k}`)}
+                  </th>
+                )),
+              )}
+              {(['sumChange', 'meanChange'] as const).map((k) => (
+                <th key={k} scope="col" className="num">
+                  {t(`compareNumbers.${k}`)}
                 </th>
-                <th scope="colgroup" colSpan={3} className="num">
-                  {nameA} (A)
-                </th>
-                <th scope="colgroup" colSpan={3} className="num">
-                  {nameB} (B)
-                </th>
-                <th scope="colgroup" colSpan={2} className="num">
-                  {t('compareNumbers.change')}
-                </th>
-              </tr>
-              <tr>
-                {['A', 'B'].flatMap((w) =>
-                  (['n', 'sum', 'mean'] as const).map((k) => (
-                    <th key={`${w}-${k}`} scope="col" className="num">
-                      {t(`questionResults.stat.${k}`)}
-                    </th>
-                  )),
-                )}
-                <th scope="col" className="num">
-                  {t('compareNumbers.sumChange')}
-                </th>
-                <th scope="col" className="num">
-                  {t('compareNumbers.meanChange')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>{rows.map((r) => row(r))}</tbody>
-            <tfoot>{row(data.total, true)}</tfoot>
-          </table>
-        </div>
-        <SuppressedLegend legend={data.legend} smallBase={data.smallBase} />
-      </section>
-    </>
+              ))}
+            </tr>
+          </thead>
+          <tbody>{rows.map((r) => row(r))}</tbody>
+          <tfoot>{row(data.total, true)}</tfoot>
+        </table>
+      </div>
+    </CompareFrame>
   );
 }

@@ -13,18 +13,8 @@ import { getJob, isFinished, type Job } from '../../api/jobs';
 import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { AnalysisShell, loadAnalysisContext, type AnalysisContext } from './AnalysisShell';
-import {
-  BaseLine,
-  fmtNumber,
-  fmtP,
-  fmtShare,
-  SUPPRESSED,
-  SmallBaseMark,
-  SuppressedLegend,
-  TableDownloads,
-  useAnalysisParams,
-  useLocale,
-} from './common';
+import { BaseAndDownloads, SmallBaseMark, SuppressedLegend, useAnalysisParams, useLocale } from './common';
+import { fmtNumber, fmtP, fmtShare, SUPPRESSED } from './numbers';
 
 type Mode = 'count' | 'row' | 'col';
 
@@ -196,6 +186,9 @@ function CrosstabView({ data }: { data: Crosstab }) {
   // margin stays the base (count) of the percentages.
   const margin = (n: number | null) => (n === null ? SUPPRESSED : data.n ? fmtShare(n / data.n, lng) : '');
   const chi = data.chiSquare;
+  /** Expected counts under 5: how many cells, of how many (said with the test's warning). */
+  const lowExpected = chi ? fmtNumber(chi.lowExpected, lng) : '';
+  const cells = chi ? fmtNumber(chi.cells, lng) : '';
   const test = data.test;
   // Answers nobody gave are left out of the table (and of the test).
   const rowIdx = data.rows.map((_r, i) => i).filter((i) => data.rowTotals[i] !== 0);
@@ -204,8 +197,7 @@ function CrosstabView({ data }: { data: Crosstab }) {
 
   return (
     <>
-      <BaseLine text={data.base.text} testId="crosstab-base" />
-      <TableDownloads code={data.wave.code} kind="crosstab" extra={exportExtra} />
+      <BaseAndDownloads base={data.base.text} code={data.wave.code} kind="crosstab" extra={exportExtra} />
       <section className="card table-card" aria-labelledby={titleId}>
         <h2 id={titleId}>
           {pick(data.row.title, lng)} × {pick(data.col.title, lng)}
@@ -284,20 +276,11 @@ function CrosstabView({ data }: { data: Crosstab }) {
             {test?.method === 'fisher' && (
               <p data-testid="fisher-p">{t('disclosure.fisherP', { p: fmtP(test.p, lng) })}</p>
             )}
-            {test?.method === 'invalid' && (
+            {(test?.method === 'invalid' || test?.method === 'fisher') && (
               <p className="notice notice--info" data-testid="chi-warning">
-                {t('disclosure.chiInvalid', {
-                  n: fmtNumber(chi.lowExpected, lng),
-                  m: fmtNumber(chi.cells, lng),
-                })}
-              </p>
-            )}
-            {test?.method === 'fisher' && (
-              <p className="notice notice--info" data-testid="chi-warning">
-                {t('analysis.crosstab.lowExpected', {
-                  low: fmtNumber(chi.lowExpected, lng),
-                  cells: fmtNumber(chi.cells, lng),
-                })}
+                {test.method === 'invalid'
+                  ? t('disclosure.chiInvalid', { n: lowExpected, m: cells })
+                  : t('analysis.crosstab.lowExpected', { low: lowExpected, cells })}
               </p>
             )}
             {data.n < data.smallBase && (

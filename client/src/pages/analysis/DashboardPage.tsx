@@ -13,16 +13,15 @@ import { AnalysisShell, loadAnalysisContext } from './AnalysisShell';
 import {
   BaseLine,
   byShareHiddenLast,
-  cellText,
   DownloadLink,
   Downloads,
-  fmtNumber,
   SmallBaseMark,
   SuppressedLegend,
   TableDownloadLinks,
   useAnalysisParams,
   useLocale,
 } from './common';
+import { cellText, fmtNumber } from './numbers';
 
 // chart.js is the heaviest part of the page: the table shows first.
 const ShareChart = lazy(() => import('./charts').then((m) => ({ default: m.ShareChart })));
@@ -79,18 +78,18 @@ function WaveDownloads({ code, tally, k }: { code: string; tally: boolean; k?: n
       )}
       <DownloadLink href={responsesExportUrl(code, 'xlsx', lng)}>{t('analysis.downloads.responsesXlsx')}</DownloadLink>
       <DownloadLink href={responsesExportUrl(code, 'csv', lng)}>{t('results.responsesCsv')}</DownloadLink>
-      <DownloadLink href={`/api/waves/${encodeURIComponent(code)}/exports/codebook.xlsx?locale=${lng}`}>
-        {t('analysis.downloads.codebook')}
-      </DownloadLink>
-      <DownloadLink href={`/api/waves/${encodeURIComponent(code)}/exports/responses.sps?locale=${lng}`}>
-        {t('analysis.downloads.spss')}
-      </DownloadLink>
-      <DownloadLink href={`/api/waves/${encodeURIComponent(code)}/exports/responses.R?locale=${lng}`}>
-        {t('analysis.downloads.r')}
-      </DownloadLink>
-      <DownloadLink href={`/api/waves/${encodeURIComponent(code)}/exports/datapackage.json?locale=${lng}`}>
-        {t('analysis.downloads.datapackage')}
-      </DownloadLink>
+      {(
+        [
+          ['codebook.xlsx', 'codebook'],
+          ['responses.sps', 'spss'],
+          ['responses.R', 'r'],
+          ['datapackage.json', 'datapackage'],
+        ] as const
+      ).map(([file, label]) => (
+        <DownloadLink key={file} href={`/api/waves/${encodeURIComponent(code)}/exports/${file}?locale=${lng}`}>
+          {t(`analysis.downloads.${label}`)}
+        </DownloadLink>
+      ))}
     </Downloads>
   );
 }

@@ -19,17 +19,14 @@ import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import {
   AnswerSelect,
-  BaseLine,
-  fmtNumber,
-  fmtShare,
-  shareWithCi,
-  SUPPRESSED,
+  BaseAndDownloads,
   SmallBaseMark,
   SuppressedLegend,
   TableDownloads,
   useAnalysisParams,
   useLocale,
 } from './common';
+import { fmtNumber, fmtShare, shareWithCi, SUPPRESSED } from './numbers';
 import { TileMap, type TileValue } from './TileMap';
 import { countryOf, type Country } from './tile-grid';
 
@@ -171,15 +168,10 @@ export function QuestionResults({
   );
 }
 
-function TallyResults({
-  code,
-  variable,
-  names,
-}: {
-  code: string;
-  variable: AnalysisVariable;
-  names: Record<string, Localized>;
-}) {
+/** The results of one question: its wave, the question, the regions' names. */
+type ResultsProps = { code: string; variable: AnalysisVariable; names: Record<string, Localized> };
+
+function TallyResults({ code, variable, names }: ResultsProps) {
   const { t } = useTranslation();
   const { filters, k, key } = useAnalysisParams();
   const tally = useRequest(
@@ -333,8 +325,7 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
 
   return (
     <>
-      <BaseLine text={data.base.text} testId="question-base" />
-      <TableDownloads code={data.wave.code} kind="question" extra={exportExtra} />
+      <BaseAndDownloads base={data.base.text} code={data.wave.code} kind="question" extra={exportExtra} />
       {data.options.length > 0 && tableCard(false, 'question-', titleId)}
       {data.variable.numeric && tableCard(true, numeric ? 'question-' : 'question-numbers-', `${titleId}-n`)}
       {countries.length > 0 && (
@@ -386,15 +377,7 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
 
 const TEXT_PAGE = 50;
 
-function TextResults({
-  code,
-  variable,
-  names,
-}: {
-  code: string;
-  variable: AnalysisVariable;
-  names: Record<string, Localized>;
-}) {
+function TextResults({ code, variable, names }: ResultsProps) {
   const { t } = useTranslation();
   const lng = useLocale();
   const { params, set, filters, key } = useAnalysisParams();

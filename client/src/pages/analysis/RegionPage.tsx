@@ -7,19 +7,9 @@ import { ObstaclePracticeLinks } from '../practices/ObstaclePracticeLinks';
 import { formatDate, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { AnalysisShell } from './AnalysisShell';
-import {
-  BaseLine,
-  fmtNumber,
-  fmtP,
-  fmtPp,
-  shareWithCi,
-  SmallBaseMark,
-  SuppressedLegend,
-  TableDownloads,
-  useAnalysisParams,
-  useLocale,
-} from './common';
-import { TableHead } from '../../components/TableHead';
+import { BaseAndDownloads, SmallBaseMark, SuppressedLegend, useAnalysisParams, useLocale } from './common';
+import { fmtNumber, fmtP, fmtPp, shareWithCi } from './numbers';
+import { TableHead, numColumn } from '../../components/TableHead';
 
 const ShareChart = lazy(() => import('./charts').then((m) => ({ default: m.ShareChart })));
 
@@ -102,8 +92,9 @@ function Profile({
           overall: fmtNumber(data.respondents.overall, lng),
         })}
       </p>
-      <BaseLine text={data.base.text} />
-      <TableDownloads
+      <BaseAndDownloads
+        base={data.base.text}
+        baseTestId="analysis-base"
         code={data.wave.code}
         kind="region"
         filters={{ ...filters, region: undefined }}
@@ -146,27 +137,15 @@ function Profile({
             </p>
             <div className="table-scroll" role="region" aria-labelledby={tableId} tabIndex={0}>
               <table className="results-table" data-testid="region-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('analysis.region.obstacle')}</th>
-                    <th scope="col" className="num">
-                      {name}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('analysis.region.country')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('analysis.region.overall')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('disclosure.vsRest', { country })}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('analysis.pValue')}
-                    </th>
-                    <th scope="col">{t('disclosure.test')}</th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={[
+                    t('analysis.region.obstacle'),
+                    ...[name, t('analysis.region.country'), t('analysis.region.overall')].map(numColumn),
+                    numColumn(t('disclosure.vsRest', { country })),
+                    numColumn(t('analysis.pValue')),
+                    t('disclosure.test'),
+                  ]}
+                />
                 <tbody>
                   {rows.map((o) => (
                     <tr key={o.code} data-testid={`region-obstacle-${o.code}`}>
@@ -202,8 +181,7 @@ function Profile({
             <TableHead
               columns={[
                 t('analysis.region.municipality'),
-                t('analysis.filters.municipalityType'),
-                t('analysis.filters.sizeClass'),
+                ...(['municipalityType', 'sizeClass'] as const).map((d) => t(`analysis.filters.${d}`)),
                 t('analysis.region.status'),
               ]}
             />

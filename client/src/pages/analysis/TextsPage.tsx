@@ -15,7 +15,8 @@ import { pick } from '../../lib/format';
 import { useAction } from '../../lib/useAction';
 import { useRequest } from '../../lib/useRequest';
 import { AnalysisShell, loadAnalysisContext } from './AnalysisShell';
-import { fmtNumber, useAnalysisParams, useLocale } from './common';
+import { useAnalysisParams, useLocale } from './common';
+import { fmtNumber } from './numbers';
 
 const PAGE = 50;
 

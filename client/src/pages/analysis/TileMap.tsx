@@ -7,10 +7,11 @@
 import { useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Localized } from '../../api/api';
-import { saveBlob, svgToPng } from '../../lib/download';
+import { saveBlob, svgFrame, svgToPng } from '../../lib/download';
 import { pick } from '../../lib/format';
 import { gridOf, tileLabel, type Country } from './tile-grid';
-import { SUPPRESSED, useLocale } from './common';
+import { useLocale } from './common';
+import { SUPPRESSED } from './numbers';
 
 export type TileValue = {
   value: number | null;
@@ -50,6 +51,11 @@ function inkOn(rgb: number[]): string {
 }
 
 const rgbText = (rgb: number[]) => `rgb(${rgb.join(',')})`;
+
+/** The small-base outline inside a tile at (left, top). */
+function outline(left: number, top: number) {
+  return { x: left + 1.5, y: top + 1.5, width: TILE - 3, height: TILE - 3, rx: 2, fill: 'none', strokeWidth: 2 };
+}
 
 /** The colour step (0..STEPS-1) of a value in [min, max]. */
 function stepOf(v: number, min: number, max: number): number {
@@ -107,16 +113,7 @@ export function TileMap({
     <figure className="tile-map" data-testid={testId}>
       <figcaption className="tile-map__title">{title}</figcaption>
       <div className="tile-map__scroll">
-        <svg
-          ref={svgRef}
-          xmlns="http://www.w3.org/2000/svg"
-          width={width}
-          height={height}
-          viewBox={`0 0 ${width} ${height}`}
-          role="img"
-          aria-label={title}
-          fontFamily={FONT}
-        >
+        <svg ref={svgRef} {...svgFrame(width, height, title)} fontFamily={FONT}>
           <defs>
             <pattern id={patternId} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
               <rect width="6" height="6" fill="#eef0f3" />
@@ -162,31 +159,11 @@ export function TileMap({
                   stroke={state === 'empty' ? '#c3cad5' : '#ffffff'}
                 />
                 {small && (
-                  // White under the dark dashes, so the outline shows on light and dark tiles alike.
-                  <rect
-                    x={left + 1.5}
-                    y={top + 1.5}
-                    width={TILE - 3}
-                    height={TILE - 3}
-                    rx={2}
-                    fill="none"
-                    stroke="#ffffff"
-                    strokeWidth={2}
-                  />
-                )}
-                {small && (
-                  <rect
-                    x={left + 1.5}
-                    y={top + 1.5}
-                    width={TILE - 3}
-                    height={TILE - 3}
-                    rx={2}
-                    fill="none"
-                    stroke={SMALL_INK}
-                    strokeWidth={2}
-                    strokeDasharray="4 3"
-                    data-small-base-outline=""
-                  />
+                  <>
+                    {/* White under the dark dashes, so the outline shows on light and dark tiles alike. */}
+                    <rect {...outline(left, top)} stroke="#ffffff" />
+                    <rect {...outline(left, top)} stroke={SMALL_INK} strokeDasharray="4 3" data-small-base-outline="" />
+                  </>
                 )}
                 <text x={left + TILE / 2} y={top + 17} textAnchor="middle" fontSize="11" fontWeight="700" fill={ink}>
                   {short}

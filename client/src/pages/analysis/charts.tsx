@@ -9,14 +9,17 @@ import {
   Legend,
   LinearScale,
   Tooltip,
+  type ChartData,
   type ChartOptions,
   type ChartType,
   type Plugin,
 } from 'chart.js';
 import { Bar } from 'react-chartjs-2';
 import { useTranslation } from 'react-i18next';
-import { fmtNumber, fmtShare, useLocale } from './common';
+import { useLocale } from './common';
+import { fmtNumber, fmtShare } from './numbers';
 import { downloadSvg } from './chart-svg';
+import { saveUrl } from '../../lib/download';
 
 ChartJS.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 
@@ -104,30 +107,63 @@ export type ShareSeries = {
 };
 
 function downloadImage(chart: ChartJS<'bar'> | null, file: string) {
-  if (!chart) return;
-  const a = document.createElement('a');
-  a.href = chart.toBase64Image('image/png', 1);
-  a.download = file;
-  document.body.append(a);
-  a.click();
-  a.remove();
+  if (chart) saveUrl(chart.toBase64Image('image/png', 1), file);
 }
 
-function PngButton({ onClick, testId }: { onClick: () => void; testId?: string }) {
-  const { t } = useTranslation();
-  return (
-    <button type="button" className="button button--small" onClick={onClick} data-testid={testId}>
-      {t('analysis.downloadPng')}
-    </button>
-  );
+/** What every chart here is: horizontal bars filling their box, drawn at once, numbers in the user's language. */
+function horizontalBars(lng: string) {
+  return { indexAxis: 'y', responsive: true, maintainAspectRatio: false, animation: false, locale: lng } as const;
 }
 
-function SvgButton({ onClick, testId }: { onClick: () => void; testId?: string }) {
+/** A bar chart of the given height, named for screen readers, and its PNG and SVG buttons. */
+function BarFrame({
+  options,
+  plugins,
+  data,
+  height,
+  label,
+  file,
+  testId,
+  ranges,
+}: {
+  options: ChartOptions<'bar'>;
+  plugins: Plugin<'bar'>[];
+  data: ChartData<'bar', (number | null)[], string | string[]>;
+  height: number;
+  label: string;
+  file: string;
+  testId?: string;
+  /** The whiskers, drawn again in the SVG. */
+  ranges?: Ranges;
+}) {
   const { t } = useTranslation();
+  const chartRef = useRef<ChartJS<'bar'> | null>(null);
   return (
-    <button type="button" className="button button--small" onClick={onClick} data-testid={testId}>
-      {t('analysis.downloadSvg')}
-    </button>
+    <div data-testid={testId}>
+      <div className="chart-box" style={{ height: `${height}px` }}>
+        <Bar ref={chartRef} options={options} plugins={plugins} data={data} role="img" aria-label={label}>
+          <p>{t('analysis.chart.summary')}</p>
+        </Bar>
+      </div>
+      <div className="analysis-downloads">
+        <button
+          type="button"
+          className="button button--small"
+          onClick={() => downloadImage(chartRef.current, file)}
+          data-testid={testId ? `${testId}-png` : undefined}
+        >
+          {t('analysis.downloadPng')}
+        </button>
+        <button
+          type="button"
+          className="button button--small"
+          onClick={() => downloadSvg(chartRef.current, file, ranges)}
+          data-testid={testId ? `${testId}-svg` : undefined}
+        >
+          {t('analysis.downloadSvg')}
+        </button>
+      </div>
+    </div>
   );
 }
 
@@ -147,7 +183,6 @@ export function ShareChart({
 }) {
   const { t } = useTranslation();
   const lng = useLocale();
-  const chartRef = useRef<ChartJS<'bar'> | null>(null);
   const ranges: Ranges = series.map((s) =>
     s.values.map((_v, j) => {
       const lo = s.low[j];
@@ -159,11 +194,7 @@ export function ShareChart({
   const narrow = window.matchMedia('(max-width: 40rem)').matches;
   const wrapAt = narrow ? 18 : 34;
   const options: ChartOptions<'bar'> = {
-    indexAxis: 'y',
-    responsive: true,
-    maintainAspectRatio: false,
-    animation: false,
-    locale: lng,
+    ...horizontalBars(lng),
     scales: {
       x: {
         min: 0,
@@ -204,39 +235,25 @@ export function ShareChart({
     .map((l, i) => `${l}: ${series.map((s) => (s.values[i] === null ? '—' : fmtShare(s.values[i]!, lng))).join(' / ')}`)
     .join('; ');
   return (
-    <div data-testid={testId}>
-      <div className="chart-box" style={{ height: `${height}px` }}>
-        <Bar
-          ref={chartRef}
-          options={options}
-          plugins={plugins}
-          data={{
-            labels: labels.map((l) => wrap(l, wrapAt)),
-            datasets: series.map((s, i) => ({
-              label: s.label,
-              data: s.values.map((v) => (v === null ? null : Math.round(v * 1000) / 10)),
-              backgroundColor: SERIES_COLORS[i % SERIES_COLORS.length],
-              borderRadius: 3,
-              maxBarThickness: 26,
-            })),
-          }}
-          role="img"
-          aria-label={`${title}. ${summary}`}
-        >
-          <p>{t('analysis.chart.summary')}</p>
-        </Bar>
-      </div>
-      <div className="analysis-downloads">
-        <PngButton
-          onClick={() => downloadImage(chartRef.current, file)}
-          testId={testId ? `${testId}-png` : undefined}
-        />
-        <SvgButton
-          onClick={() => downloadSvg(chartRef.current, file, ranges)}
-          testId={testId ? `${testId}-svg` : undefined}
-        />
-      </div>
-    </div>
+    <BarFrame
+      options={options}
+      plugins={plugins}
+      data={{
+        labels: labels.map((l) => wrap(l, wrapAt)),
+        datasets: series.map((s, i) => ({
+          label: s.label,
+          data: s.values.map((v) => (v === null ? null : Math.round(v * 1000) / 10)),
+          backgroundColor: SERIES_COLORS[i % SERIES_COLORS.length],
+          borderRadius: 3,
+          maxBarThickness: 26,
+        })),
+      }}
+      height={height}
+      label={`${title}. ${summary}`}
+      file={file}
+      testId={testId}
+      ranges={ranges}
+    />
   );
 }
 
@@ -256,16 +273,10 @@ export function CountChart({
   file: string;
   testId?: string;
 }) {
-  const { t } = useTranslation();
   const lng = useLocale();
-  const chartRef = useRef<ChartJS<'bar'> | null>(null);
   const plugins = useMemo(() => [whiteBackground], []);
   const options: ChartOptions<'bar'> = {
-    indexAxis: 'y',
-    responsive: true,
-    maintainAspectRatio: false,
-    animation: false,
-    locale: lng,
+    ...horizontalBars(lng),
     scales: {
       x: {
         beginAtZero: true,
@@ -282,29 +293,17 @@ export function CountChart({
   };
   const summary = labels.map((l, i) => `${l}: ${fmtNumber(values[i], lng)}`).join('; ');
   return (
-    <div data-testid={testId}>
-      <div className="chart-box" style={{ height: `${Math.max(140, labels.length * 26 + 70)}px` }}>
-        <Bar
-          ref={chartRef}
-          options={options}
-          plugins={plugins}
-          data={{
-            labels,
-            datasets: [{ data: values, backgroundColor: SERIES_COLORS[0], borderRadius: 3, maxBarThickness: 20 }],
-          }}
-          role="img"
-          aria-label={`${title}. ${summary}`}
-        >
-          <p>{t('analysis.chart.summary')}</p>
-        </Bar>
-      </div>
-      <div className="analysis-downloads">
-        <PngButton
-          onClick={() => downloadImage(chartRef.current, file)}
-          testId={testId ? `${testId}-png` : undefined}
-        />
-        <SvgButton onClick={() => downloadSvg(chartRef.current, file)} testId={testId ? `${testId}-svg` : undefined} />
-      </div>
-    </div>
+    <BarFrame
+      options={options}
+      plugins={plugins}
+      data={{
+        labels,
+        datasets: [{ data: values, backgroundColor: SERIES_COLORS[0], borderRadius: 3, maxBarThickness: 20 }],
+      }}
+      height={Math.max(140, labels.length * 26 + 70)}
+      label={`${title}. ${summary}`}
+      file={file}
+      testId={testId}
+    />
   );
 }

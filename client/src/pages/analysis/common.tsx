@@ -20,8 +20,6 @@ import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { ExportJobsProvider, useExportJobs } from './exports';
 
-const INTL_LOCALE: Record<Locale, string> = { ru: 'ru-RU', uk: 'uk-UA', en: 'en-GB' };
-
 export function useLocale(): Locale {
   const { i18n } = useTranslation();
   return currentLocale(i18n.language);
@@ -51,57 +49,6 @@ export function useAnalysisParams() {
   /** The query string of filters and k, to carry them to another analysis page. */
   const carried = [queryString(filters), k !== undefined ? `k=${k}` : ''].filter(Boolean).join('&');
   return { params, filters, k, set, carried, key: `${queryString(filters)}|${k ?? ''}` };
-}
-
-// ---- numbers ----
-
-export function fmtNumber(n: number, lng: Locale, digits = 0): string {
-  return new Intl.NumberFormat(INTL_LOCALE[lng], {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(n);
-}
-
-/** A share 0..1 as "34,5 %". */
-export function fmtShare(share: number, lng: Locale): string {
-  return new Intl.NumberFormat(INTL_LOCALE[lng], {
-    style: 'percent',
-    minimumFractionDigits: 1,
-    maximumFractionDigits: 1,
-  }).format(share);
-}
-
-/** A change in percentage points with its sign: "+3,2" / "−1,0". */
-export function fmtPp(pp: number, lng: Locale): string {
-  return new Intl.NumberFormat(INTL_LOCALE[lng], {
-    minimumFractionDigits: 1,
-    maximumFractionDigits: 1,
-    signDisplay: 'exceptZero',
-  }).format(pp);
-}
-
-/** A p-value: three decimals, "< 0,001" below that. */
-export function fmtP(p: number, lng: Locale): string {
-  if (p < 0.001) return `< ${fmtNumber(0.001, lng, 3)}`;
-  return fmtNumber(p, lng, 3);
-}
-
-/** A hidden cell: the same mark as in the exports (server/src/analytics/disclosure.ts). */
-export const SUPPRESSED = '[c]';
-
-/** "12 (34,5 %)", or "[c]" when hidden. */
-export function cellText(c: StatCell | undefined, lng: Locale): string {
-  if (!c) return fmtNumber(0, lng);
-  if (c.suppressed || c.count === null || c.share === null) return SUPPRESSED;
-  return `${fmtNumber(c.count, lng)} (${fmtShare(c.share, lng)})`;
-}
-
-/** "34,5 % [30,1–39,2]" (the 95% Wilson interval), or "[c]". */
-export function shareWithCi(c: StatCell | undefined, lng: Locale): string {
-  if (!c || c.suppressed || c.share === null) return SUPPRESSED;
-  const ci =
-    c.low !== null && c.high !== null ? ` [${fmtNumber(c.low * 100, lng, 1)}–${fmtNumber(c.high * 100, lng, 1)}]` : '';
-  return `${fmtShare(c.share, lng)}${ci}`;
 }
 
 // ---- layout pieces ----
@@ -249,6 +196,20 @@ export function TableDownloads(props: Parameters<typeof TableDownloadLinks>[0]) 
   );
 }
 
+/** Above a table: its base sentence (test id `<kind>-base` unless given), then its downloads. */
+export function BaseAndDownloads({
+  base,
+  baseTestId,
+  ...downloads
+}: { base: Localized; baseTestId?: string } & Parameters<typeof TableDownloadLinks>[0]) {
+  return (
+    <>
+      <BaseLine text={base} testId={baseTestId ?? `${downloads.kind}-base`} />
+      <TableDownloads {...downloads} />
+    </>
+  );
+}
+
 /** A picker of one answer of a question, by its label in the user's language. */
 export function AnswerSelect({
   label,
@@ -372,27 +333,16 @@ export function FilterBar({
           onChange={(v) => set({ region: v })}
         />
       )}
-      <FilterSelect
-        name="municipalityType"
-        label={t('analysis.filters.municipalityType')}
-        value={filters.municipalityType ?? ''}
-        choices={choicesOf('municipalityType')}
-        onChange={(v) => set({ municipalityType: v })}
-      />
-      <FilterSelect
-        name="sizeClass"
-        label={t('analysis.filters.sizeClass')}
-        value={filters.sizeClass ?? ''}
-        choices={choicesOf('sizeClass')}
-        onChange={(v) => set({ sizeClass: v })}
-      />
-      <FilterSelect
-        name="respondentRole"
-        label={t('analysis.filters.respondentRole')}
-        value={filters.respondentRole ?? ''}
-        choices={choicesOf('respondentRole')}
-        onChange={(v) => set({ respondentRole: v })}
-      />
+      {(['municipalityType', 'sizeClass', 'respondentRole'] as const).map((d) => (
+        <FilterSelect
+          key={d}
+          name={d}
+          label={t(`analysis.filters.${d}`)}
+          value={filters[d] ?? ''}
+          choices={choicesOf(d)}
+          onChange={(v) => set({ [d]: v })}
+        />
+      ))}
       <FilterSelect
         name="status"
         label={t('analysis.filters.status')}

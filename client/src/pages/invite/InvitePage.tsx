@@ -12,7 +12,7 @@ import {
 } from '../../api/admin';
 import { ApiError, type SubmittedResponse } from '../../api/api';
 import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
+import { PageLoading } from '../../components/PageLoading';
 import { PageHeading } from '../../components/PageHeading';
 import { currentLocale } from '../../i18n';
 import { formatDateTime, pick } from '../../lib/format';
@@ -43,13 +43,7 @@ export default function InvitePage() {
   // Set when this page learns the answers are in: `mine` when its own submission stored them.
   const [submitted, setSubmitted] = useState<{ at: string; mine: boolean; obstacles: string[] } | null>(null);
 
-  if (view.status === 'loading') {
-    return (
-      <section className="page">
-        <Loading label={t('admin.invite.loading')} />
-      </section>
-    );
-  }
+  if (view.status === 'loading') return <PageLoading label={t('admin.invite.loading')} />;
   if (view.status === 'error') {
     // Unknown (404) or malformed (400): the link itself is wrong, and asking again cannot help.
     const invalid = view.error instanceof ApiError && (view.error.status === 404 || view.error.status === 400);

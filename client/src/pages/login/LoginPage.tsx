@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { ApiError, apiErrorMessageKey, login } from '../../api/api';
-import { FormNotices, InputField } from '../../components/Field';
+import { CurrentPasswordField, EmailField, FormNotices } from '../../components/Field';
 import { useSession } from '../../lib/session';
 
 /** Only same-site paths are followed after login (no open redirect). */
@@ -44,23 +44,13 @@ export default function LoginPage() {
       <p className="login__intro">{t('auth.intro')}</p>
       <form className="card login__form" onSubmit={onSubmit} noValidate>
         <FormNotices error={error} testId="login-error" />
-        <InputField
-          label={t('auth.email')}
-          type="email"
-          name="email"
-          autoComplete="username"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-        />
-        <InputField
+        <EmailField label={t('auth.email')} autoComplete="username" value={email} onValue={setEmail} />
+        <CurrentPasswordField
           label={t('auth.password')}
-          type="password"
           name="password"
-          autoComplete="current-password"
           required
           value={password}
-          onChange={(e) => setPassword(e.target.value)}
+          onValue={setPassword}
         />
         <button type="submit" className="button button--primary" disabled={busy}>
           {busy ? t('auth.signingIn') : t('auth.signIn')}

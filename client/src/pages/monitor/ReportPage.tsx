@@ -2,6 +2,7 @@
 // the document (print stylesheet: A4, page breaks before each part, charts as SVG). The toolbar
 // (the previous wave to compare with, print, DOCX) is not printed.
 import { useId } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
 import { listWaves, type Locale } from '../../api/api';
@@ -9,8 +10,9 @@ import { getReport, reportDocxUrl, type Report, type ReportFinding } from '../..
 import { RequestStatus } from '../../components/RequestStatus';
 import { formatDateTime, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
-import { fmtNumber, fmtShare, SUPPRESSED, useLocale } from '../analysis/common';
-import { TableHead } from '../../components/TableHead';
+import { useLocale } from '../analysis/common';
+import { fmtNumber, fmtShare, SUPPRESSED } from '../analysis/numbers';
+import { TableHead, numColumn } from '../../components/TableHead';
 
 type EstimateLike = Pick<ReportFinding, 'share' | 'low' | 'high' | 'suppressed' | 'smallBase'>;
 
@@ -101,6 +103,13 @@ function ShareBars({ findings, lng, title }: { findings: ReportFinding[]; lng: L
   );
 }
 
+type ReportColumn = 'invited' | 'responded' | 'rate' | 'share' | 'mean' | 'base' | 'change';
+
+/** Number columns' headers, by their report keys. */
+function nums(t: TFunction, ...keys: ReportColumn[]) {
+  return keys.map((k) => numColumn(t(`monitor.report.${k}`)));
+}
+
 export default function ReportPage() {
   const { code = '' } = useParams();
   const { t } = useTranslation();
@@ -189,14 +198,7 @@ function ReportBody({ r }: { r: Report }) {
         ))}
         <h3>{t('monitor.report.response')}</h3>
         <table className="results-table report-table" data-testid="report-response">
-          <TableHead
-            columns={[
-              t('results.region'),
-              { label: t('monitor.report.invited'), num: true },
-              { label: t('monitor.report.responded'), num: true },
-              { label: t('monitor.report.rate'), num: true },
-            ]}
-          />
+          <TableHead columns={[t('results.region'), ...nums(t, 'invited', 'responded', 'rate')]} />
           <tbody>
             {r.response.map((x) => (
               <tr key={x.code}>
@@ -215,14 +217,7 @@ function ReportBody({ r }: { r: Report }) {
         <ShareBars findings={ranked} lng={lng} title={t('monitor.report.chart')} />
         <h3>{t('monitor.report.largestShares')}</h3>
         <table className="results-table report-table" data-testid="report-largest">
-          <TableHead
-            columns={[
-              t('monitor.report.area'),
-              { label: t('monitor.report.share'), num: true },
-              { label: t('monitor.report.mean'), num: true },
-              { label: t('monitor.report.base'), num: true },
-            ]}
-          />
+          <TableHead columns={[t('monitor.report.area'), ...nums(t, 'share', 'mean', 'base')]} />
           <tbody>
             {ranked.slice(0, 10).map((f) => (
               <tr key={f.name}>
@@ -241,14 +236,7 @@ function ReportBody({ r }: { r: Report }) {
           <p>{t('monitor.report.noPrevious')}</p>
         ) : (
           <table className="results-table report-table" data-testid="report-changes">
-            <TableHead
-              columns={[
-                t('monitor.report.area'),
-                { label: t('monitor.report.share'), num: true },
-                { label: t('monitor.report.change'), num: true },
-                t('monitor.report.test'),
-              ]}
-            />
+            <TableHead columns={[t('monitor.report.area'), ...nums(t, 'share', 'change'), t('monitor.report.test')]} />
             <tbody>
               {changes.map((f) => (
                 <tr key={f.name}>
@@ -278,14 +266,7 @@ function ReportBody({ r }: { r: Report }) {
               <caption className="visually-hidden">
                 {t('monitor.report.regions')}: {areaLabel(f, lng)}
               </caption>
-              <TableHead
-                columns={[
-                  t('results.region'),
-                  { label: t('monitor.report.base'), num: true },
-                  { label: t('monitor.report.share'), num: true },
-                  { label: t('monitor.report.mean'), num: true },
-                ]}
-              />
+              <TableHead columns={[t('results.region'), ...nums(t, 'base', 'share', 'mean')]} />
               <tbody>
                 {f.regions.map((x) => (
                   <tr key={x.code}>

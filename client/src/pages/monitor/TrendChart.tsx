@@ -4,6 +4,7 @@
 // so the chart scales in print and the SVG download is exactly what is on the screen.
 import { forwardRef } from 'react';
 import type { TrendLine } from '../../api/monitor';
+import { svgFrame } from '../../lib/download';
 
 export const SERIES_COLORS = ['#1f3f6e', '#b3541e', '#2e7d4f', '#7a3e9d', '#a0262f', '#2f6f8f', '#6b6b1f'];
 
@@ -68,12 +69,7 @@ export const TrendChart = forwardRef<SVGSVGElement, Props>(function TrendChart(
   return (
     <svg
       ref={ref}
-      xmlns="http://www.w3.org/2000/svg"
-      width={width}
-      height={height}
-      viewBox={`0 0 ${width} ${height}`}
-      role="img"
-      aria-label={title}
+      {...svgFrame(width, height, title)}
       className="trend-chart"
       fontFamily="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"
     >

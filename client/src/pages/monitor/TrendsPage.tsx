@@ -20,15 +20,8 @@ import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
-import {
-  AnswerSelect,
-  fmtNumber,
-  fmtShare,
-  SUPPRESSED,
-  SMALL_BASE_MARK,
-  useAnalysisParams,
-  useLocale,
-} from '../analysis/common';
+import { AnswerSelect, SMALL_BASE_MARK, useAnalysisParams, useLocale } from '../analysis/common';
+import { fmtNumber, fmtShare, SUPPRESSED } from '../analysis/numbers';
 import { saveBlob, svgText, svgToPng } from '../../lib/download';
 import { TrendChart } from './TrendChart';
 import { TableHead } from '../../components/TableHead';

@@ -10,7 +10,7 @@ import { PageHeading } from '../../components/PageHeading';
 import { formatShare, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { usePracticeLocale } from './common';
-import { TableHead } from '../../components/TableHead';
+import { TableHead, numColumn } from '../../components/TableHead';
 
 export default function CoveragePage() {
   const { t } = useTranslation();
@@ -81,9 +81,7 @@ export default function CoveragePage() {
                 <TableHead
                   columns={[
                     t('practices.f.obstacle'),
-                    { label: t('practices.coverage.named'), num: true },
-                    { label: t('practices.coverage.published'), num: true },
-                    { label: t('practices.coverage.drafts'), num: true },
+                    ...(['named', 'published', 'drafts'] as const).map((k) => numColumn(t(`practices.coverage.${k}`))),
                     t('practices.coverage.gap'),
                   ]}
                 />

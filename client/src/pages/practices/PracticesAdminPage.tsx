@@ -13,12 +13,12 @@ import {
   type PracticeStatus,
 } from '../../api/practices';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
+import { RequestTable } from '../../components/RequestList';
 import { PageHeading } from '../../components/PageHeading';
+import { fileToBase64 } from '../../lib/file';
 import { formatDateTime, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { namer, usePracticeLocale, useVocabulary } from './common';
-import { TableHead } from '../../components/TableHead';
 
 export default function PracticesAdminPage() {
   const { t } = useTranslation();
@@ -40,12 +40,14 @@ export default function PracticesAdminPage() {
         <Link className="button button--primary" to="/admin/practices/new" data-testid="new-practice">
           {t('practices.admin.new')}
         </Link>
-        <Link className="button" to="/practices">
-          {t('practices.admin.public')}
-        </Link>
-        <Link className="button" to="/practices/coverage">
-          {t('practices.coverage.link')}
-        </Link>
+        {[
+          { to: '/practices', label: t('practices.admin.public') },
+          { to: '/practices/coverage', label: t('practices.coverage.link') },
+        ].map((l) => (
+          <Link key={l.to} className="button" to={l.to}>
+            {l.label}
+          </Link>
+        ))}
       </p>
       <form
         className="practice-filters"
@@ -83,41 +85,32 @@ export default function PracticesAdminPage() {
           {t('practices.find')}
         </button>
       </form>
-      {list.status === 'loading' && <Loading label={t('app.loading')} />}
-      {list.status === 'error' && <ErrorNotice error={list.error} onRetry={list.reload} />}
-      {list.status === 'ok' &&
-        (list.data.length === 0 ? (
-          <p className="notice">{t('practices.none')}</p>
-        ) : (
-          <div className="table-scroll">
-            <table className="results-table" data-testid="admin-practices">
-              <TableHead
-                columns={[
-                  t('practices.f.title'),
-                  t('practices.admin.status'),
-                  t('practices.f.obstacles'),
-                  t('practices.admin.updated'),
-                ]}
-              />
-              <tbody>
-                {list.data.map((p) => (
-                  <tr key={p.id}>
-                    <th scope="row">
-                      <Link to={`/admin/practices/${encodeURIComponent(p.id)}`}>{p.title}</Link>
-                    </th>
-                    <td>
-                      <span className={`badge badge--${p.status === 'published' ? 'open' : 'draft'}`}>
-                        {t(`practices.status.${p.status}`)}
-                      </span>
-                    </td>
-                    <td>{p.obstacles.map(name.obstacle).join('; ')}</td>
-                    <td>{formatDateTime(p.updatedAt, lng)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ))}
+      <RequestTable
+        request={list}
+        empty={<p className="notice">{t('practices.none')}</p>}
+        testId="admin-practices"
+        columns={[
+          t('practices.f.title'),
+          t('practices.admin.status'),
+          t('practices.f.obstacles'),
+          t('practices.admin.updated'),
+        ]}
+      >
+        {(p) => (
+          <tr key={p.id}>
+            <th scope="row">
+              <Link to={`/admin/practices/${encodeURIComponent(p.id)}`}>{p.title}</Link>
+            </th>
+            <td>
+              <span className={`badge badge--${p.status === 'published' ? 'open' : 'draft'}`}>
+                {t(`practices.status.${p.status}`)}
+              </span>
+            </td>
+            <td>{p.obstacles.map(name.obstacle).join('; ')}</td>
+            <td>{formatDateTime(p.updatedAt, lng)}</td>
+          </tr>
+        )}
+      </RequestTable>
       <ImportForm onImported={reload} />
       <section className="card">
         <h2>{t('practices.admin.export')}</h2>
@@ -134,13 +127,6 @@ export default function PracticesAdminPage() {
   );
 }
 
-async function toBase64(file: File): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
 function ImportForm({ onImported }: { onImported: () => void }) {
   const { t } = useTranslation();
   const [file, setFile] = useState<File | null>(null);
@@ -155,7 +141,7 @@ function ImportForm({ onImported }: { onImported: () => void }) {
     setDone(null);
     try {
       const xlsx = /\.xlsx$/i.test(file.name);
-      const res = await importPractices(xlsx ? 'xlsx' : 'csv', xlsx ? await toBase64(file) : await file.text());
+      const res = await importPractices(xlsx ? 'xlsx' : 'csv', xlsx ? await fileToBase64(file) : await file.text());
       setDone(res.imported);
       onImported();
     } catch (err) {

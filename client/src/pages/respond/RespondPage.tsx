@@ -4,7 +4,7 @@ import { Link, useParams } from 'react-router';
 import type { SurveyModel } from 'survey-core';
 import { ApiError, getWave, type SubmittedResponse, type Wave } from '../../api/api';
 import { ErrorNotice, isRetryable } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
+import { PageLoading } from '../../components/PageLoading';
 import { PageHeading } from '../../components/PageHeading';
 import { currentLocale } from '../../i18n';
 import { formatDate, formatDateTime, pick } from '../../lib/format';
@@ -54,13 +54,7 @@ export default function RespondPage() {
     if (wave.status !== 'loading') dropPrerender();
   }, [wave.status]);
 
-  if (wave.status === 'loading') {
-    return (
-      <section className="page">
-        <Loading label={t('respond.loading')} />
-      </section>
-    );
-  }
+  if (wave.status === 'loading') return <PageLoading label={t('respond.loading')} />;
   if (wave.status === 'error') {
     const unavailable = waveUnavailable(wave.error);
     if (unavailable) {

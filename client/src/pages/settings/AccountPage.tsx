@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, apiErrorMessageKey } from '../../api/api';
 import { changeOwnPassword, endOtherSessions, listOwnSessions } from '../../api/settings';
-import { FormNotices, InputField } from '../../components/Field';
+import { CurrentPasswordField, FormNotices, NewPasswordField, PasswordField } from '../../components/Field';
 import { useSession } from '../../lib/session';
 import { useRequest } from '../../lib/useRequest';
 
@@ -69,30 +69,19 @@ export default function AccountPage() {
       <form className="card settings-form" onSubmit={onSubmit} noValidate>
         <h2>{t('settings.account.changePassword')}</h2>
         <FormNotices error={error} done={done ? t('settings.account.changed') : null} />
-        <InputField
+        <CurrentPasswordField
           label={t('settings.account.current')}
-          type="password"
           name="current-password"
-          autoComplete="current-password"
           value={current}
-          onChange={(e) => setCurrent(e.target.value)}
+          onValue={setCurrent}
         />
-        <InputField
-          label={t('settings.account.new')}
-          hint={t('settings.passwordHint')}
-          type="password"
-          name="new-password"
-          autoComplete="new-password"
-          value={next}
-          onChange={(e) => setNext(e.target.value)}
-        />
-        <InputField
+        <NewPasswordField label={t('settings.account.new')} value={next} onValue={setNext} />
+        <PasswordField
           label={t('settings.account.repeat')}
-          type="password"
           name="repeat-password"
           autoComplete="new-password"
           value={repeat}
-          onChange={(e) => setRepeat(e.target.value)}
+          onValue={setRepeat}
         />
         <button type="submit" className="button button--primary" disabled={busy}>
           {t('settings.account.save')}

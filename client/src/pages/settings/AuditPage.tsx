@@ -4,11 +4,9 @@ import type { TFunction } from 'i18next';
 import ru from '../../i18n/locales/ru';
 import type { Locale } from '../../api/api';
 import { AUDIT_EXPORT_URL, listAudit } from '../../api/settings';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
 import { formatDateTime } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
-import { TableHead } from '../../components/TableHead';
+import { RequestTable } from '../../components/RequestList';
 
 const ACTIONS = [
   'wave.create',
@@ -95,39 +93,26 @@ export default function AuditPage() {
         </a>
       </div>
       <div className="card table-card">
-        {entries.status === 'loading' && <Loading label={t('app.loading')} />}
-        {entries.status === 'error' && <ErrorNotice error={entries.error} onRetry={entries.reload} />}
-        {entries.status === 'ok' &&
-          (entries.data.length === 0 ? (
-            <p>{t('settings.audit.empty')}</p>
-          ) : (
-            <div className="table-scroll" tabIndex={0} role="region" aria-label={t('settings.audit.title')}>
-              <table className="results-table settings-table" data-testid="audit-table">
-                <TableHead
-                  columns={[
-                    t('settings.audit.when'),
-                    t('settings.audit.who'),
-                    t('settings.audit.action'),
-                    t('settings.audit.target'),
-                    t('settings.audit.details'),
-                  ]}
-                />
-                <tbody>
-                  {entries.data.map((e) => (
-                    <tr key={e.id}>
-                      <td>{formatDateTime(e.at, lng)}</td>
-                      <td>{e.actor}</td>
-                      <td>
-                        {actionLabel(t, e.action)} <code className="muted small">{e.action}</code>
-                      </td>
-                      <td>{e.target}</td>
-                      <td className="muted">{detailsText(t, e.details)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ))}
+        <RequestTable
+          request={entries}
+          empty={<p>{t('settings.audit.empty')}</p>}
+          testId="audit-table"
+          className="results-table settings-table"
+          label={t('settings.audit.title')}
+          columns={(['when', 'who', 'action', 'target', 'details'] as const).map((c) => t(`settings.audit.${c}`))}
+        >
+          {(e) => (
+            <tr key={e.id}>
+              <td>{formatDateTime(e.at, lng)}</td>
+              <td>{e.actor}</td>
+              <td>
+                {actionLabel(t, e.action)} <code className="muted small">{e.action}</code>
+              </td>
+              <td>{e.target}</td>
+              <td className="muted">{detailsText(t, e.details)}</td>
+            </tr>
+          )}
+        </RequestTable>
       </div>
     </section>
   );

@@ -3,12 +3,10 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ApiError, apiErrorMessageKey, type Locale, type Role } from '../../api/api';
 import { createUser, listUsers, resetPassword, updateUser, type UserRow } from '../../api/settings';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { FormNotices, InputField } from '../../components/Field';
-import { Loading } from '../../components/Loading';
+import { EmailField, FormNotices, InputField, NewPasswordField } from '../../components/Field';
+import { RequestTable } from '../../components/RequestList';
 import { formatDate } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
-import { TableHead } from '../../components/TableHead';
 
 const ROLES: Role[] = ['admin', 'coordinator', 'researcher', 'editor'];
 
@@ -85,31 +83,14 @@ function NewUserForm({ onCreated }: { onCreated: () => void }) {
     <form className="card settings-form" onSubmit={onSubmit} noValidate data-testid="new-user-form">
       <h2>{t('settings.users.newTitle')}</h2>
       <FormNotices error={error} done={done} />
-      <InputField
-        label={t('auth.email')}
-        type="email"
-        name="email"
-        required
-        value={email}
-        onChange={(e) => setEmail(e.target.value)}
-      />
-      <InputField
-        label={t('settings.users.name')}
-        type="text"
-        name="name"
-        value={name}
-        onChange={(e) => setName(e.target.value)}
-      />
-      <InputField
+      <EmailField label={t('auth.email')} value={email} onValue={setEmail} />
+      <InputField label={t('settings.users.name')} type="text" name="name" value={name} onValue={setName} />
+      <NewPasswordField
         label={t('settings.users.initialPassword')}
-        hint={t('settings.passwordHint')}
-        type="password"
-        name="new-password"
-        autoComplete="new-password"
         required
         minLength={10}
         value={password}
-        onChange={(e) => setPassword(e.target.value)}
+        onValue={setPassword}
       />
       <RoleBoxes value={roles} onChange={setRoles} idPrefix="new-role" />
       <button type="submit" className="button button--primary" disabled={busy}>
@@ -212,27 +193,14 @@ export default function UsersPage() {
       <NewUserForm onCreated={users.reload} />
       <div className="card table-card">
         <h2>{t('settings.users.listTitle')}</h2>
-        {users.status === 'loading' && <Loading label={t('app.loading')} />}
-        {users.status === 'error' && <ErrorNotice error={users.error} onRetry={users.reload} />}
-        {users.status === 'ok' && (
-          <div className="table-scroll">
-            <table className="results-table settings-table" data-testid="users-table">
-              <TableHead
-                columns={[
-                  t('settings.users.user'),
-                  t('settings.users.roles'),
-                  t('settings.users.status'),
-                  t('settings.users.actions'),
-                ]}
-              />
-              <tbody>
-                {users.data.map((u) => (
-                  <UserLine key={`${u.id}:${u.roles.join()}:${u.disabled}`} user={u} onChanged={users.reload} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <RequestTable
+          request={users}
+          testId="users-table"
+          className="results-table settings-table"
+          columns={(['user', 'roles', 'status', 'actions'] as const).map((c) => t(`settings.users.${c}`))}
+        >
+          {(u) => <UserLine key={`${u.id}:${u.roles.join()}:${u.disabled}`} user={u} onChanged={users.reload} />}
+        </RequestTable>
       </div>
     </section>
   );

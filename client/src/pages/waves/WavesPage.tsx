@@ -1,9 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { listWaves, type WaveSummary } from '../../api/api';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
+import { RequestList } from '../../components/RequestList';
 import { currentLocale } from '../../i18n';
 import { formatDate, formatNumber, pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
@@ -16,18 +15,15 @@ export function WavesPage() {
     <section className="page">
       <PageHeading title={t('waves.title')}>{t('waves.title')}</PageHeading>
       <p className="lead">{t('waves.intro')}</p>
-      {waves.status === 'loading' && <Loading label={t('app.loading')} />}
-      {waves.status === 'error' && <ErrorNotice error={waves.error} onRetry={waves.reload} />}
-      {waves.status === 'ok' &&
-        (waves.data.length === 0 ? (
-          <p className="notice">{t('waves.empty')}</p>
-        ) : (
+      <RequestList request={waves} empty={<p className="notice">{t('waves.empty')}</p>}>
+        {(list) => (
           <ul className="wave-list">
-            {waves.data.map((w) => (
+            {list.map((w) => (
               <WaveCard key={w.code} wave={w} />
             ))}
           </ul>
-        ))}
+        )}
+      </RequestList>
     </section>
   );
 }
