@@ -78,6 +78,8 @@ const RU_TYPES = ['urban_okrug', 'municipal_district', 'municipal_okrug', 'urban
 const UA_TYPES = ['hromada_urban', 'hromada_settlement', 'hromada_rural'];
 const SIZES = ['small', 'medium', 'large', 'big', 'largest'];
 const ROLES = ['head', 'deputy_head', 'specialist', 'council_member', 'other'];
+/** Distinct municipality names the seeder uses (the municipality documents of the cube grow with them, not with responses). */
+const MUNICIPALITIES = 20_000;
 const MEASURES = [
   'cofinancing',
   'methodological_support',
@@ -146,7 +148,9 @@ export async function createContext(
     const answers: Record<string, unknown> = {
       country: ua ? 'UA' : 'RU',
       region,
-      municipality: `Муниципалитет №${i}`,
+      // Russia and Ukraine have ~19,000 municipalities between them: a large wave has several
+      // respondents per municipality, so names repeat after MUNICIPALITIES responses.
+      municipality: `Муниципалитет №${i % MUNICIPALITIES}`,
       municipality_type: municipalityType,
       population: Math.round(2000 + rand() * rand() * 300000),
       size_class: sizeClass,
