@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { listWaves, type Locale } from '../../api/api';
 import { getComparison, type CompareRow, type Comparison, type SideRow } from '../../api/analysis';
+import { LabelledSelect } from '../../components/LabelledSelect';
 import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { AnalysisShell, loadAnalysisContext } from './AnalysisShell';
@@ -42,7 +43,6 @@ export default function ComparePage() {
     (signal) => (ready ? getComparison(code, b, question, filters, k, signal) : Promise.resolve(null)),
     `${code}|${b}|${question}|${key}`,
   );
-  const waveId = useId();
 
   return (
     <AnalysisShell
@@ -51,17 +51,20 @@ export default function ComparePage() {
       context={context}
       tools={({ variables, waves }) => (
         <div className="analysis-pickers card">
-          <div className="analysis-filter analysis-filter--wide">
-            <label htmlFor={waveId}>{t('analysis.compare.waveB')}</label>
-            <select id={waveId} value={b} onChange={(e) => set({ b: e.target.value })} data-testid="compare-wave">
-              <option value="">{t('analysis.compare.pickWave')}</option>
-              {waves.map((w) => (
-                <option key={w.code} value={w.code}>
-                  {pick(w.title, lng) || w.code} ({w.code})
-                </option>
-              ))}
-            </select>
-          </div>
+          <LabelledSelect
+            label={t('analysis.compare.waveB')}
+            value={b}
+            onChange={(wave) => set({ b: wave })}
+            testId="compare-wave"
+            width="wide"
+          >
+            <option value="">{t('analysis.compare.pickWave')}</option>
+            {waves.map((w) => (
+              <option key={w.code} value={w.code}>
+                {pick(w.title, lng) || w.code} ({w.code})
+              </option>
+            ))}
+          </LabelledSelect>
           <QuestionSelect
             label={t('analysis.compare.question')}
             value={question}

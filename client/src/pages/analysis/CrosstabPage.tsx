@@ -10,6 +10,7 @@ import {
 } from '../../api/analysis';
 import { ApiError } from '../../api/api';
 import { getJob, isFinished, type Job } from '../../api/jobs';
+import { LabelledSelect } from '../../components/LabelledSelect';
 import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { AnalysisShell, loadAnalysisContext, type AnalysisContext } from './AnalysisShell';
@@ -50,30 +51,26 @@ export function QuestionSelect({
   /** Also offer the respondent profile dimensions (`@region`…: tables from the kept counts). */
   profile?: boolean;
 }) {
-  const id = useId();
   const { t } = useTranslation();
   const lng = useLocale();
   return (
-    <div className="analysis-filter analysis-filter--wide">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
-        <option value="">{t('analysis.pickQuestion')}</option>
-        {profile && (
-          <optgroup label={t('cube.profile')}>
-            {PROFILE.map((d) => (
-              <option key={d} value={`@${d}`}>
-                {t(`cube.dim.${d}`)}
-              </option>
-            ))}
-          </optgroup>
-        )}
-        {variables.map((v) => (
-          <option key={v.name} value={v.name}>
-            {pick(v.title, lng) || v.name} ({v.name})
-          </option>
-        ))}
-      </select>
-    </div>
+    <LabelledSelect label={label} value={value} onChange={onChange} testId={testId} width="wide">
+      <option value="">{t('analysis.pickQuestion')}</option>
+      {profile && (
+        <optgroup label={t('cube.profile')}>
+          {PROFILE.map((d) => (
+            <option key={d} value={`@${d}`}>
+              {t(`cube.dim.${d}`)}
+            </option>
+          ))}
+        </optgroup>
+      )}
+      {variables.map((v) => (
+        <option key={v.name} value={v.name}>
+          {pick(v.title, lng) || v.name} ({v.name})
+        </option>
+      ))}
+    </LabelledSelect>
   );
 }
 

@@ -14,6 +14,7 @@ import {
   type QuestionRow,
   type QuestionTally,
 } from '../../api/analysis';
+import { LabelledSelect } from '../../components/LabelledSelect';
 import { RequestStatus } from '../../components/RequestStatus';
 import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
@@ -103,7 +104,6 @@ export function QuestionResults({
   const lng = useLocale();
   const { params, set } = useAnalysisParams();
   const pickerId = useId();
-  const orderId = useId();
   const question = params.get('question') ?? '';
   const v = variables.find((x) => x.name === question);
   const groups: { key: string; label: string; items: AnalysisVariable[] }[] = [
@@ -124,41 +124,38 @@ export function QuestionResults({
         {t('questionResults.title')}
       </h2>
       <div className="analysis-pickers card">
-        <div className="analysis-filter analysis-filter--wide">
-          <label htmlFor={pickerId}>{t('questionResults.question')}</label>
-          <select
-            id={pickerId}
-            value={question}
-            onChange={(e) => set({ question: e.target.value, option: undefined, stat: undefined, q: undefined })}
-            data-testid="question-picker"
-          >
-            <option value="">{t('questionResults.pick')}</option>
-            {groups
-              .filter((g) => g.items.length > 0)
-              .map((g) => (
-                <optgroup key={g.key} label={g.label}>
-                  {g.items.map((x) => (
-                    <option key={x.name} value={x.name}>
-                      {pick(x.title, lng) || x.name} ({x.name})
-                    </option>
-                  ))}
-                </optgroup>
-              ))}
-          </select>
-        </div>
+        <LabelledSelect
+          id={pickerId}
+          label={t('questionResults.question')}
+          value={question}
+          onChange={(q) => set({ question: q, option: undefined, stat: undefined, q: undefined })}
+          testId="question-picker"
+          width="wide"
+        >
+          <option value="">{t('questionResults.pick')}</option>
+          {groups
+            .filter((g) => g.items.length > 0)
+            .map((g) => (
+              <optgroup key={g.key} label={g.label}>
+                {g.items.map((x) => (
+                  <option key={x.name} value={x.name}>
+                    {pick(x.title, lng) || x.name} ({x.name})
+                  </option>
+                ))}
+              </optgroup>
+            ))}
+        </LabelledSelect>
         {v && (
-          <div className="analysis-filter analysis-filter--narrow">
-            <label htmlFor={orderId}>{t('questionResults.order')}</label>
-            <select
-              id={orderId}
-              value={params.get('order') === 'code' ? 'code' : 'name'}
-              onChange={(e) => set({ order: e.target.value })}
-              data-testid="question-order"
-            >
-              <option value="name">{t('questionResults.byName')}</option>
-              <option value="code">{t('questionResults.byCode')}</option>
-            </select>
-          </div>
+          <LabelledSelect
+            label={t('questionResults.order')}
+            value={params.get('order') === 'code' ? 'code' : 'name'}
+            onChange={(order) => set({ order })}
+            testId="question-order"
+            width="narrow"
+          >
+            <option value="name">{t('questionResults.byName')}</option>
+            <option value="code">{t('questionResults.byCode')}</option>
+          </LabelledSelect>
         )}
       </div>
       {!v && <p className="notice">{t('questionResults.pickHint')}</p>}
@@ -187,7 +184,6 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
   const lng = useLocale();
   const { params, set } = useAnalysisParams();
   const titleId = useId();
-  const statId = useId();
   const order: Order = params.get('order') === 'code' ? 'code' : 'name';
   const numeric = data.variable.numeric && data.options.length === 0;
   const option = params.get('option') || data.options[0]?.value || '';
@@ -333,16 +329,19 @@ function TallyView({ data, names }: { data: QuestionTally; names: Record<string,
           <h3 id={`${titleId}-map`}>{t('tileMap.title')}</h3>
           <div className="analysis-pickers">
             {numeric ? (
-              <div className="analysis-filter analysis-filter--narrow">
-                <label htmlFor={statId}>{t('tileMap.colourBy')}</label>
-                <select id={statId} value={stat} onChange={(e) => set({ stat: e.target.value })} data-testid="map-stat">
-                  {(['sum', 'mean', 'median'] as const).map((s) => (
-                    <option key={s} value={s}>
-                      {t(`questionResults.stat.${s}`)}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <LabelledSelect
+                label={t('tileMap.colourBy')}
+                value={stat}
+                onChange={(s) => set({ stat: s })}
+                testId="map-stat"
+                width="narrow"
+              >
+                {(['sum', 'mean', 'median'] as const).map((s) => (
+                  <option key={s} value={s}>
+                    {t(`questionResults.stat.${s}`)}
+                  </option>
+                ))}
+              </LabelledSelect>
             ) : (
               <AnswerSelect
                 label={t('tileMap.colourByAnswer')}

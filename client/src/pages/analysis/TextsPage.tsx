@@ -11,6 +11,7 @@ import {
   type TextAnswer,
 } from '../../api/analysis';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { LabelledSelect } from '../../components/LabelledSelect';
 import { pick } from '../../lib/format';
 import { useAction } from '../../lib/useAction';
 import { useRequest } from '../../lib/useRequest';
@@ -38,7 +39,6 @@ export default function TextsPage() {
     `${code}|${q}|${question}|${uncoded}|${offset}|${key}|${version}`,
   );
   const searchId = useId();
-  const questionId = useId();
 
   const search = (e: FormEvent) => {
     e.preventDefault();
@@ -58,22 +58,20 @@ export default function TextsPage() {
             <input id={searchId} type="search" value={typed} onChange={(e) => setTyped(e.target.value)} />
           </div>
           {answers.status === 'ok' && (
-            <div className="analysis-filter analysis-filter--wide">
-              <label htmlFor={questionId}>{t('analysis.texts.question')}</label>
-              <select
-                id={questionId}
-                value={question}
-                onChange={(e) => set({ question: e.target.value, offset: undefined })}
-              >
-                <option value="">{t('analysis.texts.allQuestions')}</option>
-                {answers.data.questions.map((x) => (
-                  <option key={`${x.name}-${x.kind}`} value={x.name}>
-                    {pick(x.title, lng) || x.name}
-                    {x.kind === 'other' ? ` — ${t('analysis.texts.other')}` : ''}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <LabelledSelect
+              label={t('analysis.texts.question')}
+              value={question}
+              onChange={(q) => set({ question: q, offset: undefined })}
+              width="wide"
+            >
+              <option value="">{t('analysis.texts.allQuestions')}</option>
+              {answers.data.questions.map((x) => (
+                <option key={`${x.name}-${x.kind}`} value={x.name}>
+                  {pick(x.title, lng) || x.name}
+                  {x.kind === 'other' ? ` — ${t('analysis.texts.other')}` : ''}
+                </option>
+              ))}
+            </LabelledSelect>
           )}
           <div className="analysis-filter analysis-filter--check">
             <label>
@@ -162,7 +160,6 @@ function TextItem({
   const [newLabel, setNewLabel] = useState('');
   const action = useAction();
   const { busy, error } = action;
-  const selectId = useId();
   const codeId = useId();
   const labelId = useId();
   const optionLabel = (value: string | null) => {
@@ -189,17 +186,14 @@ function TextItem({
               : t('analysis.texts.notCoded')}
           </p>
           <div className="analysis-pickers">
-            <div className="analysis-filter">
-              <label htmlFor={selectId}>{t('analysis.texts.codeAs')}</label>
-              <select id={selectId} value={choice} onChange={(e) => setChoice(e.target.value)}>
-                <option value="">{t('analysis.pickCode')}</option>
-                {options.map((o) => (
-                  <option key={o.value} value={o.value}>
-                    {pick(o.labels, lng) || o.value}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <LabelledSelect label={t('analysis.texts.codeAs')} value={choice} onChange={setChoice}>
+              <option value="">{t('analysis.pickCode')}</option>
+              {options.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {pick(o.labels, lng) || o.value}
+                </option>
+              ))}
+            </LabelledSelect>
             <button
               type="button"
               className="button button--small"

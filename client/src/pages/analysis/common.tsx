@@ -1,7 +1,7 @@
 // Pieces every analysis page shares: filters kept in the address (so they survive moving between
 // pages and can be bookmarked), the filter bar, the page tabs, the base sentence, cell formatting
 // with small-cell suppression, and download links.
-import { useId, type MouseEvent, type ReactNode } from 'react';
+import type { MouseEvent, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, useParams, useSearchParams } from 'react-router';
 import type { Locale, Localized, Region } from '../../api/api';
@@ -16,6 +16,7 @@ import {
   type StatCell,
 } from '../../api/analysis';
 import { currentLocale } from '../../i18n';
+import { LabelledSelect } from '../../components/LabelledSelect';
 import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { ExportJobsProvider, useExportJobs } from './exports';
@@ -224,19 +225,15 @@ export function AnswerSelect({
   onChange: (value: string) => void;
   testId: string;
 }) {
-  const id = useId();
   const lng = useLocale();
   return (
-    <div className="analysis-filter analysis-filter--wide">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {pick(o.labels, lng) || o.value}
-          </option>
-        ))}
-      </select>
-    </div>
+    <LabelledSelect label={label} value={value} onChange={onChange} testId={testId} width="wide">
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {pick(o.labels, lng) || o.value}
+        </option>
+      ))}
+    </LabelledSelect>
   );
 }
 
@@ -257,20 +254,16 @@ function FilterSelect({
   name: string;
   emptyLabel?: string;
 }) {
-  const id = useId();
   const { t } = useTranslation();
   return (
-    <div className="analysis-filter">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} value={value} onChange={(e) => onChange(e.target.value)}>
-        <option value="">{emptyLabel ?? t('analysis.filters.any')}</option>
-        {choices.map((c) => (
-          <option key={c.value} value={c.value}>
-            {c.label}
-          </option>
-        ))}
-      </select>
-    </div>
+    <LabelledSelect label={label} name={name} value={value} onChange={onChange}>
+      <option value="">{emptyLabel ?? t('analysis.filters.any')}</option>
+      {choices.map((c) => (
+        <option key={c.value} value={c.value}>
+          {c.label}
+        </option>
+      ))}
+    </LabelledSelect>
   );
 }
 

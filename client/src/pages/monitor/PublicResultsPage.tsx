@@ -7,6 +7,7 @@ import { useParams } from 'react-router';
 import type { Localized } from '../../api/api';
 import { getPublicResults, getPublicTrends, type PublicCell, type PublicQuestion } from '../../api/monitor';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { LabelledSelect } from '../../components/LabelledSelect';
 import { RequestError } from '../../components/RequestStatus';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
@@ -43,7 +44,6 @@ export default function PublicResultsPage() {
   const data = useRequest((signal) => getPublicResults(code, signal), code);
   const [questionName, setQuestion] = useState('');
   const [optionCode, setOption] = useState('');
-  const qId = useId();
 
   if (data.status === 'loading') return <Loading label={t('results.loading')} />;
   if (data.status === 'error')
@@ -68,24 +68,22 @@ export default function PublicResultsPage() {
       <p className="table-note">{t('monitor.public.rule', { k: r.k })}</p>
       {question && (
         <div className="card analysis-pickers">
-          <div className="analysis-filter analysis-filter--wide">
-            <label htmlFor={qId}>{t('monitor.public.question')}</label>
-            <select
-              id={qId}
-              value={question.name}
-              onChange={(e) => {
-                setQuestion(e.target.value);
-                setOption('');
-              }}
-              data-testid="public-question"
-            >
-              {r.questions.map((q) => (
-                <option key={q.name} value={q.name}>
-                  {pick(q.title, lng) || q.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <LabelledSelect
+            label={t('monitor.public.question')}
+            value={question.name}
+            onChange={(name) => {
+              setQuestion(name);
+              setOption('');
+            }}
+            testId="public-question"
+            width="wide"
+          >
+            {r.questions.map((q) => (
+              <option key={q.name} value={q.name}>
+                {pick(q.title, lng) || q.name}
+              </option>
+            ))}
+          </LabelledSelect>
           <AnswerSelect
             label={t('monitor.public.answer')}
             value={option?.value ?? ''}

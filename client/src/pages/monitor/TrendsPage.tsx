@@ -2,7 +2,7 @@
 // questionnaire version (the matching shown), a share or a mean per wave with its 95% interval per
 // region and overall, as a line chart with interval bands and as a table; downloads as SVG, PNG,
 // CSV and XLSX (long format).
-import { useId, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { listWaves, type Locale, type WaveSummary } from '../../api/api';
 import {
@@ -17,6 +17,7 @@ import {
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { RequestStatus } from '../../components/RequestStatus';
 import { Loading } from '../../components/Loading';
+import { LabelledSelect } from '../../components/LabelledSelect';
 import { PageHeading } from '../../components/PageHeading';
 import { pick } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
@@ -57,8 +58,6 @@ export default function TrendsPage() {
     (signal) => (ready ? getTrends(req, signal) : Promise.resolve(null)),
     `${chosen.join(',')}|${question}|${measure}|${value}|${k}|${JSON.stringify(filters)}`,
   );
-  const questionId = useId();
-  const measureId = useId();
 
   const toggleWave = (code: string, on: boolean, all: WaveSummary[]) => {
     const next = all.filter((w) => (w.code === code ? on : chosen.includes(w.code))).map((w) => w.code);
@@ -90,41 +89,36 @@ export default function TrendsPage() {
           </fieldset>
           {chosen.length >= 2 && questions.status === 'ok' && (
             <div className="analysis-pickers">
-              <div className="analysis-filter analysis-filter--wide">
-                <label htmlFor={questionId}>{t('monitor.trends.question')}</label>
-                <select
-                  id={questionId}
-                  value={question}
-                  onChange={(e) => set({ question: e.target.value, value: undefined, measure: undefined })}
-                  data-testid="trend-question"
-                >
-                  <option value="">{t('analysis.pickQuestion')}</option>
-                  {questions.data.items.map((q) => (
-                    <option key={q.name} value={q.name}>
-                      {pick(q.title, lng) || q.name} (
-                      {t('monitor.trends.inWaves', { n: q.waves.length, of: chosen.length })})
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <LabelledSelect
+                label={t('monitor.trends.question')}
+                value={question}
+                onChange={(q) => set({ question: q, value: undefined, measure: undefined })}
+                testId="trend-question"
+                width="wide"
+              >
+                <option value="">{t('analysis.pickQuestion')}</option>
+                {questions.data.items.map((q) => (
+                  <option key={q.name} value={q.name}>
+                    {pick(q.title, lng) || q.name} (
+                    {t('monitor.trends.inWaves', { n: q.waves.length, of: chosen.length })})
+                  </option>
+                ))}
+              </LabelledSelect>
               {trends.status === 'ok' && trends.data && (
                 <>
                   {trends.data.measures.length > 1 && (
-                    <div className="analysis-filter">
-                      <label htmlFor={measureId}>{t('monitor.trends.measure')}</label>
-                      <select
-                        id={measureId}
-                        value={trends.data.measure}
-                        onChange={(e) => set({ measure: e.target.value })}
-                        data-testid="trend-measure"
-                      >
-                        {trends.data.measures.map((m) => (
-                          <option key={m} value={m}>
-                            {t(`monitor.trends.measure_${m}`)}
-                          </option>
-                        ))}
-                      </select>
-                    </div>
+                    <LabelledSelect
+                      label={t('monitor.trends.measure')}
+                      value={trends.data.measure}
+                      onChange={(measure) => set({ measure })}
+                      testId="trend-measure"
+                    >
+                      {trends.data.measures.map((m) => (
+                        <option key={m} value={m}>
+                          {t(`monitor.trends.measure_${m}`)}
+                        </option>
+                      ))}
+                    </LabelledSelect>
                   )}
                   {trends.data.measure === 'share' && (
                     <AnswerSelect
