@@ -8,7 +8,7 @@ import type { AuthUser } from '../auth/roles';
 import { complementary, disclosureRule, effectiveK, primary, type DisclosureRule, type Equation } from './disclosure';
 import { wilson, summarize, type Summary } from './stats';
 import { waveCatalogue } from './catalogue';
-import { customCodes, getMinCell, loadCodings, optionsWithCustom } from './coding.service';
+import { customCodes, getMinCell, loadCodings, optionsWithCustom, type CodingIndex } from './coding.service';
 import { ALL, collect, newGroup, type By, type GroupAgg } from './collect.service';
 import { keptOfSum, mergeNum, summarizeAgg, type NumAgg } from './cube.service';
 import { describeFilters, dimensionLabel, DIMENSION_NAMES, respondentsWord, type Filters } from './filters';
@@ -195,6 +195,19 @@ export async function resolveK(wave: string, req: KRequest): Promise<{ k: number
   return { k: effectiveK(minimum, req.k, req.user, req.trusted), minimum };
 }
 
+/** What a wave's tables are computed with: the k in force and its minimum, other-codings, custom codes. */
+export async function waveRules(
+  wave: string,
+  req: KRequest,
+): Promise<{ k: number; minimum: number; codings: CodingIndex; custom: Map<string, Option[]> }> {
+  const [{ k, minimum }, codings, custom] = await Promise.all([
+    resolveK(wave, req),
+    loadCodings(wave),
+    customCodes(wave),
+  ]);
+  return { k, minimum, codings, custom };
+}
+
 function mergeGroups(groups: Iterable<GroupAgg>): GroupAgg {
   const out: GroupAgg = newGroup();
   const inputs = new Map<string, NumAgg[]>();
@@ -283,11 +296,7 @@ export async function questionTally(
 ): Promise<QuestionTally> {
   const { wave, variables } = await waveCatalogue(waveCode);
   const v = requireVariable(variables, variableName);
-  const [{ k: minCell, minimum }, codings, custom] = await Promise.all([
-    resolveK(wave.code, kReq),
-    loadCodings(wave.code),
-    customCodes(wave.code),
-  ]);
+  const { k: minCell, minimum, codings, custom } = await waveRules(wave.code, kReq);
   const p = { minCell, protect: minCell > 1 };
   const options = optionsWithCustom(v, custom);
   const { groups, source } = await collect({
@@ -373,11 +382,7 @@ function obstacleColumns(options: Option[]): { code: string; labels: Localized }
 export async function obstacleTally(waveCode: string, filters: Filters, kReq: KRequest = {}): Promise<ObstacleTally> {
   const { wave, variables } = await waveCatalogue(waveCode);
   const v = variables.find((x) => x.role === 'obstacles' && isCategorical(x));
-  const [{ k: minCell, minimum }, codings, custom] = await Promise.all([
-    resolveK(wave.code, kReq),
-    loadCodings(wave.code),
-    customCodes(wave.code),
-  ]);
+  const { k: minCell, minimum, codings, custom } = await waveRules(wave.code, kReq);
   const p = { minCell, protect: minCell > 1 };
   const rule = disclosureRule(minCell, minimum);
   if (!v) {
