@@ -36,14 +36,10 @@ export function shownCell(count: number, base: number): Cell {
   return { count, share: base > 0 ? count / base : 0, low: ci.low, high: ci.high };
 }
 
-export type Row = {
-  code: string;
-  names: Localized;
-  respondents: number;
-  answered: number;
-  cells: Record<string, Cell>;
-  numbers?: NumberCell;
-};
+/** The head of a row of a table: the group (region, country, all) and its bases. */
+type RowHead = { code: string; names: Localized; respondents: number; answered: number };
+
+export type Row = RowHead & { cells: Record<string, Cell>; numbers?: NumberCell };
 
 export type Base = { respondents: number; answered: number; filters: Localized; text: Localized; description: string };
 
@@ -345,13 +341,7 @@ export async function questionTally(
   };
 }
 
-export type RegionRow = {
-  code: string;
-  names: Localized;
-  respondents: number;
-  answered: number;
-  counts: Record<string, Cell>;
-};
+export type RegionRow = RowHead & { counts: Record<string, Cell> };
 export type CountryRow = RegionRow;
 export type ObstacleTally = {
   wave: { code: string; title: Localized };
