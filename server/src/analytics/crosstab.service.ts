@@ -7,8 +7,8 @@ import type { Localized } from '../reference/reference.service';
 import { chiSquareTest, fisherExact, type ChiSquare } from './stats';
 import { complementary, disclosureRule, primary, type DisclosureRule, type Equation } from './disclosure';
 import { waveCatalogue } from './catalogue';
-import { customCodes, loadCodings, optionsWithCustom, type CodingIndex } from './coding.service';
-import { resolveK, type KRequest } from './tally.service';
+import { optionsWithCustom, type CodingIndex } from './coding.service';
+import { waveRules, type KRequest } from './tally.service';
 import { collect, scanResponses, valuesOf } from './collect.service';
 import {
   describeFilters,
@@ -139,11 +139,7 @@ export async function crosstab(
   const cv = categorical(variables, colName, 'query.col');
   if (rv.name === cv.name)
     throw new BadRequestError('Choose two different questions.', [{ name: 'query.col', reason: 'same as row' }]);
-  const [{ k, minimum }, codings, custom] = await Promise.all([
-    resolveK(wave.code, kReq),
-    loadCodings(wave.code),
-    customCodes(wave.code),
-  ]);
+  const { k, minimum, codings, custom } = await waveRules(wave.code, kReq);
   const rows = optionsWithCustom(rv, custom);
   const cols = optionsWithCustom(cv, custom);
   const ri = new Map(rows.map((o, i) => [o.value, i]));
@@ -271,11 +267,7 @@ async function profileCrosstab(
   kReq: KRequest,
 ): Promise<Crosstab> {
   const { wave } = await waveCatalogue(waveCode);
-  const [{ k, minimum }, codings, custom] = await Promise.all([
-    resolveK(wave.code, kReq),
-    loadCodings(wave.code),
-    customCodes(wave.code),
-  ]);
+  const { k, minimum, codings, custom } = await waveRules(wave.code, kReq);
   const cols = optionsWithCustom(cv, custom);
   const { groups } = await collect({ wave: wave.code, variables: [cv], by: dim, filters, codings });
   const present = [...groups.entries()]

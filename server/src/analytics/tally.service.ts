@@ -8,7 +8,7 @@ import type { AuthUser } from '../auth/roles';
 import { complementary, disclosureRule, effectiveK, primary, type DisclosureRule, type Equation } from './disclosure';
 import { wilson, summarize, type Summary } from './stats';
 import { waveCatalogue } from './catalogue';
-import { customCodes, getMinCell, loadCodings, optionsWithCustom } from './coding.service';
+import { customCodes, getMinCell, loadCodings, optionsWithCustom, type CodingIndex } from './coding.service';
 import { ALL, collect, newGroup, type By, type GroupAgg } from './collect.service';
 import { keptOfSum, mergeNum, summarizeAgg, type NumAgg } from './cube.service';
 import { describeFilters, dimensionLabel, DIMENSION_NAMES, respondentsWord, type Filters } from './filters';
@@ -36,14 +36,10 @@ export function shownCell(count: number, base: number): Cell {
   return { count, share: base > 0 ? count / base : 0, low: ci.low, high: ci.high };
 }
 
-export type Row = {
-  code: string;
-  names: Localized;
-  respondents: number;
-  answered: number;
-  cells: Record<string, Cell>;
-  numbers?: NumberCell;
-};
+/** The head of a row of a table: the group (region, country, all) and its bases. */
+type RowHead = { code: string; names: Localized; respondents: number; answered: number };
+
+export type Row = RowHead & { cells: Record<string, Cell>; numbers?: NumberCell };
 
 export type Base = { respondents: number; answered: number; filters: Localized; text: Localized; description: string };
 
@@ -195,6 +191,19 @@ export async function resolveK(wave: string, req: KRequest): Promise<{ k: number
   return { k: effectiveK(minimum, req.k, req.user, req.trusted), minimum };
 }
 
+/** What a wave's tables are computed with: the k in force and its minimum, other-codings, custom codes. */
+export async function waveRules(
+  wave: string,
+  req: KRequest,
+): Promise<{ k: number; minimum: number; codings: CodingIndex; custom: Map<string, Option[]> }> {
+  const [{ k, minimum }, codings, custom] = await Promise.all([
+    resolveK(wave, req),
+    loadCodings(wave),
+    customCodes(wave),
+  ]);
+  return { k, minimum, codings, custom };
+}
+
 function mergeGroups(groups: Iterable<GroupAgg>): GroupAgg {
   const out: GroupAgg = newGroup();
   const inputs = new Map<string, NumAgg[]>();
@@ -283,11 +292,7 @@ export async function questionTally(
 ): Promise<QuestionTally> {
   const { wave, variables } = await waveCatalogue(waveCode);
   const v = requireVariable(variables, variableName);
-  const [{ k: minCell, minimum }, codings, custom] = await Promise.all([
-    resolveK(wave.code, kReq),
-    loadCodings(wave.code),
-    customCodes(wave.code),
-  ]);
+  const { k: minCell, minimum, codings, custom } = await waveRules(wave.code, kReq);
   const p = { minCell, protect: minCell > 1 };
   const options = optionsWithCustom(v, custom);
   const { groups, source } = await collect({
@@ -336,13 +341,7 @@ export async function questionTally(
   };
 }
 
-export type RegionRow = {
-  code: string;
-  names: Localized;
-  respondents: number;
-  answered: number;
-  counts: Record<string, Cell>;
-};
+export type RegionRow = RowHead & { counts: Record<string, Cell> };
 export type CountryRow = RegionRow;
 export type ObstacleTally = {
   wave: { code: string; title: Localized };
@@ -373,11 +372,7 @@ function obstacleColumns(options: Option[]): { code: string; labels: Localized }
 export async function obstacleTally(waveCode: string, filters: Filters, kReq: KRequest = {}): Promise<ObstacleTally> {
   const { wave, variables } = await waveCatalogue(waveCode);
   const v = variables.find((x) => x.role === 'obstacles' && isCategorical(x));
-  const [{ k: minCell, minimum }, codings, custom] = await Promise.all([
-    resolveK(wave.code, kReq),
-    loadCodings(wave.code),
-    customCodes(wave.code),
-  ]);
+  const { k: minCell, minimum, codings, custom } = await waveRules(wave.code, kReq);
   const p = { minCell, protect: minCell > 1 };
   const rule = disclosureRule(minCell, minimum);
   if (!v) {

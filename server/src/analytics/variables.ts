@@ -101,6 +101,16 @@ export function variablesOf(definition: object): Variable[] {
       options: choiceOptions(q),
       values: (a) => asValues(get(a)),
     });
+    /** A number question: one numeric variable, no options. */
+    const numeric = (): Variable => ({
+      ...base,
+      name: question,
+      kind: 'numeric',
+      numeric: true,
+      options: [],
+      values: () => undefined,
+      number: (a) => asNumber(get(a)),
+    });
     switch (type) {
       case 'radiogroup':
       case 'dropdown':
@@ -184,30 +194,14 @@ export function variablesOf(definition: object): Variable[] {
       case 'text': {
         const inputType = String(prop(q, 'inputType') ?? 'text');
         if (inputType === 'number' || inputType === 'range') {
-          out.push({
-            ...base,
-            name: question,
-            kind: 'numeric',
-            numeric: true,
-            options: [],
-            values: () => undefined,
-            number: (a) => asNumber(get(a)),
-          });
+          out.push(numeric());
         } else {
           out.push({ ...base, name: question, kind: 'text', options: [], values: () => undefined });
         }
         break;
       }
       case 'slider':
-        out.push({
-          ...base,
-          name: question,
-          kind: 'numeric',
-          numeric: true,
-          options: [],
-          values: () => undefined,
-          number: (a) => asNumber(get(a)),
-        });
+        out.push(numeric());
         break;
       case 'comment':
         out.push({ ...base, name: question, kind: 'text', options: [], values: () => undefined });

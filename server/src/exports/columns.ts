@@ -165,6 +165,15 @@ function variableColumns(v: Variable, cols: Column[], seenOther: Set<string>, ne
   const named = (n: string) => (nest ? `${nest.name}${n}` : n);
   const title = nest ? suffix(nest.title, v.title) : v.title;
   const question = nest?.question ?? v.question;
+  /** A text column of this variable's question. */
+  const stringColumn = (name: string, colTitle: Localized, value: Column['value']): Column => ({
+    name,
+    question,
+    questionType: v.type,
+    type: 'string',
+    title: colTitle,
+    value,
+  });
   if (v.kind === 'multi') {
     for (const o of v.options) {
       cols.push({
@@ -183,17 +192,12 @@ function variableColumns(v: Variable, cols: Column[], seenOther: Set<string>, ne
   } else if (v.kind === 'single') {
     const type = typeOfOptions(v);
     if (v.type === 'ranking') {
-      cols.push({
-        name: named(v.question),
-        question,
-        questionType: v.type,
-        type: 'string',
-        title,
-        value: (ctx) => {
+      cols.push(
+        stringColumn(named(v.question), title, (ctx) => {
           const a = get(ctx);
           return Array.isArray(a) ? a.join(' > ') : '';
-        },
-      });
+        }),
+      );
     }
     cols.push({
       name: named(v.name),
@@ -218,37 +222,26 @@ function variableColumns(v: Variable, cols: Column[], seenOther: Set<string>, ne
       value: (ctx) => v.number(at(ctx)) ?? '',
     });
   } else {
-    cols.push({
-      name: named(v.name),
-      question,
-      questionType: v.type,
-      type: 'string',
-      title,
-      value: (ctx) => {
+    cols.push(
+      stringColumn(named(v.name), title, (ctx) => {
         const a = get(ctx);
         return typeof a === 'string' ? a : '';
-      },
-    });
+      }),
+    );
   }
   if (v.hasOther && !seenOther.has(named(v.question))) {
     seenOther.add(named(v.question));
-    cols.push({
-      name: named(`${v.question}_other_text`),
-      question,
-      questionType: v.type,
-      type: 'string',
-      title: suffix(title, OTHER_TEXT),
-      value: (ctx) => at(ctx)[`${v.question}-Comment`] ?? '',
-    });
+    cols.push(
+      stringColumn(
+        named(`${v.question}_other_text`),
+        suffix(title, OTHER_TEXT),
+        (ctx) => at(ctx)[`${v.question}-Comment`] ?? '',
+      ),
+    );
     if (!nest && (v.kind === 'single' || v.kind === 'multi')) {
-      cols.push({
-        name: `${v.question}_other_code`,
-        question,
-        questionType: v.type,
-        type: 'string',
-        title: suffix(title, OTHER_CODE),
-        value: (ctx) => ctx.codes?.get(v.name) ?? '',
-      });
+      cols.push(
+        stringColumn(`${v.question}_other_code`, suffix(title, OTHER_CODE), (ctx) => ctx.codes?.get(v.name) ?? ''),
+      );
     }
   }
 }

@@ -305,6 +305,13 @@ export function compareSheets(c: Comparison, lng: Lng, order: RowOrder = 'name')
   ];
   const rows = [...orderRows(c.regions, order, lng), c.total];
   const presence = (p: string) => (p === 'both' ? w.both : p === 'a' ? w.onlyA : w.onlyB);
+  /** The first columns of both sheets: region code, name, in which waves it is. */
+  const leadHeader = [w.code, w.region, w.presence];
+  const lead = (r: (typeof rows)[number]): SheetCell[] => [
+    r.code === 'all' ? '' : r.code,
+    r.code === 'all' ? w.total : r.names[lng],
+    presence(r.presence),
+  ];
   const share = (cell: Cell | undefined): SheetCell => (!cell ? null : cell.suppressed ? X : pct(cell.share));
   const sheets: Sheet[] = [];
   if (c.options.length) {
@@ -313,9 +320,7 @@ export function compareSheets(c: Comparison, lng: Lng, order: RowOrder = 'name')
       title: `${w.comparison}: ${c.variable.title[lng]}`,
       notes,
       header: [
-        w.code,
-        w.region,
-        w.presence,
+        ...leadHeader,
         `A: ${w.answered}`,
         `B: ${w.answered}`,
         ...c.options.flatMap((o) => [
@@ -328,9 +333,7 @@ export function compareSheets(c: Comparison, lng: Lng, order: RowOrder = 'name')
         smallHeader(lng),
       ],
       rows: rows.map((r) => [
-        r.code === 'all' ? '' : r.code,
-        r.code === 'all' ? w.total : r.names[lng],
-        presence(r.presence),
+        ...lead(r),
         r.a?.answered ?? null,
         r.b?.answered ?? null,
         ...c.options.flatMap((o) => {
@@ -357,9 +360,7 @@ export function compareSheets(c: Comparison, lng: Lng, order: RowOrder = 'name')
       title: `${w.comparison}: ${c.variable.title[lng]}`,
       notes,
       header: [
-        w.code,
-        w.region,
-        w.presence,
+        ...leadHeader,
         'A: n',
         'B: n',
         `A: ${w.sum}`,
@@ -373,9 +374,7 @@ export function compareSheets(c: Comparison, lng: Lng, order: RowOrder = 'name')
         smallHeader(lng),
       ],
       rows: rows.map((r) => [
-        r.code === 'all' ? '' : r.code,
-        r.code === 'all' ? w.total : r.names[lng],
-        presence(r.presence),
+        ...lead(r),
         stat(r.a?.numbers, 'n'),
         stat(r.b?.numbers, 'n'),
         stat(r.a?.numbers, 'sum'),

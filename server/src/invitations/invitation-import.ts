@@ -2,9 +2,9 @@
 // row. Pure apart from parsing: no database. Either every row is valid, or the caller gets the
 // problems of every bad row (by line) and imports nothing.
 import { createHash } from 'node:crypto';
-import ExcelJS from 'exceljs';
 import type { InvalidParam } from '../http/errors';
 import { readCsvTable } from '../exports/csv-read';
+import { readXlsxTable } from '../exports/xlsx-read';
 import { findRegion, municipalityTypes, regions } from '../reference/reference.service';
 import { MUNICIPALITY_ID } from './invitations.schema';
 
@@ -225,44 +225,12 @@ export function parseCsv(text: string, scope: ImportScope): ParsedImport {
   return 'problems' in table ? { rows: [], problems: table.problems } : checkRows(table.rows, table.head, scope);
 }
 
-function cellText(cell: ExcelJS.Cell): string {
-  const v = cell.value;
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
-  if (typeof v === 'string') return v;
-  if (v instanceof Date) return v.toISOString();
-  if (typeof v === 'object') {
-    if ('text' in v && typeof v.text === 'string') return v.text; // hyperlink
-    if ('richText' in v) return v.richText.map((r) => r.text).join('');
-    if ('result' in v && v.result !== undefined) return String(v.result); // formula
-  }
-  return cell.text ?? '';
-}
-
 /** The first worksheet of an XLSX workbook; the first non-empty row names the columns. */
 export async function parseXlsx(data: Buffer, scope: ImportScope): Promise<ParsedImport> {
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(data as unknown as ArrayBuffer);
-  } catch {
-    return { rows: [], problems: [{ name: 'file', reason: 'the file is not an XLSX workbook', code: 'invalid_xlsx' }] };
-  }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) return { rows: [], problems: [{ name: 'file', reason: 'the workbook has no sheet', code: 'empty' }] };
-  const table: { line: number; cells: string[] }[] = [];
-  let headings: string[] | undefined;
-  let headingLine = 1;
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const cells: string[] = [];
-    for (let c = 1; c <= Math.max(row.cellCount, 1); c++) cells.push(cellText(row.getCell(c)).trim());
-    if (!cells.some((c) => c !== '')) return;
-    if (!headings) {
-      headings = cells;
-      headingLine = rowNumber;
-    } else table.push({ line: rowNumber, cells });
-  });
-  if (!headings) return { rows: [], problems: [{ name: 'line 1', reason: 'the sheet is empty', code: 'empty' }] };
-  const result = checkRows(table, headings, scope, columnLetter);
+  const table = await readXlsxTable(data, { trim: true });
+  if ('problems' in table) return { rows: [], problems: table.problems };
+  const headingLine = table.headLine;
+  const result = checkRows(table.rows, table.head, scope, columnLetter);
   if (headingLine !== 1) {
     result.problems = result.problems.map((p) =>
       p.code === 'missing_column' ? { ...p, name: p.name.replace(/^line 1/, `line ${headingLine}`) } : p,

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { InvalidParam } from '../http/errors';
 import { safeCell, UTF8_BOM } from '../exports/csv';
 import { readCsvTable } from '../exports/csv-read';
+import { readXlsxTable } from '../exports/xlsx-read';
 import { PracticeFieldsSchema, type PracticeFields } from './practices.schema';
 
 export const MAX_IMPORT_ROWS = 5_000;
@@ -155,40 +156,10 @@ export function parsePracticesCsv(text: string): ParsedPractices {
   return 'problems' in table ? { rows: [], problems: table.problems } : checkPracticeRows(table.rows, table.head);
 }
 
-function cellText(cell: ExcelJS.Cell): string {
-  const v = cell.value;
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number' || typeof v === 'string') return String(v);
-  if (v instanceof Date) return v.toISOString();
-  if (typeof v === 'object') {
-    if ('text' in v && typeof v.text === 'string') return v.text;
-    if ('richText' in v) return v.richText.map((r) => r.text).join('');
-    if ('result' in v && v.result !== undefined) return String(v.result);
-  }
-  return cell.text ?? '';
-}
-
 /** The first worksheet; its first non-empty row names the columns. */
 export async function parsePracticesXlsx(data: Buffer): Promise<ParsedPractices> {
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(data as unknown as ArrayBuffer);
-  } catch {
-    return { rows: [], problems: [{ name: 'file', reason: 'the file is not an XLSX workbook', code: 'invalid_xlsx' }] };
-  }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) return { rows: [], problems: [{ name: 'file', reason: 'the workbook has no sheet', code: 'empty' }] };
-  const table: { line: number; cells: string[] }[] = [];
-  let headings: string[] | undefined;
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const cells: string[] = [];
-    for (let c = 1; c <= Math.max(row.cellCount, 1); c++) cells.push(cellText(row.getCell(c)));
-    if (!cells.some((c) => c.trim() !== '')) return;
-    if (!headings) headings = cells;
-    else table.push({ line: rowNumber, cells });
-  });
-  if (!headings) return { rows: [], problems: [{ name: 'line 1', reason: 'the sheet is empty', code: 'empty' }] };
-  return checkPracticeRows(table, headings);
+  const table = await readXlsxTable(data, { trim: false });
+  return 'problems' in table ? { rows: [], problems: table.problems } : checkPracticeRows(table.rows, table.head);
 }
 
 // ---- export ----

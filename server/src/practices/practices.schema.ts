@@ -186,22 +186,21 @@ export const PracticeEditorOut = PracticeOut.extend({
   ),
 }).meta({ id: 'PracticeForEditors', description: 'A practice with its review scores and history' });
 
-export const PracticeSummaryOut = z
-  .object({
-    id: z.string(),
-    title: z.string(),
-    status: z.enum(['draft', 'published']),
-    country: z.enum(COUNTRIES).or(z.literal('')),
-    regions: z.array(z.string()),
-    obstacles: z.array(z.string()),
-    fields: z.array(z.string()),
-    municipalityTypes: z.array(z.string()),
-    yearFrom: z.number().nullable(),
-    yearTo: z.number().nullable(),
-    updatedAt: z.string(),
-    publishedAt: z.string().nullable(),
-  })
-  .meta({ id: 'PracticeSummary', description: 'A practice in a list' });
+/** The fields of a practice that a list shows (in this order). */
+export const PracticeSummaryOut = PracticeOut.pick({
+  id: true,
+  title: true,
+  status: true,
+  country: true,
+  regions: true,
+  obstacles: true,
+  fields: true,
+  municipalityTypes: true,
+  yearFrom: true,
+  yearTo: true,
+  updatedAt: true,
+  publishedAt: true,
+}).meta({ id: 'PracticeSummary', description: 'A practice in a list' });
 
 export const BrowseOut = z.object({
   total: z.number(),
