@@ -63,9 +63,7 @@ export async function listAudit(opts: { limit: number; before?: Date; action?: s
   const docs = await AuditModel.find(filter)
     .sort({ at: -1 })
     .limit(opts.limit)
-    .lean<
-      { _id: string; at: Date; actor: string; action: string; target: string; details: Record<string, unknown> }[]
-    >();
+    .lean<(Omit<AuditEntry, 'id'> & { _id: string })[]>();
   return docs.map((d) => ({
     id: d._id,
     at: d.at,

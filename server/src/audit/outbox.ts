@@ -15,16 +15,11 @@
 import { randomUUID } from 'node:crypto';
 import mongoose, { type Model } from 'mongoose';
 import { AuditModel, AuditOutboxModel } from './audit.model';
-import type { AuditAction } from './audit.service';
+import type { AuditAction, AuditEntry } from './audit.service';
 import { logger } from '../logger';
 
-export type PendingAudit = {
-  at: Date;
-  actor: string;
-  action: AuditAction;
-  target: string;
-  details: Record<string, unknown>;
-};
+/** An audit record still to be written: an entry of the log before it has an id. */
+export type PendingAudit = Omit<AuditEntry, 'id' | 'action'> & { action: AuditAction };
 
 /** Outbox entries by id (uuids: no `.`, no `$`), as stored in a document. */
 export type AuditOutbox = Record<string, PendingAudit>;

@@ -11,6 +11,7 @@ import { effectiveK } from '../analytics/disclosure';
 import type { AuthUser } from '../auth/roles';
 import { waveCatalogue } from '../analytics/catalogue';
 import { DELIMITERS } from './csv';
+import { TABLE_FORMAT } from '../http/shared-schemas';
 import {
   codebook,
   countRawRows,
@@ -29,7 +30,6 @@ export const Delimiter = z.enum(['semicolon', 'comma', 'tab']).default('semicolo
 export const ExportLocale = z.enum(['ru', 'en', 'uk']).default('ru');
 const name = z.string().min(1).max(200);
 const part = z.coerce.number().int().min(0).max(10).default(0);
-const sheetFormat = z.enum(['csv', 'xlsx']);
 /** Order of the rows of per-region tables: by region name (in the export's language) or by code. */
 const RowOrder = z.enum(['name', 'code']);
 const common = { ...FilterFields, delimiter: Delimiter, locale: ExportLocale, part, k: KField };
@@ -63,12 +63,12 @@ export const ExportRequest = z.preprocess(
     z
       .object({ table: z.literal('responses'), format: z.enum(['csv', 'xlsx', 'sps', 'R', 'datapackage']), ...base })
       .strict(),
-    z.object({ table: z.literal('codebook'), format: sheetFormat, ...base }).strict(),
-    TABLE_OPTIONS.tally.extend({ table: z.literal('tally'), format: sheetFormat }),
-    TABLE_OPTIONS.question.extend({ table: z.literal('question'), format: sheetFormat }),
-    TABLE_OPTIONS.crosstab.extend({ table: z.literal('crosstab'), format: sheetFormat }),
-    TABLE_OPTIONS.region.extend({ table: z.literal('region'), format: sheetFormat }),
-    TABLE_OPTIONS.compare.extend({ table: z.literal('compare'), format: sheetFormat }),
+    z.object({ table: z.literal('codebook'), format: TABLE_FORMAT, ...base }).strict(),
+    TABLE_OPTIONS.tally.extend({ table: z.literal('tally'), format: TABLE_FORMAT }),
+    TABLE_OPTIONS.question.extend({ table: z.literal('question'), format: TABLE_FORMAT }),
+    TABLE_OPTIONS.crosstab.extend({ table: z.literal('crosstab'), format: TABLE_FORMAT }),
+    TABLE_OPTIONS.region.extend({ table: z.literal('region'), format: TABLE_FORMAT }),
+    TABLE_OPTIONS.compare.extend({ table: z.literal('compare'), format: TABLE_FORMAT }),
   ]),
 );
 export type ExportRequest = z.infer<typeof ExportRequest>;

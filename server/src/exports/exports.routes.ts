@@ -118,44 +118,26 @@ export function exportsRoutes(api: Api): void {
   const csvResponse = { 200: { description: 'CSV, UTF-8 with BOM', schema: z.string(), contentType: 'text/csv' } };
   const xlsxResponse = { 200: { description: 'XLSX workbook', schema: binarySchema, contentType: XLSX_TYPE } };
 
-  api.route({
-    method: 'get',
-    path: '/waves/{code}/exports/responses.csv',
-    summary: 'Raw responses as CSV (one row per response, one column per answer variable)',
-    access: 'researcher',
-    tags,
-    params: WaveParams,
-    query: ExportQuery,
-    responses: csvResponse,
-    handler: ({ params, query, user }, req, res) =>
-      sendExport(params.code, { ...query, table: 'responses', format: 'csv' }, user!, req, res),
-  });
-
-  api.route({
-    method: 'get',
-    path: '/waves/{code}/exports/responses.xlsx',
-    summary: 'Raw responses as XLSX (streamed), with the codebook as a second sheet',
-    access: 'researcher',
-    tags,
-    params: WaveParams,
-    query: LocaleQuery,
-    responses: xlsxResponse,
-    handler: ({ params, query, user }, req, res) =>
-      sendExport(params.code, { ...query, table: 'responses', format: 'xlsx' }, user!, req, res),
-  });
-
-  for (const format of ['csv', 'xlsx'] as const) {
+  const codebook = (format: string) =>
+    `Codebook as ${format}: variable, question text (ru/en/uk), type, value codes and labels`;
+  // The raw responses and the codebook, each as CSV and XLSX.
+  for (const [table, format, summary, query] of [
+    ['responses', 'csv', 'Raw responses as CSV (one row per response, one column per answer variable)', ExportQuery],
+    ['responses', 'xlsx', 'Raw responses as XLSX (streamed), with the codebook as a second sheet', LocaleQuery],
+    ['codebook', 'csv', codebook('CSV'), ExportQuery],
+    ['codebook', 'xlsx', codebook('XLSX'), ExportQuery],
+  ] as const) {
     api.route({
       method: 'get',
-      path: `/waves/{code}/exports/codebook.${format}`,
-      summary: `Codebook as ${format.toUpperCase()}: variable, question text (ru/en/uk), type, value codes and labels`,
+      path: `/waves/{code}/exports/${table}.${format}`,
+      summary,
       access: 'researcher',
       tags,
       params: WaveParams,
-      query: ExportQuery,
+      query,
       responses: format === 'csv' ? csvResponse : xlsxResponse,
       handler: ({ params, query, user }, req, res) =>
-        sendExport(params.code, { ...query, table: 'codebook', format }, user!, req, res),
+        sendExport(params.code, { ...query, table, format }, user!, req, res),
     });
   }
 

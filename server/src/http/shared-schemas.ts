@@ -29,3 +29,12 @@ export const SizeClassSchema = z
 export const ObstacleSchema = z
   .object({ code: z.string(), labels: LocalizedText })
   .meta({ id: 'Obstacle', description: 'An obstacle to inter-municipal cooperation: its code and labels' });
+
+/** An object of whole-number counts, one per name (a job's figures, a response-rate row). */
+export function countsSchema<K extends string>(...names: K[]): z.ZodObject<Record<K, z.ZodNumber>> {
+  return z.object(Object.fromEntries(names.map((name) => [name, z.number().int()])) as Record<K, z.ZodNumber>);
+}
+
+/** An uploaded table's format, and its content: CSV as text, an XLSX workbook as base64 (at most about 3 MB). */
+export const TABLE_FORMAT = z.enum(['csv', 'xlsx']);
+export const TABLE_FILE = z.string().min(1, 'the file is empty').max(4_000_000, 'at most about 3 MB');

@@ -2,14 +2,7 @@
 import { getWave } from '../waves/waves.service';
 import { findRegion, type Localized } from '../reference/reference.service';
 import { InvitationModel } from './invitation.model';
-import {
-  ADMIN_FIELDS,
-  sortForList,
-  toInvitation,
-  type Invitation,
-  type InvitationDoc,
-  type InvitationStatus,
-} from './invitations.service';
+import { toInvitationList, waveInvitations, type Invitation, type InvitationStatus } from './invitations.service';
 
 export type RegionRate = {
   code: string;
@@ -40,7 +33,7 @@ export async function responseBoard(waveCode: string): Promise<Board> {
       { $match: { waveCode } },
       { $group: { _id: '$boardKey', n: { $sum: 1 } } },
     ]),
-    InvitationModel.find({ waveCode }, ADMIN_FIELDS).lean<InvitationDoc[]>(),
+    waveInvitations(waveCode),
   ]);
   const byRegion = new Map<string, RegionRate>();
   const empty = () => ({
@@ -90,6 +83,6 @@ export async function responseBoard(waveCode: string): Promise<Board> {
   return {
     totals,
     regions: [...byRegion.values()].sort((a, b) => a.names.ru.localeCompare(b.names.ru, 'ru')),
-    invitations: sortForList(docs).map(toInvitation),
+    invitations: toInvitationList(docs),
   };
 }

@@ -12,7 +12,6 @@ import { getWave } from '../waves/waves.service';
 import { audited, prepareAudit, type AuditStep } from '../audit/outbox';
 import { InvitationModel, InvitationTokenModel } from './invitation.model';
 import {
-  ADMIN_FIELDS,
   assertWaveTakesChanges,
   boardKey,
   findInvitation,
@@ -22,6 +21,7 @@ import {
   type Invitation,
   type InvitationDoc,
   type InvitationStatus,
+  waveInvitations,
 } from './invitations.service';
 
 const newToken = () => randomBytes(16).toString('base64url');
@@ -96,7 +96,7 @@ export async function issueLinks(
 ): Promise<IssuedLink[]> {
   const wave = await getWave(waveCode);
   assertWaveTakesChanges(wave, 'issuing links');
-  const docs = await InvitationModel.find({ waveCode }, ADMIN_FIELDS).lean<InvitationDoc[]>();
+  const docs = await waveInvitations(waveCode);
   const wanted = new Set(which.ids ?? []);
   const chosen = docs.filter((d) => {
     if (d.completedAt) return false;

@@ -1,33 +1,30 @@
 import { z } from 'zod';
-import { LocalizedText as Localized } from '../http/shared-schemas';
+import { countsSchema, LocalizedText as Localized, TABLE_FILE, TABLE_FORMAT } from '../http/shared-schemas';
 import { MunicipalityRef, WaveParams } from '../responses/responses.schema';
 
 /** A municipality's id in an invitation list (also checked row by row in invitation-import.ts). */
+/** The language of a template's headers or of an invitation's mails. */
+const Lang = z.enum(['ru', 'uk', 'en']);
+
 export const MUNICIPALITY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const InvitationParams = WaveParams.extend({
   id: z.string().regex(MUNICIPALITY_ID, 'a municipality id'),
 }).strict();
 
-export const ImportBody = z
-  .object({
-    format: z.enum(['csv', 'xlsx']),
-    /** CSV: the text; XLSX: the file, base64-encoded. */
-    content: z.string().min(1, 'the file is empty').max(4_000_000, 'at most about 3 MB'),
-  })
-  .strict();
+export const ImportBody = z.object({ format: TABLE_FORMAT, content: TABLE_FILE }).strict();
 
 export const TemplateQuery = z
   .object({
     /** `csv` and `xlsx`: the columns (the XLSX also lists the codes); `codes-csv`: the codes as CSV. */
     format: z.enum(['csv', 'xlsx', 'codes-csv']),
-    lang: z.enum(['ru', 'uk', 'en']).default('ru'),
+    lang: Lang.default('ru'),
   })
   .strict();
 
 export const LinksBody = z
   .object({
-    format: z.enum(['csv', 'xlsx']),
+    format: TABLE_FORMAT,
     scope: z.enum(['unissued', 'all', 'selected']),
     ids: z.array(z.string().regex(MUNICIPALITY_ID)).min(1).max(10_000).optional(),
   })
@@ -48,7 +45,7 @@ export const InvitationOut = z.object({
   lastActivityAt: z.string().nullable(),
   completedAt: z.string().nullable(),
   /** The language of its mails as imported (null: from the country). */
-  language: z.enum(['ru', 'uk', 'en']).nullable(),
+  language: Lang.nullable(),
   invitedAt: z.string().nullable(),
   remindersSent: z.number().int(),
   lastMail: z
@@ -62,21 +59,11 @@ export const InvitationOut = z.object({
   optedOutAt: z.string().nullable(),
 });
 
-const Rate = z.object({
-  invited: z.number().int(),
-  notStarted: z.number().int(),
-  started: z.number().int(),
-  completed: z.number().int(),
-  revoked: z.number().int(),
-  mailed: z.number().int(),
-  reminders: z.number().int(),
-  mailFailed: z.number().int(),
-  optedOut: z.number().int(),
-});
+const RATE_COUNTS = ['invited', 'notStarted', 'started', 'completed', 'revoked'] as const;
+const MAIL_COUNTS = ['mailed', 'reminders', 'mailFailed', 'optedOut'] as const;
+const Rate = countsSchema(...RATE_COUNTS, ...MAIL_COUNTS);
 
-export const BoardExportQuery = z
-  .object({ format: z.enum(['csv', 'xlsx']), lang: z.enum(['ru', 'uk', 'en']).default('ru') })
-  .strict();
+export const BoardExportQuery = z.object({ format: TABLE_FORMAT, lang: Lang.default('ru') }).strict();
 
 export const BoardOut = z.object({
   wave: z.object({ code: z.string(), status: z.string(), anonymous: z.boolean() }),

@@ -167,6 +167,14 @@ export async function findInvitation(waveCode: string, municipalityId: string): 
   return doc;
 }
 
+/** Every invitation of a wave, with the fields staff see. */
+export function waveInvitations(waveCode: string): Promise<InvitationDoc[]> {
+  return InvitationModel.find({ waveCode }, ADMIN_FIELDS).lean<InvitationDoc[]>();
+}
+
+/** Invitations as the board lists them: by region, then by municipality name. */
+export const toInvitationList = (docs: InvitationDoc[]): Invitation[] => sortForList(docs).map(toInvitation);
+
 export function sortForList<T extends Pick<InvitationDoc, 'municipality'>>(docs: T[]): T[] {
   return [...docs].sort(
     (a, b) =>

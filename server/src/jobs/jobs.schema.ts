@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CrosstabSchema } from '../analytics/analytics.schema';
 import { MAIL_KINDS } from '../mail/templates';
+import { countsSchema } from '../http/shared-schemas';
 
 // `paused`: a mail campaign the coordinator paused (resume puts it back in the queue).
 export const JOB_STATES = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled'] as const;
@@ -59,18 +60,8 @@ export const CrosstabJobSummary = z.object({ row: z.string(), col: z.string(), f
 export const VerifyJobResult = z.object({ ok: z.boolean(), regions: z.array(z.string()) }).strict();
 /** The figures of a rebuild: regions and responses recounted. */
 export const RebuildJobResult = z.object({ regions: z.number().int(), responses: z.number().int() }).strict();
-/** What a campaign did (mail/mail.service.ts). */
-export const CampaignJobResult = z
-  .object({
-    targets: z.number().int(),
-    sent: z.number().int(),
-    failed: z.number().int(),
-    skipped: z.number().int(),
-    uncertain: z.number().int(),
-    /** Left for another day: the daily cap was reached. */
-    capped: z.number().int(),
-  })
-  .strict();
+/** What a campaign did (mail/mail.service.ts); `capped`: left for another day, the daily cap was reached. */
+export const CampaignJobResult = countsSchema('targets', 'sent', 'failed', 'skipped', 'uncertain', 'capped').strict();
 
 const jobFields = {
   id: z.string(),

@@ -1,6 +1,6 @@
 // zod schemas of the practices API: what an editor sends, what the public filters by, what comes back.
 import { z } from 'zod';
-import { LocalizedText } from '../http/shared-schemas';
+import { LocalizedText, TABLE_FILE, TABLE_FORMAT } from '../http/shared-schemas';
 import {
   COUNTRIES,
   FIELD_CODES,
@@ -131,9 +131,8 @@ export const ExportQuery = z
 
 export const ImportBody = z
   .object({
-    format: z.enum(['csv', 'xlsx']),
-    /** CSV text, or the XLSX workbook as base64. */
-    data: z.string().min(1).max(4_000_000),
+    format: TABLE_FORMAT,
+    data: TABLE_FILE,
     status: z.enum(['draft', 'published']).default('draft'),
   })
   .strict();
