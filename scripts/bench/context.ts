@@ -137,20 +137,33 @@ export async function createContext(
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
   let seeded = 0;
 
+  // A municipality lies in one region and has one type and size class: drawn once per name, from
+  // its number (respondents, roles and answers vary per response).
+  function municipalityOf(i: number) {
+    const m = i % MUNICIPALITIES;
+    const own = rng(0x5eed + m);
+    const from = <T>(xs: T[]) => xs[Math.floor(own() * xs.length)];
+    const ua = own() < 0.35;
+    return {
+      name: `Муниципалитет №${m}`,
+      ua,
+      region: from(ua ? UA : RU),
+      type: from(ua ? UA_TYPES : RU_TYPES),
+      size: from(SIZES),
+    };
+  }
+
   function makeDoc(i: number) {
-    const ua = rand() < 0.35;
-    const region = pick(ua ? UA : RU);
+    const { name, ua, region, type: municipalityType, size: sizeClass } = municipalityOf(i);
     let obstacles = OBSTACLES.filter(([, w]) => rand() < w).map(([o]) => o);
     if (!obstacles.length) obstacles = ['funding'];
-    const municipalityType = pick(ua ? UA_TYPES : RU_TYPES);
-    const sizeClass = pick(SIZES);
     const role = pick(ROLES);
     const answers: Record<string, unknown> = {
       country: ua ? 'UA' : 'RU',
       region,
       // Russia and Ukraine have ~19,000 municipalities between them: a large wave has several
       // respondents per municipality, so names repeat after MUNICIPALITIES responses.
-      municipality: `Муниципалитет №${i % MUNICIPALITIES}`,
+      municipality: name,
       municipality_type: municipalityType,
       population: Math.round(2000 + rand() * rand() * 300000),
       size_class: sizeClass,

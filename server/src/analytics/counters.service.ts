@@ -424,7 +424,9 @@ export async function maintainTally(
 ): Promise<{ applied: number; pruned: number } | 'skipped'> {
   if (!(await claimLease(MAINTENANCE_LEASE, leaseMs, holder))) return 'skipped';
   await buildMissingCubes();
+  const catchUpStart = Date.now();
   const applied = full ? await catchUp() : 0;
+  if (full) logger.info({ applied, ms: Date.now() - catchUpStart }, 'tally catch-up pass over the responses');
   const pruned = await prune();
   return { applied, pruned };
 }
@@ -437,7 +439,11 @@ export const FULL_CATCH_UP_EVERY = 10;
  * the holder renews its lease on each pass and keeps it while alive; if it dies, another
  * instance takes over within two intervals. Returns a stop function (gives the lease up).
  */
-export function startTallyMaintenance(everyMs = 60_000): () => Promise<void> {
+export function startTallyMaintenance(
+  everyMs = 60_000,
+  /** The first pass waits for this (at start-up: the cubes' load, so the two do not compete for the store). */
+  after: Promise<unknown> = Promise.resolve(),
+): () => Promise<void> {
   let running: Promise<void> | undefined;
   let stopped = false;
   let ticks = 0;
@@ -458,7 +464,7 @@ export function startTallyMaintenance(everyMs = 60_000): () => Promise<void> {
       }
     })();
   };
-  tick();
+  void after.catch(() => undefined).then(tick);
   const timer = setInterval(tick, everyMs);
   timer.unref();
   return async () => {

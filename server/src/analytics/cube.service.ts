@@ -504,6 +504,8 @@ const MEMO_MAX = 256;
 const loading = new Map<string, Promise<void>>();
 /** How long a whole-cube load may take (it is shared by the requests waiting for it). */
 const LOAD_ALL_MS = 5 * 60_000;
+/** Municipality bucket documents per batch of a whole load (see loadAll). */
+const MUNI_BATCH = 100;
 
 const heldOf = (cacheKey: string): Held => {
   let held = cache.get(cacheKey);
@@ -556,7 +558,11 @@ function loadAll(cacheKey: string, wave: string): Promise<void> {
       const v = versions.cells.get(d._id);
       cells.set(d._id, { version: v?.version ?? -1, group: v?.group ?? -1, value: toCell(d) });
     }
-    const muniCursor = CubeMunicipalitiesModel.find({ wave }, MUNI_FIELDS).lean<MuniDoc>().cursor({ batchSize: 500 });
+    // Municipality buckets run to tens of KB each: small batches keep every reply far below the
+    // wire's message limit (48 MB; the embedded store does not cut a batch at 16 MB as MongoDB does).
+    const muniCursor = CubeMunicipalitiesModel.find({ wave }, MUNI_FIELDS)
+      .lean<MuniDoc>()
+      .cursor({ batchSize: MUNI_BATCH });
     for await (const d of abortable(muniCursor, signal)) {
       const v = versions.munis.get(d._id);
       munis.set(d._id, { version: v?.version ?? -1, group: v?.group ?? -1, value: muniRows(d) });
