@@ -12,7 +12,7 @@ import { submission } from './submission';
 import { page } from './page';
 import { exportJob } from './export-job';
 import { abandoned } from './abandoned';
-import { cubeRead } from './cube-read';
+import { cubeRead, DURING_PASS } from './cube-read';
 
 export const BENCHMARKS: Benchmark[] = [tallyRead, cubeRead, exportStream, exportJob, abandoned, submission, page];
 
@@ -104,12 +104,14 @@ function summary(results: Result[]): string[] {
     const at = (size: number, metric: string) => get('cube-read', size, metric);
     const reads = results
       .filter((r) => r.benchmark === 'cube-read' && r.size === cubeSizes[0] && r.metric.endsWith(' median'))
-      .map((r) => r.metric.slice(0, -' median'.length));
+      .map((r) => r.metric.slice(0, -' median'.length))
+      .filter((m) => !m.endsWith(DURING_PASS));
     for (const s of cubeSizes.slice(1)) {
       const ratios = reads.map((m) => at(s, `${m} median`)! / at(cubeSizes[0], `${m} median`)!);
       const p95 = Math.max(...reads.map((m) => at(s, `${m} p95`)!));
+      const during = reads.map((m) => at(s, `${m}${DURING_PASS} p95`)).filter((v): v is number => v !== undefined);
       lines.push(
-        `cube reads at ${s.toLocaleString('en')} / at ${cubeSizes[0].toLocaleString('en')}: worst ${Math.max(...ratios).toFixed(2)} (target ≤ 1.5); worst p95 ${p95.toFixed(1)} ms (target ≤ 200)`,
+        `cube reads at ${s.toLocaleString('en')} / at ${cubeSizes[0].toLocaleString('en')}: worst ${Math.max(...ratios).toFixed(2)} (target ≤ 1.5); worst p95 ${p95.toFixed(1)} ms (target ≤ 200)${during.length ? `; while the start-up catch-up pass ran: worst p95 ${Math.max(...during).toFixed(1)} ms` : ''}`,
       );
     }
   }

@@ -18,6 +18,10 @@ export type ServerProcess = {
   deathReport: () => string | null;
   /** The app's last log lines (warnings and errors), e.g. to explain a failed job. */
   logTail: () => string;
+  /** Whether a line of the app's output has matched `re` since it started. */
+  seen: (re: RegExp) => boolean;
+  /** Resolves when a line of the app's output matches `re` (at once if one already did); rejects after `ms`. */
+  waitFor: (re: RegExp, ms: number) => Promise<void>;
 };
 
 const TAIL_LINES = 40;
@@ -57,10 +61,38 @@ export async function startServerProcess(
   });
   // The last lines of the app's stdout and stderr, so that a death can be explained.
   const tail: string[] = [];
+  // Every line is offered to the patterns waited for (waitFor).
+  const matched: string[] = [];
+  const waiters = new Set<{ re: RegExp; done: () => void }>();
   const keep = (stream: string) => (line: string) => {
     tail.push(`[app ${stream}] ${line}`);
     if (tail.length > TAIL_LINES) tail.shift();
+    for (const w of [...waiters])
+      if (w.re.test(line)) {
+        waiters.delete(w);
+        w.done();
+      }
+    // Kept for seen(): the app's own messages, not its per-request log lines (bounded).
+    if (!/"msg":"request (completed|errored)"/.test(line) && matched.length < 1000) matched.push(line);
   };
+  const seen = (re: RegExp) => matched.some((l) => re.test(l));
+  const waitFor = (re: RegExp, ms: number) =>
+    seen(re)
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            waiters.delete(w);
+            reject(new Error(`no app output matching ${re} within ${ms} ms`));
+          }, ms);
+          const w = {
+            re,
+            done: () => {
+              clearTimeout(timer);
+              resolve();
+            },
+          };
+          waiters.add(w);
+        });
   readline.createInterface({ input: proc.stderr! }).on('line', keep('stderr'));
   let stopping = false;
   let report: string | null = null;
@@ -106,5 +138,5 @@ export async function startServerProcess(
       proc.kill('SIGTERM');
       setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
     });
-  return { url, proc, stop, died, deathReport: () => report, logTail: () => tail.join('\n') };
+  return { url, proc, stop, died, deathReport: () => report, logTail: () => tail.join('\n'), seen, waitFor };
 }

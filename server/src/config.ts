@@ -28,6 +28,12 @@ const EnvSchema = z.object({
   REQUEST_DEADLINE_MS: z.coerce.number().int().min(500).max(600_000).default(5000),
   DB_OP_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).optional(),
   TALLY_MAINTENANCE_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+  TALLY_FULL_PASS_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(7 * 86_400_000)
+    .default(3_600_000),
   RATE_LIMIT_LOGIN_PER_15MIN: z.coerce.number().int().min(0).default(20),
   RATE_LIMIT_TOKEN_LOOKUPS_PER_MIN: z.coerce.number().int().min(0).default(120),
   RATE_LIMIT_SUBMISSIONS_PER_MIN: z.coerce.number().int().min(0).default(120),
@@ -136,6 +142,8 @@ export type Config = {
   dbOpTimeoutMs: number;
   /** How often the kept tally counters are caught up and pruned (one instance at a time). */
   tallyMaintenanceMs: number;
+  /** How often the full catch-up pass over the responses runs (also once at start). */
+  tallyFullPassMs: number;
   /** Per client IP; 0 turns a limit off (benchmarks). */
   rateLimits: { loginPer15Min: number; tokenLookupsPerMin: number; submissionsPerMin: number; perTokenPerMin: number };
   /** Files of finished export jobs are removed this long after the job finished. */
@@ -218,6 +226,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     exportRetentionMs: Math.round(e.EXPORT_RETENTION_HOURS * 3_600_000),
     dbOpTimeoutMs: e.DB_OP_TIMEOUT_MS ?? Math.min(4000, Math.floor(e.REQUEST_DEADLINE_MS * 0.8)),
     tallyMaintenanceMs: e.TALLY_MAINTENANCE_MS,
+    tallyFullPassMs: e.TALLY_FULL_PASS_MS,
     rateLimits: {
       loginPer15Min: e.RATE_LIMIT_LOGIN_PER_15MIN,
       tokenLookupsPerMin: e.RATE_LIMIT_TOKEN_LOOKUPS_PER_MIN,

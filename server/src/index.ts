@@ -184,7 +184,7 @@ export async function main(): Promise<void> {
   // the counters' `recent` guard lists are pruned (one instance at a time, see counters.service.ts).
   // The first pass (a full catch-up: on the embedded store a read of every response) starts once
   // the cubes are loaded, so that the researchers' first reads after a start do not wait behind it.
-  const stopTallyMaintenance = startTallyMaintenance(cfg.tallyMaintenanceMs, cubesWarm);
+  const stopTallyMaintenance = startTallyMaintenance(cfg.tallyMaintenanceMs, cubesWarm, cfg.tallyFullPassMs);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -44,7 +44,7 @@ describe('the running server maintains the kept counts', () => {
 
   beforeAll(async () => {
     wave = await createFixtureWave();
-    ({ url, proc } = await startServerProcess(dbName, { TALLY_MAINTENANCE_MS: '300' }));
+    ({ url, proc } = await startServerProcess(dbName, { TALLY_MAINTENANCE_MS: '300', TALLY_FULL_PASS_MS: '3000' }));
   }, 90_000);
   afterAll(() => {
     proc?.kill('SIGTERM');

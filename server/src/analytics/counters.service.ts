@@ -13,7 +13,7 @@
 //      `recent`, so the list holds only the last minutes of arrivals, not the whole wave.
 //
 // A crash between 1 and 2, or 2 and 3, leaves a response without `talliedAt`; the catch-up pass
-// (a full pass over the responses at start and every FULL_CATCH_UP_EVERY × TALLY_MAINTENANCE_MS on
+// (a full pass over the responses at start and every TALLY_FULL_PASS_MS, an hour by default, on
 // one instance at a time, a retry by `_id` of the responses whose counting failed in this process
 // every TALLY_MAINTENANCE_MS, and in `npm run tally -- rebuild`) re-runs 2–3 for it: applied
 // once whether step 2 had happened or not. The only way to double-count would be a step 2 for an
@@ -211,7 +211,7 @@ const SOURCE_FIELDS = CUBE_SOURCE_FIELDS;
 /**
  * Applies every completed response not yet marked (older than the grace period). Returns how many
  * it applied. A full pass: on FerretDB its filter reads every response of the store, so the
- * maintenance runs it at start and every FULL_CATCH_UP_EVERY ticks only; in between, the
+ * maintenance runs it at start and every TALLY_FULL_PASS_MS only; in between, the
  * responses whose counting failed live are retried by `_id` (retryFailed).
  */
 export async function catchUp(opts: { wave?: string; graceMs?: number } = {}): Promise<number> {
@@ -431,29 +431,32 @@ export async function maintainTally(
   return { applied, pruned };
 }
 
-/** Every how many maintenance ticks the full catch-up pass runs (also at the first tick). */
-export const FULL_CATCH_UP_EVERY = 10;
-
 /**
  * Runs the maintenance pass every `everyMs` (TALLY_MAINTENANCE_MS), on one instance at a time:
  * the holder renews its lease on each pass and keeps it while alive; if it dies, another
- * instance takes over within two intervals. Returns a stop function (gives the lease up).
+ * instance takes over within two intervals. The full catch-up over the responses runs in the
+ * first pass and then every `fullEveryMs` (TALLY_FULL_PASS_MS): on the embedded store it reads
+ * every response (about 30 s of the store's time at 100,000, minutes at 1,000,000), and the
+ * retry by `_id` of each pass already counts what failed in this process. Returns a stop
+ * function (gives the lease up).
  */
 export function startTallyMaintenance(
   everyMs = 60_000,
   /** The first pass waits for this (at start-up: the cubes' load, so the two do not compete for the store). */
   after: Promise<unknown> = Promise.resolve(),
+  fullEveryMs = 60 * 60_000,
 ): () => Promise<void> {
   let running: Promise<void> | undefined;
   let stopped = false;
-  let ticks = 0;
+  let lastFull = -Infinity;
   const tick = () => {
     if (running || stopped) return;
     running = (async () => {
       try {
         const retried = await retryFailed();
         if (retried) logger.info({ retried }, 'tally: failed counts retried');
-        const full = ticks++ % FULL_CATCH_UP_EVERY === 0;
+        const full = Date.now() - lastFull >= fullEveryMs;
+        if (full) lastFull = Date.now();
         const outcome = await maintainTally(2 * everyMs, INSTANCE_ID, full);
         if (outcome !== 'skipped' && (outcome.applied || outcome.pruned))
           logger.info(outcome, 'tally counters maintained');
