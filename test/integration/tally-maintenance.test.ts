@@ -37,6 +37,24 @@ async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 15_
 const counter = (wave: string, region = 'RU-VLG') =>
   CounterModel.findById(counterId(wave, region)).lean<{ n: number; c: Record<string, number>; recent: string[] }>();
 
+/** A complete response stored two minutes ago whose counting never happened; its id. */
+async function storeUncounted(wave: string, questionnaireId: string): Promise<string> {
+  const id = randomUUID();
+  await ResponseModel.create({
+    _id: id,
+    waveCode: wave,
+    questionnaireId,
+    status: 'complete',
+    regionCode: 'RU-VLG',
+    answers: { region: 'RU-VLG', municipality: 'Lost', obstacles: ['legal'] },
+    municipality: 'Lost',
+    obstacles: ['legal'],
+    locale: 'ru',
+    submittedAt: new Date(Date.now() - 120_000),
+  });
+  return id;
+}
+
 describe('the running server maintains the kept counts', () => {
   let proc: ChildProcess;
   let url: string;
@@ -62,19 +80,7 @@ describe('the running server maintains the kept counts', () => {
     const questionnaireId = (await ResponseModel.findOne({ waveCode: wave }).lean<{ questionnaireId: string }>())!
       .questionnaireId;
     // Stored, but its counter update never happened (the store refused it; the process died).
-    const lostId = randomUUID();
-    await ResponseModel.create({
-      _id: lostId,
-      waveCode: wave,
-      questionnaireId,
-      status: 'complete',
-      regionCode: 'RU-VLG',
-      answers: { region: 'RU-VLG', municipality: 'Lost', obstacles: ['legal'] },
-      municipality: 'Lost',
-      obstacles: ['legal'],
-      locale: 'ru',
-      submittedAt: new Date(Date.now() - 120_000),
-    });
+    const lostId = await storeUncounted(wave, questionnaireId);
     // Nothing but the server's maintenance loop can count it now (no request mentions it).
 
     const after = await until(
@@ -183,19 +189,7 @@ describe('the first maintenance pass after a start', () => {
     await sleep(1500);
     const wave = await createFixtureWave();
     const { questionnaireId } = (await WaveModel.findOne({ code: wave }).lean<{ questionnaireId: string }>())!;
-    const lostId = randomUUID();
-    await ResponseModel.create({
-      _id: lostId,
-      waveCode: wave,
-      questionnaireId,
-      status: 'complete',
-      regionCode: 'RU-VLG',
-      answers: { region: 'RU-VLG', municipality: 'Lost', obstacles: ['legal'] },
-      municipality: 'Lost',
-      obstacles: ['legal'],
-      locale: 'ru',
-      submittedAt: new Date(Date.now() - 120_000),
-    });
+    const lostId = await storeUncounted(wave, questionnaireId);
     const talliedAt = async () =>
       (await ResponseModel.findById(lostId, { talliedAt: 1 }).lean<{ talliedAt: Date | null }>())?.talliedAt ?? null;
     let open!: () => void;

@@ -424,10 +424,10 @@ export async function maintainTally(
 ): Promise<{ applied: number; pruned: number } | 'skipped'> {
   if (!(await claimLease(MAINTENANCE_LEASE, leaseMs, holder))) return 'skipped';
   await buildMissingCubes();
-  const catchUpStart = Date.now();
+  const started = Date.now();
   const applied = full ? await catchUp() : 0;
-  if (full) logger.info({ applied, ms: Date.now() - catchUpStart }, 'tally catch-up pass over the responses');
   const pruned = await prune();
+  if (full) logger.info({ applied, pruned, ms: Date.now() - started }, 'tally full maintenance pass done');
   return { applied, pruned };
 }
 
