@@ -108,7 +108,7 @@ function summary(results: Result[]): string[] {
       .filter((m) => !m.endsWith(DURING_PASS));
     for (const s of cubeSizes.slice(1)) {
       const ratios = reads.map((m) => at(s, `${m} median`)! / at(cubeSizes[0], `${m} median`)!);
-      const p95 = Math.max(...reads.map((m) => at(s, `${m} p95`)!));
+      const p95 = Math.max(...reads.map((m) => at(s, `${m} p95`)).filter((v): v is number => v !== undefined));
       const during = reads.map((m) => at(s, `${m}${DURING_PASS} p95`)).filter((v): v is number => v !== undefined);
       lines.push(
         `cube reads at ${s.toLocaleString('en')} / at ${cubeSizes[0].toLocaleString('en')}: worst ${Math.max(...ratios).toFixed(2)} (target ≤ 1.5); worst p95 ${p95.toFixed(1)} ms (target ≤ 200)${during.length ? `; while the start-up catch-up pass ran: worst p95 ${Math.max(...during).toFixed(1)} ms` : ''}`,
