@@ -118,7 +118,7 @@ function summary(results: Result[]): string[] {
   const sub = (metric: string) => results.find((r) => r.benchmark === 'submission' && r.metric === metric)?.value;
   if (sub('api / raw rate') !== undefined)
     lines.push(
-      `submissions: ${sub('api submissions/s')!.toFixed(1)}/s through the API = ${(sub('api / raw rate')! * 100).toFixed(1)}% of raw inserts (target ≥ 25%, issue 14), p50 ${sub('api p50')!.toFixed(0)} ms, p99 ${sub('api p99')!.toFixed(0)} ms; stored ${sub('stored')} of ${sub('acknowledged')} acknowledged, ${sub('duplicates')} duplicates`,
+      `submissions: ${sub('api submissions/s')!.toFixed(1)}/s through the API = ${(sub('api / raw rate')! * 100).toFixed(1)}% of raw inserts (target ≥ 25%, issue 14), p50 ${sub('api p50')!.toFixed(0)} ms, p99 ${sub('api p99')!.toFixed(0)} ms; stored ${sub('stored')} of ${sub('acknowledged')} acknowledged, ${sub('duplicates')} duplicates; counts current ${sub('counts current after')!.toFixed(0)} ms after the last answer; CPU per submission: app ${sub('app CPU per submission')!.toFixed(1)} ms, store ${sub('store CPU per submission')!.toFixed(1)} ms, clients ${sub('client CPU per submission')!.toFixed(1)} ms (a raw insert: store ${sub('store CPU per raw insert')!.toFixed(1)} ms, driver ${sub('client CPU per raw insert')!.toFixed(1)} ms)`,
     );
   const pg = (metric: string) => results.find((r) => r.benchmark === 'page' && r.metric === metric)?.value;
   if (pg('respondent JS brotli') !== undefined) {

@@ -4,11 +4,13 @@
 // through the driver at the same concurrency, on the same store. Afterwards the stored count must
 // equal the number acknowledged, with no duplicates.
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import mongoose from 'mongoose';
 import { createWaveIfAbsent } from '../../server/src/waves/waves.service';
 import { listQuestionnaires } from '../../server/src/questionnaires/questionnaires.service';
 import { DEFAULT_QUESTIONNAIRE } from '../../server/src/bootstrap';
 import { ResponseModel } from '../../server/src/responses/response.model';
+import { respondentCounts } from '../../server/src/analytics/counters.service';
 import type { Benchmark, BenchContext, Result } from './context';
 import { startServerProcess } from './server-process';
 
@@ -80,6 +82,41 @@ async function pool(
   return { seconds: (performance.now() - started) / 1000, latencies: latencies.sort((a, b) => a - b) };
 }
 
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10; // utime, stime (fields 14 and 15)
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU of the app, the store and this process (the clients) over a phase, in ms. */
+function cpuMeter(appPid: number | undefined, storePid: number | undefined) {
+  const at = () => ({ app: cpuMs(appPid), store: cpuMs(storePid), bench: process.cpuUsage() });
+  const start = at();
+  return () => {
+    const end = at();
+    const bench = process.cpuUsage(start.bench);
+    return { app: end.app - start.app, store: end.store - start.store, bench: (bench.user + bench.system) / 1000 };
+  };
+}
+
+/** Waits until the wave's kept counts hold `n` responses; returns how long that took (ms). */
+async function countsCurrent(wave: string, n: number): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    if (((await respondentCounts([wave])).get(wave) ?? 0) >= n) return performance.now() - started;
+    if (performance.now() - started > 120_000)
+      throw new Error(`kept counts of ${wave} still short of ${n} after 2 min`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 type Reply = { status: number; body: string; retryAfterMs: number };
 
 /** One POST through Node's fetch (undici: keep-alive connections, reused across requests). */
@@ -137,10 +174,16 @@ async function measure(ctx: BenchContext, size: number): Promise<Result[]> {
     }
   };
   let api: { seconds: number; latencies: number[] };
+  let apiCpu: { app: number; store: number; bench: number };
+  let countsLag: number;
   try {
     // Warm-up one at a time: a cold server (JIT, caches) would otherwise start behind its deadline.
     await pool(WARM_UP, 1, send);
+    const meter = cpuMeter(server.proc.pid, ctx.storePid);
     api = await pool(MEASURED, CONCURRENCY, (i) => send(WARM_UP + i));
+    // Work the submissions leave behind them (kept counts not yet current) is theirs too.
+    countsLag = await countsCurrent(wave, acknowledged.size);
+    apiCpu = meter();
   } finally {
     await server.stop();
   }
@@ -155,9 +198,11 @@ async function measure(ctx: BenchContext, size: number): Promise<Result[]> {
     await raw.insertOne({ ...docs[i], _id: `warm-${i}` });
   });
   const measuredDocs = docs.slice(WARM_UP);
+  const rawMeter = cpuMeter(undefined, ctx.storePid);
   const base = await pool(measuredDocs.length, CONCURRENCY, async (i) => {
     await raw.insertOne(measuredDocs[i]);
   });
+  const rawCpu = rawMeter();
   await raw.drop();
 
   // Exactness: every acknowledged submission stored once, nothing else stored.
@@ -190,6 +235,12 @@ async function measure(ctx: BenchContext, size: number): Promise<Result[]> {
     r('api p99', percentile(api.latencies, 99), 'ms'),
     r('raw p50', percentile(base.latencies, 50), 'ms'),
     r('raw p99', percentile(base.latencies, 99), 'ms'),
+    r('counts current after', countsLag, 'ms', 'after the last answer'),
+    r('app CPU per submission', apiCpu.app / MEASURED, 'ms', 'the server process'),
+    r('store CPU per submission', apiCpu.store / MEASURED, 'ms', 'the embedded store'),
+    r('client CPU per submission', apiCpu.bench / MEASURED, 'ms', 'this process: 50 clients'),
+    r('store CPU per raw insert', rawCpu.store / measuredDocs.length, 'ms'),
+    r('client CPU per raw insert', rawCpu.bench / measuredDocs.length, 'ms', 'this process: the driver'),
     r('acknowledged', acknowledged.size, 'count'),
     r('stored', stored.length, 'count'),
     r('duplicates', duplicates, 'count'),

@@ -14,6 +14,8 @@ import (
 	"log"
 	"log/slog"
 	"net"
+	"net/http"
+	_ "net/http/pprof" // served only when STORE_PPROF names an address (diagnostics)
 	"net/url"
 	"os"
 	"os/signal"
@@ -91,6 +93,12 @@ func main() {
 			_, _ = io.Copy(io.Discard, os.Stdin)
 			stop()
 		}()
+	}
+
+	// STORE_PPROF=127.0.0.1:6060 serves Go's profiler (e.g. `go tool pprof
+	// http://127.0.0.1:6060/debug/pprof/profile?seconds=10`) while a benchmark runs; off by default.
+	if addr := os.Getenv("STORE_PPROF"); addr != "" {
+		go func() { log.Printf("store: pprof: %v", http.ListenAndServe(addr, nil)) }()
 	}
 
 	done := make(chan error, 1)
