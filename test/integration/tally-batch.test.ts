@@ -9,7 +9,8 @@ import { createApp } from '../../server/src/app';
 import { connectMongoose } from '../../server/src/db/connection';
 import { prepareDatabase } from '../../server/src/bootstrap';
 import { applyBatch, applyToCounters, readCounters, verifyCounters } from '../../server/src/analytics/counters.service';
-import { mergeKeptUpdates } from '../../server/src/analytics/guarded-batch';
+import { applyGuarded, mergeKeptUpdates } from '../../server/src/analytics/guarded-batch';
+import { CounterModel } from '../../server/src/analytics/counter.model';
 import { ResponseModel } from '../../server/src/responses/response.model';
 import { ROOT, storeKind, storeUri } from '../helpers/db';
 import { answers, createFixtureWave } from '../helpers/fixtures';
@@ -107,6 +108,44 @@ describe('group commit of the counting step', () => {
     expect([...again.values()].every((o) => o === 'already')).toBe(true);
     expect((await readCounters(wave)).get(REGIONS[0])!.n).toBe(3);
     expect((await verifyCounters(wave)).ok).toBe(true);
+  });
+
+  it('creates a kept document in one write, and tells a replay from another writer creating it', async () => {
+    const never = () => false;
+    const base = { wave: 'w-guard', region: 'R', f: 3 };
+    const one = (id: string) => [{ id, update: { $inc: { n: 1, 'c.q=a': 1 } } }];
+    // A document that does not exist yet: one upsert creates it with `base` and the update.
+    const _id = `guard|${randomUUID()}`;
+    commands.length = 0;
+    expect((await applyGuarded(CounterModel, _id, one('r1'), never, base)).get('r1')).toBe('applied');
+    expect(commands.filter((c) => c.startsWith('update tallycounters'))).toHaveLength(1);
+    const doc = await CounterModel.findById(_id).lean<{
+      wave: string;
+      n: number;
+      c: Record<string, number>;
+      recent: string[];
+    }>();
+    expect(doc).toMatchObject({ wave: 'w-guard', region: 'R', f: 3, n: 1, c: { 'q=a': 1 }, recent: ['r1'] });
+    // A replay: the upsert meets the document (E11000), the plain update matches nothing: 'already', no change.
+    expect((await applyGuarded(CounterModel, _id, one('r1'), never, base)).get('r1')).toBe('already');
+    expect((await CounterModel.findById(_id).lean<{ n: number }>())!.n).toBe(1);
+    // A group with the replayed id and a new one: each on its own, the new one counted once.
+    const group = [...one('r1'), ...one('r2')];
+    const out = await applyGuarded(CounterModel, _id, group, never, base);
+    expect([out.get('r1'), out.get('r2')]).toEqual(['already', 'applied']);
+    expect((await CounterModel.findById(_id).lean<{ n: number; recent: string[] }>())!).toMatchObject({
+      n: 2,
+      recent: ['r1', 'r2'],
+    });
+    // Several writers creating the same new document at once: every one counted exactly once.
+    const fresh = `guard|${randomUUID()}`;
+    const ids = Array.from({ length: 8 }, (_x, i) => `p${i}`);
+    const outcomes = await Promise.all(ids.map((id) => applyGuarded(CounterModel, fresh, one(id), never, base)));
+    expect(outcomes.map((o, i) => o.get(ids[i]))).toEqual(ids.map(() => 'applied'));
+    const made = await CounterModel.findById(fresh).lean<{ n: number; c: Record<string, number>; recent: string[] }>();
+    expect(made!.n).toBe(8);
+    expect(made!.c['q=a']).toBe(8);
+    expect([...made!.recent].sort()).toEqual(ids);
   });
 
   it('merges the updates of one document: sums, smallest and largest', () => {

@@ -45,6 +45,7 @@ import {
   type CubeSource,
   type RecountOptions,
 } from './cube.service';
+import { keyed } from '../db/schema';
 import { abortable } from '../db/abortable';
 import { longCursorOptions, longRead } from '../db/long-reads';
 import { currentSignal } from '../http/request-context';
@@ -82,13 +83,8 @@ export async function applyBatch(rs: TallySource[], seenUnmarkedAt = Date.now())
     [...groupBy(unique, (r) => counterId(r.waveCode, r.regionCode))].map(async ([_id, members]) => {
       const items = await Promise.all(members.map(async (r) => ({ id: r._id, update: await counterUpdateOf(r) })));
       const first = members[0];
-      const ensure = () =>
-        CounterModel.updateOne(
-          { _id },
-          { $setOnInsert: { wave: first.waveCode, region: first.regionCode, n: 0, c: {}, recent: [], f: CUBE_FORMAT } },
-          { upsert: true },
-        );
-      for (const [id, o] of await applyGuarded(CounterModel, _id, items, late, ensure)) out.set(id, o);
+      const base = { wave: first.waveCode, region: first.regionCode, f: CUBE_FORMAT };
+      for (const [id, o] of await applyGuarded(CounterModel, _id, items, late, base)) out.set(id, o);
     }),
   );
   const onward = unique.filter((r) => out.get(r._id) !== 'late' && !late());
@@ -104,8 +100,9 @@ export async function applyBatch(rs: TallySource[], seenUnmarkedAt = Date.now())
       done.push(r._id);
     }
   }
-  if (done.length === 1) await ResponseModel.updateOne({ _id: done[0] }, { $set: { talliedAt: new Date() } });
-  else if (done.length) await ResponseModel.updateMany({ _id: { $in: done } }, { $set: { talliedAt: new Date() } });
+  if (done.length === 1) await keyed(ResponseModel).updateOne({ _id: done[0] }, { $set: { talliedAt: new Date() } });
+  else if (done.length)
+    await keyed(ResponseModel).updateMany({ _id: { $in: done } }, { $set: { talliedAt: new Date() } });
   return out;
 }
 

@@ -32,6 +32,7 @@
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { ResponseModel } from '../responses/response.model';
+import { keyed } from '../db/schema';
 import { CubeCellModel, CubeMunicipalitiesModel, CubeStampModel, CubeVersionsModel } from './cube.model';
 import { applyGuarded, groupBy, type KeptUpdate, type Outcome } from './guarded-batch';
 import { contributionOf, escapeKey, unescapeKey, variablesById, waveCatalogue } from './catalogue';
@@ -238,8 +239,9 @@ export async function bumpVersions(wave: string, docs: Changed[]): Promise<void>
     inc[`v.${versionKey(d)}`] = 1;
     groups.set(k, inc);
   }
+  // Through the driver's collections (no casting of the dotted keys; see applyGuarded).
   for (const [k, inc] of groups)
-    await CubeVersionsModel.updateOne(
+    await keyed(CubeVersionsModel).updateOne(
       { _id: versionsId(wave, k) },
       { $inc: inc, $setOnInsert: { wave } },
       { upsert: true },
@@ -249,7 +251,7 @@ export async function bumpVersions(wave: string, docs: Changed[]): Promise<void>
   // `g` moves with every bump (in the same single-document update), `e` names this stamp document
   // (a wave deleted and made again starts a new one): a reader whose held cube carries the same
   // (e, g) knows that nothing changed.
-  await CubeStampModel.updateOne(
+  await keyed(CubeStampModel).updateOne(
     { _id: wave },
     { $inc: { ...b, g: 1 }, $setOnInsert: { e: randomUUID(), f: CUBE_FORMAT } },
     { upsert: true },
@@ -280,13 +282,8 @@ export async function applyBatchToCube(rs: CubeSource[], late: () => boolean): P
         members.map(async (r) => ({ id: r._id, update: updateOf(await variablesById(r.questionnaireId), r) })),
       );
       const first = members[0];
-      const ensure = () =>
-        CubeCellModel.updateOne(
-          { _id },
-          { $setOnInsert: { wave: first.waveCode, ...dimsOf(first), n: 0, c: {}, x: {}, lo: {}, hi: {}, recent: [] } },
-          { upsert: true },
-        );
-      for (const [id, o] of await applyGuarded(CubeCellModel, _id, items, late, ensure)) cells.set(id, o);
+      const base = { wave: first.waveCode, ...dimsOf(first) };
+      for (const [id, o] of await applyGuarded(CubeCellModel, _id, items, late, base)) cells.set(id, o);
     }),
   );
   const publicLink = rs.filter((r) => cells.get(r._id) !== 'late' && municipalityContribution(r));
@@ -297,13 +294,8 @@ export async function applyBatchToCube(rs: CubeSource[], late: () => boolean): P
         return { id: r._id, update: { $inc: { [`m.${m.key}.n`]: 1 }, $max: { [`m.${m.key}.t`]: m.t } } };
       });
       const first = members[0];
-      const ensure = () =>
-        CubeMunicipalitiesModel.updateOne(
-          { _id },
-          { $setOnInsert: { wave: first.waveCode, region: dimsOf(first).region, m: {}, recent: [] } },
-          { upsert: true },
-        );
-      for (const [id, o] of await applyGuarded(CubeMunicipalitiesModel, _id, items, late, ensure)) munis.set(id, o);
+      const base = { wave: first.waveCode, region: dimsOf(first).region };
+      for (const [id, o] of await applyGuarded(CubeMunicipalitiesModel, _id, items, late, base)) munis.set(id, o);
     }),
   );
   const out = new Map<string, Outcome>();

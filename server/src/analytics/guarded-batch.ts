@@ -1,6 +1,8 @@
 // One exactly-once update of a kept-count document (a counter or a cube cell) for several
 // responses at once: their `$inc`s summed, `$min`/`$max` combined, all ids pushed to `recent`,
 // conditional on none of them being there yet. The guard of counters.service.ts, for a group.
+import type { UpdateFilter } from 'mongodb';
+import { keyed } from '../db/schema';
 import type { Model } from 'mongoose';
 
 export type KeptUpdate = {
@@ -27,12 +29,22 @@ export function mergeKeptUpdates(list: KeptUpdate[]): KeptUpdate {
   };
 }
 
+/** E11000: an insert (here: an upsert's) met a document with the same `_id`. */
+export function isDuplicateKey(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 11000;
+}
+
 /**
  * Applies the updates of `items` (distinct response ids) to the document `_id` of `model`:
- * one conditional update for all of them; if it matches nothing, the document is made sure to
- * exist (`ensure`) and the update tried once more; if it still matches nothing, one of the ids is
- * already in `recent` (a replay, or the catch-up got there first), and each response is applied
- * on its own with the same guard. A single item sends exactly the one-response update.
+ * one conditional update for all of them, an upsert (the document is created with `base` and the
+ * update when it does not exist yet: one write for a new document too). If it applies nothing,
+ * the document exists and one of the ids is already in `recent` (a replay, or the catch-up got
+ * there first) — or another writer created the document at the same moment (the upsert's insert
+ * met it: E11000), so the update is tried once more without upsert; if that matches nothing
+ * either, each response is applied on its own with the same guard. A single item sends exactly
+ * the one-response update. `base` must not touch the paths the updates change.
+ * Written through the driver's collection, not the model: the kept-count updates have dozens of
+ * dotted keys under Mixed fields, which mongoose would only cast and copy (CPU per submission).
  * Returns each id's outcome ('late' once `late()` says the deadline passed: left for the catch-up).
  */
 export async function applyGuarded(
@@ -40,36 +52,40 @@ export async function applyGuarded(
   _id: string,
   items: { id: string; update: KeptUpdate }[],
   late: () => boolean,
-  ensure: () => Promise<unknown>,
+  base: Record<string, unknown>,
 ): Promise<Map<string, Outcome>> {
   const out = new Map<string, Outcome>();
   const ids = items.map((i) => i.id);
   const one = ids.length === 1;
+  const settle = (o: Outcome) => {
+    for (const id of ids) out.set(id, o);
+    return out;
+  };
   const update = {
     ...mergeKeptUpdates(items.map((i) => i.update)),
     $push: { recent: one ? ids[0] : { $each: ids } },
   };
-  for (let attempt = 0; attempt < 2; attempt++) {
-    if (late()) {
-      for (const id of ids) out.set(id, 'late');
-      return out;
-    }
-    const res = await model.updateOne(one ? { _id, recent: { $ne: ids[0] } } : { _id, recent: { $nin: ids } }, update);
-    if (res.matchedCount === 1) {
-      for (const id of ids) out.set(id, 'applied');
-      return out;
-    }
-    if (attempt === 1) break;
-    // No match: the document does not exist yet, or an id is already in `recent`. Make sure it
-    // exists (another instance may be creating it at the same moment) and try once more.
-    await ensure();
+  const guard = one ? { _id, recent: { $ne: ids[0] } } : { _id, recent: { $nin: ids } };
+  const coll = keyed<{ recent: string[] }>(model);
+  if (late()) return settle('late');
+  try {
+    const res = await coll.updateOne(
+      guard,
+      { ...update, $setOnInsert: base } as UpdateFilter<{ _id: string; recent: string[] }>,
+      {
+        upsert: true,
+      },
+    );
+    if (res.matchedCount === 1 || res.upsertedCount === 1) return settle('applied');
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
   }
-  if (one) {
-    out.set(ids[0], 'already'); // the document exists, so the id was in `recent`
-    return out;
-  }
+  if (late()) return settle('late');
+  const again = await coll.updateOne(guard, update as UpdateFilter<{ _id: string; recent: string[] }>);
+  if (again.matchedCount === 1) return settle('applied');
+  if (one) return settle('already'); // the document exists, so the id was in `recent`
   for (const item of items) {
-    for (const [id, o] of await applyGuarded(model, _id, [item], late, ensure)) out.set(id, o);
+    for (const [id, o] of await applyGuarded(model, _id, [item], late, base)) out.set(id, o);
   }
   return out;
 }

@@ -2,7 +2,8 @@
 // (a wave code, `<wave>|<municipality>`, a sha256, ...), no mongoose `__v` (concurrency is handled
 // by conditional single-document updates, see docs/architecture.md), and the declared indexes
 // next to the fields (built at start-up by ensureIndexes in bootstrap.ts; autoIndex is off).
-import { Schema, type IndexDefinition, type SchemaDefinition } from 'mongoose';
+import type { Collection, Document } from 'mongodb';
+import { Schema, type IndexDefinition, type Model, type SchemaDefinition } from 'mongoose';
 
 export type KeyedSchemaOptions = {
   /** false: keep empty objects (`{}` defaults, maps emptied by an update) as they are. */
@@ -20,6 +21,16 @@ export function keyedSchema<const D extends SchemaDefinition>(fields: D, options
   );
   for (const spec of indexes) schema.index(spec);
   return schema;
+}
+
+/**
+ * The driver's collection of a keyed model, for the hot writes of a submission (the response, the
+ * rate limit, the kept counts): no casting or copying by mongoose, no schema defaults — the caller
+ * writes every field the document needs. Same connection, write concern and error shapes.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any keyed model
+export function keyed<T extends Document = Document>(model: Model<any>): Collection<T & { _id: string }> {
+  return model.collection as unknown as Collection<T & { _id: string }>;
 }
 
 /** A required field of the given type (`String`, `Date`, `Number`, ...). */

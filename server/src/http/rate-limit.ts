@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { rateLimit, ipKeyGenerator, type Store, type IncrementResponse, type Options } from 'express-rate-limit';
 import { model } from 'mongoose';
-import { keyedSchema, required, sweptBy } from '../db/schema';
+import { keyed, keyedSchema, required, sweptBy } from '../db/schema';
+import { config } from '../config';
 
 export const RateLimitModel = model(
   'RateLimit',
@@ -31,11 +32,12 @@ export class DatabaseStore implements Store {
     const { id, resetAt } = this.slot(key);
     for (let attempt = 0; ; attempt++) {
       try {
-        const doc = await RateLimitModel.findOneAndUpdate(
+        // Through the driver's collection (one per request on the public surface: no casting).
+        const doc = await keyed<{ hits: number; resetAt: Date }>(RateLimitModel).findOneAndUpdate(
           { _id: id },
           { $inc: { hits: 1 }, $setOnInsert: { resetAt } },
-          { upsert: true, new: true },
-        ).lean<{ hits: number }>();
+          { upsert: true, returnDocument: 'after', maxTimeMS: config().dbOpTimeoutMs },
+        );
         return { totalHits: doc?.hits ?? 1, resetTime: resetAt };
       } catch (err) {
         // Two first hits in the same window may both try to insert: the loser retries as an update.

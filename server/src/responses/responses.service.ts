@@ -12,6 +12,7 @@ import { checkAnswers } from '../questionnaires/answers';
 import type { SubmitResponseBody } from './responses.schema';
 import { roleValues, type Roles } from '../questionnaires/roles';
 import { keepTally } from '../analytics/counters.service';
+import { keyed } from '../db/schema';
 
 type Dimensions = {
   regionCode: string;
@@ -110,7 +111,9 @@ export async function submitResponse(
 
   let res: { upsertedCount: number };
   try {
-    res = await ResponseModel.updateOne(
+    // Through the driver's collection: the document is built here whole (every field the schema
+    // would default is set), so mongoose's casting and copying of the answers is not needed.
+    res = await keyed(ResponseModel).updateOne(
       { _id: input.clientId },
       {
         $setOnInsert: {
@@ -123,6 +126,7 @@ export async function submitResponse(
           startedAt: input.startedAt ? new Date(input.startedAt) : null,
           submittedAt: now,
           invitationId: via?.invitationId ?? null,
+          talliedAt: null,
         },
       },
       { upsert: true },
