@@ -34,6 +34,7 @@ const EnvSchema = z.object({
     .min(100)
     .max(7 * 86_400_000)
     .default(3_600_000),
+  TALLY_DEFER_MAX: z.coerce.number().int().min(0).max(1_000_000).default(1000),
   RATE_LIMIT_LOGIN_PER_15MIN: z.coerce.number().int().min(0).default(20),
   RATE_LIMIT_TOKEN_LOOKUPS_PER_MIN: z.coerce.number().int().min(0).default(120),
   RATE_LIMIT_SUBMISSIONS_PER_MIN: z.coerce.number().int().min(0).default(120),
@@ -144,6 +145,12 @@ export type Config = {
   tallyMaintenanceMs: number;
   /** How often the full catch-up pass over the responses runs (also once at start). */
   tallyFullPassMs: number;
+  /**
+   * A submission is answered before its kept counts are updated while fewer than this many
+   * responses of this process wait to be counted; above it, each waits for its count
+   * (backpressure). 0: every submission waits for its count.
+   */
+  tallyDeferMax: number;
   /** Per client IP; 0 turns a limit off (benchmarks). */
   rateLimits: { loginPer15Min: number; tokenLookupsPerMin: number; submissionsPerMin: number; perTokenPerMin: number };
   /** Files of finished export jobs are removed this long after the job finished. */
@@ -227,6 +234,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     dbOpTimeoutMs: e.DB_OP_TIMEOUT_MS ?? Math.min(4000, Math.floor(e.REQUEST_DEADLINE_MS * 0.8)),
     tallyMaintenanceMs: e.TALLY_MAINTENANCE_MS,
     tallyFullPassMs: e.TALLY_FULL_PASS_MS,
+    tallyDeferMax: e.TALLY_DEFER_MAX,
     rateLimits: {
       loginPer15Min: e.RATE_LIMIT_LOGIN_PER_15MIN,
       tokenLookupsPerMin: e.RATE_LIMIT_TOKEN_LOOKUPS_PER_MIN,

@@ -18,7 +18,7 @@ import { countUsers, sweepExpiredSessions, upsertUser } from './auth/auth.servic
 import { randomBytes } from 'node:crypto';
 import { startJobRunner } from './jobs/jobs.runner';
 import { startOutboxSweep } from './audit/outbox';
-import { startTallyMaintenance } from './analytics/counters.service';
+import { drainTally, startTallyMaintenance } from './analytics/counters.service';
 import { warmCubes } from './analytics/cube.service';
 import { folderMailbox, startMailCatcher, type MailCatcher } from './mail/catcher';
 import { createMailer } from './mail/mailer';
@@ -199,6 +199,7 @@ export async function main(): Promise<void> {
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await stopTallyMaintenance();
+    await drainTally(5000); // the answers already given have their counts written
     mail.deps.mailer?.close();
     await mail.catcher?.close();
     await db.close();

@@ -8,7 +8,14 @@ import request from 'supertest';
 import { createApp } from '../../server/src/app';
 import { connectMongoose } from '../../server/src/db/connection';
 import { prepareDatabase } from '../../server/src/bootstrap';
-import { applyBatch, applyToCounters, readCounters, verifyCounters } from '../../server/src/analytics/counters.service';
+import {
+  applyBatch,
+  applyToCounters,
+  keepTally,
+  readCounters,
+  verifyCounters,
+} from '../../server/src/analytics/counters.service';
+import { backlog, tallySettled } from '../../server/src/analytics/tally-pending';
 import { applyGuarded, mergeKeptUpdates } from '../../server/src/analytics/guarded-batch';
 import { CounterModel } from '../../server/src/analytics/counter.model';
 import { ResponseModel } from '../../server/src/responses/response.model';
@@ -107,6 +114,55 @@ describe('group commit of the counting step', () => {
     const again = await applyBatch(group);
     expect([...again.values()].every((o) => o === 'already')).toBe(true);
     expect((await readCounters(wave)).get(REGIONS[0])!.n).toBe(3);
+    expect((await verifyCounters(wave)).ok).toBe(true);
+  });
+
+  it('answers before counting while the backlog is small, and waits for its count above TALLY_DEFER_MAX', async () => {
+    const wave = await createFixtureWave();
+    const source = async (i: number) => {
+      const _id = randomUUID();
+      const r = {
+        _id,
+        waveCode: wave,
+        questionnaireId: (await ResponseModel.findOne({}, { questionnaireId: 1 }).lean<{ questionnaireId: string }>())!
+          .questionnaireId,
+        status: 'complete' as const,
+        regionCode: REGIONS[i % 2],
+        answers: answers({ region: REGIONS[i % 2], municipality: `Д${i}` }),
+        submittedAt: new Date(),
+        talliedAt: null,
+      };
+      await ResponseModel.collection.insertOne(r as never);
+      return r;
+    };
+    const first = await source(0);
+    // Deferred: keepTally resolves while the response still waits for its count...
+    await keepTally(first, 10);
+    expect(backlog()).toBeGreaterThan(0);
+    // ...and a reader in this process waits for it (read-your-writes).
+    expect(await ResponseModel.countDocuments({ _id: first._id, talliedAt: null })).toBe(1);
+    expect((await readCounters(wave)).get(REGIONS[0])!.n).toBe(1);
+    expect(backlog()).toBe(0);
+    // Backpressure: with a bound of 0 (or a backlog above the bound) the call resolves once counted.
+    const second = await source(1);
+    await keepTally(second, 0);
+    expect(backlog()).toBe(0);
+    expect(await ResponseModel.countDocuments({ _id: second._id, talliedAt: null })).toBe(0);
+    // Many at once with a bound of 3: the first ones are deferred, the rest wait for their counts.
+    const many = await Promise.all(Array.from({ length: 12 }, (_x, i) => source(2 + i)));
+    let settledEarly = 0;
+    await Promise.all(
+      many.map((r) =>
+        keepTally(r, 3).then(async () => {
+          if ((await ResponseModel.countDocuments({ _id: r._id, talliedAt: null })) === 1) settledEarly++;
+        }),
+      ),
+    );
+    expect(settledEarly).toBeGreaterThan(0);
+    expect(settledEarly).toBeLessThanOrEqual(3);
+    await tallySettled(wave);
+    const counts = await readCounters(wave);
+    expect(counts.get(REGIONS[0])!.n + counts.get(REGIONS[1])!.n).toBe(14);
     expect((await verifyCounters(wave)).ok).toBe(true);
   });
 

@@ -75,7 +75,11 @@ describe('the running server maintains the kept counts', () => {
 
   it('a response whose counter update failed is counted without a restart', async () => {
     expect((await submit()).status).toBe(201);
-    const before = (await counter(wave))!;
+    // The server answers once the response is stored and counts it right after.
+    const before = (await until(
+      () => counter(wave),
+      (c) => (c?.n ?? 0) >= 1,
+    ))!;
     expect(before.n).toBe(1);
     const questionnaireId = (await ResponseModel.findOne({ waveCode: wave }).lean<{ questionnaireId: string }>())!
       .questionnaireId;
@@ -107,7 +111,11 @@ describe('the running server maintains the kept counts', () => {
       expect(res.status).toBe(201);
       ids.push(res.body.id as string);
     }
-    const full = (await counter(wave))!;
+    // The last answers went back before the server wrote their counts.
+    const full = (await until(
+      () => counter(wave),
+      (c) => ids.every((id) => c?.recent.includes(id)),
+    ))!;
     for (const id of ids) expect(full.recent).toContain(id);
 
     // Thirty of them were counted longer ago than the replay window (time moved on).
@@ -206,4 +214,31 @@ describe('the first maintenance pass after a start', () => {
       await stop();
     }
   }, 60_000);
+});
+
+describe('a server that stops', () => {
+  it('writes the counts of the answers it gave before it exits (SIGTERM)', async () => {
+    const wave = await createFixtureWave();
+    const { url, proc } = await startServerProcess(dbName, { TALLY_FULL_PASS_MS: '3600000' });
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_x, i) =>
+          request(url)
+            .post(`/api/waves/${wave}/responses`)
+            .set('x-forwarded-for', `10.8.0.${i}`)
+            .send({ clientId: randomUUID(), locale: 'ru', answers: answers({ municipality: `С${i}` }) }),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual(Array(40).fill(201));
+      // Stopped right after the last answer: the counts of some are still being written.
+      proc.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+    }
+    // Nothing left to the next start's catch-up: every answer counted, once.
+    expect(await ResponseModel.countDocuments({ waveCode: wave, talliedAt: null })).toBe(0);
+    expect((await counter(wave))!.n).toBe(40);
+  }, 90_000);
 });

@@ -33,6 +33,7 @@ import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { ResponseModel } from '../responses/response.model';
 import { keyed } from '../db/schema';
+import { tallySettled } from './tally-pending';
 import { CubeCellModel, CubeMunicipalitiesModel, CubeStampModel, CubeVersionsModel } from './cube.model';
 import { applyGuarded, groupBy, type KeptUpdate, type Outcome } from './guarded-batch';
 import { contributionOf, escapeKey, unescapeKey, variablesById, waveCatalogue } from './catalogue';
@@ -637,6 +638,8 @@ export type CubeView = {
  * (each by `_id`).
  */
 export async function readCubeView(wave: string): Promise<CubeView> {
+  // The responses this process stored and has not counted yet (tally-pending.ts).
+  await tallySettled(wave);
   const cacheKey = `${mongoose.connection.name}|${wave}`;
   const held = heldOf(cacheKey);
   const stamp = await CubeStampModel.findById(wave, { e: 1, g: 1, b: 1 }).lean<StampDoc>();

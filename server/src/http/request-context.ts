@@ -10,6 +10,11 @@ export function runWithSignal<T>(signal: AbortSignal | undefined, fn: () => T): 
   return signal ? storage.run({ signal }, fn) : fn();
 }
 
+/** Runs `fn` outside any request: work a request starts but does not own (e.g. the counting of a group). */
+export function outsideRequest<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
 /** The current request's signal, if the caller runs inside a request. */
 export function currentSignal(): AbortSignal | undefined {
   return storage.getStore()?.signal;
