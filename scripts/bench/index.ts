@@ -13,8 +13,18 @@ import { page } from './page';
 import { exportJob } from './export-job';
 import { abandoned } from './abandoned';
 import { cubeRead, DURING_PASS } from './cube-read';
+import { storeWrites } from './store-writes';
 
-export const BENCHMARKS: Benchmark[] = [tallyRead, cubeRead, exportStream, exportJob, abandoned, submission, page];
+export const BENCHMARKS: Benchmark[] = [
+  tallyRead,
+  cubeRead,
+  exportStream,
+  exportJob,
+  abandoned,
+  submission,
+  storeWrites,
+  page,
+];
 
 function fmt(v: number, unit: string): string {
   if (unit === 'ratio') return v.toFixed(2);

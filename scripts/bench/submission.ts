@@ -83,7 +83,7 @@ async function pool(
 }
 
 /** CPU time (user + system) a process has used so far, in ms (Linux /proc; clock ticks of 10 ms). */
-function cpuMs(pid: number | undefined): number {
+export function cpuMs(pid: number | undefined): number {
   if (!pid) return NaN;
   try {
     // The fields after the command name, which is in parentheses and may hold spaces.
