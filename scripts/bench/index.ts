@@ -130,6 +130,15 @@ function summary(results: Result[]): string[] {
     lines.push(
       `submissions: ${sub('api submissions/s')!.toFixed(1)}/s through the API = ${(sub('api / raw rate')! * 100).toFixed(1)}% of raw inserts (target ≥ 25%, issue 14), p50 ${sub('api p50')!.toFixed(0)} ms, p99 ${sub('api p99')!.toFixed(0)} ms; stored ${sub('stored')} of ${sub('acknowledged')} acknowledged, ${sub('duplicates')} duplicates; counts current ${sub('counts current after')!.toFixed(0)} ms after the last answer; CPU per submission: app ${sub('app CPU per submission')!.toFixed(1)} ms, store ${sub('store CPU per submission')!.toFixed(1)} ms, clients ${sub('client CPU per submission')!.toFixed(1)} ms (a raw insert: store ${sub('store CPU per raw insert')!.toFixed(1)} ms, driver ${sub('client CPU per raw insert')!.toFixed(1)} ms)`,
     );
+  const sw = (metric: string) => results.find((r) => r.benchmark === 'store-writes' && r.metric === metric)?.value;
+  if (sw('raw insert of a response store CPU') !== undefined) {
+    const own = sw('rate limit (a new address) store CPU')! + sw('response upsert store CPU')!;
+    const counting = sw('counting, in groups of 500 (per response) store CPU')!;
+    const raw = sw('raw insert of a response store CPU')!;
+    lines.push(
+      `store CPU of a submission: its own writes ${own.toFixed(2)} ms + counting ${counting.toFixed(2)} ms (groups of 500; ${sw('counting, one response at a time store CPU')!.toFixed(2)} ms one at a time) = ${((own + counting) / raw).toFixed(1)}× a raw insert (${raw.toFixed(2)} ms)`,
+    );
+  }
   const pg = (metric: string) => results.find((r) => r.benchmark === 'page' && r.metric === metric)?.value;
   if (pg('respondent JS brotli') !== undefined) {
     const js = pg('respondent JS brotli')!;
