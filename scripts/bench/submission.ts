@@ -95,6 +95,17 @@ export function cpuMs(pid: number | undefined): number {
   }
 }
 
+/** Peak resident memory of a process so far (VmHWM, Linux /proc), in MB. */
+export function peakRssMb(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
 /** CPU of the app, the store and this process (the clients) over a phase, in ms. */
 function cpuMeter(appPid: number | undefined, storePid: number | undefined) {
   const at = () => ({ app: cpuMs(appPid), store: cpuMs(storePid), bench: process.cpuUsage() });
@@ -144,7 +155,8 @@ async function measure(ctx: BenchContext, size: number): Promise<Result[]> {
     anonymous: false,
   });
   const total = WARM_UP + MEASURED;
-  const subs = Array.from({ length: total }, (_x, i) => ({
+  // (and WARM_UP more for the concurrent warm-up)
+  const subs = Array.from({ length: total + WARM_UP }, (_x, i) => ({
     clientId: randomUUID(),
     locale: 'ru',
     answers: answerSet(i, wave),
@@ -179,6 +191,11 @@ async function measure(ctx: BenchContext, size: number): Promise<Result[]> {
   try {
     // Warm-up one at a time: a cold server (JIT, caches) would otherwise start behind its deadline.
     await pool(WARM_UP, 1, send);
+    // Then as many at once as the measured phase (as the raw inserts below are warmed): the
+    // clients' 50 connections are open, as on a server that has been up for a while. Without it
+    // the first 50 requests, arriving within 10 ms on new connections to a server that has only
+    // seen one request at a time, took up to a second and made the p99 of 500 (docs/performance.md).
+    await pool(WARM_UP, CONCURRENCY, (i) => send(total + i));
     const meter = cpuMeter(server.proc.pid, ctx.storePid);
     api = await pool(MEASURED, CONCURRENCY, (i) => send(WARM_UP + i));
     // Work the submissions leave behind them (kept counts not yet current) is theirs too.
@@ -239,6 +256,7 @@ async function measure(ctx: BenchContext, size: number): Promise<Result[]> {
     r('app CPU per submission', apiCpu.app / MEASURED, 'ms', 'the server process'),
     r('store CPU per submission', apiCpu.store / MEASURED, 'ms', 'the embedded store'),
     r('client CPU per submission', apiCpu.bench / MEASURED, 'ms', 'this process: 50 clients'),
+    r('store peak RSS', peakRssMb(ctx.storePid), 'MB', 'the store process, whole bench run so far'),
     r('store CPU per raw insert', rawCpu.store / measuredDocs.length, 'ms'),
     r('client CPU per raw insert', rawCpu.bench / measuredDocs.length, 'ms', 'this process: the driver'),
     r('acknowledged', acknowledged.size, 'count'),
