@@ -12,7 +12,7 @@ import { openDatabase } from './db/connection';
 import { prepareDatabase } from './bootstrap';
 import { createApp } from './app';
 import { listWaves } from './waves/waves.service';
-import { sweepRateLimits } from './http/rate-limit';
+import { flushRateLimits, sweepRateLimits } from './http/rate-limit';
 import { sweepLoginThrottles } from './auth/login-throttle';
 import { countUsers, sweepExpiredSessions, upsertUser } from './auth/auth.service';
 import { randomBytes } from 'node:crypto';
@@ -200,6 +200,7 @@ export async function main(): Promise<void> {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await stopTallyMaintenance();
     await drainTally(5000); // the answers already given have their counts written
+    await flushRateLimits(); // and the limiters their last hits
     mail.deps.mailer?.close();
     await mail.catcher?.close();
     await db.close();

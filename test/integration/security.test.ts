@@ -4,7 +4,7 @@ import express from 'express';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { createApp } from '../../server/src/app';
-import { limiter, RateLimitModel } from '../../server/src/http/rate-limit';
+import { FLUSH_MS, flushRateLimits, limiter, RateLimitModel } from '../../server/src/http/rate-limit';
 import { errorHandler } from '../../server/src/http/problem';
 import { ResponseModel } from '../../server/src/responses/response.model';
 import { connectMongoose } from '../../server/src/db/connection';
@@ -187,16 +187,50 @@ describe('rate limits', () => {
       return a;
     };
     const [one, two] = [make(), make()];
-    expect((await request(one).get('/x')).status).toBe(200);
-    expect((await request(two).get('/x')).status).toBe(200);
-    expect((await request(one).get('/x')).status).toBe(200);
-    const limited = await request(two).get('/x');
+    // Each hit is written within FLUSH_MS; flushing after each one stands for that time passing.
+    const hit = async (app: express.Express) => {
+      const res = await request(app).get('/x');
+      await flushRateLimits();
+      return res;
+    };
+    expect((await hit(one)).status).toBe(200);
+    expect((await hit(two)).status).toBe(200);
+    expect((await hit(one)).status).toBe(200);
+    const limited = await hit(two);
     expect(limited.status).toBe(429);
     expect(limited.headers['content-type']).toMatch(/problem\+json/);
     expect(limited.body.code).toBe('rate_limited');
     expect(limited.headers['ratelimit-policy'] ?? limited.headers['ratelimit']).toBeDefined();
-    const docs = await RateLimitModel.find({ _id: new RegExp(`^${name}\\|`) }).lean();
-    expect(docs.map((d) => d.hits)).toEqual([4]);
+    // One document per limiter object (a process's), holding its hits per hashed key: 2 + 2.
+    const docs = await RateLimitModel.find({ p: name }).lean<{ h: Record<string, number> }[]>();
+    expect(docs).toHaveLength(2);
+    expect(docs.flatMap((d) => Object.values(d.h)).sort()).toEqual([2, 2]);
+  });
+
+  it('a process counts its own hits exactly without waiting for the database, and writes them in one go', async () => {
+    const name = `t-${randomUUID().slice(0, 6)}`;
+    const a = express();
+    a.get('/x', limiter({ name, windowMs: 60_000, limit: 5 }), (_req, res) => {
+      res.json({ ok: true });
+    });
+    const statuses = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        request(a)
+          .get('/x')
+          .then((r) => r.status),
+      ),
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(3);
+    // Written later, all at once: one document, 8 hits under one hashed key.
+    await flushRateLimits();
+    const docs = await RateLimitModel.find({ p: name }).lean<{ h: Record<string, number> }[]>();
+    expect(docs.map((d) => Object.values(d.h))).toEqual([[8]]);
+    // And written by the timer alone, within FLUSH_MS.
+    await request(a).get('/x');
+    await new Promise((r) => setTimeout(r, FLUSH_MS * 3));
+    const after = await RateLimitModel.find({ p: name }).lean<{ h: Record<string, number> }[]>();
+    expect(after.map((d) => Object.values(d.h))).toEqual([[9]]);
   });
 
   it('the login route is limited per client address', async () => {
