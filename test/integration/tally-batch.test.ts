@@ -11,13 +11,16 @@ import { prepareDatabase } from '../../server/src/bootstrap';
 import {
   applyBatch,
   applyToCounters,
+  catchUp,
+  flushMarks,
   keepTally,
+  prune,
   readCounters,
   verifyCounters,
 } from '../../server/src/analytics/counters.service';
 import { backlog, tallySettled } from '../../server/src/analytics/tally-pending';
 import { applyGuarded, mergeKeptUpdates } from '../../server/src/analytics/guarded-batch';
-import { CounterModel } from '../../server/src/analytics/counter.model';
+import { CounterModel, TallyMarkModel } from '../../server/src/analytics/counter.model';
 import { ResponseModel } from '../../server/src/responses/response.model';
 import { ROOT, storeKind, storeUri } from '../helpers/db';
 import { answers, createFixtureWave } from '../helpers/fixtures';
@@ -72,13 +75,55 @@ describe('group commit of the counting step', () => {
     expect(results.map((r) => r.status)).toEqual(Array(40).fill(201));
     const counterUpdates = commands.filter((c) => c === 'update tallycounters').length;
     const marks = commands.filter((c) => c === 'update responses').length;
-    // 40 responses upserted; the counting writes shared between them.
+    // 40 responses stored; the counting writes shared between them.
     expect(counterUpdates).toBeLessThan(40);
     expect(marks).toBeLessThan(80);
     const counts = await readCounters(wave);
     expect(counts.get('RU-VLG')!.n + counts.get('RU-MOS')!.n).toBe(41);
     expect((await verifyCounters(wave)).ok).toBe(true);
+  });
+
+  it('marks a counted group with one document; the maintenance writes the marks on its responses', async () => {
+    const wave = await createFixtureWave();
+    commands.length = 0;
+    const ids = Array.from({ length: 30 }, () => randomUUID());
+    const results = await Promise.all(
+      ids.map((clientId, i) =>
+        request(app)
+          .post(`/api/waves/${wave}/responses`)
+          .set('x-forwarded-for', `10.9.1.${i}`)
+          .send({ clientId, locale: 'ru', answers: answers({ region: REGIONS[i % 2], municipality: `Г${i}` }) }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(30).fill(201));
+    await tallySettled(wave);
+    // Groups of several responses: one insert of their marks each, no update of the responses.
+    const groups = await TallyMarkModel.find({ ids: { $in: ids } }).lean<{ ids: string[] }[]>();
+    expect(groups.length).toBeGreaterThan(0);
+    expect(commands.filter((c) => c === 'insert tallymarks')).toHaveLength(groups.length);
+    const listed = new Set(groups.flatMap((g) => g.ids));
+    // The responses' writes: 30 inserts, and a mark for each response counted alone.
+    expect(commands.filter((c) => c === 'insert responses')).toHaveLength(30);
+    expect(commands.filter((c) => c === 'update responses')).toHaveLength(30 - listed.size);
+    const unmarked = (await ResponseModel.find({ waveCode: wave, talliedAt: null }, { _id: 1 }).lean()).map((r) =>
+      String(r._id),
+    );
+    // Exactly the responses of those groups wait for their mark; a group of one was marked at once.
+    expect(unmarked.sort()).toEqual([...listed].sort());
+    // Prune keeps their ids in the guards until they are marked (and long enough after).
+    await prune(Date.now() + 60 * 60_000);
+    const guarded = (await CounterModel.find({ wave }, { recent: 1 }).lean<{ recent: string[] }[]>()).flatMap(
+      (d) => d.recent,
+    );
+    for (const id of listed) expect(guarded).toContain(id);
+    // The catch-up counts none of them again; it writes their marks first.
+    expect(await catchUp({ wave, graceMs: 0 })).toBe(0);
     expect(await ResponseModel.countDocuments({ waveCode: wave, talliedAt: null })).toBe(0);
+    expect(await TallyMarkModel.countDocuments({ ids: { $in: ids } })).toBe(0);
+    expect(await flushMarks()).toBe(0);
+    const counts = await readCounters(wave);
+    expect(counts.get('RU-VLG')!.n + counts.get('RU-MOS')!.n).toBe(30);
+    expect((await verifyCounters(wave)).ok).toBe(true);
   });
 
   it('a group with a response already counted and the same response twice counts each once', async () => {
@@ -151,10 +196,12 @@ describe('group commit of the counting step', () => {
     // Many at once with a bound of 3: the first ones are deferred, the rest wait for their counts.
     const many = await Promise.all(Array.from({ length: 12 }, (_x, i) => source(2 + i)));
     let settledEarly = 0;
+    // Counted = in its counter's guard (a group's marks are written on the responses later).
+    const counted = async (id: string) => (await CounterModel.countDocuments({ wave, recent: id })) > 0;
     await Promise.all(
       many.map((r) =>
         keepTally(r, 3).then(async () => {
-          if ((await ResponseModel.countDocuments({ _id: r._id, talliedAt: null })) === 1) settledEarly++;
+          if (!(await counted(r._id))) settledEarly++;
         }),
       ),
     );

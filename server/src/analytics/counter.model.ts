@@ -23,3 +23,11 @@ const counterSchema = keyedSchema(
 );
 
 export const CounterModel = model('TallyCounter', counterSchema, 'tallycounters');
+
+// The marks of a counted group not yet written on its responses (counters.service.ts): one
+// insert per group instead of an update of each of its responses on the submissions' path.
+// The maintenance writes them (`talliedAt`) and deletes the document within a minute or so.
+//   ids      the responses the group counted
+//   at       when the group was counted
+const tallyMarkSchema = keyedSchema({ ids: { type: [String], default: [] }, at: required(Date) });
+export const TallyMarkModel = model('TallyMark', tallyMarkSchema, 'tallymarks');

@@ -8,7 +8,13 @@
 //   2. apply: ONE update of the counter document, conditional on the response id not being in
 //      its `recent` list: `$inc` the counts and `$push` the id, atomically. A replay of step 2
 //      finds the id in `recent` and changes nothing;
-//   3. the response is marked `talliedAt` (a replay sets it again);
+//   3. the response is marked `talliedAt` (a replay sets it again); for a group of responses
+//      counted at once (TallyBatcher) the marks are first written as ONE document listing them
+//      (TallyMarkModel), and set on the responses by the maintenance (flushMarks) within a
+//      minute or so: a group of 500 is one insert on the submissions' path instead of 500
+//      document updates. Until then such a response looks unmarked: the catch-up would apply it
+//      again and find its id in `recent` ('already'), and prune keeps its id, since it prunes only
+//      ids of responses marked PRUNE_AFTER_MS ago;
 //   4. prune (periodic): ids whose response was marked more than PRUNE_AFTER_MS ago leave
 //      `recent`, so the list holds only the last minutes of arrivals, not the whole wave.
 //
@@ -27,7 +33,8 @@
 import { logger } from '../logger';
 import { claimLease, INSTANCE_ID, releaseLease } from '../db/lease';
 import { ResponseModel } from '../responses/response.model';
-import { CounterModel } from './counter.model';
+import { randomUUID } from 'node:crypto';
+import { CounterModel, TallyMarkModel } from './counter.model';
 import { contributionOf, variablesById } from './catalogue';
 import { applyGuarded, groupBy, type KeptUpdate, type Outcome } from './guarded-batch';
 import {
@@ -103,9 +110,30 @@ export async function applyBatch(rs: TallySource[], seenUnmarkedAt = Date.now())
     }
   }
   if (done.length === 1) await keyed(ResponseModel).updateOne({ _id: done[0] }, { $set: { talliedAt: new Date() } });
-  else if (done.length)
-    await keyed(ResponseModel).updateMany({ _id: { $in: done } }, { $set: { talliedAt: new Date() } });
+  else if (done.length) await keyed(TallyMarkModel).insertOne({ _id: randomUUID(), ids: done, at: new Date() });
   return out;
+}
+
+/** Responses marked per write when the marks of groups are set on them (a short hold of the store's write lock). */
+const MARKS_PER_WRITE = 50;
+
+/**
+ * Step 3 for the groups counted since the last call: sets `talliedAt` on their responses and
+ * deletes their mark documents. Idempotent (two instances doing it at once mark twice). Returns
+ * how many responses it marked.
+ */
+export async function flushMarks(): Promise<number> {
+  const docs = await TallyMarkModel.find({}, { ids: 1 }).lean<{ _id: string; ids: string[] }[]>();
+  let marked = 0;
+  for (const d of docs) {
+    for (let i = 0; i < d.ids.length; i += MARKS_PER_WRITE) {
+      const ids = d.ids.slice(i, i + MARKS_PER_WRITE);
+      await keyed(ResponseModel).updateMany({ _id: { $in: ids } }, { $set: { talliedAt: new Date() } });
+    }
+    await TallyMarkModel.deleteOne({ _id: d._id });
+    marked += d.ids.length;
+  }
+  return marked;
 }
 
 async function counterUpdateOf(r: TallySource): Promise<KeptUpdate> {
@@ -251,6 +279,8 @@ const SOURCE_FIELDS = CUBE_SOURCE_FIELDS;
  * responses whose counting failed live are retried by `_id` (retryFailed).
  */
 export async function catchUp(opts: { wave?: string; graceMs?: number } = {}): Promise<number> {
+  // Responses of counted groups are marked first: otherwise each would be applied again for nothing.
+  await flushMarks();
   const cutoff = new Date(Date.now() - (opts.graceMs ?? CATCH_UP_GRACE_MS));
   const filter = {
     status: 'complete',
@@ -463,6 +493,7 @@ export async function maintainTally(
   if (!(await claimLease(MAINTENANCE_LEASE, leaseMs, holder))) return 'skipped';
   await buildMissingCubes();
   const started = Date.now();
+  if (!full) await flushMarks(); // (the full catch-up does it first)
   const applied = full ? await catchUp() : 0;
   const pruned = await prune();
   if (full) logger.info({ applied, pruned, ms: Date.now() - started }, 'tally full maintenance pass done');
