@@ -13,6 +13,8 @@ import {
   applyToCounters,
   catchUp,
   flushMarks,
+  GROUP_WRITES_IN_FLIGHT,
+  groupWritesInFlight,
   keepTally,
   prune,
   readCounters,
@@ -249,6 +251,53 @@ describe('group commit of the counting step', () => {
     expect(made!.n).toBe(8);
     expect(made!.c['q=a']).toBe(8);
     expect([...made!.recent].sort()).toEqual(ids);
+  });
+
+  it('sends a few of the writes of a group at a time while the backlog is small, all at once near the bound', async () => {
+    expect(groupWritesInFlight(1000, 0)).toBe(GROUP_WRITES_IN_FLIGHT);
+    expect(groupWritesInFlight(1000, 500)).toBe(GROUP_WRITES_IN_FLIGHT);
+    expect(groupWritesInFlight(1000, 501)).toBe(Infinity);
+    expect(groupWritesInFlight(0, 0)).toBe(Infinity); // every answer waits for its count: full speed
+    const wave = await createFixtureWave();
+    const questionnaireId = (await ResponseModel.findOne({}, { questionnaireId: 1 }).lean<{
+      questionnaireId: string;
+    }>())!.questionnaireId;
+    // 20 responses in 20 cells (one municipality type each): 20 cell updates in one group.
+    const rs = Array.from({ length: 20 }, (_x, i) => ({
+      _id: randomUUID(),
+      waveCode: wave,
+      questionnaireId,
+      status: 'complete' as const,
+      regionCode: REGIONS[0],
+      municipalityType: `type-${i}`,
+      answers: answers({ region: REGIONS[0], municipality: `Е${i}` }),
+      submittedAt: new Date(),
+    }));
+    let inFlight = 0;
+    let most = 0;
+    const started = new Set<number>();
+    const client = mongoose.connection.getClient();
+    const onStart = (e: { commandName: string; command: Record<string, unknown>; requestId: number }) => {
+      if (e.commandName !== 'update' || e.command.update !== 'cubecells') return;
+      started.add(e.requestId);
+      most = Math.max(most, ++inFlight);
+    };
+    const onEnd = (e: { requestId: number }) => {
+      if (started.delete(e.requestId)) inFlight--;
+    };
+    client.on('commandStarted', onStart);
+    client.on('commandSucceeded', onEnd);
+    client.on('commandFailed', onEnd);
+    try {
+      const outcomes = await applyBatch(rs);
+      expect([...outcomes.values()]).toEqual(Array(20).fill('applied'));
+    } finally {
+      client.off('commandStarted', onStart);
+      client.off('commandSucceeded', onEnd);
+      client.off('commandFailed', onEnd);
+    }
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(GROUP_WRITES_IN_FLIGHT);
   });
 
   it('merges the updates of one document: sums, smallest and largest', () => {

@@ -35,7 +35,7 @@ import { ResponseModel } from '../responses/response.model';
 import { keyed } from '../db/schema';
 import { tallySettled } from './tally-pending';
 import { CubeCellModel, CubeMunicipalitiesModel, CubeStampModel, CubeVersionsModel } from './cube.model';
-import { applyGuarded, groupBy, type KeptUpdate, type Outcome } from './guarded-batch';
+import { applyGuarded, eachLimited, groupBy, type KeptUpdate, type Outcome } from './guarded-batch';
 import { contributionOf, escapeKey, unescapeKey, variablesById, waveCatalogue } from './catalogue';
 import type { CodingIndex } from './coding.service';
 import { DIMENSIONS, type Dimension, type Filters } from './filters';
@@ -274,22 +274,30 @@ export async function applyToCube(r: CubeSource, late: () => boolean): Promise<O
  * guarded update for all of the responses it gets (guarded-batch.ts), then one version bump per
  * wave for every document touched. A single response makes exactly the one-response writes.
  */
-export async function applyBatchToCube(rs: CubeSource[], late: () => boolean): Promise<Map<string, Outcome>> {
+export async function applyBatchToCube(
+  rs: CubeSource[],
+  late: () => boolean,
+  /** How many of its document writes at once (counters.service groupWritesInFlight). */
+  inFlight = Infinity,
+): Promise<Map<string, Outcome>> {
   const cells = new Map<string, Outcome>();
   const munis = new Map<string, Outcome>();
-  await Promise.all(
-    [...groupBy(rs, (r) => cellId(r.waveCode, dimsOf(r)))].map(async ([_id, members]) => {
+  await eachLimited(
+    [...groupBy(rs, (r) => cellId(r.waveCode, dimsOf(r)))],
+    async ([_id, members]) => {
       const items = await Promise.all(
         members.map(async (r) => ({ id: r._id, update: updateOf(await variablesById(r.questionnaireId), r) })),
       );
       const first = members[0];
       const base = { wave: first.waveCode, ...dimsOf(first) };
       for (const [id, o] of await applyGuarded(CubeCellModel, _id, items, late, base)) cells.set(id, o);
-    }),
+    },
+    inFlight,
   );
   const publicLink = rs.filter((r) => cells.get(r._id) !== 'late' && municipalityContribution(r));
-  await Promise.all(
-    [...groupBy(publicLink, (r) => municipalityContribution(r)!.id)].map(async ([_id, members]) => {
+  await eachLimited(
+    [...groupBy(publicLink, (r) => municipalityContribution(r)!.id)],
+    async ([_id, members]) => {
       const items = members.map((r) => {
         const m = municipalityContribution(r)!;
         return { id: r._id, update: { $inc: { [`m.${m.key}.n`]: 1 }, $max: { [`m.${m.key}.t`]: m.t } } };
@@ -297,7 +305,8 @@ export async function applyBatchToCube(rs: CubeSource[], late: () => boolean): P
       const first = members[0];
       const base = { wave: first.waveCode, region: dimsOf(first).region };
       for (const [id, o] of await applyGuarded(CubeMunicipalitiesModel, _id, items, late, base)) munis.set(id, o);
-    }),
+    },
+    inFlight,
   );
   const out = new Map<string, Outcome>();
   for (const r of rs) {

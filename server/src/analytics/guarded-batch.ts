@@ -101,3 +101,12 @@ export function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> 
   }
   return groups;
 }
+
+/** Runs `fn` over `items`, at most `limit` at once (started in order; Infinity: all at once). */
+export async function eachLimited<T>(items: T[], fn: (t: T) => Promise<void>, limit: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+}
